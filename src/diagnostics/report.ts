@@ -1,0 +1,84 @@
+import { diag } from '@opentelemetry/api';
+
+/**
+ * The one place otelite reports its own trouble. Telemetry must never break the application, so every
+ * failure inside the SDK ends here instead of in user code: it is counted, and logged through the
+ * `@opentelemetry/api` diagnostic logger, at most {@link MAX_LOGS_PER_WINDOW} times per
+ * {@link LOG_WINDOW_MILLIS} for each kind of failure.
+ */
+
+/** How long one rate-limit window lasts, in milliseconds. */
+export const LOG_WINDOW_MILLIS = 60_000;
+/** How many messages one kind of failure may log per window; the rest are only counted. */
+export const MAX_LOGS_PER_WINDOW = 5;
+
+interface KindState {
+  count: number;
+  windowStart: number;
+  loggedInWindow: number;
+  suppressedInWindow: number;
+}
+
+const kinds = new Map<string, KindState>();
+const warnedOnce = new Set<string>();
+/** Bounds the memory held by {@link warnOnce}: past this many distinct messages, new ones are still logged but not remembered. */
+const MAX_REMEMBERED_WARNINGS = 1000;
+
+/**
+ * Counts a failure of the given kind (`'export'`, `'processor.onEnd'`, `'propagator.extract'`, ...)
+ * and logs it through `diag.error`, rate-limited per kind. Never throws.
+ */
+export function reportError(kind: string, error: unknown, detail?: string): void {
+  try {
+    const now = Date.now();
+    let state = kinds.get(kind);
+    if (state === undefined) {
+      state = { count: 0, windowStart: now, loggedInWindow: 0, suppressedInWindow: 0 };
+      kinds.set(kind, state);
+    }
+    state.count++;
+    if (now - state.windowStart >= LOG_WINDOW_MILLIS) {
+      if (state.suppressedInWindow > 0) {
+        diag.error(`otelite: ${state.suppressedInWindow} more "${kind}" failures were not logged in the last window`);
+      }
+      state.windowStart = now;
+      state.loggedInWindow = 0;
+      state.suppressedInWindow = 0;
+    }
+    if (state.loggedInWindow < MAX_LOGS_PER_WINDOW) {
+      state.loggedInWindow++;
+      diag.error(`otelite: ${kind} failed${detail ? ` (${detail})` : ''}: ${describe(error)}`);
+    } else {
+      state.suppressedInWindow++;
+    }
+  } catch {
+    // A broken logger must not break the caller either.
+  }
+}
+
+/** Logs `message` through `diag.warn` the first time it is seen in this process; later calls do nothing. */
+export function warnOnce(message: string): void {
+  try {
+    if (warnedOnce.has(message)) return;
+    if (warnedOnce.size < MAX_REMEMBERED_WARNINGS) warnedOnce.add(message);
+    diag.warn(`otelite: ${message}`);
+  } catch {
+    // ignore
+  }
+}
+
+/** How many failures of each kind have been reported since the process started. */
+export function failureCounts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [kind, state] of kinds) counts[kind] = state.count;
+  return counts;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  try {
+    return String(error);
+  } catch {
+    return 'unknown error';
+  }
+}

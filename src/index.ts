@@ -1,0 +1,36 @@
+/**
+ * otelite: a lean, fast OpenTelemetry tracing SDK for Node.js. Implements the `@opentelemetry/api`
+ * interfaces; everything exported here is the public surface.
+ * @packageDocumentation
+ */
+
+// --- contracts shared by processors and exporters
+export type { FinishedSpan, SpanEvent, SpanLink } from './trace/finished-span.js';
+export type { InstrumentationScope } from './trace/instrumentation-scope.js';
+export type { Resource } from './resource/resource.js';
+export type { SpanProcessor } from './processing/span-processor.js';
+export { ExportResultCode } from './export/span-exporter.js';
+export type { ExportOptions, ExportResult, SpanExporter } from './export/span-exporter.js';
+
+// --- diagnostics
+export { failureCounts } from './diagnostics/report.js';
+
+// --- trace (SDK core)
+
+// --- sampling
+
+// --- context
+
+// --- processing
+
+// --- resource
+
+// --- exporters
+
+// --- propagation
+
+// --- OTLP export
+
+// --- instrumentation
+
+// --- init
