@@ -16,10 +16,14 @@ export type { ExportOptions, ExportResult, SpanExporter } from './export/span-ex
 export { failureCounts } from './diagnostics/report.js';
 
 // --- trace (SDK core)
+export type { IdGenerator } from './trace/id-generator.js';
 
 // --- sampling
+export { SamplingDecision } from './sampling/sampler.js';
+export type { Sampler, SamplingResult } from './sampling/sampler.js';
 
 // --- context
+export { isTracingSuppressed, suppressTracing } from './context/suppress-tracing.js';
 
 // --- processing
 
