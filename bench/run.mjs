@@ -1,0 +1,160 @@
+/**
+ * otelite vs opentelemetry-js, side by side, in one run: `npm run bench` (builds dist/ first).
+ *
+ *   node bench/run.mjs [case ...] [--quick] [--rounds N] [--skip-footprint]
+ *
+ * Environment: BENCH_QUICK=1, BENCH_ROUNDS=N (CPU cases), BENCH_SKIP_FOOTPRINT=1,
+ * BENCH_OTELITE_DIST=<folder with the built src/ and gen/> (default dist/).
+ *
+ * Every CPU and memory case runs each side in a fresh child process per round, alternating which side
+ * goes first (A/B, B/A, ...), so neither side's JIT state, heap or global registrations touch the
+ * other's, and slow drift of a shared machine falls on both. Results go to bench/results.json.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runSide } from './lib/fork.mjs';
+import { formatRatioSummary, formatSummary, pad } from './lib/format.mjs';
+import { OTELITE_DIST, firstLine } from './lib/otelite.mjs';
+import { summarize } from './lib/stats.mjs';
+
+const CASE_IDS = ['span-lifecycle', 'active-spans', 'encode', 'memory', 'http-server', 'footprint'];
+const OTELITE = 'otelite';
+const OPENTELEMETRY_JS = 'opentelemetry-js';
+const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));
+
+const settings = readSettings(process.argv.slice(2), process.env);
+const startedAt = Date.now();
+const machine = describeMachine();
+
+console.log(`otelite bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}${settings.quick ? ' (quick)' : ''}`);
+console.log(`otelite from ${OTELITE_DIST}; ratios are otelite / opentelemetry-js unless stated; medians (min–max) over rounds\n`);
+
+const results = [];
+for (const id of settings.cases) {
+  const { default: benchCase } = await import(`./cases/${id}.mjs`);
+  const result = await runCase(benchCase);
+  results.push(result);
+  printResult(result);
+}
+
+const durationSeconds = (Date.now() - startedAt) / 1000;
+const report = { date: new Date().toISOString(), durationSeconds, machine, settings, cases: results };
+writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
+const missed = results.filter((r) => r.status === 'measured' && r.met === false).map((r) => r.title);
+const notMeasured = results.filter((r) => r.status !== 'measured').map((r) => `${r.title} (${r.status})`);
+console.log(`\ndone in ${durationSeconds.toFixed(1)} s; results in bench/results.json`);
+if (missed.length > 0) console.log(`targets missed: ${missed.join(', ')}`);
+if (notMeasured.length > 0) console.log(`not measured: ${notMeasured.join(', ')}`);
+
+/**
+ * Runs one case: its rounds (A/B cases) or its own orchestration. While otelite parts are missing the
+ * case is "pending" and only the opentelemetry-js side (the baseline) is measured.
+ */
+async function runCase(benchCase) {
+  const base = { id: benchCase.id, title: benchCase.title, unit: benchCase.unit, target: benchCase.target };
+  const skipped = benchCase.skip?.(settings);
+  if (skipped) return { ...base, status: 'skipped', reason: skipped };
+  const pending = await benchCase.pending?.();
+  const status = pending ? 'pending' : 'measured';
+  const caseStart = Date.now();
+  try {
+    const measured = benchCase.run
+      ? await benchCase.run(settings, { pending })
+      : await runAlternating(benchCase, pending ? [OPENTELEMETRY_JS] : [OTELITE, OPENTELEMETRY_JS]);
+    return { ...base, status, reason: pending, seconds: (Date.now() - caseStart) / 1000, ...measured };
+  } catch (error) {
+    return { ...base, status: 'error', reason: firstLine(error), pending, detail: String(error?.stack ?? error) };
+  }
+}
+
+/**
+ * The A/B protocol: per round, each side in its own fresh process, the first side alternating. The
+ * ratio is of the medians; the range is over the per-round ratios (each round's pair ran back to back).
+ */
+async function runAlternating(benchCase, sideNames) {
+  const rounds = benchCase.rounds(settings);
+  const perSide = Object.fromEntries(sideNames.map((side) => [side, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? sideNames : [...sideNames].reverse();
+    for (const side of order) {
+      const result = await runSide(benchCase.id, side, benchCase.childSettings(settings), {
+        execArgv: benchCase.execArgv ?? [],
+      });
+      perSide[side].push(result);
+    }
+  }
+  const sides = {};
+  for (const [side, runs] of Object.entries(perSide)) {
+    sides[side] = { ...summarize(runs.map((r) => r.value)), runs };
+  }
+  const extra = benchCase.conclude?.(sides) ?? {};
+  if (!sides[OTELITE]) return { rounds, sides, lines: extra.lines ?? [], details: extra.details };
+  const ratio = sides[OTELITE].median / sides[OPENTELEMETRY_JS].median;
+  const ratioRange = summarize(perSide[OTELITE].map((r, i) => r.value / perSide[OPENTELEMETRY_JS][i].value));
+  const met = benchCase.target.lowerIsBetter ? ratio <= benchCase.target.ratio : ratio >= benchCase.target.ratio;
+  return { rounds, sides, ratio, ratioRange, met: met && extra.met !== false, lines: extra.lines ?? [], details: extra.details };
+}
+
+/** Prints one line per case (plus any detail lines the case adds). */
+function printResult(result) {
+  const title = pad(result.title, 15);
+  if (result.status === 'skipped' || result.status === 'error' || (result.status === 'pending' && !result.sides)) {
+    console.log(`${title} ${result.status}: ${result.reason}`);
+    return;
+  }
+  if (result.status === 'pending') {
+    const sides = Object.entries(result.sides)
+      .map(([side, summary]) => `${side} ${formatSummary(summary, result.unit)}`)
+      .join('   ');
+    console.log(`${title} ${sides}   otelite pending: ${result.reason}`);
+  } else if (result.line) {
+    console.log(`${title} ${result.line}`);
+  } else {
+    const sides = Object.entries(result.sides)
+      .map(([side, summary]) => `${side} ${formatSummary(summary, result.unit)}`)
+      .join('   ');
+    const verdict = result.met ? 'met' : 'MISSED';
+    console.log(`${title} ${sides}   ratio ${formatRatioSummary(result.ratio, result.ratioRange)}   target ${result.target.text}   ${verdict}`);
+  }
+  for (const line of result.lines ?? []) console.log(`${' '.repeat(16)}${line}`);
+}
+
+/** Flags and environment → run settings. */
+function readSettings(args, env) {
+  const flags = new Set(args.filter((a) => a.startsWith('--')));
+  const roundsIndex = args.indexOf('--rounds');
+  const quick = flags.has('--quick') || env.BENCH_QUICK === '1';
+  const rounds = Number(roundsIndex >= 0 ? args[roundsIndex + 1] : env.BENCH_ROUNDS) || undefined;
+  const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds');
+  const unknown = named.filter((id) => !CASE_IDS.includes(id));
+  if (unknown.length > 0) {
+    console.error(`unknown case(s): ${unknown.join(', ')}; cases are ${CASE_IDS.join(', ')}`);
+    process.exit(2);
+  }
+  return {
+    quick,
+    cases: named.length > 0 ? named : CASE_IDS,
+    cpuRounds: rounds ?? (quick ? 2 : 5),
+    skipFootprint: flags.has('--skip-footprint') || env.BENCH_SKIP_FOOTPRINT === '1',
+  };
+}
+
+/** Cores, CPU model, Node version and platform of this machine. */
+function describeMachine() {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpu;
+  } catch {
+    // not Linux: os.cpus() will do
+  }
+  let nproc = os.availableParallelism();
+  try {
+    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || nproc;
+  } catch {
+    // no nproc binary
+  }
+  return { nproc, cpu, node: process.versions.node, platform: `${process.platform}-${process.arch}`, totalMemoryBytes: os.totalmem() };
+}
