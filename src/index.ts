@@ -21,9 +21,20 @@ export type { IdGenerator } from './trace/id-generator.js';
 // --- sampling
 export { SamplingDecision } from './sampling/sampler.js';
 export type { Sampler, SamplingResult } from './sampling/sampler.js';
+export { AlwaysOnSampler } from './sampling/always-on.js';
+export { AlwaysOffSampler } from './sampling/always-off.js';
+export { TraceIdRatioBasedSampler } from './sampling/trace-id-ratio-based.js';
+export type { TraceIdRatioBasedSamplerOptions } from './sampling/trace-id-ratio-based.js';
+export { ParentBasedSampler } from './sampling/parent-based.js';
+export type { ParentBasedSamplerOptions } from './sampling/parent-based.js';
+export { ProbabilitySampler } from './sampling/probability.js';
+export type { ProbabilitySamplerOptions } from './sampling/probability.js';
+export { createSamplerFromEnvironment } from './sampling/from-environment.js';
+export type { SamplerSettings } from './sampling/from-environment.js';
 
 // --- context
 export { isTracingSuppressed, suppressTracing } from './context/suppress-tracing.js';
+export { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.js';
 
 // --- processing
 

@@ -1,0 +1,145 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { EventEmitter } from 'node:events';
+import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+
+type Listener = (...args: unknown[]) => unknown;
+type EventName = string | symbol;
+/** Per bound emitter: for each event, each original listener's wrapper. Weak in the listener. */
+type ListenerWrappers = Map<EventName, WeakMap<Listener, Listener>>;
+
+const ADD_METHODS = ['on', 'addListener', 'prependListener', 'once', 'prependOnceListener'] as const;
+const REMOVE_METHODS = ['removeListener', 'off'] as const;
+
+/** Every wrapper this module made, so a wrapper handed back to a patched method is not wrapped again. */
+const wrappers = new WeakSet<Listener>();
+
+/**
+ * A `ContextManager` for Node.js built on one `AsyncLocalStorage`: the active context follows `await`,
+ * promise chains, timers, `setImmediate`, `process.nextTick` and callbacks of Node's own async APIs, and
+ * concurrent requests never see each other's context.
+ *
+ * - `with(context, fn, thisArg, ...args)` runs `fn` with `context` active (`AsyncLocalStorage.run`), passing
+ *   `thisArg` and `args`, and returns what `fn` returns.
+ * - `bind(context, target)`: for a function, returns a function that runs `target` with `context` active
+ *   (same `this`, arguments and `length`); for an `EventEmitter`, makes listeners added from then on
+ *   (`on`, `addListener`, `once`, `prependListener`, `prependOnceListener`) run in `context`, while
+ *   `removeListener`, `off` and `removeAllListeners` keep working with the original listeners. An emitter
+ *   is bound once: binding it again to another context changes nothing. Anything else is returned as is.
+ * - `enable()` may be called any number of times; `disable()` clears the active context (until the next
+ *   `with`) and returns the manager.
+ *
+ * Register it once through the API; `init()` does this for you.
+ *
+ * @example
+ * ```ts
+ * import { context } from '@opentelemetry/api';
+ * context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+ * ```
+ */
+export class AsyncLocalStorageContextManager implements ContextManager {
+  readonly #storage = new AsyncLocalStorage<Context>();
+  /** The emitters this manager bound; weak, so a bound emitter can still be collected. */
+  readonly #emitters = new WeakMap<EventEmitter, ListenerWrappers>();
+
+  /** The active context, or `ROOT_CONTEXT` outside of any `with`. */
+  active(): Context {
+    return this.#storage.getStore() ?? ROOT_CONTEXT;
+  }
+
+  /** Runs `fn` with `context` active; see the class description. */
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    context: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    if (thisArg === undefined || thisArg === null) return this.#storage.run(context, fn, ...args);
+    return this.#storage.run(context, callWithThis, fn as unknown as Listener, thisArg, args) as ReturnType<F>;
+  }
+
+  /** Binds a function or an `EventEmitter` to `context`; see the class description. */
+  bind<T>(context: Context, target: T): T {
+    if (typeof target === 'function') return this.#bindFunction(context, target as unknown as Listener) as T;
+    if (target instanceof EventEmitter) this.#bindEmitter(context, target);
+    return target;
+  }
+
+  /** Nothing to start: the storage starts with the first `with`. Returns the manager. */
+  enable(): this {
+    return this;
+  }
+
+  /** Clears the active context and stops tracking until the next `with`. Returns the manager. */
+  disable(): this {
+    this.#storage.disable();
+    return this;
+  }
+
+  #bindFunction(context: Context, target: Listener): Listener {
+    const manager = this;
+    const bound = function (this: unknown, ...args: unknown[]): unknown {
+      return manager.with(context, target, this, ...args);
+    };
+    Object.defineProperty(bound, 'length', { value: target.length, configurable: true });
+    return bound;
+  }
+
+  #bindEmitter(context: Context, emitter: EventEmitter): void {
+    if (this.#emitters.has(emitter)) return;
+    const byEvent: ListenerWrappers = new Map();
+    this.#emitters.set(emitter, byEvent);
+    const manager = this;
+    const patchable = emitter as unknown as Record<string, (...args: any[]) => unknown>;
+
+    for (const name of ADD_METHODS) {
+      const original = patchable[name];
+      if (typeof original !== 'function') continue;
+      patchable[name] = function (this: unknown, event: EventName, listener: Listener) {
+        return original.call(this, event, manager.#wrapperFor(context, byEvent, event, listener));
+      };
+    }
+    for (const name of REMOVE_METHODS) {
+      const original = patchable[name];
+      if (typeof original !== 'function') continue;
+      patchable[name] = function (this: unknown, event: EventName, listener: Listener) {
+        return original.call(this, event, byEvent.get(event)?.get(listener) ?? listener);
+      };
+    }
+    const removeAll = patchable.removeAllListeners;
+    if (typeof removeAll === 'function') {
+      patchable.removeAllListeners = function (this: unknown, ...args: unknown[]) {
+        if (args.length === 0) byEvent.clear();
+        else byEvent.delete(args[0] as EventName);
+        return removeAll.apply(this, args);
+      };
+    }
+  }
+
+  /**
+   * The wrapper that runs `listener` in `context`, made once per event and listener so that adding the
+   * same listener twice and removing it twice behaves as without binding. A wrapper, or Node's `once`
+   * wrapper around one of ours, passes through unchanged (Node's `once` calls `on`).
+   */
+  #wrapperFor(context: Context, byEvent: ListenerWrappers, event: EventName, listener: Listener): Listener {
+    if (typeof listener !== 'function') return listener;
+    if (wrappers.has(listener)) return listener;
+    const inner = (listener as { listener?: unknown }).listener;
+    if (typeof inner === 'function' && wrappers.has(inner as Listener)) return listener;
+    let forEvent = byEvent.get(event);
+    if (forEvent === undefined) {
+      forEvent = new WeakMap();
+      byEvent.set(event, forEvent);
+    }
+    let wrapper = forEvent.get(listener);
+    if (wrapper === undefined) {
+      wrapper = this.#bindFunction(context, listener);
+      wrappers.add(wrapper);
+      forEvent.set(listener, wrapper);
+    }
+    return wrapper;
+  }
+}
+
+function callWithThis(fn: Listener, thisArg: unknown, args: unknown[]): unknown {
+  return Reflect.apply(fn, thisArg, args);
+}
