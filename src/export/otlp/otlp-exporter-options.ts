@@ -1,0 +1,190 @@
+import type { OtlpSettings } from '../../config/environment.js';
+import { warnOnce } from '../../diagnostics/report.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from './encode-within-limit.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, normalizeHeaders, type TlsOptions } from './http-transport.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+
+/**
+ * Options of {@link OTLPTraceExporter}. Every one is optional; each falls back to its
+ * `OTEL_EXPORTER_OTLP_TRACES_*` variable, then to the general `OTEL_EXPORTER_OTLP_*` one, then to the
+ * default given here. An invalid value is reported once through `diag.warn` and the fallback is used.
+ */
+export interface OTLPTraceExporterOptions {
+  /**
+   * The full URL spans are posted to, `http:` or `https:`. Default: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
+   * as is, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`, else `http://localhost:4318/v1/traces`.
+   */
+  url?: string;
+  /**
+   * Extra request headers (for example `authorization`), merged over `OTEL_EXPORTER_OTLP_HEADERS` and
+   * `OTEL_EXPORTER_OTLP_TRACES_HEADERS`; names are case-insensitive. Values are treated as secrets: they
+   * never appear in logs or errors.
+   */
+  headers?: Record<string, string>;
+  /**
+   * Time allowed for one HTTP request (sending plus the whole response), in milliseconds; a request that
+   * runs out of time counts as a network error and is retried. Default `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`,
+   * `OTEL_EXPORTER_OTLP_TIMEOUT`, else 10 000. Must be greater than 0.
+   */
+  timeoutMillis?: number;
+  /** `'gzip'` compresses request bodies. Default `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION`, else `'none'`. */
+  compression?: 'gzip' | 'none';
+  /**
+   * The wire encoding: `'http/protobuf'` (binary, `application/x-protobuf`) or `'http/json'`
+   * (`application/json`). `'grpc'` is not supported and falls back to `'http/protobuf'` with a warning.
+   * Default `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL`, else `'http/protobuf'`.
+   */
+  protocol?: 'http/protobuf' | 'http/json';
+  /**
+   * How many exports may be in flight at once (each one uses at most one socket at a time). An `export`
+   * beyond it does not wait: it resolves `FAILED` at once and its spans are counted as dropped through
+   * `reportError('export', ...)`. This keeps memory bounded when the receiver is slow. Default 2;
+   * at least 1.
+   */
+  maxConcurrentExports?: number;
+  /**
+   * The longest one `export` call may take, retries and backoff included, in milliseconds; no retry
+   * starts when its wait would end past it. The caller's `signal` can end an export sooner. Default
+   * `timeoutMillis × retry.maxAttempts` (50 000 with the defaults). Must be greater than 0.
+   */
+  exportTimeoutMillis?: number;
+  /**
+   * How failed requests are retried (429, 502, 503, 504 and network errors). Defaults: 5 attempts, waits
+   * starting at 1000 ms growing by 1.5× up to 5000 ms, ±20 % jitter (see `DEFAULT_RETRY_POLICY`).
+   * `{ maxAttempts: 1 }` disables retrying.
+   */
+  retry?: Partial<RetryPolicy>;
+  /**
+   * A response body longer than this is discarded unread, in bytes. Default 4 MiB (the OTLP
+   * specification's recommendation). Must be greater than 0.
+   */
+  maxResponseBytes?: number;
+  /** CA certificates and client certificate for an `https:` receiver. Certificate verification is always on. */
+  tls?: TlsOptions;
+  /**
+   * Internal, for tests: the largest request body sent, before compression, in bytes; larger batches are
+   * split. Default 64 MiB (the OTLP specification's recommendation).
+   * @internal
+   */
+  maxRequestBytes?: number;
+}
+
+/** The exporter's settings after options, environment and defaults are merged and validated. */
+export interface ResolvedExporterOptions {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMillis: number;
+  readonly compression: 'gzip' | 'none';
+  readonly protocol: 'http/protobuf' | 'http/json';
+  readonly maxConcurrentExports: number;
+  readonly exportTimeoutMillis: number;
+  readonly retry: Readonly<RetryPolicy>;
+  readonly maxResponseBytes: number;
+  readonly maxRequestBytes: number;
+  readonly tls: TlsOptions | undefined;
+}
+
+/** The default bound on exports in flight. */
+export const DEFAULT_MAX_CONCURRENT_EXPORTS = 2;
+
+/**
+ * Merges `options` over the environment's OTLP settings (which already hold the defaults) and validates
+ * the result. Never throws.
+ *
+ * @example
+ * ```ts
+ * const settings = resolveExporterOptions({ compression: 'gzip' }, readEnvironment().otlp);
+ * ```
+ */
+export function resolveExporterOptions(options: OTLPTraceExporterOptions, environment: OtlpSettings): ResolvedExporterOptions {
+  const retry: RetryPolicy = {
+    maxAttempts: integerAtLeast('retry.maxAttempts', options.retry?.maxAttempts, 1, DEFAULT_RETRY_POLICY.maxAttempts),
+    initialBackoffMillis: numberAtLeast('retry.initialBackoffMillis', options.retry?.initialBackoffMillis, 0, DEFAULT_RETRY_POLICY.initialBackoffMillis),
+    maxBackoffMillis: numberAtLeast('retry.maxBackoffMillis', options.retry?.maxBackoffMillis, 0, DEFAULT_RETRY_POLICY.maxBackoffMillis),
+    backoffMultiplier: numberAtLeast('retry.backoffMultiplier', options.retry?.backoffMultiplier, 1, DEFAULT_RETRY_POLICY.backoffMultiplier),
+    jitter: DEFAULT_RETRY_POLICY.jitter,
+  };
+  const jitter = options.retry?.jitter;
+  if (jitter !== undefined) {
+    if (typeof jitter === 'number' && jitter >= 0 && jitter <= 1) retry.jitter = jitter;
+    else invalid('retry.jitter', `a number between 0 and 1; using ${DEFAULT_RETRY_POLICY.jitter}`);
+  }
+  const timeoutMillis = positiveNumber('timeoutMillis', options.timeoutMillis, environment.timeoutMillis);
+  return {
+    url: resolveUrl(options.url, environment.tracesUrl),
+    headers: normalizeHeaders({ ...lowerCaseKeys(environment.headers), ...lowerCaseKeys(options.headers ?? {}) }),
+    timeoutMillis,
+    compression: choice('compression', options.compression, ['gzip', 'none'], environment.compression),
+    protocol: resolveProtocol(options.protocol, environment.protocol),
+    maxConcurrentExports: integerAtLeast('maxConcurrentExports', options.maxConcurrentExports, 1, DEFAULT_MAX_CONCURRENT_EXPORTS),
+    exportTimeoutMillis: positiveNumber('exportTimeoutMillis', options.exportTimeoutMillis, timeoutMillis * retry.maxAttempts),
+    retry,
+    maxResponseBytes: integerAtLeast('maxResponseBytes', options.maxResponseBytes, 1, DEFAULT_MAX_RESPONSE_BYTES),
+    maxRequestBytes: integerAtLeast('maxRequestBytes', options.maxRequestBytes, 1, DEFAULT_MAX_REQUEST_BYTES),
+    tls: options.tls,
+  };
+}
+
+function invalid(name: string, expectation: string): void {
+  warnOnce(`OTLPTraceExporter option ${name} must be ${expectation}.`);
+}
+
+function resolveUrl(value: string | undefined, fallback: string): URL {
+  const fallbackUrl = new URL(fallback);
+  if (value === undefined) return fallbackUrl;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    // The URL itself is not echoed: it may carry credentials.
+    invalid('url', 'an absolute http: or https: URL; using the URL from the environment or the default');
+    return fallbackUrl;
+  }
+  return url;
+}
+
+function resolveProtocol(value: unknown, fallback: OtlpSettings['protocol']): OtlpSettings['protocol'] {
+  if (value === 'grpc') {
+    invalid('protocol', `http/protobuf or http/json (otelite speaks OTLP/HTTP only, not grpc); using http/protobuf`);
+    return 'http/protobuf';
+  }
+  return choice('protocol', value, ['http/protobuf', 'http/json'], fallback);
+}
+
+function choice<T extends string>(name: string, value: unknown, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((choices as readonly unknown[]).includes(value)) return value as T;
+  invalid(name, `one of ${choices.join(', ')}; using ${fallback}`);
+  return fallback;
+}
+
+function positiveNumber(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && value > 0 && value < Infinity) return value;
+  invalid(name, `a finite number greater than 0; using ${fallback}`);
+  return fallback;
+}
+
+function numberAtLeast(name: string, value: unknown, minimum: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && value >= minimum && value < Infinity) return value;
+  invalid(name, `a finite number of at least ${minimum}; using ${fallback}`);
+  return fallback;
+}
+
+function integerAtLeast(name: string, value: unknown, minimum: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= minimum) return value;
+  invalid(name, `an integer of at least ${minimum}; using ${fallback}`);
+  return fallback;
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  if (typeof headers !== 'object' || headers === null) return result;
+  for (const [key, value] of Object.entries(headers)) result[key.toLowerCase()] = value;
+  return result;
+}

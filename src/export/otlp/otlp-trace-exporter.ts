@@ -1,0 +1,249 @@
+import { context } from '@opentelemetry/api';
+import { readEnvironment, type OtlpSettings } from '../../config/environment.js';
+import { suppressTracing } from '../../context/suppress-tracing.js';
+import { reportError, warnOnce } from '../../diagnostics/report.js';
+import type { FinishedSpan } from '../../trace/finished-span.js';
+import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
+import { encodeSpansToProtobuf } from './binary-encoder.js';
+import { encodeWithinLimit } from './encode-within-limit.js';
+import { decodeErrorStatus, decodePartialSuccess } from './export-response.js';
+import { createHttpTransport, type HttpResponse, type HttpTransport } from './http-transport.js';
+import { encodeSpansToJson } from './json-encoder.js';
+import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
+import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';
+
+const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });
+
+/** How one attempt ended: delivered or given up (`retry` false), or worth another try. */
+interface AttemptOutcome {
+  readonly error: Error | undefined;
+  readonly retry: boolean;
+  /** The receiver's `Retry-After`, in milliseconds, when it sent one. */
+  readonly retryAfterMillis?: number;
+}
+
+/**
+ * Sends spans to an OpenTelemetry Collector (or any OTLP/HTTP receiver) as binary protobuf or JSON.
+ *
+ * - Concurrency: up to `maxConcurrentExports` exports may run at once (so a span processor may call
+ *   `export` again before the previous call resolves); beyond that, `export` resolves `FAILED` at once.
+ * - Retries 429, 502, 503, 504 and network errors with exponential backoff and jitter, honouring
+ *   `Retry-After`, within `exportTimeoutMillis` and the caller's `signal`; other statuses are final.
+ * - A batch whose body would exceed 64 MiB is split and sent in parts; a single span that alone exceeds
+ *   it is dropped and reported.
+ * - A 200 carrying `partial_success` counts as success; the rejection is logged.
+ * - Its own requests run with tracing suppressed and are marked for `isExporterRequest`, so HTTP
+ *   instrumentation never traces them.
+ * - `export` never throws and never rejects; every failure is also reported through `diag`, rate-limited.
+ *
+ * @example
+ * ```ts
+ * const exporter = new OTLPTraceExporter({
+ *   url: 'https://collector.example.com:4318/v1/traces',
+ *   headers: { authorization: `Bearer ${token}` },
+ *   compression: 'gzip',
+ * });
+ * const result = await exporter.export(spans, { signal: AbortSignal.timeout(30_000) });
+ * await exporter.shutdown();
+ * ```
+ */
+export class OTLPTraceExporter implements SpanExporter {
+  readonly #settings: ResolvedExporterOptions;
+  readonly #transport: HttpTransport;
+  readonly #encode: (spans: readonly FinishedSpan[]) => Uint8Array;
+  /** Where messages say the spans went: origin and path, never credentials or query. */
+  readonly #destination: string;
+  readonly #inFlight = new Set<Promise<ExportResult>>();
+  #shutdown: Promise<void> | undefined;
+
+  /**
+   * @param options - see {@link OTLPTraceExporterOptions}; options beat the environment, which beats the defaults.
+   * @param environment - internal, for tests: the OTLP settings to use instead of reading `process.env`.
+   */
+  constructor(options: OTLPTraceExporterOptions = {}, environment: OtlpSettings = readEnvironment().otlp) {
+    const settings = resolveExporterOptions(options ?? {}, environment);
+    this.#settings = settings;
+    const json = settings.protocol === 'http/json';
+    this.#encode = json ? encodeSpansToJson : encodeSpansToProtobuf;
+    this.#destination = `${settings.url.origin}${settings.url.pathname}`;
+    this.#transport = createHttpTransport({
+      url: settings.url,
+      headers: settings.headers,
+      contentType: json ? 'application/json' : 'application/x-protobuf',
+      compression: settings.compression,
+      timeoutMillis: settings.timeoutMillis,
+      maxSockets: settings.maxConcurrentExports,
+      maxResponseBytes: settings.maxResponseBytes,
+      tls: settings.tls,
+    });
+  }
+
+  /**
+   * Sends `spans`, retrying as needed. Resolves `SUCCESS` once every request was accepted (a partial
+   * success included), `FAILED` with the reason otherwise. Never rejects.
+   */
+  export(spans: readonly FinishedSpan[], options?: ExportOptions): Promise<ExportResult> {
+    if (this.#shutdown !== undefined) {
+      return Promise.resolve(failed(new Error('the OTLP exporter is shut down')));
+    }
+    if (this.#inFlight.size >= this.#settings.maxConcurrentExports) {
+      const error = new Error(
+        `${this.#settings.maxConcurrentExports} exports already in flight to ${this.#destination}; ${spans.length} spans dropped`,
+      );
+      reportError('export', error);
+      return Promise.resolve(failed(error));
+    }
+    const promise = this.#exportGuarded(spans, options?.signal);
+    this.#inFlight.add(promise);
+    void promise.then(() => this.#inFlight.delete(promise));
+    return promise;
+  }
+
+  /** Resolves once every export started so far has finished. */
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.#inFlight);
+  }
+
+  /**
+   * Waits for the exports in flight (each bounded by its deadline), then closes the connections.
+   * Idempotent; afterwards `export` resolves `FAILED` at once.
+   */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= Promise.all(this.#inFlight).then(() => this.#transport.close());
+    return this.#shutdown;
+  }
+
+  async #exportGuarded(spans: readonly FinishedSpan[], signal: AbortSignal | undefined): Promise<ExportResult> {
+    let result: ExportResult;
+    try {
+      result = await context.with(suppressTracing(context.active()), () => this.#send(spans, signal));
+    } catch (error) {
+      result = failed(error instanceof Error ? error : new Error(String(error)));
+    }
+    if (result.error !== undefined) reportError('export', result.error);
+    return result;
+  }
+
+  async #send(spans: readonly FinishedSpan[], signal: AbortSignal | undefined): Promise<ExportResult> {
+    if (spans.length === 0) return SUCCESS;
+    const { exportTimeoutMillis, maxRequestBytes } = this.#settings;
+    const deadlineAt = performance.now() + exportTimeoutMillis;
+    const deadline = createDeadline(signal, exportTimeoutMillis);
+    try {
+      const parts = encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
+        reportError(
+          'export',
+          new Error(`a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`),
+        ),
+      );
+      let firstError: Error | undefined;
+      for (const part of parts) {
+        const error = await this.#deliver(await this.#transport.prepare(part.payload), deadline.signal, deadlineAt);
+        firstError ??= error;
+        if (deadline.signal.aborted) break;
+      }
+      return firstError === undefined ? SUCCESS : failed(firstError);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** Sends one request body until it is accepted, rejected for good, out of attempts or out of time. */
+  async #deliver(body: Uint8Array, signal: AbortSignal, deadlineAt: number): Promise<Error | undefined> {
+    const policy = this.#settings.retry;
+    for (let attempt = 1; ; attempt++) {
+      let outcome: AttemptOutcome;
+      try {
+        outcome = this.#judge(await this.#transport.send(body, signal));
+      } catch (error) {
+        if (signal.aborted) return deadlineError(signal, error);
+        const cause = error instanceof Error ? error : new Error(String(error));
+        outcome = {
+          error: new Error(`POST ${this.#destination} failed: ${cause.message}`, { cause }),
+          retry: isRetryableNetworkError(error),
+        };
+      }
+      if (!outcome.retry) return outcome.error;
+      const error = outcome.error as Error;
+      if (attempt >= policy.maxAttempts) {
+        return attempt === 1 ? error : new Error(`${error.message} (gave up after ${attempt} attempts)`, { cause: error });
+      }
+      const wait = outcome.retryAfterMillis ?? backoffMillis(policy, attempt);
+      if (performance.now() + wait >= deadlineAt) {
+        return new Error(`${error.message} (no retry: the export deadline comes first)`, { cause: error });
+      }
+      if (!(await waitMillis(wait, signal))) return deadlineError(signal, error);
+    }
+  }
+
+  /** Turns a response into an outcome, logging a partial success. */
+  #judge(response: HttpResponse): AttemptOutcome {
+    const { statusCode } = response;
+    const json = isJson(response.contentType, this.#settings.protocol);
+    if (statusCode >= 200 && statusCode < 300) {
+      if (response.body === undefined) {
+        // The spans were accepted; only the response was not read (too large, or cut off).
+        reportError('export.response', new Error(`${this.#destination} answered ${statusCode}, but ${response.bodyError}`));
+        return { error: undefined, retry: false };
+      }
+      const partial = decodePartialSuccess(response.body, json);
+      if (partial !== undefined) {
+        const text = `${this.#destination} accepted the export partially: ${partial.rejectedSpans} spans rejected${
+          partial.errorMessage ? `: ${partial.errorMessage}` : ''
+        }`;
+        if (partial.rejectedSpans > 0) reportError('export.partial_success', new Error(text));
+        else warnOnce(text);
+      }
+      return { error: undefined, retry: false };
+    }
+    const status = decodeErrorStatus(response.body, json);
+    const reason = status ? `: ${status.message}` : response.bodyError ? ` (${response.bodyError})` : '';
+    const statusText = response.statusMessage ? `${statusCode} ${response.statusMessage}` : String(statusCode);
+    const error = new Error(`POST ${this.#destination} answered ${statusText}${reason}`);
+    // The specification makes an over-limit response final whatever its status.
+    if (!isRetryableStatus(statusCode) || response.bodyTooLarge) return { error, retry: false };
+    return { error, retry: true, retryAfterMillis: parseRetryAfter(response.retryAfter, Date.now()) };
+  }
+}
+
+function failed(error: Error): ExportResult {
+  return { code: ExportResultCode.FAILED, error };
+}
+
+function isJson(contentType: string | undefined, protocol: string): boolean {
+  if (contentType === undefined) return protocol === 'http/json';
+  return contentType.toLowerCase().includes('json');
+}
+
+/** The error an export ends with when its signal aborts: the caller's reason, or the export timeout. */
+function deadlineError(signal: AbortSignal, last: unknown): Error {
+  const reason: unknown = signal.reason;
+  const message = reason instanceof Error ? reason.message : 'the export was aborted';
+  return new Error(message, { cause: last });
+}
+
+/**
+ * One signal that aborts when the caller's does or when `timeoutMillis` has passed, whichever comes
+ * first; `dispose` clears the timer and the listener (nothing lingers after the export).
+ */
+function createDeadline(parent: AbortSignal | undefined, timeoutMillis: number): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onParentAbort = (): void => {
+    const reason: unknown = parent?.reason;
+    controller.abort(reason instanceof Error && reason.name !== 'AbortError' ? reason : new Error('the export was aborted by its caller'));
+  };
+  const timer = setTimeout(
+    () => controller.abort(new Error(`the export did not finish within exportTimeoutMillis (${timeoutMillis} ms)`)),
+    timeoutMillis,
+  );
+  timer.unref();
+  if (parent?.aborted) onParentAbort();
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+    },
+  };
+}
