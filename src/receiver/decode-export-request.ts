@@ -24,7 +24,11 @@ export type OtlpEncoding = 'protobuf' | 'json';
  * ```
  */
 export function decodeExportRequest(body: Uint8Array, encoding: OtlpEncoding): ExportTraceServiceRequest {
-  if (encoding === 'protobuf') return fromBinary(ExportTraceServiceRequestSchema, body);
+  if (encoding === 'protobuf') {
+    // A plain Uint8Array view, so that bytes fields decode as Uint8Array and not as Buffer.
+    const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    return fromBinary(ExportTraceServiceRequestSchema, bytes, { readUnknownFields: false });
+  }
   const text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   const json = JSON.parse(text) as JsonValue;
   hexIdsToBase64(json);

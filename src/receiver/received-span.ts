@@ -1,6 +1,7 @@
 import type { ExportTraceServiceRequest } from '../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
 import type { AnyValue, KeyValue } from '../../gen/opentelemetry/proto/common/v1/common_pb.js';
-import { Span_SpanKind, Status_StatusCode, type Span } from '../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
+import { clone } from '@bufbuild/protobuf';
+import { Span_SpanKind, SpanSchema, Status_StatusCode, type Span } from '../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
 
 /** An attribute value as received, in plain JavaScript: 64-bit integers beyond 2^53 stay `bigint`. */
 export type ReceivedValue =
@@ -37,7 +38,7 @@ export interface ReceivedSpan {
   readonly serviceName: string;
   readonly resourceAttributes: Readonly<Record<string, ReceivedValue>>;
   readonly scope: { readonly name: string; readonly version: string };
-  /** The decoded span as generated from opentelemetry-proto, with its events and links. */
+  /** The decoded span as generated from opentelemetry-proto, with its events and links (a copy). */
   readonly span: Span;
 }
 
@@ -101,7 +102,8 @@ export function toReceivedSpans(request: ExportTraceServiceRequest): ReceivedSpa
           serviceName,
           resourceAttributes,
           scope,
-          span,
+          // A copy: decoded bytes fields are views of the whole request body, which must not stay alive.
+          span: clone(SpanSchema, span),
         });
       }
     }
