@@ -43,6 +43,8 @@ export { AsyncLocalStorageContextManager } from './context/async-local-storage-c
 // --- exporters
 
 // --- propagation
+export { W3CTraceContextPropagator } from './propagation/trace-context.js';
+export { createTraceState } from './propagation/trace-state.js';
 
 // --- OTLP export
 

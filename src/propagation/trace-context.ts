@@ -1,0 +1,239 @@
+import {
+  isSpanContextValid,
+  trace,
+  type Context,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '../context/suppress-tracing.js';
+import { reportError } from '../diagnostics/report.js';
+import { parseTraceState } from './trace-state.js';
+
+/** The `traceparent` header name (W3C Trace Context §3.2.1), in the recommended lowercase. */
+export const TRACE_PARENT_HEADER = 'traceparent';
+/** The `tracestate` header name (W3C Trace Context §3.3.1), in the recommended lowercase. */
+export const TRACE_STATE_HEADER = 'tracestate';
+
+/**
+ * The longest `tracestate` this propagator sends, in characters. The spec asks to propagate at least
+ * 512 characters (§3.3.1.5 "tracestate Limits") and to document a smaller or larger maximum; otelite sends
+ * exactly that minimum, so one hostile 16 KB `tracestate` is not copied onto every outgoing request.
+ * Longer states are cut by whole entries as §3.3.1.5 prescribes.
+ */
+export const MAX_PROPAGATED_TRACE_STATE_LENGTH = 512;
+/** Entries longer than this are dropped first when a `tracestate` is cut (§3.3.1.5). */
+const LARGE_ENTRY_LENGTH = 128;
+
+/** The trace-flags bits Level 2 defines: sampled (0x01) and random trace id (0x02) (§3.2.2.5). */
+const DEFINED_TRACE_FLAGS = 0x03;
+/** `00` version traceparent length: 2 + 1 + 32 + 1 + 16 + 1 + 2. */
+const TRACE_PARENT_LENGTH = 55;
+const DASH = 0x2d;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/** Lowercase hex digit values by char code; -1 for anything else (upper case included, §3.2.2 HEXDIGLC). */
+const HEX_VALUES = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit++) HEX_VALUES['0123456789abcdef'.charCodeAt(digit)] = digit;
+
+/** `traceparent` flags for every defined-bits value, so inject never formats a number. */
+const FLAGS_HEX = ['00', '01', '02', '03'];
+const FIELDS: readonly string[] = Object.freeze([TRACE_PARENT_HEADER, TRACE_STATE_HEADER]);
+
+function hexAt(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code < 128 ? HEX_VALUES[code] : -1;
+}
+
+/**
+ * Parses one `traceparent` value into a remote span context, or returns `undefined` when the value is
+ * invalid. Never throws; reads each character at most once.
+ *
+ * - Surrounding spaces and tabs are ignored (HTTP optional whitespace, RFC 9110 §5.5).
+ * - Version: two lowercase hex digits and a dash; `ff` is invalid (§3.2.2.1).
+ * - Version `00`: exactly 55 characters (§3.2.2.2). All of its trace-flags bits are kept in the span
+ *   context; the undefined ones are zeroed on inject (§3.2.2.5.3 "Vendors MUST set those to zero").
+ * - A higher version: at least 55 characters, the first four fields parsed by position, and the flags
+ *   followed by the end or a dash (§3.2.4 "Versioning of traceparent"). Only the flags this version knows
+ *   (sampled, random) are kept (§4.2 step 2.2); anything after the flags is ignored.
+ * - Ids: lowercase hex, not all zeros (§3.2.2.3, §3.2.2.4).
+ */
+export function parseTraceParent(value: string): SpanContext | undefined {
+  let start = 0;
+  let end = value.length;
+  while (start < end && (value.charCodeAt(start) === SPACE || value.charCodeAt(start) === TAB)) start++;
+  while (end > start && (value.charCodeAt(end - 1) === SPACE || value.charCodeAt(end - 1) === TAB)) end--;
+  const length = end - start;
+  if (length < TRACE_PARENT_LENGTH) return undefined;
+
+  const versionHigh = hexAt(value, start);
+  const versionLow = hexAt(value, start + 1);
+  if (versionHigh < 0 || versionLow < 0 || value.charCodeAt(start + 2) !== DASH) return undefined;
+  const version = (versionHigh << 4) | versionLow;
+  if (version === 0xff) return undefined;
+  if (version === 0) {
+    if (length !== TRACE_PARENT_LENGTH) return undefined;
+  } else if (length > TRACE_PARENT_LENGTH && value.charCodeAt(start + TRACE_PARENT_LENGTH) !== DASH) {
+    return undefined;
+  }
+  if (value.charCodeAt(start + 35) !== DASH || value.charCodeAt(start + 52) !== DASH) return undefined;
+
+  let bits = 0;
+  for (let i = start + 3; i < start + 35; i++) {
+    const digit = hexAt(value, i);
+    if (digit < 0) return undefined;
+    bits |= digit;
+  }
+  if (bits === 0) return undefined;
+  bits = 0;
+  for (let i = start + 36; i < start + 52; i++) {
+    const digit = hexAt(value, i);
+    if (digit < 0) return undefined;
+    bits |= digit;
+  }
+  if (bits === 0) return undefined;
+  const flagsHigh = hexAt(value, start + 53);
+  const flagsLow = hexAt(value, start + 54);
+  if (flagsHigh < 0 || flagsLow < 0) return undefined;
+  let traceFlags = (flagsHigh << 4) | flagsLow;
+  if (version !== 0) traceFlags &= DEFINED_TRACE_FLAGS;
+
+  let traceId = value.slice(start + 3, start + 35);
+  let spanId = value.slice(start + 36, start + 52);
+  if (value.length > 64) {
+    // Do not let the ids pin a long (padded or future-version) header in memory.
+    traceId = detach(traceId);
+    spanId = detach(spanId);
+  }
+  return { traceId, spanId, traceFlags, isRemote: true };
+}
+
+/** The `traceparent` value for a valid span context: version `00`, lowercase, only the defined flags. */
+export function formatTraceParent(spanContext: SpanContext): string {
+  return (
+    '00-' +
+    spanContext.traceId.toLowerCase() +
+    '-' +
+    spanContext.spanId.toLowerCase() +
+    '-' +
+    FLAGS_HEX[spanContext.traceFlags & DEFINED_TRACE_FLAGS]
+  );
+}
+
+/**
+ * Cuts a serialized `tracestate` to {@link MAX_PROPAGATED_TRACE_STATE_LENGTH} characters by whole entries
+ * (§3.3.1.5): entries longer than 128 characters go first, right-most first, then entries from the end.
+ */
+export function truncateTraceState(serialized: string): string {
+  if (serialized.length <= MAX_PROPAGATED_TRACE_STATE_LENGTH) return serialized;
+  const entries = serialized.split(',');
+  let total = serialized.length;
+  const kept = entries.map(() => true);
+  for (let i = entries.length - 1; i >= 0 && total > MAX_PROPAGATED_TRACE_STATE_LENGTH; i--) {
+    if (entries[i].length > LARGE_ENTRY_LENGTH) {
+      kept[i] = false;
+      total -= entries[i].length + 1;
+    }
+  }
+  for (let i = entries.length - 1; i >= 0 && total > MAX_PROPAGATED_TRACE_STATE_LENGTH; i--) {
+    if (kept[i]) {
+      kept[i] = false;
+      total -= entries[i].length + 1;
+    }
+  }
+  return entries.filter((_, i) => kept[i]).join(',');
+}
+
+/**
+ * The W3C Trace Context Level 2 propagator: reads and writes the `traceparent` and `tracestate` headers.
+ *
+ * Extract: one `traceparent` value (several values in the carrier are invalid: combined per RFC 9110
+ * they no longer match the format) parsed by {@link parseTraceParent}; a valid one becomes the remote
+ * span context of the returned context, with the `tracestate` lines (joined in order with commas)
+ * attached when they form a valid list. An invalid `traceparent` leaves the context unchanged and
+ * `tracestate` is not read (§3.3 "MUST NOT attempt to parse tracestate").
+ *
+ * Inject: nothing for an invalid span context or when tracing is suppressed in the context (the SDK
+ * suppresses tracing around its own exports, so their requests carry no trace headers, as in
+ * opentelemetry-js); otherwise `traceparent` version `00` and `tracestate` when not empty, cut to
+ * {@link MAX_PROPAGATED_TRACE_STATE_LENGTH} characters.
+ *
+ * Never throws: a failing getter, setter or carrier is reported through `reportError` and ignored.
+ *
+ * @example
+ * ```ts
+ * import { propagation } from '@opentelemetry/api';
+ * import { W3CTraceContextPropagator } from 'otelite';
+ *
+ * propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+ * ```
+ */
+export class W3CTraceContextPropagator implements TextMapPropagator {
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    try {
+      const spanContext = trace.getSpanContext(context);
+      if (spanContext === undefined || !isSpanContextValid(spanContext) || isTracingSuppressed(context)) return;
+      setter.set(carrier, TRACE_PARENT_HEADER, formatTraceParent(spanContext));
+      const traceState = spanContext.traceState;
+      if (traceState !== undefined) {
+        const serialized = traceState.serialize();
+        if (typeof serialized === 'string' && serialized.length > 0) {
+          setter.set(carrier, TRACE_STATE_HEADER, truncateTraceState(serialized));
+        }
+      }
+    } catch (error) {
+      reportError('propagator.inject', error, 'tracecontext');
+    }
+  }
+
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    try {
+      const traceParent = singleValue(getter.get(carrier, TRACE_PARENT_HEADER));
+      if (traceParent === undefined) return context;
+      const spanContext = parseTraceParent(traceParent);
+      if (spanContext === undefined) return context;
+      const traceStateHeader = joinedValue(getter.get(carrier, TRACE_STATE_HEADER));
+      if (traceStateHeader !== undefined) {
+        const traceState = parseTraceState(traceStateHeader);
+        if (traceState !== undefined) spanContext.traceState = traceState;
+      }
+      return trace.setSpanContext(context, spanContext);
+    } catch (error) {
+      reportError('propagator.extract', error, 'tracecontext');
+      return context;
+    }
+  }
+
+  fields(): string[] {
+    return FIELDS.slice();
+  }
+}
+
+/** The one string of a header, or `undefined` when absent or given more than once. */
+function singleValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
+  return undefined;
+}
+
+/** All lines of a header combined in order with commas (RFC 9110 §5.3), or `undefined` when absent. */
+function joinedValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return undefined;
+  let joined: string | undefined;
+  for (const line of value) {
+    if (typeof line !== 'string') continue;
+    joined = joined === undefined ? line : joined + ',' + line;
+  }
+  return joined;
+}
+
+/**
+ * A copy of `text` that does not share storage with the string it was sliced from (V8 flattens the
+ * concatenation into a fresh string before slicing it).
+ */
+function detach(text: string): string {
+  return (' ' + text).slice(1);
+}
