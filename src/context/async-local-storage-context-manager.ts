@@ -13,6 +13,9 @@ const REMOVE_METHODS = ['removeListener', 'off'] as const;
 /** Every wrapper this module made, so a wrapper handed back to a patched method is not wrapped again. */
 const wrappers = new WeakSet<Listener>();
 
+/** The manager most recently enabled and not disabled since: the one {@link enterContext} enters into. */
+let enabledManager: AsyncLocalStorageContextManager | undefined;
+
 /**
  * A `ContextManager` for Node.js built on one `AsyncLocalStorage`: the active context follows `await`,
  * promise chains, timers, `setImmediate`, `process.nextTick` and callbacks of Node's own async APIs, and
@@ -64,13 +67,26 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     return target;
   }
 
+  /**
+   * Makes `context` active for the rest of the current synchronous execution and everything it
+   * schedules (`AsyncLocalStorage.enterWith`), with no function to wrap. Only for instrumentation that is
+   * notified rather than wrapping the code it affects, such as a diagnostics-channel subscriber of an
+   * incoming HTTP request: the caller must be sure the current execution belongs to that context
+   * (Node runs the request's listeners right after the channel). Everywhere else use `with`.
+   */
+  enterWith(context: Context): void {
+    this.#storage.enterWith(context);
+  }
+
   /** Nothing to start: the storage starts with the first `with`. Returns the manager. */
   enable(): this {
+    enabledManager = this;
     return this;
   }
 
   /** Clears the active context and stops tracking until the next `with`. Returns the manager. */
   disable(): this {
+    if (enabledManager === this) enabledManager = undefined;
     this.#storage.disable();
     return this;
   }
@@ -142,4 +158,24 @@ export class AsyncLocalStorageContextManager implements ContextManager {
 
 function callWithThis(fn: Listener, thisArg: unknown, args: unknown[]): unknown {
   return Reflect.apply(fn, thisArg, args);
+}
+
+/**
+ * Enters `context` (see {@link AsyncLocalStorageContextManager.enterWith}) in the most recently enabled
+ * `AsyncLocalStorageContextManager`, the one `register()` installs globally. Returns false when no such
+ * manager is enabled; the caller can compare `context.active()` with `context` to confirm that the
+ * global manager is the one entered. Used by the HTTP server instrumentation, which has no function to
+ * wrap around a request's handler.
+ *
+ * @example
+ * ```ts
+ * diagnosticsChannel.subscribe('http.server.request.start', ({ request }) => {
+ *   enterContext(propagation.extract(ROOT_CONTEXT, request.headers));
+ * });
+ * ```
+ */
+export function enterContext(context: Context): boolean {
+  if (enabledManager === undefined) return false;
+  enabledManager.enterWith(context);
+  return true;
 }
