@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createTraceState,
+  diag,
+  DiagLogLevel,
+  ROOT_CONTEXT,
+  SpanKind,
+  trace,
+  TraceFlags,
+  type Context,
+  type DiagLogger,
+} from '@opentelemetry/api';
+import type { Sampler, SamplingResult } from '../../src/sampling/sampler.js';
+
+/** A random 32-digit lowercase trace id. */
+export function randomTraceId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** A trace id whose low 56 bits are the 14 digits `randomness`. */
+export function traceIdWithRandomness(randomness: string): string {
+  return '0123456789abcdef01' + randomness;
+}
+
+export interface ParentOptions {
+  traceId?: string;
+  sampled: boolean;
+  remote: boolean;
+  traceState?: string;
+  traceFlags?: number;
+}
+
+/** A context whose active span is a parent with the given properties. */
+export function contextWithParent(options: ParentOptions): Context {
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: options.traceId ?? randomTraceId(),
+    spanId: randomBytes(8).toString('hex'),
+    traceFlags: options.traceFlags ?? (options.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE),
+    isRemote: options.remote,
+    traceState: options.traceState === undefined ? undefined : createTraceState(options.traceState),
+  });
+}
+
+/** Calls `sampler.shouldSample` as a tracer would. */
+export function decide(sampler: Sampler, context: Context, traceId: string): SamplingResult {
+  return sampler.shouldSample(context, traceId, 'span', SpanKind.INTERNAL, {}, []);
+}
+
+/** Collects the warnings `diag` receives while `run` runs. */
+export function captureWarnings(run: () => void): string[] {
+  const warnings: string[] = [];
+  const logger: DiagLogger = {
+    error: () => {},
+    warn: (message: string) => warnings.push(message),
+    info: () => {},
+    debug: () => {},
+    verbose: () => {},
+  };
+  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  try {
+    run();
+  } finally {
+    diag.disable();
+  }
+  return warnings;
+}
+
+export { ROOT_CONTEXT };
