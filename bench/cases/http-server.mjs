@@ -1,0 +1,126 @@
+/**
+ * HTTP server: throughput of a hello-world node:http server, uninstrumented vs otelite vs
+ * opentelemetry-js, each traced variant exporting OTLP/protobuf to a local receiver process. Load comes
+ * from a separate keep-alive load generator process. Each round runs every variant once in a fresh
+ * server process, the order rotating per round. Reports requests per second and the ratios to the
+ * uninstrumented server; the receiver's span count checks that the traced variants really exported.
+ */
+
+import { fileURLToPath } from 'node:url';
+import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
+import { formatNumber, formatRatio, formatRatioSummary, formatSummary } from '../lib/format.mjs';
+import { OTELITE_DIST, missingOtelite } from '../lib/otelite.mjs';
+import { summarize } from '../lib/stats.mjs';
+
+const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url));
+const SERVER = fileURLToPath(new URL('../http/server.cjs', import.meta.url));
+const LOAD = fileURLToPath(new URL('../http/load.mjs', import.meta.url));
+
+const UNINSTRUMENTED = 'uninstrumented';
+const TARGET_RATIO = 0.8;
+
+/** One run: a fresh server of `variant`, loaded, then flushed; the receiver says what arrived. */
+async function runVariant(variant, receiver, receiverUrl, load) {
+  const server = await startHelper(SERVER, [variant, receiverUrl, OTELITE_DIST]);
+  try {
+    await ask(receiver.child, { type: 'stats' }); // reset the counts
+    const loadGenerator = await startHelper(LOAD, [JSON.stringify({ port: server.ready.port, ...load })], {
+      timeoutMillis: load.warmupMillis + load.durationMillis + 20_000,
+    });
+    const result = loadGenerator.ready;
+    const { requests: served } = await ask(server.child, { type: 'flush' }, 40_000);
+    const received = await ask(receiver.child, { type: 'stats' });
+    return {
+      value: result.requestsPerSecond,
+      ...result,
+      served,
+      exportRequests: received.requests,
+      exportedBytes: received.bodyBytes,
+      exportedSpans: received.spans,
+      malformedExports: received.malformed,
+      exportContentTypes: received.contentTypes,
+    };
+  } finally {
+    await stopHelper(server.child);
+  }
+}
+
+export default {
+  id: 'http-server',
+  title: 'HTTP server',
+  unit: 'req/s',
+  target: { ratio: TARGET_RATIO, lowerIsBetter: false, text: 'otelite ≥ 0.80× uninstrumented' },
+  pending: () =>
+    missingOtelite({
+      index: [
+        'TracerProvider',
+        'BatchSpanProcessor',
+        'AlwaysOnSampler',
+        'OTLPTraceExporter',
+        'AsyncLocalStorageContextManager',
+        'W3CTraceContextPropagator',
+        'instrumentHttp',
+      ],
+    }),
+  async run(settings, { pending }) {
+    const rounds = settings.quick ? 1 : 3;
+    const load = {
+      connections: 16,
+      warmupMillis: settings.quick ? 500 : 700,
+      durationMillis: settings.quick ? 1500 : 3000,
+    };
+    const variants = pending ? [UNINSTRUMENTED, 'opentelemetry-js'] : [UNINSTRUMENTED, 'otelite', 'opentelemetry-js'];
+    const receiver = await startHelper(RECEIVER, []);
+    const receiverUrl = `http://127.0.0.1:${receiver.ready.port}/v1/traces`;
+    const perVariant = Object.fromEntries(variants.map((variant) => [variant, []]));
+    try {
+      for (let round = 0; round < rounds; round++) {
+        const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+        for (const variant of order) perVariant[variant].push(await runVariant(variant, receiver, receiverUrl, load));
+      }
+    } finally {
+      await stopHelper(receiver.child);
+    }
+
+    const sides = {};
+    for (const [variant, runs] of Object.entries(perVariant)) sides[variant] = { ...summarize(runs.map((r) => r.value)), runs };
+    const ratios = {};
+    const ratioRanges = {};
+    for (const variant of variants.filter((v) => v !== UNINSTRUMENTED)) {
+      ratios[variant] = sides[variant].median / sides[UNINSTRUMENTED].median;
+      ratioRanges[variant] = summarize(perVariant[variant].map((r, i) => r.value / perVariant[UNINSTRUMENTED][i].value));
+    }
+    const throughput = variants
+      .map((variant) => {
+        const ratio = ratios[variant] === undefined ? '' : ` = ${formatRatioSummary(ratios[variant], ratioRanges[variant])}`;
+        return `${variant} ${formatSummary(sides[variant], 'req/s')}${ratio}`;
+      })
+      .join('   ');
+    const exported = variants
+      .filter((v) => v !== UNINSTRUMENTED)
+      .map((variant) => {
+        const runs = perVariant[variant];
+        const served = runs.reduce((sum, r) => sum + r.served, 0);
+        const spans = runs.reduce((sum, r) => sum + r.exportedSpans, 0);
+        const bytes = runs.reduce((sum, r) => sum + r.exportedBytes, 0);
+        return `${variant} ${spans.toLocaleString('en-US')} spans for ${served.toLocaleString('en-US')} requests (${((100 * spans) / served).toFixed(1)}%, ${formatNumber(bytes / Math.max(spans, 1))} B/span)`;
+      });
+    const lines = [`exported to the receiver: ${exported.join('; ')}`];
+    if (ratios['opentelemetry-js'] !== undefined && ratios.otelite !== undefined) {
+      lines.push(`otelite / opentelemetry-js throughput: ${formatRatio(sides.otelite.median / sides['opentelemetry-js'].median)}`);
+    }
+    const met = ratios.otelite === undefined ? undefined : ratios.otelite >= TARGET_RATIO;
+    const verdict = met === undefined ? '' : `   target ${this.target.text}   ${met ? 'met' : 'MISSED'}`;
+    return {
+      rounds,
+      load,
+      sides,
+      ratio: ratios.otelite,
+      ratioRange: ratioRanges.otelite,
+      ratiosToUninstrumented: ratios,
+      met,
+      line: `${throughput}${verdict}`,
+      lines,
+    };
+  },
+};
