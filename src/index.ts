@@ -49,5 +49,12 @@ export { createTraceState } from './propagation/trace-state.js';
 // --- OTLP export
 
 // --- instrumentation
+export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './instrumentation/http/index.js';
+export type {
+  HttpInstrumentation,
+  HttpInstrumentationOptions,
+  IncomingRequestInfo,
+  OutgoingRequestInfo,
+} from './instrumentation/http/index.js';
 
 // --- init

@@ -1,0 +1,201 @@
+import {
+  context,
+  createContextKey,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { isTracingSuppressed } from '../../context/suppress-tracing.js';
+import { reportError } from '../../diagnostics/report.js';
+import { recordHeadersFromRawList } from './captured-headers.js';
+import { errorMessageOf, errorTypeOf } from './error-type.js';
+import { addressOf, defaultPortOf, portOf } from './host-and-port.js';
+import {
+  DEFAULT_HTTP_INSTRUMENTATION_SETTINGS,
+  type HttpInstrumentationSettings,
+  type OutgoingRequestInfo,
+} from './http-instrumentation-options.js';
+import { getHttpTracer } from './http-tracer.js';
+import { redactUrl } from './redact.js';
+import { normalizeMethod, spanNameForMethod } from './semantic-attributes.js';
+import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
+
+/**
+ * Client spans for `fetch` (Node's bundled undici, and the undici package), from undici's diagnostics
+ * channels:
+ *
+ * - `undici:request:create`: the span starts as a child of the caller's active context, and
+ *   `traceparent`/`tracestate`/`baggage` are added to the outgoing request with `request.addHeader`.
+ * - `undici:request:headers`: the response status is recorded (>= 400 sets status Error).
+ * - `undici:request:trailers`: the span ends. undici publishes it once the whole response body has been
+ *   received, so a span ends when the body is complete, not when the headers arrive; a body the caller
+ *   never reads (nor cancels) keeps its span open until undici gives up on it, and a span never ended
+ *   is dropped with its request object (nothing is retained).
+ * - `undici:request:error`: status Error, `error.type`, and the span ends (connection failures, aborts,
+ *   timeouts, a body cancelled midway).
+ *
+ * Redirects are separate undici requests, so each hop gets its own span.
+ */
+
+/** The parts of undici's internal request object this module uses (undici 6 and later). */
+interface UndiciRequest {
+  readonly origin: unknown;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: unknown;
+  addHeader(name: string, value: string): unknown;
+}
+
+const CREATE = 'undici:request:create';
+const HEADERS = 'undici:request:headers';
+const TRAILERS = 'undici:request:trailers';
+const ERROR = 'undici:request:error';
+
+/** Recording spans of requests in flight, by undici request. */
+const spans = new WeakMap<object, Span>();
+
+/** Marks a context whose fetches are traced even when `instrumentHttp` is not enabled (`tracedFetch`). */
+export const EXPLICIT_FETCH_KEY = createContextKey('otelite traced fetch');
+
+let activeSettings: HttpInstrumentationSettings | undefined;
+let subscribed = false;
+/** Once `tracedFetch` has been used, the channels stay subscribed so its calls keep being traced. */
+let explicitlyUsed = false;
+
+const undiciHeaderSetter: TextMapSetter<UndiciRequest> = {
+  set(request, key, value) {
+    request.addHeader(key, value);
+  },
+};
+
+/** Traces every fetch with `settings`; a second call only replaces the settings. */
+export function enableFetchInstrumentation(settings: HttpInstrumentationSettings): void {
+  activeSettings = settings;
+  subscribeChannels();
+}
+
+/** Stops tracing fetches (except those inside `tracedFetch`). */
+export function disableFetchInstrumentation(): void {
+  activeSettings = undefined;
+  if (!explicitlyUsed) unsubscribeChannels();
+}
+
+/** Makes sure fetches run in a context marked with {@link EXPLICIT_FETCH_KEY} are traced. */
+export function enableExplicitFetchTracing(): void {
+  explicitlyUsed = true;
+  subscribeChannels();
+}
+
+function subscribeChannels(): void {
+  if (subscribed) return;
+  subscribed = true;
+  subscribe(CREATE, onCreate);
+  subscribe(HEADERS, onHeaders);
+  subscribe(TRAILERS, onTrailers);
+  subscribe(ERROR, onError);
+}
+
+function unsubscribeChannels(): void {
+  if (!subscribed) return;
+  subscribed = false;
+  unsubscribe(CREATE, onCreate);
+  unsubscribe(HEADERS, onHeaders);
+  unsubscribe(TRAILERS, onTrailers);
+  unsubscribe(ERROR, onError);
+}
+
+function onCreate(message: unknown): void {
+  try {
+    const active = context.active();
+    const settings =
+      activeSettings ?? (active.getValue(EXPLICIT_FETCH_KEY) === true ? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS : undefined);
+    if (settings === undefined || isTracingSuppressed(active)) return;
+    startFetchSpan((message as { request: UndiciRequest }).request, settings, active);
+  } catch (error) {
+    reportError('instrumentation.http.fetch', error);
+  }
+}
+
+function startFetchSpan(request: UndiciRequest, settings: HttpInstrumentationSettings, parent: Context): void {
+  const origin = String(request.origin);
+  const originalMethod = request.method;
+  const url = redactUrl(origin + request.path);
+  if (settings.ignoreOutgoingRequest !== undefined &&
+    isOutgoingRequestIgnored(settings, { direction: 'outgoing', api: 'fetch', method: originalMethod, url, request })) {
+    return;
+  }
+  const method = normalizeMethod(originalMethod);
+  const schemeEnd = origin.indexOf('://');
+  const authority = schemeEnd === -1 ? origin : origin.slice(schemeEnd + 3);
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'url.full': url,
+    'server.address': addressOf(authority),
+    'server.port': portOf(authority, defaultPortOf(schemeEnd === -1 ? 'http' : origin.slice(0, schemeEnd))),
+  };
+  if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
+  const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
+  try {
+    // Injected for unsampled spans too: downstream services continue the trace with sampled=0.
+    propagation.inject(trace.setSpan(parent, span), request, undiciHeaderSetter);
+  } catch (error) {
+    reportError('instrumentation.http.fetch', error, 'inject');
+  }
+  if (!span.isRecording()) return;
+  spans.set(request, span);
+  if (settings.requestHeaders.length > 0) recordHeadersFromRawList(span, settings.requestHeaders, request.headers);
+  if (settings.requestHook !== undefined) {
+    const info: OutgoingRequestInfo = { direction: 'outgoing', api: 'fetch', method: originalMethod, url, request };
+    runRequestHook(settings, span, info);
+  }
+}
+
+function onHeaders(message: unknown): void {
+  try {
+    const { request, response } = message as { request: object; response: { statusCode: number; headers: unknown } };
+    const span = spans.get(request);
+    if (span === undefined) return;
+    const status = response.statusCode;
+    span.setAttribute('http.response.status_code', status);
+    if (status >= 400) {
+      span.setAttribute('error.type', String(status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    const settings = activeSettings ?? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS;
+    if (settings.responseHeaders.length > 0) recordHeadersFromRawList(span, settings.responseHeaders, response.headers);
+  } catch (error) {
+    reportError('instrumentation.http.fetch', error);
+  }
+}
+
+function onTrailers(message: unknown): void {
+  try {
+    const request = (message as { request: object }).request;
+    const span = spans.get(request);
+    if (span === undefined) return;
+    spans.delete(request);
+    span.end();
+  } catch (error) {
+    reportError('instrumentation.http.fetch', error);
+  }
+}
+
+function onError(message: unknown): void {
+  try {
+    const { request, error } = message as { request: object; error: unknown };
+    const span = spans.get(request);
+    if (span === undefined) return;
+    spans.delete(request);
+    span.setAttribute('error.type', errorTypeOf(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessageOf(error) });
+    span.end();
+  } catch (error) {
+    reportError('instrumentation.http.fetch', error);
+  }
+}

@@ -1,0 +1,80 @@
+import { reportError, warnOnce } from '../../diagnostics/report.js';
+import { disableFetchInstrumentation, enableFetchInstrumentation } from './fetch-client.js';
+import { resolveHttpInstrumentationSettings, type HttpInstrumentationOptions } from './http-instrumentation-options.js';
+import { disableNodeClientInstrumentation, enableNodeClientInstrumentation } from './node-client.js';
+import { disableServerInstrumentation, enableServerInstrumentation } from './server.js';
+
+export type {
+  HttpInstrumentationOptions,
+  IncomingRequestInfo,
+  OutgoingRequestInfo,
+} from './http-instrumentation-options.js';
+export { setHttpRoute } from './server.js';
+export { traceHandler } from './trace-handler.js';
+export { tracedFetch } from './traced-fetch.js';
+
+/** What `instrumentHttp` returns. */
+export interface HttpInstrumentation {
+  /**
+   * Stops creating spans: unsubscribes every channel and, on Node 20, puts the original `request`/`get`
+   * of `node:http`/`node:https` back. Spans already started still end. Idempotent; afterwards
+   * `instrumentHttp()` may be called again.
+   */
+  disable(): void;
+}
+
+let current: HttpInstrumentation | undefined;
+
+/**
+ * Traces HTTP with one call: a server span for every request `node:http`/`node:https` servers receive
+ * (the handler runs with it active, its parent taken from the incoming `traceparent`), and a client
+ * span for every `fetch` and `node:http`/`node:https` request, with the trace headers injected. It
+ * subscribes to Node's `diagnostics_channel`s, so it covers CommonJS and ESM alike, needs no loader
+ * flags, and covers modules loaded before it. Spans go to the global tracer provider (scope
+ * `otelite/http`), contexts through the global propagator; register the SDK first or after, either works.
+ *
+ * The one patch: on Node versions without `http.client.request.created` (before 22.14 / 23.2), the trace
+ * headers of `node:http(s)` requests can only be set by wrapping `request` and `get` of those modules,
+ * which this does (ESM named imports included) and `disable()` undoes.
+ *
+ * Calling it again while enabled is harmless: it returns the same handle and the first call's options
+ * stay in force (a warning says so). The OTLP exporter's requests, and any made in a context with
+ * tracing suppressed, are never traced. Every user callback is guarded.
+ *
+ * @example
+ * ```ts
+ * new TracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] }).register();
+ * const http = instrumentHttp({ ignoreIncomingRequest: (req) => req.url === '/health' });
+ * // ... at shutdown
+ * http.disable();
+ * ```
+ */
+export function instrumentHttp(options?: HttpInstrumentationOptions): HttpInstrumentation {
+  if (current !== undefined) {
+    if (options !== undefined) warnOnce('instrumentHttp() is already enabled; the options of the later call are ignored.');
+    return current;
+  }
+  const settings = resolveHttpInstrumentationSettings(options);
+  const handle: HttpInstrumentation = {
+    disable() {
+      if (current !== handle) return;
+      current = undefined;
+      try {
+        disableServerInstrumentation();
+        disableFetchInstrumentation();
+        disableNodeClientInstrumentation();
+      } catch (error) {
+        reportError('instrumentation.http', error, 'disable');
+      }
+    },
+  };
+  current = handle;
+  try {
+    enableServerInstrumentation(settings);
+    enableFetchInstrumentation(settings);
+    enableNodeClientInstrumentation(settings);
+  } catch (error) {
+    reportError('instrumentation.http', error, 'enable');
+  }
+  return handle;
+}

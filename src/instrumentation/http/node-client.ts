@@ -1,0 +1,291 @@
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { isTracingSuppressed } from '../../context/suppress-tracing.js';
+import { reportError, warnOnce } from '../../diagnostics/report.js';
+import { isExporterRequest } from '../../export/otlp/exporter-requests.js';
+import { recordHeadersFromMessage, recordHeadersFromRecord } from './captured-headers.js';
+import { errorMessageOf, errorTypeOf } from './error-type.js';
+import { addressOf, defaultPortOf, portOf } from './host-and-port.js';
+import type { HttpInstrumentationSettings, OutgoingRequestInfo } from './http-instrumentation-options.js';
+import { getHttpTracer } from './http-tracer.js';
+import { redactUrl } from './redact.js';
+import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from './semantic-attributes.js';
+import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
+
+/**
+ * Client spans for `node:http` and `node:https` requests.
+ *
+ * Where Node publishes `http.client.request.created` (22.14+, 23.2+), the span starts there, in the
+ * caller's context, and the trace headers are set on the request before anything is sent. Node 20 has
+ * no such channel and publishes `http.client.request.start` only after the headers went out, so there
+ * otelite wraps `request` and `get` of `node:http` and `node:https` (and calls
+ * `module.syncBuiltinESMExports()` so ESM named imports see the wrappers): the one place otelite
+ * patches anything. The wrappers call the original and start the span on the returned request; a
+ * request created some other way (a `request` function captured before `instrumentHttp`, or
+ * `new http.ClientRequest`) still gets a span at `http.client.request.start`, without trace headers.
+ * `disable()` puts the originals back (unless something else has wrapped them since; then the wrappers
+ * stay and pass straight through).
+ *
+ * Either way the request is then followed through `http.client.response.finish` (status, protocol
+ * version) and `http.client.request.error` (status Error, `error.type`, end). The span ends when the
+ * request emits `'close'`, which Node does after the response's `'end'` (its body fully read) or when
+ * the exchange is torn down early; a response closed before it was complete ends the span with status
+ * Error and `error.type` `aborted`. A response whose body is never read keeps its span open.
+ */
+
+/** A client request being traced: its span, and its response once one arrived. */
+interface ClientRequestState {
+  readonly span: Span;
+  response: IncomingMessage | undefined;
+}
+
+/** Requests seen, by request; `null` marks one deliberately left untraced (or unsampled). */
+const states = new WeakMap<ClientRequest, ClientRequestState | null>();
+
+const CREATED = 'http.client.request.created';
+const START = 'http.client.request.start';
+const RESPONSE_FINISH = 'http.client.response.finish';
+const REQUEST_ERROR = 'http.client.request.error';
+
+let activeSettings: HttpInstrumentationSettings | undefined;
+
+const requestHeaderSetter: TextMapSetter<ClientRequest> = {
+  set(request, key, value) {
+    request.setHeader(key, value);
+  },
+};
+
+/** Whether this Node publishes `http.client.request.created` (before the request's headers are sent). */
+export function hasClientRequestCreatedChannel(version: string = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 2) || (major === 22 && minor >= 14);
+}
+
+/** Traces `node:http(s)` requests with `settings`; a second call only replaces the settings. */
+export function enableNodeClientInstrumentation(settings: HttpInstrumentationSettings): void {
+  const wasEnabled = activeSettings !== undefined;
+  activeSettings = settings;
+  if (wasEnabled) return;
+  if (hasClientRequestCreatedChannel()) {
+    subscribe(CREATED, onCreated);
+  } else {
+    patchClientModules();
+    subscribe(START, onStart);
+  }
+  subscribe(RESPONSE_FINISH, onResponseFinish);
+  subscribe(REQUEST_ERROR, onRequestError);
+}
+
+/** Stops tracing `node:http(s)` requests and removes the Node 20 wrappers. Spans in flight still end. */
+export function disableNodeClientInstrumentation(): void {
+  if (activeSettings === undefined) return;
+  activeSettings = undefined;
+  if (hasClientRequestCreatedChannel()) {
+    unsubscribe(CREATED, onCreated);
+  } else {
+    unsubscribe(START, onStart);
+    unpatchClientModules();
+  }
+  unsubscribe(RESPONSE_FINISH, onResponseFinish);
+  unsubscribe(REQUEST_ERROR, onRequestError);
+}
+
+function onCreated(message: unknown): void {
+  traceClientRequest((message as { request: ClientRequest }).request, true);
+}
+
+function onStart(message: unknown): void {
+  const request = (message as { request: ClientRequest }).request;
+  // Requests made through the wrappers were handled at creation; this catches the others, too late to
+  // inject trace headers.
+  if (!states.has(request)) traceClientRequest(request, false);
+}
+
+/** Starts the span of a newly created `request` and, when `inject` is set, adds the trace headers. */
+function traceClientRequest(request: ClientRequest, inject: boolean): void {
+  const settings = activeSettings;
+  if (settings === undefined) return;
+  try {
+    if (states.has(request)) return;
+    const parent = context.active();
+    if (isTracingSuppressed(parent) || isExporterRequest(request)) {
+      states.set(request, null);
+      return;
+    }
+    const originalMethod = request.method;
+    const protocol = request.protocol;
+    const hostHeader = request.getHeader('host');
+    const authority = typeof hostHeader === 'string' ? hostHeader : request.host;
+    const url = redactUrl(`${protocol}//${authority}${request.path}`);
+    if (settings.ignoreOutgoingRequest !== undefined &&
+      isOutgoingRequestIgnored(settings, { direction: 'outgoing', api: 'http', method: originalMethod, url, request })) {
+      states.set(request, null);
+      return;
+    }
+    const method = normalizeMethod(originalMethod);
+    const attributes: Attributes = {
+      'http.request.method': method,
+      'url.full': url,
+      'server.address': request.host ?? addressOf(authority),
+      'server.port': typeof hostHeader === 'string' ? portOf(hostHeader, defaultPortOf(protocol)) : defaultPortOf(protocol),
+    };
+    if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
+    const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
+    if (inject) injectTraceHeaders(request, trace.setSpan(parent, span));
+    if (!span.isRecording()) {
+      states.set(request, null);
+      return;
+    }
+    states.set(request, { span, response: undefined });
+    if (settings.requestHeaders.length > 0) recordHeadersFromMessage(span, settings.requestHeaders, request);
+    if (settings.requestHook !== undefined) {
+      const info: OutgoingRequestInfo = { direction: 'outgoing', api: 'http', method: originalMethod, url, request };
+      runRequestHook(settings, span, info);
+    }
+    request.on('close', onRequestClose);
+  } catch (error) {
+    reportError('instrumentation.http.client', error);
+  }
+}
+
+function injectTraceHeaders(request: ClientRequest, spanContext: ReturnType<typeof trace.setSpan>): void {
+  try {
+    // Headers given as an array are written at construction; nothing can be added then.
+    if (request.headersSent) return;
+    propagation.inject(spanContext, request, requestHeaderSetter);
+  } catch (error) {
+    reportError('instrumentation.http.client', error, 'inject');
+  }
+}
+
+function onResponseFinish(message: unknown): void {
+  try {
+    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+    const state = states.get(request);
+    if (state === undefined || state === null) return;
+    state.response = response;
+    const span = state.span;
+    const status = response.statusCode ?? 0;
+    span.setAttribute('http.response.status_code', status);
+    span.setAttribute('network.protocol.version', response.httpVersion);
+    if (status >= 400) {
+      span.setAttribute('error.type', String(status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    const settings = activeSettings;
+    if (settings !== undefined && settings.responseHeaders.length > 0) {
+      recordHeadersFromRecord(span, settings.responseHeaders, response.headers);
+    }
+  } catch (error) {
+    reportError('instrumentation.http.client', error);
+  }
+}
+
+function onRequestError(message: unknown): void {
+  try {
+    const { request, error } = message as { request: ClientRequest; error: unknown };
+    const state = states.get(request);
+    if (state === undefined || state === null) return;
+    states.set(request, null);
+    const span = state.span;
+    span.setAttribute('error.type', errorTypeOf(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessageOf(error) });
+    span.end();
+  } catch (error) {
+    reportError('instrumentation.http.client', error);
+  }
+}
+
+function onRequestClose(this: ClientRequest): void {
+  try {
+    const state = states.get(this);
+    if (state === undefined || state === null) return;
+    states.set(this, null);
+    const span = state.span;
+    if (state.response === undefined || !state.response.complete) {
+      span.setAttribute('error.type', ERROR_TYPE_ABORTED);
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: state.response === undefined ? 'The request was closed before a response arrived' : 'The response was closed before it was complete',
+      });
+    }
+    span.end();
+  } catch (error) {
+    reportError('instrumentation.http.client', error);
+  }
+}
+
+// --- Node 20: wrapping request/get of node:http and node:https
+
+// The modules' own (mutable) export objects, which ESM namespace imports are not.
+const requireBuiltin = createRequire(import.meta.url);
+const http = requireBuiltin('node:http') as typeof import('node:http');
+const https = requireBuiltin('node:https') as typeof import('node:https');
+
+type RequestFunction = typeof http.request;
+type GetFunction = typeof http.get;
+
+interface Patch {
+  readonly module: typeof http | typeof https;
+  readonly originalRequest: RequestFunction;
+  readonly originalGet: GetFunction;
+  readonly request: RequestFunction;
+  readonly get: GetFunction;
+}
+
+let patches: Patch[] = [];
+
+function patchClientModules(): void {
+  if (patches.length > 0) return;
+  try {
+    patches = [patchModule(http), patchModule(https as unknown as typeof http)];
+    syncBuiltinESMExports();
+  } catch (error) {
+    reportError('instrumentation.http.client', error, 'wrapping node:http');
+  }
+}
+
+function unpatchClientModules(): void {
+  try {
+    for (const patch of patches) {
+      const module = patch.module as { request: RequestFunction; get: GetFunction };
+      if (module.request === patch.request) module.request = patch.originalRequest;
+      else warnOnce('node:http(s).request was wrapped again after instrumentHttp(); its wrapper stays, passing calls through.');
+      if (module.get === patch.get) module.get = patch.originalGet;
+    }
+    patches = [];
+    syncBuiltinESMExports();
+  } catch (error) {
+    reportError('instrumentation.http.client', error, 'unwrapping node:http');
+  }
+}
+
+function patchModule(module: typeof http): Patch {
+  const originalRequest = module.request;
+  const originalGet = module.get;
+  const request = function request(this: unknown, ...args: unknown[]): ClientRequest {
+    const clientRequest = (originalRequest as (...a: unknown[]) => ClientRequest).apply(this, args);
+    traceClientRequest(clientRequest, true);
+    return clientRequest;
+  } as RequestFunction;
+  // What Node's own get() does, on top of the wrapped request(): headers must be set before end().
+  const get = function get(this: unknown, ...args: unknown[]): ClientRequest {
+    const clientRequest = (request as (...a: unknown[]) => ClientRequest).apply(this, args);
+    clientRequest.end();
+    return clientRequest;
+  } as GetFunction;
+  module.request = request;
+  module.get = get;
+  return { module, originalRequest, originalGet, request, get };
+}

@@ -1,0 +1,240 @@
+import {
+  context,
+  createContextKey,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { reportError } from '../../diagnostics/report.js';
+import { recordHeadersFromMessage, recordHeadersFromRecord } from './captured-headers.js';
+import { enterRequestContext } from './enter-context.js';
+import { addressOf, defaultPortOf, portOf } from './host-and-port.js';
+import type { HttpInstrumentationSettings } from './http-instrumentation-options.js';
+import { getHttpTracer } from './http-tracer.js';
+import { redactQuery } from './redact.js';
+import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from './semantic-attributes.js';
+import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
+
+/**
+ * Server spans for `node:http` and `node:https` servers, from Node's diagnostics channels:
+ *
+ * - `http.server.request.start` (request, response, socket, server): the span starts, its parent
+ *   extracted from the request headers by the global propagator, and the context holding it is entered
+ *   for the rest of the request's synchronous dispatch, so the `'request'` listener and everything it
+ *   awaits or schedules run with the server span active.
+ * - `http.server.response.finish`: the span ends with the response status.
+ * - the response's `'close'` event without a finish (client went away, socket destroyed): the span ends
+ *   with status Error and `error.type` `aborted`.
+ *
+ * Per-request state lives in a WeakMap keyed by the response, removed when the span ends.
+ */
+
+/** What is known about one traced server request while it runs. */
+interface ServerRequestState {
+  readonly span: Span;
+  /** The span name without a route: the method, or `HTTP`. */
+  readonly baseName: string;
+  /** The context the request's handler runs in: the parent plus the server span. */
+  context: Context;
+}
+
+/** Incoming requests being traced, by response; `null` marks a request deliberately left untraced. */
+const states = new WeakMap<ServerResponse, ServerRequestState | null>();
+
+/** Holds the {@link ServerRequestState} in a handler's context, for {@link setHttpRoute}. */
+const SERVER_REQUEST_KEY = createContextKey('otelite http server request');
+
+const REQUEST_START = 'http.server.request.start';
+const RESPONSE_FINISH = 'http.server.response.finish';
+
+let activeSettings: HttpInstrumentationSettings | undefined;
+
+/** Subscribes the server channels with `settings`; a second call only replaces the settings. */
+export function enableServerInstrumentation(settings: HttpInstrumentationSettings): void {
+  const wasEnabled = activeSettings !== undefined;
+  activeSettings = settings;
+  if (wasEnabled) return;
+  subscribe(REQUEST_START, onRequestStart);
+  subscribe(RESPONSE_FINISH, onResponseFinish);
+}
+
+/** Unsubscribes the server channels. Spans already started still end (through the response's `'close'`). */
+export function disableServerInstrumentation(): void {
+  if (activeSettings === undefined) return;
+  activeSettings = undefined;
+  unsubscribe(REQUEST_START, onRequestStart);
+  unsubscribe(RESPONSE_FINISH, onResponseFinish);
+}
+
+/** The settings of the enabled server instrumentation, if any. */
+export function serverInstrumentationSettings(): HttpInstrumentationSettings | undefined {
+  return activeSettings;
+}
+
+function onRequestStart(message: unknown): void {
+  const settings = activeSettings;
+  if (settings === undefined) return;
+  try {
+    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
+    const requestContext = startServerSpan(request, response, settings);
+    // Entered even when untraced: a keep-alive socket would otherwise hand the previous request's
+    // context to this one.
+    enterRequestContext(requestContext);
+  } catch (error) {
+    reportError('instrumentation.http.server', error);
+  }
+}
+
+function onResponseFinish(message: unknown): void {
+  if (activeSettings === undefined) return;
+  try {
+    const response = (message as { response: ServerResponse }).response;
+    const state = states.get(response);
+    if (state === undefined) return;
+    states.delete(response);
+    if (state !== null) endServerSpan(state.span, response, false);
+  } catch (error) {
+    reportError('instrumentation.http.server', error);
+  }
+}
+
+/** A response closed: ends the span if the finish channel has not (aborted, or traced without channels). */
+function onResponseClose(this: ServerResponse): void {
+  try {
+    const state = states.get(this);
+    if (state === undefined) return;
+    states.delete(this);
+    if (state !== null) endServerSpan(state.span, this, !this.writableFinished);
+  } catch (error) {
+    reportError('instrumentation.http.server', error);
+  }
+}
+
+/**
+ * The context a traced request's handler should run in, if the request has already been seen by the
+ * server instrumentation: `null` for a request it left untraced, `undefined` for one it has not seen.
+ */
+export function existingServerContext(response: ServerResponse): Context | null | undefined {
+  const state = states.get(response);
+  return state === undefined ? undefined : state === null ? null : state.context;
+}
+
+/**
+ * Starts the server span of `request` (unless `ignoreIncomingRequest` says not to) and returns the
+ * context its handler should run in: the extracted parent plus the span, or the root context for an
+ * ignored request. The span ends when the response finishes or closes.
+ */
+export function startServerSpan(
+  request: IncomingMessage,
+  response: ServerResponse,
+  settings: HttpInstrumentationSettings,
+): Context {
+  if (isIncomingRequestIgnored(settings, request)) {
+    states.set(response, null);
+    return ROOT_CONTEXT;
+  }
+  const headers = request.headers;
+  const parent = propagation.extract(ROOT_CONTEXT, headers);
+
+  const originalMethod = request.method ?? 'GET';
+  const method = normalizeMethod(originalMethod);
+  const encrypted = (request.socket as { encrypted?: boolean } | null)?.encrypted === true;
+  const scheme = encrypted ? 'https' : 'http';
+  const target = request.url ?? '/';
+  const question = target.indexOf('?');
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'url.scheme': scheme,
+    'url.path': question === -1 ? pathOf(target) : pathOf(target.slice(0, question)),
+    'network.protocol.version': request.httpVersion,
+  };
+  if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
+  if (question !== -1) attributes['url.query'] = redactQuery(target.slice(question + 1));
+  const host = headers.host;
+  if (host !== undefined) {
+    attributes['server.address'] = addressOf(host);
+    attributes['server.port'] = portOf(host, defaultPortOf(scheme));
+  }
+  const forwardedFor = headers['x-forwarded-for'];
+  const clientAddress = typeof forwardedFor === 'string' ? firstForwarded(forwardedFor) : request.socket?.remoteAddress;
+  if (clientAddress) attributes['client.address'] = clientAddress;
+  const userAgent = headers['user-agent'];
+  if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
+
+  const baseName = spanNameForMethod(method);
+  const span = getHttpTracer().startSpan(baseName, { kind: SpanKind.SERVER, attributes }, parent);
+  const state: ServerRequestState = { span, baseName, context: ROOT_CONTEXT };
+  // The context holds the state, so it is built once the state exists.
+  state.context = trace.setSpan(parent, span).setValue(SERVER_REQUEST_KEY, state);
+  states.set(response, state);
+  if (span.isRecording()) {
+    if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
+    if (settings.requestHook !== undefined) runRequestHook(settings, span, { direction: 'incoming', request });
+    response.on('close', onResponseClose);
+  }
+  return state.context;
+}
+
+function endServerSpan(span: Span, response: ServerResponse, aborted: boolean): void {
+  if (!span.isRecording()) return;
+  const status = response.statusCode;
+  if (!aborted || response.headersSent) span.setAttribute('http.response.status_code', status);
+  const settings = activeSettings;
+  if (settings !== undefined && settings.responseHeaders.length > 0) {
+    recordHeadersFromMessage(span, settings.responseHeaders, response);
+  }
+  if (aborted) {
+    span.setAttribute('error.type', ERROR_TYPE_ABORTED);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'The response was closed before it finished' });
+  } else if (status >= 500) {
+    span.setAttribute('error.type', String(status));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
+}
+
+/** The path of a request target: as is in origin form, without scheme and authority in absolute form. */
+function pathOf(target: string): string {
+  if (target.charCodeAt(0) === 0x2f /* / */) return target;
+  const schemeEnd = target.indexOf('://');
+  if (schemeEnd === -1) return target;
+  const slash = target.indexOf('/', schemeEnd + 3);
+  return slash === -1 ? '/' : target.slice(slash);
+}
+
+function firstForwarded(forwardedFor: string): string {
+  const comma = forwardedFor.indexOf(',');
+  return (comma === -1 ? forwardedFor : forwardedFor.slice(0, comma)).trim();
+}
+
+/**
+ * Sets the route template of the current server request: `http.route` on its server span, and the
+ * span name `{method} {route}`. Call it from the handler (or framework middleware) once the route is
+ * known; it does nothing outside a traced request. Use a template (`/users/:id`), never the raw path.
+ *
+ * @example
+ * ```ts
+ * server.on('request', (req, res) => {
+ *   if (req.url?.startsWith('/users/')) setHttpRoute('/users/:id');
+ *   res.end();
+ * });
+ * ```
+ */
+export function setHttpRoute(route: string): void {
+  try {
+    if (typeof route !== 'string' || route === '') return;
+    const state = context.active().getValue(SERVER_REQUEST_KEY) as ServerRequestState | null | undefined;
+    if (state === undefined || state === null) return;
+    state.span.setAttribute('http.route', route);
+    state.span.updateName(`${state.baseName} ${route}`);
+  } catch (error) {
+    reportError('instrumentation.http.server', error, 'setHttpRoute');
+  }
+}
