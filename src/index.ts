@@ -17,6 +17,10 @@ export { failureCounts } from './diagnostics/report.js';
 
 // --- trace (SDK core)
 export type { IdGenerator } from './trace/id-generator.js';
+export { TracerProvider } from './trace/tracer-provider.js';
+export type { RegisterOptions, TracerProviderOptions } from './trace/tracer-provider.js';
+export { RandomIdGenerator } from './trace/random-id-generator.js';
+export type { SpanLimits } from './trace/span-limits.js';
 
 // --- sampling
 export { SamplingDecision } from './sampling/sampler.js';
@@ -37,16 +41,32 @@ export { isTracingSuppressed, suppressTracing } from './context/suppress-tracing
 export { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.js';
 
 // --- processing
+export { SimpleSpanProcessor } from './processing/simple-span-processor.js';
+export type { SimpleSpanProcessorOptions } from './processing/simple-span-processor.js';
+export { BatchSpanProcessor } from './processing/batch-span-processor.js';
+export type { BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 
 // --- resource
+export { emptyResource, mergeResources, resourceFromAttributes } from './resource/resource.js';
+export { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from './resource/detectors.js';
 
 // --- exporters
+export { InMemorySpanExporter } from './export/in-memory-span-exporter.js';
+export { ConsoleSpanExporter } from './export/console-span-exporter.js';
+export type { ConsoleSpanExporterOptions, TextSink } from './export/console-span-exporter.js';
 
 // --- propagation
 export { W3CTraceContextPropagator } from './propagation/trace-context.js';
 export { createTraceState } from './propagation/trace-state.js';
+export { W3CBaggagePropagator } from './propagation/baggage.js';
+export { CompositePropagator } from './propagation/composite.js';
+export type { CompositePropagatorOptions } from './propagation/composite.js';
+export { createPropagatorFromEnvironment } from './propagation/from-environment.js';
 
 // --- OTLP export
+export { toExportTraceServiceRequest } from './export/otlp/to-export-request.js';
+export { encodeSpansToProtobuf } from './export/otlp/binary-encoder.js';
+export { encodeSpansToJson } from './export/otlp/json-encoder.js';
 
 // --- instrumentation
 export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './instrumentation/http/index.js';

@@ -45,7 +45,9 @@ export interface OTLPTraceExporterOptions {
   /**
    * The longest one `export` call may take, retries and backoff included, in milliseconds; no retry
    * starts when its wait would end past it. The caller's `signal` can end an export sooner. Default
-   * `timeoutMillis × retry.maxAttempts` (50 000 with the defaults). Must be greater than 0.
+   * `retry.maxAttempts × timeoutMillis + (retry.maxAttempts - 1) × retry.maxBackoffMillis`: room for
+   * every attempt to use its whole timeout with the longest nominal wait between them (70 000 with the
+   * defaults). Must be greater than 0.
    */
   exportTimeoutMillis?: number;
   /**
@@ -117,7 +119,11 @@ export function resolveExporterOptions(options: OTLPTraceExporterOptions, enviro
     compression: choice('compression', options.compression, ['gzip', 'none'], environment.compression),
     protocol: resolveProtocol(options.protocol, environment.protocol),
     maxConcurrentExports: integerAtLeast('maxConcurrentExports', options.maxConcurrentExports, 1, DEFAULT_MAX_CONCURRENT_EXPORTS),
-    exportTimeoutMillis: positiveNumber('exportTimeoutMillis', options.exportTimeoutMillis, timeoutMillis * retry.maxAttempts),
+    exportTimeoutMillis: positiveNumber(
+      'exportTimeoutMillis',
+      options.exportTimeoutMillis,
+      retry.maxAttempts * timeoutMillis + (retry.maxAttempts - 1) * retry.maxBackoffMillis,
+    ),
     retry,
     maxResponseBytes: integerAtLeast('maxResponseBytes', options.maxResponseBytes, 1, DEFAULT_MAX_RESPONSE_BYTES),
     maxRequestBytes: integerAtLeast('maxRequestBytes', options.maxRequestBytes, 1, DEFAULT_MAX_REQUEST_BYTES),

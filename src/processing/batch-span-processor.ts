@@ -1,0 +1,222 @@
+import { TraceFlags, type Context, type Span } from '@opentelemetry/api';
+import { readEnvironment, type BatchSettings } from '../config/environment.js';
+import { reportError, warnOnce } from '../diagnostics/report.js';
+import type { SpanExporter } from '../export/span-exporter.js';
+import type { FinishedSpan } from '../trace/finished-span.js';
+import { exportSpans } from './export-spans.js';
+import { callAsync, settleWithin } from './settle-within.js';
+import type { SpanProcessor } from './span-processor.js';
+
+/**
+ * Options of {@link BatchSpanProcessor}. Each unset option comes from its `OTEL_BSP_*` variable, then
+ * from the spec's default.
+ */
+export interface BatchSpanProcessorOptions {
+  /** Most spans waiting for export; when full, newly ended spans are dropped and counted. `OTEL_BSP_MAX_QUEUE_SIZE`; default 2048. */
+  maxQueueSize?: number;
+  /** Most spans in one export; a full batch is exported at once. At most `maxQueueSize`. `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`; default 512. */
+  maxExportBatchSize?: number;
+  /** Longest time, in milliseconds, an ended span waits before its (partial) batch is exported; 0 exports as soon as possible. `OTEL_BSP_SCHEDULE_DELAY`; default 5000. */
+  scheduledDelayMillis?: number;
+  /** Longest wait for one export, in milliseconds; then its signal is aborted and the processor moves on. `OTEL_BSP_EXPORT_TIMEOUT`; default 30000. */
+  exportTimeoutMillis?: number;
+}
+
+/**
+ * Collects sampled spans as they end and exports them in batches: as soon as `maxExportBatchSize`
+ * spans are waiting, or `scheduledDelayMillis` after the first one of a partial batch arrived. The
+ * queue is bounded: when it holds `maxQueueSize` spans, newly ended spans are dropped, counted in
+ * {@link BatchSpanProcessor.droppedSpansCount} and warned about once. Exports never overlap, each is
+ * bounded by `exportTimeoutMillis`, and each runs with tracing suppressed. Timers are `unref`'d, so a
+ * waiting batch never keeps the process alive: call `shutdown()` (or `forceFlush()`) before exiting.
+ *
+ * @example
+ * ```ts
+ * const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 });
+ * const provider = new TracerProvider({ spanProcessors: [processor] });
+ * // ... on exit:
+ * await provider.shutdown();
+ * ```
+ */
+export class BatchSpanProcessor implements SpanProcessor {
+  readonly #exporter: SpanExporter;
+  readonly #maxQueueSize: number;
+  readonly #maxExportBatchSize: number;
+  readonly #scheduledDelayMillis: number;
+  readonly #exportTimeoutMillis: number;
+  #queue: FinishedSpan[] = [];
+  /** Spans ever accepted into the queue, and spans ever taken out of it for export. */
+  #accepted = 0;
+  #taken = 0;
+  #dropped = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** All export work, chained so that exports never overlap; never rejects. */
+  #chain: Promise<void> = Promise.resolve();
+  #fullBatchQueued = false;
+  #isShutdown = false;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(exporter: SpanExporter, options: BatchSpanProcessorOptions = {}) {
+    this.#exporter = exporter;
+    const settings = resolveBatchSettings(readEnvironment().batch, options);
+    this.#maxQueueSize = settings.maxQueueSize;
+    this.#maxExportBatchSize = settings.maxExportBatchSize;
+    this.#scheduledDelayMillis = settings.scheduledDelayMillis;
+    this.#exportTimeoutMillis = settings.exportTimeoutMillis;
+  }
+
+  /** How many ended spans were dropped because the queue was full, since this processor was built. */
+  get droppedSpansCount(): number {
+    return this.#dropped;
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: FinishedSpan): void {
+    if (this.#isShutdown || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    const queue = this.#queue;
+    if (queue.length >= this.#maxQueueSize) {
+      this.#dropped++;
+      warnOnce('BatchSpanProcessor dropped spans because its queue was full (see droppedSpansCount); export more often or raise maxQueueSize.');
+      return;
+    }
+    queue.push(span);
+    this.#accepted++;
+    if (queue.length >= this.#maxExportBatchSize) {
+      if (!this.#fullBatchQueued) {
+        this.#fullBatchQueued = true;
+        this.#enqueue(() => this.#exportFullBatches());
+      }
+    } else if (this.#timer === undefined) {
+      this.#startTimer();
+    }
+  }
+
+  /**
+   * Exports every span that ended before the call (in batches of `maxExportBatchSize`), then flushes
+   * the exporter. Resolves once done or given up on; never rejects.
+   */
+  forceFlush(): Promise<void> {
+    if (this.#shutdown !== undefined) return this.#shutdown;
+    return this.#flush();
+  }
+
+  /**
+   * Stops accepting spans, exports everything pending, then shuts the exporter down. Idempotent: later
+   * calls return the first call's promise.
+   */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#shutdownOnce();
+    return this.#shutdown;
+  }
+
+  async #shutdownOnce(): Promise<void> {
+    this.#isShutdown = true;
+    await this.#flush();
+    await this.#callExporter('shutdown');
+  }
+
+  #flush(): Promise<void> {
+    this.#clearTimer();
+    const target = this.#accepted;
+    return this.#enqueue(async () => {
+      while (this.#taken < target && this.#queue.length > 0) await this.#exportBatch();
+      await this.#callExporter('forceFlush');
+    });
+  }
+
+  #enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.#chain.then(work).then(
+      () => this.#afterWork(),
+      (error: unknown) => {
+        reportError('BatchSpanProcessor', error);
+        this.#afterWork();
+      },
+    );
+    this.#chain = next;
+    return next;
+  }
+
+  async #exportFullBatches(): Promise<void> {
+    while (this.#queue.length >= this.#maxExportBatchSize) await this.#exportBatch();
+    this.#fullBatchQueued = false;
+  }
+
+  async #exportOnSchedule(): Promise<void> {
+    if (this.#queue.length > 0) await this.#exportBatch();
+  }
+
+  #afterWork(): void {
+    if (this.#queue.length === 0 || this.#isShutdown) return;
+    if (this.#queue.length >= this.#maxExportBatchSize) {
+      if (!this.#fullBatchQueued) {
+        this.#fullBatchQueued = true;
+        this.#enqueue(() => this.#exportFullBatches());
+      }
+    } else if (this.#timer === undefined) {
+      this.#startTimer();
+    }
+  }
+
+  #startTimer(): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#enqueue(() => this.#exportOnSchedule());
+    }, this.#scheduledDelayMillis);
+    this.#timer.unref?.();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  /** Takes up to one batch off the front of the queue and exports it. */
+  async #exportBatch(): Promise<void> {
+    const queue = this.#queue;
+    let batch: FinishedSpan[];
+    if (queue.length <= this.#maxExportBatchSize) {
+      batch = queue;
+      this.#queue = [];
+    } else {
+      batch = queue.splice(0, this.#maxExportBatchSize);
+    }
+    this.#taken += batch.length;
+    await exportSpans(this.#exporter, batch, this.#exportTimeoutMillis);
+  }
+
+  async #callExporter(method: 'forceFlush' | 'shutdown'): Promise<void> {
+    const exporter = this.#exporter;
+    if (method === 'forceFlush' && typeof exporter.forceFlush !== 'function') return;
+    const onRejected = (error: unknown): void => reportError(`exporter.${method}`, error);
+    const work = callAsync(() => (method === 'shutdown' ? exporter.shutdown() : exporter.forceFlush?.()));
+    const inTime = await settleWithin(work, this.#exportTimeoutMillis, onRejected);
+    if (!inTime) onRejected(new Error(`did not finish within ${this.#exportTimeoutMillis} ms`));
+  }
+}
+
+/** `options` over the environment's settings, each checked; a bad option is ignored with a warning. */
+function resolveBatchSettings(environment: BatchSettings, options: BatchSpanProcessorOptions): BatchSettings {
+  const settings = { ...environment };
+  const given = options !== null && typeof options === 'object' ? options : {};
+  const check = (name: keyof BatchSettings, allowZero: boolean): void => {
+    const value = given[name];
+    if (value === undefined) return;
+    if (typeof value === 'number' && Number.isInteger(value) && (allowZero ? value >= 0 : value > 0)) {
+      settings[name] = value;
+    } else {
+      warnOnce(`BatchSpanProcessor option ${name}=${String(value)} is not a ${allowZero ? 'non-negative' : 'positive'} integer; using ${settings[name]}.`);
+    }
+  };
+  check('maxQueueSize', false);
+  check('maxExportBatchSize', false);
+  check('scheduledDelayMillis', true);
+  check('exportTimeoutMillis', false);
+  if (settings.maxExportBatchSize > settings.maxQueueSize) {
+    warnOnce(`BatchSpanProcessor maxExportBatchSize=${settings.maxExportBatchSize} exceeds maxQueueSize=${settings.maxQueueSize}; using ${settings.maxQueueSize}.`);
+    settings.maxExportBatchSize = settings.maxQueueSize;
+  }
+  return settings;
+}

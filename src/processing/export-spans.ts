@@ -1,0 +1,57 @@
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '../context/suppress-tracing.js';
+import { reportError } from '../diagnostics/report.js';
+import { ExportResultCode, type ExportResult, type SpanExporter } from '../export/span-exporter.js';
+import type { FinishedSpan } from '../trace/finished-span.js';
+
+/**
+ * Hands `spans` to `exporter` the way every processor must: with tracing suppressed (so the export's
+ * own requests make no spans), guarded (a throw or rejection becomes a `FAILED` result), and bounded:
+ * after `timeoutMillis` the export's `signal` is aborted and the processor stops waiting. A failure is
+ * reported through `reportError('export', ...)`. Never rejects.
+ * @internal
+ */
+export function exportSpans(exporter: SpanExporter, spans: readonly FinishedSpan[], timeoutMillis: number): Promise<ExportResult> {
+  return new Promise<ExportResult>((resolve) => {
+    const controller = new AbortController();
+    let settled = false;
+    const finish = (result: ExportResult): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      if (result.code !== ExportResultCode.SUCCESS) {
+        reportError('export', result.error ?? new Error('the exporter reported a failure'), `${spans.length} spans`);
+      }
+      resolve(result);
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (Number.isFinite(timeoutMillis)) {
+      timer = setTimeout(() => {
+        const error = new Error(`the export did not finish within ${timeoutMillis} ms`);
+        controller.abort(error);
+        finish({ code: ExportResultCode.FAILED, error });
+      }, timeoutMillis);
+      timer.unref?.();
+    }
+    let pending: Promise<ExportResult>;
+    try {
+      pending = context.with(suppressTracing(context.active()), () => exporter.export(spans, { signal: controller.signal }));
+    } catch (error) {
+      finish({ code: ExportResultCode.FAILED, error: toError(error) });
+      return;
+    }
+    Promise.resolve(pending).then(
+      (result) => finish(result && typeof result === 'object' ? result : { code: ExportResultCode.FAILED, error: new Error('the exporter returned no result') }),
+      (error: unknown) => finish({ code: ExportResultCode.FAILED, error: toError(error) }),
+    );
+  });
+}
+
+function toError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  try {
+    return new Error(String(error));
+  } catch {
+    return new Error('the exporter failed');
+  }
+}

@@ -1,0 +1,98 @@
+import { arch, hostname, type as osType } from 'node:os';
+import { basename } from 'node:path';
+import type { Attributes } from '@opentelemetry/api';
+import { readEnvironment, type Environment } from '../config/environment.js';
+import { VERSION } from '../version.js';
+import { mergeResources, resourceFromAttributes, type Resource } from './resource.js';
+
+/** `service.name` when neither `OTEL_SERVICE_NAME` nor `OTEL_RESOURCE_ATTRIBUTES` names the service. */
+export const DEFAULT_SERVICE_NAME = 'unknown_service:node';
+
+let detected: Resource | undefined;
+
+/**
+ * The process and host this SDK runs in, as resource attributes: `process.pid`,
+ * `process.executable.name`, `process.runtime.name`/`version`/`description`, `host.name`, `host.arch`
+ * and `os.type`. Only cheap facts; computed once per process and then shared.
+ *
+ * @example
+ * ```ts
+ * const resource = mergeResources(detectResources(), resourceFromAttributes({ 'service.name': 'checkout' }));
+ * ```
+ */
+export function detectResources(): Resource {
+  if (detected !== undefined) return detected;
+  const attributes: Attributes = {};
+  const attempt = (key: string, read: () => string | number | undefined): void => {
+    try {
+      const value = read();
+      if (value !== undefined && value !== '') attributes[key] = value;
+    } catch {
+      // A fact we cannot read is simply left out.
+    }
+  };
+  attempt('process.pid', () => process.pid);
+  attempt('process.executable.name', () => basename(process.execPath));
+  attempt('process.runtime.name', () => 'nodejs');
+  attempt('process.runtime.version', () => process.versions.node);
+  attempt('process.runtime.description', () => 'Node.js');
+  attempt('host.name', () => hostname());
+  attempt('host.arch', () => hostArch(arch()));
+  attempt('os.type', () => osTypeName(osType()));
+  detected = resourceFromAttributes(attributes);
+  return detected;
+}
+
+/**
+ * The resource a {@link TracerProvider} uses when given none: the SDK's `telemetry.sdk.*`
+ * attributes, the {@link detectResources | process and host}, then `OTEL_RESOURCE_ATTRIBUTES`, then
+ * `OTEL_SERVICE_NAME`. `service.name` is `unknown_service:node` when neither variable sets it.
+ * A user-given resource is merged over this one.
+ *
+ * @example
+ * ```ts
+ * defaultResource().attributes['service.name']; // 'unknown_service:node' unless the environment names it
+ * ```
+ */
+export function defaultResource(): Resource {
+  return defaultResourceFromEnvironment(readEnvironment());
+}
+
+/** {@link defaultResource} for settings the caller has already read. @internal */
+export function defaultResourceFromEnvironment(environment: Environment): Resource {
+  const sdk = resourceFromAttributes({
+    'service.name': DEFAULT_SERVICE_NAME,
+    'telemetry.sdk.name': 'otelite',
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.version': VERSION,
+  });
+  const fromEnvironment: Attributes = { ...environment.resourceAttributes };
+  if (environment.serviceName !== undefined) fromEnvironment['service.name'] = environment.serviceName;
+  return mergeResources(mergeResources(sdk, detectResources()), resourceFromAttributes(fromEnvironment));
+}
+
+/** Node's `os.arch()` in the `host.arch` semantic-convention values. */
+function hostArch(nodeArch: string): string {
+  switch (nodeArch) {
+    case 'x64':
+      return 'amd64';
+    case 'arm':
+      return 'arm32';
+    case 'ppc':
+      return 'ppc32';
+    default:
+      return nodeArch;
+  }
+}
+
+/** Node's `os.type()` in the `os.type` semantic-convention values. */
+function osTypeName(nodeType: string): string {
+  switch (nodeType) {
+    case 'Windows_NT':
+      return 'windows';
+    case 'SunOS':
+      return 'solaris';
+    default:
+      return nodeType.toLowerCase();
+  }
+}

@@ -1,0 +1,161 @@
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { SpanLimitsSettings } from '../config/environment.js';
+import { warnOnce } from '../diagnostics/report.js';
+
+/**
+ * Bounds on what one span may hold (the spec's span limits). Every field is optional; an unset field
+ * takes its value from the environment, and from the spec's default when the environment is silent.
+ * `Infinity` means unlimited; `0` means nothing of that kind is kept (everything is counted as dropped).
+ */
+export interface SpanLimits {
+  /** Longest string attribute value, in UTF-16 code units; longer strings (also inside arrays) are truncated. `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`; default `Infinity`. */
+  attributeValueLengthLimit?: number;
+  /** Most attributes on a span. `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`; default 128. */
+  attributeCountLimit?: number;
+  /** Most events on a span. `OTEL_SPAN_EVENT_COUNT_LIMIT`; default 128. */
+  eventCountLimit?: number;
+  /** Most links on a span. `OTEL_SPAN_LINK_COUNT_LIMIT`; default 128. */
+  linkCountLimit?: number;
+  /** Most attributes on one event. `OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`; default 128. */
+  attributePerEventCountLimit?: number;
+  /** Most attributes on one link. `OTEL_LINK_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`; default 128. */
+  attributePerLinkCountLimit?: number;
+}
+
+const LIMIT_NAMES: ReadonlyArray<keyof SpanLimitsSettings> = [
+  'attributeValueLengthLimit',
+  'attributeCountLimit',
+  'eventCountLimit',
+  'linkCountLimit',
+  'attributePerEventCountLimit',
+  'attributePerLinkCountLimit',
+];
+
+/**
+ * The limits a provider uses: `options` over `environment` (which already holds the defaults). An
+ * option that is not a non-negative integer or `Infinity` is ignored with a warning.
+ */
+export function resolveSpanLimits(environment: SpanLimitsSettings, options: SpanLimits | undefined): SpanLimitsSettings {
+  const limits = { ...environment };
+  if (options === undefined || options === null || typeof options !== 'object') return Object.freeze(limits);
+  for (const name of LIMIT_NAMES) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value === 'number' && (value === Infinity || (Number.isInteger(value) && value >= 0))) {
+      limits[name] = value;
+    } else {
+      warnOnce(`spanLimits.${name}=${String(value)} is not a non-negative integer or Infinity; using ${limits[name]}.`);
+    }
+  }
+  return Object.freeze(limits);
+}
+
+/** Shared, frozen empty attributes for events and links that carry none. */
+export const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
+
+const INVALID_VALUE_WARNING =
+  'an attribute value was dropped: values must be a string, number or boolean, or an array of one of those types (null and undefined entries allowed).';
+const INVALID_KEY_WARNING = 'an attribute was dropped: keys must be non-empty strings.';
+
+/**
+ * Checks an attribute value that is not a plain string, number or boolean (those the caller handles
+ * inline): returns a valid, length-limited copy of a homogeneous array, or `undefined` (with one
+ * process-wide warning) for anything else.
+ */
+export function limitComplexAttributeValue(value: unknown, lengthLimit: number): AttributeValue | undefined {
+  if (!Array.isArray(value)) {
+    warnOnce(INVALID_VALUE_WARNING);
+    return undefined;
+  }
+  let type: string | undefined;
+  const length = value.length;
+  const copy = new Array(length);
+  for (let i = 0; i < length; i++) {
+    let element = value[i];
+    if (element === null || element === undefined) {
+      copy[i] = element;
+      continue;
+    }
+    const elementType = typeof element;
+    if (elementType !== 'string' && elementType !== 'number' && elementType !== 'boolean') {
+      warnOnce(INVALID_VALUE_WARNING);
+      return undefined;
+    }
+    if (type === undefined) type = elementType;
+    else if (type !== elementType) {
+      warnOnce(INVALID_VALUE_WARNING);
+      return undefined;
+    }
+    if (elementType === 'string' && (element as string).length > lengthLimit) element = (element as string).slice(0, lengthLimit);
+    copy[i] = element;
+  }
+  return copy as AttributeValue;
+}
+
+/** A valid, length-limited attribute value, or `undefined` (with one warning) when `value` is not one. */
+export function limitAttributeValue(value: unknown, lengthLimit: number): AttributeValue | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value.length > lengthLimit ? value.slice(0, lengthLimit) : value;
+    case 'number':
+    case 'boolean':
+      return value;
+    default:
+      return limitComplexAttributeValue(value, lengthLimit);
+  }
+}
+
+/** Whether `key` can name an attribute (a non-empty string); warns once when it cannot. */
+export function isValidAttributeKey(key: unknown): key is string {
+  if (typeof key === 'string' && key.length > 0) return true;
+  warnOnce(INVALID_KEY_WARNING);
+  return false;
+}
+
+/** Attributes after a count and a length limit, with how many were dropped for the count. */
+export interface LimitedAttributes {
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+}
+
+/**
+ * Copies `input` (the attributes of an event, a link or a resource), keeping at most `countLimit`
+ * valid attributes (the first ones, in key order) with string values truncated to `lengthLimit`.
+ * Invalid keys and values are dropped without being counted; attributes over the count are counted.
+ */
+export function limitAttributes(input: unknown, countLimit: number, lengthLimit: number): LimitedAttributes {
+  if (input === null || typeof input !== 'object') {
+    if (input !== undefined) warnOnce('attributes must be an object; they were dropped.');
+    return { attributes: EMPTY_ATTRIBUTES, droppedAttributesCount: 0 };
+  }
+  let attributes: Record<string, AttributeValue> | undefined;
+  let count = 0;
+  let dropped = 0;
+  for (const key in input) {
+    if (!Object.hasOwn(input, key)) continue;
+    if (key.length === 0) {
+      warnOnce(INVALID_KEY_WARNING);
+      continue;
+    }
+    const value = limitAttributeValue((input as Record<string, unknown>)[key], lengthLimit);
+    if (value === undefined) continue;
+    if (count >= countLimit) {
+      dropped++;
+      continue;
+    }
+    attributes ??= {};
+    defineAttribute(attributes, key, value);
+    count++;
+  }
+  if (dropped > 0) warnOnce('attributes of an event, link or resource were dropped by a count limit.');
+  return { attributes: attributes ?? EMPTY_ATTRIBUTES, droppedAttributesCount: dropped };
+}
+
+/** `attributes[key] = value`, safe for the key `__proto__`. */
+export function defineAttribute(attributes: Record<string, AttributeValue>, key: string, value: AttributeValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    attributes[key] = value;
+  }
+}

@@ -1,0 +1,362 @@
+import {
+  SpanStatusCode,
+  type AttributeValue,
+  type Attributes,
+  type Exception,
+  type HrTime,
+  type Link,
+  type Span,
+  type SpanContext,
+  type SpanKind,
+  type SpanStatus,
+  type TimeInput,
+} from '@opentelemetry/api';
+import type { SpanLimitsSettings } from '../config/environment.js';
+import { reportError, warnOnce } from '../diagnostics/report.js';
+import type { SpanProcessor } from '../processing/span-processor.js';
+import type { Resource } from '../resource/resource.js';
+import { clockNanosToHrTime, nanosToHrTime, nowNanos, toClockNanos } from './clock.js';
+import type { FinishedSpan, SpanEvent, SpanLink } from './finished-span.js';
+import type { InstrumentationScope } from './instrumentation-scope.js';
+import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue } from './span-limits.js';
+
+/** What every span of one tracer shares: built once per tracer, referenced (not copied) by each span. */
+export interface SpanOwner {
+  readonly resource: Resource;
+  readonly instrumentationScope: InstrumentationScope;
+  readonly limits: SpanLimitsSettings;
+  /** The provider's processors, or `undefined` when it has none. */
+  readonly processor: SpanProcessor | undefined;
+}
+
+const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+
+const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
+
+/**
+ * The SDK's recording span. It implements the API `Span` for instrumentation and {@link FinishedSpan}
+ * for processors and exporters, so ending a span copies nothing.
+ *
+ * Limits (see {@link SpanLimits}):
+ * - attributes: once the count limit is reached, new keys are dropped and counted; existing keys can
+ *   still be updated. String values, and strings inside arrays, are truncated to the length limit.
+ * - events: when the event limit is reached, the *oldest* event is dropped (and counted) to make room,
+ *   so the latest events, such as the exception that ended an operation, are kept. The spec leaves the
+ *   choice to the SDK; opentelemetry-js and opentelemetry-go make the same one.
+ * - links: links over the limit are dropped and counted (the first ones, usually given at start, are kept).
+ * - per-event and per-link attributes: the first attributes are kept, the rest counted as dropped.
+ *
+ * Misuse never throws: invalid keys or values are dropped with one process-wide warning, and every call
+ * after `end()` is ignored.
+ * @internal Created by the tracer; instrumentation sees it as the API `Span`.
+ */
+export class RecordingSpan implements Span, FinishedSpan {
+  name: string;
+  readonly kind: SpanKind;
+  readonly parentSpanContext: SpanContext | undefined;
+  readonly startTimeNanos: number;
+  /** Equal to `startTimeNanos` until the span ends. */
+  endTimeNanos: number;
+  readonly attributes: Attributes = {};
+  events: SpanEvent[] = NO_EVENTS;
+  links: SpanLink[] = NO_LINKS;
+  status: SpanStatus = UNSET_STATUS;
+  droppedAttributesCount = 0;
+  droppedEventsCount = 0;
+  droppedLinksCount = 0;
+  #spanContext: SpanContext;
+  #owner: SpanOwner;
+  #attributeCount = 0;
+  #ended = false;
+
+  constructor(
+    owner: SpanOwner,
+    name: string,
+    spanContext: SpanContext,
+    kind: SpanKind,
+    parentSpanContext: SpanContext | undefined,
+    startTimeNanos: number,
+  ) {
+    this.#owner = owner;
+    this.name = name;
+    this.#spanContext = spanContext;
+    this.kind = kind;
+    this.parentSpanContext = parentSpanContext;
+    this.startTimeNanos = startTimeNanos;
+    this.endTimeNanos = startTimeNanos;
+  }
+
+  get resource(): Resource {
+    return this.#owner.resource;
+  }
+
+  get instrumentationScope(): InstrumentationScope {
+    return this.#owner.instrumentationScope;
+  }
+
+  /** Epoch start time, computed on access. */
+  get startTime(): HrTime {
+    return clockNanosToHrTime(this.startTimeNanos);
+  }
+
+  /** Epoch end time, computed on access (equal to the start time until the span ends). */
+  get endTime(): HrTime {
+    return clockNanosToHrTime(this.endTimeNanos);
+  }
+
+  /** End minus start, computed on access (zero until the span ends). */
+  get duration(): HrTime {
+    return nanosToHrTime(this.endTimeNanos - this.startTimeNanos);
+  }
+
+  /** Whether `end()` has been called. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  spanContext(): SpanContext {
+    return this.#spanContext;
+  }
+
+  isRecording(): boolean {
+    return !this.#ended;
+  }
+
+  setAttribute(key: string, value: AttributeValue): this {
+    if (this.#ended) {
+      warnOnce(ENDED_WARNING);
+      return this;
+    }
+    if (typeof key !== 'string' || key.length === 0) {
+      warnOnce('an attribute was dropped: keys must be non-empty strings.');
+      return this;
+    }
+    const limits = this.#owner.limits;
+    let limited: AttributeValue | undefined;
+    if (typeof value === 'string') {
+      const lengthLimit = limits.attributeValueLengthLimit;
+      limited = value.length > lengthLimit ? value.slice(0, lengthLimit) : value;
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      limited = value;
+    } else {
+      limited = limitComplexAttributeValue(value, limits.attributeValueLengthLimit);
+      if (limited === undefined) return this;
+    }
+    const attributes = this.attributes as Record<string, AttributeValue>;
+    // Stored values are never undefined or functions; either means the key is not an own property yet.
+    const previous = attributes[key] as unknown;
+    const isNew =
+      key === '__proto__'
+        ? !Object.hasOwn(attributes, key)
+        : previous === undefined || (typeof previous === 'function' && !Object.hasOwn(attributes, key));
+    if (isNew) {
+      if (this.#attributeCount >= limits.attributeCountLimit) {
+        this.droppedAttributesCount++;
+        warnOnce('span attributes were dropped by the attribute count limit.');
+        return this;
+      }
+      this.#attributeCount++;
+    }
+    defineAttribute(attributes, key, limited);
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    if (attributes === null || typeof attributes !== 'object') {
+      if (attributes !== undefined) warnOnce('setAttributes was given something other than an object; it was ignored.');
+      return this;
+    }
+    for (const key in attributes) {
+      if (Object.hasOwn(attributes, key)) this.setAttribute(key, attributes[key] as AttributeValue);
+    }
+    return this;
+  }
+
+  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
+    if (this.#ended) {
+      warnOnce(ENDED_WARNING);
+      return this;
+    }
+    let attributes: unknown;
+    let timeInput: TimeInput | undefined;
+    if (typeof attributesOrTime === 'number' || attributesOrTime instanceof Date || Array.isArray(attributesOrTime)) {
+      timeInput = attributesOrTime as TimeInput;
+    } else {
+      attributes = attributesOrTime;
+      timeInput = time;
+    }
+    const limits = this.#owner.limits;
+    if (limits.eventCountLimit === 0) {
+      this.droppedEventsCount++;
+      warnOnce('span events were dropped by the event count limit.');
+      return this;
+    }
+    const timeNanos = (timeInput === undefined ? undefined : toClockNanos(timeInput)) ?? nowNanos();
+    let event: SpanEvent;
+    if (attributes === undefined) {
+      event = { name: toName(name, 'event'), timeNanos, attributes: EMPTY_ATTRIBUTES, droppedAttributesCount: 0 };
+    } else {
+      const limited = limitAttributes(attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit);
+      event = {
+        name: toName(name, 'event'),
+        timeNanos,
+        attributes: limited.attributes,
+        droppedAttributesCount: limited.droppedAttributesCount,
+      };
+    }
+    if (this.events === NO_EVENTS) {
+      this.events = [event];
+    } else {
+      if (this.events.length >= limits.eventCountLimit) {
+        this.events.shift();
+        this.droppedEventsCount++;
+        warnOnce('span events were dropped by the event count limit (the oldest are dropped first).');
+      }
+      this.events.push(event);
+    }
+    return this;
+  }
+
+  addLink(link: Link): this {
+    if (this.#ended) {
+      warnOnce(ENDED_WARNING);
+      return this;
+    }
+    if (link === null || typeof link !== 'object' || link.context === null || typeof link.context !== 'object') {
+      warnOnce('a link without a span context was dropped.');
+      return this;
+    }
+    const limits = this.#owner.limits;
+    if (this.links.length >= limits.linkCountLimit) {
+      this.droppedLinksCount++;
+      warnOnce('span links were dropped by the link count limit.');
+      return this;
+    }
+    const limited =
+      link.attributes === undefined
+        ? { attributes: EMPTY_ATTRIBUTES, droppedAttributesCount: 0 }
+        : limitAttributes(link.attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit);
+    const given = typeof link.droppedAttributesCount === 'number' && link.droppedAttributesCount > 0 ? link.droppedAttributesCount : 0;
+    const stored: SpanLink = {
+      context: link.context,
+      attributes: limited.attributes,
+      droppedAttributesCount: limited.droppedAttributesCount + given,
+    };
+    if (this.links === NO_LINKS) this.links = [stored];
+    else this.links.push(stored);
+    return this;
+  }
+
+  addLinks(links: Link[]): this {
+    if (!Array.isArray(links)) {
+      if (links !== undefined) warnOnce('addLinks was given something other than an array; it was ignored.');
+      return this;
+    }
+    for (const link of links) this.addLink(link);
+    return this;
+  }
+
+  /**
+   * Sets the status: `Ok` is final; `Error` (with its description) may replace `Unset` or an earlier
+   * `Error`; `Unset` is ignored. A description is kept for `Error` only.
+   */
+  setStatus(status: SpanStatus): this {
+    if (this.#ended) {
+      warnOnce(ENDED_WARNING);
+      return this;
+    }
+    if (status === null || typeof status !== 'object') return this;
+    const code = status.code;
+    if (this.status.code === SpanStatusCode.OK) return this;
+    if (code === SpanStatusCode.OK) {
+      this.status = { code };
+    } else if (code === SpanStatusCode.ERROR) {
+      const message = status.message;
+      this.status = typeof message === 'string' ? { code, message } : { code };
+    }
+    return this;
+  }
+
+  updateName(name: string): this {
+    if (this.#ended) {
+      warnOnce(ENDED_WARNING);
+      return this;
+    }
+    this.name = toName(name, this.name);
+    return this;
+  }
+
+  /**
+   * Records an `exception` event with `exception.type` (the error's `code`, else its `name`),
+   * `exception.message` and `exception.stacktrace`. `exception` may be a string or any Error-like
+   * object. Beyond the API, attributes may be passed as in `addEvent`; they win over the derived ones.
+   */
+  recordException(exception: Exception, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): void {
+    if (this.#ended) {
+      warnOnce(ENDED_WARNING);
+      return;
+    }
+    const attributes: Record<string, AttributeValue> = {};
+    try {
+      if (typeof exception === 'string') {
+        attributes['exception.message'] = exception;
+      } else if (exception !== null && typeof exception === 'object') {
+        const { code, name, message, stack } = exception as { code?: unknown; name?: unknown; message?: unknown; stack?: unknown };
+        if (code !== undefined && code !== null && code !== '') attributes['exception.type'] = String(code);
+        else if (typeof name === 'string' && name !== '') attributes['exception.type'] = name;
+        if (typeof message === 'string') attributes['exception.message'] = message;
+        if (typeof stack === 'string') attributes['exception.stacktrace'] = stack;
+      }
+    } catch (error) {
+      reportError('span.recordException', error, 'reading the exception');
+    }
+    if (attributes['exception.type'] === undefined && attributes['exception.message'] === undefined) {
+      warnOnce('recordException was given something without a type or a message; nothing was recorded.');
+      return;
+    }
+    let eventTime: TimeInput | undefined = time;
+    if (typeof attributesOrTime === 'number' || attributesOrTime instanceof Date || Array.isArray(attributesOrTime)) {
+      eventTime = attributesOrTime as TimeInput;
+    } else if (attributesOrTime !== null && typeof attributesOrTime === 'object') {
+      for (const key in attributesOrTime) {
+        if (Object.hasOwn(attributesOrTime, key)) attributes[key] = (attributesOrTime as Attributes)[key] as AttributeValue;
+      }
+    }
+    this.addEvent('exception', attributes, eventTime);
+  }
+
+  /**
+   * Ends the span at `endTime` (default now) and hands it to the processors. An end time before the
+   * start is clamped to the start (duration 0). Later calls are ignored with a warning.
+   */
+  end(endTime?: TimeInput): void {
+    if (this.#ended) {
+      warnOnce('end() was called on a span that has already ended; the call was ignored.');
+      return;
+    }
+    this.#ended = true;
+    let end = endTime === undefined ? nowNanos() : (toClockNanos(endTime) ?? nowNanos());
+    if (end < this.startTimeNanos) end = this.startTimeNanos;
+    this.endTimeNanos = end;
+    const processor = this.#owner.processor;
+    if (processor !== undefined) {
+      try {
+        processor.onEnd(this);
+      } catch (error) {
+        reportError('processor.onEnd', error);
+      }
+    }
+  }
+}
+
+/** `name` when it is a string, else its string form, else `fallback`. */
+export function toName(name: unknown, fallback: string): string {
+  if (typeof name === 'string') return name;
+  try {
+    return String(name);
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,275 @@
+import {
+  context,
+  propagation,
+  trace,
+  type Attributes,
+  type ContextManager,
+  type TextMapPropagator,
+  type Tracer as ApiTracer,
+  type TracerProvider as ApiTracerProvider,
+} from '@opentelemetry/api';
+import { readEnvironment, type Environment } from '../config/environment.js';
+import { AsyncLocalStorageContextManager } from '../context/async-local-storage-context-manager.js';
+import { reportError, warnOnce } from '../diagnostics/report.js';
+import { MultiSpanProcessor } from '../processing/multi-span-processor.js';
+import { callAsync, settleWithin } from '../processing/settle-within.js';
+import type { SpanProcessor } from '../processing/span-processor.js';
+import { createPropagatorFromEnvironment } from '../propagation/from-environment.js';
+import { defaultResourceFromEnvironment } from '../resource/detectors.js';
+import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
+import { createSamplerFromEnvironment } from '../sampling/from-environment.js';
+import type { Sampler } from '../sampling/sampler.js';
+import type { IdGenerator } from './id-generator.js';
+import type { InstrumentationScope } from './instrumentation-scope.js';
+import { RandomIdGenerator } from './random-id-generator.js';
+import { resolveSpanLimits, type SpanLimits } from './span-limits.js';
+import type { SpanOwner } from './span.js';
+import { Tracer, type TracerState } from './tracer.js';
+
+/** Options of {@link TracerProvider}. Unset options come from the environment, then from the spec's defaults. */
+export interface TracerProviderOptions {
+  /** Merged over {@link defaultResource} (SDK, process and host attributes, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_SERVICE_NAME`); its attributes win. */
+  resource?: Resource;
+  /** Decides which spans are recorded and sampled. Default: from `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`, else `ParentBased{root=AlwaysOn}`. */
+  sampler?: Sampler;
+  /** Per-span limits; unset fields come from `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*`/`OTEL_EVENT_*`/`OTEL_LINK_*`, then 128 each and no value length limit. */
+  spanLimits?: SpanLimits;
+  /** Called, in order, as spans start and end. Default none (spans are recorded but go nowhere). */
+  spanProcessors?: SpanProcessor[];
+  /** Makes trace and span ids. Default a {@link RandomIdGenerator}. */
+  idGenerator?: IdGenerator;
+  /** Longest wait, in milliseconds, for `forceFlush()` and for `shutdown()`; they then resolve anyway. Default 30000. */
+  forceFlushTimeoutMillis?: number;
+}
+
+/** Options of {@link TracerProvider.register}. */
+export interface RegisterOptions {
+  /** The global context manager. Default a new, enabled `AsyncLocalStorageContextManager`; `null` leaves the global one alone. */
+  contextManager?: ContextManager | null;
+  /** The global propagator. Default the ones `OTEL_PROPAGATORS` names (default `tracecontext,baggage`); `null` leaves the global one alone. */
+  propagator?: TextMapPropagator | null;
+}
+
+const DEFAULT_FORCE_FLUSH_TIMEOUT_MILLIS = 30_000;
+/** Past this many distinct scopes, tracers are still handed out but no longer cached. */
+const MAX_CACHED_TRACERS = 1024;
+
+/**
+ * The SDK's tracer provider: hands out tracers, and owns the resource, sampler, span limits, id
+ * generator and span processors they share.
+ *
+ * Settings are resolved once, here: defaults, then the environment (`readEnvironment()`), then
+ * `options`. With `OTEL_SDK_DISABLED=true`, and after `shutdown()`, tracers hand out non-recording
+ * spans that still carry context: the parent's span context, or a fresh valid one for a root.
+ * `forceFlush()` and `shutdown()` never reject; failures go to the diagnostic logger.
+ *
+ * @example
+ * ```ts
+ * const provider = new TracerProvider({
+ *   resource: resourceFromAttributes({ 'service.name': 'checkout' }),
+ *   spanProcessors: [new BatchSpanProcessor(exporter)],
+ * });
+ * provider.register();
+ * const tracer = trace.getTracer('checkout');
+ * ```
+ */
+export class TracerProvider implements ApiTracerProvider {
+  readonly #state: TracerState;
+  readonly #resource: Resource;
+  readonly #limits: ReturnType<typeof resolveSpanLimits>;
+  readonly #processor: SpanProcessor | undefined;
+  readonly #timeoutMillis: number;
+  readonly #tracers = new Map<string, Tracer>();
+  readonly #environment: Environment;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(options: TracerProviderOptions = {}) {
+    const given: TracerProviderOptions = options !== null && typeof options === 'object' ? options : {};
+    const environment = readEnvironment();
+    this.#environment = environment;
+    this.#resource = mergeResources(defaultResourceFromEnvironment(environment), userResource(given.resource));
+    this.#limits = resolveSpanLimits(environment.spanLimits, given.spanLimits);
+    const idGenerator = isIdGenerator(given.idGenerator) ? guardIdGenerator(given.idGenerator) : new RandomIdGenerator();
+    const sampler = isSampler(given.sampler) ? given.sampler : createSamplerFromEnvironment(environment);
+    const processors = Array.isArray(given.spanProcessors)
+      ? given.spanProcessors.filter((processor) => processor !== null && typeof processor === 'object')
+      : [];
+    this.#processor = processors.length === 0 ? undefined : processors.length === 1 ? processors[0] : new MultiSpanProcessor(processors);
+    const timeout = given.forceFlushTimeoutMillis;
+    this.#timeoutMillis = typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_FORCE_FLUSH_TIMEOUT_MILLIS;
+    this.#state = {
+      sampler,
+      idGenerator,
+      randomTraceIds: idGenerator instanceof RandomIdGenerator || given.idGenerator instanceof RandomIdGenerator,
+      active: !environment.sdkDisabled,
+    };
+  }
+
+  /** The resource every span of this provider carries. */
+  get resource(): Resource {
+    return this.#resource;
+  }
+
+  /**
+   * The tracer of one instrumentation scope. Tracers are cached by name, version and schema URL; the
+   * scope attributes of the first call for a scope are kept.
+   */
+  getTracer(name: string, version?: string, options?: { schemaUrl?: string; attributes?: Attributes }): ApiTracer {
+    const scopeName = typeof name === 'string' ? name : '';
+    const scopeVersion = typeof version === 'string' ? version : undefined;
+    const schemaUrl = typeof options?.schemaUrl === 'string' ? options.schemaUrl : undefined;
+    const key = `${scopeName}\u0000${scopeVersion ?? ''}\u0000${schemaUrl ?? ''}`;
+    const cached = this.#tracers.get(key);
+    if (cached !== undefined) return cached;
+    const scope: InstrumentationScope = Object.freeze({
+      name: scopeName,
+      version: scopeVersion,
+      schemaUrl,
+      attributes: options?.attributes !== undefined ? resourceFromAttributes(options.attributes).attributes : undefined,
+    });
+    const owner: SpanOwner = Object.freeze({
+      resource: this.#resource,
+      instrumentationScope: scope,
+      limits: this.#limits,
+      processor: this.#processor,
+    });
+    const tracer = new Tracer(this.#state, owner);
+    if (this.#tracers.size < MAX_CACHED_TRACERS) this.#tracers.set(key, tracer);
+    else warnOnce(`more than ${MAX_CACHED_TRACERS} distinct tracers were requested; later ones are not cached.`);
+    return tracer;
+  }
+
+  /**
+   * Exports everything the processors hold. Resolves once done, or after `forceFlushTimeoutMillis`;
+   * never rejects (failures are reported through `diag`).
+   */
+  async forceFlush(): Promise<void> {
+    const processor = this.#processor;
+    if (processor === undefined) return;
+    await this.#bounded('tracerProvider.forceFlush', () => processor.forceFlush());
+  }
+
+  /**
+   * Stops recording (tracers hand out non-recording spans from now on), flushes and shuts down the
+   * processors. Resolves once done, or after `forceFlushTimeoutMillis`; never rejects. Idempotent:
+   * later calls return the first call's promise.
+   */
+  shutdown(): Promise<void> {
+    if (this.#shutdown === undefined) {
+      this.#state.active = false;
+      const processor = this.#processor;
+      this.#shutdown =
+        processor === undefined ? Promise.resolve() : this.#bounded('tracerProvider.shutdown', () => processor.shutdown());
+    }
+    return this.#shutdown;
+  }
+
+  /**
+   * Makes this the global tracer provider (`trace.setGlobalTracerProvider`) and installs a context
+   * manager and a propagator globally. Returns whether the provider was installed (the API refuses a
+   * second global provider and logs why). Never throws.
+   *
+   * @example
+   * ```ts
+   * new TracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] }).register();
+   * ```
+   */
+  register(options: RegisterOptions = {}): boolean {
+    const given: RegisterOptions = options !== null && typeof options === 'object' ? options : {};
+    let installed = false;
+    try {
+      installed = trace.setGlobalTracerProvider(this);
+    } catch (error) {
+      reportError('tracerProvider.register', error, 'setting the global tracer provider');
+    }
+    if (given.contextManager !== null) {
+      try {
+        const manager = given.contextManager ?? new AsyncLocalStorageContextManager().enable();
+        if (!context.setGlobalContextManager(manager) && given.contextManager === undefined) manager.disable();
+      } catch (error) {
+        reportError('tracerProvider.register', error, 'setting the global context manager');
+      }
+    }
+    if (given.propagator !== null) {
+      try {
+        propagation.setGlobalPropagator(given.propagator ?? createPropagatorFromEnvironment(this.#environment.propagators));
+      } catch (error) {
+        reportError('tracerProvider.register', error, 'setting the global propagator');
+      }
+    }
+    return installed;
+  }
+
+  async #bounded(kind: string, work: () => Promise<void>): Promise<void> {
+    const onRejected = (error: unknown): void => reportError(kind, error);
+    const inTime = await settleWithin(callAsync(work), this.#timeoutMillis, onRejected);
+    if (!inTime) onRejected(new Error(`did not finish within ${this.#timeoutMillis} ms`));
+  }
+}
+
+function userResource(resource: Resource | undefined): Resource | undefined {
+  if (resource === undefined || resource === null) return undefined;
+  if (typeof resource !== 'object' || resource.attributes === null || typeof resource.attributes !== 'object') {
+    warnOnce('the resource option is not a resource ({ attributes, schemaUrl? }); it was ignored.');
+    return undefined;
+  }
+  return resourceFromAttributes(resource.attributes, resource.schemaUrl);
+}
+
+function isSampler(value: unknown): value is Sampler {
+  if (value === undefined) return false;
+  if (value !== null && typeof value === 'object' && typeof (value as Sampler).shouldSample === 'function') return true;
+  warnOnce('the sampler option has no shouldSample method; the sampler from the environment is used.');
+  return false;
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+
+/**
+ * A user's id generator, guarded: an id that throws, is malformed or is all zero is replaced by a random
+ * one (reported once), so a bad generator never breaks span creation.
+ */
+function guardIdGenerator(generator: IdGenerator): IdGenerator {
+  if (generator instanceof RandomIdGenerator) return generator;
+  const fallback = new RandomIdGenerator();
+  return {
+    generateTraceId(): string {
+      try {
+        const id = generator.generateTraceId();
+        if (TRACE_ID.test(id) && id !== '00000000000000000000000000000000') return id;
+      } catch (error) {
+        reportError('idGenerator.generateTraceId', error);
+        return fallback.generateTraceId();
+      }
+      warnOnce('the idGenerator made an invalid trace id (32 lowercase hex characters, not all zero); a random one is used.');
+      return fallback.generateTraceId();
+    },
+    generateSpanId(): string {
+      try {
+        const id = generator.generateSpanId();
+        if (SPAN_ID.test(id) && id !== '0000000000000000') return id;
+      } catch (error) {
+        reportError('idGenerator.generateSpanId', error);
+        return fallback.generateSpanId();
+      }
+      warnOnce('the idGenerator made an invalid span id (16 lowercase hex characters, not all zero); a random one is used.');
+      return fallback.generateSpanId();
+    },
+  };
+}
+
+function isIdGenerator(value: unknown): value is IdGenerator {
+  if (value === undefined) return false;
+  const candidate = value as IdGenerator;
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof candidate.generateTraceId === 'function' &&
+    typeof candidate.generateSpanId === 'function'
+  ) {
+    return true;
+  }
+  warnOnce('the idGenerator option lacks generateTraceId/generateSpanId; the random id generator is used.');
+  return false;
+}

@@ -1,0 +1,173 @@
+import {
+  INVALID_SPAN_CONTEXT,
+  SpanKind,
+  TraceFlags,
+  context as contextApi,
+  isSpanContextValid,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  type Tracer as ApiTracer,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '../context/suppress-tracing.js';
+import { reportError } from '../diagnostics/report.js';
+import { SamplingDecision, type Sampler, type SamplingResult } from '../sampling/sampler.js';
+import { nowNanos, toClockNanos } from './clock.js';
+import type { IdGenerator } from './id-generator.js';
+import { RecordingSpan, toName, type SpanOwner } from './span.js';
+
+/** The W3C Trace Context Level 2 `random` flag: the trace id's rightmost 7 bytes are random. */
+export const RANDOM_TRACE_FLAG = 0x02;
+
+/** What all tracers of one provider share; the provider flips `active` off at shutdown. */
+export interface TracerState {
+  readonly sampler: Sampler;
+  readonly idGenerator: IdGenerator;
+  /** Whether the id generator makes random trace ids, so that roots may carry {@link RANDOM_TRACE_FLAG}. */
+  readonly randomTraceIds: boolean;
+  /** `false` when the SDK is disabled or shut down: spans only propagate context. */
+  active: boolean;
+}
+
+const NOT_RECORD: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
+const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
+const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
+const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * Starts spans for one instrumentation scope. Created and cached by {@link TracerProvider.getTracer}.
+ * @internal
+ */
+export class Tracer implements ApiTracer {
+  #state: TracerState;
+  #owner: SpanOwner;
+
+  constructor(state: TracerState, owner: SpanOwner) {
+    this.#state = state;
+    this.#owner = owner;
+  }
+
+  startSpan(name: string, options?: SpanOptions, context?: Context): Span {
+    const state = this.#state;
+    const parentContext = context ?? contextApi.active();
+    if (isTracingSuppressed(parentContext)) return INVALID_SPAN;
+    const root = options?.root === true;
+    let parent: SpanContext | undefined;
+    if (!root) {
+      const parentSpan = trace.getSpan(parentContext);
+      if (parentSpan !== undefined) {
+        if (parentSpan instanceof RecordingSpan) {
+          parent = parentSpan.spanContext();
+        } else {
+          const candidate = safeSpanContext(parentSpan);
+          if (candidate !== undefined && isSpanContextValid(candidate)) parent = candidate;
+        }
+      }
+    }
+    const idGenerator = state.idGenerator;
+    if (!state.active) {
+      if (parent !== undefined) return trace.wrapSpanContext(parent);
+      return trace.wrapSpanContext({
+        traceId: idGenerator.generateTraceId(),
+        spanId: idGenerator.generateSpanId(),
+        traceFlags: state.randomTraceIds ? RANDOM_TRACE_FLAG : TraceFlags.NONE,
+      });
+    }
+    const traceId = parent === undefined ? idGenerator.generateTraceId() : parent.traceId;
+    const spanId = idGenerator.generateSpanId();
+    const spanName = toName(name, 'span');
+    let kind = options?.kind ?? SpanKind.INTERNAL;
+    if (kind !== SpanKind.INTERNAL && !(kind >= SpanKind.INTERNAL && kind <= SpanKind.CONSUMER && Number.isInteger(kind))) {
+      kind = SpanKind.INTERNAL;
+    }
+    const attributes = options?.attributes ?? NO_ATTRIBUTES;
+    const links = options?.links ?? NO_LINKS;
+
+    let result: SamplingResult;
+    try {
+      // A root span is sampled as a root even when the context holds a span.
+      const samplerContext = root ? trace.deleteSpan(parentContext) : parentContext;
+      result = state.sampler.shouldSample(samplerContext, traceId, spanName, kind, attributes, links) ?? NOT_RECORD;
+    } catch (error) {
+      reportError('sampler.shouldSample', error);
+      result = NOT_RECORD;
+    }
+    const decision = result.decision;
+    const sampledFlag = decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE;
+    const traceFlags =
+      parent === undefined
+        ? (state.randomTraceIds ? RANDOM_TRACE_FLAG : TraceFlags.NONE) | sampledFlag
+        : (parent.traceFlags & 0xfe) | sampledFlag;
+    const traceState = result.traceState ?? parent?.traceState;
+    const spanContext: SpanContext = { traceId, spanId, traceFlags, traceState };
+    if (decision !== SamplingDecision.RECORD && decision !== SamplingDecision.RECORD_AND_SAMPLED) {
+      return trace.wrapSpanContext(spanContext);
+    }
+
+    const startTime = options?.startTime;
+    const startTimeNanos = (startTime === undefined ? undefined : toClockNanos(startTime)) ?? nowNanos();
+    const owner = this.#owner;
+    const span = new RecordingSpan(owner, spanName, spanContext, kind, parent, startTimeNanos);
+    if (attributes !== NO_ATTRIBUTES) span.setAttributes(attributes);
+    if (result.attributes !== undefined) span.setAttributes(result.attributes as Attributes);
+    if (links !== NO_LINKS) span.addLinks(links);
+    const processor = owner.processor;
+    if (processor !== undefined) {
+      try {
+        processor.onStart(span, parentContext);
+      } catch (error) {
+        reportError('processor.onStart', error);
+      }
+    }
+    return span;
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    context: Context,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    optionsOrFn?: SpanOptions | F,
+    contextOrFn?: Context | F,
+    maybeFn?: F,
+  ): ReturnType<F> | undefined {
+    let options: SpanOptions | undefined;
+    let context: Context | undefined;
+    let fn: F | undefined;
+    if (typeof optionsOrFn === 'function') {
+      fn = optionsOrFn;
+    } else if (typeof contextOrFn === 'function') {
+      options = optionsOrFn;
+      fn = contextOrFn;
+    } else {
+      options = optionsOrFn;
+      context = contextOrFn;
+      fn = maybeFn;
+    }
+    if (typeof fn !== 'function') {
+      reportError('tracer.startActiveSpan', new TypeError('startActiveSpan needs a function'));
+      return undefined;
+    }
+    const parentContext = context ?? contextApi.active();
+    const span = this.startSpan(name, options, parentContext);
+    return contextApi.with(trace.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+  }
+}
+
+function safeSpanContext(span: Span): SpanContext | undefined {
+  try {
+    return span.spanContext();
+  } catch (error) {
+    reportError('span.spanContext', error, 'reading the parent span');
+    return undefined;
+  }
+}
