@@ -21,10 +21,6 @@ export { TracerProvider } from './trace/tracer-provider.js';
 export type { RegisterOptions, TracerProviderOptions } from './trace/tracer-provider.js';
 export { RandomIdGenerator } from './trace/random-id-generator.js';
 export type { SpanLimits } from './trace/span-limits.js';
-export { TracerProvider } from './trace/tracer-provider.js';
-export type { RegisterOptions, TracerProviderOptions } from './trace/tracer-provider.js';
-export { RandomIdGenerator } from './trace/random-id-generator.js';
-export type { SpanLimits } from './trace/span-limits.js';
 
 // --- sampling
 export { SamplingDecision } from './sampling/sampler.js';
@@ -49,21 +45,12 @@ export { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 export type { SimpleSpanProcessorOptions } from './processing/simple-span-processor.js';
 export { BatchSpanProcessor } from './processing/batch-span-processor.js';
 export type { BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
-export { SimpleSpanProcessor } from './processing/simple-span-processor.js';
-export type { SimpleSpanProcessorOptions } from './processing/simple-span-processor.js';
-export { BatchSpanProcessor } from './processing/batch-span-processor.js';
-export type { BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 
 // --- resource
 export { emptyResource, mergeResources, resourceFromAttributes } from './resource/resource.js';
 export { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from './resource/detectors.js';
-export { emptyResource, mergeResources, resourceFromAttributes } from './resource/resource.js';
-export { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from './resource/detectors.js';
 
 // --- exporters
-export { InMemorySpanExporter } from './export/in-memory-span-exporter.js';
-export { ConsoleSpanExporter } from './export/console-span-exporter.js';
-export type { ConsoleSpanExporterOptions, TextSink } from './export/console-span-exporter.js';
 export { InMemorySpanExporter } from './export/in-memory-span-exporter.js';
 export { ConsoleSpanExporter } from './export/console-span-exporter.js';
 export type { ConsoleSpanExporterOptions, TextSink } from './export/console-span-exporter.js';
