@@ -1,0 +1,43 @@
+import { SpanFlags } from '../../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
+import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
+
+/**
+ * The conversions from `@opentelemetry/api` values to OTLP field values, shared by the message
+ * mapping and the binary writer so that both produce the same thing.
+ */
+
+/** W3C trace flags plus "has is-remote" always, plus "is remote" when `isRemote` (OTLP `SpanFlags`). */
+export function otlpFlags(traceFlags: number, isRemote: boolean | undefined): number {
+  return (
+    (traceFlags & SpanFlags.TRACE_FLAGS_MASK) |
+    SpanFlags.CONTEXT_HAS_IS_REMOTE_MASK |
+    (isRemote === true ? SpanFlags.CONTEXT_IS_REMOTE_MASK : 0)
+  );
+}
+
+/** API `SpanKind` (INTERNAL = 0 … CONSUMER = 4) → OTLP `Span.SpanKind` (INTERNAL = 1 …); anything else → UNSPECIFIED (0). */
+export function otlpSpanKind(kind: number): number {
+  return kind >= 0 && kind <= 4 && (kind | 0) === kind ? kind + 1 : 0;
+}
+
+/** API `SpanStatusCode` → OTLP `Status.StatusCode` (the same numbers); anything unknown → UNSET (0). */
+export function otlpStatusCode(code: number): number {
+  return code === 1 || code === 2 ? code : 0;
+}
+
+/** A dropped count as a `uint32`: negative or missing → 0, fractions truncated, huge → 2^32 - 1. */
+export function otlpCount(count: number): number {
+  return count > 0 ? (count < 4294967296 ? count >>> 0 : 4294967295) : 0;
+}
+
+const TWO_POW_32 = 4294967296;
+
+/**
+ * Whether a time in clock nanoseconds has an OTLP form: a finite number whose epoch nanoseconds fit
+ * an unsigned 64-bit integer. Spans with other times are dropped rather than sent with made-up times.
+ */
+export function isEncodableClockNanos(clockNanos: number): boolean {
+  if (typeof clockNanos !== 'number' || !Number.isFinite(clockNanos)) return false;
+  const high = clockNanosToUnixNanoParts(clockNanos)[0];
+  return high >= 0 && high < TWO_POW_32;
+}
