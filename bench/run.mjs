@@ -64,6 +64,7 @@ async function runCase(benchCase) {
     const measured = benchCase.run
       ? await benchCase.run(settings, { pending })
       : await runAlternating(benchCase, pending ? [OPENTELEMETRY_JS] : [OTELITE, OPENTELEMETRY_JS]);
+    if (measured.skipped) return { ...base, status: 'skipped', reason: measured.skipped };
     return { ...base, status, reason: pending, seconds: (Date.now() - caseStart) / 1000, ...measured };
   } catch (error) {
     return { ...base, status: 'error', reason: firstLine(error), pending, detail: String(error?.stack ?? error) };
