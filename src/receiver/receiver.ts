@@ -73,7 +73,10 @@ export interface Receiver {
   clear(): void;
   /** Prints every trace still waiting for its quiet period, now. */
   flush(): void;
-  /** Prints what is pending, stops listening and closes open connections. Idempotent. */
+  /**
+   * Stops listening, closes open connections (a request still in flight is cut: flush the exporter
+   * first), then prints what is pending. Idempotent: every call returns the same promise.
+   */
   close(): Promise<void>;
 }
 

@@ -167,7 +167,6 @@ function formatValue(value: ReceivedValue): string {
 
 /** Keeps text from the wire printable on one line: control characters (escape sequences included) become `?`, long text is cut. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return printable.length > MAX_TEXT_LENGTH ? `${printable.slice(0, MAX_TEXT_LENGTH - 1)}…` : printable;
 }

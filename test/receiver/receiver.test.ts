@@ -1,5 +1,5 @@
 import { fromBinary, fromJson } from '@bufbuild/protobuf';
-import { BinaryReader } from '@bufbuild/protobuf/wire';
+import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExportTraceServiceResponseSchema, Span_SpanKind, Status_StatusCode, type ExportTraceServiceRequest } from '../../src/proto.js';
@@ -49,6 +49,16 @@ const childSpan = buildRequest('inventory', [
     status: { code: Status_StatusCode.ERROR, message: 'out of stock' },
   },
 ]);
+
+/** A request whose resource attribute nests `depth` kvlist values inside one another. */
+function deeplyNestedProtobuf(depth: number): Uint8Array {
+  const field = (number: number, bytes: Uint8Array): Uint8Array => new BinaryWriter().tag(number, WireType.LengthDelimited).bytes(bytes).finish();
+  const keyValue = (value: Uint8Array): Uint8Array =>
+    new BinaryWriter().tag(1, WireType.LengthDelimited).string('k').tag(2, WireType.LengthDelimited).bytes(value).finish();
+  let anyValue = new BinaryWriter().tag(1, WireType.LengthDelimited).string('x').finish();
+  for (let i = 0; i < depth; i++) anyValue = field(6, field(1, keyValue(anyValue)));
+  return field(1, field(1, field(1, keyValue(anyValue))));
+}
 
 describe('startReceiver', () => {
   it('listens on 127.0.0.1 with a chosen port and exposes its URLs', async () => {
@@ -276,6 +286,7 @@ describe('startReceiver', () => {
 
     const deep = `{"resourceSpans":[{"resource":{"attributes":[{"key":"k","value":${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(20_000)}1${'}]}}'.repeat(20_000)}}]}}]}`;
     expect((await send(receiver.tracesUrl, deep, JSON_TYPE)).status).toBe(400);
+    expect((await send(receiver.tracesUrl, deeplyNestedProtobuf(300), PROTOBUF)).status).toBe(400);
     expect((await send(receiver.tracesUrl, toProtobuf(serverSpan), PROTOBUF)).status).toBe(200);
   });
 
