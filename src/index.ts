@@ -67,6 +67,12 @@ export { createPropagatorFromEnvironment } from './propagation/from-environment.
 export { toExportTraceServiceRequest } from './export/otlp/to-export-request.js';
 export { encodeSpansToProtobuf } from './export/otlp/binary-encoder.js';
 export { encodeSpansToJson } from './export/otlp/json-encoder.js';
+export { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
+export type { OTLPTraceExporterOptions } from './export/otlp/otlp-exporter-options.js';
+export { DEFAULT_RETRY_POLICY } from './export/otlp/retry.js';
+export type { RetryPolicy } from './export/otlp/retry.js';
+export type { TlsOptions } from './export/otlp/http-transport.js';
+export { isExporterRequest } from './export/otlp/exporter-requests.js';
 
 // --- instrumentation
 export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './instrumentation/http/index.js';
