@@ -55,7 +55,7 @@ function deeplyNestedProtobuf(depth: number): Uint8Array {
   const field = (number: number, bytes: Uint8Array): Uint8Array => new BinaryWriter().tag(number, WireType.LengthDelimited).bytes(bytes).finish();
   const keyValue = (value: Uint8Array): Uint8Array =>
     new BinaryWriter().tag(1, WireType.LengthDelimited).string('k').tag(2, WireType.LengthDelimited).bytes(value).finish();
-  let anyValue = new BinaryWriter().tag(1, WireType.LengthDelimited).string('x').finish();
+  let anyValue: Uint8Array = new BinaryWriter().tag(1, WireType.LengthDelimited).string('x').finish();
   for (let i = 0; i < depth; i++) anyValue = field(6, field(1, keyValue(anyValue)));
   return field(1, field(1, field(1, keyValue(anyValue))));
 }
