@@ -1,0 +1,364 @@
+import {
+  baggageEntryMetadataFromString,
+  propagation,
+  type BaggageEntry,
+  type Context,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '../context/suppress-tracing.js';
+import { reportError, warnOnce } from '../diagnostics/report.js';
+
+/** The `baggage` header name (W3C Baggage §3.2 "Header Name"). */
+export const BAGGAGE_HEADER = 'baggage';
+/**
+ * The most list members read from, or written to, one combined `baggage` header. W3C Baggage §3.3.3
+ * "Limits" requires propagating everything up to 64 members and 8192 bytes and allows dropping members
+ * beyond either; otelite keeps exactly those minimums.
+ */
+export const MAX_BAGGAGE_MEMBERS = 64;
+/** The most bytes of a combined `baggage` header, commas included (W3C Baggage §3.3.3). */
+export const MAX_BAGGAGE_BYTES = 8192;
+
+const TOKEN_CHAR = 1;
+const OCTET = 2;
+/** Character classes of ASCII: RFC 9110 `tchar` and the spec's `baggage-octet`. */
+const CLASSES = new Uint8Array(128);
+for (const char of "!#$%&'*+-.^_`|~") CLASSES[char.charCodeAt(0)] |= TOKEN_CHAR;
+for (let code = 0x30; code <= 0x39; code++) CLASSES[code] |= TOKEN_CHAR;
+for (let code = 0x41; code <= 0x5a; code++) CLASSES[code] |= TOKEN_CHAR;
+for (let code = 0x61; code <= 0x7a; code++) CLASSES[code] |= TOKEN_CHAR;
+// baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
+for (let code = 0x21; code <= 0x7e; code++) {
+  if (code !== 0x22 && code !== 0x2c && code !== 0x3b && code !== 0x5c) CLASSES[code] |= OCTET;
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const COMMA = 0x2c;
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+const PERCENT = 0x25;
+const HEX_DIGITS = '0123456789ABCDEF';
+/** Headers longer than this are copied out of after parsing, so entries never pin a huge header in memory. */
+const DETACH_THRESHOLD = 2 * MAX_BAGGAGE_BYTES;
+
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+function classOf(code: number): number {
+  return code < 128 ? CLASSES[code] : 0;
+}
+
+function isOws(code: number): boolean {
+  return code === SPACE || code === TAB;
+}
+
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
+  return -1;
+}
+
+/** Whether `key` is an RFC 9110 token, the only keys W3C Baggage allows (§3.3.1.2). */
+export function isBaggageKey(key: unknown): key is string {
+  if (typeof key !== 'string' || key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    if ((classOf(key.charCodeAt(i)) & TOKEN_CHAR) === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Percent-decodes `text[start, end)` (W3C Baggage §3.3.1.3): `%XX` becomes that byte, the bytes are read
+ * as UTF-8 with each malformed sequence replaced by U+FFFD. A `%` not followed by two hex digits stays as
+ * it is (the sender broke the rule that `%` itself is encoded; its meaning is still plain).
+ */
+function decodeValue(text: string, start: number, end: number): string {
+  const percent = text.indexOf('%', start);
+  if (percent === -1 || percent >= end) return text.slice(start, end);
+  const bytes = new Uint8Array(end - start);
+  let length = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === PERCENT && i + 2 < end) {
+      const high = hexValue(text.charCodeAt(i + 1));
+      const low = hexValue(text.charCodeAt(i + 2));
+      if (high >= 0 && low >= 0) {
+        bytes[length++] = (high << 4) | low;
+        i += 2;
+        continue;
+      }
+    }
+    bytes[length++] = code; // an ASCII baggage-octet, checked by the caller
+  }
+  return utf8Decoder.decode(bytes.subarray(0, length));
+}
+
+/**
+ * Percent-encodes a value for the header (W3C Baggage §3.3.1.3): every code point outside
+ * `baggage-octet` is written as its UTF-8 bytes in `%XX` form, a lone surrogate as U+FFFD. With
+ * `keepEscapes` (used for property values, which otelite carries in their wire form) a `%` that already
+ * starts a `%XX` escape is kept; otherwise `%` is always encoded.
+ */
+function encodeValue(value: string, keepEscapes: boolean): string {
+  let i = 0;
+  for (; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((classOf(code) & OCTET) === 0 || (code === PERCENT && !(keepEscapes && isEscapeAt(value, i)))) break;
+  }
+  if (i === value.length) return value;
+  let encoded = value.slice(0, i);
+  for (; i < value.length; i++) {
+    let code = value.charCodeAt(i);
+    if ((classOf(code) & OCTET) !== 0 && (code !== PERCENT || (keepEscapes && isEscapeAt(value, i)))) {
+      encoded += value[i];
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+      }
+    }
+    if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
+    if (code < 0x80) {
+      encoded += byteEscape(code);
+    } else if (code < 0x800) {
+      encoded += byteEscape(0xc0 | (code >> 6)) + byteEscape(0x80 | (code & 0x3f));
+    } else if (code < 0x10000) {
+      encoded += byteEscape(0xe0 | (code >> 12)) + byteEscape(0x80 | ((code >> 6) & 0x3f)) + byteEscape(0x80 | (code & 0x3f));
+    } else {
+      encoded +=
+        byteEscape(0xf0 | (code >> 18)) +
+        byteEscape(0x80 | ((code >> 12) & 0x3f)) +
+        byteEscape(0x80 | ((code >> 6) & 0x3f)) +
+        byteEscape(0x80 | (code & 0x3f));
+    }
+  }
+  return encoded;
+}
+
+function isEscapeAt(text: string, index: number): boolean {
+  return index + 2 < text.length && hexValue(text.charCodeAt(index + 1)) >= 0 && hexValue(text.charCodeAt(index + 2)) >= 0;
+}
+
+function byteEscape(byte: number): string {
+  return '%' + HEX_DIGITS[byte >> 4] + HEX_DIGITS[byte & 0x0f];
+}
+
+/**
+ * Reads the properties of one list member, `text[start, end)` just after its first `;`
+ * (W3C Baggage §3.3.1.4): `key` or `key=value` separated by `;`, optional whitespace around every part.
+ * Returns them in canonical form (`k1=v1;k2`, values left percent-encoded as received), `''` when
+ * there are none, or `undefined` when one is malformed. Empty properties (`;;`) are ignored.
+ */
+function readProperties(text: string, start: number, end: number): string | undefined {
+  let properties = '';
+  let i = start;
+  while (i <= end) {
+    while (i < end && isOws(text.charCodeAt(i))) i++;
+    if (i === end) break;
+    if (text.charCodeAt(i) === SEMICOLON) {
+      i++;
+      continue;
+    }
+    const keyStart = i;
+    while (i < end && (classOf(text.charCodeAt(i)) & TOKEN_CHAR) !== 0) i++;
+    if (i === keyStart) return undefined;
+    let property = text.slice(keyStart, i);
+    while (i < end && isOws(text.charCodeAt(i))) i++;
+    if (i < end && text.charCodeAt(i) === EQUALS) {
+      i++;
+      while (i < end && isOws(text.charCodeAt(i))) i++;
+      const valueStart = i;
+      while (i < end && (classOf(text.charCodeAt(i)) & OCTET) !== 0) i++;
+      property += '=' + text.slice(valueStart, i);
+      while (i < end && isOws(text.charCodeAt(i))) i++;
+    }
+    if (i < end && text.charCodeAt(i) !== SEMICOLON) return undefined;
+    properties += (properties ? ';' : '') + property;
+    i++;
+  }
+  return properties;
+}
+
+/** Canonical, encoded form of an entry's metadata for the header; invalid properties are dropped. */
+function formatMetadata(metadata: string): string {
+  let properties = '';
+  for (const part of metadata.split(';')) {
+    const equals = part.indexOf('=');
+    const key = (equals === -1 ? part : part.slice(0, equals)).trim();
+    if (key === '') continue;
+    if (!isBaggageKey(key)) {
+      warnOnce('a baggage entry metadata property has a key that is not a token; the property is not propagated.');
+      continue;
+    }
+    const property = equals === -1 ? key : key + '=' + encodeValue(part.slice(equals + 1).trim(), true);
+    properties += (properties ? ';' : '') + property;
+  }
+  return properties;
+}
+
+/**
+ * Parses a combined `baggage` header into entries, in header order. Linear in the header's length,
+ * never throws. Malformed members are skipped, the others kept (W3C Baggage §3.4 "the behavior is
+ * undefined ... MAY remove an offending list-member"); members past {@link MAX_BAGGAGE_MEMBERS} or past
+ * {@link MAX_BAGGAGE_BYTES} in total are dropped whole (§3.3.3). A key given twice keeps its last value.
+ */
+export function parseBaggage(header: string): Array<[string, BaggageEntry]> {
+  const entries: Array<[string, BaggageEntry]> = [];
+  const length = header.length;
+  let bytes = 0;
+  let memberStart = 0;
+  while (memberStart < length && entries.length < MAX_BAGGAGE_MEMBERS) {
+    let memberEnd = header.indexOf(',', memberStart);
+    if (memberEnd === -1) memberEnd = length;
+    let start = memberStart;
+    let end = memberEnd;
+    memberStart = memberEnd + 1;
+    while (start < end && isOws(header.charCodeAt(start))) start++;
+    while (end > start && isOws(header.charCodeAt(end - 1))) end--;
+    if (start === end) continue; // empty member, e.g. where several headers were joined
+
+    // key OWS "=" OWS value *( OWS ";" OWS property )
+    let i = start;
+    while (i < end && (classOf(header.charCodeAt(i)) & TOKEN_CHAR) !== 0) i++;
+    if (i === start) continue;
+    const keyEnd = i;
+    while (i < end && isOws(header.charCodeAt(i))) i++;
+    if (i === end || header.charCodeAt(i) !== EQUALS) continue;
+    i++;
+    while (i < end && isOws(header.charCodeAt(i))) i++;
+    const valueStart = i;
+    while (i < end && (classOf(header.charCodeAt(i)) & OCTET) !== 0) i++;
+    const valueEnd = i;
+    while (i < end && isOws(header.charCodeAt(i))) i++;
+    let metadata: string | undefined;
+    if (i < end) {
+      if (header.charCodeAt(i) !== SEMICOLON) continue;
+      metadata = readProperties(header, i + 1, end);
+      if (metadata === undefined) continue;
+    }
+
+    const size = end - start + (entries.length > 0 ? 1 : 0); // the member and its comma, all ASCII
+    if (bytes + size > MAX_BAGGAGE_BYTES) continue;
+    bytes += size;
+    const key = header.slice(start, keyEnd);
+    const value = decodeValue(header, valueStart, valueEnd);
+    const entry: BaggageEntry = metadata ? { value, metadata: baggageEntryMetadataFromString(metadata) } : { value };
+    entries.push(length > DETACH_THRESHOLD ? [detach(key), { ...entry, value: detach(value) }] : [key, entry]);
+  }
+  return entries;
+}
+
+/**
+ * Formats baggage entries as a `baggage` header value: keys as they are (an entry whose key is not a
+ * token is skipped, as it cannot be written), values percent-encoded, metadata appended after `;`.
+ * Stops at {@link MAX_BAGGAGE_MEMBERS} members and skips any member that would take the header past
+ * {@link MAX_BAGGAGE_BYTES}: no member is ever cut (§3.3.3).
+ */
+export function formatBaggage(entries: Iterable<[string, BaggageEntry]>): string {
+  let header = '';
+  let members = 0;
+  for (const [key, entry] of entries) {
+    if (members === MAX_BAGGAGE_MEMBERS) break;
+    if (!isBaggageKey(key)) {
+      warnOnce('a baggage key is not an RFC 9110 token; that entry is not propagated.');
+      continue;
+    }
+    if (typeof entry?.value !== 'string') continue;
+    let member = key + '=' + encodeValue(entry.value, false);
+    const metadata = entry.metadata?.toString();
+    if (typeof metadata === 'string' && metadata !== '') {
+      const properties = formatMetadata(metadata);
+      if (properties) member += ';' + properties;
+    }
+    // Every character is ASCII now, so the length is the byte count.
+    if (header.length + (members > 0 ? 1 : 0) + member.length > MAX_BAGGAGE_BYTES) continue;
+    header += (members > 0 ? ',' : '') + member;
+    members++;
+  }
+  return header;
+}
+
+/**
+ * The W3C Baggage propagator: reads and writes the `baggage` header through the API's baggage
+ * (`propagation.getBaggage` / `setBaggage` / `createBaggage`).
+ *
+ * Extract: all `baggage` lines are combined in order with commas and parsed by {@link parseBaggage};
+ * the entries replace any baggage in the context. When no entry is valid the context is returned
+ * unchanged. Inject: nothing when the context holds no baggage or tracing is suppressed in it
+ * (as in opentelemetry-js); otherwise the header built by {@link formatBaggage}.
+ *
+ * Metadata (the properties after `;`) travel in their wire form: received properties are kept as
+ * `baggageEntryMetadataFromString('k1=v1;k2')` without percent-decoding, and written back the same way.
+ *
+ * Never throws: a failing getter, setter or carrier is reported through `reportError` and ignored.
+ *
+ * @example
+ * ```ts
+ * import { context, propagation } from '@opentelemetry/api';
+ * import { W3CBaggagePropagator } from 'otelite';
+ *
+ * const baggage = propagation.createBaggage({ userId: { value: 'Amélie' } });
+ * const headers: Record<string, string> = {};
+ * new W3CBaggagePropagator().inject(propagation.setBaggage(context.active(), baggage), headers, {
+ *   set: (carrier, key, value) => (carrier[key] = value),
+ * });
+ * headers.baggage; // 'userId=Am%C3%A9lie'
+ * ```
+ */
+export class W3CBaggagePropagator implements TextMapPropagator {
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    try {
+      const baggage = propagation.getBaggage(context);
+      if (baggage === undefined || isTracingSuppressed(context)) return;
+      const header = formatBaggage(baggage.getAllEntries());
+      if (header !== '') setter.set(carrier, BAGGAGE_HEADER, header);
+    } catch (error) {
+      reportError('propagator.inject', error, 'baggage');
+    }
+  }
+
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    try {
+      const header = joinedValue(getter.get(carrier, BAGGAGE_HEADER));
+      if (header === undefined || header === '') return context;
+      const entries = parseBaggage(header);
+      if (entries.length === 0) return context;
+      const record: Record<string, BaggageEntry> = Object.create(null);
+      for (const [key, entry] of entries) record[key] = entry;
+      return propagation.setBaggage(context, propagation.createBaggage(record));
+    } catch (error) {
+      reportError('propagator.extract', error, 'baggage');
+      return context;
+    }
+  }
+
+  fields(): string[] {
+    return [BAGGAGE_HEADER];
+  }
+}
+
+/** All lines of a header combined in order with commas (RFC 9110 §5.3), or `undefined` when absent. */
+function joinedValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return undefined;
+  let joined: string | undefined;
+  for (const line of value) {
+    if (typeof line !== 'string') continue;
+    joined = joined === undefined ? line : joined + ',' + line;
+  }
+  return joined;
+}
+
+/**
+ * A copy of `text` that does not share storage with the string it was sliced from (V8 flattens the
+ * concatenation into a fresh string before slicing it).
+ */
+function detach(text: string): string {
+  return (' ' + text).slice(1);
+}

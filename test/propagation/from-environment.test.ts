@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
+import { W3CBaggagePropagator, W3CTraceContextPropagator, createPropagatorFromEnvironment } from '../../src/index.js';
+
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const incoming = { traceparent: TRACEPARENT, tracestate: 'rojo=1', baggage: 'userId=alice' };
+
+function roundTrip(names: Parameters<typeof createPropagatorFromEnvironment>[0]): Record<string, string> {
+  const propagator = createPropagatorFromEnvironment(names);
+  const carrier: Record<string, string> = {};
+  propagator.inject(propagator.extract(ROOT_CONTEXT, incoming, defaultTextMapGetter), carrier, defaultTextMapSetter);
+  return carrier;
+}
+
+describe('createPropagatorFromEnvironment', () => {
+  it('builds trace context and baggage for the default names', () => {
+    const propagator = createPropagatorFromEnvironment(['tracecontext', 'baggage']);
+    expect(propagator.fields()).toEqual(['traceparent', 'tracestate', 'baggage']);
+    const context = propagator.extract(ROOT_CONTEXT, incoming, defaultTextMapGetter);
+    expect(trace.getSpanContext(context)?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(propagation.getBaggage(context)?.getEntry('userId')?.value).toBe('alice');
+    expect(roundTrip(['tracecontext', 'baggage'])).toEqual(incoming);
+  });
+
+  it('builds a single propagator for one name', () => {
+    expect(createPropagatorFromEnvironment(['tracecontext'])).toBeInstanceOf(W3CTraceContextPropagator);
+    expect(createPropagatorFromEnvironment(['baggage', 'baggage'])).toBeInstanceOf(W3CBaggagePropagator);
+    expect(roundTrip(['baggage'])).toEqual({ baggage: 'userId=alice' });
+    expect(roundTrip(['tracecontext'])).toEqual({ traceparent: TRACEPARENT, tracestate: 'rojo=1' });
+  });
+
+  it('follows the order given', () => {
+    expect(createPropagatorFromEnvironment(['baggage', 'tracecontext']).fields()).toEqual(['baggage', 'traceparent', 'tracestate']);
+  });
+
+  it('builds a propagator that does nothing for an empty list (OTEL_PROPAGATORS=none)', () => {
+    const propagator = createPropagatorFromEnvironment([]);
+    expect(propagator.fields()).toEqual([]);
+    expect(propagator.extract(ROOT_CONTEXT, incoming, defaultTextMapGetter)).toBe(ROOT_CONTEXT);
+    expect(roundTrip([])).toEqual({});
+  });
+});
