@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { warnOnce } from '../../diagnostics/report.js';
+import { VERSION } from '../../version.js';
 import { markExporterAgent, markExporterRequest } from './exporter-requests.js';
 
 /**
@@ -15,10 +16,8 @@ import { markExporterAgent, markExporterRequest } from './exporter-requests.js';
  * An `https:` URL verifies the receiver's certificate (Node's default; never turned off here).
  */
 
-/** otelite's version, sent in `User-Agent`. Keep in step with package.json. */
-const OTELITE_VERSION = '0.1.0';
 /** The `User-Agent` of every export request. */
-export const USER_AGENT = `otelite/${OTELITE_VERSION}`;
+export const USER_AGENT = `otelite/${VERSION}`;
 
 /** The OTLP specification's recommended limit on a response body, in bytes (4 MiB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;

@@ -13,6 +13,7 @@ import {
   type HttpTransport,
   type HttpTransportOptions,
 } from '../../../src/export/otlp/http-transport.js';
+import { VERSION } from '../../../src/version.js';
 import { encodeStatus, startOtlpTestReceiver, type OtlpTestReceiver } from './otlp-test-receiver.js';
 
 // An empty ExportTraceServiceRequest is a valid protobuf body: zero bytes. A non-empty raw body:
@@ -59,7 +60,7 @@ describe('createHttpTransport', () => {
     expect(request.path).toBe('/v1/traces');
     expect(request.headers['content-type']).toBe('application/x-protobuf');
     expect(request.headers['user-agent']).toBe(USER_AGENT);
-    expect(USER_AGENT).toMatch(/^otelite\/\d+\.\d+\.\d+/);
+    expect(USER_AGENT).toBe(`otelite/${VERSION}`);
     expect(request.headers['content-length']).toBe(String(PAYLOAD.length));
     expect(request.headers['content-encoding']).toBeUndefined();
     expect(request.headers.authorization).toBe('Bearer s3cret');
