@@ -37,20 +37,17 @@ function setUpOpenTelemetryJs() {
   return provider;
 }
 
-/** Sets up otelite tracing from its built output; returns the provider. */
+/** Sets up otelite tracing from its built output, the documented way; returns the provider. */
 async function setUpOtelite() {
   const otelite = await import(pathToFileURL(path.join(oteliteDist, 'src', 'index.js')).href);
-  const { context, trace, propagation } = require('@opentelemetry/api');
   const exporter = new otelite.OTLPTraceExporter({ url: receiverUrl, compression: 'none' });
   const provider = new otelite.TracerProvider({
     sampler: new otelite.AlwaysOnSampler(),
-    resource: { attributes: RESOURCE_ATTRIBUTES },
+    resource: otelite.resourceFromAttributes(RESOURCE_ATTRIBUTES),
     spanProcessors: [new otelite.BatchSpanProcessor(exporter, BATCH)],
   });
-  context.setGlobalContextManager(new otelite.AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new otelite.W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
-  otelite.instrumentHttp({ tracerProvider: provider });
+  provider.register(); // global provider, AsyncLocalStorage context manager, W3C propagators
+  otelite.instrumentHttp();
   return provider;
 }
 
