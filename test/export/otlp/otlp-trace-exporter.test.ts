@@ -1,4 +1,4 @@
-import { context, diag, DiagLogLevel, SpanKind, SpanStatusCode, type Attributes, type SpanContext } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import { resolveExporterOptions } from '../../../src/export/otlp/otlp-exporter-o
 import { OTLPTraceExporter } from '../../../src/export/otlp/otlp-trace-exporter.js';
 import type { OTLPTraceExporterOptions } from '../../../src/export/otlp/otlp-exporter-options.js';
 import { ExportResultCode } from '../../../src/export/span-exporter.js';
+import { BatchSpanProcessor } from '../../../src/processing/batch-span-processor.js';
+import { resourceFromAttributes } from '../../../src/resource/resource.js';
+import { TracerProvider } from '../../../src/trace/tracer-provider.js';
 import { clockNanosToHrTime, clockNanosToUnixNanoBigInt, nanosToHrTime } from '../../../src/trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../src/trace/finished-span.js';
 import { startOtlpTestReceiver, type OtlpTestReceiver } from './otlp-test-receiver.js';
@@ -244,6 +247,52 @@ describe('OTLPTraceExporter: what the receiver gets', () => {
   it('sends nothing for an empty batch', async () => {
     expect(await exporter().export([])).toEqual({ code: ExportResultCode.SUCCESS });
     expect(receiver.requests).toHaveLength(0);
+  });
+});
+
+describe('OTLPTraceExporter: spans from the SDK', () => {
+  it('delivers spans a TracerProvider records, through a batch processor, after a retry', async () => {
+    receiver.script({ status: 503 });
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'e2e' }),
+      spanProcessors: [new BatchSpanProcessor(exporter({ compression: 'gzip' }), { scheduledDelayMillis: 60_000 })],
+    });
+    const tracer = provider.getTracer('e2e-scope', '0.0.1');
+    const remoteParent = { traceId: TRACE_ID, spanId: '53995c3f42cd8ad8', traceFlags: 1, isRemote: true };
+    const span = tracer.startSpan(
+      'GET /items',
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': 'GET', count: 2, ok: true },
+        links: [{ context: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 } }],
+      },
+      trace.setSpanContext(ROOT_CONTEXT, remoteParent),
+    );
+    span.addEvent('cache miss', { key: 'k1' });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
+    span.end();
+    tracer.startSpan('second').end();
+    await provider.forceFlush();
+    await provider.shutdown();
+
+    expect(receiver.requests).toHaveLength(2);
+    const [scopeSpans] = receiver.requests[1].message!.resourceSpans[0].scopeSpans;
+    const serviceName = receiver.requests[1].message!.resourceSpans[0].resource?.attributes.find((kv) => kv.key === 'service.name');
+    expect(serviceName?.value?.value).toEqual({ case: 'stringValue', value: 'e2e' });
+    expect(scopeSpans.scope).toMatchObject({ name: 'e2e-scope', version: '0.0.1' });
+    expect(scopeSpans.spans.map((s) => s.name)).toEqual(['GET /items', 'second']);
+    const [server] = scopeSpans.spans;
+    const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+    expect(hex(server.traceId)).toBe(TRACE_ID);
+    expect(hex(server.spanId)).toBe(span.spanContext().spanId);
+    expect(hex(server.parentSpanId)).toBe('53995c3f42cd8ad8');
+    expect(server.kind).toBe(2);
+    expect(server.attributes.map((kv) => kv.key)).toEqual(['http.request.method', 'count', 'ok']);
+    expect(server.events.map((event) => event.name)).toEqual(['cache miss']);
+    expect(hex(server.links[0].spanId)).toBe('00f067aa0ba902b7');
+    expect(server.status).toMatchObject({ code: 2, message: 'failed' });
+    expect(server.endTimeUnixNano).toBeGreaterThanOrEqual(server.startTimeUnixNano);
+    expect([...receiver.deliveredSpanIds().values()]).toEqual([1, 1]);
   });
 });
 
