@@ -1,5 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import * as http from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   InMemorySpanExporter,
@@ -95,15 +96,18 @@ export async function startServer(
   };
 }
 
+export interface SentResponse {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
 /**
  * Sends a request with `http.request` and resolves with the status and body once the response ended.
  * It is sent with tracing suppressed, so it plays an uninstrumented caller (its headers are its own).
  */
-export function send(
-  url: string,
-  options: http.RequestOptions = {},
-): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
-  return context.with(suppressTracing(context.active()), () => new Promise((resolve, reject) => {
+export function send(url: string, options: http.RequestOptions = {}): Promise<SentResponse> {
+  return context.with(suppressTracing(context.active()), () => new Promise<SentResponse>((resolve, reject) => {
     const request = http.request(url, options, (response) => {
       let body = '';
       response.setEncoding('utf8');
