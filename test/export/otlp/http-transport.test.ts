@@ -1,5 +1,10 @@
 import { context } from '@opentelemetry/api';
+import { execFileSync } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -181,6 +186,42 @@ describe('createHttpTransport', () => {
     expect(seen[0].marked).toBe(true);
     expect(isExporterRequest({})).toBe(false);
     expect(isExporterRequest(null)).toBe(false);
+  });
+});
+
+describe('createHttpTransport over https', () => {
+  /** A throwaway self-signed certificate for 127.0.0.1, made with the openssl CLI. */
+  function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
+    const dir = mkdtempSync(join(tmpdir(), 'otelite-tls-'));
+    try {
+      execFileSync('openssl', [
+        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+      ], { stdio: 'ignore' });
+      return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('verifies the certificate: unknown CA refused, trusted with the tls.ca option', async () => {
+    const { key, cert } = selfSignedCertificate();
+    const server = createHttpsServer({ key, cert }, (req, res) => {
+      req.resume();
+      req.on('end', () => res.end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`);
+    try {
+      await expect(transport({ url }).send(PAYLOAD, noAbort())).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      const trusted = await transport({ url, tls: { ca: cert } }).send(PAYLOAD, noAbort());
+      expect(trusted.statusCode).toBe(200);
+    } finally {
+      for (const client of transports) client.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
