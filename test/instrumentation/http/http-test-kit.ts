@@ -139,3 +139,13 @@ export function serverSpans(spans: FinishedSpan[]): FinishedSpan[] {
 export function clientSpans(spans: FinishedSpan[]): FinishedSpan[] {
   return spans.filter((span) => span.kind === 2 /* CLIENT */);
 }
+
+/** The parts of a `traceparent` header, or undefined when absent or malformed. */
+export function parseTraceparent(
+  value: string | string[] | undefined,
+): { traceId: string; spanId: string; sampled: boolean } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(value);
+  if (match === null) return undefined;
+  return { traceId: match[1], spanId: match[2], sampled: (parseInt(match[3], 16) & 1) === 1 };
+}
