@@ -1,5 +1,6 @@
-import { createTraceState, type Context, type TraceState } from '@opentelemetry/api';
+import type { Context, TraceState } from '@opentelemetry/api';
 import { warnOnce } from '../diagnostics/report.js';
+import { createTraceState } from '../propagation/trace-state.js';
 import { NOT_RECORD_RESULT } from './always-off.js';
 import { RECORD_AND_SAMPLED_RESULT } from './always-on.js';
 import { parentSpanContext } from './parent-span-context.js';

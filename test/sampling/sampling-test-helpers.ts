@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  createTraceState,
   diag,
   DiagLogLevel,
   ROOT_CONTEXT,
@@ -10,6 +9,7 @@ import {
   type Context,
   type DiagLogger,
 } from '@opentelemetry/api';
+import { createTraceState } from '../../src/propagation/trace-state.js';
 import type { Sampler, SamplingResult } from '../../src/sampling/sampler.js';
 
 /** A random 32-digit lowercase trace id. */
