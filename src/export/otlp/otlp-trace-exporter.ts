@@ -86,17 +86,24 @@ export class OTLPTraceExporter implements SpanExporter {
     if (this.#shutdown !== undefined) {
       return Promise.resolve(failed(new Error('the OTLP exporter is shut down')));
     }
-    if (this.#inFlight.size >= this.#settings.maxConcurrentExports) {
-      const error = new Error(
-        `${this.#settings.maxConcurrentExports} exports already in flight to ${this.#destination}; ${spans.length} spans dropped`,
-      );
-      reportError('export', error);
-      return Promise.resolve(failed(error));
+    try {
+      if (this.#inFlight.size >= this.#settings.maxConcurrentExports) {
+        const error = new Error(
+          `${this.#settings.maxConcurrentExports} exports already in flight to ${this.#destination}; ${spans.length} spans dropped`,
+        );
+        reportError('export', error);
+        return Promise.resolve(failed(error));
+      }
+      const promise = this.#exportGuarded(spans, options?.signal);
+      this.#inFlight.add(promise);
+      void promise.then(() => this.#inFlight.delete(promise));
+      return promise;
+    } catch (error) {
+      // Only a caller breaking the contract (spans not an array, options not an object) gets here.
+      const reason = error instanceof Error ? error : new Error(String(error));
+      reportError('export', reason);
+      return Promise.resolve(failed(reason));
     }
-    const promise = this.#exportGuarded(spans, options?.signal);
-    this.#inFlight.add(promise);
-    void promise.then(() => this.#inFlight.delete(promise));
-    return promise;
   }
 
   /** Resolves once every export started so far has finished. */

@@ -244,6 +244,12 @@ describe('OTLPTraceExporter: what the receiver gets', () => {
     expect(request.spanIds).toEqual(spans.map(spanIdOf));
   });
 
+  it('resolves FAILED instead of throwing when called with something that is not spans', async () => {
+    const result = await exporter().export(null as never, 5 as never);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('sends nothing for an empty batch', async () => {
     expect(await exporter().export([])).toEqual({ code: ExportResultCode.SUCCESS });
     expect(receiver.requests).toHaveLength(0);
