@@ -75,7 +75,7 @@ export default {
   target: { ratio: 0.67, lowerIsBetter: true, text: '≤ 0.67×, bytes ≤' },
   rounds: (settings) => settings.cpuRounds,
   childSettings: (settings) => ({
-    measure: { chunk: 4, sampleMillis: 100, ...(settings.quick ? { warmupMillis: 200, samples: 3 } : { warmupMillis: 400 }) },
+    measure: { chunk: 2, ...(settings.quick ? { warmupMillis: 200, samples: 3 } : { warmupMillis: 400 }) },
   }),
   conclude(sides) {
     const bytes = Object.fromEntries(Object.entries(sides).map(([side, { runs }]) => [side, runs[0].bytes]));

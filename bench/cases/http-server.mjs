@@ -66,8 +66,8 @@ export default {
     const rounds = settings.quick ? 1 : 3;
     const load = {
       connections: 16,
-      warmupMillis: settings.quick ? 500 : 700,
-      durationMillis: settings.quick ? 1500 : 3000,
+      warmupMillis: 500,
+      durationMillis: settings.quick ? 1500 : 2500,
     };
     const variants = pending ? [UNINSTRUMENTED, 'opentelemetry-js'] : [UNINSTRUMENTED, 'otelite', 'opentelemetry-js'];
     const receiver = await startHelper(RECEIVER, []);

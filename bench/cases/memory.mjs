@@ -77,7 +77,7 @@ export default {
   unit: 'B/queued span',
   target: { ratio: 0.5, lowerIsBetter: true, text: '≤ 0.50×' },
   execArgv: ['--expose-gc'],
-  rounds: (settings) => (settings.quick ? 1 : 5),
+  rounds: (settings) => (settings.quick ? 1 : 3),
   childSettings: () => ({}),
   conclude: (sides) => ({
     lines: [
