@@ -59,7 +59,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   readonly startTimeNanos: number;
   /** Equal to `startTimeNanos` until the span ends. */
   endTimeNanos: number;
-  readonly attributes: Attributes = {};
+  attributes: Attributes = {};
   events: SpanEvent[] = NO_EVENTS;
   links: SpanLink[] = NO_LINKS;
   status: SpanStatus = UNSET_STATUS;
@@ -109,6 +109,46 @@ export class RecordingSpan implements Span, FinishedSpan {
   /** End minus start, computed on access (zero until the span ends). */
   get duration(): HrTime {
     return nanosToHrTime(this.endTimeNanos - this.startTimeNanos);
+  }
+
+  /**
+   * Sets the attributes a span starts with, on a span that has none yet. The fast path copies the
+   * object in one step and only checks the values; anything unusual (an invalid or over-long value,
+   * more attributes than the limit, a getter that throws) takes the general path, one `setAttribute`
+   * per key.
+   */
+  setInitialAttributes(attributes: Attributes): void {
+    if (this.#attributeCount !== 0 || attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
+      this.setAttributes(attributes);
+      return;
+    }
+    const limits = this.#owner.limits;
+    let copy: Record<string, unknown>;
+    try {
+      copy = { ...attributes };
+    } catch {
+      this.setAttributes(attributes);
+      return;
+    }
+    const lengthLimit = limits.attributeValueLengthLimit;
+    let count = 0;
+    let clean = true;
+    for (const key in copy) {
+      const value = copy[key];
+      const type = typeof value;
+      if ((type === 'string' && (value as string).length <= lengthLimit) || type === 'number' || type === 'boolean') {
+        count++;
+        continue;
+      }
+      clean = false;
+      break;
+    }
+    if (clean && count <= limits.attributeCountLimit && !Object.hasOwn(copy, '')) {
+      this.attributes = copy as Attributes;
+      this.#attributeCount = count;
+    } else {
+      this.setAttributes(attributes);
+    }
   }
 
   /** Whether `end()` has been called. */
