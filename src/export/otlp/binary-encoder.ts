@@ -136,6 +136,14 @@ const TAG_ANY_BYTES = fieldTag(ANY_VALUE.bytesValue);
 const TAG_ARRAY_VALUES = fieldTag(ArrayValueSchema.field.values);
 
 const SIZE_SPAN_FLAGS_TAG = varint32Size(TAG_SPAN_FLAGS);
+const SIZE_KEY_VALUE_VALUE_TAG = varint32Size(TAG_KEY_VALUE_VALUE);
+const SIZE_ANY_STRING_TAG = varint32Size(TAG_ANY_STRING);
+const SIZE_ANY_BOOL_TAG = varint32Size(TAG_ANY_BOOL);
+const SIZE_ANY_INT_TAG = varint32Size(TAG_ANY_INT);
+const SIZE_ANY_DOUBLE_TAG = varint32Size(TAG_ANY_DOUBLE);
+const SIZE_ANY_ARRAY_TAG = varint32Size(TAG_ANY_ARRAY);
+const SIZE_ANY_BYTES_TAG = varint32Size(TAG_ANY_BYTES);
+const SIZE_ARRAY_VALUES_TAG = varint32Size(TAG_ARRAY_VALUES);
 const SIZE_LINK_FLAGS_TAG = varint32Size(TAG_LINK_FLAGS);
 /** Trace id field: tag, length, 16 bytes (all tags of this schema but `Span.flags` fit one byte; sizes say so where it matters). */
 const SIZE_TRACE_ID_FIELD = varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_HEX_LENGTH / 2;
@@ -170,10 +178,14 @@ let sizeCursor = 0;
 let refs: unknown[] = [];
 let refCount = 0;
 let refCursor = 0;
+/** The most refs held at once in this call: how far {@link releaseScratch} clears. */
+let refHighWater = 0;
 let out = new Uint8Array(0);
 let view = new DataView(out.buffer);
 let pos = 0;
 let busy = false;
+/** The last trace id that passed validation (strings are immutable, so an equal one is valid too). */
+let lastValidTraceId = '';
 
 interface ScopeGroup {
   readonly bytes: Uint8Array;
@@ -239,10 +251,10 @@ function encodeSlowly(spans: readonly FinishedSpan[]): Uint8Array {
 }
 
 function releaseScratch(): void {
-  refs.fill(undefined);
+  refs.fill(undefined, 0, Math.max(refCount, refHighWater));
   if (sizes.length > MAX_RETAINED_SIZES) sizes = new Int32Array(INITIAL_SIZES);
   if (refs.length > MAX_RETAINED_SIZES) refs = [];
-  sizeCount = sizeCursor = refCount = refCursor = 0;
+  sizeCount = sizeCursor = refCount = refCursor = refHighWater = 0;
   out = new Uint8Array(0);
   view = new DataView(out.buffer);
   pos = 0;
@@ -252,6 +264,9 @@ function encodeFast(spans: readonly FinishedSpan[]): Uint8Array {
   sizeCount = refCount = 0;
   const resources: ResourceGroup[] = [];
   const byResource = new Map<Resource, ResourceGroup>();
+  let lastResource: Resource | undefined;
+  let lastScope: InstrumentationScope | undefined;
+  let scopeGroup: ScopeGroup | undefined;
 
   // Size pass.
   for (let i = 0; i < spans.length; i++) {
@@ -261,36 +276,12 @@ function encodeFast(spans: readonly FinishedSpan[]): Uint8Array {
     try {
       const spanSize = sizeSpan(span);
       const resource = span.resource;
-      let resourceGroup = byResource.get(resource);
-      if (resourceGroup === undefined) {
-        const schemaUrl = stringOrEmpty(resource.schemaUrl);
-        resourceGroup = {
-          bytes: resourceBytes(resource),
-          schemaUrl,
-          schemaUrlLength: utf8Length(schemaUrl),
-          byScope: new Map(),
-          scopes: [],
-        };
-        byResource.set(resource, resourceGroup);
-        resources.push(resourceGroup);
-      }
       const scope = span.instrumentationScope;
-      let scopeGroup = resourceGroup.byScope.get(scope);
-      if (scopeGroup === undefined) {
-        const schemaUrl = stringOrEmpty(scope.schemaUrl);
-        const bytes = scopeBytes(scope);
-        const schemaUrlLength = utf8Length(schemaUrl);
-        scopeGroup = {
-          bytes,
-          schemaUrl,
-          schemaUrlLength,
-          spans: [],
-          sizeStarts: [],
-          refStarts: [],
-          size: lengthDelimitedSize(TAG_SCOPE_SPANS_SCOPE, bytes.length) + optionalStringSize(TAG_SCOPE_SPANS_SCHEMA_URL, schemaUrlLength),
-        };
-        resourceGroup.byScope.set(scope, scopeGroup);
-        resourceGroup.scopes.push(scopeGroup);
+      // Batches mostly hold long runs of one resource and scope: skip the lookups then.
+      if (resource !== lastResource || scope !== lastScope || scopeGroup === undefined) {
+        scopeGroup = findScopeGroup(resource, scope, byResource, resources);
+        lastResource = resource;
+        lastScope = scope;
       }
       scopeGroup.spans.push(span);
       scopeGroup.sizeStarts.push(sizeStart);
@@ -298,7 +289,9 @@ function encodeFast(spans: readonly FinishedSpan[]): Uint8Array {
       scopeGroup.size += lengthDelimitedSize(TAG_SCOPE_SPANS_SPANS, spanSize);
     } catch (error) {
       sizeCount = sizeStart;
+      if (refCount > refHighWater) refHighWater = refCount;
       refCount = refStart;
+      lastResource = lastScope = scopeGroup = undefined;
       reportError(ENCODE_ERROR_KIND, error, 'span dropped from the OTLP batch');
     }
   }
@@ -348,6 +341,40 @@ function encodeFast(spans: readonly FinishedSpan[]): Uint8Array {
   return out;
 }
 
+/** The group of `resource` and `scope`, created (with their cached encoded messages) on first sight. */
+function findScopeGroup(
+  resource: Resource,
+  scope: InstrumentationScope,
+  byResource: Map<Resource, ResourceGroup>,
+  resources: ResourceGroup[],
+): ScopeGroup {
+  let resourceGroup = byResource.get(resource);
+  if (resourceGroup === undefined) {
+    const schemaUrl = stringOrEmpty(resource.schemaUrl);
+    resourceGroup = { bytes: resourceBytes(resource), schemaUrl, schemaUrlLength: utf8Length(schemaUrl), byScope: new Map(), scopes: [] };
+    byResource.set(resource, resourceGroup);
+    resources.push(resourceGroup);
+  }
+  let scopeGroup = resourceGroup.byScope.get(scope);
+  if (scopeGroup === undefined) {
+    const schemaUrl = stringOrEmpty(scope.schemaUrl);
+    const bytes = scopeBytes(scope);
+    const schemaUrlLength = utf8Length(schemaUrl);
+    scopeGroup = {
+      bytes,
+      schemaUrl,
+      schemaUrlLength,
+      spans: [],
+      sizeStarts: [],
+      refStarts: [],
+      size: lengthDelimitedSize(TAG_SCOPE_SPANS_SCOPE, bytes.length) + optionalStringSize(TAG_SCOPE_SPANS_SCHEMA_URL, schemaUrlLength),
+    };
+    resourceGroup.byScope.set(scope, scopeGroup);
+    resourceGroup.scopes.push(scopeGroup);
+  }
+  return scopeGroup;
+}
+
 function resourceBytes(resource: Resource): Uint8Array {
   let bytes = resourceCache.get(resource);
   if (bytes === undefined) {
@@ -387,7 +414,12 @@ function sizeSpan(span: FinishedSpan): number {
   pushSize(0);
   const context = span.spanContext();
   const parent = span.parentSpanContext;
-  if (!isHexId(context.traceId, TRACE_ID_HEX_LENGTH)) throw new Error(`invalid trace id ${JSON.stringify(context.traceId)}`);
+  const traceId = context.traceId;
+  // Spans of one trace arrive together: a trace id equal to the last one checked is valid too.
+  if (traceId !== lastValidTraceId) {
+    if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) throw new Error(`invalid trace id ${JSON.stringify(traceId)}`);
+    lastValidTraceId = traceId;
+  }
   if (!isHexId(context.spanId, SPAN_ID_HEX_LENGTH)) throw new Error(`invalid span id ${JSON.stringify(context.spanId)}`);
   if (parent !== undefined && !isHexId(parent.spanId, SPAN_ID_HEX_LENGTH)) {
     throw new Error(`invalid parent span id ${JSON.stringify(parent.spanId)}`);
@@ -457,8 +489,9 @@ function sizeLink(link: SpanLink): number {
 }
 
 /**
- * Measures the repeated `KeyValue` field `tag` for `attributes`. Records: the count of attributes
- * written, then per attribute its key bytes and value (refs) and its KeyValue and value sizes.
+ * Measures the repeated `KeyValue` field `tag` for `attributes`. Records the count of attributes
+ * written (sizes), then per attribute its cached key bytes and its value (refs) and what
+ * {@link sizeValue} records. Attributes without an OTLP form are left out.
  */
 function sizeAttributes(tag: number, attributes: Attributes | undefined): number {
   const countSlot = sizeCount;
@@ -468,19 +501,13 @@ function sizeAttributes(tag: number, attributes: Attributes | undefined): number
   let size = 0;
   for (const key in attributes) {
     const value = attributes[key];
-    const keyValueSlot = sizeCount;
-    pushSize(0);
-    const valueSize = sizeAnyValue(value, false);
-    if (valueSize < 0) {
-      sizeCount = keyValueSlot;
-      continue;
-    }
+    const valueSize = sizeValue(value);
+    if (valueSize < 0) continue;
     const keyBytes = keyField(key);
     pushRef(keyBytes);
     pushRef(value);
-    const keyValueSize = keyBytes.length + lengthDelimitedSize(TAG_KEY_VALUE_VALUE, valueSize);
-    sizes[keyValueSlot] = keyValueSize;
-    size += lengthDelimitedSize(tag, keyValueSize);
+    const keyValueSize = keyBytes.length + SIZE_KEY_VALUE_VALUE_TAG + varint32Size(valueSize) + valueSize;
+    size += varint32Size(tag) + varint32Size(keyValueSize) + keyValueSize;
     count++;
   }
   sizes[countSlot] = count;
@@ -488,34 +515,48 @@ function sizeAttributes(tag: number, attributes: Attributes | undefined): number
 }
 
 /**
- * Measures the `AnyValue` content of an attribute value (-1: no OTLP form, leave the attribute out).
- * Records the value size first, then string/bytes byte lengths or array element sizes.
+ * The `AnyValue` content size of an attribute value, or -1 when it has no OTLP form. Records only
+ * what the write pass cannot recompute cheaply: a string's UTF-8 length, an array's content size
+ * (then its elements' string lengths).
  */
-function sizeAnyValue(value: unknown, inArray: boolean): number {
-  const slot = sizeCount;
-  pushSize(0);
-  // An array element without an OTLP form is an empty AnyValue; a top-level one is left out.
-  let size = inArray ? 0 : -1;
+function sizeValue(value: unknown): number {
   if (typeof value === 'string') {
     const length = utf8Length(value);
     pushSize(length);
-    size = lengthDelimitedSize(TAG_ANY_STRING, length);
-  } else if (typeof value === 'number') {
-    size = Number.isSafeInteger(value) ? varint32Size(TAG_ANY_INT) + int64Size(value) : varint32Size(TAG_ANY_DOUBLE) + 8;
-  } else if (typeof value === 'boolean') {
-    size = varint32Size(TAG_ANY_BOOL) + 1;
-  } else if (value instanceof Uint8Array) {
-    size = lengthDelimitedSize(TAG_ANY_BYTES, value.length);
-  } else if (!inArray && Array.isArray(value)) {
-    const arraySlot = sizeCount;
+    return SIZE_ANY_STRING_TAG + varint32Size(length) + length;
+  }
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) ? SIZE_ANY_INT_TAG + int64Size(value) : SIZE_ANY_DOUBLE_TAG + 8;
+  }
+  if (typeof value === 'boolean') return SIZE_ANY_BOOL_TAG + 1;
+  if (value instanceof Uint8Array) return SIZE_ANY_BYTES_TAG + varint32Size(value.length) + value.length;
+  if (Array.isArray(value)) {
+    const slot = sizeCount;
     pushSize(0);
     let arraySize = 0;
-    for (let i = 0; i < value.length; i++) arraySize += lengthDelimitedSize(TAG_ARRAY_VALUES, sizeAnyValue(value[i], true));
-    sizes[arraySlot] = arraySize;
-    size = lengthDelimitedSize(TAG_ANY_ARRAY, arraySize);
+    for (let i = 0; i < value.length; i++) {
+      const elementSize = sizeElement(value[i]);
+      arraySize += SIZE_ARRAY_VALUES_TAG + varint32Size(elementSize) + elementSize;
+    }
+    sizes[slot] = arraySize;
+    return SIZE_ANY_ARRAY_TAG + varint32Size(arraySize) + arraySize;
   }
-  sizes[slot] = size;
-  return size;
+  return -1;
+}
+
+/** The `AnyValue` content size of an array element (0, an empty AnyValue, for one without an OTLP form). */
+function sizeElement(value: unknown): number {
+  if (typeof value === 'string') {
+    const length = utf8Length(value);
+    pushSize(length);
+    return SIZE_ANY_STRING_TAG + varint32Size(length) + length;
+  }
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) ? SIZE_ANY_INT_TAG + int64Size(value) : SIZE_ANY_DOUBLE_TAG + 8;
+  }
+  if (typeof value === 'boolean') return SIZE_ANY_BOOL_TAG + 1;
+  if (value instanceof Uint8Array) return SIZE_ANY_BYTES_TAG + varint32Size(value.length) + value.length;
+  return 0;
 }
 
 /** The encoded `KeyValue.key` field (tag, length, UTF-8) for `key`, from the bounded cache. */
@@ -675,20 +716,68 @@ function writeAttributes(tag: number): void {
     const keyBytes = refs[refCursor++] as Uint8Array;
     const value = refs[refCursor++];
     writeVarint32(tag);
-    writeVarint32(sizes[sizeCursor++]);
-    out.set(keyBytes, pos);
-    pos += keyBytes.length;
+    if (typeof value === 'string') {
+      // The commonest case, written in one go: KeyValue length, key, value tag and length, string.
+      const length = sizes[sizeCursor++];
+      const valueSize = SIZE_ANY_STRING_TAG + varint32Size(length) + length;
+      writeVarint32(keyBytes.length + SIZE_KEY_VALUE_VALUE_TAG + varint32Size(valueSize) + valueSize);
+      writeBytes(keyBytes);
+      writeVarint32(TAG_KEY_VALUE_VALUE);
+      writeVarint32(valueSize);
+      writeVarint32(TAG_ANY_STRING);
+      writeString(value, length);
+      continue;
+    }
+    let valueSize: number;
+    if (typeof value === 'number') {
+      valueSize = Number.isSafeInteger(value) ? SIZE_ANY_INT_TAG + int64Size(value) : SIZE_ANY_DOUBLE_TAG + 8;
+    } else if (typeof value === 'boolean') {
+      valueSize = SIZE_ANY_BOOL_TAG + 1;
+    } else if (value instanceof Uint8Array) {
+      valueSize = SIZE_ANY_BYTES_TAG + varint32Size(value.length) + value.length;
+    } else {
+      const arraySize = sizes[sizeCursor];
+      valueSize = SIZE_ANY_ARRAY_TAG + varint32Size(arraySize) + arraySize;
+    }
+    writeVarint32(keyBytes.length + SIZE_KEY_VALUE_VALUE_TAG + varint32Size(valueSize) + valueSize);
+    writeBytes(keyBytes);
     writeVarint32(TAG_KEY_VALUE_VALUE);
-    writeAnyValue(value, false);
+    writeVarint32(valueSize);
+    if (Array.isArray(value)) {
+      writeVarint32(TAG_ANY_ARRAY);
+      writeVarint32(sizes[sizeCursor++]);
+      for (let e = 0; e < value.length; e++) writeElement(value[e]);
+    } else {
+      writeScalarValue(value);
+    }
   }
 }
 
-function writeAnyValue(value: unknown, inArray: boolean): void {
-  writeVarint32(sizes[sizeCursor++]);
+/** Writes an array element as an `ArrayValue.values` entry (an empty AnyValue when it has no OTLP form). */
+function writeElement(value: unknown): void {
+  writeVarint32(TAG_ARRAY_VALUES);
   if (typeof value === 'string') {
+    const length = sizes[sizeCursor++];
+    writeVarint32(SIZE_ANY_STRING_TAG + varint32Size(length) + length);
     writeVarint32(TAG_ANY_STRING);
-    writeString(value, sizes[sizeCursor++]);
+    writeString(value, length);
   } else if (typeof value === 'number') {
+    writeVarint32(Number.isSafeInteger(value) ? SIZE_ANY_INT_TAG + int64Size(value) : SIZE_ANY_DOUBLE_TAG + 8);
+    writeScalarValue(value);
+  } else if (typeof value === 'boolean') {
+    writeVarint32(SIZE_ANY_BOOL_TAG + 1);
+    writeScalarValue(value);
+  } else if (value instanceof Uint8Array) {
+    writeVarint32(SIZE_ANY_BYTES_TAG + varint32Size(value.length) + value.length);
+    writeScalarValue(value);
+  } else {
+    out[pos++] = 0;
+  }
+}
+
+/** Writes the AnyValue field of a number, boolean or `Uint8Array` (strings and arrays are written by the callers). */
+function writeScalarValue(value: unknown): void {
+  if (typeof value === 'number') {
     if (Number.isSafeInteger(value)) {
       writeVarint32(TAG_ANY_INT);
       writeInt64(value);
@@ -703,16 +792,19 @@ function writeAnyValue(value: unknown, inArray: boolean): void {
   } else if (value instanceof Uint8Array) {
     writeVarint32(TAG_ANY_BYTES);
     writeVarint32(value.length);
-    out.set(value, pos);
-    pos += value.length;
-  } else if (!inArray && Array.isArray(value)) {
-    writeVarint32(TAG_ANY_ARRAY);
-    writeVarint32(sizes[sizeCursor++]);
-    for (let i = 0; i < value.length; i++) {
-      writeVarint32(TAG_ARRAY_VALUES);
-      writeAnyValue(value[i], true);
-    }
+    writeBytes(value);
   }
+}
+
+/** Copies bytes into the output: a loop for the short runs (attribute keys) where `set` costs more than it saves. */
+function writeBytes(bytes: Uint8Array): void {
+  const length = bytes.length;
+  if (length < 32) {
+    for (let i = 0; i < length; i++) out[pos + i] = bytes[i];
+  } else {
+    out.set(bytes, pos);
+  }
+  pos += length;
 }
 
 /** Writes a string recorded by {@link sizeOptionalString} (nothing when empty). */

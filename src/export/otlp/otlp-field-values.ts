@@ -31,12 +31,18 @@ export function otlpCount(count: number): number {
 }
 
 const TWO_POW_32 = 4294967296;
+const TWO_POW_64 = TWO_POW_32 * TWO_POW_32;
+/** Epoch nanoseconds of clock time 0, roughly (a double); only used to skip the exact check far from the limits. */
+const ORIGIN_UNIX_NANOS = clockNanosToUnixNanoParts(0)[0] * TWO_POW_32 + clockNanosToUnixNanoParts(0)[1];
+const SURELY_VALID_MIN = -ORIGIN_UNIX_NANOS + 1e9;
+const SURELY_VALID_MAX = TWO_POW_64 - ORIGIN_UNIX_NANOS - 1e9;
 
 /**
  * Whether a time in clock nanoseconds has an OTLP form: a finite number whose epoch nanoseconds fit
  * an unsigned 64-bit integer. Spans with other times are dropped rather than sent with made-up times.
  */
 export function isEncodableClockNanos(clockNanos: number): boolean {
+  if (clockNanos > SURELY_VALID_MIN && clockNanos < SURELY_VALID_MAX) return true;
   if (typeof clockNanos !== 'number' || !Number.isFinite(clockNanos)) return false;
   const high = clockNanosToUnixNanoParts(clockNanos)[0];
   return high >= 0 && high < TWO_POW_32;
