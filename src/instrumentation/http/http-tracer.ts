@@ -1,9 +1,10 @@
 import { trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { VERSION } from '../../version.js';
 
 /** The instrumentation scope of every HTTP span otelite records. */
 export const HTTP_TRACER_NAME = 'otelite/http';
-/** The scope version: otelite's package version (kept in step with package.json). */
-export const HTTP_TRACER_VERSION = '0.1.0';
+/** The scope version: otelite's package version. */
+export const HTTP_TRACER_VERSION = VERSION;
 
 let cachedProvider: TracerProvider | undefined;
 let cachedTracer: Tracer | undefined;
