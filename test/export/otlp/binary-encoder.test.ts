@@ -11,6 +11,10 @@ import type { Resource } from '../../../src/resource/resource.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../src/trace/finished-span.js';
 import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
 import { finishedSpan, kitchenSinkSpan, TRACE_ID } from './span-fixtures.js';
+import { context as apiContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '../../../src/export/in-memory-span-exporter.js';
+import { SimpleSpanProcessor } from '../../../src/processing/simple-span-processor.js';
+import { TracerProvider } from '../../../src/trace/tracer-provider.js';
 
 /** The fast bytes decode, with the generated schema, to exactly the mapped message. */
 function expectSameAsMapping(spans: readonly FinishedSpan[]): Uint8Array {
@@ -61,6 +65,29 @@ describe('encodeSpansToProtobuf', () => {
     expectSameAsMapping(spans.slice().reverse());
     const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf(spans));
     expect(decoded.resourceSpans.map((rs) => rs.scopeSpans.map((ss) => ss.spans.length))).toEqual([[2, 1], [1, 1]]);
+  });
+
+  it('encodes spans recorded by the SDK (TracerProvider + InMemorySpanExporter)', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = provider.getTracer('sdk-test', '0.1.0');
+    const parent = tracer.startSpan('parent', { kind: SpanKind.SERVER, attributes: { 'http.route': '/x', count: 3 } });
+    const child = tracer.startSpan('child', { links: [{ context: parent.spanContext(), attributes: { why: 'test' } }] }, trace.setSpan(apiContext.active(), parent));
+    child.addEvent('step', { n: 1.5 });
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
+    child.end();
+    parent.end();
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(2);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, expectSameAsMapping(spans));
+    const [encodedChild, encodedParent] = decoded.resourceSpans[0].scopeSpans[0].spans;
+    expect(encodedChild.parentSpanId).toEqual(encodedParent.spanId);
+    // Local parent: has-is-remote set, is-remote clear; the low byte is the span's own W3C flags.
+    expect(encodedChild.flags).toBe(0x100 | spans[0].spanContext().traceFlags);
+    expect(encodedChild.links[0].spanId).toEqual(encodedParent.spanId);
+    expect(decoded.resourceSpans[0].scopeSpans[0].scope?.name).toBe('sdk-test');
+    await provider.shutdown();
   });
 
   it('encodes an empty batch as an empty request', () => {
