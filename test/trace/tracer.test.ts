@@ -1,0 +1,284 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  TraceFlags,
+  context,
+  createContextKey,
+  diag,
+  trace,
+  type Context,
+  type SpanContext,
+} from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  AsyncLocalStorageContextManager,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SamplingDecision,
+  SimpleSpanProcessor,
+  TracerProvider,
+  createTraceState,
+  suppressTracing,
+  type IdGenerator,
+  type Sampler,
+  type SamplingResult,
+} from '../../src/index.js';
+
+const contextManager = new AsyncLocalStorageContextManager();
+beforeAll(() => {
+  context.setGlobalContextManager(contextManager.enable());
+});
+afterAll(() => {
+  context.disable();
+  diag.disable();
+});
+
+function setup(sampler: Sampler = new AlwaysOnSampler(), idGenerator?: IdGenerator) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ sampler, idGenerator, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  return { exporter, provider, tracer: provider.getTracer('tracer-test') };
+}
+
+function fixedSampler(result: SamplingResult, calls: unknown[][] = []): Sampler {
+  return {
+    shouldSample: (...args: unknown[]) => {
+      calls.push(args);
+      return result;
+    },
+    toString: () => 'Fixed',
+  };
+}
+
+const REMOTE_PARENT: SpanContext = {
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  traceFlags: TraceFlags.SAMPLED,
+  isRemote: true,
+};
+
+describe('parents and trace flags', () => {
+  it('gives root spans a fresh trace, the random flag and the sampled flag', () => {
+    const { tracer } = setup();
+    const span = tracer.startSpan('root');
+    const spanContext = span.spanContext();
+    expect(spanContext.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(spanContext.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(spanContext.traceFlags).toBe(0x02 | TraceFlags.SAMPLED);
+    expect(span.isRecording()).toBe(true);
+  });
+
+  it('sets the random flag but not the sampled one on unsampled roots', () => {
+    const { tracer } = setup(fixedSampler({ decision: SamplingDecision.RECORD }));
+    const span = tracer.startSpan('recorded only');
+    expect(span.isRecording()).toBe(true);
+    expect(span.spanContext().traceFlags).toBe(0x02);
+  });
+
+  it('continues a remote parent, inheriting its flags except the sampled bit, which the sampler decides', async () => {
+    const { tracer, provider, exporter } = setup(fixedSampler({ decision: SamplingDecision.RECORD_AND_SAMPLED }));
+    const withoutRandom = trace.setSpanContext(ROOT_CONTEXT, { ...REMOTE_PARENT, traceFlags: TraceFlags.NONE });
+    const child = tracer.startSpan('child', {}, withoutRandom);
+    expect(child.spanContext().traceId).toBe(REMOTE_PARENT.traceId);
+    expect(child.spanContext().spanId).not.toBe(REMOTE_PARENT.spanId);
+    expect(child.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+    const withRandom = trace.setSpanContext(ROOT_CONTEXT, { ...REMOTE_PARENT, traceFlags: 0x03 });
+    const notSampledChild = setup(fixedSampler({ decision: SamplingDecision.RECORD })).tracer.startSpan('c', {}, withRandom);
+    expect(notSampledChild.spanContext().traceFlags).toBe(0x02);
+    child.end();
+    await provider.forceFlush();
+    const [finished] = exporter.getFinishedSpans();
+    expect(finished.parentSpanContext).toEqual({ ...REMOTE_PARENT, traceFlags: TraceFlags.NONE });
+    expect(finished.parentSpanContext?.isRemote).toBe(true);
+  });
+
+  it('uses the active span as parent, an explicit context over it, and ignores both with root: true', () => {
+    const { tracer } = setup();
+    const parent = tracer.startSpan('parent');
+    const explicit = tracer.startSpan('explicit');
+    context.with(trace.setSpan(context.active(), parent), () => {
+      const child = tracer.startSpan('child') as unknown as { parentSpanContext?: SpanContext };
+      expect(child.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+      const fromExplicit = tracer.startSpan('x', {}, trace.setSpan(ROOT_CONTEXT, explicit)) as unknown as { parentSpanContext?: SpanContext };
+      expect(fromExplicit.parentSpanContext?.spanId).toBe(explicit.spanContext().spanId);
+      const root = tracer.startSpan('root', { root: true });
+      expect(root.spanContext().traceId).not.toBe(parent.spanContext().traceId);
+      expect((root as unknown as { parentSpanContext?: SpanContext }).parentSpanContext).toBeUndefined();
+    });
+  });
+
+  it('treats an invalid parent span context as no parent', () => {
+    const { tracer } = setup();
+    const invalid = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 1 });
+    const span = tracer.startSpan('orphan', {}, invalid);
+    expect(span.spanContext().traceId).not.toBe('0'.repeat(32));
+    expect((span as unknown as { parentSpanContext?: SpanContext }).parentSpanContext).toBeUndefined();
+  });
+
+  it('does not set the random flag when a custom id generator makes the ids', () => {
+    let n = 0;
+    const generator: IdGenerator = {
+      generateTraceId: () => (++n).toString(16).padStart(32, '0'),
+      generateSpanId: () => (++n).toString(16).padStart(16, '0'),
+    };
+    const { tracer } = setup(new AlwaysOnSampler(), generator);
+    const span = tracer.startSpan('custom ids');
+    expect(span.spanContext().traceId).toBe('00000000000000000000000000000001');
+    expect(span.spanContext().spanId).toBe('0000000000000002');
+    expect(span.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+  });
+
+  it('replaces a throwing or malformed custom id generator with random ids', () => {
+    const throwing: IdGenerator = {
+      generateTraceId: () => {
+        throw new Error('no ids today');
+      },
+      generateSpanId: () => 'not hex',
+    };
+    const { tracer } = setup(new AlwaysOnSampler(), throwing);
+    const span = tracer.startSpan('fallback ids');
+    expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(span.spanContext().spanId).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('sampling', () => {
+  it('passes the sampler the parent context, trace id, name, kind, attributes and links', () => {
+    const calls: unknown[][] = [];
+    const { tracer } = setup(fixedSampler({ decision: SamplingDecision.RECORD_AND_SAMPLED }, calls));
+    const parentContext = trace.setSpanContext(ROOT_CONTEXT, REMOTE_PARENT);
+    const links = [{ context: REMOTE_PARENT }];
+    tracer.startSpan('sampled', { kind: SpanKind.SERVER, attributes: { a: 1 }, links }, parentContext);
+    const [ctx, traceId, name, kind, attributes, passedLinks] = calls[0];
+    expect(ctx).toBe(parentContext);
+    expect(traceId).toBe(REMOTE_PARENT.traceId);
+    expect(name).toBe('sampled');
+    expect(kind).toBe(SpanKind.SERVER);
+    expect(attributes).toEqual({ a: 1 });
+    expect(passedLinks).toEqual(links);
+  });
+
+  it('hands a root span a context without the active span', () => {
+    const calls: unknown[][] = [];
+    const { tracer } = setup(fixedSampler({ decision: SamplingDecision.RECORD_AND_SAMPLED }, calls));
+    tracer.startSpan('root', { root: true }, trace.setSpanContext(ROOT_CONTEXT, REMOTE_PARENT));
+    expect(trace.getSpan(calls[0][0] as Context)).toBeUndefined();
+  });
+
+  it('makes a non-recording span with a valid context for NOT_RECORD, and exports only sampled spans', async () => {
+    const { tracer, provider, exporter } = setup(new ParentBasedSampler({ root: new AlwaysOffSampler() }));
+    const dropped = tracer.startSpan('not recorded');
+    expect(dropped.isRecording()).toBe(false);
+    expect(dropped.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(dropped.spanContext().traceFlags).toBe(0x02);
+    dropped.end();
+    const recorded = setup(fixedSampler({ decision: SamplingDecision.RECORD }));
+    recorded.tracer.startSpan('recorded, not sampled').end();
+    await provider.forceFlush();
+    await recorded.provider.forceFlush();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(recorded.exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('sets sampler attributes on the span (over the caller’s) and uses the sampler’s trace state', async () => {
+    const traceState = createTraceState('vendor=value');
+    const { tracer, provider, exporter } = setup(
+      fixedSampler({ decision: SamplingDecision.RECORD_AND_SAMPLED, attributes: { 'sampler.rule': 'x', shared: 'sampler' }, traceState }),
+    );
+    const parentContext = trace.setSpanContext(ROOT_CONTEXT, { ...REMOTE_PARENT, traceState: createTraceState('parent=1') });
+    const span = tracer.startSpan('with sampler attributes', { attributes: { shared: 'caller', own: 1 } }, parentContext);
+    expect(span.spanContext().traceState?.serialize()).toBe('vendor=value');
+    span.end();
+    await provider.forceFlush();
+    expect(exporter.getFinishedSpans()[0].attributes).toEqual({ shared: 'sampler', own: 1, 'sampler.rule': 'x' });
+  });
+
+  it('keeps the parent’s trace state when the sampler gives none', () => {
+    const { tracer } = setup();
+    const parentState = createTraceState('parent=1');
+    const span = tracer.startSpan('child', {}, trace.setSpanContext(ROOT_CONTEXT, { ...REMOTE_PARENT, traceState: parentState }));
+    expect(span.spanContext().traceState).toBe(parentState);
+  });
+
+  it('treats a throwing sampler as NOT_RECORD without throwing', () => {
+    const { tracer } = setup({
+      shouldSample: () => {
+        throw new Error('sampler bug');
+      },
+      toString: () => 'Broken',
+    });
+    const span = tracer.startSpan('guarded');
+    expect(span.isRecording()).toBe(false);
+    expect(span.spanContext().spanId).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('spans and context', () => {
+  it('makes no spans where tracing is suppressed', () => {
+    const { tracer } = setup();
+    const span = tracer.startSpan('suppressed', {}, suppressTracing(ROOT_CONTEXT));
+    expect(span.isRecording()).toBe(false);
+    expect(trace.isSpanContextValid(span.spanContext())).toBe(false);
+  });
+
+  it('startActiveSpan makes the span active inside the callback and returns its result', async () => {
+    const { tracer } = setup();
+    const key = createContextKey('test key');
+    const result = tracer.startActiveSpan('active', (span) => {
+      expect(trace.getActiveSpan()).toBe(span);
+      span.end();
+      return 42;
+    });
+    expect(result).toBe(42);
+    const withOptions = await tracer.startActiveSpan('async', { kind: SpanKind.CLIENT }, async (span) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(trace.getActiveSpan()).toBe(span);
+      span.end();
+      return 'done';
+    });
+    expect(withOptions).toBe('done');
+    const explicit = ROOT_CONTEXT.setValue(key, 'value');
+    tracer.startActiveSpan('explicit', {}, explicit, (span) => {
+      expect(context.active().getValue(key)).toBe('value');
+      expect(trace.getActiveSpan()).toBe(span);
+      span.end();
+    });
+    expect(trace.getActiveSpan()).toBeUndefined();
+    expect(() => (tracer.startActiveSpan as (name: string, x: unknown) => unknown)('no function', {})).not.toThrow();
+  });
+
+  it('normalizes odd names and kinds', () => {
+    const { tracer } = setup();
+    const span = tracer.startSpan(123 as unknown as string, { kind: 99 as SpanKind }) as unknown as { name: string; kind: SpanKind };
+    expect(span.name).toBe('123');
+    expect(span.kind).toBe(SpanKind.INTERNAL);
+  });
+
+  it('calls processors guarded: a throwing processor breaks neither the app nor the other processors', async () => {
+    const exporter = new InMemorySpanExporter();
+    const throwing = {
+      onStart: () => {
+        throw new Error('onStart bug');
+      },
+      onEnd: () => {
+        throw new Error('onEnd bug');
+      },
+      forceFlush: () => Promise.reject(new Error('flush bug')),
+      shutdown: () => {
+        throw new Error('shutdown bug');
+      },
+    };
+    const provider = new TracerProvider({
+      sampler: new AlwaysOnSampler(),
+      spanProcessors: [throwing, new SimpleSpanProcessor(exporter)],
+    });
+    const single = new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [throwing] });
+    expect(() => single.getTracer('x').startSpan('alone').end()).not.toThrow();
+    expect(() => provider.getTracer('x').startSpan('guarded').end()).not.toThrow();
+    await expect(provider.forceFlush()).resolves.toBeUndefined();
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['guarded']);
+    await expect(provider.shutdown()).resolves.toBeUndefined();
+    await expect(single.shutdown()).resolves.toBeUndefined();
+  });
+});
