@@ -1,41 +1,39 @@
-import { toJson } from '@bufbuild/protobuf';
-import {
-  type ExportTraceServiceRequest,
-  ExportTraceServiceRequestSchema,
-} from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import { type JsonObject, type JsonValue, toJson } from '@bufbuild/protobuf';
+import { base64Encode } from '@bufbuild/protobuf/wire';
+import type { Attributes, SpanContext } from '@opentelemetry/api';
+import { InstrumentationScopeSchema } from '../../../gen/opentelemetry/proto/common/v1/common_pb.js';
+import { ResourceSchema } from '../../../gen/opentelemetry/proto/resource/v1/resource_pb.js';
 import { reportError } from '../../diagnostics/report.js';
-import type { FinishedSpan } from '../../trace/finished-span.js';
-import { bytesToHex } from './hex-id.js';
-import { ENCODE_ERROR_KIND, toExportTraceServiceRequest } from './to-export-request.js';
+import type { Resource } from '../../resource/resource.js';
+import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
+import type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
+import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
+import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id.js';
+import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpString } from './otlp-field-values.js';
+import { ENCODE_ERROR_KIND, toResourceMessage, toScopeMessage } from './to-export-request.js';
 
 const utf8 = new TextEncoder();
-const EMPTY_REQUEST = utf8.encode('{}');
+const JSON_OPTIONS = { useProtoFieldName: false, enumAsInteger: true } as const;
 
-/** The shape of the JSON objects whose ids are rewritten (everything else passes through untouched). */
-interface JsonIds {
-  traceId?: string;
-  spanId?: string;
-  parentSpanId?: string;
-  links?: JsonIds[];
-}
-
-interface JsonRequest {
-  resourceSpans?: { scopeSpans?: { spans?: JsonIds[] }[] }[];
-}
+/** Resource and scope messages in proto3 JSON, built once per object with the generated schema. */
+const resourceJsonCache = new WeakMap<Resource, JsonValue>();
+const scopeJsonCache = new WeakMap<InstrumentationScope, JsonValue>();
 
 /**
  * Encodes finished spans as an OTLP/JSON `ExportTraceServiceRequest` (the body of an
  * `application/json` export), as UTF-8 bytes.
  *
- * The content is exactly {@link toExportTraceServiceRequest} of the same spans, written as the OTLP
- * specification asks for JSON: lowerCamelCase keys, trace and span ids as lowercase hex (not
- * base64), enums (`kind`, `status.code`) as integers, 64-bit integers (times, `intValue`) as decimal
- * strings, `bytesValue` as base64. Fields holding their default value (empty strings, zero counts,
- * empty lists, the empty parent span id of a root span) are omitted, as proto3 JSON does; OTLP
- * receivers read an absent field as its default.
+ * The content is exactly {@link toExportTraceServiceRequest} of the same spans (same grouping, same
+ * dropping rules), written as the OTLP specification asks for JSON: lowerCamelCase keys, trace and
+ * span ids as lowercase hex (not base64), enums (`kind`, `status.code`) as integers, 64-bit integers
+ * (times, `intValue`) as decimal strings, `bytesValue` as base64, NaN and infinities as the strings
+ * proto3 JSON uses. Fields holding their default value (empty strings, zero counts, empty lists, the
+ * parent span id of a root span) are omitted, as proto3 JSON does; OTLP receivers read an absent
+ * field as its default. The span objects are built directly (no reflection); resource and scope
+ * go through the generated schema's `toJson` once per object.
  *
- * Never throws: spans that cannot be encoded are dropped and reported through
- * `reportError('export.otlp.encode', …)`.
+ * Never throws: a span that cannot be encoded is dropped and reported through
+ * `reportError('export.otlp.encode', …)`; the rest of the batch is encoded.
  *
  * @example
  * ```ts
@@ -50,45 +48,195 @@ interface JsonRequest {
  * ```
  */
 export function encodeSpansToJson(spans: readonly FinishedSpan[]): Uint8Array {
+  const resourceSpans: JsonObject[] = [];
   try {
-    const request = toExportTraceServiceRequest(spans);
-    const json = toJson(ExportTraceServiceRequestSchema, request, { useProtoFieldName: false, enumAsInteger: true }) as JsonRequest;
-    writeHexIds(request, json);
-    return utf8.encode(JSON.stringify(json));
-  } catch (error) {
-    reportError(ENCODE_ERROR_KIND, error, 'JSON batch dropped');
-    return EMPTY_REQUEST.slice();
-  }
-}
-
-/** Replaces the base64 ids that proto3 JSON writes with the hex ids OTLP/JSON requires. */
-function writeHexIds(request: ExportTraceServiceRequest, json: JsonRequest): void {
-  const resourceSpans = request.resourceSpans;
-  for (let r = 0; r < resourceSpans.length; r++) {
-    const scopeSpans = resourceSpans[r].scopeSpans;
-    const jsonScopeSpans = json.resourceSpans?.[r]?.scopeSpans;
-    for (let s = 0; s < scopeSpans.length; s++) {
-      const spans = scopeSpans[s].spans;
-      const jsonSpans = jsonScopeSpans?.[s]?.spans;
-      if (jsonSpans === undefined) continue;
-      for (let i = 0; i < spans.length; i++) {
+    const byResource = new Map<Resource, { scopeSpans: JsonObject[]; byScope: Map<InstrumentationScope, JsonObject[]> }>();
+    for (let i = 0; i < spans.length; i++) {
+      try {
         const span = spans[i];
-        const jsonSpan = jsonSpans[i];
-        setHex(jsonSpan, 'traceId', span.traceId);
-        setHex(jsonSpan, 'spanId', span.spanId);
-        setHex(jsonSpan, 'parentSpanId', span.parentSpanId);
-        const links = span.links;
-        for (let l = 0; l < links.length; l++) {
-          const jsonLink = jsonSpan.links?.[l];
-          if (jsonLink === undefined) continue;
-          setHex(jsonLink, 'traceId', links[l].traceId);
-          setHex(jsonLink, 'spanId', links[l].spanId);
+        const json = toJsonSpan(span);
+        const resource = span.resource;
+        const scope = span.instrumentationScope;
+        let resourceGroup = byResource.get(resource);
+        if (resourceGroup === undefined) {
+          resourceGroup = { scopeSpans: [], byScope: new Map() };
+          const entry: JsonObject = { resource: resourceJson(resource), scopeSpans: resourceGroup.scopeSpans };
+          setString(entry, 'schemaUrl', otlpString(resource.schemaUrl));
+          byResource.set(resource, resourceGroup);
+          resourceSpans.push(entry);
         }
+        let scopeSpans = resourceGroup.byScope.get(scope);
+        if (scopeSpans === undefined) {
+          scopeSpans = [];
+          const entry: JsonObject = { scope: scopeJson(scope), spans: scopeSpans };
+          setString(entry, 'schemaUrl', otlpString(scope.schemaUrl));
+          resourceGroup.byScope.set(scope, scopeSpans);
+          resourceGroup.scopeSpans.push(entry);
+        }
+        scopeSpans.push(json);
+      } catch (error) {
+        reportError(ENCODE_ERROR_KIND, error, 'span dropped from the OTLP batch');
       }
     }
+    return utf8.encode(JSON.stringify(resourceSpans.length === 0 ? {} : { resourceSpans }));
+  } catch (error) {
+    reportError(ENCODE_ERROR_KIND, error, 'JSON batch dropped');
+    return utf8.encode('{}');
   }
 }
 
-function setHex(target: JsonIds, key: 'traceId' | 'spanId' | 'parentSpanId', bytes: Uint8Array): void {
-  if (bytes.length > 0) target[key] = bytesToHex(bytes);
+function resourceJson(resource: Resource): JsonValue {
+  let json = resourceJsonCache.get(resource);
+  if (json === undefined) {
+    json = toJson(ResourceSchema, toResourceMessage(resource), JSON_OPTIONS);
+    resourceJsonCache.set(resource, json);
+  }
+  return json;
+}
+
+function scopeJson(scope: InstrumentationScope): JsonValue {
+  let json = scopeJsonCache.get(scope);
+  if (json === undefined) {
+    json = toJson(InstrumentationScopeSchema, toScopeMessage(scope), JSON_OPTIONS);
+    scopeJsonCache.set(scope, json);
+  }
+  return json;
+}
+
+function toJsonSpan(span: FinishedSpan): JsonObject {
+  const context = span.spanContext();
+  const parent = span.parentSpanContext;
+  const json: JsonObject = {
+    traceId: hexId(context.traceId, TRACE_ID_HEX_LENGTH, 'trace id'),
+    spanId: hexId(context.spanId, SPAN_ID_HEX_LENGTH, 'span id'),
+  };
+  setString(json, 'traceState', traceStateString(context));
+  if (parent !== undefined) json.parentSpanId = hexId(parent.spanId, SPAN_ID_HEX_LENGTH, 'parent span id');
+  json.flags = otlpFlags(context.traceFlags, parent?.isRemote);
+  setString(json, 'name', otlpString(span.name));
+  setNumber(json, 'kind', otlpSpanKind(span.kind));
+  setTime(json, 'startTimeUnixNano', unixNanoDecimal(span.startTimeNanos, 'start time'));
+  setTime(json, 'endTimeUnixNano', unixNanoDecimal(span.endTimeNanos, 'end time'));
+  setList(json, 'attributes', toJsonAttributes(span.attributes));
+  setNumber(json, 'droppedAttributesCount', otlpCount(span.droppedAttributesCount));
+  const events = span.events;
+  if (events.length > 0) {
+    const list: JsonObject[] = [];
+    for (let i = 0; i < events.length; i++) list.push(toJsonEvent(events[i]));
+    json.events = list;
+  }
+  setNumber(json, 'droppedEventsCount', otlpCount(span.droppedEventsCount));
+  const links = span.links;
+  if (links.length > 0) {
+    const list: JsonObject[] = [];
+    for (let i = 0; i < links.length; i++) list.push(toJsonLink(links[i]));
+    json.links = list;
+  }
+  setNumber(json, 'droppedLinksCount', otlpCount(span.droppedLinksCount));
+  const status = span.status;
+  const statusJson: JsonObject = {};
+  setString(statusJson, 'message', otlpString(status.message));
+  setNumber(statusJson, 'code', otlpStatusCode(status.code));
+  json.status = statusJson;
+  return json;
+}
+
+function toJsonEvent(event: SpanEvent): JsonObject {
+  const json: JsonObject = {};
+  setTime(json, 'timeUnixNano', unixNanoDecimal(event.timeNanos, 'event time'));
+  setString(json, 'name', otlpString(event.name));
+  setList(json, 'attributes', toJsonAttributes(event.attributes));
+  setNumber(json, 'droppedAttributesCount', otlpCount(event.droppedAttributesCount));
+  return json;
+}
+
+function toJsonLink(link: SpanLink): JsonObject {
+  const context = link.context;
+  const json: JsonObject = {
+    traceId: hexId(context.traceId, TRACE_ID_HEX_LENGTH, 'link trace id'),
+    spanId: hexId(context.spanId, SPAN_ID_HEX_LENGTH, 'link span id'),
+  };
+  setString(json, 'traceState', traceStateString(context));
+  setList(json, 'attributes', toJsonAttributes(link.attributes));
+  setNumber(json, 'droppedAttributesCount', otlpCount(link.droppedAttributesCount));
+  json.flags = otlpFlags(context.traceFlags, context.isRemote);
+  return json;
+}
+
+function toJsonAttributes(attributes: Attributes | undefined): JsonObject[] {
+  const list: JsonObject[] = [];
+  if (attributes === undefined) return list;
+  for (const key in attributes) {
+    const value = toJsonValue(attributes[key], false);
+    if (value === undefined) continue;
+    const keyValue: JsonObject = {};
+    setString(keyValue, 'key', otlpString(key));
+    keyValue.value = value;
+    list.push(keyValue);
+  }
+  return list;
+}
+
+/** An attribute value as an OTLP/JSON `AnyValue` (the same rules as the message mapping). */
+function toJsonValue(value: unknown, inArray: boolean): JsonObject | undefined {
+  if (typeof value === 'string') return { stringValue: otlpString(value) };
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) return { intValue: String(value) };
+    return { doubleValue: Number.isFinite(value) ? value : String(value) };
+  }
+  if (typeof value === 'boolean') return { boolValue: value };
+  if (value instanceof Uint8Array) return { bytesValue: base64Encode(value) };
+  if (!inArray && Array.isArray(value)) {
+    const values: JsonObject[] = [];
+    for (let i = 0; i < value.length; i++) values.push(toJsonValue(value[i], true) ?? {});
+    return { arrayValue: values.length === 0 ? {} : { values } };
+  }
+  return inArray ? {} : undefined;
+}
+
+/** A validated hex id, lowercase as OTLP/JSON wants it; throws (dropping the span) when invalid. */
+function hexId(id: string, hexLength: number, what: string): string {
+  if (!isHexId(id, hexLength)) throw new Error(`invalid ${what} ${JSON.stringify(id)}`);
+  return id.toLowerCase();
+}
+
+/**
+ * Epoch nanoseconds of a clock time as a decimal string, from its two 32-bit halves without BigInt:
+ * long division by 10^9 over four 16-bit digits keeps every step exact.
+ */
+function unixNanoDecimal(clockNanos: number, what: string): string {
+  if (!isEncodableClockNanos(clockNanos)) throw new Error(`invalid ${what} ${String(clockNanos)}`);
+  const [high, low] = clockNanosToUnixNanoParts(clockNanos);
+  const digits = [Math.floor(high / 65536), high % 65536, Math.floor(low / 65536), low % 65536];
+  let quotient = 0;
+  let remainder = 0;
+  for (let i = 0; i < 4; i++) {
+    const current = remainder * 65536 + digits[i];
+    const digit = Math.floor(current / 1e9);
+    remainder = current - digit * 1e9;
+    quotient = quotient * 65536 + digit;
+  }
+  return quotient === 0 ? String(remainder) : `${quotient}${String(remainder).padStart(9, '0')}`;
+}
+
+function traceStateString(context: SpanContext): string {
+  const traceState = context.traceState;
+  return traceState === undefined ? '' : otlpString(traceState.serialize());
+}
+
+function setString(target: JsonObject, key: string, value: string): void {
+  if (value !== '') target[key] = value;
+}
+
+/** A 64-bit time in decimal, omitted when zero like every proto3 JSON default. */
+function setTime(target: JsonObject, key: string, decimal: string): void {
+  if (decimal !== '0') target[key] = decimal;
+}
+
+function setNumber(target: JsonObject, key: string, value: number): void {
+  if (value !== 0) target[key] = value;
+}
+
+function setList(target: JsonObject, key: string, list: JsonObject[]): void {
+  if (list.length > 0) target[key] = list;
 }

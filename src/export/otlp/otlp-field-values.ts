@@ -47,3 +47,19 @@ export function isEncodableClockNanos(clockNanos: number): boolean {
   const high = clockNanosToUnixNanoParts(clockNanos)[0];
   return high >= 0 && high < TWO_POW_32;
 }
+
+/** `String.prototype.isWellFormed`/`toWellFormed` (ES2024; Node.js 20 has them, the ES2023 typings do not). */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * A string as it travels on the wire: UTF-8 cannot carry a lone surrogate, so it becomes U+FFFD,
+ * exactly as `TextEncoder` (and so the binary encoder) writes it. A non-string becomes ''.
+ */
+export function otlpString(value: string | undefined): string {
+  if (typeof value !== 'string') return '';
+  const text = value as unknown as WellFormedString;
+  return text.isWellFormed() ? value : text.toWellFormed();
+}

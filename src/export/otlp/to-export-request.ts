@@ -16,7 +16,7 @@ import { clockNanosToUnixNanoBigInt } from '../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
 import { hexIdToBytes, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id.js';
-import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode } from './otlp-field-values.js';
+import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpString } from './otlp-field-values.js';
 
 /** The `reportError` kind under which a span that cannot be encoded is reported (and dropped). */
 export const ENCODE_ERROR_KIND = 'export.otlp.encode';
@@ -82,7 +82,7 @@ export function toExportTraceServiceRequest(spans: readonly FinishedSpan[]): Exp
               $typeName: 'opentelemetry.proto.trace.v1.ResourceSpans',
               resource: toResourceMessage(resource),
               scopeSpans: [],
-              schemaUrl: stringOrEmpty(resource.schemaUrl),
+              schemaUrl: otlpString(resource.schemaUrl),
             },
             byScope: new Map(),
           };
@@ -95,7 +95,7 @@ export function toExportTraceServiceRequest(spans: readonly FinishedSpan[]): Exp
             $typeName: 'opentelemetry.proto.trace.v1.ScopeSpans',
             scope: toScopeMessage(scope),
             spans: [],
-            schemaUrl: stringOrEmpty(scope.schemaUrl),
+            schemaUrl: otlpString(scope.schemaUrl),
           };
           resourceGroup.byScope.set(scope, scopeSpans);
           resourceGroup.resourceSpans.scopeSpans.push(scopeSpans);
@@ -125,8 +125,8 @@ export function toResourceMessage(resource: Resource): ResourceMessage {
 export function toScopeMessage(scope: InstrumentationScope): ScopeMessage {
   return {
     $typeName: 'opentelemetry.proto.common.v1.InstrumentationScope',
-    name: stringOrEmpty(scope.name),
-    version: stringOrEmpty(scope.version),
+    name: otlpString(scope.name),
+    version: otlpString(scope.version),
     attributes: scope.attributes === undefined ? [] : toKeyValues(scope.attributes),
     droppedAttributesCount: 0,
   };
@@ -138,7 +138,7 @@ function toSpanMessage(finished: FinishedSpan): Span {
   const status = finished.status;
   const statusMessage: Status = {
     $typeName: 'opentelemetry.proto.trace.v1.Status',
-    message: stringOrEmpty(status.message),
+    message: otlpString(status.message),
     code: otlpStatusCode(status.code),
   };
   return {
@@ -148,7 +148,7 @@ function toSpanMessage(finished: FinishedSpan): Span {
     traceState: traceStateString(context),
     parentSpanId: parent === undefined ? EMPTY_BYTES : idBytes(parent.spanId, SPAN_ID_HEX_LENGTH, 'parent span id'),
     flags: otlpFlags(context.traceFlags, parent?.isRemote),
-    name: stringOrEmpty(finished.name),
+    name: otlpString(finished.name),
     kind: otlpSpanKind(finished.kind),
     startTimeUnixNano: unixNanos(finished.startTimeNanos, 'start time'),
     endTimeUnixNano: unixNanos(finished.endTimeNanos, 'end time'),
@@ -166,7 +166,7 @@ function toEventMessage(event: SpanEvent): Span_Event {
   return {
     $typeName: 'opentelemetry.proto.trace.v1.Span.Event',
     timeUnixNano: unixNanos(event.timeNanos, 'event time'),
-    name: stringOrEmpty(event.name),
+    name: otlpString(event.name),
     attributes: event.attributes === undefined ? [] : toKeyValues(event.attributes),
     droppedAttributesCount: otlpCount(event.droppedAttributesCount),
   };
@@ -190,7 +190,7 @@ function toKeyValues(attributes: Attributes): KeyValue[] {
   for (const key in attributes) {
     const value = toAnyValue(attributes[key], false);
     if (value === undefined) continue;
-    keyValues.push({ $typeName: 'opentelemetry.proto.common.v1.KeyValue', key: stringOrEmpty(key), value, keyStrindex: 0 });
+    keyValues.push({ $typeName: 'opentelemetry.proto.common.v1.KeyValue', key: otlpString(key), value, keyStrindex: 0 });
   }
   return keyValues;
 }
@@ -199,7 +199,7 @@ function toKeyValues(attributes: Attributes): KeyValue[] {
 function toAnyValue(value: unknown, inArray: boolean): AnyValue | undefined {
   switch (typeof value) {
     case 'string':
-      return anyValue({ case: 'stringValue', value: stringOrEmpty(value) });
+      return anyValue({ case: 'stringValue', value: otlpString(value) });
     case 'boolean':
       return anyValue({ case: 'boolValue', value });
     case 'number':
@@ -234,18 +234,5 @@ function unixNanos(clockNanos: number, what: string): bigint {
 
 function traceStateString(context: SpanContext): string {
   const traceState = context.traceState;
-  return traceState === undefined ? '' : stringOrEmpty(traceState.serialize());
-}
-
-/** Matches a lone surrogate: one that is not half of a pair (the `u` flag reads pairs as one code point). */
-const LONE_SURROGATE = /\p{Surrogate}/gu;
-
-/**
- * A string as it travels on the wire: UTF-8 cannot carry a lone surrogate, so it becomes U+FFFD,
- * exactly as `TextEncoder` (and so the binary encoder) writes it. Non-strings become ''.
- */
-function stringOrEmpty(value: string | undefined): string {
-  if (typeof value !== 'string') return '';
-  LONE_SURROGATE.lastIndex = 0;
-  return LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATE, '\ufffd') : value;
+  return traceState === undefined ? '' : otlpString(traceState.serialize());
 }

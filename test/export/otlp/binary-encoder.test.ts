@@ -1,5 +1,5 @@
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import type { AttributeValue, Attributes, SpanContext } from '@opentelemetry/api';
+import type { Attributes, SpanContext } from '@opentelemetry/api';
 import { createTraceState } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,9 +8,10 @@ import { encodeSpansToProtobuf, fieldTag } from '../../../src/export/otlp/binary
 import { toExportTraceServiceRequest } from '../../../src/export/otlp/to-export-request.js';
 import { ExportTraceServiceRequestSchema, SpanSchema } from '../../../src/proto.js';
 import type { Resource } from '../../../src/resource/resource.js';
-import type { FinishedSpan, SpanEvent, SpanLink } from '../../../src/trace/finished-span.js';
+import type { FinishedSpan } from '../../../src/trace/finished-span.js';
 import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
 import { finishedSpan, kitchenSinkSpan, TRACE_ID } from './span-fixtures.js';
+import { spanBatch } from './span-arbitrary.js';
 import { context as apiContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '../../../src/export/in-memory-span-exporter.js';
 import { SimpleSpanProcessor } from '../../../src/processing/simple-span-processor.js';
@@ -145,93 +146,8 @@ describe('encodeSpansToProtobuf', () => {
   });
 
   it('decodes to the mapped message for random spans (property)', () => {
-    const hexId = (length: number) =>
-      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
-    const text = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 8 }));
-    const scalar: fc.Arbitrary<AttributeValue> = fc.oneof(
-      text,
-      fc.boolean(),
-      fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
-      fc.maxSafeInteger(),
-      fc.double(),
-    );
-    const attributeValue: fc.Arbitrary<AttributeValue | Uint8Array | undefined> = fc.oneof(
-      scalar,
-      fc.array(fc.oneof(text, fc.constant(null), fc.constant(undefined)), { maxLength: 4 }) as fc.Arbitrary<AttributeValue>,
-      fc.array(fc.oneof(fc.double(), fc.maxSafeInteger()), { maxLength: 4 }),
-      fc.array(fc.boolean(), { maxLength: 3 }),
-      fc.uint8Array({ maxLength: 6 }),
-      fc.constant(undefined),
-    );
-    const attributes = fc.dictionary(text, attributeValue, { maxKeys: 6 }) as fc.Arbitrary<Attributes>;
-    const count = fc.oneof(fc.constant(0), fc.nat(), fc.integer({ min: -5, max: 5 }));
-    const time = fc.oneof(fc.integer({ min: -1e9, max: 1e15 }), fc.double({ min: -1e9, max: 1e15, noNaN: true }));
-    const traceState = fc.option(fc.constantFrom('a=b', 'vendor=1,other=two', 'k=' + 'v'.repeat(100)), { nil: undefined });
-    const context = fc.record({
-      traceId: hexId(32),
-      spanId: hexId(16),
-      traceFlags: fc.integer({ min: 0, max: 255 }),
-      isRemote: fc.option(fc.boolean(), { nil: undefined }),
-      traceState,
-    });
-    const event: fc.Arbitrary<SpanEvent> = fc.record({ name: text, timeNanos: time, attributes, droppedAttributesCount: count });
-    const apiContext: fc.Arbitrary<SpanContext> = context.map((c) => ({
-      ...c,
-      traceState: c.traceState === undefined ? undefined : createTraceState(c.traceState),
-    }));
-    const link: fc.Arbitrary<SpanLink> = fc.record({
-      context: apiContext,
-      attributes,
-      droppedAttributesCount: count,
-    });
-    const resources: Resource[] = [
-      { attributes: { 'service.name': 'r1' } },
-      { attributes: { 'service.name': 'r2', n: 3 }, schemaUrl: 'https://r2.test' },
-    ];
-    const scopes: InstrumentationScope[] = [{ name: 's1' }, { name: 's2', version: '9', schemaUrl: 'https://s2.test', attributes: { q: [1, 2] } }];
-    const span = fc
-      .record({
-        name: text,
-        kind: fc.integer({ min: 0, max: 5 }),
-        context,
-        parent: fc.option(apiContext, { nil: undefined }),
-        startTimeNanos: time,
-        duration: fc.nat(),
-        attributes,
-        events: fc.array(event, { maxLength: 3 }),
-        links: fc.array(link, { maxLength: 2 }),
-        statusCode: fc.integer({ min: 0, max: 3 }),
-        statusMessage: fc.option(text, { nil: undefined }),
-        resource: fc.constantFrom(...resources),
-        scope: fc.constantFrom(...scopes),
-        droppedAttributesCount: count,
-        droppedEventsCount: count,
-        droppedLinksCount: count,
-      })
-      .map((s) =>
-        finishedSpan({
-          name: s.name,
-          kind: s.kind,
-          traceId: s.context.traceId,
-          spanId: s.context.spanId,
-          traceFlags: s.context.traceFlags,
-          traceState: s.context.traceState,
-          parent: s.parent,
-          startTimeNanos: s.startTimeNanos,
-          endTimeNanos: s.startTimeNanos + s.duration,
-          attributes: s.attributes,
-          events: s.events,
-          links: s.links,
-          status: { code: s.statusCode, message: s.statusMessage },
-          resource: s.resource,
-          instrumentationScope: s.scope,
-          droppedAttributesCount: s.droppedAttributesCount,
-          droppedEventsCount: s.droppedEventsCount,
-          droppedLinksCount: s.droppedLinksCount,
-        }),
-      );
     fc.assert(
-      fc.property(fc.array(span, { maxLength: 6 }), (spans) => {
+      fc.property(spanBatch, (spans) => {
         const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf(spans));
         const mapped = toExportTraceServiceRequest(spans);
         expect(decoded).toEqual(mapped);

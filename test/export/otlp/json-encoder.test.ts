@@ -1,4 +1,5 @@
-import { fromJson } from '@bufbuild/protobuf';
+import { fromJson, toJson } from '@bufbuild/protobuf';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeSpansToJson } from '../../../src/export/otlp/json-encoder.js';
 import { toExportTraceServiceRequest } from '../../../src/export/otlp/to-export-request.js';
@@ -13,6 +14,7 @@ import {
   SPAN_ID,
   TRACE_ID,
 } from './span-fixtures.js';
+import { spanBatch } from './span-arbitrary.js';
 
 /** Parsed OTLP/JSON, read loosely by the assertions. */
 type Json = any;
@@ -108,11 +110,31 @@ describe('encodeSpansToJson', () => {
     expect(span.kind).toBe(1);
   });
 
+  it('writes ids in lowercase hex whatever their case in the span context', () => {
+    const json = parse(encodeSpansToJson([finishedSpan({ traceId: TRACE_ID.toUpperCase(), spanId: 'ABCDEF0123456789' })]));
+    const span = json.resourceSpans[0].scopeSpans[0].spans[0];
+    expect(span.traceId).toBe(TRACE_ID);
+    expect(span.spanId).toBe('abcdef0123456789');
+  });
+
   it('decodes back with the generated schema to the mapped message once ids are base64 again', () => {
     const spans = [kitchenSinkSpan(), finishedSpan({ name: 'second' })];
     const json = parse(encodeSpansToJson(spans));
     const decoded = fromJson(ExportTraceServiceRequestSchema, hexIdsToBase64(json));
     expect(decoded).toEqual(toExportTraceServiceRequest(spans));
+  });
+
+  it('writes exactly the proto3 JSON of the mapped message, with hex ids, for random spans (property)', () => {
+    fc.assert(
+      fc.property(spanBatch, (spans) => {
+        const json = parse(encodeSpansToJson(spans));
+        const mapped = toExportTraceServiceRequest(spans);
+        const generated = toJson(ExportTraceServiceRequestSchema, mapped, { useProtoFieldName: false, enumAsInteger: true });
+        expect(hexIdsToBase64(json)).toEqual(generated);
+        expect(fromJson(ExportTraceServiceRequestSchema, hexIdsToBase64(json))).toEqual(mapped);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('writes an empty request for an empty batch and never throws', () => {
