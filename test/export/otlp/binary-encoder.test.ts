@@ -140,6 +140,38 @@ describe('encodeSpansToProtobuf', () => {
     expect(failureCounts()['export.otlp.encode']).toBe(before + 10);
   });
 
+  it('falls back to the generated encoder when span data changes between its passes', () => {
+    const before = failureCounts()['export.otlp.encode'] ?? 0;
+    let reads = 0;
+    const shifty = Object.defineProperty({ ...finishedSpan({ name: 'shifty' }) }, 'droppedAttributesCount', {
+      get: () => (reads++ % 2 === 0 ? 0 : 100_000),
+    }) as FinishedSpan;
+    const bytes = encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shifty]);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
+    expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'shifty']);
+    expect(failureCounts()['export.otlp.encode']).toBe(before + 1);
+  });
+
+  it('encodes correctly when called again from inside an encoding (trace state serializer)', () => {
+    let inner: Uint8Array | undefined;
+    const base = finishedSpan({ name: 'outer', traceState: 'a=b' });
+    const context = base.spanContext();
+    const reentrant: SpanContext = {
+      ...context,
+      traceState: {
+        ...createTraceState('a=b'),
+        serialize: () => {
+          inner ??= encodeSpansToProtobuf([finishedSpan({ name: 'inner' })]);
+          return 'a=b';
+        },
+      },
+    };
+    const spans = [{ ...base, spanContext: () => reentrant }, finishedSpan({ name: 'after' })];
+    expectSameAsMapping(spans);
+    expect(inner).toBeDefined();
+    expect(fromBinary(ExportTraceServiceRequestSchema, inner!).resourceSpans[0].scopeSpans[0].spans[0].name).toBe('inner');
+  });
+
   it('never throws, even for junk input', () => {
     expect(() => encodeSpansToProtobuf([null as never, undefined as never, {} as never])).not.toThrow();
     expect(encodeSpansToProtobuf([null as never, finishedSpan({ name: 'ok' })]).length).toBeGreaterThan(0);
