@@ -145,7 +145,7 @@ const SIZE_ANY_ARRAY_TAG = varint32Size(TAG_ANY_ARRAY);
 const SIZE_ANY_BYTES_TAG = varint32Size(TAG_ANY_BYTES);
 const SIZE_ARRAY_VALUES_TAG = varint32Size(TAG_ARRAY_VALUES);
 const SIZE_LINK_FLAGS_TAG = varint32Size(TAG_LINK_FLAGS);
-/** Trace id field: tag, length, 16 bytes (all tags of this schema but `Span.flags` fit one byte; sizes say so where it matters). */
+/** Id fields: the tag, a one-byte length, then the id bytes (16 for a trace id, 8 for a span id). */
 const SIZE_TRACE_ID_FIELD = varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_HEX_LENGTH / 2;
 const SIZE_SPAN_ID_FIELD = varint32Size(TAG_SPAN_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
 const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
