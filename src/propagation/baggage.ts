@@ -44,8 +44,6 @@ const HEX_DIGITS = '0123456789ABCDEF';
 /** Headers longer than this are copied out of after parsing, so entries never pin a huge header in memory. */
 const DETACH_THRESHOLD = 2 * MAX_BAGGAGE_BYTES;
 
-const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
 function classOf(code: number): number {
   return code < 128 ? CLASSES[code] : 0;
 }
@@ -71,29 +69,69 @@ export function isBaggageKey(key: unknown): key is string {
 }
 
 /**
- * Percent-decodes `text[start, end)` (W3C Baggage §3.3.1.3): `%XX` becomes that byte, the bytes are read
- * as UTF-8 with each malformed sequence replaced by U+FFFD. A `%` not followed by two hex digits stays as
- * it is (the sender broke the rule that `%` itself is encoded; its meaning is still plain).
+ * Percent-decodes `text[start, end)` (W3C Baggage §3.3.1.3): `%XX` becomes that byte and the bytes are
+ * read as UTF-8, each malformed sequence replaced by U+FFFD exactly as the WHATWG UTF-8 decoder (and so
+ * `TextDecoder`) does, without its per-call cost. A `%` not followed by two hex digits stays as it is
+ * (the sender broke the rule that `%` itself is encoded; its meaning is still plain).
  */
 function decodeValue(text: string, start: number, end: number): string {
   const percent = text.indexOf('%', start);
   if (percent === -1 || percent >= end) return text.slice(start, end);
-  const bytes = new Uint8Array(end - start);
-  let length = 0;
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i);
-    if (code === PERCENT && i + 2 < end) {
+  let decoded = text.slice(start, percent);
+  let codePoint = 0;
+  let needed = 0;
+  let seen = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  for (let i = percent; i < end; i++) {
+    let byte = text.charCodeAt(i); // an ASCII baggage-octet, checked by the caller
+    if (byte === PERCENT && i + 2 < end) {
       const high = hexValue(text.charCodeAt(i + 1));
       const low = hexValue(text.charCodeAt(i + 2));
       if (high >= 0 && low >= 0) {
-        bytes[length++] = (high << 4) | low;
+        byte = (high << 4) | low;
         i += 2;
-        continue;
       }
     }
-    bytes[length++] = code; // an ASCII baggage-octet, checked by the caller
+    for (;;) {
+      if (needed === 0) {
+        if (byte < 0x80) decoded += String.fromCharCode(byte);
+        else if (byte >= 0xc2 && byte <= 0xdf) {
+          needed = 1;
+          codePoint = byte & 0x1f;
+        } else if (byte >= 0xe0 && byte <= 0xef) {
+          if (byte === 0xe0) lower = 0xa0;
+          else if (byte === 0xed) upper = 0x9f;
+          needed = 2;
+          codePoint = byte & 0x0f;
+        } else if (byte >= 0xf0 && byte <= 0xf4) {
+          if (byte === 0xf0) lower = 0x90;
+          else if (byte === 0xf4) upper = 0x8f;
+          needed = 3;
+          codePoint = byte & 0x07;
+        } else decoded += '\ufffd';
+        break;
+      }
+      if (byte < lower || byte > upper) {
+        // The sequence so far is malformed: replace it, then read this byte afresh.
+        needed = seen = codePoint = 0;
+        lower = 0x80;
+        upper = 0xbf;
+        decoded += '\ufffd';
+        continue;
+      }
+      lower = 0x80;
+      upper = 0xbf;
+      codePoint = (codePoint << 6) | (byte & 0x3f);
+      if (++seen === needed) {
+        decoded += String.fromCodePoint(codePoint);
+        needed = seen = codePoint = 0;
+      }
+      break;
+    }
   }
-  return utf8Decoder.decode(bytes.subarray(0, length));
+  if (needed !== 0) decoded += '\ufffd';
+  return decoded;
 }
 
 /**
@@ -329,8 +367,12 @@ export class W3CBaggagePropagator implements TextMapPropagator {
       if (header === undefined || header === '') return context;
       const entries = parseBaggage(header);
       if (entries.length === 0) return context;
-      const record: Record<string, BaggageEntry> = Object.create(null);
-      for (const [key, entry] of entries) record[key] = entry;
+      const record: Record<string, BaggageEntry> = {};
+      for (const [key, entry] of entries) {
+        // A plain object stays fast; only `__proto__` needs defining to become an ordinary entry.
+        if (key === '__proto__') Object.defineProperty(record, key, { value: entry, enumerable: true, writable: true, configurable: true });
+        else record[key] = entry;
+      }
       return propagation.setBaggage(context, propagation.createBaggage(record));
     } catch (error) {
       reportError('propagator.extract', error, 'baggage');

@@ -139,6 +139,19 @@ describe('baggage extraction (W3C Baggage §3.3)', () => {
     expect(parseBaggage(',a=1'.repeat(25_000))).toHaveLength(MAX_BAGGAGE_MEMBERS);
   });
 
+  it('decodes percent-encoded bytes exactly as TextDecoder does, malformed UTF-8 included (fuzz)', () => {
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    const interesting = fc.constantFrom(0x00, 0x41, 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f, 0x90, 0x8f);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), interesting), { maxLength: 24 }), (bytes) => {
+        const encoded = bytes.map((byte) => '%' + byte.toString(16).padStart(2, '0')).join('');
+        const [[, entry]] = parseBaggage(`k=${encoded}`);
+        expect(entry.value).toBe(decoder.decode(new Uint8Array(bytes)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('never throws and keeps only token keys (fuzz)', () => {
     const alphabet = fc.constantFrom(...'ak09=,; \t%2C"\\é!~'.split(''));
     fc.assert(
