@@ -22,7 +22,11 @@ const verdict = (result) => {
   return result.met ? 'met' : '**missed**';
 };
 
-console.log(`Run of ${report.date.slice(0, 10)}: ${machine.nproc} cores (\`nproc\`), ${machine.cpu}, Node ${machine.node}, ${machine.platform}; ${report.durationSeconds.toFixed(0)} s.\n`);
+const load = (averages) => (averages ? averages[0].toFixed(1) : '?');
+console.log(
+  `Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC: ${machine.nproc} cores (\`nproc\`), ${machine.cpu}, Node ${machine.node}, ${machine.platform}; ` +
+    `${report.durationSeconds.toFixed(0)} s; 1-minute load average ${load(machine.loadAverageAtStart)} at start, ${load(machine.loadAverageAtEnd)} at the end.\n`,
+);
 console.log('| case | otelite | opentelemetry-js | otelite / opentelemetry-js | target | |');
 console.log('|---|---|---|---|---|---|');
 for (const result of report.cases) {

@@ -30,6 +30,7 @@ const startedAt = Date.now();
 const machine = describeMachine();
 
 console.log(`otelite bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}${settings.quick ? ' (quick)' : ''}`);
+warnIfBusy('at start', machine.loadAverageAtStart);
 console.log(`otelite from ${OTELITE_DIST}; ratios are otelite / opentelemetry-js unless stated; medians (min–max) over rounds\n`);
 
 const results = [];
@@ -41,6 +42,8 @@ for (const id of settings.cases) {
 }
 
 const durationSeconds = (Date.now() - startedAt) / 1000;
+machine.loadAverageAtEnd = os.loadavg();
+warnIfBusy('at the end', machine.loadAverageAtEnd);
 const report = { date: new Date().toISOString(), durationSeconds, machine, settings, cases: results };
 writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
 const missed = results.filter((r) => r.status === 'measured' && r.met === false).map((r) => r.title);
@@ -143,7 +146,17 @@ function readSettings(args, env) {
   };
 }
 
-/** Cores, CPU model, Node version and platform of this machine. */
+/**
+ * Warns when other work competes for the cores: the bench's own processes keep at most about two busy,
+ * so a 1-minute load average well above the core count means the figures carry other people's load.
+ */
+function warnIfBusy(when, [oneMinute]) {
+  if (oneMinute > machine.nproc + 1) {
+    console.log(`warning: load average ${oneMinute.toFixed(1)} on ${machine.nproc} cores ${when}; other work competes with the bench, so expect wide spreads`);
+  }
+}
+
+/** Cores, CPU model, Node version, platform and load of this machine. */
 function describeMachine() {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
@@ -157,5 +170,12 @@ function describeMachine() {
   } catch {
     // no nproc binary
   }
-  return { nproc, cpu, node: process.versions.node, platform: `${process.platform}-${process.arch}`, totalMemoryBytes: os.totalmem() };
+  return {
+    nproc,
+    cpu,
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+    totalMemoryBytes: os.totalmem(),
+    loadAverageAtStart: os.loadavg(),
+  };
 }
