@@ -1,15 +1,29 @@
 /**
  * Splitting `host[:port]` (a `Host` header, or the authority of an origin) without building a URL.
  * IPv6 literals keep their brackets in the input (`[::1]:8080`) and lose them in the address (`::1`).
+ * The last split is remembered: a server sees the same `Host` header on almost every request.
  */
 
-/** The index of the `:` that starts the port in `host`, or -1 when there is no port. */
-function portColon(host: string): number {
-  const colon = host.lastIndexOf(':');
-  if (colon === -1) return -1;
+let lastHost: string | undefined;
+let lastAddress = '';
+/** The port in {@link lastHost}, or -1 when it has none (or an invalid one). */
+let lastPort = -1;
+
+function split(host: string): void {
+  if (host === lastHost) return;
+  let colon = host.lastIndexOf(':');
   // A colon inside brackets belongs to an IPv6 address.
-  const bracket = host.lastIndexOf(']');
-  return bracket > colon ? -1 : colon;
+  if (colon !== -1 && host.lastIndexOf(']') > colon) colon = -1;
+  let address = colon === -1 ? host : host.slice(0, colon);
+  if (address.charCodeAt(0) === 0x5b /* [ */ && address.endsWith(']')) address = address.slice(1, -1);
+  let port = -1;
+  if (colon !== -1 && colon < host.length - 1) {
+    const value = Number(host.slice(colon + 1));
+    if (Number.isInteger(value) && value >= 0 && value <= 65535) port = value;
+  }
+  lastHost = host;
+  lastAddress = address;
+  lastPort = port;
 }
 
 /**
@@ -22,9 +36,8 @@ function portColon(host: string): number {
  * ```
  */
 export function addressOf(host: string): string {
-  const colon = portColon(host);
-  const address = colon === -1 ? host : host.slice(0, colon);
-  return address.charCodeAt(0) === 0x5b /* [ */ && address.endsWith(']') ? address.slice(1, -1) : address;
+  split(host);
+  return lastAddress;
 }
 
 /**
@@ -37,10 +50,8 @@ export function addressOf(host: string): string {
  * ```
  */
 export function portOf(host: string, defaultPort: number): number {
-  const colon = portColon(host);
-  if (colon === -1 || colon === host.length - 1) return defaultPort;
-  const port = Number(host.slice(colon + 1));
-  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : defaultPort;
+  split(host);
+  return lastPort === -1 ? defaultPort : lastPort;
 }
 
 /** The default port of `scheme` (`http`/`https`, with or without the trailing colon). */
