@@ -112,10 +112,10 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   /**
-   * Sets the attributes a span starts with, on a span that has none yet. The fast path copies the
-   * object in one step and only checks the values; anything unusual (an invalid or over-long value,
-   * more attributes than the limit, a getter that throws) takes the general path, one `setAttribute`
-   * per key.
+   * Sets the attributes a span starts with, on a span that has none yet. The fast path checks the
+   * values, then copies the object in one step (`Object.assign`); anything unusual (an invalid or
+   * over-long value, an empty or `__proto__` key, more attributes than the limit, a getter that
+   * throws) takes the general path, one `setAttribute` per key.
    */
   setInitialAttributes(attributes: Attributes): void {
     if (this.#attributeCount !== 0 || attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
@@ -123,32 +123,31 @@ export class RecordingSpan implements Span, FinishedSpan {
       return;
     }
     const limits = this.#owner.limits;
-    let copy: Record<string, unknown>;
-    try {
-      copy = { ...attributes };
-    } catch {
-      this.setAttributes(attributes);
-      return;
-    }
     const lengthLimit = limits.attributeValueLengthLimit;
     let count = 0;
-    let clean = true;
-    for (const key in copy) {
-      const value = copy[key];
-      const type = typeof value;
-      if ((type === 'string' && (value as string).length <= lengthLimit) || type === 'number' || type === 'boolean') {
+    try {
+      for (const key in attributes) {
+        const value = attributes[key];
+        const type = typeof value;
+        if (
+          !((type === 'string' && (value as string).length <= lengthLimit) || type === 'number' || type === 'boolean') ||
+          key === '' ||
+          key === '__proto__'
+        ) {
+          count = -1;
+          break;
+        }
         count++;
-        continue;
       }
-      clean = false;
-      break;
+      if (count >= 0 && count <= limits.attributeCountLimit) {
+        this.attributes = Object.assign({}, attributes);
+        this.#attributeCount = count;
+        return;
+      }
+    } catch {
+      // A throwing getter: the general path below guards each key.
     }
-    if (clean && count <= limits.attributeCountLimit && !Object.hasOwn(copy, '')) {
-      this.attributes = copy as Attributes;
-      this.#attributeCount = count;
-    } else {
-      this.setAttributes(attributes);
-    }
+    this.setAttributes(attributes);
   }
 
   /** Whether `end()` has been called. */
@@ -208,8 +207,12 @@ export class RecordingSpan implements Span, FinishedSpan {
       if (attributes !== undefined) warnOnce('setAttributes was given something other than an object; it was ignored.');
       return this;
     }
-    for (const key in attributes) {
-      if (Object.hasOwn(attributes, key)) this.setAttribute(key, attributes[key] as AttributeValue);
+    try {
+      for (const key in attributes) {
+        if (Object.hasOwn(attributes, key)) this.setAttribute(key, attributes[key] as AttributeValue);
+      }
+    } catch (error) {
+      reportError('span.setAttributes', error, 'reading the attributes');
     }
     return this;
   }
