@@ -43,9 +43,15 @@ for (const result of report.cases) {
     case 'http-server': {
       const ratios = result.ratiosToUninstrumented ?? {};
       const bare = sides.uninstrumented;
-      const withRatio = (side) => `${cell(sides[side], 'req/s')}${ratios[side] !== undefined ? ` = ${formatRatio(ratios[side])} of uninstrumented` : ''}`;
+      const bareCpu = bare?.cpuMicrosPerRequest?.median;
+      const withRatio = (side) => {
+        if (!sides[side]) return '–';
+        const ratio = ratios[side] !== undefined ? ` = ${formatRatio(ratios[side])} of uninstrumented` : '';
+        const cpu = sides[side].cpuMicrosPerRequest;
+        return `${cell(sides[side], 'req/s')}${ratio}; server CPU ${formatNumber(cpu.median)} µs/req (capacity ${formatRatio(bareCpu / cpu.median)})`;
+      };
       console.log(
-        `| ${result.title} (uninstrumented ${cell(bare, 'req/s')}) | ${withRatio('otelite')} | ${withRatio('opentelemetry-js')} | ${sides.otelite && sides['opentelemetry-js'] ? formatRatio(sides.otelite.median / sides['opentelemetry-js'].median) : '–'} throughput | otelite ≥ 0.80× uninstrumented | ${verdict(result)} |`,
+        `| ${result.title} (uninstrumented ${cell(bare, 'req/s')}; server CPU ${formatNumber(bareCpu)} µs/req) | ${withRatio('otelite')} | ${withRatio('opentelemetry-js')} | ${sides.otelite && sides['opentelemetry-js'] ? formatRatio(sides.otelite.median / sides['opentelemetry-js'].median) : '–'} throughput | otelite ≥ 0.80× uninstrumented | ${verdict(result)} |`,
       );
       break;
     }

@@ -24,15 +24,21 @@ async function runVariant(variant, receiver, receiverUrl, load) {
   const server = await startHelper(SERVER, [variant, receiverUrl, OTELITE_DIST]);
   try {
     await ask(receiver.child, { type: 'stats' }); // reset the counts
+    const usageBefore = await ask(server.child, { type: 'usage' });
     const loadGenerator = await startHelper(LOAD, [JSON.stringify({ port: server.ready.port, ...load })], {
       timeoutMillis: load.warmupMillis + load.durationMillis + 20_000,
     });
     const result = loadGenerator.ready;
+    const usageAfter = await ask(server.child, { type: 'usage' });
+    // Server CPU per request over the whole load (warm-up included): the cost of tracing a request,
+    // whether or not the load generator kept the server busy.
+    const cpuMicrosPerRequest = (usageAfter.cpuMicros - usageBefore.cpuMicros) / (usageAfter.requests - usageBefore.requests);
     const { requests: served } = await ask(server.child, { type: 'flush' }, 40_000);
     const received = await ask(receiver.child, { type: 'stats' });
     return {
       value: result.requestsPerSecond,
       ...result,
+      cpuMicrosPerRequest,
       served,
       exportRequests: received.requests,
       exportedBytes: received.bodyBytes,
@@ -83,7 +89,15 @@ export default {
     }
 
     const sides = {};
-    for (const [variant, runs] of Object.entries(perVariant)) sides[variant] = { ...summarize(runs.map((r) => r.value)), runs };
+    for (const [variant, runs] of Object.entries(perVariant)) {
+      sides[variant] = { ...summarize(runs.map((r) => r.value)), cpuMicrosPerRequest: summarize(runs.map((r) => r.cpuMicrosPerRequest)), runs };
+    }
+    const bareCpu = sides[UNINSTRUMENTED].cpuMicrosPerRequest.median;
+    const cpu = variants.map((variant) => {
+      const perRequest = sides[variant].cpuMicrosPerRequest;
+      const added = variant === UNINSTRUMENTED ? '' : ` (+${formatNumber(perRequest.median - bareCpu)} µs, capacity ${formatRatio(bareCpu / perRequest.median)})`;
+      return `${variant} ${formatSummary(perRequest, 'µs')}${added}`;
+    });
     const ratios = {};
     const ratioRanges = {};
     for (const variant of variants.filter((v) => v !== UNINSTRUMENTED)) {
@@ -105,7 +119,7 @@ export default {
         const bytes = runs.reduce((sum, r) => sum + r.exportedBytes, 0);
         return `${variant} ${spans.toLocaleString('en-US')} spans for ${served.toLocaleString('en-US')} requests (${((100 * spans) / served).toFixed(1)}%, ${formatNumber(bytes / Math.max(spans, 1))} B/span)`;
       });
-    const lines = [`exported to the receiver: ${exported.join('; ')}`];
+    const lines = [`server CPU per request: ${cpu.join('   ')}`, `exported to the receiver: ${exported.join('; ')}`];
     if (ratios['opentelemetry-js'] !== undefined && ratios.otelite !== undefined) {
       lines.push(`otelite / opentelemetry-js throughput: ${formatRatio(sides.otelite.median / sides['opentelemetry-js'].median)}`);
     }

@@ -6,8 +6,9 @@
  * CommonJS on purpose: opentelemetry-js's HttpInstrumentation patches `http` through
  * require-in-the-middle, so tracing is set up first and `http` is required after it. Both traced
  * variants use the AlwaysOn sampler, the shared batch settings and an OTLP/protobuf exporter to the
- * local receiver, uncompressed. Sends `{ port }` when listening; on `{ type: 'flush' }` flushes the
- * provider and replies `{ requests }` (requests served since start).
+ * local receiver, uncompressed. Sends `{ port }` when listening; replies to `{ type: 'usage' }` with
+ * `{ requests, cpuMicros }` (requests served and CPU time used since start), and to `{ type: 'flush' }`
+ * by flushing the provider, then `{ requests }`.
  */
 
 'use strict';
@@ -65,9 +66,13 @@ async function main() {
     response.end('hello world');
   });
   process.on('message', async (message) => {
-    if (message?.type !== 'flush') return;
-    if (provider) await provider.forceFlush();
-    process.send({ requests });
+    if (message?.type === 'usage') {
+      const { user, system } = process.cpuUsage();
+      process.send({ requests, cpuMicros: user + system });
+    } else if (message?.type === 'flush') {
+      if (provider) await provider.forceFlush();
+      process.send({ requests });
+    }
   });
   process.on('disconnect', () => process.exit(0));
   server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));

@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url';
+import { ask, startHelper, stopHelper } from './lib/fork.mjs';
+import { OTELITE_DIST } from './lib/otelite.mjs';
+const variant = process.argv[2];
+const f = (p) => fileURLToPath(new URL(p, import.meta.url));
+const receiver = await startHelper(f('./http/receiver.mjs'), []);
+const url = `http://127.0.0.1:${receiver.ready.port}/v1/traces`;
+const server = await startHelper(f('./http/server.cjs'), [variant, url, OTELITE_DIST], { execArgv: ['--cpu-prof', '--cpu-prof-dir=/tmp/profhttp-' + variant] });
+const load = await startHelper(f('./http/load.mjs'), [JSON.stringify({ port: server.ready.port, connections: 16, warmupMillis: 500, durationMillis: 4000 })], { timeoutMillis: 30000 });
+console.log(variant, load.ready.requestsPerSecond.toFixed(0));
+console.log(await ask(server.child, { type: 'flush' }), await ask(receiver.child, { type: 'stats' }));
+await new Promise((r) => { server.child.once('exit', r); server.child.disconnect(); });
+await stopHelper(receiver.child);
