@@ -195,11 +195,11 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
       const spanContext = parseTraceParent(traceParent);
       if (spanContext === undefined) return context;
       const traceStateHeader = joinedValue(getter.get(carrier, TRACE_STATE_HEADER));
-      if (traceStateHeader !== undefined) {
-        const traceState = parseTraceState(traceStateHeader);
-        if (traceState !== undefined) spanContext.traceState = traceState;
-      }
-      return trace.setSpanContext(context, spanContext);
+      const traceState = traceStateHeader === undefined ? undefined : parseTraceState(traceStateHeader);
+      if (traceState === undefined) return trace.setSpanContext(context, spanContext);
+      // A new literal rather than adding a property keeps one object shape for span contexts.
+      const { traceId, spanId, traceFlags } = spanContext;
+      return trace.setSpanContext(context, { traceId, spanId, traceFlags, isRemote: true, traceState });
     } catch (error) {
       reportError('propagator.extract', error, 'tracecontext');
       return context;
