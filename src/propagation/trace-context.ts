@@ -19,8 +19,9 @@ export const TRACE_STATE_HEADER = 'tracestate';
 /**
  * The longest `tracestate` this propagator sends, in characters. The spec asks to propagate at least
  * 512 characters (§3.3.1.5 "tracestate Limits") and to document a smaller or larger maximum; otelite sends
- * exactly that minimum, so one hostile 16 KB `tracestate` is not copied onto every outgoing request.
- * Longer states are cut by whole entries as §3.3.1.5 prescribes.
+ * exactly that minimum for the spans it creates, so one hostile 16 KB `tracestate` is not copied onto
+ * every outgoing request. Longer states are cut by whole entries as §3.3.1.5 prescribes. A remote span
+ * context passed through unchanged keeps its whole (valid, at most 32 members) `tracestate`.
  */
 export const MAX_PROPAGATED_TRACE_STATE_LENGTH = 512;
 /** Entries longer than this are dropped first when a `tracestate` is cut (§3.3.1.5). */
@@ -157,8 +158,10 @@ export function truncateTraceState(serialized: string): string {
  *
  * Inject: nothing for an invalid span context or when tracing is suppressed in the context (the SDK
  * suppresses tracing around its own exports, so their requests carry no trace headers, as in
- * opentelemetry-js); otherwise `traceparent` version `00` and `tracestate` when not empty, cut to
- * {@link MAX_PROPAGATED_TRACE_STATE_LENGTH} characters.
+ * opentelemetry-js); otherwise `traceparent` version `00` and `tracestate` when not empty. The
+ * `tracestate` of a local span context is cut to {@link MAX_PROPAGATED_TRACE_STATE_LENGTH} characters;
+ * that of a remote one (an extracted context passed straight through, with no span of ours in between)
+ * is sent whole, as the spec forbids changing `tracestate` when `traceparent` is not changed (§3.4).
  *
  * Never throws: a failing getter, setter or carrier is reported through `reportError` and ignored.
  *
@@ -180,7 +183,9 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
       if (traceState !== undefined) {
         const serialized = traceState.serialize();
         if (typeof serialized === 'string' && serialized.length > 0) {
-          setter.set(carrier, TRACE_STATE_HEADER, truncateTraceState(serialized));
+          // A remote span context is being passed through unchanged, and then its tracestate must not
+          // be modified either (§3.4 "Mutating the traceparent Field"): only a local one is cut.
+          setter.set(carrier, TRACE_STATE_HEADER, spanContext.isRemote === true ? serialized : truncateTraceState(serialized));
         }
       }
     } catch (error) {

@@ -288,6 +288,9 @@ describe('tracestate through the propagator (W3C Trace Context Level 2 §3.3)', 
     expect(state.serialize()).toHaveLength(32 * 21 - 1);
     const injected = inject(trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1, traceState: state }));
     expect(injected.tracestate).toBe(entries.slice(0, 24).join(','));
+    // Passed straight through (remote, no span of ours in between), the tracestate is not modified.
+    const passThrough = inject(propagator.extract(ROOT_CONTEXT, { traceparent: header('00', '01'), tracestate: entries.join(',') }, arrayGetter));
+    expect(passThrough.tracestate).toBe(entries.join(','));
     expect(createTraceState(injected.tracestate).get('key00')).toBe('v'.repeat(14));
   });
 });
