@@ -148,7 +148,7 @@ describe('baggage extraction (W3C Baggage §3.3)', () => {
         const [[, entry]] = parseBaggage(`k=${encoded}`);
         expect(entry.value).toBe(decoder.decode(new Uint8Array(bytes)));
       }),
-      { numRuns: 3000 },
+      { numRuns: 1500 },
     );
   });
 
@@ -170,7 +170,7 @@ describe('baggage extraction (W3C Baggage §3.3)', () => {
           expect(summary(extract(carrier.baggage))).toEqual(summary(propagation.getBaggage(context)));
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: 800 },
     );
   });
 });
@@ -199,7 +199,7 @@ describe('baggage injection (W3C Baggage §3.3)', () => {
         if (header === undefined) expect(expected).toEqual({});
         else expect(summary(extract(header)).values).toEqual(expected);
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 
