@@ -59,7 +59,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   readonly startTimeNanos: number;
   /** Equal to `startTimeNanos` until the span ends. */
   endTimeNanos: number;
-  attributes: Attributes = {};
+  attributes: Attributes;
   events: SpanEvent[] = NO_EVENTS;
   links: SpanLink[] = NO_LINKS;
   status: SpanStatus = UNSET_STATUS;
@@ -78,6 +78,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     kind: SpanKind,
     parentSpanContext: SpanContext | undefined,
     startTimeNanos: number,
+    attributes: Attributes | undefined,
   ) {
     this.#owner = owner;
     this.name = name;
@@ -86,6 +87,9 @@ export class RecordingSpan implements Span, FinishedSpan {
     this.parentSpanContext = parentSpanContext;
     this.startTimeNanos = startTimeNanos;
     this.endTimeNanos = startTimeNanos;
+    const copy = attributes === undefined ? undefined : this.#copyInitialAttributes(attributes);
+    this.attributes = copy ?? {};
+    if (copy === undefined && attributes !== undefined) this.setAttributes(attributes);
   }
 
   get resource(): Resource {
@@ -112,16 +116,13 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   /**
-   * Sets the attributes a span starts with, on a span that has none yet. The fast path checks the
-   * values, then copies the object in one step (`Object.assign`); anything unusual (an invalid or
+   * The fast path for the attributes a span starts with: checks the values, then copies the object in
+   * one step (`Object.assign`) and counts it. Returns `undefined` for anything unusual (an invalid or
    * over-long value, an empty or `__proto__` key, more attributes than the limit, a getter that
-   * throws) takes the general path, one `setAttribute` per key.
+   * throws); the constructor then takes the general path, one `setAttribute` per key.
    */
-  setInitialAttributes(attributes: Attributes): void {
-    if (this.#attributeCount !== 0 || attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
-      this.setAttributes(attributes);
-      return;
-    }
+  #copyInitialAttributes(attributes: Attributes): Attributes | undefined {
+    if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return undefined;
     const limits = this.#owner.limits;
     const lengthLimit = limits.attributeValueLengthLimit;
     let count = 0;
@@ -134,20 +135,17 @@ export class RecordingSpan implements Span, FinishedSpan {
           key === '' ||
           key === '__proto__'
         ) {
-          count = -1;
-          break;
+          return undefined;
         }
         count++;
       }
-      if (count >= 0 && count <= limits.attributeCountLimit) {
-        this.attributes = Object.assign({}, attributes);
-        this.#attributeCount = count;
-        return;
-      }
+      if (count > limits.attributeCountLimit) return undefined;
+      const copy = Object.assign({}, attributes);
+      this.#attributeCount = count;
+      return copy;
     } catch {
-      // A throwing getter: the general path below guards each key.
+      return undefined;
     }
-    this.setAttributes(attributes);
   }
 
   /** Whether `end()` has been called. */

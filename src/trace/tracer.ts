@@ -111,8 +111,15 @@ export class Tracer implements ApiTracer {
     const startTime = options?.startTime;
     const startTimeNanos = (startTime === undefined ? undefined : toClockNanos(startTime)) ?? nowNanos();
     const owner = this.#owner;
-    const span = new RecordingSpan(owner, spanName, spanContext, kind, parent, startTimeNanos);
-    if (attributes !== NO_ATTRIBUTES) span.setInitialAttributes(attributes);
+    const span = new RecordingSpan(
+      owner,
+      spanName,
+      spanContext,
+      kind,
+      parent,
+      startTimeNanos,
+      attributes === NO_ATTRIBUTES ? undefined : attributes,
+    );
     if (result.attributes !== undefined) span.setAttributes(result.attributes as Attributes);
     if (links !== NO_LINKS) span.addLinks(links);
     const processor = owner.processor;
