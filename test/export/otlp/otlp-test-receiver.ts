@@ -1,6 +1,7 @@
 import { create, fromBinary, toBinary, toJsonString } from '@bufbuild/protobuf';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -36,6 +37,20 @@ export interface ScriptedResponse {
   streamBytes?: number;
   /** With `streamBytes`: announce the length in `Content-Length` (otherwise chunked). */
   announceLength?: boolean;
+  /**
+   * Destroys the socket as soon as the first chunk of the request body arrives, before the body is read
+   * to its end (a connection reset mid-request). The request is recorded with the bytes seen so far and
+   * no span ids.
+   */
+  resetMidBody?: boolean;
+}
+
+/** Options of {@link startOtlpTestReceiver}; all optional. */
+export interface OtlpTestReceiverOptions {
+  /** Serve `https:` with this key and certificate instead of plain `http:`. */
+  tls?: { key: Buffer | string; cert: Buffer | string };
+  /** How to answer once the script is used up. Default: an empty 200. */
+  fallback?: ScriptedResponse;
 }
 
 /** One request as the receiver saw it. */
@@ -55,6 +70,8 @@ export interface ReceivedRequest {
   readonly spanIds: string[];
   /** Why the body could not be decoded, when it could not. */
   readonly decodeError: unknown;
+  /** `performance.now()` when the request (its headers) arrived. */
+  readonly receivedAtMillis: number;
 }
 
 export interface OtlpTestReceiver {
@@ -68,6 +85,14 @@ export interface OtlpTestReceiver {
   readonly streamedBytes: number;
   /** Every span id delivered in a request that was answered 2xx, with how many times. */
   deliveredSpanIds(): Map<string, number>;
+  /** Every span id seen in any request (every attempt, whatever the answer), with how many times. */
+  attemptedSpanIds(): Map<string, number>;
+  /** How to answer once the script is used up (initially `options.fallback`, else an empty 200). */
+  fallback: ScriptedResponse;
+  /** Stops listening and cuts every open connection: clients get `ECONNREFUSED` until {@link resume}. */
+  pause(): Promise<void>;
+  /** Listens again on the same port. */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,15 +105,36 @@ export interface OtlpTestReceiver {
  * receiver.script({ status: 503, headers: { 'retry-after': '0' } });
  * ```
  */
-export async function startOtlpTestReceiver(): Promise<OtlpTestReceiver> {
+export async function startOtlpTestReceiver(options: OtlpTestReceiverOptions = {}): Promise<OtlpTestReceiver> {
   const queue: ScriptedResponse[] = [];
   const requests: ReceivedRequest[] = [];
   const accepted: ReceivedRequest[] = [];
   const sockets = new Set<Socket>();
   let streamedBytes = 0;
+  let fallback: ScriptedResponse = options.fallback ?? {};
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const receivedAtMillis = performance.now();
     const chunks: Buffer[] = [];
+    if ((queue[0] ?? fallback).resetMidBody) {
+      if (queue.length > 0) queue.shift();
+      req.once('data', (chunk: Buffer) => {
+        requests.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          rawBody: chunk,
+          body: chunk,
+          message: undefined,
+          json: undefined,
+          spanIds: [],
+          decodeError: new Error('the receiver reset the connection mid-request'),
+          receivedAtMillis,
+        });
+        req.socket.destroy();
+      });
+      return;
+    }
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const rawBody = Buffer.concat(chunks);
@@ -123,14 +169,16 @@ export async function startOtlpTestReceiver(): Promise<OtlpTestReceiver> {
         json,
         spanIds,
         decodeError,
+        receivedAtMillis,
       };
       requests.push(received);
-      const scripted = queue.shift() ?? {};
+      const scripted = queue.shift() ?? fallback;
       const answer = (): void => respond(scripted, isJson, res, received);
       if (scripted.delayMillis) setTimeout(answer, scripted.delayMillis);
       else answer();
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createServer(onRequest);
 
   function respond(scripted: ScriptedResponse, isJson: boolean, res: ServerResponse, received: ReceivedRequest): void {
     if (scripted.neverAnswer) return;
@@ -170,15 +218,24 @@ export async function startOtlpTestReceiver(): Promise<OtlpTestReceiver> {
     writeMore();
   }
 
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  const countIds = (list: readonly ReceivedRequest[]): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const request of list) for (const id of request.spanIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return counts;
+  };
+  const stopListening = (): Promise<void> => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
 
   return {
-    url: `http://127.0.0.1:${port}/v1/traces`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/v1/traces`,
     port,
     requests,
     get streamedBytes() {
@@ -188,13 +245,35 @@ export async function startOtlpTestReceiver(): Promise<OtlpTestReceiver> {
       queue.push(...responses);
     },
     deliveredSpanIds() {
-      const counts = new Map<string, number>();
-      for (const request of accepted) for (const id of request.spanIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-      return counts;
+      return countIds(accepted);
+    },
+    attemptedSpanIds() {
+      return countIds(requests);
+    },
+    get fallback() {
+      return fallback;
+    },
+    set fallback(response: ScriptedResponse) {
+      fallback = response;
+    },
+    pause() {
+      return stopListening();
+    },
+    resume() {
+      return new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
     },
     close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!server.listening) {
+        for (const socket of sockets) socket.destroy();
+        return Promise.resolve();
+      }
+      return stopListening();
     },
   };
 }
