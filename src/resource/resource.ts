@@ -38,7 +38,14 @@ export function resourceFromAttributes(attributes: Attributes, schemaUrl?: strin
     : Object.freeze({ attributes: Object.freeze(kept) });
 }
 
-/** A resource with no attributes. */
+/**
+ * A resource with no attributes.
+ *
+ * @example
+ * ```ts
+ * const provider = new TracerProvider({ resource: emptyResource() }); // still gets the default attributes
+ * ```
+ */
 export function emptyResource(): Resource {
   return EMPTY_RESOURCE;
 }
