@@ -53,7 +53,8 @@ export class Tracer implements ApiTracer {
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
     const state = this.#state;
-    const parentContext = context ?? contextApi.active();
+    const parentContext =
+      context === undefined || typeof (context as Partial<Context> | null)?.getValue !== 'function' ? contextApi.active() : context;
     if (isTracingSuppressed(parentContext)) return INVALID_SPAN;
     const root = options?.root === true;
     let parent: SpanContext | undefined;
@@ -164,7 +165,8 @@ export class Tracer implements ApiTracer {
       reportError('tracer.startActiveSpan', new TypeError('startActiveSpan needs a function'));
       return undefined;
     }
-    const parentContext = context ?? contextApi.active();
+    const parentContext =
+      context === undefined || typeof (context as Partial<Context> | null)?.getValue !== 'function' ? contextApi.active() : context;
     const span = this.startSpan(name, options, parentContext);
     return contextApi.with(trace.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
   }

@@ -248,6 +248,18 @@ describe('spans and context', () => {
     expect(() => (tracer.startActiveSpan as (name: string, x: unknown) => unknown)('no function', {})).not.toThrow();
   });
 
+  it('never throws on junk options or contexts', () => {
+    const { tracer } = setup();
+    const junk: unknown[] = [undefined, null, 0, Number.NaN, 'text', {}, [], () => 1, Symbol('x'), { getValue: 1 }];
+    for (const options of junk) {
+      for (const ctx of junk) {
+        expect(() => tracer.startSpan('junk', options as never, ctx as never).end()).not.toThrow();
+      }
+    }
+    expect(() => tracer.startSpan('links', { links: 'nope' as never, attributes: 'nope' as never, kind: 'x' as never }).end()).not.toThrow();
+    expect(() => tracer.startActiveSpan('x', null as never, null as never, (span) => span.end())).not.toThrow();
+  });
+
   it('normalizes odd names and kinds', () => {
     const { tracer } = setup();
     const span = tracer.startSpan(123 as unknown as string, { kind: 99 as SpanKind }) as unknown as { name: string; kind: SpanKind };
