@@ -84,3 +84,6 @@ export type {
 } from './instrumentation/http/index.js';
 
 // --- init
+export { init } from './init.js';
+export type { InitInstrumentations, InitOptions, OteliteSdk } from './init.js';
+export type { PropagatorName } from './config/environment.js';

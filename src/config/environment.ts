@@ -158,7 +158,16 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   return fallback;
 }
 
-function readLogLevel(env: Env): DiagLogLevel | undefined {
+/**
+ * `OTEL_LOG_LEVEL` alone, so that `init()` can install its diagnostic logger before the rest of the
+ * environment is read (and warned about). `undefined` when unset or invalid.
+ *
+ * @example
+ * ```ts
+ * const level = readLogLevel(); // DiagLogLevel.DEBUG for OTEL_LOG_LEVEL=debug
+ * ```
+ */
+export function readLogLevel(env: Env = process.env): DiagLogLevel | undefined {
   const value = readString(env, 'OTEL_LOG_LEVEL')?.toLowerCase();
   if (value === undefined) return undefined;
   const level = LOG_LEVELS[value];

@@ -1,0 +1,253 @@
+import { context, diag, DiagConsoleLogger, propagation, trace, type Attributes, type TextMapPropagator } from '@opentelemetry/api';
+import { appendTracesPath, readEnvironment, readLogLevel, type Environment, type PropagatorName } from './config/environment.js';
+import { reportError, warnOnce } from './diagnostics/report.js';
+import { ConsoleSpanExporter } from './export/console-span-exporter.js';
+import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
+import type { SpanExporter } from './export/span-exporter.js';
+import { instrumentHttp, type HttpInstrumentation, type HttpInstrumentationOptions } from './instrumentation/http/index.js';
+import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
+import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
+import type { SpanProcessor } from './processing/span-processor.js';
+import { createPropagatorFromEnvironment } from './propagation/from-environment.js';
+import { resourceFromAttributes, type Resource } from './resource/resource.js';
+import type { Sampler } from './sampling/sampler.js';
+import { installShutdownHooks, type ShutdownHooks } from './shutdown-hooks.js';
+import type { SpanLimits } from './trace/span-limits.js';
+import { TracerProvider } from './trace/tracer-provider.js';
+
+/** Which instrumentations {@link init} turns on. */
+export interface InitInstrumentations {
+  /**
+   * HTTP server and client spans (`node:http`, `node:https`, `fetch`) through `instrumentHttp`. `true`
+   * turns it on with its defaults, an options object with those options, `false` leaves it off.
+   * Default `true`.
+   */
+  http?: boolean | HttpInstrumentationOptions;
+}
+
+/**
+ * Options of {@link init}. Every one is optional; each beats its `OTEL_*` variable, which beats the
+ * default given here.
+ */
+export interface InitOptions {
+  /** The `service.name` resource attribute. Default `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
+  serviceName?: string;
+  /** More resource attributes, over `OTEL_RESOURCE_ATTRIBUTES` and the detected ones (`serviceName` beats a `service.name` here). Default none. */
+  resourceAttributes?: Attributes;
+  /**
+   * The OTLP/HTTP base URL; `/v1/traces` is appended, as for `OTEL_EXPORTER_OTLP_ENDPOINT`. Default
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (as is), else `OTEL_EXPORTER_OTLP_ENDPOINT`, else
+   * `http://localhost:4318`.
+   */
+  endpoint?: string;
+  /** Extra OTLP request headers, over `OTEL_EXPORTER_OTLP_[TRACES_]HEADERS`. Values are never logged. Default none. */
+  headers?: Record<string, string>;
+  /** OTLP encoding. Default `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL`, else `'http/protobuf'`. */
+  protocol?: 'http/protobuf' | 'http/json';
+  /** OTLP request compression. Default `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION`, else `'none'`. */
+  compression?: 'gzip' | 'none';
+  /** Which spans are recorded. Default from `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`, else ParentBased(AlwaysOn). */
+  sampler?: Sampler;
+  /** Batching of the exporter's spans. Each unset field comes from `OTEL_BSP_*`, then from the spec's default (see `BatchSpanProcessorOptions`). */
+  batch?: BatchSpanProcessorOptions;
+  /** Per-span limits. Each unset field comes from `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*`, then 128 (no value length limit). */
+  spanLimits?: SpanLimits;
+  /**
+   * The global propagator: names (`'tracecontext'`, `'baggage'`; `[]` propagates nothing) or a
+   * propagator of your own. Default `OTEL_PROPAGATORS`, else `['tracecontext', 'baggage']`.
+   */
+  propagators?: readonly PropagatorName[] | TextMapPropagator;
+  /** Instrumentations to turn on. Default `{ http: true }`. */
+  instrumentations?: InitInstrumentations;
+  /** More span processors, called after the exporter's. Default none. */
+  spanProcessors?: SpanProcessor[];
+  /**
+   * Replaces the exporters `OTEL_TRACES_EXPORTER` names (so `endpoint`, `headers`, `protocol` and
+   * `compression` no longer apply); it gets a `BatchSpanProcessor` with the `batch` options. Default: an
+   * `OTLPTraceExporter` (`OTEL_TRACES_EXPORTER=otlp`), a `ConsoleSpanExporter` (`console`, printing each
+   * span as it ends) or none (`none`).
+   */
+  exporter?: SpanExporter;
+  /**
+   * Flush pending spans on `beforeExit`, `SIGTERM` and `SIGINT` without changing how the process ends
+   * (see the README, "Graceful shutdown"). Default `true`.
+   */
+  shutdownHooks?: boolean;
+}
+
+/** The running SDK, as {@link init} returns it. */
+export interface OteliteSdk {
+  /** The provider `init` registered globally (use `trace.getTracer(...)`, or this directly). */
+  readonly tracerProvider: TracerProvider;
+  /** Sends every ended span now. Never rejects. */
+  forceFlush(): Promise<void>;
+  /**
+   * Removes the process hooks, turns the instrumentations off, flushes and stops the SDK. Never rejects;
+   * idempotent. Afterwards `init()` may be called again (it replaces the global provider, context
+   * manager and propagator; tracers obtained before keep the stopped provider, so get them again).
+   */
+  shutdown(): Promise<void>;
+}
+
+let current: OteliteSdk | undefined;
+/** Set once an SDK registered itself and was shut down: the next `init` takes the globals back first. */
+let globalsToReplace = false;
+
+/**
+ * Starts tracing in one call: resolves the settings (defaults, then `OTEL_*` variables, then `options`),
+ * builds a {@link TracerProvider} whose spans are batched to an OTLP/HTTP exporter, registers it, an
+ * AsyncLocalStorage context manager and the propagators with `@opentelemetry/api`, turns on HTTP
+ * instrumentation and installs graceful-shutdown hooks.
+ *
+ * - `OTEL_SDK_DISABLED=true`: no span is recorded and no exporter is created, but the context manager,
+ *   the propagators and the HTTP instrumentation are still installed, so incoming trace context still
+ *   reaches outgoing requests.
+ * - `OTEL_LOG_LEVEL` (when set): a console diagnostic logger at that level, installed first.
+ * - A second call while an SDK runs warns once and returns the running one; after its `shutdown()`,
+ *   `init()` starts a fresh one.
+ * - Never throws: a bad option is reported through `diag` and its fallback used.
+ *
+ * @example
+ * ```ts
+ * import { init } from 'otelite';
+ * import { trace } from '@opentelemetry/api';
+ *
+ * const sdk = init({ serviceName: 'checkout', endpoint: 'http://localhost:4318' });
+ * trace.getTracer('checkout').startActiveSpan('work', (span) => span.end());
+ * await sdk.shutdown(); // or let the process end: pending spans are flushed on exit
+ * ```
+ */
+export function init(options: InitOptions = {}): OteliteSdk {
+  if (current !== undefined) {
+    warnOnce('init() was called again while the SDK is running; the running SDK is returned and the new options are ignored.');
+    return current;
+  }
+  const given: InitOptions = options !== null && typeof options === 'object' ? options : {};
+  installDiagLogger();
+  const environment = readEnvironment();
+  if (globalsToReplace) {
+    releaseGlobals();
+    globalsToReplace = false;
+  }
+
+  const processors: SpanProcessor[] = environment.sdkDisabled ? [] : exportProcessors(given, environment);
+  if (Array.isArray(given.spanProcessors)) processors.push(...given.spanProcessors);
+  const tracerProvider = new TracerProvider({
+    resource: initResource(given),
+    sampler: given.sampler,
+    spanLimits: given.spanLimits,
+    spanProcessors: processors,
+  });
+  const registered = tracerProvider.register({ propagator: initPropagator(given.propagators, environment) });
+  if (!registered) {
+    warnOnce('init(): another global tracer provider was already registered, so spans from trace.getTracer() do not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().');
+  }
+
+  let http: HttpInstrumentation | undefined;
+  const httpOption = given.instrumentations?.http ?? true;
+  if (httpOption !== false) {
+    http = instrumentHttp(typeof httpOption === 'object' && httpOption !== null ? httpOption : undefined);
+  }
+
+  let hooks: ShutdownHooks | undefined;
+  let stopped: Promise<void> | undefined;
+  const sdk: OteliteSdk = Object.freeze({
+    tracerProvider,
+    forceFlush(): Promise<void> {
+      return tracerProvider.forceFlush().catch((error: unknown) => reportError('init.forceFlush', error));
+    },
+    shutdown(): Promise<void> {
+      if (stopped === undefined) {
+        hooks?.remove();
+        try {
+          http?.disable();
+        } catch (error) {
+          reportError('init.shutdown', error, 'disabling HTTP instrumentation');
+        }
+        if (current === sdk) {
+          current = undefined;
+          globalsToReplace = true;
+        }
+        stopped = tracerProvider.shutdown().catch((error: unknown) => reportError('init.shutdown', error));
+      }
+      return stopped;
+    },
+  });
+  if (given.shutdownHooks !== false) hooks = installShutdownHooks(sdk);
+  current = sdk;
+  return sdk;
+}
+
+/** With `OTEL_LOG_LEVEL` set, otelite's (and the API's) diagnostics go to the console at that level. */
+function installDiagLogger(): void {
+  const level = readLogLevel();
+  if (level === undefined) return;
+  try {
+    diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
+  } catch {
+    // The API never throws here; nothing else to do if it did.
+  }
+}
+
+/** The span processors of the exporters: `options.exporter`, else those `OTEL_TRACES_EXPORTER` names. */
+function exportProcessors(options: InitOptions, environment: Environment): SpanProcessor[] {
+  const exporter = options.exporter;
+  if (exporter !== undefined && exporter !== null) {
+    if (typeof exporter === 'object' && typeof exporter.export === 'function') return [new BatchSpanProcessor(exporter, options.batch)];
+    warnOnce('init(): the exporter option has no export method; the exporters of OTEL_TRACES_EXPORTER are used.');
+  }
+  const processors: SpanProcessor[] = [];
+  for (const name of environment.tracesExporters) {
+    if (name === 'console') {
+      processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+    } else {
+      const otlp = new OTLPTraceExporter(
+        {
+          url: typeof options.endpoint === 'string' ? appendTracesPath(options.endpoint) : undefined,
+          headers: options.headers,
+          protocol: options.protocol,
+          compression: options.compression,
+        },
+        environment.otlp,
+      );
+      processors.push(new BatchSpanProcessor(otlp, options.batch));
+    }
+  }
+  return processors;
+}
+
+function initResource(options: InitOptions): Resource | undefined {
+  const attributes: Attributes = {};
+  const extra = options.resourceAttributes;
+  if (extra !== undefined && extra !== null && typeof extra === 'object') Object.assign(attributes, extra);
+  if (typeof options.serviceName === 'string' && options.serviceName !== '') attributes['service.name'] = options.serviceName;
+  return Object.keys(attributes).length === 0 ? undefined : resourceFromAttributes(attributes);
+}
+
+function initPropagator(option: InitOptions['propagators'], environment: Environment): TextMapPropagator {
+  if (Array.isArray(option)) {
+    const names: PropagatorName[] = [];
+    for (const name of option as readonly unknown[]) {
+      if (name === 'tracecontext' || name === 'baggage') names.push(name);
+      else warnOnce(`init(): unknown propagator ${JSON.stringify(name)} is ignored (known: tracecontext, baggage).`);
+    }
+    return createPropagatorFromEnvironment(names);
+  }
+  if (option !== undefined && option !== null) {
+    const candidate = option as TextMapPropagator;
+    if (typeof candidate.inject === 'function' && typeof candidate.extract === 'function') return candidate;
+    warnOnce('init(): the propagators option is neither a list of names nor a propagator; OTEL_PROPAGATORS is used.');
+  }
+  return createPropagatorFromEnvironment(environment.propagators);
+}
+
+/** Takes back what a stopped SDK registered, so a new one can register. */
+function releaseGlobals(): void {
+  try {
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  } catch (error) {
+    reportError('init', error, 'replacing the globals of the previous SDK');
+  }
+}
