@@ -33,6 +33,15 @@ const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
 const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 
+/**
+ * Makes the plain objects a span keeps its attributes in: `new AttributeObject()` is indistinguishable
+ * from `{}` (its prototype is `Object.prototype`), but objects built by a constructor get V8's slack
+ * tracking, so a span's usual handful of attributes fit in the object itself instead of a separately
+ * allocated property store.
+ */
+const AttributeObject = function AttributeObject() {} as unknown as new () => Attributes;
+AttributeObject.prototype = Object.prototype;
+
 const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
 
 /**
@@ -88,7 +97,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     this.startTimeNanos = startTimeNanos;
     this.endTimeNanos = startTimeNanos;
     const copy = attributes === undefined ? undefined : this.#copyInitialAttributes(attributes);
-    this.attributes = copy ?? {};
+    this.attributes = copy ?? new AttributeObject();
     if (copy === undefined && attributes !== undefined) this.setAttributes(attributes);
   }
 
@@ -140,7 +149,7 @@ export class RecordingSpan implements Span, FinishedSpan {
         count++;
       }
       if (count > limits.attributeCountLimit) return undefined;
-      const copy = Object.assign({}, attributes);
+      const copy = Object.assign(new AttributeObject(), attributes);
       this.#attributeCount = count;
       return copy;
     } catch {
