@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startReceiver } from '../../src/receiver/index.js';
 
 const root = process.cwd();
 const built = existsSync(join(root, 'dist/src/index.js'));
@@ -51,5 +52,56 @@ describe.skipIf(!built)(`npm run demo${built ? '' : ' (skipped: dist/ is missing
     const failed = traces.find(({ lines }) => lines[0].includes('/checkout/unicorn'));
     expect(failed?.lines.every((line) => line.includes('ERROR'))).toBe(true);
     expect(failed?.lines[2]).toContain('http.response.status_code=500');
+  });
+});
+
+describe.skipIf(!built)(`examples/${built ? '' : ' (skipped: dist/ is missing; run npm run build)'}`, () => {
+  it.each(['esm.mjs', 'cjs.cjs'])('%s prints its three spans, one trace, at exit with no shutdown call', async (file) => {
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [join(root, 'examples', file)], { cwd: root, timeout: 15_000 }, (error, out) =>
+        error ? reject(error) : resolve(out),
+      );
+    });
+    const spans = stdout
+      .trim()
+      .split('\n')
+      .map((line) => /^(.+) trace=([0-9a-f]{32}) span=([0-9a-f]{16}) parent=(\S+)/.exec(line)!)
+      .map(([, name, traceId, spanId, parent]) => ({ name, traceId, spanId, parent }));
+    expect(spans.map((span) => span.name).sort()).toEqual(['compute total', 'load cart', 'prepare order']);
+    expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
+    const rootSpan = spans.find((span) => span.name === 'prepare order')!;
+    expect(rootSpan.parent).toBe('-');
+    for (const child of spans.filter((span) => span !== rootSpan)) expect(child.parent).toBe(rootSpan.spanId);
+  });
+
+  it('server.mjs traces a request, and Ctrl-C (SIGINT) sends its spans and ends it by the signal', async () => {
+    const receiver = await startReceiver({ port: 0, print: false });
+    try {
+      const child = spawn(process.execPath, [join(root, 'examples/server.mjs')], {
+        cwd: root,
+        env: { ...process.env, PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const ended = new Promise<[number | null, string | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          const match = /listening on (\S+)/.exec(chunk.toString());
+          if (match) resolve(match[1]);
+        });
+        child.once('exit', () => reject(new Error('server.mjs ended before listening')));
+      });
+      const response = await fetch(`${url}/hello/ada`);
+      expect(await response.text()).toBe('Hello, ada!\n');
+      child.kill('SIGINT');
+      expect(await ended).toEqual([null, 'SIGINT']);
+      const spans = receiver.spans();
+      expect(spans.map((span) => span.name).sort()).toEqual(['GET /hello/:name', 'build greeting']);
+      const server = spans.find((span) => span.kind === 'SERVER')!;
+      const own = spans.find((span) => span.name === 'build greeting')!;
+      expect(own.parentSpanId).toBe(server.spanId);
+      expect(own.serviceName).toBe('hello-server');
+    } finally {
+      await receiver.close();
+    }
   });
 });
