@@ -102,7 +102,7 @@ export class Tracer implements ApiTracer {
     const traceFlags =
       parent === undefined
         ? (state.randomTraceIds ? RANDOM_TRACE_FLAG : TraceFlags.NONE) | sampledFlag
-        : (parent.traceFlags & 0xfe) | sampledFlag;
+        : (parent.traceFlags & RANDOM_TRACE_FLAG) | sampledFlag; // the random bit is inherited; undefined bits are not
     const traceState = result.traceState ?? parent?.traceState;
     const spanContext: SpanContext = { traceId, spanId, traceFlags, traceState };
     if (decision !== SamplingDecision.RECORD && decision !== SamplingDecision.RECORD_AND_SAMPLED) {

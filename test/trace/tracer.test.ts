@@ -76,7 +76,7 @@ describe('parents and trace flags', () => {
     expect(span.spanContext().traceFlags).toBe(0x02);
   });
 
-  it('continues a remote parent, inheriting its flags except the sampled bit, which the sampler decides', async () => {
+  it('continues a remote parent, inheriting its random flag; the sampler decides the sampled bit', async () => {
     const { tracer, provider, exporter } = setup(fixedSampler({ decision: SamplingDecision.RECORD_AND_SAMPLED }));
     const withoutRandom = trace.setSpanContext(ROOT_CONTEXT, { ...REMOTE_PARENT, traceFlags: TraceFlags.NONE });
     const child = tracer.startSpan('child', {}, withoutRandom);
@@ -86,6 +86,9 @@ describe('parents and trace flags', () => {
     const withRandom = trace.setSpanContext(ROOT_CONTEXT, { ...REMOTE_PARENT, traceFlags: 0x03 });
     const notSampledChild = setup(fixedSampler({ decision: SamplingDecision.RECORD })).tracer.startSpan('c', {}, withRandom);
     expect(notSampledChild.spanContext().traceFlags).toBe(0x02);
+    // Bits W3C leaves undefined (a version-00 parent may carry them) are not passed on to children.
+    const withReservedBits = trace.setSpanContext(ROOT_CONTEXT, { ...REMOTE_PARENT, traceFlags: 0xfe });
+    expect(tracer.startSpan('r', {}, withReservedBits).spanContext().traceFlags).toBe(0x03);
     child.end();
     await provider.forceFlush();
     const [finished] = exporter.getFinishedSpans();
