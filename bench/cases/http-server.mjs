@@ -1,9 +1,11 @@
 /**
  * HTTP server: throughput of a hello-world node:http server, uninstrumented vs otelite vs
- * opentelemetry-js, each traced variant exporting OTLP/protobuf to a local receiver process. Load comes
- * from a separate keep-alive load generator process. Each round runs every variant once in a fresh
- * server process, the order rotating per round. Reports requests per second and the ratios to the
- * uninstrumented server; the receiver's span count checks that the traced variants really exported.
+ * opentelemetry-js, each traced variant exporting OTLP/protobuf to a local receiver process. Each
+ * variant is its own server process, started once and warmed up with a burst of load; then every round
+ * loads each server in turn (the order rotating per round) with short bursts from one separate
+ * keep-alive load generator process, so the three bursts of a round run within seconds of each other.
+ * Reports requests per second and the ratios to the uninstrumented server, and server CPU per request;
+ * the receiver's span count checks that the traced variants really exported.
  */
 
 import { fileURLToPath } from 'node:url';
@@ -19,36 +21,32 @@ const LOAD = fileURLToPath(new URL('../http/load.mjs', import.meta.url));
 const UNINSTRUMENTED = 'uninstrumented';
 const TARGET_RATIO = 0.8;
 
-/** One run: a fresh server of `variant`, loaded, then flushed; the receiver says what arrived. */
-async function runVariant(variant, receiver, receiverUrl, load) {
-  const server = await startHelper(SERVER, [variant, receiverUrl, OTELITE_DIST]);
-  try {
-    await ask(receiver.child, { type: 'stats' }); // reset the counts
-    const usageBefore = await ask(server.child, { type: 'usage' });
-    const loadGenerator = await startHelper(LOAD, [JSON.stringify({ port: server.ready.port, ...load })], {
-      timeoutMillis: load.warmupMillis + load.durationMillis + 20_000,
-    });
-    const result = loadGenerator.ready;
-    const usageAfter = await ask(server.child, { type: 'usage' });
-    // Server CPU per request over the whole load (warm-up included): the cost of tracing a request,
-    // whether or not the load generator kept the server busy.
-    const cpuMicrosPerRequest = (usageAfter.cpuMicros - usageBefore.cpuMicros) / (usageAfter.requests - usageBefore.requests);
-    const { requests: served } = await ask(server.child, { type: 'flush' }, 40_000);
-    const received = await ask(receiver.child, { type: 'stats' });
-    return {
-      value: result.requestsPerSecond,
-      ...result,
-      cpuMicrosPerRequest,
-      served,
-      exportRequests: received.requests,
-      exportedBytes: received.bodyBytes,
-      exportedSpans: received.spans,
-      malformedExports: received.malformed,
-      exportContentTypes: received.contentTypes,
-    };
-  } finally {
-    await stopHelper(server.child);
-  }
+/**
+ * One burst of load on one variant's server; then the server flushes (so nothing is left to export
+ * while another variant is loaded) and the receiver says what arrived.
+ */
+async function runBurst(server, receiver, loadGenerator, load) {
+  await ask(receiver, { type: 'stats' }); // reset the counts
+  const usageBefore = await ask(server.child, { type: 'usage' });
+  const result = await ask(loadGenerator, { type: 'run', port: server.ready.port, ...load }, load.warmupMillis + load.durationMillis + 20_000);
+  const usageAfter = await ask(server.child, { type: 'usage' });
+  // Server CPU per request over the burst (its warm-up included): the cost of serving and tracing a
+  // request, whether or not the load generator kept the server busy.
+  const served = usageAfter.requests - usageBefore.requests;
+  const cpuMicrosPerRequest = (usageAfter.cpuMicros - usageBefore.cpuMicros) / served;
+  await ask(server.child, { type: 'flush' }, 40_000);
+  const received = await ask(receiver, { type: 'stats' });
+  return {
+    value: result.requestsPerSecond,
+    ...result,
+    cpuMicrosPerRequest,
+    served,
+    exportRequests: received.requests,
+    exportedBytes: received.bodyBytes,
+    exportedSpans: received.spans,
+    malformedExports: received.malformed,
+    exportContentTypes: received.contentTypes,
+  };
 }
 
 export default {
@@ -69,23 +67,30 @@ export default {
       ],
     }),
   async run(settings, { pending }) {
-    const rounds = settings.quick ? 1 : 3;
-    const load = {
-      connections: 16,
-      warmupMillis: 500,
-      durationMillis: settings.quick ? 1500 : 2500,
-    };
+    const rounds = settings.quick ? 2 : 5;
+    const load = { connections: 16, warmupMillis: 250, durationMillis: settings.quick ? 1000 : 1500 };
+    const warmup = { ...load, warmupMillis: 0, durationMillis: 1000 };
     const variants = pending ? [UNINSTRUMENTED, 'opentelemetry-js'] : [UNINSTRUMENTED, 'otelite', 'opentelemetry-js'];
-    const receiver = await startHelper(RECEIVER, []);
-    const receiverUrl = `http://127.0.0.1:${receiver.ready.port}/v1/traces`;
     const perVariant = Object.fromEntries(variants.map((variant) => [variant, []]));
+    const helpers = [];
     try {
+      const receiver = await startHelper(RECEIVER, []);
+      helpers.push(receiver);
+      const receiverUrl = `http://127.0.0.1:${receiver.ready.port}/v1/traces`;
+      const loadGenerator = await startHelper(LOAD, []);
+      helpers.push(loadGenerator);
+      const servers = {};
+      for (const variant of variants) {
+        servers[variant] = await startHelper(SERVER, [variant, receiverUrl, OTELITE_DIST]);
+        helpers.push(servers[variant]);
+        await runBurst(servers[variant], receiver.child, loadGenerator.child, warmup);
+      }
       for (let round = 0; round < rounds; round++) {
         const order = variants.map((_, i) => variants[(i + round) % variants.length]);
-        for (const variant of order) perVariant[variant].push(await runVariant(variant, receiver, receiverUrl, load));
+        for (const variant of order) perVariant[variant].push(await runBurst(servers[variant], receiver.child, loadGenerator.child, load));
       }
     } finally {
-      await stopHelper(receiver.child);
+      await Promise.all(helpers.map((helper) => stopHelper(helper.child)));
     }
 
     const sides = {};
