@@ -11,17 +11,17 @@ describe('package entry points', () => {
     const out = run([
       '--input-type=module',
       '-e',
-      "const m = await import('otelite'); const p = await import('otelite/proto'); console.log(typeof m.ExportResultCode, typeof p.ExportTraceServiceRequestSchema)",
+      "const m = await import('otelite'); const p = await import('otelite/proto'); const r = await import('otelite/receiver'); console.log(typeof m.TracerProvider, typeof p.ExportTraceServiceRequestSchema, typeof r.startReceiver)",
     ]);
-    expect(out.trim()).toBe('object object');
+    expect(out.trim()).toBe('function object function');
   });
 
   it('load through require', () => {
     const out = run([
       '--input-type=commonjs',
       '-e',
-      "const m = require('otelite'); const p = require('otelite/proto'); console.log(typeof m.ExportResultCode, typeof p.ExportTraceServiceRequestSchema)",
+      "const m = require('otelite'); const p = require('otelite/proto'); const r = require('otelite/receiver'); console.log(typeof m.TracerProvider, typeof p.ExportTraceServiceRequestSchema, typeof r.startReceiver)",
     ]);
-    expect(out.trim()).toBe('object object');
+    expect(out.trim()).toBe('function object function');
   });
 });
