@@ -23,14 +23,13 @@ const url = `http://127.0.0.1:${receiver.ready.port}/v1/traces`;
 const server = await startHelper(file('./http/server.cjs'), [variant, url, OTELITE_DIST], {
   execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
 });
-const load = await startHelper(
-  file('./http/load.mjs'),
-  [JSON.stringify({ port: server.ready.port, connections: 16, warmupMillis: 500, durationMillis: Number(seconds) * 1000 })],
-  { timeoutMillis: Number(seconds) * 1000 + 30_000 },
-);
+const loadGenerator = await startHelper(file('./http/load.mjs'), []);
+const load = { type: 'run', port: server.ready.port, connections: 16, warmupMillis: 500, durationMillis: Number(seconds) * 1000 };
+const result = await ask(loadGenerator.child, load, load.durationMillis + 30_000);
+await stopHelper(loadGenerator.child);
 const { requests } = await ask(server.child, { type: 'flush' });
 const received = await ask(receiver.child, { type: 'stats' });
-console.log(`${variant}: ${load.ready.requestsPerSecond.toFixed(0)} req/s; ${requests} requests served, ${received.spans} spans received`);
+console.log(`${variant}: ${result.requestsPerSecond.toFixed(0)} req/s; ${requests} requests served, ${received.spans} spans received`);
 await new Promise((resolve) => {
   server.child.once('exit', resolve);
   server.child.disconnect();
