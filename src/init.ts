@@ -70,7 +70,7 @@ export interface InitOptions {
   exporter?: SpanExporter;
   /**
    * Flush pending spans on `beforeExit`, `SIGTERM` and `SIGINT` without changing how the process ends
-   * (see the README, "Graceful shutdown"). Default `true`.
+   * (see the README, "Graceful shutdown"; none are installed with `OTEL_SDK_DISABLED=true`). Default `true`.
    */
   shutdownHooks?: boolean;
 }
@@ -173,7 +173,8 @@ export function init(options: InitOptions = {}): OteliteSdk {
       return stopped;
     },
   });
-  if (given.shutdownHooks !== false) hooks = installShutdownHooks(sdk);
+  // Disabled, nothing is ever recorded, so there is nothing to flush on the way out.
+  if (given.shutdownHooks !== false && !environment.sdkDisabled) hooks = installShutdownHooks(sdk);
   current = sdk;
   return sdk;
 }
