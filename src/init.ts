@@ -166,7 +166,8 @@ export function init(options: InitOptions = {}): OteliteSdk {
         }
         if (current === sdk) {
           current = undefined;
-          globalsToReplace = true;
+          // Only globals this SDK installed are taken back by the next init(), never someone else's.
+          globalsToReplace = registered;
         }
         stopped = tracerProvider.shutdown().catch((error: unknown) => reportError('init.shutdown', error));
       }
