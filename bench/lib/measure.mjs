@@ -26,7 +26,7 @@ export async function runChunked(op, count, chunk) {
  * samples. Returns nanoseconds per op: the median of the samples and the samples themselves, and how
  * many ops ran in all (warm-up included).
  */
-export async function measureCpu(op, { warmupMillis = 300, sampleMillis = 50, samples = 9, chunk = 256 } = {}) {
+export async function measureCpu(op, { warmupMillis = 300, sampleMillis = 50, samples = 7, chunk = 256 } = {}) {
   let done = 0;
   const warmupStart = performance.now();
   while (performance.now() - warmupStart < warmupMillis) {
