@@ -102,7 +102,10 @@ export class CountingExporter implements SpanExporter {
   failedExports = 0;
   inFlight = 0;
   maxInFlight = 0;
+  /** The message of each failed export's error. */
   readonly errors: string[] = [];
+  /** Each failed export's error itself (with its `cause` chain). */
+  readonly failures: unknown[] = [];
 
   constructor(inner: SpanExporter) {
     this.inner = inner;
@@ -119,6 +122,7 @@ export class CountingExporter implements SpanExporter {
         this.failedSpans += spans.length;
         this.failedExports++;
         this.errors.push(String(result.error?.message));
+        this.failures.push(result.error);
       }
       return result;
     } finally {
