@@ -97,6 +97,25 @@ describe('secrets in exporter configuration never reach logs or errors', () => {
     expect(diagnostics.text()).not.toContain(MARK);
   });
 
+  it('a receiver that echoes the credential in its answer: redacted from the error and the log', async () => {
+    const receiver = await startFaultInjectingReceiver();
+    receiver.script(
+      { status: 401, errorMessage: `invalid token: Bearer ${MARK}-token-value` },
+      { partialSuccess: { rejectedSpans: 1, errorMessage: `key ${MARK}-token-value was revoked` } },
+    );
+    const environment = readEnvironment({ OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${MARK}-token-value` }).otlp;
+    const exporter = new CountingExporter(new OTLPTraceExporter({ url: receiver.url }, environment));
+    const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10 })] });
+    endSpans(provider.getTracer('security'), 1);
+    await provider.forceFlush();
+    endSpans(provider.getTracer('security'), 1);
+    await provider.shutdown();
+    await receiver.close();
+    expect(exporter.errors).toEqual([`POST ${receiver.url} answered 401 Unauthorized: invalid token: [REDACTED]`]);
+    expect(diagnostics.count('1 spans rejected: key [REDACTED] was revoked')).toBe(1);
+    expect(diagnostics.text()).not.toContain(MARK);
+  });
+
   it('credentials in the exporter URL are used but never echoed', async () => {
     const receiver = await startFaultInjectingReceiver({ fallback: { status: 403, errorMessage: 'forbidden' } });
     const url = receiver.url.replace('http://', `http://user:${MARK}-password@`);

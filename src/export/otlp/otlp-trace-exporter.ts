@@ -53,6 +53,8 @@ export class OTLPTraceExporter implements SpanExporter {
   readonly #encode: (spans: readonly FinishedSpan[]) => Uint8Array;
   /** Where messages say the spans went: origin and path, never credentials or query. */
   readonly #destination: string;
+  /** Header values and URL credentials, longest first: removed from anything the receiver says before it is logged. */
+  readonly #secrets: readonly string[];
   readonly #inFlight = new Set<Promise<ExportResult>>();
   #shutdown: Promise<void> | undefined;
 
@@ -66,6 +68,7 @@ export class OTLPTraceExporter implements SpanExporter {
     const json = settings.protocol === 'http/json';
     this.#encode = json ? encodeSpansToJson : encodeSpansToProtobuf;
     this.#destination = `${settings.url.origin}${settings.url.pathname}`;
+    this.#secrets = collectSecrets(settings);
     this.#transport = createHttpTransport({
       url: settings.url,
       headers: settings.headers,
@@ -195,9 +198,11 @@ export class OTLPTraceExporter implements SpanExporter {
       }
       const partial = decodePartialSuccess(response.body, json);
       if (partial !== undefined) {
-        const text = `${this.#destination} accepted the export partially: ${partial.rejectedSpans} spans rejected${
-          partial.errorMessage ? `: ${partial.errorMessage}` : ''
-        }`;
+        const text = this.#redact(
+          `${this.#destination} accepted the export partially: ${partial.rejectedSpans} spans rejected${
+            partial.errorMessage ? `: ${partial.errorMessage}` : ''
+          }`,
+        );
         if (partial.rejectedSpans > 0) reportError('export.partial_success', new Error(text));
         else warnOnce(text);
       }
@@ -206,11 +211,44 @@ export class OTLPTraceExporter implements SpanExporter {
     const status = decodeErrorStatus(response.body, json);
     const reason = status ? `: ${status.message}` : response.bodyError ? ` (${response.bodyError})` : '';
     const statusText = response.statusMessage ? `${statusCode} ${response.statusMessage}` : String(statusCode);
-    const error = new Error(`POST ${this.#destination} answered ${statusText}${reason}`);
+    // A receiver may echo a rejected credential in its message: it must not reach a log.
+    const error = new Error(this.#redact(`POST ${this.#destination} answered ${statusText}${reason}`));
     // The specification makes an over-limit response final whatever its status.
     if (!isRetryableStatus(statusCode) || response.bodyTooLarge) return { error, retry: false };
     return { error, retry: true, retryAfterMillis: parseRetryAfter(response.retryAfter, Date.now()) };
   }
+
+  /** `text` with every configured secret replaced by `[REDACTED]`. */
+  #redact(text: string): string {
+    for (const secret of this.#secrets) if (text.includes(secret)) text = text.split(secret).join('[REDACTED]');
+    return text;
+  }
+}
+
+/** Shorter values are not treated as secrets (redacting them would garble messages, and they protect nothing). */
+const MIN_SECRET_LENGTH = 4;
+/** A word of a header value (such as the token of `Bearer <token>`) this long is a secret of its own. */
+const MIN_SECRET_WORD_LENGTH = 8;
+
+/** The strings a receiver's message must not repeat: header values (and their long words) and URL credentials. */
+function collectSecrets(settings: ResolvedExporterOptions): string[] {
+  const secrets = new Set<string>();
+  const add = (value: string, minimum: number): void => {
+    if (value.length >= minimum) secrets.add(value);
+  };
+  for (const value of Object.values(settings.headers)) {
+    add(value, MIN_SECRET_LENGTH);
+    for (const word of value.split(/\s+/)) add(word, MIN_SECRET_WORD_LENGTH);
+  }
+  for (const part of [settings.url.username, settings.url.password]) {
+    add(part, MIN_SECRET_LENGTH);
+    try {
+      add(decodeURIComponent(part), MIN_SECRET_LENGTH);
+    } catch {
+      // Not percent-encoded text; the raw form is covered.
+    }
+  }
+  return [...secrets].sort((a, b) => b.length - a.length);
 }
 
 function failed(error: Error): ExportResult {
