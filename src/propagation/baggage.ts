@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
+import { detachString } from '../strings/detach-string.js';
 
 /** The `baggage` header name (W3C Baggage §3.2 "Header Name"). */
 export const BAGGAGE_HEADER = 'baggage';
@@ -287,7 +288,7 @@ export function parseBaggage(header: string): Array<[string, BaggageEntry]> {
     const key = header.slice(start, keyEnd);
     const value = decodeValue(header, valueStart, valueEnd);
     const entry: BaggageEntry = metadata ? { value, metadata: baggageEntryMetadataFromString(metadata) } : { value };
-    entries.push(length > DETACH_THRESHOLD ? [detach(key), { ...entry, value: detach(value) }] : [key, entry]);
+    entries.push(length > DETACH_THRESHOLD ? [detachString(key), { ...entry, value: detachString(value) }] : [key, entry]);
   }
   return entries;
 }
@@ -397,10 +398,3 @@ function joinedValue(value: unknown): string | undefined {
   return joined;
 }
 
-/**
- * A copy of `text` that does not share storage with the string it was sliced from (V8 flattens the
- * concatenation into a fresh string before slicing it).
- */
-function detach(text: string): string {
-  return (' ' + text).slice(1);
-}

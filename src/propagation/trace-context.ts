@@ -10,6 +10,7 @@ import {
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { parseTraceState } from './trace-state.js';
+import { detachString } from '../strings/detach-string.js';
 
 /** The `traceparent` header name (W3C Trace Context §3.2.1), in the recommended lowercase. */
 export const TRACE_PARENT_HEADER = 'traceparent';
@@ -105,8 +106,8 @@ export function parseTraceParent(value: string): SpanContext | undefined {
   let spanId = value.slice(start + 36, start + 52);
   if (value.length > 64) {
     // Do not let the ids pin a long (padded or future-version) header in memory.
-    traceId = detach(traceId);
-    spanId = detach(spanId);
+    traceId = detachString(traceId);
+    spanId = detachString(spanId);
   }
   return { traceId, spanId, traceFlags, isRemote: true };
 }
@@ -235,10 +236,3 @@ function joinedValue(value: unknown): string | undefined {
   return joined;
 }
 
-/**
- * A copy of `text` that does not share storage with the string it was sliced from (V8 flattens the
- * concatenation into a fresh string before slicing it).
- */
-function detach(text: string): string {
-  return (' ' + text).slice(1);
-}

@@ -1,5 +1,6 @@
 import type { TraceState } from '@opentelemetry/api';
 import { warnOnce } from '../diagnostics/report.js';
+import { detachString } from '../strings/detach-string.js';
 
 /**
  * The W3C Trace Context Level 2 `tracestate` list (§3.3 "Tracestate Header"): an immutable, ordered list
@@ -190,8 +191,8 @@ export function parseTraceState(header: string): TraceState | undefined {
   if (keys === undefined || values === undefined) return undefined;
   if (length > DETACH_THRESHOLD) {
     for (let k = 0; k < keys.length; k++) {
-      keys[k] = detach(keys[k]);
-      values[k] = detach(values[k]);
+      keys[k] = detachString(keys[k]);
+      values[k] = detachString(values[k]);
     }
   }
   return new W3CTraceState(keys, values);
@@ -212,10 +213,3 @@ export function createTraceState(header?: string): TraceState {
   return parseTraceState(header) ?? EMPTY_TRACE_STATE;
 }
 
-/**
- * A copy of `text` that does not share storage with the (possibly huge) string it was sliced from.
- * V8 flattens the concatenation into a fresh string before slicing it.
- */
-function detach(text: string): string {
-  return (' ' + text).slice(1);
-}

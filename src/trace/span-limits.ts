@@ -1,6 +1,7 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type { SpanLimitsSettings } from '../config/environment.js';
 import { warnOnce } from '../diagnostics/report.js';
+import { detachString } from '../strings/detach-string.js';
 
 /**
  * Bounds on what one span may hold (the spec's span limits). Every field is optional; an unset field
@@ -86,7 +87,7 @@ export function limitComplexAttributeValue(value: unknown, lengthLimit: number):
       warnOnce(INVALID_VALUE_WARNING);
       return undefined;
     }
-    if (elementType === 'string' && (element as string).length > lengthLimit) element = (element as string).slice(0, lengthLimit);
+    if (elementType === 'string' && (element as string).length > lengthLimit) element = detachString((element as string).slice(0, lengthLimit));
     copy[i] = element;
   }
   return copy as AttributeValue;
@@ -96,7 +97,7 @@ export function limitComplexAttributeValue(value: unknown, lengthLimit: number):
 export function limitAttributeValue(value: unknown, lengthLimit: number): AttributeValue | undefined {
   switch (typeof value) {
     case 'string':
-      return value.length > lengthLimit ? value.slice(0, lengthLimit) : value;
+      return value.length > lengthLimit ? detachString(value.slice(0, lengthLimit)) : value;
     case 'number':
     case 'boolean':
       return value;

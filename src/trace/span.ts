@@ -19,6 +19,7 @@ import { clockNanosToHrTime, nanosToHrTime, nowNanos, toClockNanos } from './clo
 import type { FinishedSpan, SpanEvent, SpanLink } from './finished-span.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue } from './span-limits.js';
+import { detachString } from '../strings/detach-string.js';
 
 /** What every span of one tracer shares: built once per tracer, referenced (not copied) by each span. */
 export interface SpanOwner {
@@ -183,7 +184,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     let limited: AttributeValue | undefined;
     if (typeof value === 'string') {
       const lengthLimit = limits.attributeValueLengthLimit;
-      limited = value.length > lengthLimit ? value.slice(0, lengthLimit) : value;
+      limited = value.length > lengthLimit ? detachString(value.slice(0, lengthLimit)) : value;
     } else if (typeof value === 'number' || typeof value === 'boolean') {
       limited = value;
     } else {

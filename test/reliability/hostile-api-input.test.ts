@@ -1,4 +1,7 @@
 import { SpanStatusCode, type Attributes, type AttributeValue, type Span } from '@opentelemetry/api';
+import { memoryUsage } from 'node:process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvironment } from '../../src/config/environment.js';
 import {
@@ -126,6 +129,27 @@ describe('attribute values', () => {
     expect((cut.attributes.set as string).length).toBe(1024);
     expect((cut.attributes.array as string[]).map((value) => value.length)).toEqual([1024, 5]);
     expect((cut.events[0].attributes.huge as string).length).toBe(1024);
+  });
+
+  it('a value cut to the length limit does not keep the original 10 MB string alive', async () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const { provider, exporter, tracer } = inMemory({ attributeValueLengthLimit: 1024 });
+    collectGarbage();
+    const before = memoryUsage().heapUsed;
+    for (let i = 0; i < 10; i++) {
+      // A fresh 10 MB string per span, referenced nowhere else once the span holds its cut prefix.
+      const span = tracer.startSpan('big', { attributes: { start: 'x'.repeat(TEN_MB) + i } });
+      span.setAttribute('set', 'y'.repeat(TEN_MB) + i);
+      span.setAttribute('array', ['z'.repeat(TEN_MB) + i]);
+      span.end();
+    }
+    await provider.forceFlush();
+    collectGarbage();
+    const retained = memoryUsage().heapUsed - before;
+    expect(exporter.getFinishedSpans()).toHaveLength(10);
+    // 30 values of 1 KiB each; pinning the originals would retain 300 MB.
+    expect(retained).toBeLessThan(20 * 1024 * 1024);
   });
 
   it('hostile but valid values travel over OTLP intact: NaN, Infinity, null in arrays, a 10 MB string', async () => {
