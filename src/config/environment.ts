@@ -291,19 +291,23 @@ function readPropagators(env: Env): PropagatorName[] {
 /**
  * Parses a `key1=value1,key2=value2` list with percent-decoded keys and values, as
  * `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS` use. Returns `undefined` when any entry is
- * malformed. Linear in the input length; never throws.
+ * malformed. With `allowEqualsInValue: false` a raw `=` in a value is malformed too (the resource spec
+ * requires it to be percent-encoded); by default it is kept, because header values such as base64
+ * tokens end in unencoded `=` in practice. Linear in the input length; never throws.
  *
  * @example
  * ```ts
  * parseKeyValueList('service.version=1.2,team=a%20b'); // { 'service.version': '1.2', team: 'a b' }
  * ```
  */
-export function parseKeyValueList(text: string): Record<string, string> | undefined {
+export function parseKeyValueList(text: string, options: { allowEqualsInValue?: boolean } = {}): Record<string, string> | undefined {
+  const allowEqualsInValue = options.allowEqualsInValue ?? true;
   const result: Record<string, string> = Object.create(null);
   for (const entry of text.split(',')) {
     if (entry.trim() === '') continue;
     const equals = entry.indexOf('=');
     if (equals <= 0) return undefined;
+    if (!allowEqualsInValue && entry.indexOf('=', equals + 1) !== -1) return undefined;
     const key = percentDecode(entry.slice(0, equals).trim());
     const value = percentDecode(entry.slice(equals + 1).trim());
     if (key === undefined || key === '' || value === undefined) return undefined;
@@ -324,7 +328,7 @@ function percentDecode(text: string): string | undefined {
 function readResourceAttributes(env: Env): Record<string, string> {
   const raw = readString(env, 'OTEL_RESOURCE_ATTRIBUTES');
   if (raw === undefined) return {};
-  const parsed = parseKeyValueList(raw);
+  const parsed = parseKeyValueList(raw, { allowEqualsInValue: false });
   if (parsed === undefined) {
     warnOnce('OTEL_RESOURCE_ATTRIBUTES is malformed (expected key=value pairs separated by commas, percent-encoded); the whole variable is ignored.');
     return {};

@@ -20,16 +20,23 @@ interface KindState {
 }
 
 const kinds = new Map<string, KindState>();
+/** Errors already reported: an error passed up a chain (exporter, then processor) is counted and logged once. */
+const reported = new WeakSet<object>();
 const warnedOnce = new Set<string>();
 /** Bounds the memory held by {@link warnOnce}: past this many distinct messages, new ones are still logged but not remembered. */
 const MAX_REMEMBERED_WARNINGS = 1000;
 
 /**
  * Counts a failure of the given kind (`'export'`, `'processor.onEnd'`, `'propagator.extract'`, ...)
- * and logs it through `diag.error`, rate-limited per kind. Never throws.
+ * and logs it through `diag.error`, rate-limited per kind. The same error object is reported once, however
+ * many layers pass it on. Never throws.
  */
 export function reportError(kind: string, error: unknown, detail?: string): void {
   try {
+    if (typeof error === 'object' && error !== null) {
+      if (reported.has(error)) return;
+      reported.add(error);
+    }
     const now = Date.now();
     let state = kinds.get(kind);
     if (state === undefined) {

@@ -1,7 +1,7 @@
 import { TraceFlags, type Context, type Span } from '@opentelemetry/api';
 import { readEnvironment, type BatchSettings } from '../config/environment.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
-import type { SpanExporter } from '../export/span-exporter.js';
+import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { exportSpans } from './export-spans.js';
 import { callAsync, settleWithin } from './settle-within.js';
@@ -49,6 +49,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   #accepted = 0;
   #taken = 0;
   #dropped = 0;
+  #failed = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** All export work, chained so that exports never overlap; never rejects. */
   #chain: Promise<void> = Promise.resolve();
@@ -68,6 +69,11 @@ export class BatchSpanProcessor implements SpanProcessor {
   /** How many ended spans were dropped because the queue was full, since this processor was built. */
   get droppedSpansCount(): number {
     return this.#dropped;
+  }
+
+  /** How many spans were handed to the exporter in exports that failed (after the exporter's own retries). */
+  get failedSpansCount(): number {
+    return this.#failed;
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
@@ -184,7 +190,8 @@ export class BatchSpanProcessor implements SpanProcessor {
       batch = queue.splice(0, this.#maxExportBatchSize);
     }
     this.#taken += batch.length;
-    await exportSpans(this.#exporter, batch, this.#exportTimeoutMillis);
+    const result = await exportSpans(this.#exporter, batch, this.#exportTimeoutMillis);
+    if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.length;
   }
 
   async #callExporter(method: 'forceFlush' | 'shutdown'): Promise<void> {

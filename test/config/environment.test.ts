@@ -66,7 +66,7 @@ const CASES: Record<string, Case> = {
   'OTEL_LOG_LEVEL invalid': { env: { OTEL_LOG_LEVEL: 'loud' }, expected: {}, warning: ['OTEL_LOG_LEVEL', 'default'] },
   'OTEL_SERVICE_NAME': { env: { OTEL_SERVICE_NAME: ' checkout ' }, expected: { serviceName: 'checkout' } },
   'OTEL_RESOURCE_ATTRIBUTES, percent-decoded': {
-    env: { OTEL_RESOURCE_ATTRIBUTES: 'service.version=1.2, team=a%20b%2Cc ,url=x=y' },
+    env: { OTEL_RESOURCE_ATTRIBUTES: 'service.version=1.2, team=a%20b%2Cc ,url=x%3Dy' },
     expected: { resourceAttributes: { 'service.version': '1.2', team: 'a b,c', url: 'x=y' } },
   },
   'OTEL_RESOURCE_ATTRIBUTES without "="': {
@@ -304,6 +304,10 @@ describe('parseKeyValueList', () => {
     expect(parseKeyValueList('=v')).toBeUndefined();
     expect(parseKeyValueList('k')).toBeUndefined();
     expect(parseKeyValueList('%zz=v')).toBeUndefined();
+    // A raw "=" in a value: kept for headers (base64 padding), malformed for resource attributes.
+    expect(parseKeyValueList('authorization=Basic dXNlcg==')).toEqual({ authorization: 'Basic dXNlcg==' });
+    expect(parseKeyValueList('good=1,url=x=y', { allowEqualsInValue: false })).toBeUndefined();
+    expect(parseKeyValueList('url=x%3Dy', { allowEqualsInValue: false })).toEqual({ url: 'x=y' });
     const withProto = parseKeyValueList('__proto__=x');
     expect(Object.getPrototypeOf(withProto)).toBe(Object.prototype);
     expect(withProto?.['__proto__']).toBe('x');
