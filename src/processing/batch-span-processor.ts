@@ -3,8 +3,7 @@ import { readEnvironment, type BatchSettings } from '../config/environment.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
-import { exportSpans } from './export-spans.js';
-import { callAsync, settleWithin } from './settle-within.js';
+import { callExporter, exportSpans } from './export-spans.js';
 import type { SpanProcessor } from './span-processor.js';
 
 /**
@@ -119,7 +118,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   async #shutdownOnce(): Promise<void> {
     this.#isShutdown = true;
     await this.#flush();
-    await this.#callExporter('shutdown');
+    await callExporter(this.#exporter, 'shutdown', this.#exportTimeoutMillis);
   }
 
   #flush(): Promise<void> {
@@ -127,7 +126,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     const target = this.#accepted;
     return this.#enqueue(async () => {
       while (this.#taken < target && this.#queue.length > 0) await this.#exportBatch();
-      await this.#callExporter('forceFlush');
+      await callExporter(this.#exporter, 'forceFlush', this.#exportTimeoutMillis);
     });
   }
 
@@ -194,14 +193,6 @@ export class BatchSpanProcessor implements SpanProcessor {
     if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.length;
   }
 
-  async #callExporter(method: 'forceFlush' | 'shutdown'): Promise<void> {
-    const exporter = this.#exporter;
-    if (method === 'forceFlush' && typeof exporter.forceFlush !== 'function') return;
-    const onRejected = (error: unknown): void => reportError(`exporter.${method}`, error);
-    const work = callAsync(() => (method === 'shutdown' ? exporter.shutdown() : exporter.forceFlush?.()));
-    const inTime = await settleWithin(work, this.#exportTimeoutMillis, onRejected);
-    if (!inTime) onRejected(new Error(`did not finish within ${this.#exportTimeoutMillis} ms`));
-  }
 }
 
 /** `options` over the environment's settings, each checked; a bad option is ignored with a warning. */

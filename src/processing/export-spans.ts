@@ -3,6 +3,7 @@ import { suppressTracing } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { ExportResultCode, type ExportResult, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
+import { callAsync, settleWithin } from './settle-within.js';
 
 /**
  * Hands `spans` to `exporter` the way every processor must: with tracing suppressed (so the export's
@@ -45,6 +46,20 @@ export function exportSpans(exporter: SpanExporter, spans: readonly FinishedSpan
       (error: unknown) => finish({ code: ExportResultCode.FAILED, error: toError(error) }),
     );
   });
+}
+
+/**
+ * Calls the exporter's `forceFlush` (when it has one) or `shutdown` the way processors must: guarded and
+ * bounded by `timeoutMillis`; a rejection, a throw or a timeout is reported as `exporter.<method>`.
+ * Never rejects.
+ * @internal
+ */
+export async function callExporter(exporter: SpanExporter, method: 'forceFlush' | 'shutdown', timeoutMillis: number): Promise<void> {
+  if (method === 'forceFlush' && typeof exporter.forceFlush !== 'function') return;
+  const onRejected = (error: unknown): void => reportError(`exporter.${method}`, error);
+  const work = callAsync(() => (method === 'shutdown' ? exporter.shutdown() : exporter.forceFlush?.()));
+  const inTime = await settleWithin(work, timeoutMillis, onRejected);
+  if (!inTime) onRejected(new Error(`did not finish within ${timeoutMillis} ms`));
 }
 
 function toError(error: unknown): Error {

@@ -1,9 +1,8 @@
 import { TraceFlags, type Context, type Span } from '@opentelemetry/api';
-import { reportError, warnOnce } from '../diagnostics/report.js';
+import { warnOnce } from '../diagnostics/report.js';
 import type { SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
-import { exportSpans } from './export-spans.js';
-import { callAsync, settleWithin } from './settle-within.js';
+import { callExporter, exportSpans } from './export-spans.js';
 import type { SpanProcessor } from './span-processor.js';
 
 /** Options of {@link SimpleSpanProcessor}. */
@@ -64,14 +63,14 @@ export class SimpleSpanProcessor implements SpanProcessor {
   /** Resolves once every span ended so far has been exported (or given up on) and the exporter has flushed. */
   async forceFlush(): Promise<void> {
     await this.#tail;
-    await this.#callExporter('forceFlush');
+    await callExporter(this.#exporter, 'forceFlush', this.#exportTimeoutMillis);
   }
 
   /** Flushes, then shuts the exporter down. Idempotent: later calls return the first call's promise. */
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
       await this.#tail;
-      await this.#callExporter('shutdown');
+      await callExporter(this.#exporter, 'shutdown', this.#exportTimeoutMillis);
     })();
     return this.#shutdown;
   }
@@ -81,14 +80,6 @@ export class SimpleSpanProcessor implements SpanProcessor {
     this.#pending--;
   }
 
-  async #callExporter(method: 'forceFlush' | 'shutdown'): Promise<void> {
-    const exporter = this.#exporter;
-    if (method === 'forceFlush' && typeof exporter.forceFlush !== 'function') return;
-    const onRejected = (error: unknown): void => reportError(`exporter.${method}`, error);
-    const work = callAsync(() => (method === 'shutdown' ? exporter.shutdown() : exporter.forceFlush?.()));
-    const inTime = await settleWithin(work, this.#exportTimeoutMillis, onRejected);
-    if (!inTime) onRejected(new Error(`did not finish within ${this.#exportTimeoutMillis} ms`));
-  }
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -10,6 +10,7 @@ import {
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import { detachString } from '../strings/detach-string.js';
+import { joinedHeaderValue } from './joined-header-value.js';
 
 /** The `baggage` header name (W3C Baggage §3.2 "Header Name"). */
 export const BAGGAGE_HEADER = 'baggage';
@@ -364,7 +365,7 @@ export class W3CBaggagePropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     try {
-      const header = joinedValue(getter.get(carrier, BAGGAGE_HEADER));
+      const header = joinedHeaderValue(getter.get(carrier, BAGGAGE_HEADER));
       if (header === undefined || header === '') return context;
       const entries = parseBaggage(header);
       if (entries.length === 0) return context;
@@ -385,16 +386,3 @@ export class W3CBaggagePropagator implements TextMapPropagator {
     return [BAGGAGE_HEADER];
   }
 }
-
-/** All lines of a header combined in order with commas (RFC 9110 §5.3), or `undefined` when absent. */
-function joinedValue(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (!Array.isArray(value)) return undefined;
-  let joined: string | undefined;
-  for (const line of value) {
-    if (typeof line !== 'string') continue;
-    joined = joined === undefined ? line : joined + ',' + line;
-  }
-  return joined;
-}
-

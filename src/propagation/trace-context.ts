@@ -11,6 +11,7 @@ import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { parseTraceState } from './trace-state.js';
 import { detachString } from '../strings/detach-string.js';
+import { joinedHeaderValue } from './joined-header-value.js';
 
 /** The `traceparent` header name (W3C Trace Context §3.2.1), in the recommended lowercase. */
 export const TRACE_PARENT_HEADER = 'traceparent';
@@ -200,7 +201,7 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
       if (traceParent === undefined) return context;
       const spanContext = parseTraceParent(traceParent);
       if (spanContext === undefined) return context;
-      const traceStateHeader = joinedValue(getter.get(carrier, TRACE_STATE_HEADER));
+      const traceStateHeader = joinedHeaderValue(getter.get(carrier, TRACE_STATE_HEADER));
       const traceState = traceStateHeader === undefined ? undefined : parseTraceState(traceStateHeader);
       if (traceState === undefined) return trace.setSpanContext(context, spanContext);
       // A new literal rather than adding a property keeps one object shape for span contexts.
@@ -223,16 +224,3 @@ function singleValue(value: unknown): string | undefined {
   if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
   return undefined;
 }
-
-/** All lines of a header combined in order with commas (RFC 9110 §5.3), or `undefined` when absent. */
-function joinedValue(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (!Array.isArray(value)) return undefined;
-  let joined: string | undefined;
-  for (const line of value) {
-    if (typeof line !== 'string') continue;
-    joined = joined === undefined ? line : joined + ',' + line;
-  }
-  return joined;
-}
-
