@@ -38,7 +38,6 @@ for (let code = 0x21; code <= 0x7e; code++) {
 
 const SPACE = 0x20;
 const TAB = 0x09;
-const COMMA = 0x2c;
 const SEMICOLON = 0x3b;
 const EQUALS = 0x3d;
 const PERCENT = 0x25;

@@ -2,7 +2,7 @@ import { context, diag, DiagLogLevel, ROOT_CONTEXT, SpanKind, SpanStatusCode, tr
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readEnvironment, type OtlpSettings } from '../../../src/config/environment.js';
+import { readEnvironment } from '../../../src/config/environment.js';
 import { AsyncLocalStorageContextManager } from '../../../src/context/async-local-storage-context-manager.js';
 import { isTracingSuppressed } from '../../../src/context/suppress-tracing.js';
 import { failureCounts } from '../../../src/diagnostics/report.js';
