@@ -110,9 +110,11 @@ function printResult(result) {
     return;
   }
   if (result.status === 'pending') {
-    const sides = Object.entries(result.sides)
-      .map(([side, summary]) => `${side} ${formatSummary(summary, result.unit)}`)
-      .join('   ');
+    const sides =
+      result.line ??
+      Object.entries(result.sides)
+        .map(([side, summary]) => `${side} ${formatSummary(summary, result.unit)}`)
+        .join('   ');
     console.log(`${title} ${sides}   otelite pending: ${result.reason}`);
   } else if (result.line) {
     console.log(`${title} ${result.line}`);
