@@ -35,6 +35,34 @@ const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 
 /**
+ * The parts of a span that most spans leave at their defaults: events, links, an explicit status and
+ * dropped counts. A span points at the shared, frozen {@link NO_EXTRAS} until one of them changes, and
+ * only then gets its own, so the usual span is five fields smaller (a span is held in memory for as
+ * long as it waits in an export queue).
+ */
+interface SpanExtras {
+  events: SpanEvent[];
+  links: SpanLink[];
+  status: SpanStatus;
+  droppedAttributesCount: number;
+  droppedEventsCount: number;
+  droppedLinksCount: number;
+}
+
+/** Builds an all-default {@link SpanExtras} (a constructor, so every instance shares one layout). */
+const SpanExtras = function SpanExtras(this: SpanExtras) {
+  this.events = NO_EVENTS;
+  this.links = NO_LINKS;
+  this.status = UNSET_STATUS;
+  this.droppedAttributesCount = 0;
+  this.droppedEventsCount = 0;
+  this.droppedLinksCount = 0;
+} as unknown as new () => SpanExtras;
+
+/** The extras of every span that has none of its own; never written (frozen). */
+const NO_EXTRAS: SpanExtras = Object.freeze(new SpanExtras());
+
+/**
  * Makes the plain objects a span keeps its attributes in: `new AttributeObject()` is indistinguishable
  * from `{}` (its prototype is `Object.prototype`), but objects built by a constructor get V8's slack
  * tracking, so a span's usual handful of attributes fit in the object itself instead of a separately
@@ -70,16 +98,12 @@ export class RecordingSpan implements Span, FinishedSpan {
   /** Equal to `startTimeNanos` until the span ends. */
   endTimeNanos: number;
   attributes: Attributes;
-  events: SpanEvent[] = NO_EVENTS;
-  links: SpanLink[] = NO_LINKS;
-  status: SpanStatus = UNSET_STATUS;
-  droppedAttributesCount = 0;
-  droppedEventsCount = 0;
-  droppedLinksCount = 0;
   #spanContext: SpanContext;
   #owner: SpanOwner;
   #attributeCount = 0;
   #ended = false;
+  /** {@link NO_EXTRAS} until an event, link, status or dropped count is recorded. */
+  #extras: SpanExtras = NO_EXTRAS;
 
   constructor(
     owner: SpanOwner,
@@ -97,9 +121,39 @@ export class RecordingSpan implements Span, FinishedSpan {
     this.parentSpanContext = parentSpanContext;
     this.startTimeNanos = startTimeNanos;
     this.endTimeNanos = startTimeNanos;
-    const copy = attributes === undefined ? undefined : this.#copyInitialAttributes(attributes);
-    this.attributes = copy ?? new AttributeObject();
-    if (copy === undefined && attributes !== undefined) this.setAttributes(attributes);
+    const count = attributes === undefined ? -1 : countPlainAttributes(attributes, owner.limits);
+    const copy = count === -1 ? undefined : copyAttributes(attributes as Attributes);
+    if (copy === undefined) {
+      this.attributes = new AttributeObject();
+      if (attributes !== undefined) this.setAttributes(attributes);
+    } else {
+      this.attributes = copy;
+      this.#attributeCount = count;
+    }
+  }
+
+  get events(): readonly SpanEvent[] {
+    return this.#extras.events;
+  }
+
+  get links(): readonly SpanLink[] {
+    return this.#extras.links;
+  }
+
+  get status(): SpanStatus {
+    return this.#extras.status;
+  }
+
+  get droppedAttributesCount(): number {
+    return this.#extras.droppedAttributesCount;
+  }
+
+  get droppedEventsCount(): number {
+    return this.#extras.droppedEventsCount;
+  }
+
+  get droppedLinksCount(): number {
+    return this.#extras.droppedLinksCount;
   }
 
   get resource(): Resource {
@@ -123,39 +177,6 @@ export class RecordingSpan implements Span, FinishedSpan {
   /** End minus start, computed on access (zero until the span ends). */
   get duration(): HrTime {
     return nanosToHrTime(this.endTimeNanos - this.startTimeNanos);
-  }
-
-  /**
-   * The fast path for the attributes a span starts with: checks the values, then copies the object in
-   * one step (`Object.assign`) and counts it. Returns `undefined` for anything unusual (an invalid or
-   * over-long value, an empty or `__proto__` key, more attributes than the limit, a getter that
-   * throws); the constructor then takes the general path, one `setAttribute` per key.
-   */
-  #copyInitialAttributes(attributes: Attributes): Attributes | undefined {
-    if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return undefined;
-    const limits = this.#owner.limits;
-    const lengthLimit = limits.attributeValueLengthLimit;
-    let count = 0;
-    try {
-      for (const key in attributes) {
-        const value = attributes[key];
-        const type = typeof value;
-        if (
-          !((type === 'string' && (value as string).length <= lengthLimit) || type === 'number' || type === 'boolean') ||
-          key === '' ||
-          key === '__proto__'
-        ) {
-          return undefined;
-        }
-        count++;
-      }
-      if (count > limits.attributeCountLimit) return undefined;
-      const copy = Object.assign(new AttributeObject(), attributes);
-      this.#attributeCount = count;
-      return copy;
-    } catch {
-      return undefined;
-    }
   }
 
   /** Whether `end()` has been called. */
@@ -200,7 +221,8 @@ export class RecordingSpan implements Span, FinishedSpan {
         : previous === undefined || (typeof previous === 'function' && !Object.hasOwn(attributes, key));
     if (isNew) {
       if (this.#attributeCount >= limits.attributeCountLimit) {
-        this.droppedAttributesCount++;
+        if (this.#extras === NO_EXTRAS) this.#extras = new SpanExtras();
+        this.#extras.droppedAttributesCount++;
         warnOnce('span attributes were dropped by the attribute count limit.');
         return this;
       }
@@ -239,8 +261,10 @@ export class RecordingSpan implements Span, FinishedSpan {
       timeInput = time;
     }
     const limits = this.#owner.limits;
+    if (this.#extras === NO_EXTRAS) this.#extras = new SpanExtras();
+    const extras = this.#extras;
     if (limits.eventCountLimit === 0) {
-      this.droppedEventsCount++;
+      extras.droppedEventsCount++;
       warnOnce('span events were dropped by the event count limit.');
       return this;
     }
@@ -257,15 +281,15 @@ export class RecordingSpan implements Span, FinishedSpan {
         droppedAttributesCount: limited.droppedAttributesCount,
       };
     }
-    if (this.events === NO_EVENTS) {
-      this.events = [event];
+    if (extras.events === NO_EVENTS) {
+      extras.events = [event];
     } else {
-      if (this.events.length >= limits.eventCountLimit) {
-        this.events.shift();
-        this.droppedEventsCount++;
+      if (extras.events.length >= limits.eventCountLimit) {
+        extras.events.shift();
+        extras.droppedEventsCount++;
         warnOnce('span events were dropped by the event count limit (the oldest are dropped first).');
       }
-      this.events.push(event);
+      extras.events.push(event);
     }
     return this;
   }
@@ -280,8 +304,10 @@ export class RecordingSpan implements Span, FinishedSpan {
       return this;
     }
     const limits = this.#owner.limits;
-    if (this.links.length >= limits.linkCountLimit) {
-      this.droppedLinksCount++;
+    if (this.#extras === NO_EXTRAS) this.#extras = new SpanExtras();
+    const extras = this.#extras;
+    if (extras.links.length >= limits.linkCountLimit) {
+      extras.droppedLinksCount++;
       warnOnce('span links were dropped by the link count limit.');
       return this;
     }
@@ -295,8 +321,8 @@ export class RecordingSpan implements Span, FinishedSpan {
       attributes: limited.attributes,
       droppedAttributesCount: limited.droppedAttributesCount + given,
     };
-    if (this.links === NO_LINKS) this.links = [stored];
-    else this.links.push(stored);
+    if (extras.links === NO_LINKS) extras.links = [stored];
+    else extras.links.push(stored);
     return this;
   }
 
@@ -320,12 +346,14 @@ export class RecordingSpan implements Span, FinishedSpan {
     }
     if (status === null || typeof status !== 'object') return this;
     const code = status.code;
-    if (this.status.code === SpanStatusCode.OK) return this;
+    if (this.#extras.status.code === SpanStatusCode.OK) return this;
+    if (code !== SpanStatusCode.OK && code !== SpanStatusCode.ERROR) return this;
+    if (this.#extras === NO_EXTRAS) this.#extras = new SpanExtras();
     if (code === SpanStatusCode.OK) {
-      this.status = { code };
-    } else if (code === SpanStatusCode.ERROR) {
+      this.#extras.status = { code };
+    } else {
       const message = status.message;
-      this.status = typeof message === 'string' ? { code, message } : { code };
+      this.#extras.status = typeof message === 'string' ? { code, message } : { code };
     }
     return this;
   }
@@ -399,6 +427,43 @@ export class RecordingSpan implements Span, FinishedSpan {
         reportError('processor.onEnd', error);
       }
     }
+  }
+}
+
+/**
+ * The fast path for the attributes a span starts with: how many there are, or -1 for anything unusual
+ * (an invalid or over-long value, an empty or `__proto__` key, more attributes than the limit, a getter
+ * that throws), which the span then takes through the general path, one `setAttribute` per key.
+ */
+function countPlainAttributes(attributes: Attributes, limits: SpanLimitsSettings): number {
+  if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return -1;
+  const lengthLimit = limits.attributeValueLengthLimit;
+  let count = 0;
+  try {
+    for (const key in attributes) {
+      const value = attributes[key];
+      const type = typeof value;
+      if (
+        !((type === 'string' && (value as string).length <= lengthLimit) || type === 'number' || type === 'boolean') ||
+        key === '' ||
+        key === '__proto__'
+      ) {
+        return -1;
+      }
+      count++;
+    }
+  } catch {
+    return -1;
+  }
+  return count > limits.attributeCountLimit ? -1 : count;
+}
+
+/** A copy of attributes {@link countPlainAttributes} accepted, in one step; `undefined` if a getter throws. */
+function copyAttributes(attributes: Attributes): Attributes | undefined {
+  try {
+    return Object.assign(new AttributeObject(), attributes);
+  } catch {
+    return undefined;
   }
 }
 
