@@ -800,7 +800,10 @@ function writeScalarValue(value: unknown): void {
 function writeBytes(bytes: Uint8Array): void {
   const length = bytes.length;
   if (length < 32) {
-    for (let i = 0; i < length; i++) out[pos + i] = bytes[i];
+    // Module variables held in locals: the loop then keeps them in registers.
+    const target = out;
+    const start = pos;
+    for (let i = 0; i < length; i++) target[start + i] = bytes[i];
   } else {
     out.set(bytes, pos);
   }
@@ -827,7 +830,9 @@ function writeString(value: string, byteLength: number): void {
   writeVarint32(byteLength);
   if (byteLength === value.length && byteLength < 48) {
     // ASCII: one byte per code unit; a loop beats a call into the encoder for short strings.
-    for (let i = 0; i < byteLength; i++) out[pos + i] = value.charCodeAt(i);
+    const target = out;
+    const start = pos;
+    for (let i = 0; i < byteLength; i++) target[start + i] = value.charCodeAt(i);
   } else {
     utf8.encodeInto(value, out.subarray(pos, pos + byteLength));
   }
@@ -841,11 +846,14 @@ function writeOptionalVarint(tag: number, value: number): void {
 }
 
 function writeVarint32(value: number): void {
+  const target = out;
+  let offset = pos;
   while (value > 0x7f) {
-    out[pos++] = (value & 0x7f) | 0x80;
+    target[offset++] = (value & 0x7f) | 0x80;
     value >>>= 7;
   }
-  out[pos++] = value;
+  target[offset++] = value;
+  pos = offset;
 }
 
 function putVarint32(bytes: Uint8Array, offset: number, value: number): number {
