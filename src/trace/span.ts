@@ -88,6 +88,10 @@ const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
  *
  * Misuse never throws: invalid keys or values are dropped with one process-wide warning, and every call
  * after `end()` is ignored.
+ *
+ * Memory: spans wait in export queues by the thousand, so every field counts. The class has no
+ * `#private` methods or accessors (V8 would store a class brand in every instance; helpers are module
+ * functions), and rarely-set data lives in {@link SpanExtras}.
  * @internal Created by the tracer; instrumentation sees it as the API `Span`.
  */
 export class RecordingSpan implements Span, FinishedSpan {
