@@ -13,8 +13,12 @@ const REMOVE_METHODS = ['removeListener', 'off'] as const;
 /** Every wrapper this module made, so a wrapper handed back to a patched method is not wrapped again. */
 const wrappers = new WeakSet<Listener>();
 
-/** The manager most recently enabled and not disabled since: the one {@link enterContext} enters into. */
-let enabledManager: AsyncLocalStorageContextManager | undefined;
+/**
+ * Enabled managers, most recently enabled last: {@link enterContext} enters into the last one. A stack,
+ * not a single slot, so that disabling a manager the API refused to install (a second `register()`)
+ * hands back to the one that is still global.
+ */
+const enabledManagers: AsyncLocalStorageContextManager[] = [];
 
 /**
  * A `ContextManager` for Node.js built on one `AsyncLocalStorage`: the active context follows `await`,
@@ -80,13 +84,14 @@ export class AsyncLocalStorageContextManager implements ContextManager {
 
   /** Nothing to start: the storage starts with the first `with`. Returns the manager. */
   enable(): this {
-    enabledManager = this;
+    removeEnabled(this);
+    enabledManagers.push(this);
     return this;
   }
 
   /** Clears the active context and stops tracking until the next `with`. Returns the manager. */
   disable(): this {
-    if (enabledManager === this) enabledManager = undefined;
+    removeEnabled(this);
     this.#storage.disable();
     return this;
   }
@@ -162,7 +167,7 @@ function callWithThis(fn: Listener, thisArg: unknown, args: unknown[]): unknown 
 
 /**
  * Enters `context` (see {@link AsyncLocalStorageContextManager.enterWith}) in the most recently enabled
- * `AsyncLocalStorageContextManager`, the one `register()` installs globally. Returns false when no such
+ * `AsyncLocalStorageContextManager` that is still enabled, the one `register()` installs globally. Returns false when no such
  * manager is enabled; the caller can compare `context.active()` with `context` to confirm that the
  * global manager is the one entered. Used by the HTTP server instrumentation, which has no function to
  * wrap around a request's handler.
@@ -175,7 +180,13 @@ function callWithThis(fn: Listener, thisArg: unknown, args: unknown[]): unknown 
  * ```
  */
 export function enterContext(context: Context): boolean {
-  if (enabledManager === undefined) return false;
-  enabledManager.enterWith(context);
+  const manager = enabledManagers[enabledManagers.length - 1];
+  if (manager === undefined) return false;
+  manager.enterWith(context);
   return true;
+}
+
+function removeEnabled(manager: AsyncLocalStorageContextManager): void {
+  const index = enabledManagers.indexOf(manager);
+  if (index !== -1) enabledManagers.splice(index, 1);
 }

@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createContextKey, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsyncLocalStorageContextManager } from '../../src/context/async-local-storage-context-manager.js';
+import { AsyncLocalStorageContextManager, enterContext } from '../../src/context/async-local-storage-context-manager.js';
 
 const KEY = createContextKey('test key');
 const contextWith = (value: unknown): Context => ROOT_CONTEXT.setValue(KEY, value);
@@ -208,5 +208,35 @@ describe('AsyncLocalStorageContextManager', () => {
       expect(other.active()).toBe(ROOT_CONTEXT);
     });
     other.disable();
+  });
+});
+
+describe('enterContext', () => {
+  const key = createContextKey('enter-test');
+
+  it('enters the most recently enabled manager, and falls back when that one is disabled', async () => {
+    const first = new AsyncLocalStorageContextManager().enable();
+    const second = new AsyncLocalStorageContextManager().enable();
+    try {
+      const entered = ROOT_CONTEXT.setValue(key, 'second');
+      await second.with(ROOT_CONTEXT, async () => {
+        expect(enterContext(entered)).toBe(true);
+        await sleep(1);
+        expect(second.active()).toBe(entered);
+      });
+
+      // A second register() is refused by the API and disables its manager: the first one is global again.
+      second.disable();
+      const fallback = ROOT_CONTEXT.setValue(key, 'first');
+      await first.with(ROOT_CONTEXT, async () => {
+        expect(enterContext(fallback)).toBe(true);
+        await sleep(1);
+        expect(first.active()).toBe(fallback);
+      });
+    } finally {
+      first.disable();
+      second.disable();
+    }
+    expect(enterContext(ROOT_CONTEXT.setValue(key, 'none'))).toBe(false);
   });
 });
