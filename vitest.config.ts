@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Suites that need servers or runtimes installed by .ci/run have their own configs and npm scripts:
+    // test/compat (npm run test:compat), test/e2e/backends (npm run test:jaeger), test/runtimes (npm run test:runtimes).
+    exclude: ['test/compat/**', 'test/e2e/backends/**', 'test/runtimes/**', '**/node_modules/**'],
     // Two cores on the reference machine: keep the pool small and the suite fast.
     pool: 'forks',
     maxWorkers: 2,
