@@ -3,6 +3,7 @@ import { appendTracesPath, readEnvironment, readLogLevel, type Environment, type
 import { reportError, warnOnce } from './diagnostics/report.js';
 import { ConsoleSpanExporter } from './export/console-span-exporter.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
+import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
 import { instrumentHttp, type HttpInstrumentation, type HttpInstrumentationOptions } from './instrumentation/http/index.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
@@ -67,7 +68,7 @@ export interface InitOptions {
    * `OTLPTraceExporter` (`OTEL_TRACES_EXPORTER=otlp`), a `ConsoleSpanExporter` (`console`, printing each
    * span as it ends) or none (`none`).
    */
-  exporter?: SpanExporter;
+  exporter?: SpanExporter | CallbackSpanExporter;
   /**
    * Flush pending spans on `beforeExit`, `SIGTERM` and `SIGINT` without changing how the process ends
    * (see the README, "Graceful shutdown"; none are installed with `OTEL_SDK_DISABLED=true`). Default `true`.
