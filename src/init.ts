@@ -49,6 +49,12 @@ export interface InitOptions {
   compression?: 'gzip' | 'none';
   /** Which spans are recorded. Default from `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`, else ParentBased(AlwaysOn). */
   sampler?: Sampler;
+  /**
+   * Whether root spans carry the W3C Level 2 `random` trace flag (0x02), so sampled roots have
+   * `traceFlags` 3; `false` gives 1, as opentelemetry-js does (see `TracerProviderOptions.randomTraceFlag`
+   * and the README on Jaeger). Default `true`.
+   */
+  randomTraceFlag?: boolean;
   /** Batching of the exporter's spans. Each unset field comes from `OTEL_BSP_*`, then from the spec's default (see `BatchSpanProcessorOptions`). */
   batch?: BatchSpanProcessorOptions;
   /** Per-span limits. Each unset field comes from `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*`, then 128 (no value length limit). */
@@ -136,6 +142,7 @@ export function init(options: InitOptions = {}): OteliteSdk {
   const tracerProvider = new TracerProvider({
     resource: initResource(given),
     sampler: given.sampler,
+    randomTraceFlag: given.randomTraceFlag,
     spanLimits: given.spanLimits,
     spanProcessors: processors,
   });
