@@ -19,6 +19,7 @@ import { errorMessageOf, errorTypeOf } from './error-type.js';
 import { addressOf, defaultPortOf, portOf } from './host-and-port.js';
 import type { HttpInstrumentationSettings, OutgoingRequestInfo } from './http-instrumentation-options.js';
 import { getHttpTracer } from './http-tracer.js';
+import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactUrl } from './redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from './semantic-attributes.js';
 import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
@@ -147,7 +148,7 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
   try {
     if (states.has(request)) return;
     const parent = context.active();
-    if (early === undefined && (isTracingSuppressed(parent) || isExporterRequest(request))) {
+    if (early === undefined && (isTracingSuppressed(parent) || isExporterRequest(request) || isNodeHttpCoveredElsewhere())) {
       states.set(request, null);
       return;
     }
@@ -358,7 +359,7 @@ function withTraceHeadersBeforeCreation(args: unknown[]): { prepared: PreparedRe
       return undefined;
     }
     const parent = context.active();
-    if (isTracingSuppressed(parent)) return undefined;
+    if (isTracingSuppressed(parent) || isNodeHttpCoveredElsewhere()) return undefined;
     const method = normalizeMethod(typeof options.method === 'string' ? options.method.toUpperCase() : 'GET');
     const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT }, parent);
     const spanContext = trace.setSpan(parent, span);

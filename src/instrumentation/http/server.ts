@@ -18,6 +18,7 @@ import { enterRequestContext } from './enter-context.js';
 import { addressOf, defaultPortOf, portOf } from './host-and-port.js';
 import type { HttpInstrumentationSettings } from './http-instrumentation-options.js';
 import { getHttpTracer } from './http-tracer.js';
+import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactQuery } from './redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from './semantic-attributes.js';
 import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
@@ -157,7 +158,7 @@ export function startServerSpan(
   response: ServerResponse,
   settings: HttpInstrumentationSettings,
 ): Context {
-  if (isIncomingRequestIgnored(settings, request)) {
+  if (isNodeHttpCoveredElsewhere() || isIncomingRequestIgnored(settings, request)) {
     (response as TracedResponse)[STATE] = null;
     return ROOT_CONTEXT;
   }
@@ -205,7 +206,8 @@ export function startServerSpan(
 
 function endServerSpan(state: ServerRequestState, response: ServerResponse, aborted: boolean): void {
   const span = state.span;
-  if (!span.isRecording()) return;
+  // Seen only after this span started: the other instrumentation's span stands for the request.
+  if (!span.isRecording() || isNodeHttpCoveredElsewhere()) return;
   const route = state.route;
   if (typeof route === 'string' && route !== '') {
     span.setAttribute('http.route', route);
