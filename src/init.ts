@@ -4,14 +4,14 @@ import { reportError, warnOnce } from './diagnostics/report.js';
 import { ConsoleSpanExporter } from './export/console-span-exporter.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
-import { instrumentHttp, type HttpInstrumentation, type HttpInstrumentationOptions } from './instrumentation/http/index.js';
+import { instrumentHttp, type HttpInstrumentation, type HttpInstrumentationOptions } from './platform/node/instrumentation/http/index.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 import type { SpanProcessor } from './processing/span-processor.js';
 import { createPropagatorFromEnvironment } from './propagation/from-environment.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
-import { installShutdownHooks, type ShutdownHooks } from './shutdown-hooks.js';
+import { installShutdownHooks, type ShutdownHooks } from './platform/node/shutdown-hooks.js';
 import type { SpanLimits } from './trace/span-limits.js';
 import { TracerProvider } from './trace/tracer-provider.js';
 

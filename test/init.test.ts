@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InMemorySpanExporter, init, type InitOptions, type OteliteSdk } from '../src/index.js';
-import { startReceiver, type Receiver } from '../src/receiver/index.js';
+import { startReceiver, type Receiver } from '../src/platform/node/receiver/index.js';
 
 // init() installs process-wide state (the API globals, HTTP instrumentation, process hooks): every test
 // shuts its SDK down, which also proves that init() can start again after shutdown().

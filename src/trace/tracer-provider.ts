@@ -9,13 +9,13 @@ import {
   type TracerProvider as ApiTracerProvider,
 } from '@opentelemetry/api';
 import { readEnvironment, type Environment } from '../config/environment.js';
-import { AsyncLocalStorageContextManager } from '../context/async-local-storage-context-manager.js';
+import { AsyncLocalStorageContextManager } from '../platform/node/async-local-storage-context-manager.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import { MultiSpanProcessor } from '../processing/multi-span-processor.js';
 import { callAsync, settleWithin } from '../processing/settle-within.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
 import { createPropagatorFromEnvironment } from '../propagation/from-environment.js';
-import { defaultResourceFromEnvironment } from '../resource/detectors.js';
+import { defaultResourceFromEnvironment } from '../platform/node/detectors.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
 import { createSamplerFromEnvironment } from '../sampling/from-environment.js';
 import type { Sampler } from '../sampling/sampler.js';

@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readEnvironment } from '../../../src/config/environment.js';
-import { AsyncLocalStorageContextManager } from '../../../src/context/async-local-storage-context-manager.js';
+import { AsyncLocalStorageContextManager } from '../../../src/platform/node/async-local-storage-context-manager.js';
 import { isTracingSuppressed } from '../../../src/context/suppress-tracing.js';
 import { failureCounts } from '../../../src/diagnostics/report.js';
 import { isExporterRequest } from '../../../src/export/otlp/exporter-requests.js';

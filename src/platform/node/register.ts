@@ -19,8 +19,8 @@ import { diag } from '@opentelemetry/api';
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
-import { reportError } from './diagnostics/report.js';
-import { init } from './init.js';
+import { reportError } from '../../diagnostics/report.js';
+import { init } from '../../init.js';
 
 /** The module (of `@opentelemetry/instrumentation`) whose loader hooks make ES modules patchable. */
 export const INSTRUMENTATION_HOOK_SPECIFIER = '@opentelemetry/instrumentation/hook.mjs';

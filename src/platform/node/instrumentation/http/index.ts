@@ -1,8 +1,8 @@
-import { reportError, warnOnce } from '../../diagnostics/report.js';
+import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { disableFetchInstrumentation, enableFetchInstrumentation } from './fetch-client.js';
 import { resolveHttpInstrumentationSettings, type HttpInstrumentationOptions } from './http-instrumentation-options.js';
 import { disableNodeClientInstrumentation, enableNodeClientInstrumentation } from './node-client.js';
-import { watchForOpenTelemetryJsInstrumentations } from './opentelemetry-js-instrumentations.js';
+import { watchForOpenTelemetryJsInstrumentations } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
 import { disableServerInstrumentation, enableServerInstrumentation } from './server.js';
 
 export type {
