@@ -23,23 +23,13 @@ import { reportError } from '../../diagnostics/report.js';
 import { init } from '../../init.js';
 
 /** The module (of `@opentelemetry/instrumentation`) whose loader hooks make ES modules patchable. */
-export const INSTRUMENTATION_HOOK_SPECIFIER = '@opentelemetry/instrumentation/hook.mjs';
+const INSTRUMENTATION_HOOK_SPECIFIER = '@opentelemetry/instrumentation/hook.mjs';
 
 /**
  * Registers `@opentelemetry/instrumentation`'s ES module loader hook when that package is installed and
  * this Node has `module.register`; returns the hook's URL, or `undefined` when it was not registered.
- * Called once by `otelite/register`; calling it again registers the hook again, so don't.
- *
- * @example
- * ```ts
- * // in a preload file of your own, instead of otelite/register:
- * import { init } from 'otelite';
- * import { registerInstrumentationLoaderHook } from 'otelite/register';
- * registerInstrumentationLoaderHook();
- * init({ serviceName: 'checkout' });
- * ```
  */
-export function registerInstrumentationLoaderHook(): string | undefined {
+function registerInstrumentationLoaderHook(): string | undefined {
   try {
     const register = (nodeModule as { register?: (specifier: string, parentUrl?: string | URL) => void }).register;
     if (typeof register !== 'function') return undefined;
@@ -71,7 +61,8 @@ function resolveHook(): string | undefined {
 
 // Preloads also run in Node's module-hooks thread (and in worker threads, which inherit `execArgv`):
 // the SDK and the hook belong to the main thread only.
+// init() first, so that its OTEL_LOG_LEVEL logger reports a hook that cannot be registered.
 if (isMainThread) {
-  registerInstrumentationLoaderHook();
   init();
+  registerInstrumentationLoaderHook();
 }
