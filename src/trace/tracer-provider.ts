@@ -25,6 +25,7 @@ import { RandomIdGenerator } from './random-id-generator.js';
 import { resolveSpanLimits, type SpanLimits } from './span-limits.js';
 import type { SpanOwner } from './span.js';
 import { Tracer, type TracerState } from './tracer.js';
+import { notifyTracerScope } from './tracer-scope-observers.js';
 
 /** Options of {@link TracerProvider}. Unset options come from the environment, then from the spec's defaults. */
 export interface TracerProviderOptions {
@@ -144,6 +145,7 @@ export class TracerProvider implements ApiTracerProvider {
       processor: this.#processor,
     });
     const tracer = new Tracer(this.#state, owner);
+    notifyTracerScope(scopeName);
     if (this.#tracers.size < MAX_CACHED_TRACERS) this.#tracers.set(key, tracer);
     else warnOnce(`more than ${MAX_CACHED_TRACERS} distinct tracers were requested; later ones are not cached.`);
     return tracer;
