@@ -1,6 +1,7 @@
 import { TraceFlags, type Context, type Span } from '@opentelemetry/api';
 import { readEnvironment, type BatchSettings } from '../config/environment.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
+import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { callExporter, exportSpans } from './export-spans.js';
@@ -43,6 +44,8 @@ export const DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS = 2000;
  * waiting batch never keeps the process alive: call `shutdown()` (or `forceFlush()`) before exiting.
  * What is still pending when the process exits anyway is sent synchronously from the `exit` event, when
  * the exporter can (see `exportAtExitTimeoutMillis`).
+ * Exporters of both contracts are accepted: otelite's promise-returning ones and opentelemetry-js's
+ * callback ones (see {@link CallbackSpanExporter}).
  *
  * @example
  * ```ts
@@ -53,7 +56,7 @@ export const DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS = 2000;
  * ```
  */
 export class BatchSpanProcessor implements SpanProcessor {
-  readonly #exporter: SpanExporter;
+  readonly #exporter: SpanExporter | CallbackSpanExporter;
   readonly #maxQueueSize: number;
   readonly #maxExportBatchSize: number;
   readonly #scheduledDelayMillis: number;
@@ -75,7 +78,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   readonly #exportAtExitTimeoutMillis: number;
   #unregisterAtExit: (() => void) | undefined;
 
-  constructor(exporter: SpanExporter, options: BatchSpanProcessorOptions = {}) {
+  constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
     this.#exporter = exporter;
     const settings = resolveBatchSettings(readEnvironment().batch, options);
     this.#maxQueueSize = settings.maxQueueSize;

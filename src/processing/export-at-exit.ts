@@ -1,5 +1,5 @@
 import { reportError } from '../diagnostics/report.js';
-import type { ExportResult, SpanExporter } from '../export/span-exporter.js';
+import type { ExportResult } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 
 /**
@@ -23,7 +23,7 @@ export interface ExporterAtExit {
 }
 
 /** Whether `exporter` can send synchronously at exit. */
-export function canExportAtExit(exporter: SpanExporter): exporter is SpanExporter & ExporterAtExit {
+export function canExportAtExit(exporter: object): exporter is ExporterAtExit {
   return typeof (exporter as Partial<ExporterAtExit>)[EXPORT_AT_EXIT] === 'function';
 }
 

@@ -7,6 +7,12 @@ export const root = process.cwd();
 export const built = existsSync(join(root, 'dist/src/index.js'));
 export const skippedWithoutBuild = built ? '' : ' (skipped: dist/ is missing; run npm run build)';
 
+/**
+ * Per-test timeout of the suites that run fixtures: child processes start slowly on a loaded 2-core
+ * machine. A hang guard, not a timing assertion; the fixture itself is killed a little earlier.
+ */
+export const TEST_TIMEOUT_MILLIS = 90_000;
+
 /** How a fixture process ended, as its parent saw it. */
 export interface FixtureEnding {
   code: number | null;
@@ -43,7 +49,7 @@ export function runFixture(name: string, args: string[], options: RunFixtureOpti
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`fixture ${name} ${args.join(' ')} did not end; stdout: ${stdout}; stderr: ${stderr}`));
-    }, options.killAfterMillis ?? 40_000);
+    }, options.killAfterMillis ?? 80_000);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       if (!signalled && options.signalWhenReady !== undefined && stdout.includes('ready\n')) {

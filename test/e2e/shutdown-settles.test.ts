@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrokenCollector, type BrokenCollector, type CollectorFault } from './broken-collectors.js';
-import { built, runFixture, skippedWithoutBuild } from './run-fixture.js';
+import { built, runFixture, skippedWithoutBuild, TEST_TIMEOUT_MILLIS } from './run-fixture.js';
 
 // Each export may take at most 1.5 s, each request 500 ms: the calls must settle within those bounds
 // and the job must go on to print "done" and exit 0 (not Node's exit 13, "unsettled top-level await").
@@ -23,7 +23,7 @@ describe.skipIf(!built).concurrent(`await shutdown() / forceFlush() with the col
         expect(ending.stdout, ending.stderr).toBe('done\n');
         expect({ code: ending.code, signal: ending.signal }).toEqual({ code: 0, signal: null });
         if (fault !== 'refused') expect(collector.connections()).toBeGreaterThan(0);
-      });
+      }, TEST_TIMEOUT_MILLIS);
     }
   }
 });

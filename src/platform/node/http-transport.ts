@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { warnOnce } from '../../diagnostics/report.js';
-import { installExitListener } from '../../platform/node/exit-listener.js';
-import { postSynchronously, type SynchronousPostOutcome } from '../../platform/node/post-synchronously.js';
+import { installExitListener } from './exit-listener.js';
+import { postSynchronously, type SynchronousPostOutcome } from './post-synchronously.js';
 import { VERSION } from '../../version.js';
-import { markExporterAgent, markExporterRequest } from './exporter-requests.js';
+import { markExporterAgent, markExporterRequest } from '../../export/otlp/exporter-requests.js';
 
 /**
  * OTLP/HTTP on Node's built-in `node:http` / `node:https`: one keep-alive agent with a bounded number of
