@@ -1,7 +1,10 @@
 import { arch, hostname, type as osType } from 'node:os';
 import { basename } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
-import { readEnvironment, type Environment } from '../config/environment.js';
+import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
+import { parseKeyValueList } from '../config/key-value-list.js';
+import { readStringVariable } from '../config/typed-variables.js';
+import { warnOnce } from '../diagnostics/report.js';
 import { VERSION } from '../version.js';
 import { mergeResources, resourceFromAttributes, type Resource } from './resource.js';
 
@@ -46,8 +49,8 @@ export function detectResources(): Resource {
 /**
  * The resource a {@link TracerProvider} uses when given none: the SDK's `telemetry.sdk.*`
  * attributes, the {@link detectResources | process and host}, then `OTEL_RESOURCE_ATTRIBUTES`, then
- * `OTEL_SERVICE_NAME`. `service.name` is `unknown_service:node` when neither variable sets it.
- * A user-given resource is merged over this one.
+ * `OTEL_SERVICE_NAME` (both read now). `service.name` is `unknown_service:node` when neither variable
+ * sets it. A user-given resource is merged over this one.
  *
  * @example
  * ```ts
@@ -55,11 +58,7 @@ export function detectResources(): Resource {
  * ```
  */
 export function defaultResource(): Resource {
-  return defaultResourceFromEnvironment(readEnvironment());
-}
-
-/** {@link defaultResource} for settings the caller has already read. @internal */
-export function defaultResourceFromEnvironment(environment: Environment): Resource {
+  const environment = readResourceEnvironment();
   const sdk = resourceFromAttributes({
     'service.name': DEFAULT_SERVICE_NAME,
     'telemetry.sdk.name': 'otelite',
@@ -69,6 +68,39 @@ export function defaultResourceFromEnvironment(environment: Environment): Resour
   const fromEnvironment: Attributes = { ...environment.resourceAttributes };
   if (environment.serviceName !== undefined) fromEnvironment['service.name'] = environment.serviceName;
   return mergeResources(mergeResources(sdk, detectResources()), resourceFromAttributes(fromEnvironment));
+}
+
+/** What the environment says about the resource, as {@link readResourceEnvironment} returns it. */
+export interface ResourceSettings {
+  /** `OTEL_SERVICE_NAME`, when set. */
+  serviceName: string | undefined;
+  /** `OTEL_RESOURCE_ATTRIBUTES`, percent-decoded. Empty when unset or malformed. */
+  resourceAttributes: Record<string, string>;
+}
+
+/**
+ * Reads `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` (`key=value` pairs, comma-separated,
+ * percent-encoded). A malformed `OTEL_RESOURCE_ATTRIBUTES` is ignored as a whole, with one warning.
+ *
+ * @example
+ * ```ts
+ * // OTEL_RESOURCE_ATTRIBUTES=team=a%20b
+ * readResourceEnvironment().resourceAttributes; // { team: 'a b' }
+ * ```
+ */
+export function readResourceEnvironment(environment: EnvironmentSource = readEnvironmentVariable): ResourceSettings {
+  const serviceName = readStringVariable(environment, 'OTEL_SERVICE_NAME');
+  const raw = readStringVariable(environment, 'OTEL_RESOURCE_ATTRIBUTES');
+  let resourceAttributes: Record<string, string> = {};
+  if (raw !== undefined) {
+    const parsed = parseKeyValueList(raw, { allowEqualsInValue: false });
+    if (parsed === undefined) {
+      warnOnce('OTEL_RESOURCE_ATTRIBUTES is malformed (expected key=value pairs separated by commas, percent-encoded); the whole variable is ignored.');
+    } else {
+      resourceAttributes = parsed;
+    }
+  }
+  return { serviceName, resourceAttributes };
 }
 
 /** Node's `os.arch()` in the `host.arch` semantic-convention values. */
