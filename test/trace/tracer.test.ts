@@ -17,6 +17,7 @@ import {
   InMemorySpanExporter,
   ParentBasedSampler,
   SamplingDecision,
+  RandomIdGenerator,
   SimpleSpanProcessor,
   TracerProvider,
   createTraceState,
@@ -130,6 +131,22 @@ describe('parents and trace flags', () => {
     expect(span.spanContext().traceId).toBe('00000000000000000000000000000001');
     expect(span.spanContext().spanId).toBe('0000000000000002');
     expect(span.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+  });
+
+  it('validates a RandomIdGenerator subclass like any generator, and does not call its ids random', () => {
+    class BrokenIdGenerator extends RandomIdGenerator {
+      override generateTraceId(): string {
+        return 'not a trace id';
+      }
+    }
+    const { tracer } = setup(new AlwaysOnSampler(), new BrokenIdGenerator());
+    const span = tracer.startSpan('subclass ids');
+    // The invalid id is replaced (the subclass is guarded), and the random flag is not claimed.
+    expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(span.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+    // The plain class keeps the flag.
+    const plain = setup(new AlwaysOnSampler(), new RandomIdGenerator()).tracer.startSpan('plain');
+    expect(plain.spanContext().traceFlags).toBe(TraceFlags.SAMPLED | 0x02);
   });
 
   it('replaces a throwing or malformed custom id generator with random ids', () => {
