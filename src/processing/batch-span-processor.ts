@@ -2,6 +2,7 @@ import { TraceFlags, type Context, type Span } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
 import { readIntegerVariable } from '../config/typed-variables.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
+import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { callExporter, exportSpans } from './export-spans.js';
@@ -71,6 +72,8 @@ export function readBatchEnvironment(environment: EnvironmentSource = readEnviro
  * {@link BatchSpanProcessor.droppedSpansCount} and warned about once. Exports never overlap, each is
  * bounded by `exportTimeoutMillis`, and each runs with tracing suppressed. Timers are `unref`'d, so a
  * waiting batch never keeps the process alive: call `shutdown()` (or `forceFlush()`) before exiting.
+ * Exporters of both contracts are accepted: otelite's promise-returning ones and opentelemetry-js's
+ * callback ones (see {@link CallbackSpanExporter}).
  *
  * @example
  * ```ts
@@ -81,7 +84,7 @@ export function readBatchEnvironment(environment: EnvironmentSource = readEnviro
  * ```
  */
 export class BatchSpanProcessor implements SpanProcessor {
-  readonly #exporter: SpanExporter;
+  readonly #exporter: SpanExporter | CallbackSpanExporter;
   readonly #maxQueueSize: number;
   readonly #maxExportBatchSize: number;
   readonly #scheduledDelayMillis: number;
@@ -99,7 +102,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   #isShutdown = false;
   #shutdown: Promise<void> | undefined;
 
-  constructor(exporter: SpanExporter, options: BatchSpanProcessorOptions = {}) {
+  constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
     this.#exporter = exporter;
     const settings = resolveBatchSettings(readBatchEnvironment(), options);
     this.#maxQueueSize = settings.maxQueueSize;

@@ -10,13 +10,13 @@ import {
 } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
 import { readBooleanVariable } from '../config/typed-variables.js';
-import { AsyncLocalStorageContextManager } from '../context/async-local-storage-context-manager.js';
+import { AsyncLocalStorageContextManager } from '../platform/node/async-local-storage-context-manager.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import { MultiSpanProcessor } from '../processing/multi-span-processor.js';
 import { callAsync, settleWithin } from '../processing/settle-within.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
 import { createPropagatorFromEnvironment } from '../propagation/from-environment.js';
-import { defaultResource } from '../resource/detectors.js';
+import { defaultResource } from '../platform/node/detectors.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
 import { createSamplerFromEnvironment } from '../sampling/from-environment.js';
 import type { Sampler } from '../sampling/sampler.js';
@@ -39,6 +39,16 @@ export interface TracerProviderOptions {
   spanProcessors?: SpanProcessor[];
   /** Makes trace and span ids. Default a {@link RandomIdGenerator}. */
   idGenerator?: IdGenerator;
+  /**
+   * Whether root spans carry the W3C Trace Context Level 2 `random` trace flag (0x02), which tells
+   * samplers downstream that the trace id's right 7 bytes are random, so a sampled root span has
+   * `traceFlags` 3 (`traceparent: 00-…-03`) rather than 1. `false` gives 1, as opentelemetry-js does
+   * (useful with `@opentelemetry/propagator-jaeger`, which forwards 0x02 as Jaeger's *debug* bit, or with
+   * code that tests `traceFlags === TraceFlags.SAMPLED`); `true` with a custom `idGenerator` asserts that
+   * its trace ids are random. Only roots started here are affected: a child keeps its parent's bit.
+   * Default `true` with the default {@link RandomIdGenerator}, `false` with any other generator.
+   */
+  randomTraceFlag?: boolean;
   /** Longest wait, in milliseconds, for `forceFlush()` and for `shutdown()`; they then resolve anyway. Default 30000. */
   forceFlushTimeoutMillis?: number;
 }
@@ -112,8 +122,7 @@ export class TracerProvider implements ApiTracerProvider {
     this.#state = {
       sampler,
       idGenerator,
-      // Only otelite's own generator is known to fill every trace id byte at random (W3C `random` flag).
-      randomTraceIds: isOwnRandomIdGenerator(idGenerator),
+      randomTraceIds: resolveRandomTraceFlag(given.randomTraceFlag, idGenerator),
       active: !readSdkDisabledEnvironment(),
     };
   }
@@ -218,6 +227,14 @@ export class TracerProvider implements ApiTracerProvider {
     const inTime = await settleWithin(callAsync(work), this.#timeoutMillis, onRejected);
     if (!inTime) onRejected(new Error(`did not finish within ${this.#timeoutMillis} ms`));
   }
+}
+
+function resolveRandomTraceFlag(option: unknown, idGenerator: IdGenerator): boolean {
+  if (typeof option === 'boolean') return option;
+  // Only otelite's own generator is known to fill every trace id byte at random (a subclass may not).
+  const byDefault = isOwnRandomIdGenerator(idGenerator);
+  if (option !== undefined) warnOnce(`the randomTraceFlag option ${String(option)} is not a boolean; using ${byDefault}.`);
+  return byDefault;
 }
 
 function userResource(resource: Resource | undefined): Resource | undefined {

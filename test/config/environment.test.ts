@@ -5,7 +5,7 @@ import { appendTracesPath, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT_MILLIS, r
 import { readLogLevelEnvironment, readTracesExportersEnvironment } from '../../src/init.js';
 import { DEFAULT_BATCH, readBatchEnvironment } from '../../src/processing/batch-span-processor.js';
 import { readPropagatorsEnvironment } from '../../src/propagation/from-environment.js';
-import { readResourceEnvironment } from '../../src/resource/detectors.js';
+import { readResourceEnvironment } from '../../src/resource/from-environment.js';
 import { readSamplerEnvironment } from '../../src/sampling/from-environment.js';
 import { DEFAULT_SPAN_LIMITS, readSpanLimitsEnvironment } from '../../src/trace/span-limits.js';
 import { readSdkDisabledEnvironment } from '../../src/trace/tracer-provider.js';

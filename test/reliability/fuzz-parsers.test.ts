@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
-import { readResourceEnvironment } from '../../src/resource/detectors.js';
+import { readResourceEnvironment } from '../../src/resource/from-environment.js';
 import { environmentOf } from '../support/environment.js';
 import { resolveExporterOptions } from '../../src/export/otlp/otlp-exporter-options.js';
 import { W3CBaggagePropagator, W3CTraceContextPropagator } from '../../src/index.js';
