@@ -11,6 +11,7 @@ export type { Resource } from './resource/resource.js';
 export type { SpanProcessor } from './processing/span-processor.js';
 export { ExportResultCode } from './export/span-exporter.js';
 export type { ExportOptions, ExportResult, SpanExporter } from './export/span-exporter.js';
+export type { CallbackExportResult, CallbackSpanExporter } from './export/callback-span-exporter.js';
 
 // --- diagnostics
 export { failureCounts } from './diagnostics/report.js';
@@ -38,7 +39,7 @@ export type { SamplerSettings } from './sampling/from-environment.js';
 
 // --- context
 export { isTracingSuppressed, suppressTracing } from './context/suppress-tracing.js';
-export { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.js';
+export { AsyncLocalStorageContextManager } from './platform/node/async-local-storage-context-manager.js';
 
 // --- processing
 export { SimpleSpanProcessor } from './processing/simple-span-processor.js';
@@ -48,7 +49,7 @@ export type { BatchSpanProcessorOptions } from './processing/batch-span-processo
 
 // --- resource
 export { emptyResource, mergeResources, resourceFromAttributes } from './resource/resource.js';
-export { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from './resource/detectors.js';
+export { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from './platform/node/detectors.js';
 
 // --- exporters
 export { InMemorySpanExporter } from './export/in-memory-span-exporter.js';
@@ -71,17 +72,17 @@ export { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 export type { OTLPTraceExporterOptions } from './export/otlp/otlp-exporter-options.js';
 export { DEFAULT_RETRY_POLICY } from './export/otlp/retry.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
-export type { TlsOptions } from './export/otlp/http-transport.js';
+export type { TlsOptions } from './platform/node/http-transport.js';
 export { isExporterRequest } from './export/otlp/exporter-requests.js';
 
 // --- instrumentation
-export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './instrumentation/http/index.js';
+export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './platform/node/instrumentation/http/index.js';
 export type {
   HttpInstrumentation,
   HttpInstrumentationOptions,
   IncomingRequestInfo,
   OutgoingRequestInfo,
-} from './instrumentation/http/index.js';
+} from './platform/node/instrumentation/http/index.js';
 
 // --- init
 export { init } from './init.js';

@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InMemorySpanExporter, init, type InitOptions, type OteliteSdk } from '../src/index.js';
-import { startReceiver, type Receiver } from '../src/receiver/index.js';
+import { startReceiver, type Receiver } from '../src/platform/node/receiver/index.js';
 
 // init() installs process-wide state (the API globals, HTTP instrumentation, process hooks): every test
 // shuts its SDK down, which also proves that init() can start again after shutdown().
@@ -136,6 +136,22 @@ describe('init() settings: options, then OTEL_* variables, then defaults', () =>
     await second.forceFlush();
     expect(memory.getFinishedSpans().map((span) => span.name)).toEqual(['in-memory']);
     expect(target.stats().requests).toBe(0);
+  });
+
+  it('randomTraceFlag: root spans carry traceFlags 3 by default and 1 with randomTraceFlag: false', async () => {
+    const flags = (exporter: InMemorySpanExporter) => exporter.getFinishedSpans().map((span) => [span.name, span.spanContext().traceFlags]);
+    const byDefault = new InMemorySpanExporter();
+    const first = start({ exporter: byDefault });
+    endSpans(['random']);
+    await first.shutdown();
+    const plain = new InMemorySpanExporter();
+    const second = start({ exporter: plain, randomTraceFlag: false });
+    endSpans(['plain']);
+    await second.forceFlush();
+    expect([...flags(byDefault), ...flags(plain)]).toEqual([
+      ['random', 3],
+      ['plain', 1],
+    ]);
   });
 
   it('OTEL_TRACES_EXPORTER=console prints each span as it ends', async () => {

@@ -9,13 +9,13 @@ import {
   type TracerProvider as ApiTracerProvider,
 } from '@opentelemetry/api';
 import { readEnvironment, type Environment } from '../config/environment.js';
-import { AsyncLocalStorageContextManager } from '../context/async-local-storage-context-manager.js';
+import { AsyncLocalStorageContextManager } from '../platform/node/async-local-storage-context-manager.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import { MultiSpanProcessor } from '../processing/multi-span-processor.js';
 import { callAsync, settleWithin } from '../processing/settle-within.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
 import { createPropagatorFromEnvironment } from '../propagation/from-environment.js';
-import { defaultResourceFromEnvironment } from '../resource/detectors.js';
+import { defaultResourceFromEnvironment } from '../platform/node/detectors.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
 import { createSamplerFromEnvironment } from '../sampling/from-environment.js';
 import type { Sampler } from '../sampling/sampler.js';
@@ -38,6 +38,16 @@ export interface TracerProviderOptions {
   spanProcessors?: SpanProcessor[];
   /** Makes trace and span ids. Default a {@link RandomIdGenerator}. */
   idGenerator?: IdGenerator;
+  /**
+   * Whether root spans carry the W3C Trace Context Level 2 `random` trace flag (0x02), which tells
+   * samplers downstream that the trace id's right 7 bytes are random, so a sampled root span has
+   * `traceFlags` 3 (`traceparent: 00-…-03`) rather than 1. `false` gives 1, as opentelemetry-js does
+   * (useful with `@opentelemetry/propagator-jaeger`, which forwards 0x02 as Jaeger's *debug* bit, or with
+   * code that tests `traceFlags === TraceFlags.SAMPLED`); `true` with a custom `idGenerator` asserts that
+   * its trace ids are random. Only roots started here are affected: a child keeps its parent's bit.
+   * Default `true` with the default {@link RandomIdGenerator}, `false` with any other generator.
+   */
+  randomTraceFlag?: boolean;
   /** Longest wait, in milliseconds, for `forceFlush()` and for `shutdown()`; they then resolve anyway. Default 30000. */
   forceFlushTimeoutMillis?: number;
 }
@@ -100,7 +110,7 @@ export class TracerProvider implements ApiTracerProvider {
     this.#state = {
       sampler,
       idGenerator,
-      randomTraceIds: idGenerator instanceof RandomIdGenerator || given.idGenerator instanceof RandomIdGenerator,
+      randomTraceIds: resolveRandomTraceFlag(given.randomTraceFlag, idGenerator),
       active: !environment.sdkDisabled,
     };
   }
@@ -205,6 +215,13 @@ export class TracerProvider implements ApiTracerProvider {
     const inTime = await settleWithin(callAsync(work), this.#timeoutMillis, onRejected);
     if (!inTime) onRejected(new Error(`did not finish within ${this.#timeoutMillis} ms`));
   }
+}
+
+function resolveRandomTraceFlag(option: unknown, idGenerator: IdGenerator): boolean {
+  if (typeof option === 'boolean') return option;
+  const byDefault = idGenerator instanceof RandomIdGenerator;
+  if (option !== undefined) warnOnce(`the randomTraceFlag option ${String(option)} is not a boolean; using ${byDefault}.`);
+  return byDefault;
 }
 
 function userResource(resource: Resource | undefined): Resource | undefined {

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startReceiver } from '../../src/receiver/index.js';
+import { startReceiver } from '../../src/platform/node/receiver/index.js';
 
 const root = process.cwd();
 const built = existsSync(join(root, 'dist/src/index.js'));

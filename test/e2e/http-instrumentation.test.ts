@@ -41,7 +41,7 @@ function runConsumer(file: string): Promise<ConsumerOutput> {
 }
 
 beforeAll(() => {
-  const built = join(root, 'dist/src/instrumentation/http/index.js');
+  const built = join(root, 'dist/src/platform/node/instrumentation/http/index.js');
   if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(root, 'src'))) {
     try {
       execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatTraceTree, toReceivedSpans, type ReceivedSpan } from '../../src/receiver/index.js';
+import { formatDuration, formatTraceTree, toReceivedSpans, type ReceivedSpan } from '../../src/platform/node/receiver/index.js';
 import { Span_SpanKind, Status_StatusCode } from '../../src/proto.js';
 import { buildRequest, TRACE_A } from './otlp-fixtures.js';
 

@@ -1,7 +1,7 @@
 import type { OtlpSettings } from '../../config/environment.js';
 import { warnOnce } from '../../diagnostics/report.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './encode-within-limit.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, normalizeHeaders, type TlsOptions } from './http-transport.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, normalizeHeaders, type TlsOptions } from '../../platform/node/http-transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 /**

@@ -7,7 +7,7 @@ import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExpor
 import { encodeSpansToProtobuf } from './binary-encoder.js';
 import { encodeWithinLimit } from './encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './export-response.js';
-import { createHttpTransport, type HttpResponse, type HttpTransport } from './http-transport.js';
+import { createHttpTransport, type HttpResponse, type HttpTransport } from '../../platform/node/http-transport.js';
 import { encodeSpansToJson } from './json-encoder.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';

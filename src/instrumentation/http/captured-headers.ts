@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import type { CapturedHeader } from './http-instrumentation-options.js';
+import type { CapturedHeader } from '../../platform/node/instrumentation/http/http-instrumentation-options.js';
 
 /**
  * Recording the allow-listed headers (`captureRequestHeaders` / `captureResponseHeaders`) as

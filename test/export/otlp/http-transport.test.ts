@@ -17,7 +17,7 @@ import {
   USER_AGENT,
   type HttpTransport,
   type HttpTransportOptions,
-} from '../../../src/export/otlp/http-transport.js';
+} from '../../../src/platform/node/http-transport.js';
 import { VERSION } from '../../../src/version.js';
 import { encodeStatus, startOtlpTestReceiver, type OtlpTestReceiver } from './otlp-test-receiver.js';
 

@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readEnvironment } from '../../../src/config/environment.js';
-import { AsyncLocalStorageContextManager } from '../../../src/context/async-local-storage-context-manager.js';
+import { AsyncLocalStorageContextManager } from '../../../src/platform/node/async-local-storage-context-manager.js';
 import { isTracingSuppressed } from '../../../src/context/suppress-tracing.js';
 import { failureCounts } from '../../../src/diagnostics/report.js';
 import { isExporterRequest } from '../../../src/export/otlp/exporter-requests.js';
@@ -61,6 +61,7 @@ function makeSpan(overrides: Partial<Omit<FinishedSpan, 'spanContext'>> & { cont
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
+    ended: true,
     ...rest,
   };
 }
@@ -79,7 +80,13 @@ function fullSpan(): FinishedSpan {
     weights: [0.5, 1.5],
     flags: [true, false],
   };
-  const event: SpanEvent = { name: 'exception', timeNanos: 1_100_000_000, attributes: { 'exception.message': 'boom' }, droppedAttributesCount: 2 };
+  const event: SpanEvent = {
+    name: 'exception',
+    timeNanos: 1_100_000_000,
+    time: clockNanosToHrTime(1_100_000_000),
+    attributes: { 'exception.message': 'boom' },
+    droppedAttributesCount: 2,
+  };
   const link: SpanLink = {
     context: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true },
     attributes: { 'link.kind': 'follows' },

@@ -1,4 +1,4 @@
-import { reportError } from './diagnostics/report.js';
+import { reportError } from '../../diagnostics/report.js';
 
 /**
  * Process hooks that get pending spans out before a Node process ends, without changing how it ends.

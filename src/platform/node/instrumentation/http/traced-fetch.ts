@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import { reportError } from '../../diagnostics/report.js';
+import { reportError } from '../../../../diagnostics/report.js';
 import { enableExplicitFetchTracing, EXPLICIT_FETCH_KEY } from './fetch-client.js';
 
 /**

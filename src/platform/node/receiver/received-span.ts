@@ -1,7 +1,7 @@
-import type { ExportTraceServiceRequest } from '../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
-import type { AnyValue, KeyValue } from '../../gen/opentelemetry/proto/common/v1/common_pb.js';
+import type { ExportTraceServiceRequest } from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import type { AnyValue, KeyValue } from '../../../../gen/opentelemetry/proto/common/v1/common_pb.js';
 import { clone } from '@bufbuild/protobuf';
-import { Span_SpanKind, SpanSchema, Status_StatusCode, type Span } from '../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
+import { Span_SpanKind, SpanSchema, Status_StatusCode, type Span } from '../../../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
 
 /** An attribute value as received, in plain JavaScript: 64-bit integers beyond 2^53 stay `bigint`. */
 export type ReceivedValue =

@@ -12,14 +12,14 @@ import {
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { reportError } from '../../diagnostics/report.js';
-import { recordHeadersFromMessage, recordHeadersFromRecord } from './captured-headers.js';
+import { reportError } from '../../../../diagnostics/report.js';
+import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
 import { enterRequestContext } from './enter-context.js';
-import { addressOf, defaultPortOf, portOf } from './host-and-port.js';
+import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
 import type { HttpInstrumentationSettings } from './http-instrumentation-options.js';
-import { getHttpTracer } from './http-tracer.js';
-import { redactQuery } from './redact.js';
-import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from './semantic-attributes.js';
+import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
+import { redactQuery } from '../../../../instrumentation/http/redact.js';
+import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
 
 /**

@@ -1,4 +1,4 @@
-import { reportError, warnOnce } from '../../diagnostics/report.js';
+import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { disableFetchInstrumentation, enableFetchInstrumentation } from './fetch-client.js';
 import { resolveHttpInstrumentationSettings, type HttpInstrumentationOptions } from './http-instrumentation-options.js';
 import { disableNodeClientInstrumentation, enableNodeClientInstrumentation } from './node-client.js';

@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
-import { reportError } from '../../diagnostics/report.js';
+import { reportError } from '../../../../diagnostics/report.js';
 import type {
   HttpInstrumentationSettings,
   IncomingRequestInfo,

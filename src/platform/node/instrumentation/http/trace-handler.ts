@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { reportError } from '../../diagnostics/report.js';
+import { reportError } from '../../../../diagnostics/report.js';
 import { DEFAULT_HTTP_INSTRUMENTATION_SETTINGS } from './http-instrumentation-options.js';
 import { existingServerContext, serverInstrumentationSettings, startServerSpan } from './server.js';
 

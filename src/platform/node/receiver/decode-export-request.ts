@@ -3,7 +3,7 @@ import type { JsonValue } from '@bufbuild/protobuf';
 import {
   ExportTraceServiceRequestSchema,
   type ExportTraceServiceRequest,
-} from '../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+} from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
 
 /** The two OTLP/HTTP body encodings. */
 export type OtlpEncoding = 'protobuf' | 'json';

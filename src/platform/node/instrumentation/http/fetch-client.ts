@@ -11,19 +11,19 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { isTracingSuppressed } from '../../context/suppress-tracing.js';
-import { reportError } from '../../diagnostics/report.js';
-import { recordHeadersFromRawList } from './captured-headers.js';
-import { errorMessageOf, errorTypeOf } from './error-type.js';
-import { addressOf, defaultPortOf, portOf } from './host-and-port.js';
+import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
+import { reportError } from '../../../../diagnostics/report.js';
+import { recordHeadersFromRawList } from '../../../../instrumentation/http/captured-headers.js';
+import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/error-type.js';
+import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
 import {
   DEFAULT_HTTP_INSTRUMENTATION_SETTINGS,
   type HttpInstrumentationSettings,
   type OutgoingRequestInfo,
 } from './http-instrumentation-options.js';
-import { getHttpTracer } from './http-tracer.js';
-import { redactUrl } from './redact.js';
-import { normalizeMethod, spanNameForMethod } from './semantic-attributes.js';
+import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
+import { redactUrl } from '../../../../instrumentation/http/redact.js';
+import { normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
 
 /**

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzip } from 'node:zlib';
-import type { ExportTraceServiceRequest } from '../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
-import { reportError, warnOnce } from '../diagnostics/report.js';
+import type { ExportTraceServiceRequest } from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import { reportError, warnOnce } from '../../../diagnostics/report.js';
 import { decodeExportRequest, type OtlpEncoding } from './decode-export-request.js';
 import {
   encodeExportResponse,

@@ -1,4 +1,4 @@
-import { reportError } from '../diagnostics/report.js';
+import { reportError } from '../../../diagnostics/report.js';
 import type { ReceivedSpan } from './received-span.js';
 import { formatTraceTree } from './trace-tree.js';
 

@@ -11,16 +11,16 @@ import {
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { isTracingSuppressed } from '../../context/suppress-tracing.js';
-import { reportError, warnOnce } from '../../diagnostics/report.js';
-import { isExporterRequest } from '../../export/otlp/exporter-requests.js';
-import { recordHeadersFromMessage, recordHeadersFromRecord } from './captured-headers.js';
-import { errorMessageOf, errorTypeOf } from './error-type.js';
-import { addressOf, defaultPortOf, portOf } from './host-and-port.js';
+import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
+import { reportError, warnOnce } from '../../../../diagnostics/report.js';
+import { isExporterRequest } from '../../../../export/otlp/exporter-requests.js';
+import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
+import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/error-type.js';
+import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
 import type { HttpInstrumentationSettings, OutgoingRequestInfo } from './http-instrumentation-options.js';
-import { getHttpTracer } from './http-tracer.js';
-import { redactUrl } from './redact.js';
-import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from './semantic-attributes.js';
+import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
+import { redactUrl } from '../../../../instrumentation/http/redact.js';
+import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
 
 /**

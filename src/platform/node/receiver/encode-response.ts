@@ -1,6 +1,6 @@
 import { create, toBinary, toJsonString } from '@bufbuild/protobuf';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { ExportTraceServiceResponseSchema } from '../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import { ExportTraceServiceResponseSchema } from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
 import type { OtlpEncoding } from './decode-export-request.js';
 
 /** `google.rpc.Code.INVALID_ARGUMENT`, the code of a body the receiver cannot decode. */

@@ -1,6 +1,6 @@
 import { context, type Context } from '@opentelemetry/api';
-import { enterContext } from '../../context/async-local-storage-context-manager.js';
-import { warnOnce } from '../../diagnostics/report.js';
+import { enterContext } from '../../async-local-storage-context-manager.js';
+import { warnOnce } from '../../../../diagnostics/report.js';
 
 /** Whether entering has been seen to change the global active context (checked once, not per request). */
 let confirmed = false;

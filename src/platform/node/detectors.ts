@@ -1,9 +1,9 @@
 import { arch, hostname, type as osType } from 'node:os';
 import { basename } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
-import { readEnvironment, type Environment } from '../config/environment.js';
-import { VERSION } from '../version.js';
-import { mergeResources, resourceFromAttributes, type Resource } from './resource.js';
+import { readEnvironment, type Environment } from '../../config/environment.js';
+import { VERSION } from '../../version.js';
+import { mergeResources, resourceFromAttributes, type Resource } from '../../resource/resource.js';
 
 /** `service.name` when neither `OTEL_SERVICE_NAME` nor `OTEL_RESOURCE_ATTRIBUTES` names the service. */
 export const DEFAULT_SERVICE_NAME = 'unknown_service:node';

@@ -8,7 +8,7 @@ import { gzip } from 'node:zlib';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { warnOnce } from '../../diagnostics/report.js';
 import { VERSION } from '../../version.js';
-import { markExporterAgent, markExporterRequest } from './exporter-requests.js';
+import { markExporterAgent, markExporterRequest } from '../../export/otlp/exporter-requests.js';
 
 /**
  * OTLP/HTTP on Node's built-in `node:http` / `node:https`: one keep-alive agent with a bounded number of
