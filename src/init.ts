@@ -14,7 +14,7 @@ import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
 import { installShutdownHooks, type ShutdownHooks } from './platform/node/shutdown-hooks.js';
 import type { SpanLimits } from './trace/span-limits.js';
-import { TracerProvider } from './trace/tracer-provider.js';
+import { flushInBackground, TracerProvider } from './trace/tracer-provider.js';
 
 /** Which instrumentations {@link init} turns on. */
 export interface InitInstrumentations {
@@ -183,7 +183,12 @@ export function init(options: InitOptions = {}): OteliteSdk {
     },
   });
   // Disabled, nothing is ever recorded, so there is nothing to flush on the way out.
-  if (given.shutdownHooks !== false && !environment.sdkDisabled) hooks = installShutdownHooks(sdk);
+  if (given.shutdownHooks !== false && !environment.sdkDisabled) {
+    hooks = installShutdownHooks({
+      flushInBackground: () => flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
+      shutdown: sdk.shutdown,
+    });
+  }
   current = sdk;
   return sdk;
 }
