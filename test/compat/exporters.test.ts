@@ -216,6 +216,24 @@ describe("sdk-trace-base's InMemorySpanExporter", () => {
   });
 });
 
+describe("sdk-trace-base's processors inside otelite's TracerProvider", () => {
+  it('export otelite spans through opentelemetry-js exporters (typed with a cast: their onEnd takes ReadableSpan)', async () => {
+    const exporter = new JsInMemorySpanExporter();
+    const tracerProvider = provider(new JsSimpleSpanProcessor(exporter) as unknown as SpanProcessor);
+    recordTrace(tracerProvider);
+    await tracerProvider.forceFlush();
+    expect(exporter.getFinishedSpans().map((span) => [span.name, span.events.length])).toEqual([
+      ['load order', 2],
+      ['GET /orders/:id', 0],
+    ]);
+    const otlp = provider(new JsSimpleSpanProcessor(new ProtoTraceExporter({ url: receiver.tracesUrl })) as unknown as SpanProcessor);
+    const recorded = recordTrace(otlp);
+    await otlp.forceFlush();
+    expectArrived(receiver.spans(), recorded);
+    await Promise.all([tracerProvider.shutdown(), otlp.shutdown()]);
+  });
+});
+
 /** The shape of a value: its type, and recursively the shapes of its properties or first element. */
 function shapeOf(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.length === 0 ? ['empty'] : [shapeOf(value[0], depth + 1)];
