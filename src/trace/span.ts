@@ -11,14 +11,13 @@ import {
   type SpanStatus,
   type TimeInput,
 } from '@opentelemetry/api';
-import type { SpanLimitsSettings } from '../config/environment.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
 import type { Resource } from '../resource/resource.js';
 import { clockNanosToHrTime, nanosToHrTime, nowNanos, toClockNanos } from './clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from './finished-span.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
-import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue } from './span-limits.js';
+import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue, type SpanLimitsSettings } from './span-limits.js';
 import { detachString } from '../strings/detach-string.js';
 
 /** What every span of one tracer shares: built once per tracer, referenced (not copied) by each span. */
@@ -70,6 +69,30 @@ const NO_EXTRAS: SpanExtras = Object.freeze(new SpanExtras());
  */
 const AttributeObject = function AttributeObject() {} as unknown as new () => Attributes;
 AttributeObject.prototype = Object.prototype;
+
+/**
+ * Builds a recorded {@link SpanEvent}. `time` is a getter on the shared prototype, so an event holds
+ * four fields and its `HrTime` costs nothing until an exporter asks for it.
+ */
+const RecordedEvent = function RecordedEvent(
+  this: { name: string; timeNanos: number; attributes: Attributes; droppedAttributesCount: number },
+  name: string,
+  timeNanos: number,
+  attributes: Attributes,
+  droppedAttributesCount: number,
+) {
+  this.name = name;
+  this.timeNanos = timeNanos;
+  this.attributes = attributes;
+  this.droppedAttributesCount = droppedAttributesCount;
+} as unknown as new (name: string, timeNanos: number, attributes: Attributes, droppedAttributesCount: number) => SpanEvent;
+Object.defineProperty(RecordedEvent.prototype, 'time', {
+  get(this: SpanEvent): HrTime {
+    return clockNanosToHrTime(this.timeNanos);
+  },
+  enumerable: false,
+  configurable: true,
+});
 
 const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
 
@@ -275,15 +298,10 @@ export class RecordingSpan implements Span, FinishedSpan {
     const timeNanos = (timeInput === undefined ? undefined : toClockNanos(timeInput)) ?? nowNanos();
     let event: SpanEvent;
     if (attributes === undefined) {
-      event = { name: toName(name, 'event'), timeNanos, attributes: EMPTY_ATTRIBUTES, droppedAttributesCount: 0 };
+      event = new RecordedEvent(toName(name, 'event'), timeNanos, EMPTY_ATTRIBUTES, 0);
     } else {
       const limited = limitAttributes(attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit);
-      event = {
-        name: toName(name, 'event'),
-        timeNanos,
-        attributes: limited.attributes,
-        droppedAttributesCount: limited.droppedAttributesCount,
-      };
+      event = new RecordedEvent(toName(name, 'event'), timeNanos, limited.attributes, limited.droppedAttributesCount);
     }
     if (extras.events === NO_EVENTS) {
       extras.events = [event];

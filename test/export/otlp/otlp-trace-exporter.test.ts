@@ -2,7 +2,8 @@ import { context, diag, DiagLogLevel, ROOT_CONTEXT, SpanKind, SpanStatusCode, tr
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readEnvironment } from '../../../src/config/environment.js';
+import { readOtlpEnvironment } from '../../../src/export/otlp/otlp-environment.js';
+import { environmentOf, withEnvironment } from '../../support/environment.js';
 import { AsyncLocalStorageContextManager } from '../../../src/platform/node/async-local-storage-context-manager.js';
 import { isTracingSuppressed } from '../../../src/context/suppress-tracing.js';
 import { failureCounts } from '../../../src/diagnostics/report.js';
@@ -61,6 +62,7 @@ function makeSpan(overrides: Partial<Omit<FinishedSpan, 'spanContext'>> & { cont
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
+    ended: true,
     ...rest,
   };
 }
@@ -79,7 +81,13 @@ function fullSpan(): FinishedSpan {
     weights: [0.5, 1.5],
     flags: [true, false],
   };
-  const event: SpanEvent = { name: 'exception', timeNanos: 1_100_000_000, attributes: { 'exception.message': 'boom' }, droppedAttributesCount: 2 };
+  const event: SpanEvent = {
+    name: 'exception',
+    timeNanos: 1_100_000_000,
+    time: clockNanosToHrTime(1_100_000_000),
+    attributes: { 'exception.message': 'boom' },
+    droppedAttributesCount: 2,
+  };
   const link: SpanLink = {
     context: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true },
     attributes: { 'link.kind': 'follows' },
@@ -149,7 +157,7 @@ afterEach(async () => {
 const FAST_RETRY = { initialBackoffMillis: 1, maxBackoffMillis: 1, jitter: 0 };
 
 function exporter(options: OTLPTraceExporterOptions = {}, env: Record<string, string> = {}): OTLPTraceExporter {
-  const created = new OTLPTraceExporter({ url: receiver.url, retry: FAST_RETRY, ...options }, readEnvironment(env).otlp);
+  const created = withEnvironment(env, () => new OTLPTraceExporter({ url: receiver.url, retry: FAST_RETRY, ...options }));
   exporters.push(created);
   return created;
 }
@@ -557,7 +565,7 @@ describe('OTLPTraceExporter: never traced', () => {
 
 describe('OTLPTraceExporter: configuration', () => {
   const resolve = (options: OTLPTraceExporterOptions, env: Record<string, string>) =>
-    resolveExporterOptions(options, readEnvironment(env).otlp);
+    resolveExporterOptions(options, readOtlpEnvironment(environmentOf(env)));
 
   it('defaults', () => {
     const settings = resolve({}, {});
@@ -658,14 +666,14 @@ describe('OTLPTraceExporter: configuration', () => {
   });
 
   it('takes url, headers, protocol and compression from the environment end to end', async () => {
-    const fromEnv = new OTLPTraceExporter(
-      { retry: FAST_RETRY },
-      readEnvironment({
+    const fromEnv = withEnvironment(
+      {
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}`,
         OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encodeURIComponent(SECRET)}`,
         OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
         OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
-      }).otlp,
+      },
+      () => new OTLPTraceExporter({ retry: FAST_RETRY }),
     );
     exporters.push(fromEnv);
     expect((await fromEnv.export([makeSpan()])).code).toBe(ExportResultCode.SUCCESS);
