@@ -1,5 +1,6 @@
 import { TraceFlags, type Context, type Span } from '@opentelemetry/api';
-import { readEnvironment, type BatchSettings } from '../config/environment.js';
+import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
+import { readIntegerVariable } from '../config/typed-variables.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
@@ -34,6 +35,48 @@ export interface BatchSpanProcessorOptions {
 
 /** The default of {@link BatchSpanProcessorOptions.exportAtExitTimeoutMillis}, in milliseconds. */
 export const DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS = 2000;
+
+/** The batch settings in force, every field set. */
+export interface BatchSettings {
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+  exportTimeoutMillis: number;
+}
+
+/** The spec's batch span processor defaults. */
+export const DEFAULT_BATCH: Readonly<BatchSettings> = Object.freeze({
+  maxQueueSize: 2048,
+  maxExportBatchSize: 512,
+  scheduledDelayMillis: 5000,
+  exportTimeoutMillis: 30000,
+});
+
+/**
+ * The `OTEL_BSP_*` variables over {@link DEFAULT_BATCH}. An invalid value, or a batch size above the
+ * queue size, gives one warning and its fallback.
+ *
+ * @example
+ * ```ts
+ * // OTEL_BSP_SCHEDULE_DELAY=1000
+ * readBatchEnvironment().scheduledDelayMillis; // 1000
+ * ```
+ */
+export function readBatchEnvironment(environment: EnvironmentSource = readEnvironmentVariable): BatchSettings {
+  const d = DEFAULT_BATCH;
+  const maxQueueSize = readIntegerVariable(environment, 'OTEL_BSP_MAX_QUEUE_SIZE', d.maxQueueSize, 1);
+  let maxExportBatchSize = readIntegerVariable(environment, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', d.maxExportBatchSize, 1);
+  if (maxExportBatchSize > maxQueueSize) {
+    warnOnce(`OTEL_BSP_MAX_EXPORT_BATCH_SIZE=${maxExportBatchSize} exceeds the queue size ${maxQueueSize}; using ${maxQueueSize}.`);
+    maxExportBatchSize = maxQueueSize;
+  }
+  return {
+    maxQueueSize,
+    maxExportBatchSize,
+    scheduledDelayMillis: readIntegerVariable(environment, 'OTEL_BSP_SCHEDULE_DELAY', d.scheduledDelayMillis, 0),
+    exportTimeoutMillis: readIntegerVariable(environment, 'OTEL_BSP_EXPORT_TIMEOUT', d.exportTimeoutMillis, 1),
+  };
+}
 
 /**
  * Collects sampled spans as they end and exports them in batches: as soon as `maxExportBatchSize`
@@ -80,7 +123,7 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
     this.#exporter = exporter;
-    const settings = resolveBatchSettings(readEnvironment().batch, options);
+    const settings = resolveBatchSettings(readBatchEnvironment(), options);
     this.#maxQueueSize = settings.maxQueueSize;
     this.#maxExportBatchSize = settings.maxExportBatchSize;
     this.#scheduledDelayMillis = settings.scheduledDelayMillis;
@@ -236,7 +279,10 @@ export class BatchSpanProcessor implements SpanProcessor {
 
 }
 
-/** `options` over the environment's settings, each checked; a bad option is ignored with a warning. */
+/**
+ * Defaults, then the environment, then `options`, then validation: each option that is set (not
+ * `undefined`) and valid replaces the environment's value; a bad option is ignored with a warning.
+ */
 function resolveBatchSettings(environment: BatchSettings, options: BatchSpanProcessorOptions): BatchSettings {
   const settings = { ...environment };
   const given = options !== null && typeof options === 'object' ? options : {};

@@ -1,5 +1,4 @@
 import { context } from '@opentelemetry/api';
-import { readEnvironment, type OtlpSettings } from '../../config/environment.js';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
@@ -10,6 +9,7 @@ import { encodeWithinLimit } from './encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './export-response.js';
 import { createHttpTransport, type HttpResponse, type HttpTransport } from '../../platform/node/http-transport.js';
 import { encodeSpansToJson } from './json-encoder.js';
+import { readOtlpEnvironment } from './otlp-environment.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';
 
@@ -60,11 +60,11 @@ export class OTLPTraceExporter implements SpanExporter, ExporterAtExit {
   #shutdown: Promise<void> | undefined;
 
   /**
-   * @param options - see {@link OTLPTraceExporterOptions}; options beat the environment, which beats the defaults.
-   * @param environment - internal, for tests: the OTLP settings to use instead of reading `process.env`.
+   * @param options - see {@link OTLPTraceExporterOptions}; options beat the `OTEL_EXPORTER_OTLP_*`
+   * variables (read now), which beat the defaults.
    */
-  constructor(options: OTLPTraceExporterOptions = {}, environment: OtlpSettings = readEnvironment().otlp) {
-    const settings = resolveExporterOptions(options ?? {}, environment);
+  constructor(options: OTLPTraceExporterOptions = {}) {
+    const settings = resolveExporterOptions(options ?? {}, readOtlpEnvironment());
     this.#settings = settings;
     const json = settings.protocol === 'http/json';
     this.#encode = json ? encodeSpansToJson : encodeSpansToProtobuf;
