@@ -8,7 +8,7 @@ import {
   type FinishedSpan,
   type SpanLimits,
 } from '../../src/index.js';
-import { clockNanosToHrTime } from '../../src/trace/clock.js';
+import { clockNanosToHrTime, toClockNanos } from '../../src/trace/clock.js';
 
 const warnings: string[] = [];
 
@@ -238,8 +238,8 @@ describe('span events', () => {
     const events = finished.events;
     expect(events.map((event) => event.name)).toEqual(['with attributes', 'time only', 'hrtime', 'date', 'now', '42']);
     expect(events[0].attributes).toEqual({ key: 'value' });
-    expect(events[0].timeNanos).toBe(1_500e6);
-    expect(events[1].timeNanos).toBe(2_000e6);
+    expect(events[0].timeNanos).toBe(toClockNanos(1_500));
+    expect(events[1].timeNanos).toBe(toClockNanos(2_000));
     expect(events[1].attributes).toEqual({});
     expect(Math.abs(events[3].timeNanos - 3_000e6)).toBeLessThan(1e6);
     expect(events[5].attributes).toEqual({});
@@ -344,7 +344,7 @@ describe('recordException', () => {
     expect(attributes[0]).toEqual({ 'exception.message': 'plain text' });
     expect(attributes[1]).toEqual({ 'exception.type': 'ECONNREFUSED', 'exception.message': 'refused' });
     expect(attributes[2]).toEqual({ 'exception.type': 'CustomError', 'exception.message': 'custom' });
-    expect(finished.events[2].timeNanos).toBe(1_000e6);
+    expect(finished.events[2].timeNanos).toBe(toClockNanos(1_000));
     expect(attributes[3]['exception.type']).toBe('Overridden');
     expect(attributes[3]['extra.key']).toBe('extra');
     expect(attributes[3]['exception.message']).toBe('x');
@@ -368,7 +368,7 @@ describe('span end and times', () => {
     const finished = await finish(provider, exporter);
     expect(finished).toHaveLength(1);
     expect(finished[0].name).toBe('end twice');
-    expect(finished[0].endTimeNanos).toBe(2_000e6);
+    expect(finished[0].endTimeNanos).toBe(toClockNanos(2_000));
     expect(finished[0].events).toEqual([]);
     expect(finished[0].links).toEqual([]);
     expect(finished[0].status.code).toBe(SpanStatusCode.UNSET);
