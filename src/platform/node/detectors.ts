@@ -1,9 +1,9 @@
 import { arch, hostname, type as osType } from 'node:os';
 import { basename } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
-import { readEnvironment, type Environment } from '../../config/environment.js';
-import { VERSION } from '../../version.js';
+import { readResourceEnvironment } from '../../resource/from-environment.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../../resource/resource.js';
+import { VERSION } from '../../version.js';
 
 /** `service.name` when neither `OTEL_SERVICE_NAME` nor `OTEL_RESOURCE_ATTRIBUTES` names the service. */
 export const DEFAULT_SERVICE_NAME = 'unknown_service:node';
@@ -46,8 +46,8 @@ export function detectResources(): Resource {
 /**
  * The resource a {@link TracerProvider} uses when given none: the SDK's `telemetry.sdk.*`
  * attributes, the {@link detectResources | process and host}, then `OTEL_RESOURCE_ATTRIBUTES`, then
- * `OTEL_SERVICE_NAME`. `service.name` is `unknown_service:node` when neither variable sets it.
- * A user-given resource is merged over this one.
+ * `OTEL_SERVICE_NAME` (both read now). `service.name` is `unknown_service:node` when neither variable
+ * sets it. A user-given resource is merged over this one.
  *
  * @example
  * ```ts
@@ -55,11 +55,7 @@ export function detectResources(): Resource {
  * ```
  */
 export function defaultResource(): Resource {
-  return defaultResourceFromEnvironment(readEnvironment());
-}
-
-/** {@link defaultResource} for settings the caller has already read. @internal */
-export function defaultResourceFromEnvironment(environment: Environment): Resource {
+  const environment = readResourceEnvironment();
   const sdk = resourceFromAttributes({
     'service.name': DEFAULT_SERVICE_NAME,
     'telemetry.sdk.name': 'otelite',
