@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { clockNanosToUnixNanoBigInt, toClockNanos } from '../../../src/trace/clock.js';
+import { clockNanosToUnixNanoBigInt } from '../../../src/trace/clock.js';
 import {
   findTracesV3,
   getTraceV1,
@@ -13,7 +13,15 @@ import {
   type V3Span,
 } from './jaeger-api.js';
 import { JAEGER_VERSION, listeningAddresses, startJaeger, type JaegerInstance } from './jaeger.mjs';
-import { ITEMS, runTwoServiceScenario, TYPED_SERVICE, type Compression, type PrintedSpan, type Protocol, type ScenarioRun } from './two-service-scenario.js';
+import {
+  ITEMS,
+  runTwoServiceScenario,
+  TYPED_SERVICE,
+  type Compression,
+  type PrintedSpan,
+  type Protocol,
+  type ScenarioRun,
+} from './two-service-scenario.js';
 
 /**
  * The demo's two services and a hand-made span, exported by otelite to a real Jaeger v2, read back
@@ -120,7 +128,9 @@ describe.skipIf(!binary || !built)(
           expect(stored.parentSpanId).toBe(created.parentSpanId);
           expect(stored.kind).toBe(KIND_NUMBERS[created.kind]);
           expect(stored.status.code).toBe(created.status === 'UNSET' ? 0 : created.status === 'OK' ? 1 : 2);
-          expect(stored.attributes).toEqual(Object.fromEntries(Object.entries(created.attributes).map(([key, value]) => [key, expectedTyped(value)])));
+          expect(stored.attributes).toEqual(
+            Object.fromEntries(Object.entries(created.attributes).map(([key, value]) => [key, expectedTyped(value)])),
+          );
           expect(stored.scope.name).toBe('otelite/http'); // the HTTP instrumentation's tracer
           expect(plainAttributes(stored.resource)).toMatchObject({
             'service.name': created.service,
@@ -136,7 +146,10 @@ describe.skipIf(!binary || !built)(
         for (const [index, item] of ITEMS.entries()) {
           const failed = item === 'unicorn';
           const frontendServer = frontendSpans.find(
-            (span) => span.kind === 2 && plainAttributes(span.resource)['service.name'] === 'frontend' && span.attributes['url.path']?.value === `/checkout/${item}`,
+            (span) =>
+              span.kind === 2 &&
+              plainAttributes(span.resource)['service.name'] === 'frontend' &&
+              span.attributes['url.path']?.value === `/checkout/${item}`,
           )!;
           expect(frontendServer, `the frontend's server span for ${item}`).toBeDefined();
           const trace = frontendSpans.filter((span) => span.traceId === frontendServer.traceId);
@@ -170,7 +183,11 @@ describe.skipIf(!binary || !built)(
           });
           for (const span of trace) {
             expect(span.status.code, `${span.name} of request ${index}`).toBe(failed ? 2 : 0);
-            if (failed) expect(span.attributes['error.type']).toEqual({ type: 'string', value: span.kind === 3 || span === backendServer ? '500' : '502' });
+            if (failed)
+              expect(span.attributes['error.type']).toEqual({
+                type: 'string',
+                value: span.kind === 3 || span === backendServer ? '500' : '502',
+              });
             else expect(span.attributes['error.type']).toBeUndefined();
           }
         }
@@ -204,7 +221,9 @@ describe.skipIf(!binary || !built)(
             expect(uiSpan.traceID).toBe(traceId);
             expect(uiSpan.operationName).toBe(stored.name);
             expect(uiSpan.process.serviceName).toBe(plainAttributes(stored.resource)['service.name']);
-            expect(uiSpan.references).toEqual(stored.parentSpanId === '' ? [] : [{ refType: 'CHILD_OF', traceID: traceId, spanID: stored.parentSpanId }]);
+            expect(uiSpan.references).toEqual(
+              stored.parentSpanId === '' ? [] : [{ refType: 'CHILD_OF', traceID: traceId, spanID: stored.parentSpanId }],
+            );
             expect(BigInt(uiSpan.startTime)).toBe(stored.startTimeUnixNano / 1000n);
             expect(BigInt(uiSpan.duration)).toBe((stored.endTimeUnixNano - stored.startTimeUnixNano) / 1000n);
             const tags = tagRecord(uiSpan.tags);
@@ -292,7 +311,9 @@ describe.skipIf(!binary || !built)(
         const exported = (clockNanos: number): bigint => clockNanosToUnixNanoBigInt(clockNanos) / 1000n;
         expect(BigInt(uiSpan.startTime)).toBe(exported(finished.startTimeNanos));
         expect(BigInt(uiSpan.duration)).toBe((nanosOf(run.typed.endTime) - nanosOf(run.typed.startTime)) / 1000n);
-        expect(uiSpan.references).toEqual([{ refType: 'FOLLOWS_FROM', traceID: run.typed.linked.traceId, spanID: run.typed.linked.spanId }]);
+        expect(uiSpan.references).toEqual([
+          { refType: 'FOLLOWS_FROM', traceID: run.typed.linked.traceId, spanID: run.typed.linked.spanId },
+        ]);
         expect(tagRecord(uiSpan.tags)).toMatchObject({
           'item.name': 'unicorn',
           'item.count': 42,
@@ -320,31 +341,28 @@ describe.skipIf(!binary || !built)(
         ]);
       });
 
-      // Known bug (issue 13, "Explicit times are not exact"): the SDK converts an explicit time through a
-      // millisecond origin that is not exact as a double, so it exports it a fixed few to ~120 ns off in
-      // each process. Until that is fixed this check is skipped, with the offset in its name; once the
-      // SDK converts exactly, it runs.
-      const probe: [number, number] = [Math.floor(Date.now() / 1000), 123_456_789];
-      const conversionError = clockNanosToUnixNanoBigInt(toClockNanos(probe)!) - nanosOf(probe);
-      it.skipIf(conversionError !== 0n)(
-        `explicit times arrive exactly as the application gave them: nanoseconds in API v3, microseconds in the UI API${conversionError === 0n ? '' : ` (skipped: this SDK converts explicit times ${conversionError} ns off, issue 13)`}`,
-        async () => {
-          const [stored] = typedSpans;
-          expect(stored.startTimeUnixNano).toBe(nanosOf(run.typed.startTime));
-          expect(stored.endTimeUnixNano).toBe(nanosOf(run.typed.endTime));
-          expect(stored.events.map((event) => event.timeUnixNano)).toEqual([nanosOf(run.typed.eventTime), nanosOf(run.typed.exceptionTime)]);
-          const [uiSpan] = await getTraceV1(jaeger.queryUrl!, stored.traceId);
-          expect(BigInt(uiSpan.startTime)).toBe(nanosOf(run.typed.startTime) / 1000n);
-          expect(uiSpan.logs.map((log) => BigInt(log.timestamp))).toEqual([nanosOf(run.typed.eventTime) / 1000n, nanosOf(run.typed.exceptionTime) / 1000n]);
+      it('explicit times arrive exactly as the application gave them: nanoseconds in API v3, microseconds in the UI API', async () => {
+        const [stored] = typedSpans;
+        expect(stored.startTimeUnixNano).toBe(nanosOf(run.typed.startTime));
+        expect(stored.endTimeUnixNano).toBe(nanosOf(run.typed.endTime));
+        expect(stored.events.map((event) => event.timeUnixNano)).toEqual([nanosOf(run.typed.eventTime), nanosOf(run.typed.exceptionTime)]);
+        const [uiSpan] = await getTraceV1(jaeger.queryUrl!, stored.traceId);
+        expect(BigInt(uiSpan.startTime)).toBe(nanosOf(run.typed.startTime) / 1000n);
+        expect(uiSpan.logs.map((log) => BigInt(log.timestamp))).toEqual([
+          nanosOf(run.typed.eventTime) / 1000n,
+          nanosOf(run.typed.exceptionTime) / 1000n,
+        ]);
+      });
+
+      it.runIf(protocol === 'http/protobuf' && compression === 'none')(
+        'Jaeger listens on 127.0.0.1 only, on the four ports it was given',
+        () => {
+          const addresses = listeningAddresses(jaeger.pid);
+          if (addresses === undefined) return; // no /proc here
+          const { otlpHttp, queryHttp, queryGrpc, health } = jaeger.ports;
+          expect(addresses).toEqual([otlpHttp!, queryHttp!, queryGrpc!, health].map((port) => `127.0.0.1:${port}`).sort());
         },
       );
-
-      it.runIf(protocol === 'http/protobuf' && compression === 'none')('Jaeger listens on 127.0.0.1 only, on the four ports it was given', () => {
-        const addresses = listeningAddresses(jaeger.pid);
-        if (addresses === undefined) return; // no /proc here
-        const { otlpHttp, queryHttp, queryGrpc, health } = jaeger.ports;
-        expect(addresses).toEqual([otlpHttp!, queryHttp!, queryGrpc!, health].map((port) => `127.0.0.1:${port}`).sort());
-      });
     });
   },
 );
