@@ -8,7 +8,7 @@ import {
   type FinishedSpan,
   type SpanLimits,
 } from '../../src/index.js';
-import { toClockNanos } from '../../src/trace/clock.js';
+import { clockNanosToHrTime, toClockNanos } from '../../src/trace/clock.js';
 
 const warnings: string[] = [];
 
@@ -243,6 +243,32 @@ describe('span events', () => {
     expect(events[1].attributes).toEqual({});
     expect(Math.abs(events[3].timeNanos - 3_000e6)).toBeLessThan(1e6);
     expect(events[5].attributes).toEqual({});
+  });
+});
+
+describe('ReadableSpan parity', () => {
+  it('gives each event its epoch HrTime (`time`, as opentelemetry-js has it) without storing it', async () => {
+    const { exporter, provider, tracer } = setup();
+    const span = tracer.startSpan('timed');
+    const at: [number, number] = [Math.floor(Date.now() / 1000), 250_000_000];
+    span.addEvent('explicit', {}, at);
+    span.recordException(new Error('late'));
+    span.end();
+    const [finished] = await finish(provider, exporter);
+    const [explicit, exception] = finished.events;
+    expect(explicit.time).toEqual(clockNanosToHrTime(explicit.timeNanos));
+    expect(Math.abs((explicit.time[0] - at[0]) * 1e9 + explicit.time[1] - at[1])).toBeLessThan(1000);
+    expect(exception.time).toEqual(clockNanosToHrTime(exception.timeNanos));
+    expect(exception.time[0] * 1e3 + exception.time[1] / 1e6).toBeGreaterThanOrEqual(finished.startTime[0] * 1e3 + finished.startTime[1] / 1e6);
+    expect(Object.keys(explicit).sort()).toEqual(['attributes', 'droppedAttributesCount', 'name', 'timeNanos']);
+  });
+
+  it('says whether it has ended', () => {
+    const { tracer } = setup();
+    const span = tracer.startSpan('ending') as unknown as FinishedSpan & Span;
+    expect(span.ended).toBe(false);
+    span.end();
+    expect(span.ended).toBe(true);
   });
 });
 
