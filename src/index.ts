@@ -65,16 +65,11 @@ export type { CompositePropagatorOptions } from './propagation/composite.js';
 export { createPropagatorFromEnvironment, createPropagatorFromNames } from './propagation/from-environment.js';
 export type { PropagatorName } from './propagation/from-environment.js';
 
-// --- OTLP export
-export { toExportTraceServiceRequest } from './export/otlp/to-export-request.js';
-export { encodeSpansToProtobuf } from './export/otlp/binary-encoder.js';
-export { encodeSpansToJson } from './export/otlp/json-encoder.js';
+// --- OTLP export (the encoders, the request mapping and the retry defaults are `otelite/otlp`)
 export { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 export type { OTLPTraceExporterOptions } from './export/otlp/otlp-exporter-options.js';
-export { DEFAULT_RETRY_POLICY } from './export/otlp/retry.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
 export type { TlsOptions } from './platform/node/http-transport.js';
-export { isExporterRequest } from './export/otlp/exporter-requests.js';
 
 // --- instrumentation
 export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './platform/node/instrumentation/http/index.js';

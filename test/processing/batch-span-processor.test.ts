@@ -1,4 +1,4 @@
-import { DiagLogLevel, context, diag } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AlwaysOnSampler,
@@ -17,8 +17,9 @@ import {
   type Sampler,
   type SpanExporter,
 } from '../../src/index.js';
+import { captureDiagEachTest } from '../support/diag-capture.js';
 
-const warnings: string[] = [];
+const warnings = captureDiagEachTest();
 
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -27,18 +28,11 @@ afterAll(() => context.disable());
 
 beforeEach(() => {
   vi.useFakeTimers();
-  warnings.length = 0;
-  diag.disable();
-  diag.setLogger(
-    { error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
 });
 
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllEnvs();
-  diag.disable();
 });
 
 /** An exporter that records every call; each export waits for `release()` when `manual` is set. */

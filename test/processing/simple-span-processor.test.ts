@@ -1,5 +1,5 @@
-import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AlwaysOnSampler,
   ExportResultCode,
@@ -16,21 +16,13 @@ import {
   type SimpleSpanProcessorOptions,
   type SpanExporter,
 } from '../../src/index.js';
+import { captureDiagEachTest } from '../support/diag-capture.js';
 
-const warnings: string[] = [];
+const warnings = captureDiagEachTest();
 
-beforeEach(() => {
-  warnings.length = 0;
-  diag.disable();
-  diag.setLogger(
-    { error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-});
 
 afterEach(() => {
   vi.useRealTimers();
-  diag.disable();
 });
 
 /** Each export waits until `release()` resolves it. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeExportRequest, toReceivedSpans } from '../../src/platform/node/receiver/index.js';
-import { encodeSpansToJson, encodeSpansToProtobuf, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type FinishedSpan } from '../../src/index.js';
+import { encodeSpansToJson, encodeSpansToProtobuf } from '../../src/otlp.js';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type FinishedSpan } from '../../src/index.js';
 
 /** Spans started and ended at explicit times, through the real encoder and decoded back as a receiver does. */
 async function exported(times: Array<[start: Date | number | [number, number], end: Date | number | [number, number]]>, encoding: 'protobuf' | 'json') {

@@ -1,5 +1,5 @@
-import { DiagLogLevel, SpanKind, SpanStatusCode, TraceFlags, diag, type Span } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SpanKind, SpanStatusCode, TraceFlags, type Span } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
 import {
   AlwaysOnSampler,
   InMemorySpanExporter,
@@ -9,25 +9,11 @@ import {
   type SpanLimits,
 } from '../../src/index.js';
 import { clockNanosToHrTime, toClockNanos } from '../../src/trace/clock.js';
+import { captureDiagEachTest } from '../support/diag-capture.js';
 
-const warnings: string[] = [];
+const warnings = captureDiagEachTest();
 
-beforeEach(() => {
-  warnings.length = 0;
-  diag.disable();
-  diag.setLogger(
-    {
-      error: (message) => warnings.push(message),
-      warn: (message) => warnings.push(message),
-      info: () => {},
-      debug: () => {},
-      verbose: () => {},
-    },
-    DiagLogLevel.WARN,
-  );
-});
 
-afterEach(() => diag.disable());
 
 function setup(spanLimits?: SpanLimits) {
   const exporter = new InMemorySpanExporter();
