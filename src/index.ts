@@ -1,8 +1,14 @@
 /**
  * otelite: a lean, fast OpenTelemetry tracing SDK for Node.js. Implements the `@opentelemetry/api`
- * interfaces; everything exported here is the public surface.
+ * interfaces; everything exported here is the public surface. This is the Node.js entry point (the
+ * `node` export condition, and Bun's and Deno's base): it installs the Node platform
+ * (src/platform/node/) that the core's defaults come from.
  * @packageDocumentation
  */
+import { nodePlatform } from './platform/node/node-platform.js';
+import { installPlatform } from './platform/platform.js';
+
+installPlatform(nodePlatform);
 
 // --- contracts shared by processors and exporters
 export type { FinishedSpan, SpanEvent, SpanLink } from './trace/finished-span.js';
@@ -39,6 +45,7 @@ export type { SamplerSettings } from './sampling/from-environment.js';
 // --- context
 export { isTracingSuppressed, suppressTracing } from './context/suppress-tracing.js';
 export { AsyncLocalStorageContextManager } from './platform/node/async-local-storage-context-manager.js';
+export { StackContextManager } from './context/stack-context-manager.js';
 
 // --- processing
 export { SimpleSpanProcessor } from './processing/simple-span-processor.js';
@@ -48,7 +55,8 @@ export type { BatchSpanProcessorOptions } from './processing/batch-span-processo
 
 // --- resource
 export { emptyResource, mergeResources, resourceFromAttributes } from './resource/resource.js';
-export { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from './platform/node/detectors.js';
+export { defaultResource } from './resource/default-resource.js';
+export { DEFAULT_SERVICE_NAME, detectResources } from './platform/node/detectors.js';
 
 // --- exporters
 export { InMemorySpanExporter } from './export/in-memory-span-exporter.js';
@@ -69,13 +77,18 @@ export { encodeSpansToProtobuf } from './export/otlp/binary-encoder.js';
 export { encodeSpansToJson } from './export/otlp/json-encoder.js';
 export { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 export type { OTLPTraceExporterOptions } from './export/otlp/otlp-exporter-options.js';
+export { createFetchTransport } from './export/otlp/fetch-transport.js';
+export type { FetchTransportSettings } from './export/otlp/fetch-transport.js';
+export type { HttpResponse, HttpTransport, HttpTransportFactory, HttpTransportOptions } from './export/otlp/otlp-transport.js';
 export { DEFAULT_RETRY_POLICY } from './export/otlp/retry.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
-export type { TlsOptions } from './platform/node/http-transport.js';
+export type { TlsMaterial, TlsOptions } from './export/otlp/otlp-transport.js';
 export { isExporterRequest } from './export/otlp/exporter-requests.js';
 
 // --- instrumentation
 export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './platform/node/instrumentation/http/index.js';
+export { traceFetchHandler } from './instrumentation/fetch/trace-fetch-handler.js';
+export type { FetchHandler, TraceFetchHandlerOptions } from './instrumentation/fetch/trace-fetch-handler.js';
 export type {
   HttpInstrumentation,
   HttpInstrumentationOptions,

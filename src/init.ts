@@ -4,14 +4,14 @@ import { reportError, warnOnce } from './diagnostics/report.js';
 import { ConsoleSpanExporter } from './export/console-span-exporter.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
-import { instrumentHttp, type HttpInstrumentation, type HttpInstrumentationOptions } from './platform/node/instrumentation/http/index.js';
+import type { HttpInstrumentationOptions } from './platform/node/instrumentation/http/index.js';
+import { currentPlatform, type Disableable, type RemovableHooks } from './platform/platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 import type { SpanProcessor } from './processing/span-processor.js';
 import { createPropagatorFromEnvironment } from './propagation/from-environment.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
-import { installShutdownHooks, type ShutdownHooks } from './platform/node/shutdown-hooks.js';
 import type { SpanLimits } from './trace/span-limits.js';
 import { TracerProvider } from './trace/tracer-provider.js';
 
@@ -143,13 +143,14 @@ export function init(options: InitOptions = {}): OteliteSdk {
     warnOnce('init(): another global tracer provider was already registered, so spans from trace.getTracer() do not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().');
   }
 
-  let http: HttpInstrumentation | undefined;
+  const platform = currentPlatform();
+  let http: Disableable | undefined;
   const httpOption = given.instrumentations?.http ?? true;
   if (httpOption !== false) {
-    http = instrumentHttp(typeof httpOption === 'object' && httpOption !== null ? httpOption : undefined);
+    http = platform.instrumentHttp(typeof httpOption === 'object' && httpOption !== null ? httpOption : undefined);
   }
 
-  let hooks: ShutdownHooks | undefined;
+  let hooks: RemovableHooks | undefined;
   let stopped: Promise<void> | undefined;
   const sdk: OteliteSdk = Object.freeze({
     tracerProvider,
@@ -175,7 +176,7 @@ export function init(options: InitOptions = {}): OteliteSdk {
     },
   });
   // Disabled, nothing is ever recorded, so there is nothing to flush on the way out.
-  if (given.shutdownHooks !== false && !environment.sdkDisabled) hooks = installShutdownHooks(sdk);
+  if (given.shutdownHooks !== false && !environment.sdkDisabled) hooks = platform.installShutdownHooks(sdk);
   current = sdk;
   return sdk;
 }

@@ -1,4 +1,5 @@
 import { DiagLogLevel } from '@opentelemetry/api';
+import { environmentVariables } from './environment-variables.js';
 import { warnOnce } from '../diagnostics/report.js';
 
 /**
@@ -129,7 +130,7 @@ const LOG_LEVELS: Record<string, DiagLogLevel> = {
  * const settings = { ...batch, ...options };
  * ```
  */
-export function readEnvironment(env: Env = process.env): Environment {
+export function readEnvironment(env: Env = environmentVariables()): Environment {
   return {
     sdkDisabled: readBoolean(env, 'OTEL_SDK_DISABLED', false),
     logLevel: readLogLevel(env),
@@ -167,7 +168,7 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
  * const level = readLogLevel(); // DiagLogLevel.DEBUG for OTEL_LOG_LEVEL=debug
  * ```
  */
-export function readLogLevel(env: Env = process.env): DiagLogLevel | undefined {
+export function readLogLevel(env: Env = environmentVariables()): DiagLogLevel | undefined {
   const value = readString(env, 'OTEL_LOG_LEVEL')?.toLowerCase();
   if (value === undefined) return undefined;
   const level = LOG_LEVELS[value];
