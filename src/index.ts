@@ -17,6 +17,7 @@ export type { Resource } from './resource/resource.js';
 export type { SpanProcessor } from './processing/span-processor.js';
 export { ExportResultCode } from './export/span-exporter.js';
 export type { ExportOptions, ExportResult, SpanExporter } from './export/span-exporter.js';
+export type { CallbackExportResult, CallbackSpanExporter } from './export/callback-span-exporter.js';
 
 // --- diagnostics
 export { failureCounts } from './diagnostics/report.js';

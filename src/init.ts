@@ -3,6 +3,7 @@ import { appendTracesPath, readEnvironment, readLogLevel, type Environment, type
 import { reportError, warnOnce } from './diagnostics/report.js';
 import { ConsoleSpanExporter } from './export/console-span-exporter.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
+import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
 import type { HttpInstrumentationOptions } from './platform/node/instrumentation/http/index.js';
 import { currentPlatform, type Disableable, type RemovableHooks } from './platform/platform.js';
@@ -48,6 +49,12 @@ export interface InitOptions {
   compression?: 'gzip' | 'none';
   /** Which spans are recorded. Default from `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`, else ParentBased(AlwaysOn). */
   sampler?: Sampler;
+  /**
+   * Whether root spans carry the W3C Level 2 `random` trace flag (0x02), so sampled roots have
+   * `traceFlags` 3; `false` gives 1, as opentelemetry-js does (see `TracerProviderOptions.randomTraceFlag`
+   * and the README on Jaeger). Default `true`.
+   */
+  randomTraceFlag?: boolean;
   /** Batching of the exporter's spans. Each unset field comes from `OTEL_BSP_*`, then from the spec's default (see `BatchSpanProcessorOptions`). */
   batch?: BatchSpanProcessorOptions;
   /** Per-span limits. Each unset field comes from `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*`, then 128 (no value length limit). */
@@ -67,7 +74,7 @@ export interface InitOptions {
    * `OTLPTraceExporter` (`OTEL_TRACES_EXPORTER=otlp`), a `ConsoleSpanExporter` (`console`, printing each
    * span as it ends) or none (`none`).
    */
-  exporter?: SpanExporter;
+  exporter?: SpanExporter | CallbackSpanExporter;
   /**
    * Flush pending spans on `beforeExit`, `SIGTERM` and `SIGINT` without changing how the process ends
    * (see the README, "Graceful shutdown"; none are installed with `OTEL_SDK_DISABLED=true`). Default `true`.
@@ -135,6 +142,7 @@ export function init(options: InitOptions = {}): OteliteSdk {
   const tracerProvider = new TracerProvider({
     resource: initResource(given),
     sampler: given.sampler,
+    randomTraceFlag: given.randomTraceFlag,
     spanLimits: given.spanLimits,
     spanProcessors: processors,
   });

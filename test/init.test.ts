@@ -138,6 +138,22 @@ describe('init() settings: options, then OTEL_* variables, then defaults', () =>
     expect(target.stats().requests).toBe(0);
   });
 
+  it('randomTraceFlag: root spans carry traceFlags 3 by default and 1 with randomTraceFlag: false', async () => {
+    const flags = (exporter: InMemorySpanExporter) => exporter.getFinishedSpans().map((span) => [span.name, span.spanContext().traceFlags]);
+    const byDefault = new InMemorySpanExporter();
+    const first = start({ exporter: byDefault });
+    endSpans(['random']);
+    await first.shutdown();
+    const plain = new InMemorySpanExporter();
+    const second = start({ exporter: plain, randomTraceFlag: false });
+    endSpans(['plain']);
+    await second.forceFlush();
+    expect([...flags(byDefault), ...flags(plain)]).toEqual([
+      ['random', 3],
+      ['plain', 1],
+    ]);
+  });
+
   it('OTEL_TRACES_EXPORTER=console prints each span as it ends', async () => {
     process.env.OTEL_TRACES_EXPORTER = 'console';
     const lines: string[] = [];

@@ -1,6 +1,7 @@
 import { TraceFlags, type Context, type Span } from '@opentelemetry/api';
 import { readEnvironment, type BatchSettings } from '../config/environment.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
+import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { callExporter, exportSpans } from './export-spans.js';
@@ -28,6 +29,8 @@ export interface BatchSpanProcessorOptions {
  * {@link BatchSpanProcessor.droppedSpansCount} and warned about once. Exports never overlap, each is
  * bounded by `exportTimeoutMillis`, and each runs with tracing suppressed. Timers are `unref`'d, so a
  * waiting batch never keeps the process alive: call `shutdown()` (or `forceFlush()`) before exiting.
+ * Exporters of both contracts are accepted: otelite's promise-returning ones and opentelemetry-js's
+ * callback ones (see {@link CallbackSpanExporter}).
  *
  * @example
  * ```ts
@@ -38,7 +41,7 @@ export interface BatchSpanProcessorOptions {
  * ```
  */
 export class BatchSpanProcessor implements SpanProcessor {
-  readonly #exporter: SpanExporter;
+  readonly #exporter: SpanExporter | CallbackSpanExporter;
   readonly #maxQueueSize: number;
   readonly #maxExportBatchSize: number;
   readonly #scheduledDelayMillis: number;
@@ -56,7 +59,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   #isShutdown = false;
   #shutdown: Promise<void> | undefined;
 
-  constructor(exporter: SpanExporter, options: BatchSpanProcessorOptions = {}) {
+  constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
     this.#exporter = exporter;
     const settings = resolveBatchSettings(readEnvironment().batch, options);
     this.#maxQueueSize = settings.maxQueueSize;

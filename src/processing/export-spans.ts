@@ -1,18 +1,26 @@
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
+import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type ExportResult, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
+import { invokeExport } from './invoke-export.js';
 import { callAsync, settleWithin } from './settle-within.js';
 
 /**
- * Hands `spans` to `exporter` the way every processor must: with tracing suppressed (so the export's
- * own requests make no spans), guarded (a throw or rejection becomes a `FAILED` result), and bounded:
- * after `timeoutMillis` the export's `signal` is aborted and the processor stops waiting. A failure is
- * reported through `reportError('export', ...)`. Never rejects.
+ * Hands `spans` to `exporter` the way every processor must: synchronously (the exporter's `export` runs
+ * inside this call), through {@link invokeExport} (so otelite's promise exporters and opentelemetry-js's
+ * callback exporters both work), with tracing suppressed (so the export's own requests make no spans),
+ * guarded (a throw or rejection becomes a `FAILED` result), and bounded: after `timeoutMillis` the
+ * export's `signal` is aborted and the processor stops waiting. A failure is reported through
+ * `reportError('export', ...)`. Never rejects.
  * @internal
  */
-export function exportSpans(exporter: SpanExporter, spans: readonly FinishedSpan[], timeoutMillis: number): Promise<ExportResult> {
+export function exportSpans(
+  exporter: SpanExporter | CallbackSpanExporter,
+  spans: readonly FinishedSpan[],
+  timeoutMillis: number,
+): Promise<ExportResult> {
   return new Promise<ExportResult>((resolve) => {
     const controller = new AbortController();
     let settled = false;
@@ -34,39 +42,24 @@ export function exportSpans(exporter: SpanExporter, spans: readonly FinishedSpan
       }, timeoutMillis);
       timer.unref?.();
     }
-    let pending: Promise<ExportResult>;
-    try {
-      pending = context.with(suppressTracing(context.active()), () => exporter.export(spans, { signal: controller.signal }));
-    } catch (error) {
-      finish({ code: ExportResultCode.FAILED, error: toError(error) });
-      return;
-    }
-    Promise.resolve(pending).then(
-      (result) => finish(result && typeof result === 'object' ? result : { code: ExportResultCode.FAILED, error: new Error('the exporter returned no result') }),
-      (error: unknown) => finish({ code: ExportResultCode.FAILED, error: toError(error) }),
-    );
+    context.with(suppressTracing(context.active()), () => invokeExport(exporter, spans, controller.signal, finish));
   });
 }
 
 /**
- * Calls the exporter's `forceFlush` (when it has one) or `shutdown` the way processors must: guarded and
- * bounded by `timeoutMillis`; a rejection, a throw or a timeout is reported as `exporter.<method>`.
- * Never rejects.
+ * Calls the exporter's `forceFlush` or `shutdown`, when it has that method, the way processors must:
+ * guarded and bounded by `timeoutMillis`; a rejection, a throw or a timeout is reported as
+ * `exporter.<method>`. Never rejects.
  * @internal
  */
-export async function callExporter(exporter: SpanExporter, method: 'forceFlush' | 'shutdown', timeoutMillis: number): Promise<void> {
-  if (method === 'forceFlush' && typeof exporter.forceFlush !== 'function') return;
+export async function callExporter(
+  exporter: SpanExporter | CallbackSpanExporter,
+  method: 'forceFlush' | 'shutdown',
+  timeoutMillis: number,
+): Promise<void> {
+  if (typeof exporter[method] !== 'function') return;
   const onRejected = (error: unknown): void => reportError(`exporter.${method}`, error);
-  const work = callAsync(() => (method === 'shutdown' ? exporter.shutdown() : exporter.forceFlush?.()));
+  const work = callAsync(() => (method === 'shutdown' ? exporter.shutdown?.() : exporter.forceFlush?.()));
   const inTime = await settleWithin(work, timeoutMillis, onRejected);
   if (!inTime) onRejected(new Error(`did not finish within ${timeoutMillis} ms`));
-}
-
-function toError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  try {
-    return new Error(String(error));
-  } catch {
-    return new Error('the exporter failed');
-  }
 }

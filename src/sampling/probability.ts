@@ -66,8 +66,11 @@ export class ProbabilitySampler implements Sampler {
   /** The result for a sampled span whose parent had no trace state: shared, frozen. */
   #rootResult: SamplingResult | undefined;
 
-  constructor(options: ProbabilitySamplerOptions) {
-    this.#ratio = normalizeRatio(options?.ratio, 'ProbabilitySampler');
+  /**
+   * @param options `{ ratio }`, or the ratio itself (`new ProbabilitySampler(0.1)`, opentelemetry-js's form).
+   */
+  constructor(options: ProbabilitySamplerOptions | number) {
+    this.#ratio = normalizeRatio(typeof options === 'number' ? options : options?.ratio, 'ProbabilitySampler');
     this.#threshold = ratioToThreshold(this.#ratio);
     this.#encodedThreshold = encodeThreshold(this.#threshold ?? '0');
     this.#otelValue = `th:${this.#encodedThreshold}`;

@@ -30,6 +30,7 @@ let warnedAsChild = false;
  * @example
  * ```ts
  * const sampler = new ParentBasedSampler({ root: new TraceIdRatioBasedSampler({ ratio: 0.25 }) });
+ * const positional = new TraceIdRatioBasedSampler(0.25); // the same, in opentelemetry-js's form
  * sampler.toString(); // 'ParentBased{root=TraceIdRatioBased{0.25},...}'
  * ```
  */
@@ -38,8 +39,11 @@ export class TraceIdRatioBasedSampler implements Sampler {
   /** 14 lowercase hex digits, or undefined when nothing is sampled (ratio 0). */
   readonly #threshold: string | undefined;
 
-  constructor(options: TraceIdRatioBasedSamplerOptions) {
-    this.#ratio = normalizeRatio(options?.ratio, 'TraceIdRatioBasedSampler');
+  /**
+   * @param options `{ ratio }`, or the ratio itself (`new TraceIdRatioBasedSampler(0.1)`, opentelemetry-js's form).
+   */
+  constructor(options: TraceIdRatioBasedSamplerOptions | number) {
+    this.#ratio = normalizeRatio(typeof options === 'number' ? options : options?.ratio, 'TraceIdRatioBasedSampler');
     this.#threshold = ratioToThreshold(this.#ratio);
   }
 

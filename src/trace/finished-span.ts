@@ -2,11 +2,16 @@ import type { Attributes, HrTime, Link, SpanContext, SpanKind, SpanStatus } from
 import type { Resource } from '../resource/resource.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 
-/** An event recorded on a span. `timeNanos` is in clock nanoseconds (see {@link FinishedSpan}). */
+/**
+ * An event recorded on a span. `timeNanos` is in clock nanoseconds (see {@link FinishedSpan}); `time` is
+ * the same instant as an epoch `HrTime`, as opentelemetry-js's `TimedEvent` has it.
+ */
 export interface SpanEvent {
   readonly name: string;
   /** When the event happened, in clock nanoseconds (nanoseconds since `performance.timeOrigin`). */
   readonly timeNanos: number;
+  /** When the event happened, as epoch `[seconds, nanoseconds]`, computed on access. */
+  readonly time: HrTime;
   readonly attributes: Attributes;
   /** Attributes dropped by the per-event limit. */
   readonly droppedAttributesCount: number;
@@ -22,8 +27,8 @@ export interface SpanLink extends Link {
 /**
  * The read-only view of an ended span that processors and exporters receive.
  *
- * Field names follow opentelemetry-js's `ReadableSpan` where the meaning is the same. Times differ on
- * purpose: `startTimeNanos`, `endTimeNanos` and each event's `timeNanos` are plain numbers of
+ * It offers everything opentelemetry-js's `ReadableSpan` (sdk-trace-base 2.x) offers, under the same
+ * names, so its exporters and processors read it unchanged. Times are also kept natively: `startTimeNanos`, `endTimeNanos` and each event's `timeNanos` are plain numbers of
  * *clock nanoseconds*, nanoseconds since `performance.timeOrigin` on the monotonic clock, which cost
  * nothing to record. `startTime`, `endTime` and `duration` give the familiar epoch `HrTime`s when
  * asked; the OTLP encoder turns clock nanoseconds into epoch nanoseconds exactly.
@@ -46,6 +51,8 @@ export interface FinishedSpan {
   readonly endTime: HrTime;
   /** `endTime - startTime` as `HrTime`, computed on access. */
   readonly duration: HrTime;
+  /** Whether `end()` has been called: always `true` for a span a processor's `onEnd` receives. */
+  readonly ended: boolean;
   readonly attributes: Attributes;
   readonly events: readonly SpanEvent[];
   readonly links: readonly SpanLink[];

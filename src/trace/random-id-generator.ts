@@ -19,7 +19,8 @@ for (let byte = 0; byte < 256; byte++) {
  * into hex through a 256-entry table in one `String.fromCharCode` call (a flat string, no
  * concatenation chain), so an id costs a few table lookups. Ids are never all zero (an all-zero draw,
  * probability 2^-64 for a span id, is drawn again). Every byte of a trace id is random, so root spans
- * started with this generator carry the W3C Trace Context Level 2 `random` flag.
+ * started with this generator carry the W3C Trace Context Level 2 `random` flag (0x02) unless the
+ * provider's `randomTraceFlag` option is `false`.
  *
  * @example
  * ```ts

@@ -71,6 +71,30 @@ const NO_EXTRAS: SpanExtras = Object.freeze(new SpanExtras());
 const AttributeObject = function AttributeObject() {} as unknown as new () => Attributes;
 AttributeObject.prototype = Object.prototype;
 
+/**
+ * Builds a recorded {@link SpanEvent}. `time` is a getter on the shared prototype, so an event holds
+ * four fields and its `HrTime` costs nothing until an exporter asks for it.
+ */
+const RecordedEvent = function RecordedEvent(
+  this: { name: string; timeNanos: number; attributes: Attributes; droppedAttributesCount: number },
+  name: string,
+  timeNanos: number,
+  attributes: Attributes,
+  droppedAttributesCount: number,
+) {
+  this.name = name;
+  this.timeNanos = timeNanos;
+  this.attributes = attributes;
+  this.droppedAttributesCount = droppedAttributesCount;
+} as unknown as new (name: string, timeNanos: number, attributes: Attributes, droppedAttributesCount: number) => SpanEvent;
+Object.defineProperty(RecordedEvent.prototype, 'time', {
+  get(this: SpanEvent): HrTime {
+    return clockNanosToHrTime(this.timeNanos);
+  },
+  enumerable: false,
+  configurable: true,
+});
+
 const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
 
 /**
@@ -275,15 +299,10 @@ export class RecordingSpan implements Span, FinishedSpan {
     const timeNanos = (timeInput === undefined ? undefined : toClockNanos(timeInput)) ?? nowNanos();
     let event: SpanEvent;
     if (attributes === undefined) {
-      event = { name: toName(name, 'event'), timeNanos, attributes: EMPTY_ATTRIBUTES, droppedAttributesCount: 0 };
+      event = new RecordedEvent(toName(name, 'event'), timeNanos, EMPTY_ATTRIBUTES, 0);
     } else {
       const limited = limitAttributes(attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit);
-      event = {
-        name: toName(name, 'event'),
-        timeNanos,
-        attributes: limited.attributes,
-        droppedAttributesCount: limited.droppedAttributesCount,
-      };
+      event = new RecordedEvent(toName(name, 'event'), timeNanos, limited.attributes, limited.droppedAttributesCount);
     }
     if (extras.events === NO_EVENTS) {
       extras.events = [event];

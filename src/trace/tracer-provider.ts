@@ -25,6 +25,7 @@ import { RandomIdGenerator } from './random-id-generator.js';
 import { resolveSpanLimits, type SpanLimits } from './span-limits.js';
 import type { SpanOwner } from './span.js';
 import { Tracer, type TracerState } from './tracer.js';
+import { notifyTracerScope } from './tracer-scope-observers.js';
 
 /** Options of {@link TracerProvider}. Unset options come from the environment, then from the spec's defaults. */
 export interface TracerProviderOptions {
@@ -38,6 +39,16 @@ export interface TracerProviderOptions {
   spanProcessors?: SpanProcessor[];
   /** Makes trace and span ids. Default a {@link RandomIdGenerator}. */
   idGenerator?: IdGenerator;
+  /**
+   * Whether root spans carry the W3C Trace Context Level 2 `random` trace flag (0x02), which tells
+   * samplers downstream that the trace id's right 7 bytes are random, so a sampled root span has
+   * `traceFlags` 3 (`traceparent: 00-…-03`) rather than 1. `false` gives 1, as opentelemetry-js does
+   * (useful with `@opentelemetry/propagator-jaeger`, which forwards 0x02 as Jaeger's *debug* bit, or with
+   * code that tests `traceFlags === TraceFlags.SAMPLED`); `true` with a custom `idGenerator` asserts that
+   * its trace ids are random. Only roots started here are affected: a child keeps its parent's bit.
+   * Default `true` with the default {@link RandomIdGenerator}, `false` with any other generator.
+   */
+  randomTraceFlag?: boolean;
   /** Longest wait, in milliseconds, for `forceFlush()` and for `shutdown()`; they then resolve anyway. Default 30000. */
   forceFlushTimeoutMillis?: number;
 }
@@ -104,7 +115,7 @@ export class TracerProvider implements ApiTracerProvider {
     this.#state = {
       sampler,
       idGenerator,
-      randomTraceIds: idGenerator instanceof RandomIdGenerator || given.idGenerator instanceof RandomIdGenerator,
+      randomTraceIds: resolveRandomTraceFlag(given.randomTraceFlag, idGenerator),
       active: !environment.sdkDisabled,
     };
   }
@@ -138,6 +149,7 @@ export class TracerProvider implements ApiTracerProvider {
       processor: this.#processor,
     });
     const tracer = new Tracer(this.#state, owner);
+    notifyTracerScope(scopeName);
     if (this.#tracers.size < MAX_CACHED_TRACERS) this.#tracers.set(key, tracer);
     else warnOnce(`more than ${MAX_CACHED_TRACERS} distinct tracers were requested; later ones are not cached.`);
     return tracer;
@@ -209,6 +221,13 @@ export class TracerProvider implements ApiTracerProvider {
     const inTime = await settleWithin(callAsync(work), this.#timeoutMillis, onRejected);
     if (!inTime) onRejected(new Error(`did not finish within ${this.#timeoutMillis} ms`));
   }
+}
+
+function resolveRandomTraceFlag(option: unknown, idGenerator: IdGenerator): boolean {
+  if (typeof option === 'boolean') return option;
+  const byDefault = idGenerator instanceof RandomIdGenerator;
+  if (option !== undefined) warnOnce(`the randomTraceFlag option ${String(option)} is not a boolean; using ${byDefault}.`);
+  return byDefault;
 }
 
 function userResource(resource: Resource | undefined): Resource | undefined {

@@ -178,4 +178,15 @@ describe('ProbabilitySampler', () => {
     expect(sampler!.toString()).toBe('ProbabilitySampler{1}');
     expect(warnings[0]).toMatch(/ProbabilitySampler: ratio 1.5 is above 1/);
   });
+
+  it('takes the ratio positionally as well, with the same threshold and the same warning', () => {
+    const positional = new ProbabilitySampler(0.25);
+    expect(positional.toString()).toBe('ProbabilitySampler{0.25}');
+    expect(decide(positional, ROOT_CONTEXT, traceIdWithRandomness('c0000000000000')).traceState?.serialize()).toBe('ot=th:c');
+    expect(decide(positional, ROOT_CONTEXT, traceIdWithRandomness('bfffffffffffff')).decision).toBe(SamplingDecision.NOT_RECORD);
+    const warnings = captureWarnings(() => {
+      expect(new ProbabilitySampler(2.5).toString()).toBe('ProbabilitySampler{1}');
+    });
+    expect(warnings).toEqual([expect.stringMatching(/ProbabilitySampler: ratio 2\.5 is above 1/)]);
+  });
 });

@@ -17,6 +17,20 @@ const sampled = (sampler: TraceIdRatioBasedSampler, traceId: string): boolean =>
 const traceIdArbitrary = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => Buffer.from(bytes).toString('hex'));
 
 describe('TraceIdRatioBasedSampler', () => {
+  // First: warnOnce remembers a bounded number of messages, and the property tests below fill it.
+  it('warns once about an invalid positional ratio, naming the value', () => {
+    const samplers: TraceIdRatioBasedSampler[] = [];
+    const warnings = captureWarnings(() => {
+      samplers.push(new TraceIdRatioBasedSampler(1.75));
+      samplers.push(new TraceIdRatioBasedSampler(1.75));
+      samplers.push(new TraceIdRatioBasedSampler(-0.25));
+    });
+    expect(samplers.map(String)).toEqual(['TraceIdRatioBased{1}', 'TraceIdRatioBased{1}', 'TraceIdRatioBased{0}']);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/TraceIdRatioBasedSampler: ratio 1\.75 is above 1/);
+    expect(warnings[1]).toMatch(/TraceIdRatioBasedSampler: ratio -0\.25 is below 0/);
+  });
+
   it('never samples at ratio 0 and always samples at ratio 1', () => {
     const never = new TraceIdRatioBasedSampler({ ratio: 0 });
     const always = new TraceIdRatioBasedSampler({ ratio: 1 });
@@ -111,5 +125,20 @@ describe('TraceIdRatioBasedSampler', () => {
     expect(warnings[0]).toMatch(/child sampler/);
     expect(results[0]!.decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     expect(results[0]!.traceState).toBeUndefined();
+  });
+
+  it('takes the ratio positionally, as opentelemetry-js does, deciding exactly as the options form', () => {
+    const positional = new TraceIdRatioBasedSampler(0.1);
+    const options = new TraceIdRatioBasedSampler({ ratio: 0.1 });
+    expect(positional.toString()).toBe('TraceIdRatioBased{0.1}');
+    let sampledCount = 0;
+    for (let i = 0; i < 2000; i++) {
+      const traceId = randomTraceId();
+      expect(sampled(positional, traceId)).toBe(sampled(options, traceId));
+      if (sampled(positional, traceId)) sampledCount++;
+    }
+    // 10 % of 2000 is 200; the bound only rules out the 100 % the number form used to give.
+    expect(sampledCount).toBeLessThan(400);
+    expect(sampled(positional, traceIdWithRandomness('00000000000000'))).toBe(false);
   });
 });

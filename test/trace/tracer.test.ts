@@ -6,9 +6,11 @@ import {
   createContextKey,
   diag,
   trace,
+  defaultTextMapSetter,
   type Context,
   type SpanContext,
 } from '@opentelemetry/api';
+import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AlwaysOffSampler,
@@ -130,6 +132,43 @@ describe('parents and trace flags', () => {
     expect(span.spanContext().traceId).toBe('00000000000000000000000000000001');
     expect(span.spanContext().spanId).toBe('0000000000000002');
     expect(span.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+  });
+
+  it('leaves the random flag off root spans with randomTraceFlag: false, keeping a parent\'s bit', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({
+      sampler: new AlwaysOnSampler(),
+      randomTraceFlag: false,
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const tracer = provider.getTracer('flag-test');
+    const root = tracer.startSpan('root');
+    expect(root.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+    const child = tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, root));
+    expect(child.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+    const remoteRandom = trace.setSpanContext(ROOT_CONTEXT, { ...REMOTE_PARENT, traceFlags: 0x03 });
+    expect(tracer.startSpan('continued', {}, remoteRandom).spanContext().traceFlags).toBe(0x03);
+    // A custom generator may assert that its trace ids are random.
+    let n = 0;
+    const generator: IdGenerator = {
+      generateTraceId: () => (++n).toString(16).padStart(32, '0'),
+      generateSpanId: () => (++n).toString(16).padStart(16, '0'),
+    };
+    const asserted = new TracerProvider({ sampler: new AlwaysOnSampler(), idGenerator: generator, randomTraceFlag: true });
+    expect(asserted.getTracer('t').startSpan('root').spanContext().traceFlags).toBe(0x03);
+  });
+
+  it('propagates flags 03 through the Jaeger propagator by default (its debug bit), 01 with randomTraceFlag: false', () => {
+    const propagator = new JaegerPropagator();
+    const header = (randomTraceFlag?: boolean): string => {
+      const provider = new TracerProvider({ sampler: new AlwaysOnSampler(), randomTraceFlag });
+      const span = provider.getTracer('jaeger').startSpan('root');
+      const carrier: Record<string, string> = {};
+      propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+      return carrier['uber-trace-id'];
+    };
+    expect(header()).toMatch(/^[0-9a-f]{32}:[0-9a-f]{16}:0:03$/);
+    expect(header(false)).toMatch(/^[0-9a-f]{32}:[0-9a-f]{16}:0:01$/);
   });
 
   it('replaces a throwing or malformed custom id generator with random ids', () => {

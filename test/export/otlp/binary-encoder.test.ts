@@ -10,7 +10,7 @@ import { ExportTraceServiceRequestSchema, SpanSchema } from '../../../src/proto.
 import type { Resource } from '../../../src/resource/resource.js';
 import type { FinishedSpan } from '../../../src/trace/finished-span.js';
 import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
-import { finishedSpan, kitchenSinkSpan, TRACE_ID } from './span-fixtures.js';
+import { finishedSpan, kitchenSinkSpan, spanEvent, TRACE_ID } from './span-fixtures.js';
 import { spanBatch } from './span-arbitrary.js';
 import { context as apiContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '../../../src/export/in-memory-span-exporter.js';
@@ -129,7 +129,7 @@ describe('encodeSpansToProtobuf', () => {
       finishedSpan({ name: 'bad id', spanId: '00f067aa0ba902b' }),
       throwing,
       { ...badTraceState, spanContext: () => brokenContext },
-      finishedSpan({ name: 'bad event', events: [{ name: 'e', timeNanos: Number.POSITIVE_INFINITY, attributes: {}, droppedAttributesCount: 0 }] }),
+      finishedSpan({ name: 'bad event', events: [spanEvent('e', Number.POSITIVE_INFINITY)] }),
       finishedSpan({ name: 'bad link', links: [{ context: { traceId: 'no', spanId: 'no', traceFlags: 0 }, attributes: {}, droppedAttributesCount: 0 }] }),
       finishedSpan({ name: 'last', attributes: { b: [1, 2] } }),
     ];

@@ -61,6 +61,7 @@ function makeSpan(overrides: Partial<Omit<FinishedSpan, 'spanContext'>> & { cont
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
+    ended: true,
     ...rest,
   };
 }
@@ -79,7 +80,13 @@ function fullSpan(): FinishedSpan {
     weights: [0.5, 1.5],
     flags: [true, false],
   };
-  const event: SpanEvent = { name: 'exception', timeNanos: 1_100_000_000, attributes: { 'exception.message': 'boom' }, droppedAttributesCount: 2 };
+  const event: SpanEvent = {
+    name: 'exception',
+    timeNanos: 1_100_000_000,
+    time: clockNanosToHrTime(1_100_000_000),
+    attributes: { 'exception.message': 'boom' },
+    droppedAttributesCount: 2,
+  };
   const link: SpanLink = {
     context: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true },
     attributes: { 'link.kind': 'follows' },

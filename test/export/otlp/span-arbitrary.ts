@@ -4,6 +4,7 @@ import type { Resource } from '../../../src/resource/resource.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../src/trace/finished-span.js';
 import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
 import { finishedSpan } from './span-fixtures.js';
+import { clockNanosToHrTime } from '../../../src/trace/clock.js';
 
 const hexId = (length: number) =>
   fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: length, maxLength: length });
@@ -36,7 +37,9 @@ const context = fc.record({
   isRemote: fc.option(fc.boolean(), { nil: undefined }),
   traceState,
 });
-const event: fc.Arbitrary<SpanEvent> = fc.record({ name: text, timeNanos: time, attributes, droppedAttributesCount: count });
+const event: fc.Arbitrary<SpanEvent> = fc
+  .record({ name: text, timeNanos: time, attributes, droppedAttributesCount: count })
+  .map((fields) => ({ ...fields, time: clockNanosToHrTime(fields.timeNanos) }));
 const apiContext: fc.Arbitrary<SpanContext> = context.map((c) => ({
   ...c,
   traceState: c.traceState === undefined ? undefined : createTraceState(c.traceState),

@@ -80,6 +80,20 @@ export function finishedSpan(fixture: SpanFixture = {}): FinishedSpan {
     droppedAttributesCount: fixture.droppedAttributesCount ?? 0,
     droppedEventsCount: fixture.droppedEventsCount ?? 0,
     droppedLinksCount: fixture.droppedLinksCount ?? 0,
+    ended: true,
+  };
+}
+
+/** A span event as a plain object literal, with `time` computed from `timeNanos` on access. */
+export function spanEvent(name: string, timeNanos: number, attributes: Attributes = {}, droppedAttributesCount = 0): SpanEvent {
+  return {
+    name,
+    timeNanos,
+    attributes,
+    droppedAttributesCount,
+    get time() {
+      return clockNanosToHrTime(timeNanos);
+    },
   };
 }
 
@@ -126,8 +140,8 @@ export function kitchenSinkSpan() {
     },
     droppedAttributesCount: 3,
     events: [
-      { name: 'exception', timeNanos: 5_000_000, attributes: { 'exception.type': 'Error', code: 7 }, droppedAttributesCount: 1 },
-      { name: '', timeNanos: 6_000_000, attributes: {}, droppedAttributesCount: 0 },
+      spanEvent('exception', 5_000_000, { 'exception.type': 'Error', code: 7 }, 1),
+      spanEvent('', 6_000_000),
     ],
     droppedEventsCount: 4,
     links: [
