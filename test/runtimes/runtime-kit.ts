@@ -10,7 +10,7 @@ export const root = join(import.meta.dirname, '../..');
  * The binary of a runtime, from `OTELITE_<NAME>_BINARY` (set by .ci/run) or the cache of
  * scripts/cached-runtime.sh; `undefined` prints `SKIPPED <name>: <reason>` so the suite says why.
  */
-export function runtimeBinary(name: 'bun' | 'deno', version: string): string | undefined {
+export function runtimeBinary(name: 'bun' | 'deno' | 'workerd', version: string): string | undefined {
   const fromEnvironment = process.env[`OTELITE_${name.toUpperCase()}_BINARY`];
   if (fromEnvironment) return fromEnvironment;
   try {
