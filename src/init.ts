@@ -6,6 +6,7 @@ import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
 import type { HttpInstrumentationOptions } from './platform/node/instrumentation/http/index.js';
+import type { FetchInstrumentationOptions } from './instrumentation/fetch/instrument-fetch.js';
 import { currentPlatform, type Disableable, type RemovableHooks } from './platform/platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
@@ -19,11 +20,12 @@ import { TracerProvider } from './trace/tracer-provider.js';
 /** Which instrumentations {@link init} turns on. */
 export interface InitInstrumentations {
   /**
-   * HTTP server and client spans (`node:http`, `node:https`, `fetch`) through `instrumentHttp`. `true`
-   * turns it on with its defaults, an options object with those options, `false` leaves it off.
-   * Default `true`.
+   * HTTP server and client spans, as the platform provides them: on Node `instrumentHttp` (`node:http`,
+   * `node:https`, `fetch`; its options), on Bun and Deno that plus `fetch` and `Bun.serve`/`Deno.serve`,
+   * in browsers and Workers `instrumentFetch` (its options). `true` turns it on with its defaults, an
+   * options object with those options, `false` leaves it off. Default `true`.
    */
-  http?: boolean | HttpInstrumentationOptions;
+  http?: boolean | HttpInstrumentationOptions | FetchInstrumentationOptions;
 }
 
 /**
