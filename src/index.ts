@@ -40,8 +40,8 @@ export { ParentBasedSampler } from './sampling/parent-based.js';
 export type { ParentBasedSamplerOptions } from './sampling/parent-based.js';
 export { ProbabilitySampler } from './sampling/probability.js';
 export type { ProbabilitySamplerOptions } from './sampling/probability.js';
-export { createSamplerFromEnvironment } from './sampling/from-environment.js';
-export type { SamplerSettings } from './sampling/from-environment.js';
+export { createSamplerFromEnvironment, createSamplerFromSettings } from './sampling/from-environment.js';
+export type { SamplerName, SamplerSettings } from './sampling/from-environment.js';
 
 // --- context
 export { isTracingSuppressed, suppressTracing } from './context/suppress-tracing.js';
@@ -70,21 +70,17 @@ export { createTraceState } from './propagation/trace-state.js';
 export { W3CBaggagePropagator } from './propagation/baggage.js';
 export { CompositePropagator } from './propagation/composite.js';
 export type { CompositePropagatorOptions } from './propagation/composite.js';
-export { createPropagatorFromEnvironment } from './propagation/from-environment.js';
+export { createPropagatorFromEnvironment, createPropagatorFromNames } from './propagation/from-environment.js';
+export type { PropagatorName } from './propagation/from-environment.js';
 
-// --- OTLP export
-export { toExportTraceServiceRequest } from './export/otlp/to-export-request.js';
-export { encodeSpansToProtobuf } from './export/otlp/binary-encoder.js';
-export { encodeSpansToJson } from './export/otlp/json-encoder.js';
+// --- OTLP export (the encoders, the request mapping and the retry defaults are `otelite/otlp`)
 export { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 export type { OTLPTraceExporterOptions } from './export/otlp/otlp-exporter-options.js';
 export { createFetchTransport } from './export/otlp/fetch-transport.js';
 export type { FetchTransportSettings } from './export/otlp/fetch-transport.js';
-export type { HttpResponse, HttpTransport, HttpTransportFactory, HttpTransportOptions } from './export/otlp/otlp-transport.js';
-export { DEFAULT_RETRY_POLICY } from './export/otlp/retry.js';
+export type { HttpResponse, HttpTransport, HttpTransportFactory, HttpTransportOptions, SynchronousPostOutcome } from './export/otlp/otlp-transport.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
 export type { TlsMaterial, TlsOptions } from './export/otlp/otlp-transport.js';
-export { isExporterRequest } from './export/otlp/exporter-requests.js';
 
 // --- instrumentation
 export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './platform/node/instrumentation/http/index.js';
@@ -100,4 +96,3 @@ export type {
 // --- init
 export { init } from './init.js';
 export type { InitInstrumentations, InitOptions, OteliteSdk } from './init.js';
-export type { PropagatorName } from './config/environment.js';

@@ -1,7 +1,9 @@
-import { context, diag, DiagConsoleLogger, propagation, trace, type Attributes, type TextMapPropagator } from '@opentelemetry/api';
-import { appendTracesPath, readEnvironment, readLogLevel, type Environment, type PropagatorName } from './config/environment.js';
+import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace, type Attributes, type TextMapPropagator } from '@opentelemetry/api';
+import { readEnvironmentVariable, type EnvironmentSource } from './config/environment-variable.js';
+import { readNameListVariable, readStringVariable } from './config/typed-variables.js';
 import { reportError, warnOnce } from './diagnostics/report.js';
 import { ConsoleSpanExporter } from './export/console-span-exporter.js';
+import { appendTracesPath } from './export/otlp/otlp-environment.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
@@ -11,11 +13,11 @@ import { currentPlatform, type Disableable, type RemovableHooks } from './platfo
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 import type { SpanProcessor } from './processing/span-processor.js';
-import { createPropagatorFromEnvironment } from './propagation/from-environment.js';
+import { createPropagatorFromEnvironment, createPropagatorFromNames, type PropagatorName } from './propagation/from-environment.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
 import type { SpanLimits } from './trace/span-limits.js';
-import { TracerProvider } from './trace/tracer-provider.js';
+import { flushInBackground, readSdkDisabledEnvironment, TracerProvider } from './trace/tracer-provider.js';
 
 /** Which instrumentations {@link init} turns on. */
 export interface InitInstrumentations {
@@ -133,13 +135,13 @@ export function init(options: InitOptions = {}): OteliteSdk {
   }
   const given: InitOptions = options !== null && typeof options === 'object' ? options : {};
   installDiagLogger();
-  const environment = readEnvironment();
+  const sdkDisabled = readSdkDisabledEnvironment();
   if (globalsToReplace) {
     releaseGlobals();
     globalsToReplace = false;
   }
 
-  const processors: SpanProcessor[] = environment.sdkDisabled ? [] : exportProcessors(given, environment);
+  const processors: SpanProcessor[] = sdkDisabled ? [] : exportProcessors(given);
   if (Array.isArray(given.spanProcessors)) processors.push(...given.spanProcessors);
   const tracerProvider = new TracerProvider({
     resource: initResource(given),
@@ -148,7 +150,7 @@ export function init(options: InitOptions = {}): OteliteSdk {
     spanLimits: given.spanLimits,
     spanProcessors: processors,
   });
-  const registered = tracerProvider.register({ propagator: initPropagator(given.propagators, environment) });
+  const registered = tracerProvider.register({ propagator: initPropagator(given.propagators) });
   if (!registered) {
     warnOnce('init(): another global tracer provider was already registered, so spans from trace.getTracer() do not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().');
   }
@@ -186,14 +188,19 @@ export function init(options: InitOptions = {}): OteliteSdk {
     },
   });
   // Disabled, nothing is ever recorded, so there is nothing to flush on the way out.
-  if (given.shutdownHooks !== false && !environment.sdkDisabled) hooks = platform.installShutdownHooks(sdk);
+  if (given.shutdownHooks !== false && !sdkDisabled) {
+    hooks = platform.installShutdownHooks({
+      flushInBackground: () => flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
+      shutdown: sdk.shutdown,
+    });
+  }
   current = sdk;
   return sdk;
 }
 
 /** With `OTEL_LOG_LEVEL` set, otelite's (and the API's) diagnostics go to the console at that level. */
 function installDiagLogger(): void {
-  const level = readLogLevel();
+  const level = readLogLevelEnvironment();
   if (level === undefined) return;
   try {
     diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
@@ -202,27 +209,71 @@ function installDiagLogger(): void {
   }
 }
 
+const LOG_LEVELS: Readonly<Record<string, DiagLogLevel>> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+/**
+ * Reads `OTEL_LOG_LEVEL` (`none`, `error`, `warn`, `info`, `debug`, `verbose`, `all`, any case):
+ * `undefined` when unset, or when invalid (with one warning).
+ *
+ * @example
+ * ```ts
+ * // OTEL_LOG_LEVEL=debug
+ * readLogLevelEnvironment(); // DiagLogLevel.DEBUG
+ * ```
+ */
+export function readLogLevelEnvironment(environment: EnvironmentSource = readEnvironmentVariable): DiagLogLevel | undefined {
+  const raw = readStringVariable(environment, 'OTEL_LOG_LEVEL');
+  if (raw === undefined) return undefined;
+  const level = LOG_LEVELS[raw.toLowerCase()];
+  if (level === undefined) {
+    warnOnce(`OTEL_LOG_LEVEL="${raw}" is not one of ${Object.keys(LOG_LEVELS).join(', ')}; using the default.`);
+  }
+  return level;
+}
+
+/** The exporter names `OTEL_TRACES_EXPORTER` accepts. */
+export type TracesExporterName = 'otlp' | 'console';
+
+/**
+ * Reads `OTEL_TRACES_EXPORTER`: the names in order, each once; `none` gives the empty list; unset gives
+ * `['otlp']`. An unknown name is ignored with one warning.
+ *
+ * @example
+ * ```ts
+ * // OTEL_TRACES_EXPORTER=console,otlp
+ * readTracesExportersEnvironment(); // ['console', 'otlp']
+ * ```
+ */
+export function readTracesExportersEnvironment(environment: EnvironmentSource = readEnvironmentVariable): TracesExporterName[] {
+  return readNameListVariable(environment, 'OTEL_TRACES_EXPORTER', ['otlp', 'console'], ['otlp'], 'exporter');
+}
+
 /** The span processors of the exporters: `options.exporter`, else those `OTEL_TRACES_EXPORTER` names. */
-function exportProcessors(options: InitOptions, environment: Environment): SpanProcessor[] {
+function exportProcessors(options: InitOptions): SpanProcessor[] {
   const exporter = options.exporter;
   if (exporter !== undefined && exporter !== null) {
     if (typeof exporter === 'object' && typeof exporter.export === 'function') return [new BatchSpanProcessor(exporter, options.batch)];
     warnOnce('init(): the exporter option has no export method; the exporters of OTEL_TRACES_EXPORTER are used.');
   }
   const processors: SpanProcessor[] = [];
-  for (const name of environment.tracesExporters) {
+  for (const name of readTracesExportersEnvironment()) {
     if (name === 'console') {
       processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
     } else {
-      const otlp = new OTLPTraceExporter(
-        {
-          url: typeof options.endpoint === 'string' ? appendTracesPath(options.endpoint) : undefined,
-          headers: options.headers,
-          protocol: options.protocol,
-          compression: options.compression,
-        },
-        environment.otlp,
-      );
+      const otlp = new OTLPTraceExporter({
+        url: typeof options.endpoint === 'string' ? appendTracesPath(options.endpoint) : undefined,
+        headers: options.headers,
+        protocol: options.protocol,
+        compression: options.compression,
+      });
       processors.push(new BatchSpanProcessor(otlp, options.batch));
     }
   }
@@ -237,21 +288,21 @@ function initResource(options: InitOptions): Resource | undefined {
   return Object.keys(attributes).length === 0 ? undefined : resourceFromAttributes(attributes);
 }
 
-function initPropagator(option: InitOptions['propagators'], environment: Environment): TextMapPropagator {
+function initPropagator(option: InitOptions['propagators']): TextMapPropagator {
   if (Array.isArray(option)) {
     const names: PropagatorName[] = [];
     for (const name of option as readonly unknown[]) {
       if (name === 'tracecontext' || name === 'baggage') names.push(name);
       else warnOnce(`init(): unknown propagator ${JSON.stringify(name)} is ignored (known: tracecontext, baggage).`);
     }
-    return createPropagatorFromEnvironment(names);
+    return createPropagatorFromNames(names);
   }
   if (option !== undefined && option !== null) {
     const candidate = option as TextMapPropagator;
     if (typeof candidate.inject === 'function' && typeof candidate.extract === 'function') return candidate;
     warnOnce('init(): the propagators option is neither a list of names nor a propagator; OTEL_PROPAGATORS is used.');
   }
-  return createPropagatorFromEnvironment(environment.propagators);
+  return createPropagatorFromEnvironment();
 }
 
 /** Takes back what a stopped SDK registered, so a new one can register. */

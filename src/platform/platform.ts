@@ -9,7 +9,9 @@ export interface Disableable {
 
 /** What `init()` asks a platform to flush on its way out (the running SDK). */
 export interface FlushTarget {
-  forceFlush(): Promise<void>;
+  /** Flushes without holding the program open. Never rejects. */
+  flushInBackground(): Promise<void>;
+  /** Shuts the SDK down. Never rejects. */
   shutdown(): Promise<void>;
 }
 

@@ -1,8 +1,15 @@
 import type { Context, TextMapPropagator } from '@opentelemetry/api';
-import type { PropagatorName } from '../config/environment.js';
+import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
+import { readNameListVariable } from '../config/typed-variables.js';
 import { W3CBaggagePropagator } from './baggage.js';
 import { CompositePropagator } from './composite.js';
 import { W3CTraceContextPropagator } from './trace-context.js';
+
+/** The propagator names `OTEL_PROPAGATORS` (and `init({ propagators })`) accept. */
+export type PropagatorName = 'tracecontext' | 'baggage';
+
+const PROPAGATOR_NAMES: readonly PropagatorName[] = ['tracecontext', 'baggage'];
+const DEFAULT_PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage'];
 
 /** Injects and extracts nothing: what `OTEL_PROPAGATORS=none` asks for. */
 const NO_OP_PROPAGATOR: TextMapPropagator = Object.freeze({
@@ -16,21 +23,46 @@ const NO_OP_PROPAGATOR: TextMapPropagator = Object.freeze({
 });
 
 /**
- * Builds the propagator that `OTEL_PROPAGATORS` names (already parsed into `names` by
- * `readEnvironment()`): `tracecontext` is {@link W3CTraceContextPropagator}, `baggage` is
- * {@link W3CBaggagePropagator}, in the order given, duplicates once. One name yields that propagator,
- * several a {@link CompositePropagator}, none a propagator that does nothing.
+ * Reads `OTEL_PROPAGATORS`: the names in order, each once; `none` gives the empty list; unset gives
+ * `tracecontext,baggage`. An unknown name is ignored with one warning.
+ *
+ * @example
+ * ```ts
+ * // OTEL_PROPAGATORS=baggage,b3
+ * readPropagatorsEnvironment(); // ['baggage'], and a warning about b3
+ * ```
+ */
+export function readPropagatorsEnvironment(environment: EnvironmentSource = readEnvironmentVariable): PropagatorName[] {
+  return readNameListVariable(environment, 'OTEL_PROPAGATORS', PROPAGATOR_NAMES, DEFAULT_PROPAGATORS, 'propagator');
+}
+
+/**
+ * Builds the propagator that `OTEL_PROPAGATORS` names, read from the environment now (default
+ * `tracecontext,baggage`; see {@link createPropagatorFromNames}).
  *
  * @example
  * ```ts
  * import { propagation } from '@opentelemetry/api';
  * import { createPropagatorFromEnvironment } from 'otelite';
  *
- * // OTEL_PROPAGATORS=tracecontext,baggage
- * propagation.setGlobalPropagator(createPropagatorFromEnvironment(['tracecontext', 'baggage']));
+ * propagation.setGlobalPropagator(createPropagatorFromEnvironment());
  * ```
  */
-export function createPropagatorFromEnvironment(names: readonly PropagatorName[]): TextMapPropagator {
+export function createPropagatorFromEnvironment(): TextMapPropagator {
+  return createPropagatorFromNames(readPropagatorsEnvironment());
+}
+
+/**
+ * Builds the propagator for a list of names: `tracecontext` is {@link W3CTraceContextPropagator},
+ * `baggage` is {@link W3CBaggagePropagator}, in the order given, duplicates once. One name yields that
+ * propagator, several a {@link CompositePropagator}, none a propagator that does nothing.
+ *
+ * @example
+ * ```ts
+ * propagation.setGlobalPropagator(createPropagatorFromNames(['tracecontext', 'baggage']));
+ * ```
+ */
+export function createPropagatorFromNames(names: readonly PropagatorName[]): TextMapPropagator {
   const propagators: TextMapPropagator[] = [];
   const seen = new Set<PropagatorName>();
   for (const name of names) {

@@ -1,15 +1,15 @@
 import type { Attributes } from '@opentelemetry/api';
-import { readEnvironment, type Environment } from '../config/environment.js';
 import { currentPlatform } from '../platform/platform.js';
 import { VERSION } from '../version.js';
+import { readResourceEnvironment } from './from-environment.js';
 import { mergeResources, resourceFromAttributes, type Resource } from './resource.js';
 
 /**
  * The resource a {@link TracerProvider} uses when given none: the SDK's `telemetry.sdk.*`
  * attributes, the platform's (on Node the process and host, see `detectResources`), then
- * `OTEL_RESOURCE_ATTRIBUTES`, then `OTEL_SERVICE_NAME`. `service.name` is the platform's default
- * (`unknown_service:node` on Node) when neither variable sets it. A user-given resource is merged over
- * this one.
+ * `OTEL_RESOURCE_ATTRIBUTES`, then `OTEL_SERVICE_NAME` (both read now). `service.name` is the
+ * platform's default (`unknown_service:node` on Node) when neither variable sets it. A user-given
+ * resource is merged over this one.
  *
  * @example
  * ```ts
@@ -17,11 +17,7 @@ import { mergeResources, resourceFromAttributes, type Resource } from './resourc
  * ```
  */
 export function defaultResource(): Resource {
-  return defaultResourceFromEnvironment(readEnvironment());
-}
-
-/** {@link defaultResource} for settings the caller has already read. @internal */
-export function defaultResourceFromEnvironment(environment: Environment, platformAttributes?: Attributes): Resource {
+  const environment = readResourceEnvironment();
   const sdk = resourceFromAttributes({
     'service.name': 'unknown_service',
     'telemetry.sdk.name': 'otelite',
@@ -30,6 +26,6 @@ export function defaultResourceFromEnvironment(environment: Environment, platfor
   });
   const fromEnvironment: Attributes = { ...environment.resourceAttributes };
   if (environment.serviceName !== undefined) fromEnvironment['service.name'] = environment.serviceName;
-  const platform = resourceFromAttributes(platformAttributes ?? currentPlatform().resourceAttributes());
+  const platform = resourceFromAttributes(currentPlatform().resourceAttributes());
   return mergeResources(mergeResources(sdk, platform), resourceFromAttributes(fromEnvironment));
 }

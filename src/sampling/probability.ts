@@ -83,7 +83,7 @@ export class ProbabilitySampler implements Sampler {
     const traceState = parent?.traceState;
     const ot = traceState?.get(OTEL_TRACE_STATE_KEY);
     if (ot === undefined) {
-      if (parent !== undefined && parent.isRemote && (parent.traceFlags & RANDOM_TRACE_FLAG) === 0) warnPresumedRandom();
+      if (parent?.isRemote && (parent.traceFlags & RANDOM_TRACE_FLAG) === 0) warnPresumedRandom();
       if (threshold === undefined || !meetsThreshold(traceId, TRACE_ID_RANDOMNESS_OFFSET, threshold, 0, THRESHOLD_DIGITS)) {
         return NOT_RECORD_RESULT;
       }

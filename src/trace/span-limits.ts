@@ -1,5 +1,6 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
-import type { SpanLimitsSettings } from '../config/environment.js';
+import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
+import { readIntegerVariable } from '../config/typed-variables.js';
 import { warnOnce } from '../diagnostics/report.js';
 import { detachString } from '../strings/detach-string.js';
 
@@ -21,6 +22,51 @@ export interface SpanLimits {
   attributePerEventCountLimit?: number;
   /** Most attributes on one link. `OTEL_LINK_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`; default 128. */
   attributePerLinkCountLimit?: number;
+}
+
+/** The span limits in force, every field set. `Infinity` means unlimited. */
+export interface SpanLimitsSettings {
+  attributeValueLengthLimit: number;
+  attributeCountLimit: number;
+  eventCountLimit: number;
+  linkCountLimit: number;
+  attributePerEventCountLimit: number;
+  attributePerLinkCountLimit: number;
+}
+
+/** The spec's defaults: 128 of each, no value length limit. */
+export const DEFAULT_SPAN_LIMITS: Readonly<SpanLimitsSettings> = Object.freeze({
+  attributeValueLengthLimit: Infinity,
+  attributeCountLimit: 128,
+  eventCountLimit: 128,
+  linkCountLimit: 128,
+  attributePerEventCountLimit: 128,
+  attributePerLinkCountLimit: 128,
+});
+
+/**
+ * The span limits of the environment over the defaults: `OTEL_SPAN_*`, `OTEL_EVENT_*` and `OTEL_LINK_*`
+ * beat the general `OTEL_ATTRIBUTE_*`. An invalid value gives one warning and its fallback.
+ *
+ * @example
+ * ```ts
+ * // OTEL_ATTRIBUTE_COUNT_LIMIT=10
+ * readSpanLimitsEnvironment().attributePerEventCountLimit; // 10
+ * ```
+ */
+export function readSpanLimitsEnvironment(environment: EnvironmentSource = readEnvironmentVariable): SpanLimitsSettings {
+  const d = DEFAULT_SPAN_LIMITS;
+  const read = (name: string, fallback: number): number => readIntegerVariable(environment, name, fallback, 0);
+  const generalLength = read('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', d.attributeValueLengthLimit);
+  const generalCount = read('OTEL_ATTRIBUTE_COUNT_LIMIT', d.attributeCountLimit);
+  return {
+    attributeValueLengthLimit: read('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', generalLength),
+    attributeCountLimit: read('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', generalCount),
+    eventCountLimit: read('OTEL_SPAN_EVENT_COUNT_LIMIT', d.eventCountLimit),
+    linkCountLimit: read('OTEL_SPAN_LINK_COUNT_LIMIT', d.linkCountLimit),
+    attributePerEventCountLimit: read('OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT', generalCount),
+    attributePerLinkCountLimit: read('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT', generalCount),
+  };
 }
 
 const LIMIT_NAMES: ReadonlyArray<keyof SpanLimitsSettings> = [
@@ -104,13 +150,6 @@ export function limitAttributeValue(value: unknown, lengthLimit: number): Attrib
     default:
       return limitComplexAttributeValue(value, lengthLimit);
   }
-}
-
-/** Whether `key` can name an attribute (a non-empty string); warns once when it cannot. */
-export function isValidAttributeKey(key: unknown): key is string {
-  if (typeof key === 'string' && key.length > 0) return true;
-  warnOnce(INVALID_KEY_WARNING);
-  return false;
 }
 
 /** Attributes after a count and a length limit, with how many were dropped for the count. */

@@ -8,21 +8,22 @@ import {
   type Tracer as ApiTracer,
   type TracerProvider as ApiTracerProvider,
 } from '@opentelemetry/api';
-import { readEnvironment, type Environment } from '../config/environment.js';
+import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
+import { readBooleanVariable } from '../config/typed-variables.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import { MultiSpanProcessor } from '../processing/multi-span-processor.js';
 import { callAsync, settleWithin } from '../processing/settle-within.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
 import { createPropagatorFromEnvironment } from '../propagation/from-environment.js';
 import { currentPlatform } from '../platform/platform.js';
-import { defaultResourceFromEnvironment } from '../resource/default-resource.js';
+import { defaultResource } from '../resource/default-resource.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
 import { createSamplerFromEnvironment } from '../sampling/from-environment.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { IdGenerator } from './id-generator.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { RandomIdGenerator } from './random-id-generator.js';
-import { resolveSpanLimits, type SpanLimits } from './span-limits.js';
+import { readSpanLimitsEnvironment, resolveSpanLimits, type SpanLimits } from './span-limits.js';
 import type { SpanOwner } from './span.js';
 import { Tracer, type TracerState } from './tracer.js';
 import { notifyTracerScope } from './tracer-scope-observers.js';
@@ -66,6 +67,28 @@ export interface RegisterOptions {
 }
 
 const DEFAULT_FORCE_FLUSH_TIMEOUT_MILLIS = 30_000;
+
+/**
+ * `provider.forceFlush()` without holding the process open: for the `beforeExit` hook, where an
+ * unreachable collector must not delay the exit (the flush at `exit` sends what is left).
+ * @internal
+ */
+export let flushInBackground: (provider: TracerProvider) => Promise<void>;
+
+/**
+ * Reads `OTEL_SDK_DISABLED`: `true` turns recording and export off (propagation still works). Default
+ * `false`; a value other than `true`/`false` gives one warning and `false`.
+ *
+ * @example
+ * ```ts
+ * // OTEL_SDK_DISABLED=true
+ * readSdkDisabledEnvironment(); // true
+ * ```
+ */
+export function readSdkDisabledEnvironment(environment: EnvironmentSource = readEnvironmentVariable): boolean {
+  return readBooleanVariable(environment, 'OTEL_SDK_DISABLED', false);
+}
+
 /** Past this many distinct scopes, tracers are still handed out but no longer cached. */
 const MAX_CACHED_TRACERS = 1024;
 
@@ -73,8 +96,8 @@ const MAX_CACHED_TRACERS = 1024;
  * The SDK's tracer provider: hands out tracers, and owns the resource, sampler, span limits, id
  * generator and span processors they share.
  *
- * Settings are resolved once, here: defaults, then the environment (`readEnvironment()`), then
- * `options`. With `OTEL_SDK_DISABLED=true`, and after `shutdown()`, tracers hand out non-recording
+ * Settings are resolved once, here, each in the order defaults, then its `OTEL_*` variables, then
+ * `options`, then validation; a variable is read only when its option is unset. With `OTEL_SDK_DISABLED=true`, and after `shutdown()`, tracers hand out non-recording
  * spans that still carry context: the parent's span context, or a fresh valid one for a root.
  * `forceFlush()` and `shutdown()` never reject; failures go to the diagnostic logger.
  *
@@ -95,17 +118,14 @@ export class TracerProvider implements ApiTracerProvider {
   readonly #processor: SpanProcessor | undefined;
   readonly #timeoutMillis: number;
   readonly #tracers = new Map<string, Tracer>();
-  readonly #environment: Environment;
   #shutdown: Promise<void> | undefined;
 
   constructor(options: TracerProviderOptions = {}) {
     const given: TracerProviderOptions = options !== null && typeof options === 'object' ? options : {};
-    const environment = readEnvironment();
-    this.#environment = environment;
-    this.#resource = mergeResources(defaultResourceFromEnvironment(environment), userResource(given.resource));
-    this.#limits = resolveSpanLimits(environment.spanLimits, given.spanLimits);
+    this.#resource = mergeResources(defaultResource(), userResource(given.resource));
+    this.#limits = resolveSpanLimits(readSpanLimitsEnvironment(), given.spanLimits);
     const idGenerator = isIdGenerator(given.idGenerator) ? guardIdGenerator(given.idGenerator) : new RandomIdGenerator();
-    const sampler = isSampler(given.sampler) ? given.sampler : createSamplerFromEnvironment(environment);
+    const sampler = isSampler(given.sampler) ? given.sampler : createSamplerFromEnvironment();
     const processors = Array.isArray(given.spanProcessors)
       ? given.spanProcessors.filter((processor) => processor !== null && typeof processor === 'object')
       : [];
@@ -116,7 +136,7 @@ export class TracerProvider implements ApiTracerProvider {
       sampler,
       idGenerator,
       randomTraceIds: resolveRandomTraceFlag(given.randomTraceFlag, idGenerator),
-      active: !environment.sdkDisabled,
+      active: !readSdkDisabledEnvironment(),
     };
   }
 
@@ -157,27 +177,38 @@ export class TracerProvider implements ApiTracerProvider {
 
   /**
    * Exports everything the processors hold. Resolves once done, or after `forceFlushTimeoutMillis`;
-   * never rejects (failures are reported through `diag`).
+   * never rejects (failures are reported through `diag`). While it is pending, the process stays
+   * alive (at most `forceFlushTimeoutMillis`), so `await provider.forceFlush()` always settles, even
+   * with the collector down.
    */
-  async forceFlush(): Promise<void> {
-    const processor = this.#processor;
-    if (processor === undefined) return;
-    await this.#bounded('tracerProvider.forceFlush', () => processor.forceFlush());
+  forceFlush(): Promise<void> {
+    return this.#forceFlush(true);
+  }
+
+  static {
+    flushInBackground = (provider) => provider.#forceFlush(false);
   }
 
   /**
    * Stops recording (tracers hand out non-recording spans from now on), flushes and shuts down the
    * processors. Resolves once done, or after `forceFlushTimeoutMillis`; never rejects. Idempotent:
-   * later calls return the first call's promise.
+   * later calls return the first call's promise. While it is pending, the process stays alive (at most
+   * `forceFlushTimeoutMillis`), so `await provider.shutdown()` always settles.
    */
   shutdown(): Promise<void> {
     if (this.#shutdown === undefined) {
       this.#state.active = false;
       const processor = this.#processor;
       this.#shutdown =
-        processor === undefined ? Promise.resolve() : this.#bounded('tracerProvider.shutdown', () => processor.shutdown());
+        processor === undefined ? Promise.resolve() : this.#bounded('tracerProvider.shutdown', () => processor.shutdown(), true);
     }
     return this.#shutdown;
+  }
+
+  async #forceFlush(keepAlive: boolean): Promise<void> {
+    const processor = this.#processor;
+    if (processor === undefined) return;
+    await this.#bounded('tracerProvider.forceFlush', () => processor.forceFlush(), keepAlive);
   }
 
   /**
@@ -208,7 +239,7 @@ export class TracerProvider implements ApiTracerProvider {
     }
     if (given.propagator !== null) {
       try {
-        propagation.setGlobalPropagator(given.propagator ?? createPropagatorFromEnvironment(this.#environment.propagators));
+        propagation.setGlobalPropagator(given.propagator ?? createPropagatorFromEnvironment());
       } catch (error) {
         reportError('tracerProvider.register', error, 'setting the global propagator');
       }
@@ -216,16 +247,17 @@ export class TracerProvider implements ApiTracerProvider {
     return installed;
   }
 
-  async #bounded(kind: string, work: () => Promise<void>): Promise<void> {
+  async #bounded(kind: string, work: () => Promise<void>, keepAlive: boolean): Promise<void> {
     const onRejected = (error: unknown): void => reportError(kind, error);
-    const inTime = await settleWithin(callAsync(work), this.#timeoutMillis, onRejected);
+    const inTime = await settleWithin(callAsync(work), this.#timeoutMillis, onRejected, keepAlive);
     if (!inTime) onRejected(new Error(`did not finish within ${this.#timeoutMillis} ms`));
   }
 }
 
 function resolveRandomTraceFlag(option: unknown, idGenerator: IdGenerator): boolean {
   if (typeof option === 'boolean') return option;
-  const byDefault = idGenerator instanceof RandomIdGenerator;
+  // Only otelite's own generator is known to fill every trace id byte at random (a subclass may not).
+  const byDefault = isOwnRandomIdGenerator(idGenerator);
   if (option !== undefined) warnOnce(`the randomTraceFlag option ${String(option)} is not a boolean; using ${byDefault}.`);
   return byDefault;
 }
@@ -254,7 +286,7 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
  * one (reported once), so a bad generator never breaks span creation.
  */
 function guardIdGenerator(generator: IdGenerator): IdGenerator {
-  if (generator instanceof RandomIdGenerator) return generator;
+  if (isOwnRandomIdGenerator(generator)) return generator;
   const fallback = new RandomIdGenerator();
   return {
     generateTraceId(): string {
@@ -280,6 +312,14 @@ function guardIdGenerator(generator: IdGenerator): IdGenerator {
       return fallback.generateSpanId();
     },
   };
+}
+
+/**
+ * Whether `generator` is a plain {@link RandomIdGenerator}, not a subclass: a subclass may override how
+ * ids are made, so it is validated like any user generator and its trace ids are not called random.
+ */
+function isOwnRandomIdGenerator(generator: IdGenerator): boolean {
+  return generator instanceof RandomIdGenerator && Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
 }
 
 function isIdGenerator(value: unknown): value is IdGenerator {

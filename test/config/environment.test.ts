@@ -1,27 +1,41 @@
-import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_BATCH,
-  DEFAULT_OTLP_ENDPOINT,
-  DEFAULT_OTLP_TIMEOUT_MILLIS,
-  DEFAULT_SPAN_LIMITS,
-  appendTracesPath,
-  parseKeyValueList,
-  readEnvironment,
-  type Environment,
-} from '../../src/config/environment.js';
+import { DiagLogLevel } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import { parseKeyValueList } from '../../src/config/key-value-list.js';
+import { appendTracesPath, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT_MILLIS, readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
+import { readLogLevelEnvironment, readTracesExportersEnvironment } from '../../src/init.js';
+import { DEFAULT_BATCH, readBatchEnvironment } from '../../src/processing/batch-span-processor.js';
+import { readPropagatorsEnvironment } from '../../src/propagation/from-environment.js';
+import { readResourceEnvironment } from '../../src/resource/from-environment.js';
+import { readSamplerEnvironment } from '../../src/sampling/from-environment.js';
+import { DEFAULT_SPAN_LIMITS, readSpanLimitsEnvironment } from '../../src/trace/span-limits.js';
+import { readSdkDisabledEnvironment } from '../../src/trace/tracer-provider.js';
+import { captureDiagEachTest } from '../support/diag-capture.js';
+import { environmentOf, withEnvironment } from '../support/environment.js';
 
-const messages: string[] = [];
+/**
+ * Every `OTEL_*` variable otelite knows, each read by the component that owns it. The table reads them
+ * all through the components' own readers and compares with the spec's defaults plus what each case
+ * changes.
+ */
+const messages = captureDiagEachTest(DiagLogLevel.INFO);
 
-beforeEach(() => {
-  messages.length = 0;
-  diag.disable();
-  diag.setLogger(
-    { error: (m) => messages.push(m), warn: (m) => messages.push(m), info: (m) => messages.push(m), debug: () => {}, verbose: () => {} },
-    DiagLogLevel.INFO,
-  );
-});
-afterEach(() => diag.disable());
+/** What the components read, gathered in one object for the table below. */
+function readAll(variables: Record<string, string>) {
+  const environment = environmentOf(variables);
+  return {
+    sdkDisabled: readSdkDisabledEnvironment(environment),
+    logLevel: readLogLevelEnvironment(environment),
+    ...readResourceEnvironment(environment),
+    ...readSamplerEnvironment(environment),
+    tracesExporters: readTracesExportersEnvironment(environment),
+    propagators: readPropagatorsEnvironment(environment),
+    spanLimits: readSpanLimitsEnvironment(environment),
+    batch: readBatchEnvironment(environment),
+    otlp: readOtlpEnvironment(environment),
+  };
+}
+
+type Environment = ReturnType<typeof readAll>;
 
 const DEFAULTS: Environment = {
   sdkDisabled: false,
@@ -267,10 +281,10 @@ function withDefaults(expected: Case['expected']): Environment {
   return result as unknown as Environment;
 }
 
-describe('readEnvironment', () => {
+describe('the components\' environment readers', () => {
   for (const [name, { env, expected, warning }] of Object.entries(CASES)) {
     it(name, () => {
-      expect(readEnvironment(env)).toEqual(withDefaults(expected));
+      expect(readAll(env)).toEqual(withDefaults(expected));
       if (warning === undefined) {
         expect(messages).toEqual([]);
       } else {
@@ -282,9 +296,9 @@ describe('readEnvironment', () => {
 
   it('never puts header values in a message', () => {
     const secret = 'Bearer sekret-token-123';
-    readEnvironment({ OTEL_EXPORTER_OTLP_HEADERS: `authorization=${secret},broken` });
-    readEnvironment({ OTEL_EXPORTER_OTLP_TRACES_HEADERS: `api-key=${secret}%zz` });
-    const settings = readEnvironment({ OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encodeURIComponent(secret)}` });
+    readAll({ OTEL_EXPORTER_OTLP_HEADERS: `authorization=${secret},broken` });
+    readAll({ OTEL_EXPORTER_OTLP_TRACES_HEADERS: `api-key=${secret}%zz` });
+    const settings = readAll({ OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encodeURIComponent(secret)}` });
     expect(settings.otlp.headers).toEqual({ authorization: secret });
     expect(messages).toHaveLength(2);
     expect(messages.some((message) => message.includes('OTEL_EXPORTER_OTLP_HEADERS'))).toBe(true);
@@ -292,8 +306,9 @@ describe('readEnvironment', () => {
     for (const message of messages) expect(message).not.toContain('sekret');
   });
 
-  it('reads process.env by default', () => {
-    expect(readEnvironment().batch.maxQueueSize).toBeGreaterThan(0);
+  it('read the runtime environment by default', () => {
+    expect(withEnvironment({ OTEL_BSP_MAX_QUEUE_SIZE: '77' }, () => readBatchEnvironment()).maxQueueSize).toBe(77);
+    expect(readBatchEnvironment().maxQueueSize).toBeGreaterThan(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import {
   ExportTraceServiceRequestSchema,
   Span_SpanKind,
-  Status_StatusCode,
+  type Status_StatusCode,
   type ExportTraceServiceRequest,
 } from '../../src/proto.js';
 

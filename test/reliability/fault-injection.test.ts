@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readEnvironment } from '../../src/config/environment.js';
+import { withEnvironment } from '../support/environment.js';
 import {
   BatchSpanProcessor,
   failureCounts,
@@ -78,7 +78,7 @@ interface ScenarioOptions {
 /** One run of the pipeline against the receiver with `fault` injected, and everything observed. */
 async function runScenario(fault: FaultName | undefined, options: ScenarioOptions = {}) {
   const exporter = new CountingExporter(
-    new OTLPTraceExporter({ url: receiver.url, retry: QUICK_RETRY, ...options.exporter }, readEnvironment({}).otlp),
+    withEnvironment({}, () => new OTLPTraceExporter({ url: receiver.url, retry: QUICK_RETRY, ...options.exporter })),
   );
   const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10, exportTimeoutMillis: options.exportTimeoutMillis ?? 10_000 });
   const provider = new TracerProvider({ spanProcessors: [processor], forceFlushTimeoutMillis: 10_000 });

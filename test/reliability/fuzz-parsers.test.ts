@@ -2,7 +2,9 @@ import { isSpanContextValid, propagation, ROOT_CONTEXT, trace, type Context, typ
 import fc from 'fast-check';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEnvironment } from '../../src/config/environment.js';
+import { readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
+import { readResourceEnvironment } from '../../src/resource/from-environment.js';
+import { environmentOf } from '../support/environment.js';
 import { resolveExporterOptions } from '../../src/export/otlp/otlp-exporter-options.js';
 import { W3CBaggagePropagator, W3CTraceContextPropagator } from '../../src/index.js';
 import { collectDiagnostics, type DiagCollector } from './pipeline-harness.js';
@@ -10,13 +12,13 @@ import { collectDiagnostics, type DiagCollector } from './pipeline-harness.js';
 /**
  * The parsers of untrusted text, fuzzed through their public entry points: `traceparent`, `tracestate`
  * and `baggage` through the W3C propagators' `extract`, `OTEL_RESOURCE_ATTRIBUTES` and
- * `OTEL_EXPORTER_OTLP_HEADERS` through `readEnvironment(env)` (and, for headers, the exporter's option
+ * `OTEL_EXPORTER_OTLP_HEADERS` through the components' readers (and, for headers, the exporter's option
  * resolution that turns them into request headers).
  *
  * For each: it never throws; what it accepts is valid by the governing text (the oracles below are
  * written from the grammars, independently of the parsers); what the oracle calls valid is accepted;
- * and the work is linear: a 100 KB input takes well under 30× the time of a 10 KB one (a complexity
- * check, min of several runs, not a speed target).
+ * and the work is linear: a 500 000-character input parses within a budget only a super-linear parser misses
+ * (see expectLinear; not a speed target).
  */
 
 const VALID_PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -142,48 +144,37 @@ const keyValueListLike = fc.oneof(
 
 // ------------------------------------------------------------------ complexity
 
-/** The smallest time of `runs` runs of `reps` calls of `parse(input)`, in milliseconds. */
-function minMillis(parse: (input: string) => unknown, input: string, reps: number, runs: number): number {
-  let best = Infinity;
-  for (let run = 0; run < runs; run++) {
-    const started = performance.now();
-    for (let i = 0; i < reps; i++) parse(input);
-    best = Math.min(best, performance.now() - started);
-  }
-  return best;
-}
-
 /** `pattern` repeated to exactly `length` characters. */
 function fill(pattern: string, length: number): string {
   return pattern.repeat(Math.ceil(length / pattern.length)).slice(0, length);
 }
 
-/** How much longer a 100 KB input takes than a 10 KB one, for each shape `make` builds. */
-function growthRatio(parse: (input: string) => unknown, make: (length: number) => string): number {
-  const small = make(10_000);
-  const large = make(100_000);
-  for (let i = 0; i < 3; i++) {
-    parse(small);
-    parse(large);
-  }
-  // Interleaved, min of 7: a busy machine slows single runs, not the best one.
-  let smallBest = Infinity;
-  let largeBest = Infinity;
-  for (let round = 0; round < 7; round++) {
-    smallBest = Math.min(smallBest, minMillis(parse, small, 20, 1));
-    largeBest = Math.min(largeBest, minMillis(parse, large, 20, 1));
-  }
-  return largeBest / Math.max(smallBest, 0.001);
-}
-
-const LINEAR_ENOUGH = 30;
+/**
+ * The complexity check, made so that it cannot flake: one parse of a 500 000-character input of each
+ * shape must end within {@link LARGE_INPUT_BUDGET_MILLIS}. The linear scanners take at most ~250 ms
+ * on the loaded 2-core reference machine (the slowest shape; most take a few ms), 40 times inside the
+ * budget; a quadratic one does some 10^11 steps and takes minutes. The measured figures are printed
+ * when the check fails (and with RELIABILITY_REPORT=1). Speed itself is the benchmark's business.
+ */
+const LARGE_INPUT_CHARACTERS = 500_000;
+const LARGE_INPUT_BUDGET_MILLIS = 10_000;
+/** Room for every shape of one parser to use its whole budget without the test timing out first. */
+const COMPLEXITY_TEST_TIMEOUT = { timeout: 120_000 };
 
 function expectLinear(parse: (input: string) => unknown, shapes: Record<string, (length: number) => string>): Record<string, number> {
-  const ratios: Record<string, number> = {};
-  for (const [name, make] of Object.entries(shapes)) ratios[name] = Math.round(growthRatio(parse, make) * 10) / 10;
-  if (process.env.RELIABILITY_REPORT) console.log(JSON.stringify(ratios));
-  for (const [name, ratio] of Object.entries(ratios)) expect({ shape: name, ratio: ratio < LINEAR_ENOUGH }).toEqual({ shape: name, ratio: true });
-  return ratios;
+  const millis: Record<string, number> = {};
+  for (const [name, make] of Object.entries(shapes)) {
+    const input = make(LARGE_INPUT_CHARACTERS);
+    expect(input.length).toBeGreaterThan(LARGE_INPUT_CHARACTERS * 0.99);
+    parse(make(1000));
+    const started = performance.now();
+    parse(input);
+    millis[name] = Math.round((performance.now() - started) * 10) / 10;
+  }
+  if (process.env.RELIABILITY_REPORT) console.log(JSON.stringify(millis));
+  const overBudget = Object.entries(millis).filter(([, spent]) => spent >= LARGE_INPUT_BUDGET_MILLIS);
+  expect(overBudget, `milliseconds per ${LARGE_INPUT_CHARACTERS}-character input: ${JSON.stringify(millis)}`).toEqual([]);
+  return millis;
 }
 
 // ------------------------------------------------------------------ traceparent
@@ -218,7 +209,7 @@ describe('traceparent (W3CTraceContextPropagator.extract)', () => {
     );
   });
 
-  it('is linear on 100 KB inputs', () => {
+  it('is linear: 500 000-character inputs parse within the budget', COMPLEXITY_TEST_TIMEOUT, () => {
     const parse = (header: string): unknown => traceContext.extract(ROOT_CONTEXT, { traceparent: header, tracestate: 'a=b' }, getter);
     expectLinear(parse, {
       spaces: (n) => fill(' ', n),
@@ -262,7 +253,7 @@ describe('tracestate (W3CTraceContextPropagator.extract)', () => {
     );
   });
 
-  it('is linear on 100 KB inputs', () => {
+  it('is linear: 500 000-character inputs parse within the budget', COMPLEXITY_TEST_TIMEOUT, () => {
     const parse = (header: string): unknown => traceContext.extract(ROOT_CONTEXT, { traceparent: VALID_PARENT, tracestate: header }, getter);
     expectLinear(parse, {
       'empty members': (n) => fill(',', n),
@@ -315,7 +306,7 @@ describe('baggage (W3CBaggagePropagator.extract)', () => {
     );
   });
 
-  it('is linear on 100 KB inputs', () => {
+  it('is linear: 500 000-character inputs parse within the budget', COMPLEXITY_TEST_TIMEOUT, () => {
     const parse = (header: string): unknown => baggagePropagator.extract(ROOT_CONTEXT, { baggage: header }, getter);
     expectLinear(parse, {
       'invalid members': (n) => fill('k,', n),
@@ -331,8 +322,8 @@ describe('baggage (W3CBaggagePropagator.extract)', () => {
 
 // ------------------------------------------------------------------ OTEL_RESOURCE_ATTRIBUTES
 
-describe('OTEL_RESOURCE_ATTRIBUTES (readEnvironment)', () => {
-  const read = (text: string): Record<string, string> => readEnvironment({ OTEL_RESOURCE_ATTRIBUTES: text }).resourceAttributes;
+describe('OTEL_RESOURCE_ATTRIBUTES (readResourceEnvironment)', () => {
+  const read = (text: string): Record<string, string> => readResourceEnvironment(environmentOf({ OTEL_RESOURCE_ATTRIBUTES: text })).resourceAttributes;
 
   it('never throws; yields string attributes with non-empty keys, or nothing at all (fuzz)', () => {
     fc.assert(
@@ -374,7 +365,7 @@ describe('OTEL_RESOURCE_ATTRIBUTES (readEnvironment)', () => {
     expect(diagnostics.count('OTEL_RESOURCE_ATTRIBUTES is malformed')).toBe(1);
   });
 
-  it('is linear on 100 KB inputs', () => {
+  it('is linear: 500 000-character inputs parse within the budget', COMPLEXITY_TEST_TIMEOUT, () => {
     expectLinear(read, {
       'many members': (n) => fill('a=b,', n),
       commas: (n) => fill(',', n),
@@ -387,9 +378,9 @@ describe('OTEL_RESOURCE_ATTRIBUTES (readEnvironment)', () => {
 
 // ------------------------------------------------------------------ OTEL_EXPORTER_OTLP_HEADERS
 
-describe('OTEL_EXPORTER_OTLP_HEADERS (readEnvironment, then the exporter’s options)', () => {
+describe('OTEL_EXPORTER_OTLP_HEADERS (readOtlpEnvironment, then the exporter’s options)', () => {
   const requestHeaders = (text: string): Record<string, string> =>
-    resolveExporterOptions({}, readEnvironment({ OTEL_EXPORTER_OTLP_HEADERS: text }).otlp).headers;
+    resolveExporterOptions({}, readOtlpEnvironment(environmentOf({ OTEL_EXPORTER_OTLP_HEADERS: text }))).headers;
 
   it('only ever yields headers Node can send: valid names, no CR/LF/NUL in values (fuzz)', () => {
     fc.assert(
@@ -413,8 +404,8 @@ describe('OTEL_EXPORTER_OTLP_HEADERS (readEnvironment, then the exporter’s opt
     expect(diagnostics.text()).not.toContain('s3cret');
   });
 
-  it('is linear on 100 KB inputs', () => {
-    const read = (text: string): unknown => readEnvironment({ OTEL_EXPORTER_OTLP_HEADERS: text }).otlp.headers;
+  it('is linear: 500 000-character inputs parse within the budget', COMPLEXITY_TEST_TIMEOUT, () => {
+    const read = (text: string): unknown => readOtlpEnvironment(environmentOf({ OTEL_EXPORTER_OTLP_HEADERS: text })).headers;
     expectLinear(read, {
       'many headers': (n) => fill('a=b,', n),
       commas: (n) => fill(',', n),

@@ -3,7 +3,7 @@ import { memoryUsage } from 'node:process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readEnvironment } from '../../src/config/environment.js';
+import { withEnvironment } from '../support/environment.js';
 import {
   BatchSpanProcessor,
   failureCounts,
@@ -155,7 +155,7 @@ describe('attribute values', () => {
   it('hostile but valid values travel over OTLP intact: NaN, Infinity, null in arrays, a 10 MB string', async () => {
     const receiver = await startFaultInjectingReceiver();
     try {
-      const exporter = new OTLPTraceExporter({ url: receiver.url }, readEnvironment({}).otlp);
+      const exporter = withEnvironment({}, () => new OTLPTraceExporter({ url: receiver.url }));
       const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
       providers.push(provider);
       const span = provider.getTracer('hostile').startSpan('values', {

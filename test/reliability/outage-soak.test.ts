@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEnvironment } from '../../src/config/environment.js';
+import { withEnvironment } from '../support/environment.js';
 import { MAX_LOGS_PER_WINDOW } from '../../src/diagnostics/report.js';
 import { BatchSpanProcessor, failureCounts, OTLPTraceExporter, TracerProvider } from '../../src/index.js';
 import { startFaultInjectingReceiver } from './fault-injecting-receiver.js';
@@ -62,9 +62,8 @@ describe('outage soak', () => {
     const gc = getGc();
     const receiver = await startFaultInjectingReceiver();
     const exporter = new CountingExporter(
-      new OTLPTraceExporter(
-        { url: receiver.url, timeoutMillis: 1000, retry: { initialBackoffMillis: 200, maxBackoffMillis: 1000 } },
-        readEnvironment({}).otlp,
+      withEnvironment({}, () =>
+        new OTLPTraceExporter({ url: receiver.url, timeoutMillis: 1000, retry: { initialBackoffMillis: 200, maxBackoffMillis: 1000 } }),
       ),
     );
     const processor = new BatchSpanProcessor(exporter, {

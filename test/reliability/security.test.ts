@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEnvironment } from '../../src/config/environment.js';
+import { withEnvironment } from '../support/environment.js';
 import { BatchSpanProcessor, instrumentHttp, OTLPTraceExporter, suppressTracing, TracerProvider, type FinishedSpan } from '../../src/index.js';
 import { clientSpans, serverSpans, setUpTracing, tearDownTracing, type Tracing } from '../instrumentation/http/http-test-kit.js';
 import { startFaultInjectingReceiver, type FaultInjectingReceiver } from './fault-injecting-receiver.js';
@@ -52,12 +52,15 @@ function describeError(error: unknown): string {
 describe('secrets in exporter configuration never reach logs or errors', () => {
   it('header values from OTEL_EXPORTER_OTLP_HEADERS, through every kind of failing export', async () => {
     const receiver = await startFaultInjectingReceiver();
-    const environment = readEnvironment({
+    const environment = {
       OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${MARK}-token,x-api-key=${MARK}-key,x-injected=a%0D%0AX-Evil:%20${MARK}-injected`,
       OTEL_EXPORTER_OTLP_TRACES_HEADERS: `not-a-list-${MARK}-value`,
-    }).otlp;
+    };
     const exporter = new CountingExporter(
-      new OTLPTraceExporter({ url: receiver.url, timeoutMillis: 200, retry: { maxAttempts: 2, initialBackoffMillis: 10, maxBackoffMillis: 10 } }, environment),
+      withEnvironment(
+        environment,
+        () => new OTLPTraceExporter({ url: receiver.url, timeoutMillis: 200, retry: { maxAttempts: 2, initialBackoffMillis: 10, maxBackoffMillis: 10 } }),
+      ),
     );
     const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10, exportTimeoutMillis: 2000 })] });
     const tracer = provider.getTracer('security');
@@ -103,8 +106,8 @@ describe('secrets in exporter configuration never reach logs or errors', () => {
       { status: 401, errorMessage: `invalid token: Bearer ${MARK}-token-value` },
       { partialSuccess: { rejectedSpans: 1, errorMessage: `key ${MARK}-token-value was revoked` } },
     );
-    const environment = readEnvironment({ OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${MARK}-token-value` }).otlp;
-    const exporter = new CountingExporter(new OTLPTraceExporter({ url: receiver.url }, environment));
+    const environment = { OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${MARK}-token-value` };
+    const exporter = new CountingExporter(withEnvironment(environment, () => new OTLPTraceExporter({ url: receiver.url })));
     const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10 })] });
     endSpans(provider.getTracer('security'), 1);
     await provider.forceFlush();
@@ -119,7 +122,7 @@ describe('secrets in exporter configuration never reach logs or errors', () => {
   it('credentials in the exporter URL are used but never echoed', async () => {
     const receiver = await startFaultInjectingReceiver({ fallback: { status: 403, errorMessage: 'forbidden' } });
     const url = receiver.url.replace('http://', `http://user:${MARK}-password@`);
-    const exporter = new OTLPTraceExporter({ url, retry: { maxAttempts: 1 } }, readEnvironment({}).otlp);
+    const exporter = withEnvironment({}, () => new OTLPTraceExporter({ url, retry: { maxAttempts: 1 } }));
     const result = await exporter.export([]);
     expect(result.code).toBe(0);
     const counting = new CountingExporter(exporter);
@@ -317,7 +320,7 @@ describe.skipIf(!hasOpenssl())('https receiver', () => {
 
   async function exportThrough(tls?: { ca: Buffer }): Promise<CountingExporter> {
     const exporter = new CountingExporter(
-      new OTLPTraceExporter({ url: receiver.url, tls, retry: { initialBackoffMillis: 10, maxBackoffMillis: 10 } }, readEnvironment({}).otlp),
+      withEnvironment({}, () => new OTLPTraceExporter({ url: receiver.url, tls, retry: { initialBackoffMillis: 10, maxBackoffMillis: 10 } })),
     );
     const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10 })] });
     endSpans(provider.getTracer('tls'), 3);

@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from '../../src/index.js';
+import { captureDiagEachTest } from '../support/diag-capture.js';
 
-const warnings: string[] = [];
-beforeEach(() => {
-  warnings.length = 0;
-  diag.disable();
-  diag.setLogger(
-    { error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-});
+const warnings = captureDiagEachTest();
 afterEach(() => {
   vi.unstubAllEnvs();
-  diag.disable();
 });
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -1,17 +1,9 @@
-import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyResource, mergeResources, resourceFromAttributes } from '../../src/index.js';
 
-const warnings: string[] = [];
-beforeEach(() => {
-  warnings.length = 0;
-  diag.disable();
-  diag.setLogger(
-    { error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-});
-afterEach(() => diag.disable());
+import { describe, expect, it } from 'vitest';
+import { emptyResource, mergeResources, resourceFromAttributes } from '../../src/index.js';
+import { captureDiagEachTest } from '../support/diag-capture.js';
+
+const warnings = captureDiagEachTest();
 
 describe('resourceFromAttributes', () => {
   it('copies valid attributes, freezes the result and keeps the schema URL', () => {

@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import {
-  diag,
-  DiagLogLevel,
   ROOT_CONTEXT,
   SpanKind,
   trace,
   TraceFlags,
   type Context,
-  type DiagLogger,
 } from '@opentelemetry/api';
 import { createTraceState } from '../../src/propagation/trace-state.js';
 import type { Sampler, SamplingResult } from '../../src/sampling/sampler.js';
+import { captureDiag } from '../support/diag-capture.js';
 
 /** A random 32-digit lowercase trace id. */
 export function randomTraceId(): string {
@@ -48,21 +46,7 @@ export function decide(sampler: Sampler, context: Context, traceId: string): Sam
 
 /** Collects the warnings `diag` receives while `run` runs. */
 export function captureWarnings(run: () => void): string[] {
-  const warnings: string[] = [];
-  const logger: DiagLogger = {
-    error: () => {},
-    warn: (message: string) => warnings.push(message),
-    info: () => {},
-    debug: () => {},
-    verbose: () => {},
-  };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  try {
-    run();
-  } finally {
-    diag.disable();
-  }
-  return warnings;
+  return captureDiag(run);
 }
 
 export { ROOT_CONTEXT };

@@ -1,15 +1,13 @@
 import {
-  DiagLogLevel,
   ROOT_CONTEXT,
   TraceFlags,
   context,
-  diag,
   propagation,
   trace,
   type ContextManager,
   type TextMapPropagator,
 } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AlwaysOnSampler,
   BatchSpanProcessor,
@@ -23,21 +21,13 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '../../src/index.js';
+import { captureDiagEachTest } from '../support/diag-capture.js';
 
-const errors: string[] = [];
+const errors = captureDiagEachTest();
 
-beforeEach(() => {
-  errors.length = 0;
-  diag.disable();
-  diag.setLogger(
-    { error: (m) => errors.push(m), warn: (m) => errors.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-});
 
 afterEach(() => {
   vi.unstubAllEnvs();
-  diag.disable();
 });
 
 function exporterThat(behaviour: 'rejects' | 'throws' | 'hangs' | 'fails'): SpanExporter {

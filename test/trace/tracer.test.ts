@@ -19,6 +19,7 @@ import {
   InMemorySpanExporter,
   ParentBasedSampler,
   SamplingDecision,
+  RandomIdGenerator,
   SimpleSpanProcessor,
   TracerProvider,
   createTraceState,
@@ -132,6 +133,22 @@ describe('parents and trace flags', () => {
     expect(span.spanContext().traceId).toBe('00000000000000000000000000000001');
     expect(span.spanContext().spanId).toBe('0000000000000002');
     expect(span.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+  });
+
+  it('validates a RandomIdGenerator subclass like any generator, and does not call its ids random', () => {
+    class BrokenIdGenerator extends RandomIdGenerator {
+      override generateTraceId(): string {
+        return 'not a trace id';
+      }
+    }
+    const { tracer } = setup(new AlwaysOnSampler(), new BrokenIdGenerator());
+    const span = tracer.startSpan('subclass ids');
+    // The invalid id is replaced (the subclass is guarded), and the random flag is not claimed.
+    expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(span.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+    // The plain class keeps the flag.
+    const plain = setup(new AlwaysOnSampler(), new RandomIdGenerator()).tracer.startSpan('plain');
+    expect(plain.spanContext().traceFlags).toBe(TraceFlags.SAMPLED | 0x02);
   });
 
   it('leaves the random flag off root spans with randomTraceFlag: false, keeping a parent\'s bit', () => {

@@ -1,4 +1,4 @@
-import type { OtlpSettings } from '../../config/environment.js';
+import type { OtlpSettings } from './otlp-environment.js';
 import { warnOnce } from '../../diagnostics/report.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './encode-within-limit.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, normalizeHeaders, type HttpTransport, type HttpTransportFactory, type TlsOptions } from './otlp-transport.js';
@@ -69,9 +69,10 @@ export interface OTLPTraceExporterOptions {
    */
   transport?: HttpTransportFactory;
   /**
-   * Internal, for tests: the largest request body sent, before compression, in bytes; larger batches are
-   * split. Default 64 MiB (the OTLP specification's recommendation).
-   * @internal
+   * The largest request body sent, before compression, in bytes: a batch that would encode larger is
+   * split into several requests, and a single span larger than this is dropped and reported. Lower it
+   * for a receiver with a smaller limit. Default 64 MiB (the OTLP specification's recommendation);
+   * at least 1.
    */
   maxRequestBytes?: number;
 }
@@ -96,12 +97,13 @@ export interface ResolvedExporterOptions {
 export const DEFAULT_MAX_CONCURRENT_EXPORTS = 2;
 
 /**
- * Merges `options` over the environment's OTLP settings (which already hold the defaults) and validates
- * the result. Never throws.
+ * Defaults, then the environment (`environment`, which already holds the defaults), then `options`,
+ * then validation: an option left `undefined` keeps the environment's value, an invalid one is ignored
+ * with a warning. Never throws.
  *
  * @example
  * ```ts
- * const settings = resolveExporterOptions({ compression: 'gzip' }, readEnvironment().otlp);
+ * const settings = resolveExporterOptions({ compression: 'gzip' }, readOtlpEnvironment());
  * ```
  */
 export function resolveExporterOptions(options: OTLPTraceExporterOptions, environment: OtlpSettings): ResolvedExporterOptions {

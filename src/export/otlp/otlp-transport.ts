@@ -80,7 +80,20 @@ export interface HttpTransport {
   send(body: Uint8Array, signal: AbortSignal): Promise<HttpResponse>;
   /** Closes the transport's connections. Requests in flight are cut off. */
   close(): void;
+  /**
+   * Posts an encoded `payload` (not from `prepare`: compression happens on the way) and blocks until it
+   * is answered, fails or `timeoutMillis` passes: for the `exit` event only (see
+   * `platform/node/post-synchronously.ts`). One attempt, no retry. Never throws. Only the Node transport
+   * has it.
+   */
+  postSynchronously?(payload: Uint8Array, timeoutMillis: number): SynchronousPostOutcome;
 }
+
+/** How a synchronous post at exit ended. */
+export type SynchronousPostOutcome =
+  | { readonly kind: 'answered'; readonly statusCode: number }
+  | { readonly kind: 'failed'; readonly reason: string }
+  | { readonly kind: 'timed-out' };
 
 /** Makes the transport of one exporter. */
 export type HttpTransportFactory = (options: HttpTransportOptions) => HttpTransport;

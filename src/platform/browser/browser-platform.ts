@@ -38,7 +38,7 @@ export const browserPlatform: Platform = Object.freeze<Platform>({
     const doc = (globalThis as { document?: PageEvents }).document;
     if (typeof page.addEventListener !== 'function') return undefined;
     const flush = (): void => {
-      sdk.forceFlush().catch((error: unknown) => reportError('init.pageFlush', error));
+      sdk.flushInBackground().catch((error: unknown) => reportError('init.pageFlush', error));
     };
     const onVisibility = (): void => {
       if (doc?.visibilityState === 'hidden') flush();

@@ -110,6 +110,7 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     const byEvent: ListenerWrappers = new Map();
     this.#emitters.set(emitter, byEvent);
     const manager = this;
+    // biome-ignore lint/suspicious/noExplicitAny: the listener methods of any emitter, whatever their arguments
     const patchable = emitter as unknown as Record<string, (...args: any[]) => unknown>;
 
     for (const name of ADD_METHODS) {

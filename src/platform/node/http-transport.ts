@@ -6,6 +6,8 @@ import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { suppressTracing } from '../../context/suppress-tracing.js';
+import { installExitListener } from './exit-listener.js';
+import { postSynchronously } from './post-synchronously.js';
 import { markExporterAgent, markExporterRequest } from '../../export/otlp/exporter-requests.js';
 import {
   abortError,
@@ -50,6 +52,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers, 'content-type': contentType };
   if (compression === 'gzip') headers['content-encoding'] = 'gzip';
   else delete headers['content-encoding'];
+  // Whoever builds a Node transport can also send at exit: the listener that does it goes in once.
+  installExitListener();
 
   return {
     async prepare(payload) {
@@ -113,6 +117,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
     close() {
       agent.destroy();
+    },
+
+    postSynchronously(payload, timeoutMillis) {
+      return postSynchronously({ url, headers, payload, compression, tls: secure ? options.tls : undefined }, timeoutMillis);
     },
   };
 }

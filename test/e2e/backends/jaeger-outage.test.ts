@@ -4,7 +4,6 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   BatchSpanProcessor,
-  DEFAULT_RETRY_POLICY,
   ExportResultCode,
   failureCounts,
   OTLPTraceExporter,
@@ -17,6 +16,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '../../../src/index.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/otlp.js';
 import { collectDiagnostics, guardApplication, sleep, type ApplicationGuard, type DiagCollector } from '../../reliability/pipeline-harness.js';
 import { findTracesV3 } from './jaeger-api.js';
 import { JAEGER_VERSION, startJaeger, type JaegerInstance } from './jaeger.mjs';

@@ -2,7 +2,8 @@ import { context, diag, DiagLogLevel, ROOT_CONTEXT, SpanKind, SpanStatusCode, tr
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readEnvironment } from '../../../src/config/environment.js';
+import { readOtlpEnvironment } from '../../../src/export/otlp/otlp-environment.js';
+import { environmentOf, withEnvironment } from '../../support/environment.js';
 import { AsyncLocalStorageContextManager } from '../../../src/platform/node/async-local-storage-context-manager.js';
 import { isTracingSuppressed } from '../../../src/context/suppress-tracing.js';
 import { failureCounts } from '../../../src/diagnostics/report.js';
@@ -156,7 +157,7 @@ afterEach(async () => {
 const FAST_RETRY = { initialBackoffMillis: 1, maxBackoffMillis: 1, jitter: 0 };
 
 function exporter(options: OTLPTraceExporterOptions = {}, env: Record<string, string> = {}): OTLPTraceExporter {
-  const created = new OTLPTraceExporter({ url: receiver.url, retry: FAST_RETRY, ...options }, readEnvironment(env).otlp);
+  const created = withEnvironment(env, () => new OTLPTraceExporter({ url: receiver.url, retry: FAST_RETRY, ...options }));
   exporters.push(created);
   return created;
 }
@@ -564,7 +565,7 @@ describe('OTLPTraceExporter: never traced', () => {
 
 describe('OTLPTraceExporter: configuration', () => {
   const resolve = (options: OTLPTraceExporterOptions, env: Record<string, string>) =>
-    resolveExporterOptions(options, readEnvironment(env).otlp);
+    resolveExporterOptions(options, readOtlpEnvironment(environmentOf(env)));
 
   it('defaults', () => {
     const settings = resolve({}, {});
@@ -665,14 +666,14 @@ describe('OTLPTraceExporter: configuration', () => {
   });
 
   it('takes url, headers, protocol and compression from the environment end to end', async () => {
-    const fromEnv = new OTLPTraceExporter(
-      { retry: FAST_RETRY },
-      readEnvironment({
+    const fromEnv = withEnvironment(
+      {
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}`,
         OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encodeURIComponent(SECRET)}`,
         OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
         OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
-      }).otlp,
+      },
+      () => new OTLPTraceExporter({ retry: FAST_RETRY }),
     );
     exporters.push(fromEnv);
     expect((await fromEnv.export([makeSpan()])).code).toBe(ExportResultCode.SUCCESS);
