@@ -10,7 +10,7 @@ import type { FinishedSpan } from '../trace/finished-span.js';
  * can send synchronously, within a bound, implements {@link EXPORT_AT_EXIT}; a `BatchSpanProcessor`
  * with such an exporter registers itself here, and the platform (on Node, `platform/node/exit-listener.ts`)
  * runs {@link exportPendingAtExit} from its `exit` listener. Nothing here touches a platform API.
- * @internal
+ * (No internal tag on this comment: `stripInternal` would drop the symbol below from the published types.)
  */
 
 /** The method of an exporter that sends `spans` synchronously, giving up after `timeoutMillis`. */

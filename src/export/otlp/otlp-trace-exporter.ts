@@ -3,7 +3,7 @@ import { suppressTracing } from '../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
-import { EXPORT_AT_EXIT, type ExporterAtExit } from '../../processing/export-at-exit.js';
+import { EXPORT_AT_EXIT } from '../../processing/export-at-exit.js';
 import { encodeSpansToProtobuf } from './binary-encoder.js';
 import { encodeWithinLimit } from './encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './export-response.js';
@@ -49,7 +49,7 @@ interface AttemptOutcome {
  * await exporter.shutdown();
  * ```
  */
-export class OTLPTraceExporter implements SpanExporter, ExporterAtExit {
+export class OTLPTraceExporter implements SpanExporter {
   readonly #settings: ResolvedExporterOptions;
   readonly #transport: HttpTransport;
   readonly #encode: (spans: readonly FinishedSpan[]) => Uint8Array;
