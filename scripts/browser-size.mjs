@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The size of otelite in a browser bundle, as an application would ship it: `init` (core, batch
 // processor, OTLP exporter over fetch, fetch instrumentation, stack context manager) from the `browser`
-// export condition, minified by esbuild, then gzipped. Needs `npm run build` first.
+// export condition, minified by esbuild, then gzipped. Needs `npm run build` first. The @bufbuild/protobuf
+// share is only attributed when dist/ holds tsc's unbundled modules (scripts/bundle.mjs pre-bundles it in).
 // usage: node scripts/browser-size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
