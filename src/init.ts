@@ -16,7 +16,7 @@ import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
 import { installShutdownHooks, type ShutdownHooks } from './platform/node/shutdown-hooks.js';
 import type { SpanLimits } from './trace/span-limits.js';
-import { readSdkDisabledEnvironment, TracerProvider } from './trace/tracer-provider.js';
+import { flushInBackground, readSdkDisabledEnvironment, TracerProvider } from './trace/tracer-provider.js';
 
 /** Which instrumentations {@link init} turns on. */
 export interface InitInstrumentations {
@@ -185,7 +185,12 @@ export function init(options: InitOptions = {}): OteliteSdk {
     },
   });
   // Disabled, nothing is ever recorded, so there is nothing to flush on the way out.
-  if (given.shutdownHooks !== false && !sdkDisabled) hooks = installShutdownHooks(sdk);
+  if (given.shutdownHooks !== false && !sdkDisabled) {
+    hooks = installShutdownHooks({
+      flushInBackground: () => flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
+      shutdown: sdk.shutdown,
+    });
+  }
   current = sdk;
   return sdk;
 }

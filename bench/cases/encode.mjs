@@ -68,6 +68,17 @@ async function measure(encode, spans, settings) {
   return { ...result, value: result.value / 1000, bytes: bytes.length };
 }
 
+/** otelite's encoder and the case's 512 spans recorded by otelite (also used by bench/lib/encode-loop.mjs). */
+export async function recordOteliteSpans() {
+  const { module: otelite } = await importOtelite();
+  const { trace, ROOT_CONTEXT } = await import('@opentelemetry/api');
+  const exporter = collector(false);
+  const provider = createOteliteProvider(otelite, new otelite.SimpleSpanProcessor(exporter));
+  recordSpans(provider.getTracer(TRACER_NAME, TRACER_VERSION), trace, ROOT_CONTEXT);
+  await provider.forceFlush();
+  return { encode: otelite.encodeSpansToProtobuf, spans: exporter.spans };
+}
+
 export default {
   id: 'encode',
   title: 'encode',
@@ -86,19 +97,12 @@ export default {
   },
   pending: () =>
     missingOtelite({
-      index: ['TracerProvider', 'SimpleSpanProcessor', 'AlwaysOnSampler'],
-      'export/otlp/binary-encoder': ['encodeSpansToProtobuf'],
+      index: ['TracerProvider', 'SimpleSpanProcessor', 'AlwaysOnSampler', 'encodeSpansToProtobuf'],
     }),
   sides: {
     async otelite(settings) {
-      const { module: otelite } = await importOtelite();
-      const { module: encoder } = await importOtelite('export/otlp/binary-encoder');
-      const { trace, ROOT_CONTEXT } = await import('@opentelemetry/api');
-      const exporter = collector(false);
-      const provider = createOteliteProvider(otelite, new otelite.SimpleSpanProcessor(exporter));
-      recordSpans(provider.getTracer(TRACER_NAME, TRACER_VERSION), trace, ROOT_CONTEXT);
-      await provider.forceFlush();
-      return measure(encoder.encodeSpansToProtobuf, exporter.spans, settings);
+      const { encode, spans } = await recordOteliteSpans();
+      return measure(encode, spans, settings);
     },
     async 'opentelemetry-js'(settings) {
       const { SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');

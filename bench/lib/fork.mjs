@@ -38,11 +38,11 @@ export function runSide(caseId, side, settings, { execArgv = [], timeoutMillis =
 
 /**
  * Forks a long-lived helper process (receiver, server, load generator) and resolves with the child and
- * the first message it sends (its "ready" report).
+ * the first message it sends (its "ready" report). `execPath` runs it on another Node binary.
  */
-export function startHelper(file, args, { execArgv = [], env, timeoutMillis = 20_000 } = {}) {
+export function startHelper(file, args, { execArgv = [], env, execPath, timeoutMillis = 20_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = fork(file, args, { execArgv, env: env ?? process.env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child = fork(file, args, { execArgv, execPath, env: env ?? process.env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       if (stderr.length < 4000) stderr += chunk;

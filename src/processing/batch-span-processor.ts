@@ -6,6 +6,7 @@ import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { callExporter, exportSpans } from './export-spans.js';
+import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit } from './export-at-exit.js';
 import type { SpanProcessor } from './span-processor.js';
 
 /**
@@ -21,7 +22,19 @@ export interface BatchSpanProcessorOptions {
   scheduledDelayMillis?: number;
   /** Longest wait for one export, in milliseconds; then its signal is aborted and the processor moves on. `OTEL_BSP_EXPORT_TIMEOUT`; default 30000. */
   exportTimeoutMillis?: number;
+  /**
+   * Longest time, in milliseconds, the end of the process is held while the spans still pending (queued,
+   * or in an export that has not finished) are sent synchronously from the `exit` event: after
+   * `process.exit()`, an uncaught exception or an unhandled rejection, when no asynchronous export can
+   * run any more. Only exporters that can send synchronously take part (`OTLPTraceExporter` on Node: one
+   * attempt per request, from a worker thread). The exit code and signal are unchanged. 0 disables it.
+   * Default 2000.
+   */
+  exportAtExitTimeoutMillis?: number;
 }
+
+/** The default of {@link BatchSpanProcessorOptions.exportAtExitTimeoutMillis}, in milliseconds. */
+export const DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS = 2000;
 
 /** The batch settings in force, every field set. */
 export interface BatchSettings {
@@ -72,6 +85,8 @@ export function readBatchEnvironment(environment: EnvironmentSource = readEnviro
  * {@link BatchSpanProcessor.droppedSpansCount} and warned about once. Exports never overlap, each is
  * bounded by `exportTimeoutMillis`, and each runs with tracing suppressed. Timers are `unref`'d, so a
  * waiting batch never keeps the process alive: call `shutdown()` (or `forceFlush()`) before exiting.
+ * What is still pending when the process exits anyway is sent synchronously from the `exit` event, when
+ * the exporter can (see `exportAtExitTimeoutMillis`).
  * Exporters of both contracts are accepted: otelite's promise-returning ones and opentelemetry-js's
  * callback ones (see {@link CallbackSpanExporter}).
  *
@@ -101,6 +116,10 @@ export class BatchSpanProcessor implements SpanProcessor {
   #fullBatchQueued = false;
   #isShutdown = false;
   #shutdown: Promise<void> | undefined;
+  /** The batch of the export running now (its spans are sent again at exit if it has not finished). */
+  #exporting: FinishedSpan[] | undefined;
+  readonly #exportAtExitTimeoutMillis: number;
+  #unregisterAtExit: (() => void) | undefined;
 
   constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
     this.#exporter = exporter;
@@ -109,6 +128,21 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.#maxExportBatchSize = settings.maxExportBatchSize;
     this.#scheduledDelayMillis = settings.scheduledDelayMillis;
     this.#exportTimeoutMillis = settings.exportTimeoutMillis;
+    this.#exportAtExitTimeoutMillis = resolveExportAtExitTimeout(options);
+    if (this.#exportAtExitTimeoutMillis > 0 && canExportAtExit(exporter)) {
+      this.#unregisterAtExit = registerAtExit(this, BatchSpanProcessor.#exportPendingAtExit);
+    }
+  }
+
+  /** Sends, synchronously, what is queued and what an unfinished export holds (the process is exiting). */
+  static #exportPendingAtExit(processor: BatchSpanProcessor): void {
+    const spans = processor.#exporting === undefined ? processor.#queue : processor.#exporting.concat(processor.#queue);
+    processor.#exporting = undefined;
+    processor.#queue = [];
+    processor.#taken += spans.length;
+    if (spans.length === 0 || !canExportAtExit(processor.#exporter)) return;
+    const result = processor.#exporter[EXPORT_AT_EXIT](spans, processor.#exportAtExitTimeoutMillis);
+    if (result.code !== ExportResultCode.SUCCESS) processor.#failed += spans.length;
   }
 
   /** How many ended spans were dropped because the queue was full, since this processor was built. */
@@ -164,6 +198,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   async #shutdownOnce(): Promise<void> {
     this.#isShutdown = true;
     await this.#flush();
+    this.#unregisterAtExit?.();
     await callExporter(this.#exporter, 'shutdown', this.#exportTimeoutMillis);
   }
 
@@ -235,7 +270,10 @@ export class BatchSpanProcessor implements SpanProcessor {
       batch = queue.splice(0, this.#maxExportBatchSize);
     }
     this.#taken += batch.length;
+    this.#exporting = batch;
     const result = await exportSpans(this.#exporter, batch, this.#exportTimeoutMillis);
+    if (this.#exporting !== batch) return; // sent at exit meanwhile
+    this.#exporting = undefined;
     if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.length;
   }
 
@@ -266,4 +304,13 @@ function resolveBatchSettings(environment: BatchSettings, options: BatchSpanProc
     settings.maxExportBatchSize = settings.maxQueueSize;
   }
   return settings;
+}
+
+/** `exportAtExitTimeoutMillis`, checked: a non-negative integer, else the default with a warning. */
+function resolveExportAtExitTimeout(options: BatchSpanProcessorOptions): number {
+  const value = options !== null && typeof options === 'object' ? options.exportAtExitTimeoutMillis : undefined;
+  if (value === undefined) return DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  warnOnce(`BatchSpanProcessor option exportAtExitTimeoutMillis=${String(value)} is not a non-negative integer; using ${DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS}.`);
+  return DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS;
 }

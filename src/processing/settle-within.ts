@@ -1,19 +1,26 @@
 /**
  * Waits for `work` for at most `timeoutMillis`. Resolves `true` when `work` settled in time (resolved
  * or rejected; a rejection is passed to `onRejected`), `false` when the time ran out first. Never
- * rejects. The timer is `unref`'d, so waiting never keeps the process alive.
+ * rejects.
+ *
+ * The timer is `unref`'d by default, so waiting never keeps the process alive. With `keepAlive`, it is
+ * not: the process then lives until `work` settles or the time is up, whichever is first. That is what
+ * a caller awaiting the result needs (`await provider.shutdown()` must not end in Node's "unsettled
+ * top-level await" exit while the exporter's own, unref'd, retry timers wait); the timer is cleared as
+ * soon as `work` settles, so nothing is held longer.
  * @internal
  */
 export function settleWithin(
   work: Promise<unknown>,
   timeoutMillis: number,
   onRejected: (error: unknown) => void,
+  keepAlive = false,
 ): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (Number.isFinite(timeoutMillis)) {
       timer = setTimeout(() => resolve(false), timeoutMillis);
-      timer.unref?.();
+      if (!keepAlive) timer.unref?.();
     }
     work.then(
       () => {

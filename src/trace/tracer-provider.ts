@@ -26,6 +26,7 @@ import { RandomIdGenerator } from './random-id-generator.js';
 import { readSpanLimitsEnvironment, resolveSpanLimits, type SpanLimits } from './span-limits.js';
 import type { SpanOwner } from './span.js';
 import { Tracer, type TracerState } from './tracer.js';
+import { notifyTracerScope } from './tracer-scope-observers.js';
 
 /** Options of {@link TracerProvider}. Unset options come from the environment, then from the spec's defaults. */
 export interface TracerProviderOptions {
@@ -64,6 +65,13 @@ export interface RegisterOptions {
 const DEFAULT_FORCE_FLUSH_TIMEOUT_MILLIS = 30_000;
 
 /**
+ * `provider.forceFlush()` without holding the process open: for the `beforeExit` hook, where an
+ * unreachable collector must not delay the exit (the flush at `exit` sends what is left).
+ * @internal
+ */
+export let flushInBackground: (provider: TracerProvider) => Promise<void>;
+
+/**
  * Reads `OTEL_SDK_DISABLED`: `true` turns recording and export off (propagation still works). Default
  * `false`; a value other than `true`/`false` gives one warning and `false`.
  *
@@ -76,6 +84,7 @@ const DEFAULT_FORCE_FLUSH_TIMEOUT_MILLIS = 30_000;
 export function readSdkDisabledEnvironment(environment: EnvironmentSource = readEnvironmentVariable): boolean {
   return readBooleanVariable(environment, 'OTEL_SDK_DISABLED', false);
 }
+
 /** Past this many distinct scopes, tracers are still handed out but no longer cached. */
 const MAX_CACHED_TRACERS = 1024;
 
@@ -156,6 +165,7 @@ export class TracerProvider implements ApiTracerProvider {
       processor: this.#processor,
     });
     const tracer = new Tracer(this.#state, owner);
+    notifyTracerScope(scopeName);
     if (this.#tracers.size < MAX_CACHED_TRACERS) this.#tracers.set(key, tracer);
     else warnOnce(`more than ${MAX_CACHED_TRACERS} distinct tracers were requested; later ones are not cached.`);
     return tracer;
@@ -163,27 +173,38 @@ export class TracerProvider implements ApiTracerProvider {
 
   /**
    * Exports everything the processors hold. Resolves once done, or after `forceFlushTimeoutMillis`;
-   * never rejects (failures are reported through `diag`).
+   * never rejects (failures are reported through `diag`). While it is pending, the process stays
+   * alive (at most `forceFlushTimeoutMillis`), so `await provider.forceFlush()` always settles, even
+   * with the collector down.
    */
-  async forceFlush(): Promise<void> {
-    const processor = this.#processor;
-    if (processor === undefined) return;
-    await this.#bounded('tracerProvider.forceFlush', () => processor.forceFlush());
+  forceFlush(): Promise<void> {
+    return this.#forceFlush(true);
+  }
+
+  static {
+    flushInBackground = (provider) => provider.#forceFlush(false);
   }
 
   /**
    * Stops recording (tracers hand out non-recording spans from now on), flushes and shuts down the
    * processors. Resolves once done, or after `forceFlushTimeoutMillis`; never rejects. Idempotent:
-   * later calls return the first call's promise.
+   * later calls return the first call's promise. While it is pending, the process stays alive (at most
+   * `forceFlushTimeoutMillis`), so `await provider.shutdown()` always settles.
    */
   shutdown(): Promise<void> {
     if (this.#shutdown === undefined) {
       this.#state.active = false;
       const processor = this.#processor;
       this.#shutdown =
-        processor === undefined ? Promise.resolve() : this.#bounded('tracerProvider.shutdown', () => processor.shutdown());
+        processor === undefined ? Promise.resolve() : this.#bounded('tracerProvider.shutdown', () => processor.shutdown(), true);
     }
     return this.#shutdown;
+  }
+
+  async #forceFlush(keepAlive: boolean): Promise<void> {
+    const processor = this.#processor;
+    if (processor === undefined) return;
+    await this.#bounded('tracerProvider.forceFlush', () => processor.forceFlush(), keepAlive);
   }
 
   /**
@@ -222,9 +243,9 @@ export class TracerProvider implements ApiTracerProvider {
     return installed;
   }
 
-  async #bounded(kind: string, work: () => Promise<void>): Promise<void> {
+  async #bounded(kind: string, work: () => Promise<void>, keepAlive: boolean): Promise<void> {
     const onRejected = (error: unknown): void => reportError(kind, error);
-    const inTime = await settleWithin(callAsync(work), this.#timeoutMillis, onRejected);
+    const inTime = await settleWithin(callAsync(work), this.#timeoutMillis, onRejected, keepAlive);
     if (!inTime) onRejected(new Error(`did not finish within ${this.#timeoutMillis} ms`));
   }
 }

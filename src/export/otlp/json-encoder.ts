@@ -1,6 +1,6 @@
 import { type JsonObject, type JsonValue, toJson } from '@bufbuild/protobuf';
 import { base64Encode } from '@bufbuild/protobuf/wire';
-import type { Attributes, SpanContext } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { InstrumentationScopeSchema } from '../../../gen/opentelemetry/proto/common/v1/common_pb.js';
 import { ResourceSchema } from '../../../gen/opentelemetry/proto/resource/v1/resource_pb.js';
 import { reportError } from '../../diagnostics/report.js';
@@ -9,15 +9,16 @@ import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id.js';
-import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpString } from './otlp-field-values.js';
+import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpString, otlpTraceState } from './otlp-field-values.js';
+import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
 import { ENCODE_ERROR_KIND, toResourceMessage, toScopeMessage } from './to-export-request.js';
 
 const utf8 = new TextEncoder();
 const JSON_OPTIONS = { useProtoFieldName: false, enumAsInteger: true } as const;
 
 /** Resource and scope messages in proto3 JSON, built once per object with the generated schema. */
-const resourceJsonCache = new WeakMap<Resource, JsonValue>();
-const scopeJsonCache = new WeakMap<InstrumentationScope, JsonValue>();
+const resourceJson = cachePerObject((resource: Resource): JsonValue => toJson(ResourceSchema, toResourceMessage(resource), JSON_OPTIONS));
+const scopeJson = cachePerObject((scope: InstrumentationScope): JsonValue => toJson(InstrumentationScopeSchema, toScopeMessage(scope), JSON_OPTIONS));
 
 /**
  * Encodes finished spans as an OTLP/JSON `ExportTraceServiceRequest` (the body of an
@@ -48,32 +49,14 @@ const scopeJsonCache = new WeakMap<InstrumentationScope, JsonValue>();
  * ```
  */
 export function encodeSpansToJson(spans: readonly FinishedSpan[]): Uint8Array {
-  const resourceSpans: JsonObject[] = [];
   try {
-    const byResource = new Map<Resource, { scopeSpans: JsonObject[]; byScope: Map<InstrumentationScope, JsonObject[]> }>();
+    const groups = new ResourceScopeGroups(newResourceEntry, newScopeEntry);
+    const resourceSpans = groups.resources;
     for (let i = 0; i < spans.length; i++) {
       try {
         const span = spans[i];
         const json = toJsonSpan(span);
-        const resource = span.resource;
-        const scope = span.instrumentationScope;
-        let resourceGroup = byResource.get(resource);
-        if (resourceGroup === undefined) {
-          resourceGroup = { scopeSpans: [], byScope: new Map() };
-          const entry: JsonObject = { resource: resourceJson(resource), scopeSpans: resourceGroup.scopeSpans };
-          setString(entry, 'schemaUrl', otlpString(resource.schemaUrl));
-          byResource.set(resource, resourceGroup);
-          resourceSpans.push(entry);
-        }
-        let scopeSpans = resourceGroup.byScope.get(scope);
-        if (scopeSpans === undefined) {
-          scopeSpans = [];
-          const entry: JsonObject = { scope: scopeJson(scope), spans: scopeSpans };
-          setString(entry, 'schemaUrl', otlpString(scope.schemaUrl));
-          resourceGroup.byScope.set(scope, scopeSpans);
-          resourceGroup.scopeSpans.push(entry);
-        }
-        scopeSpans.push(json);
+        (groups.scopeGroup(span.resource, span.instrumentationScope).spans as JsonObject[]).push(json);
       } catch (error) {
         reportError(ENCODE_ERROR_KIND, error, 'span dropped from the OTLP batch');
       }
@@ -85,22 +68,17 @@ export function encodeSpansToJson(spans: readonly FinishedSpan[]): Uint8Array {
   }
 }
 
-function resourceJson(resource: Resource): JsonValue {
-  let json = resourceJsonCache.get(resource);
-  if (json === undefined) {
-    json = toJson(ResourceSchema, toResourceMessage(resource), JSON_OPTIONS);
-    resourceJsonCache.set(resource, json);
-  }
-  return json;
+function newResourceEntry(resource: Resource): JsonObject {
+  const entry: JsonObject = { resource: resourceJson(resource), scopeSpans: [] };
+  setString(entry, 'schemaUrl', otlpString(resource.schemaUrl));
+  return entry;
 }
 
-function scopeJson(scope: InstrumentationScope): JsonValue {
-  let json = scopeJsonCache.get(scope);
-  if (json === undefined) {
-    json = toJson(InstrumentationScopeSchema, toScopeMessage(scope), JSON_OPTIONS);
-    scopeJsonCache.set(scope, json);
-  }
-  return json;
+function newScopeEntry(resourceEntry: JsonObject, scope: InstrumentationScope): JsonObject {
+  const entry: JsonObject = { scope: scopeJson(scope), spans: [] };
+  setString(entry, 'schemaUrl', otlpString(scope.schemaUrl));
+  (resourceEntry.scopeSpans as JsonObject[]).push(entry);
+  return entry;
 }
 
 function toJsonSpan(span: FinishedSpan): JsonObject {
@@ -110,7 +88,7 @@ function toJsonSpan(span: FinishedSpan): JsonObject {
     traceId: hexId(context.traceId, TRACE_ID_HEX_LENGTH, 'trace id'),
     spanId: hexId(context.spanId, SPAN_ID_HEX_LENGTH, 'span id'),
   };
-  setString(json, 'traceState', traceStateString(context));
+  setString(json, 'traceState', otlpTraceState(context));
   if (parent !== undefined) json.parentSpanId = hexId(parent.spanId, SPAN_ID_HEX_LENGTH, 'parent span id');
   json.flags = otlpFlags(context.traceFlags, parent?.isRemote);
   setString(json, 'name', otlpString(span.name));
@@ -156,7 +134,7 @@ function toJsonLink(link: SpanLink): JsonObject {
     traceId: hexId(context.traceId, TRACE_ID_HEX_LENGTH, 'link trace id'),
     spanId: hexId(context.spanId, SPAN_ID_HEX_LENGTH, 'link span id'),
   };
-  setString(json, 'traceState', traceStateString(context));
+  setString(json, 'traceState', otlpTraceState(context));
   setList(json, 'attributes', toJsonAttributes(link.attributes));
   setNumber(json, 'droppedAttributesCount', otlpCount(link.droppedAttributesCount));
   json.flags = otlpFlags(context.traceFlags, context.isRemote);
@@ -217,11 +195,6 @@ function unixNanoDecimal(clockNanos: number, what: string): string {
     quotient = quotient * 65536 + digit;
   }
   return quotient === 0 ? String(remainder) : `${quotient}${String(remainder).padStart(9, '0')}`;
-}
-
-function traceStateString(context: SpanContext): string {
-  const traceState = context.traceState;
-  return traceState === undefined ? '' : otlpString(traceState.serialize());
 }
 
 function setString(target: JsonObject, key: string, value: string): void {

@@ -1,4 +1,9 @@
-import { SpanFlags } from '../../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
+import type { SpanContext } from '@opentelemetry/api';
+import {
+  SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK,
+  SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK,
+  SPAN_FLAGS_TRACE_FLAGS_MASK,
+} from '../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
 import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
 
 /**
@@ -9,9 +14,9 @@ import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
 /** W3C trace flags plus "has is-remote" always, plus "is remote" when `isRemote` (OTLP `SpanFlags`). */
 export function otlpFlags(traceFlags: number, isRemote: boolean | undefined): number {
   return (
-    (traceFlags & SpanFlags.TRACE_FLAGS_MASK) |
-    SpanFlags.CONTEXT_HAS_IS_REMOTE_MASK |
-    (isRemote === true ? SpanFlags.CONTEXT_IS_REMOTE_MASK : 0)
+    (traceFlags & SPAN_FLAGS_TRACE_FLAGS_MASK) |
+    SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK |
+    (isRemote === true ? SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK : 0)
   );
 }
 
@@ -62,4 +67,10 @@ export function otlpString(value: string | undefined): string {
   if (typeof value !== 'string') return '';
   const text = value as unknown as WellFormedString;
   return text.isWellFormed() ? value : text.toWellFormed();
+}
+
+/** The W3C `tracestate` of a span context as the OTLP `trace_state` string ('' when there is none). */
+export function otlpTraceState(context: SpanContext): string {
+  const traceState = context.traceState;
+  return traceState === undefined ? '' : otlpString(traceState.serialize());
 }

@@ -3,6 +3,7 @@ import { suppressTracing } from '../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
+import { EXPORT_AT_EXIT, type ExporterAtExit } from '../../processing/export-at-exit.js';
 import { encodeSpansToProtobuf } from './binary-encoder.js';
 import { encodeWithinLimit } from './encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './export-response.js';
@@ -47,7 +48,7 @@ interface AttemptOutcome {
  * await exporter.shutdown();
  * ```
  */
-export class OTLPTraceExporter implements SpanExporter {
+export class OTLPTraceExporter implements SpanExporter, ExporterAtExit {
   readonly #settings: ResolvedExporterOptions;
   readonly #transport: HttpTransport;
   readonly #encode: (spans: readonly FinishedSpan[]) => Uint8Array;
@@ -121,6 +122,52 @@ export class OTLPTraceExporter implements SpanExporter {
   shutdown(): Promise<void> {
     this.#shutdown ??= Promise.all(this.#inFlight).then(() => this.#transport.close());
     return this.#shutdown;
+  }
+
+  /**
+   * Sends `spans` synchronously, for the `exit` event (see `processing/export-at-exit.ts`): encoded
+   * here, posted by the transport with the same URL, headers, compression and TLS settings, one
+   * attempt per request and all of them within `timeoutMillis`. Never throws.
+   * Called by `BatchSpanProcessor` while the process exits; it stays in the published types because the
+   * class implements `ExporterAtExit` (its key is a symbol no entry point exports).
+   */
+  [EXPORT_AT_EXIT](spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
+    let result: ExportResult;
+    try {
+      result = this.#sendAtExit(spans, timeoutMillis);
+    } catch (error) {
+      result = failed(error instanceof Error ? error : new Error(String(error)));
+    }
+    if (result.error !== undefined) reportError('export', result.error, 'at exit');
+    return result;
+  }
+
+  #sendAtExit(spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
+    if (spans.length === 0) return SUCCESS;
+    if (this.#shutdown !== undefined) return failed(new Error('the OTLP exporter is shut down'));
+    const transport = this.#transport;
+    if (transport.postSynchronously === undefined) return failed(new Error('this transport cannot send while the process exits'));
+    const deadlineAt = performance.now() + timeoutMillis;
+    const { maxRequestBytes } = this.#settings;
+    const parts = encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
+      reportError('export', new Error(`a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`)),
+    );
+    let firstError: Error | undefined;
+    for (const part of parts) {
+      const remaining = deadlineAt - performance.now();
+      const outcome = remaining > 0 ? transport.postSynchronously(part.payload, remaining) : ({ kind: 'timed-out' } as const);
+      let error: Error | undefined;
+      if (outcome.kind === 'timed-out') {
+        error = new Error(`POST ${this.#destination} at exit did not finish within ${timeoutMillis} ms`);
+      } else if (outcome.kind === 'failed') {
+        error = new Error(`POST ${this.#destination} at exit failed: ${outcome.reason}`);
+      } else if (outcome.statusCode < 200 || outcome.statusCode >= 300) {
+        error = new Error(`POST ${this.#destination} at exit answered ${outcome.statusCode}`);
+      }
+      firstError ??= error;
+      if (outcome.kind === 'timed-out') break;
+    }
+    return firstError === undefined ? SUCCESS : failed(firstError);
   }
 
   async #exportGuarded(spans: readonly FinishedSpan[], signal: AbortSignal | undefined): Promise<ExportResult> {

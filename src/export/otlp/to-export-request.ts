@@ -1,4 +1,4 @@
-import type { Attributes, SpanContext } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type { ExportTraceServiceRequest } from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
 import type { AnyValue, InstrumentationScope as ScopeMessage, KeyValue } from '../../../gen/opentelemetry/proto/common/v1/common_pb.js';
 import type { Resource as ResourceMessage } from '../../../gen/opentelemetry/proto/resource/v1/resource_pb.js';
@@ -16,7 +16,8 @@ import { clockNanosToUnixNanoBigInt } from '../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
 import { hexIdToBytes, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id.js';
-import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpString } from './otlp-field-values.js';
+import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpString, otlpTraceState } from './otlp-field-values.js';
+import { ResourceScopeGroups } from './resource-scope-groups.js';
 
 /** The `reportError` kind under which a span that cannot be encoded is reported (and dropped). */
 export const ENCODE_ERROR_KIND = 'export.otlp.encode';
@@ -65,42 +66,13 @@ export function toExportTraceServiceRequest(spans: readonly FinishedSpan[]): Exp
     resourceSpans: [],
   };
   try {
-    const byResource = new Map<Resource, { resourceSpans: ResourceSpans; byScope: Map<InstrumentationScope, ScopeSpans> }>();
+    const groups = new ResourceScopeGroups(newResourceSpans, newScopeSpans);
+    request.resourceSpans = groups.resources;
     for (let i = 0; i < spans.length; i++) {
       const finished = spans[i];
-      let span: Span;
-      let resource: Resource;
-      let scope: InstrumentationScope;
       try {
-        span = toSpanMessage(finished);
-        resource = finished.resource;
-        scope = finished.instrumentationScope;
-        let resourceGroup = byResource.get(resource);
-        if (resourceGroup === undefined) {
-          resourceGroup = {
-            resourceSpans: {
-              $typeName: 'opentelemetry.proto.trace.v1.ResourceSpans',
-              resource: toResourceMessage(resource),
-              scopeSpans: [],
-              schemaUrl: otlpString(resource.schemaUrl),
-            },
-            byScope: new Map(),
-          };
-          byResource.set(resource, resourceGroup);
-          request.resourceSpans.push(resourceGroup.resourceSpans);
-        }
-        let scopeSpans = resourceGroup.byScope.get(scope);
-        if (scopeSpans === undefined) {
-          scopeSpans = {
-            $typeName: 'opentelemetry.proto.trace.v1.ScopeSpans',
-            scope: toScopeMessage(scope),
-            spans: [],
-            schemaUrl: otlpString(scope.schemaUrl),
-          };
-          resourceGroup.byScope.set(scope, scopeSpans);
-          resourceGroup.resourceSpans.scopeSpans.push(scopeSpans);
-        }
-        scopeSpans.spans.push(span);
+        const span = toSpanMessage(finished);
+        groups.scopeGroup(finished.resource, finished.instrumentationScope).spans.push(span);
       } catch (error) {
         reportError(ENCODE_ERROR_KIND, error, 'span dropped from the OTLP batch');
       }
@@ -109,6 +81,26 @@ export function toExportTraceServiceRequest(spans: readonly FinishedSpan[]): Exp
     reportError(ENCODE_ERROR_KIND, error);
   }
   return request;
+}
+
+function newResourceSpans(resource: Resource): ResourceSpans {
+  return {
+    $typeName: 'opentelemetry.proto.trace.v1.ResourceSpans',
+    resource: toResourceMessage(resource),
+    scopeSpans: [],
+    schemaUrl: otlpString(resource.schemaUrl),
+  };
+}
+
+function newScopeSpans(resourceSpans: ResourceSpans, scope: InstrumentationScope): ScopeSpans {
+  const scopeSpans: ScopeSpans = {
+    $typeName: 'opentelemetry.proto.trace.v1.ScopeSpans',
+    scope: toScopeMessage(scope),
+    spans: [],
+    schemaUrl: otlpString(scope.schemaUrl),
+  };
+  resourceSpans.scopeSpans.push(scopeSpans);
+  return scopeSpans;
 }
 
 /** The OTLP `Resource` message for a resource (attributes; no dropped count or entity refs). */
@@ -145,7 +137,7 @@ function toSpanMessage(finished: FinishedSpan): Span {
     $typeName: 'opentelemetry.proto.trace.v1.Span',
     traceId: idBytes(context.traceId, TRACE_ID_HEX_LENGTH, 'trace id'),
     spanId: idBytes(context.spanId, SPAN_ID_HEX_LENGTH, 'span id'),
-    traceState: traceStateString(context),
+    traceState: otlpTraceState(context),
     parentSpanId: parent === undefined ? EMPTY_BYTES : idBytes(parent.spanId, SPAN_ID_HEX_LENGTH, 'parent span id'),
     flags: otlpFlags(context.traceFlags, parent?.isRemote),
     name: otlpString(finished.name),
@@ -178,7 +170,7 @@ function toLinkMessage(link: SpanLink): Span_Link {
     $typeName: 'opentelemetry.proto.trace.v1.Span.Link',
     traceId: idBytes(context.traceId, TRACE_ID_HEX_LENGTH, 'link trace id'),
     spanId: idBytes(context.spanId, SPAN_ID_HEX_LENGTH, 'link span id'),
-    traceState: traceStateString(context),
+    traceState: otlpTraceState(context),
     attributes: link.attributes === undefined ? [] : toKeyValues(link.attributes),
     droppedAttributesCount: otlpCount(link.droppedAttributesCount),
     flags: otlpFlags(context.traceFlags, context.isRemote),
@@ -230,9 +222,4 @@ function idBytes(id: string, hexLength: number, what: string): Uint8Array {
 function unixNanos(clockNanos: number, what: string): bigint {
   if (!isEncodableClockNanos(clockNanos)) throw new Error(`invalid ${what} ${String(clockNanos)}`);
   return clockNanosToUnixNanoBigInt(clockNanos);
-}
-
-function traceStateString(context: SpanContext): string {
-  const traceState = context.traceState;
-  return traceState === undefined ? '' : otlpString(traceState.serialize());
 }

@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { warnOnce } from '../../diagnostics/report.js';
+import { installExitListener } from './exit-listener.js';
+import { postSynchronously, type SynchronousPostOutcome } from './post-synchronously.js';
 import { VERSION } from '../../version.js';
 import { markExporterAgent, markExporterRequest } from '../../export/otlp/exporter-requests.js';
 
@@ -71,6 +73,12 @@ export interface HttpTransport {
   send(body: Uint8Array, signal: AbortSignal): Promise<HttpResponse>;
   /** Closes the agent's sockets. Requests in flight are cut off. */
   close(): void;
+  /**
+   * Posts an encoded `payload` (not from `prepare`: compression happens on the way) and blocks until it
+   * is answered, fails or `timeoutMillis` passes: for the `exit` event only (see
+   * `platform/node/post-synchronously.ts`). One attempt, no retry. Never throws.
+   */
+  postSynchronously?(payload: Uint8Array, timeoutMillis: number): SynchronousPostOutcome;
 }
 
 const gzipAsync = promisify(gzip);
@@ -98,6 +106,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers, 'content-type': contentType };
   if (compression === 'gzip') headers['content-encoding'] = 'gzip';
   else delete headers['content-encoding'];
+  // Whoever builds a Node transport can also send at exit: the listener that does it goes in once.
+  installExitListener();
 
   return {
     async prepare(payload) {
@@ -161,6 +171,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
     close() {
       agent.destroy();
+    },
+
+    postSynchronously(payload, timeoutMillis) {
+      return postSynchronously({ url, headers, payload, compression, tls: secure ? options.tls : undefined }, timeoutMillis);
     },
   };
 }

@@ -2,28 +2,32 @@ import { reportError } from '../../diagnostics/report.js';
 
 /**
  * Process hooks that get pending spans out before a Node process ends, without changing how it ends.
+ * None of them patches `process.exit`: it ends the process as Node's does, and nothing after it runs.
  *
- * - `beforeExit` (the event loop ran dry): flush. Flushing sends a request, so Node emits `beforeExit`
- *   again once it is answered; a flush with nothing to send schedules nothing, so the process then
- *   exits. A flush still running is never doubled, and at most {@link MAX_BEFORE_EXIT_FLUSHES} happen,
- *   so an exporter that does I/O on every flush cannot keep the process alive for ever.
+ * - `beforeExit` (the event loop ran dry): flush, in the background. Flushing sends a request, so Node
+ *   emits `beforeExit` again once it is answered; a flush with nothing to send schedules nothing, so the
+ *   process then exits. The flush does not hold the process open: with the collector down, its unref'd
+ *   retry waits let the process exit, and what is still pending is sent at `exit` (below). A flush
+ *   still running is never doubled, and at most {@link MAX_BEFORE_EXIT_FLUSHES} happen, so an exporter
+ *   that does I/O on every flush cannot keep the process alive for ever.
  * - `SIGTERM` / `SIGINT` when otelite's listener is the only one: Node would have killed the process, so
  *   the SDK is shut down (bounded by the timeout) and then the signal is raised again with no listener
  *   left, so the process dies of it exactly as it would have (exit code `null`, `signal` set). A second
  *   signal during the wait raises at once.
  * - `SIGTERM` / `SIGINT` when the application listens too: the application decides what happens. otelite
- *   only flushes; if the application calls `process.exit(code)` while that flush runs (typically from
- *   its own handler, right after otelite's), the exit is held until the flush ends or times out, then
- *   happens with the application's code.
- *
- * `process.exit()` called outside a signal handler ends the process at once (Node runs no asynchronous
- * work after it): call `await sdk.shutdown()` first.
+ *   only starts a background flush; if the application then calls `process.exit(code)`, the process
+ *   exits at once with that code, and the spans still pending are sent from the `exit` event.
+ * - `exit` (any end that is not a signal's: `process.exit()` anywhere, an uncaught exception, an unhandled
+ *   rejection): not installed here but by the OTLP transport (`platform/node/exit-listener.ts`), for
+ *   every `BatchSpanProcessor` whose exporter can send synchronously, with or without these hooks.
  * @internal Installed by `init()`.
  */
 
-/** What the hooks flush and shut down: the SDK handle. Neither promise may reject. */
+/** What the hooks flush and shut down. Neither promise may reject. */
 export interface ShutdownHookTarget {
-  forceFlush(): Promise<void>;
+  /** Flushes without holding the process open. */
+  flushInBackground(): Promise<void>;
+  /** Shuts the SDK down, holding the process open until done (bounded by its own timeout). */
   shutdown(): Promise<void>;
 }
 
@@ -44,14 +48,13 @@ export const SHUTDOWN_HOOK_TIMEOUT_MILLIS = 5000;
 export const MAX_BEFORE_EXIT_FLUSHES = 10;
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-type Exit = typeof process.exit;
 
 /**
  * Installs the `beforeExit`, `SIGTERM` and `SIGINT` hooks described above for `target`.
  *
  * @example
  * ```ts
- * const hooks = installShutdownHooks({ forceFlush: () => provider.forceFlush(), shutdown: () => provider.shutdown() });
+ * const hooks = installShutdownHooks({ flushInBackground: () => flushInBackground(provider), shutdown: () => provider.shutdown() });
  * // ... when the SDK shuts down by itself:
  * hooks.remove();
  * ```
@@ -68,7 +71,7 @@ export function installShutdownHooks(target: ShutdownHookTarget, options: Shutdo
     if (beforeExitFlushing || beforeExitFlushes >= MAX_BEFORE_EXIT_FLUSHES) return;
     beforeExitFlushes++;
     beforeExitFlushing = true;
-    void call('forceFlush', target).then(() => {
+    void call('flushInBackground', target).then(() => {
       beforeExitFlushing = false;
     });
   };
@@ -80,8 +83,9 @@ export function installShutdownHooks(target: ShutdownHookTarget, options: Shutdo
       return;
     }
     if (process.listenerCount(signal) > 1) {
-      // The application handles this signal: flush, and hold an exit it asks for until the flush is done.
-      holdExitUntil(bounded(call('forceFlush', target), timeoutMillis));
+      // The application handles this signal and decides how the process ends; an exit it asks for sends
+      // what is still pending from the `exit` event.
+      void call('flushInBackground', target);
       return;
     }
     dying = signal;
@@ -105,12 +109,12 @@ export function installShutdownHooks(target: ShutdownHookTarget, options: Shutdo
   };
 
   process.on('beforeExit', onBeforeExit);
-  // First in line, so the flush starts (and `process.exit` is held) before the application's handlers run.
+  // First in line, so the flush starts before the application's handlers run.
   for (const signal of SIGNALS) process.prependListener(signal, onSignal);
   return { remove };
 }
 
-function call(method: 'forceFlush' | 'shutdown', target: ShutdownHookTarget): Promise<void> {
+function call(method: 'flushInBackground' | 'shutdown', target: ShutdownHookTarget): Promise<void> {
   try {
     return Promise.resolve(target[method]()).catch((error: unknown) => reportError('shutdownHooks', error, method));
   } catch (error) {
@@ -130,49 +134,5 @@ function bounded(work: Promise<void>, timeoutMillis: number): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-  });
-}
-
-/** An exit being held: the real `process.exit`, the first code asked for, and the flushes still running. */
-interface ExitHold {
-  readonly realExit: Exit;
-  readonly holding: Exit;
-  requested: boolean;
-  code: Parameters<Exit>[0];
-  pending: number;
-}
-
-let hold: ExitHold | undefined;
-
-/**
- * Until `work` settles, `process.exit(code)` records its code instead of exiting; afterwards the real
- * `process.exit` is back and, if an exit was asked for, it happens with the first code asked for.
- * Overlapping holds share one state and release together when the last one settles.
- */
-function holdExitUntil(work: Promise<void>): void {
-  if (hold === undefined) {
-    const state: ExitHold = {
-      realExit: process.exit,
-      holding: ((code?: Parameters<Exit>[0]) => {
-        if (!state.requested) {
-          state.requested = true;
-          state.code = code;
-        }
-        return undefined as never;
-      }) as Exit,
-      requested: false,
-      code: undefined,
-      pending: 0,
-    };
-    process.exit = state.holding;
-    hold = state;
-  }
-  const state = hold;
-  state.pending++;
-  void work.then(() => {
-    if (--state.pending > 0) return;
-    hold = undefined;
-    if (process.exit === state.holding) process.exit = state.realExit;
-    if (state.requested) state.realExit(state.code);
   });
 }

@@ -4,9 +4,9 @@ import { createTraceState } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { failureCounts } from '../../../src/diagnostics/report.js';
-import { encodeSpansToProtobuf, fieldTag } from '../../../src/export/otlp/binary-encoder.js';
+import { encodeSpansToProtobuf } from '../../../src/export/otlp/binary-encoder.js';
 import { toExportTraceServiceRequest } from '../../../src/export/otlp/to-export-request.js';
-import { ExportTraceServiceRequestSchema, SpanSchema } from '../../../src/proto.js';
+import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
 import type { Resource } from '../../../src/resource/resource.js';
 import type { FinishedSpan } from '../../../src/trace/finished-span.js';
 import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
@@ -27,14 +27,6 @@ function expectSameAsMapping(spans: readonly FinishedSpan[]): Uint8Array {
 }
 
 describe('encodeSpansToProtobuf', () => {
-  it('takes field tags from the generated descriptors', () => {
-    // Span.flags is field 16, fixed32 (wire type 5): the one two-byte tag in the schema.
-    expect(fieldTag(SpanSchema.field.flags)).toBe((SpanSchema.field.flags.number << 3) | 5);
-    expect(fieldTag(SpanSchema.field.traceId)).toBe((SpanSchema.field.traceId.number << 3) | 2);
-    expect(fieldTag(SpanSchema.field.startTimeUnixNano)).toBe((SpanSchema.field.startTimeUnixNano.number << 3) | 1);
-    expect(fieldTag(SpanSchema.field.kind)).toBe(SpanSchema.field.kind.number << 3);
-  });
-
   it('encodes a span using every feature to bytes that decode to the mapped message', () => {
     const bytes = expectSameAsMapping([kitchenSinkSpan()]);
     const span = fromBinary(ExportTraceServiceRequestSchema, bytes).resourceSpans[0].scopeSpans[0].spans[0];

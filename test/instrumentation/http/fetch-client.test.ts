@@ -95,6 +95,20 @@ describe('fetch client spans', () => {
     });
   });
 
+  it('replace trace headers already on the request instead of sending a second value', async () => {
+    const stale = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const headers = new Headers([['TraceParent', stale]]);
+    const response = await fetch(`${server.origin}/replaced`, { headers });
+    expect(await response.text()).toBe('ok');
+    const [span] = clientSpans(await tracing.spans((all) => clientSpans(all).length > 0));
+    // Two values would arrive joined by a comma, which no parser accepts.
+    expect(parseTraceparent(server.requests[0].headers.traceparent)).toEqual({
+      traceId: span.spanContext().traceId,
+      spanId: span.spanContext().spanId,
+      sampled: true,
+    });
+  });
+
   it('end once the response body has been received, not at the headers', async () => {
     const response = await fetch(`${server.origin}/slow-body`);
     expect(response.status).toBe(200);

@@ -104,6 +104,54 @@ describe('node:http client spans', () => {
     });
   });
 
+  it('inject traceparent when the headers are given as an array, replacing one already there', async () => {
+    const stale = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const status = await new Promise<number>((resolve, reject) => {
+      http
+        .request(
+          { host: '127.0.0.1', port: server.port, path: '/array', headers: ['Host', `127.0.0.1:${server.port}`, 'X-Req', 'q3', 'TraceParent', stale] },
+          (response) => response.resume().on('end', () => resolve(response.statusCode ?? 0)),
+        )
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(200);
+    const [span] = clientSpans(await tracing.spans((all) => clientSpans(all).length > 0));
+    expect(span.name).toBe('GET');
+    expect(span.attributes['url.full']).toBe(`${server.origin}/array`);
+    expect(server.requests[0].headers['x-req']).toBe('q3');
+    expect(parseTraceparent(server.requests[0].headers.traceparent)).toEqual({
+      traceId: span.spanContext().traceId,
+      spanId: span.spanContext().spanId,
+      sampled: true,
+    });
+  });
+
+  it('inject traceparent into a request that sends Expect: 100-continue', async () => {
+    const parent = trace.getTracer('test').startSpan('parent');
+    const status = await context.with(trace.setSpan(context.active(), parent), () =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request(`${server.origin}/continue`, { method: 'post', headers: { Expect: '100-continue' } }, (response) =>
+          response.resume().on('end', () => resolve(response.statusCode ?? 0)),
+        );
+        request.on('error', reject).on('continue', () => request.end('body'));
+      }),
+    );
+    parent.end();
+    expect(status).toBe(200);
+    const [span] = clientSpans(await tracing.spans((all) => clientSpans(all).length > 0));
+    expect(span.name).toBe('POST');
+    expect(span.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    expect(span.attributes['http.request.method']).toBe('POST');
+    expect(span.attributes['http.response.status_code']).toBe(200);
+    expect(server.requests[0].headers.expect).toBe('100-continue');
+    expect(parseTraceparent(server.requests[0].headers.traceparent)).toEqual({
+      traceId: span.spanContext().traceId,
+      spanId: span.spanContext().spanId,
+      sampled: true,
+    });
+  });
+
   it('trace http.request with a body, and ESM named imports of request and get', async () => {
     await new Promise<void>((resolve, reject) => {
       const request = namedRequest(`${server.origin}/upload`, { method: 'PUT' }, (response) => {

@@ -1,6 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { getRPCMetadata, RPCType, type RPCMetadata } from '@opentelemetry/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentHttp, setHttpRoute, type HttpInstrumentation } from '../../../src/index.js';
 import {
@@ -239,6 +240,26 @@ describe('server spans', () => {
       expect(span.name).toBe('POST /users/:id');
       expect(span.attributes['http.route']).toBe('/users/:id');
       setHttpRoute('/outside'); // no request: nothing happens
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("carry opentelemetry-js's RPC metadata, whose route names the span when it ends", async () => {
+    let seen: RPCMetadata | undefined;
+    const server = await startServer((_request, response) => {
+      // What framework instrumentations (Express, Fastify, Koa, Hapi) do with @opentelemetry/core.
+      seen = getRPCMetadata(context.active());
+      if (seen?.type === RPCType.HTTP) seen.route = '/users/:id';
+      response.end();
+    });
+    try {
+      await send(`${server.origin}/users/42`);
+      const [span] = serverSpans(await tracing.spans());
+      expect(seen?.type).toBe(RPCType.HTTP);
+      expect(seen?.span.spanContext().spanId).toBe(span.spanContext().spanId);
+      expect(span.name).toBe('GET /users/:id');
+      expect(span.attributes['http.route']).toBe('/users/:id');
     } finally {
       await server.close();
     }

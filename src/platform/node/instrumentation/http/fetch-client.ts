@@ -22,6 +22,7 @@ import {
   type OutgoingRequestInfo,
 } from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
+import { isFetchCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
 import { redactUrl } from '../../../../instrumentation/http/redact.js';
 import { normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
@@ -68,8 +69,29 @@ let subscribed = false;
 /** Once `tracedFetch` has been used, the channels stay subscribed so its calls keep being traced. */
 let explicitlyUsed = false;
 
+/**
+ * Sets a trace header on an undici request, replacing any value already there (from the caller's own
+ * headers, or another instrumentation): `addHeader` alone would send two, which the next service
+ * reads as one invalid comma-joined value. undici 6 and later keep the headers as a flat
+ * `[name, value, ...]` list.
+ */
 const undiciHeaderSetter: TextMapSetter<UndiciRequest> = {
   set(request, key, value) {
+    const headers = request.headers;
+    if (Array.isArray(headers)) {
+      let replaced = false;
+      for (let i = headers.length - 2; i >= 0; i -= 2) {
+        const name: unknown = headers[i];
+        if (typeof name !== 'string' || name.length !== key.length || name.toLowerCase() !== key) continue;
+        if (replaced) {
+          headers.splice(i, 2);
+        } else {
+          headers[i + 1] = value;
+          replaced = true;
+        }
+      }
+      if (replaced) return;
+    }
     request.addHeader(key, value);
   },
 };
@@ -115,7 +137,7 @@ function onCreate(message: unknown): void {
     const active = context.active();
     const settings =
       activeSettings ?? (active.getValue(EXPLICIT_FETCH_KEY) === true ? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS : undefined);
-    if (settings === undefined || isTracingSuppressed(active)) return;
+    if (settings === undefined || isTracingSuppressed(active) || isFetchCoveredElsewhere()) return;
     startFetchSpan((message as { request: UndiciRequest }).request, settings, active);
   } catch (error) {
     reportError('instrumentation.http.fetch', error);

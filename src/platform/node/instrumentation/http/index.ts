@@ -2,6 +2,7 @@ import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { disableFetchInstrumentation, enableFetchInstrumentation } from './fetch-client.js';
 import { resolveHttpInstrumentationSettings, type HttpInstrumentationOptions } from './http-instrumentation-options.js';
 import { disableNodeClientInstrumentation, enableNodeClientInstrumentation } from './node-client.js';
+import { watchForOpenTelemetryJsInstrumentations } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
 import { disableServerInstrumentation, enableServerInstrumentation } from './server.js';
 
 export type {
@@ -41,6 +42,11 @@ let current: HttpInstrumentation | undefined;
  * stay in force (a warning says so). The OTLP exporter's requests, and any made in a context with
  * tracing suppressed, are never traced. Every user callback is guarded.
  *
+ * Next to opentelemetry-js's `@opentelemetry/instrumentation-http` or `-undici` (alone or through
+ * `getNodeAutoInstrumentations()`), reporting into an otelite provider, it stands aside for the part
+ * that package covers (`node:http(s)`, or `fetch`), with one warning naming it, so nothing is traced
+ * twice; and trace headers always replace a value already on the request, never add a second one.
+ *
  * @example
  * ```ts
  * new TracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] }).register();
@@ -70,6 +76,7 @@ export function instrumentHttp(options?: HttpInstrumentationOptions): HttpInstru
   };
   current = handle;
   try {
+    watchForOpenTelemetryJsInstrumentations();
     enableServerInstrumentation(settings);
     enableFetchInstrumentation(settings);
     enableNodeClientInstrumentation(settings);

@@ -19,6 +19,7 @@ import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/er
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
 import type { HttpInstrumentationSettings, OutgoingRequestInfo } from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
+import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
 import { redactUrl } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
@@ -37,11 +38,21 @@ import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
  * `disable()` puts the originals back (unless something else has wrapped them since; then the wrappers
  * stay and pass straight through).
  *
+ * Two kinds of request have their header block written inside the `ClientRequest` constructor, before
+ * any channel or wrapper could add to it: headers given as an array (`['name', 'value', ...]`), and an
+ * `Expect` header (`100-continue`), which Node sends at once. For those the wrappers (installed on every
+ * Node version for this reason) start the span first and pass the request a copy of its headers with
+ * the trace headers in it; every other request passes through untouched where the channel exists. Such a
+ * span starts without attributes (the request does not exist yet), so samplers see only its name.
+ *
  * Either way the request is then followed through `http.client.response.finish` (status, protocol
  * version) and `http.client.request.error` (status Error, `error.type`, end). The span ends when the
  * request emits `'close'`, which Node does after the response's `'end'` (its body fully read) or when
  * the exchange is torn down early; a response closed before it was complete ends the span with status
  * Error and `error.type` `aborted`. A response whose body is never read keeps its span open.
+ *
+ * Trace headers always replace a value already there (`setHeader`, or a replaced entry in a copied
+ * list): a request never carries two `traceparent`s.
  */
 
 /** A client request being traced: its span, and its response once one arrived. */
@@ -60,6 +71,18 @@ const REQUEST_ERROR = 'http.client.request.error';
 
 let activeSettings: HttpInstrumentationSettings | undefined;
 
+/**
+ * The span a wrapper started for a request whose headers Node writes in its constructor, while that
+ * constructor runs (so the `http.client.request.created` subscriber uses it instead of starting one).
+ */
+let prepared: PreparedRequest | undefined;
+
+/** A span started before its request existed, and the `Host` header its list of headers gives, if any. */
+interface PreparedRequest {
+  readonly span: Span;
+  readonly host: string | undefined;
+}
+
 const requestHeaderSetter: TextMapSetter<ClientRequest> = {
   set(request, key, value) {
     request.setHeader(key, value);
@@ -77,10 +100,10 @@ export function enableNodeClientInstrumentation(settings: HttpInstrumentationSet
   const wasEnabled = activeSettings !== undefined;
   activeSettings = settings;
   if (wasEnabled) return;
+  patchClientModules();
   if (hasClientRequestCreatedChannel()) {
     subscribe(CREATED, onCreated);
   } else {
-    patchClientModules();
     subscribe(START, onStart);
   }
   subscribe(RESPONSE_FINISH, onResponseFinish);
@@ -95,14 +118,16 @@ export function disableNodeClientInstrumentation(): void {
     unsubscribe(CREATED, onCreated);
   } else {
     unsubscribe(START, onStart);
-    unpatchClientModules();
   }
+  unpatchClientModules();
   unsubscribe(RESPONSE_FINISH, onResponseFinish);
   unsubscribe(REQUEST_ERROR, onRequestError);
 }
 
 function onCreated(message: unknown): void {
-  traceClientRequest((message as { request: ClientRequest }).request, true);
+  const early = prepared;
+  prepared = undefined;
+  traceClientRequest((message as { request: ClientRequest }).request, true, early);
 }
 
 function onStart(message: unknown): void {
@@ -112,20 +137,25 @@ function onStart(message: unknown): void {
   if (!states.has(request)) traceClientRequest(request, false);
 }
 
-/** Starts the span of a newly created `request` and, when `inject` is set, adds the trace headers. */
-function traceClientRequest(request: ClientRequest, inject: boolean): void {
+/**
+ * Starts the span of a newly created `request` and, when `inject` is set, adds the trace headers. With
+ * `prepared`, the span was started (and its headers given) before the request existed: it only gets
+ * its name and attributes here.
+ */
+function traceClientRequest(request: ClientRequest, inject: boolean, early?: PreparedRequest): void {
   const settings = activeSettings;
   if (settings === undefined) return;
   try {
     if (states.has(request)) return;
     const parent = context.active();
-    if (isTracingSuppressed(parent) || isExporterRequest(request)) {
+    if (early === undefined && (isTracingSuppressed(parent) || isExporterRequest(request) || isNodeHttpCoveredElsewhere())) {
       states.set(request, null);
       return;
     }
     const originalMethod = request.method;
     const protocol = request.protocol;
-    const hostHeader = request.getHeader('host');
+    // Headers given as a list are not readable through getHeader().
+    const hostHeader = request.getHeader('host') ?? early?.host;
     const authority = typeof hostHeader === 'string' ? hostHeader : request.host;
     const url = redactUrl(`${protocol}//${authority}${request.path}`);
     if (settings.ignoreOutgoingRequest !== undefined &&
@@ -141,8 +171,15 @@ function traceClientRequest(request: ClientRequest, inject: boolean): void {
       'server.port': typeof hostHeader === 'string' ? portOf(hostHeader, defaultPortOf(protocol)) : defaultPortOf(protocol),
     };
     if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
-    const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
-    if (inject) injectTraceHeaders(request, trace.setSpan(parent, span));
+    let span: Span;
+    if (early === undefined) {
+      span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
+      if (inject) injectTraceHeaders(request, trace.setSpan(parent, span));
+    } else {
+      span = early.span;
+      span.updateName(spanNameForMethod(method));
+      span.setAttributes(attributes);
+    }
     if (!span.isRecording()) {
       states.set(request, null);
       return;
@@ -272,11 +309,24 @@ function unpatchClientModules(): void {
 }
 
 function patchModule(module: typeof http): Patch {
-  const originalRequest = module.request;
+  const originalRequest = module.request as (...args: unknown[]) => ClientRequest;
   const originalGet = module.get;
+  const tracesAfterCreation = !hasClientRequestCreatedChannel();
   const request = function request(this: unknown, ...args: unknown[]): ClientRequest {
-    const clientRequest = (originalRequest as (...a: unknown[]) => ClientRequest).apply(this, args);
-    traceClientRequest(clientRequest, true);
+    const early = activeSettings === undefined ? undefined : withTraceHeadersBeforeCreation(args);
+    if (early === undefined) {
+      const clientRequest = originalRequest.apply(this, args);
+      if (tracesAfterCreation) traceClientRequest(clientRequest, true);
+      return clientRequest;
+    }
+    prepared = early.prepared;
+    let clientRequest: ClientRequest;
+    try {
+      clientRequest = originalRequest.apply(this, early.args);
+    } finally {
+      prepared = undefined;
+    }
+    traceClientRequest(clientRequest, false, early.prepared);
     return clientRequest;
   } as RequestFunction;
   // What Node's own get() does, on top of the wrapped request(): headers must be set before end().
@@ -287,5 +337,93 @@ function patchModule(module: typeof http): Patch {
   } as GetFunction;
   module.request = request;
   module.get = get;
-  return { module, originalRequest, originalGet, request, get };
+  return { module, originalRequest: originalRequest as RequestFunction, originalGet, request, get };
 }
+
+/** A headers object as given in the options of `http.request`. */
+type HeaderRecord = Record<string, unknown>;
+
+/**
+ * For a request whose headers Node writes in the constructor (an array of headers, or an `Expect`
+ * header), starts its span in the caller's context and returns the call's arguments with a copy of the
+ * headers that holds the trace headers. `undefined` for every other call (and with tracing suppressed).
+ */
+function withTraceHeadersBeforeCreation(args: unknown[]): { prepared: PreparedRequest; args: unknown[] } | undefined {
+  try {
+    const index = isPlainOptions(args[0]) ? 0 : isPlainOptions(args[1]) ? 1 : -1;
+    if (index === -1) return undefined;
+    const options = args[index] as { headers?: unknown; method?: unknown };
+    const headers = options.headers;
+    const isList = Array.isArray(headers);
+    if (!isList && !(typeof headers === 'object' && headers !== null && hasExpectHeader(headers as HeaderRecord))) {
+      return undefined;
+    }
+    const parent = context.active();
+    if (isTracingSuppressed(parent) || isNodeHttpCoveredElsewhere()) return undefined;
+    const method = normalizeMethod(typeof options.method === 'string' ? options.method.toUpperCase() : 'GET');
+    const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT }, parent);
+    const spanContext = trace.setSpan(parent, span);
+    let copied: unknown;
+    let host: string | undefined;
+    if (isList) {
+      const list = [...(headers as unknown[])];
+      host = hostOfList(list);
+      propagation.inject(spanContext, list, headerListSetter);
+      copied = list;
+    } else {
+      const record: HeaderRecord = { ...(headers as HeaderRecord) };
+      propagation.inject(spanContext, record, headerRecordSetter);
+      copied = record;
+    }
+    const changed = [...args];
+    changed[index] = { ...options, headers: copied };
+    return { prepared: { span, host }, args: changed };
+  } catch (error) {
+    reportError('instrumentation.http.client', error, 'inject');
+    return undefined;
+  }
+}
+
+/** An options object (not a URL, a string or the callback). */
+function isPlainOptions(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !(value instanceof URL);
+}
+
+function hostOfList(list: readonly unknown[]): string | undefined {
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const name = list[i];
+    if (typeof name === 'string' && name.length === 4 && name.toLowerCase() === 'host') {
+      const value = list[i + 1];
+      return typeof value === 'string' ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+function hasExpectHeader(headers: HeaderRecord): boolean {
+  for (const name of Object.keys(headers)) {
+    if (name.length === 6 && name.toLowerCase() === 'expect' && headers[name] !== undefined) return true;
+  }
+  return false;
+}
+
+/** Sets a header in a flat `[name, value, ...]` list, removing every earlier entry of that name. */
+const headerListSetter: TextMapSetter<unknown[]> = {
+  set(list, key, value) {
+    for (let i = list.length - 2; i >= 0; i -= 2) {
+      const name = list[i];
+      if (typeof name === 'string' && name.toLowerCase() === key) list.splice(i, 2);
+    }
+    list.push(key, value);
+  },
+};
+
+/** Sets a header in a copied headers object, removing any other spelling of its name. */
+const headerRecordSetter: TextMapSetter<HeaderRecord> = {
+  set(record, key, value) {
+    for (const name of Object.keys(record)) {
+      if (name !== key && name.toLowerCase() === key) delete record[name];
+    }
+    record[key] = value;
+  },
+};

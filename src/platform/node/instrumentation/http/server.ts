@@ -18,6 +18,7 @@ import { enterRequestContext } from './enter-context.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
 import type { HttpInstrumentationSettings } from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
+import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
@@ -36,9 +37,18 @@ import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
  * Per-request state lives on the response, under a symbol key, removed when the span ends.
  */
 
-/** What is known about one traced server request while it runs. */
+/**
+ * What is known about one traced server request while it runs. It is also the request's RPC metadata
+ * in opentelemetry-js's shape (`{ type: 'http', span, route? }`, under {@link RPC_METADATA_KEY}):
+ * framework instrumentations (Express, Fastify, Koa, Hapi, ...) find it in the active context and set
+ * `route`, which names the span when it ends.
+ */
 interface ServerRequestState {
+  /** opentelemetry-js's `RPCType.HTTP`. */
+  readonly type: 'http';
   readonly span: Span;
+  /** The route template, set by a framework instrumentation or {@link setHttpRoute}. */
+  route: string | undefined;
   /** The span name without a route: the method, or `HTTP`. */
   readonly baseName: string;
   /** The context the request's handler runs in: the parent plus the server span. */
@@ -56,8 +66,12 @@ const STATE = Symbol('otelite http server request');
 /** A response as the server instrumentation sees it. */
 type TracedResponse = ServerResponse & { [STATE]?: ServerRequestState | null };
 
-/** Holds the {@link ServerRequestState} in a handler's context, for {@link setHttpRoute}. */
-const SERVER_REQUEST_KEY = createContextKey('otelite http server request');
+/**
+ * Holds the {@link ServerRequestState} in a handler's context. The key is opentelemetry-js's RPC
+ * metadata key (`@opentelemetry/core`'s `setRPCMetadata`/`getRPCMetadata`): `createContextKey` makes
+ * `Symbol.for(description)`, so the same description is the same key, without depending on that package.
+ */
+export const RPC_METADATA_KEY = createContextKey('OpenTelemetry SDK Context Key RPC_METADATA');
 
 const REQUEST_START = 'http.server.request.start';
 const RESPONSE_FINISH = 'http.server.response.finish';
@@ -107,7 +121,7 @@ function onResponseFinish(message: unknown): void {
     const state = response[STATE];
     if (state === undefined) return;
     response[STATE] = undefined;
-    if (state !== null) endServerSpan(state.span, response, false);
+    if (state !== null) endServerSpan(state, response, false);
   } catch (error) {
     reportError('instrumentation.http.server', error);
   }
@@ -119,7 +133,7 @@ function onResponseClose(this: TracedResponse): void {
     const state = this[STATE];
     if (state === undefined) return;
     this[STATE] = undefined;
-    if (state !== null) endServerSpan(state.span, this, !this.writableFinished);
+    if (state !== null) endServerSpan(state, this, !this.writableFinished);
   } catch (error) {
     reportError('instrumentation.http.server', error);
   }
@@ -144,7 +158,7 @@ export function startServerSpan(
   response: ServerResponse,
   settings: HttpInstrumentationSettings,
 ): Context {
-  if (isIncomingRequestIgnored(settings, request)) {
+  if (isNodeHttpCoveredElsewhere() || isIncomingRequestIgnored(settings, request)) {
     (response as TracedResponse)[STATE] = null;
     return ROOT_CONTEXT;
   }
@@ -178,9 +192,9 @@ export function startServerSpan(
 
   const baseName = spanNameForMethod(method);
   const span = getHttpTracer().startSpan(baseName, { kind: SpanKind.SERVER, attributes }, parent);
-  const state: ServerRequestState = { span, baseName, context: ROOT_CONTEXT };
+  const state: ServerRequestState = { type: 'http', span, route: undefined, baseName, context: ROOT_CONTEXT };
   // The context holds the state, so it is built once the state exists.
-  state.context = trace.setSpan(parent, span).setValue(SERVER_REQUEST_KEY, state);
+  state.context = trace.setSpan(parent, span).setValue(RPC_METADATA_KEY, state);
   (response as TracedResponse)[STATE] = state;
   if (span.isRecording()) {
     if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
@@ -190,8 +204,15 @@ export function startServerSpan(
   return state.context;
 }
 
-function endServerSpan(span: Span, response: ServerResponse, aborted: boolean): void {
-  if (!span.isRecording()) return;
+function endServerSpan(state: ServerRequestState, response: ServerResponse, aborted: boolean): void {
+  const span = state.span;
+  // Seen only after this span started: the other instrumentation's span stands for the request.
+  if (!span.isRecording() || isNodeHttpCoveredElsewhere()) return;
+  const route = state.route;
+  if (typeof route === 'string' && route !== '') {
+    span.setAttribute('http.route', route);
+    span.updateName(`${state.baseName} ${route}`);
+  }
   const status = response.statusCode;
   if (!aborted || response.headersSent) span.setAttribute('http.response.status_code', status);
   const settings = activeSettings;
@@ -238,10 +259,10 @@ function firstForwarded(forwardedFor: string): string {
 export function setHttpRoute(route: string): void {
   try {
     if (typeof route !== 'string' || route === '') return;
-    const state = context.active().getValue(SERVER_REQUEST_KEY) as ServerRequestState | null | undefined;
-    if (state === undefined || state === null) return;
-    state.span.setAttribute('http.route', route);
-    state.span.updateName(`${state.baseName} ${route}`);
+    const state = context.active().getValue(RPC_METADATA_KEY) as { type?: unknown; route?: unknown } | null | undefined;
+    if (state === undefined || state === null || state.type !== 'http') return;
+    // The span is named when it ends; another instrumentation's metadata is honoured the same way.
+    state.route = route;
   } catch (error) {
     reportError('instrumentation.http.server', error, 'setHttpRoute');
   }

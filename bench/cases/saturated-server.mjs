@@ -1,0 +1,166 @@
+/**
+ * Saturated server: a hello-world node:http server driven flat out by Debian's `wrk` (a C load
+ * generator, `-t1 -c32`), in four variants: untraced; otelite `init()` exporting OTLP/protobuf to a
+ * local receiver that counts bytes and spans; opentelemetry-js (sdk-trace-node + exporter-trace-otlp-proto
+ * + instrumentation-http); otelite `init()` with `OTEL_TRACES_SAMPLER=always_off` (non-sampled).
+ *
+ * Each variant is one server process, warmed up once; every round then loads each server in turn (order
+ * rotating) and flushes it, so no variant exports while another is loaded. Per round: requests per
+ * second (wrk), the ratio to that round's untraced figure, and server CPU per request — CPU time from
+ * /proc/<pid>/stat over the burst and its flush, divided by the requests the server counted. Reported:
+ * medians of the per-round ratios and of the per-round added CPU, with their min–max. Runs on this Node
+ * and on Node 24 (bench/lib/node-binaries.mjs). The otelite run fails the case when the receiver got
+ * fewer spans than the server served requests.
+ */
+
+import { fileURLToPath } from 'node:url';
+import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
+import { formatNumber, formatRatio } from '../lib/format.mjs';
+import { nodeBinaries } from '../lib/node-binaries.mjs';
+import { OTELITE_DIST, missingOtelite } from '../lib/otelite.mjs';
+import { processCpuMicros } from '../lib/process-cpu.mjs';
+import { summarize } from '../lib/stats.mjs';
+import { findWrk, runWrk } from '../lib/wrk.mjs';
+
+const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url));
+const SERVER = fileURLToPath(new URL('../saturated/server.cjs', import.meta.url));
+
+const UNTRACED = 'untraced';
+const VARIANTS = [UNTRACED, 'otelite', 'opentelemetry-js', 'otelite-unsampled'];
+const TARGETS = { keptRatio: 0.85, addedMicros: 3, unsampledAddedMicros: 1 };
+
+/** One burst on one server, then its flush; CPU over both, per request the server counted. */
+async function runBurst(wrk, server, receiver, seconds) {
+  await ask(receiver, { type: 'stats' }); // reset the counts
+  const before = await ask(server.child, { type: 'served' });
+  const cpuBefore = processCpuMicros(server.ready.pid);
+  const load = await runWrk(wrk, `http://127.0.0.1:${server.ready.port}/`, { seconds });
+  const after = await ask(server.child, { type: 'flush' }, 60_000);
+  const cpuAfter = processCpuMicros(server.ready.pid);
+  const received = await ask(receiver, { type: 'stats' });
+  const served = after.requests - before.requests;
+  return {
+    requestsPerSecond: load.requestsPerSecond,
+    loadErrors: load.errors,
+    served,
+    cpuMicrosPerRequest: cpuBefore === undefined ? NaN : (cpuAfter - cpuBefore) / served,
+    exportRequests: received.requests,
+    exportedBytes: received.bodyBytes,
+    exportedSpans: received.spans,
+    malformedExports: received.malformed,
+  };
+}
+
+/** All rounds of all variants on one Node binary. */
+async function runOnNode(node, wrk, { rounds, seconds, warmupSeconds }) {
+  const perVariant = Object.fromEntries(VARIANTS.map((variant) => [variant, []]));
+  const helpers = [];
+  try {
+    const receiver = await startHelper(RECEIVER, []);
+    helpers.push(receiver);
+    const base = `http://127.0.0.1:${receiver.ready.port}`;
+    const servers = {};
+    for (const variant of VARIANTS) {
+      const env = { ...process.env, OTEL_TRACES_SAMPLER: variant === 'otelite-unsampled' ? 'always_off' : 'parentbased_always_on' };
+      servers[variant] = await startHelper(SERVER, [variant, base, OTELITE_DIST], { execPath: node.path, env });
+      helpers.push(servers[variant]);
+      await runBurst(wrk, servers[variant], receiver.child, warmupSeconds);
+    }
+    for (let round = 0; round < rounds; round++) {
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
+      for (const variant of order) perVariant[variant].push(await runBurst(wrk, servers[variant], receiver.child, seconds));
+    }
+  } finally {
+    await Promise.all(helpers.map((helper) => stopHelper(helper.child)));
+  }
+  return conclude(node, perVariant);
+}
+
+function conclude(node, perVariant) {
+  const untraced = perVariant[UNTRACED];
+  const variants = {};
+  for (const [variant, runs] of Object.entries(perVariant)) {
+    const served = runs.reduce((sum, r) => sum + r.served, 0);
+    const spans = runs.reduce((sum, r) => sum + r.exportedSpans, 0);
+    const bytes = runs.reduce((sum, r) => sum + r.exportedBytes, 0);
+    variants[variant] = {
+      requestsPerSecond: summarize(runs.map((r) => r.requestsPerSecond)),
+      cpuMicrosPerRequest: summarize(runs.map((r) => r.cpuMicrosPerRequest)),
+      keptRatio: variant === UNTRACED ? undefined : summarize(runs.map((r, i) => r.requestsPerSecond / untraced[i].requestsPerSecond)),
+      addedCpuMicros: variant === UNTRACED ? undefined : summarize(runs.map((r, i) => r.cpuMicrosPerRequest - untraced[i].cpuMicrosPerRequest)),
+      served,
+      exportedSpans: spans,
+      exportedBytes: bytes,
+      spansPerRequest: spans / served,
+      bytesPerSpan: spans > 0 ? bytes / spans : 0,
+      malformedExports: runs.reduce((sum, r) => sum + r.malformedExports, 0),
+      loadErrors: runs.reduce((sum, r) => sum + r.loadErrors, 0),
+      runs,
+    };
+  }
+  const otelite = variants.otelite;
+  const unsampled = variants['otelite-unsampled'];
+  const checks = {
+    kept: otelite.keptRatio.median >= TARGETS.keptRatio,
+    added: otelite.addedCpuMicros.median <= TARGETS.addedMicros,
+    unsampledAdded: unsampled.addedCpuMicros.median <= TARGETS.unsampledAddedMicros,
+    everyRequestExported: otelite.spansPerRequest >= 1 && otelite.malformedExports === 0,
+    unsampledExportsNothing: unsampled.exportedSpans === 0,
+  };
+  return { node: node.label, version: node.version, variants, checks, met: Object.values(checks).every(Boolean) };
+}
+
+const range = (summary, digits) => (summary.values.length > 1 ? ` (${summary.min.toFixed(digits)}–${summary.max.toFixed(digits)})` : '');
+
+function describeNode(result) {
+  const { variants } = result;
+  const lines = [`${result.node}: untraced ${formatNumber(variants[UNTRACED].requestsPerSecond.median)} req/s, server CPU ${formatNumber(variants[UNTRACED].cpuMicrosPerRequest.median)} µs/req${range(variants[UNTRACED].cpuMicrosPerRequest, 1)}`];
+  for (const variant of VARIANTS.slice(1)) {
+    const v = variants[variant];
+    const exported = variant === 'otelite-unsampled' ? `${v.exportedSpans} spans exported` : `${(100 * v.spansPerRequest).toFixed(1)}% of requests exported, ${formatNumber(v.bytesPerSpan)} B/span`;
+    lines.push(
+      `  ${variant}: ${formatNumber(v.requestsPerSecond.median)} req/s, kept ${formatRatio(v.keptRatio.median)}${range(v.keptRatio, 2)}, ` +
+        `CPU ${formatNumber(v.cpuMicrosPerRequest.median)} µs/req = +${formatNumber(v.addedCpuMicros.median)}${range(v.addedCpuMicros, 1)} µs; ${exported}`,
+    );
+  }
+  const failed = Object.entries(result.checks).filter(([, ok]) => !ok).map(([name]) => name);
+  lines.push(`  targets (otelite kept ≥ ${TARGETS.keptRatio}×, +≤ ${TARGETS.addedMicros} µs, non-sampled +≤ ${TARGETS.unsampledAddedMicros} µs, ≥ 1 span/request): ${failed.length === 0 ? 'met' : `MISSED ${failed.join(', ')}`}`);
+  return lines;
+}
+
+export default {
+  id: 'saturated-server',
+  title: 'saturated server',
+  unit: 'req/s',
+  target: { ratio: TARGETS.keptRatio, lowerIsBetter: false, text: `otelite ≥ ${TARGETS.keptRatio}× untraced, +≤ ${TARGETS.addedMicros} µs/req, non-sampled +≤ ${TARGETS.unsampledAddedMicros} µs` },
+  skip: () => findWrk().skipped,
+  pending: () => missingOtelite({ index: ['init'] }),
+  async run(settings, { pending }) {
+    if (pending) return { skipped: `otelite not built: ${pending}` };
+    const wrk = findWrk().path;
+    const options = { rounds: settings.quick ? 2 : 5, seconds: settings.quick ? 1 : 2, warmupSeconds: settings.quick ? 1 : 2 };
+    const perNode = [];
+    const lines = [];
+    for (const node of nodeBinaries()) {
+      if (node.skipped) {
+        lines.push(`SKIPPED ${node.label}: ${node.skipped}`);
+        continue;
+      }
+      const result = await runOnNode(node, wrk, options);
+      perNode.push(result);
+      lines.push(...describeNode(result));
+    }
+    const first = perNode[0];
+    return {
+      rounds: options.rounds,
+      load: { tool: 'wrk -t1 -c32', seconds: options.seconds },
+      targets: TARGETS,
+      perNode,
+      ratio: first?.variants.otelite.keptRatio.median,
+      ratioRange: first?.variants.otelite.keptRatio,
+      met: perNode.length > 0 && perNode.every((r) => r.met),
+      line: perNode.map((r) => `${r.node} otelite kept ${formatRatio(r.variants.otelite.keptRatio.median)} +${formatNumber(r.variants.otelite.addedCpuMicros.median)} µs/req, non-sampled +${formatNumber(r.variants['otelite-unsampled'].addedCpuMicros.median)} µs, opentelemetry-js kept ${formatRatio(r.variants['opentelemetry-js'].keptRatio.median)} +${formatNumber(r.variants['opentelemetry-js'].addedCpuMicros.median)} µs: ${r.met ? 'met' : 'MISSED'}`).join('; '),
+      lines,
+    };
+  },
+};

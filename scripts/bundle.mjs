@@ -1,0 +1,61 @@
+/**
+ * Bundles every file package.json's `exports` map and `bin` point at, in place in dist/ (after `tsc`
+ * emitted them): one module per entry plus chunks shared between entries (dist/src/chunks/), so an
+ * `import 'otelite'` loads a handful of files instead of ~170 small modules, and one copy of every
+ * internal module still backs every entry. `@opentelemetry/api` (the peer dependency, shared with the
+ * application) stays external; `@bufbuild/protobuf` is bundled in (only the parts otelite uses), which
+ * saves its ~55 modules at load. The unbundled files tsc emitted stay next to the entries, with the
+ * `.d.ts` files, for the types. Run by `npm run build`.
+ *
+ *   node scripts/bundle.mjs
+ */
+
+import { build } from 'esbuild';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+/** Every `./dist/src/...js` target in the exports map (all conditions) and bin. */
+function entryFiles() {
+  const files = new Set();
+  const visit = (value) => {
+    if (typeof value === 'string') {
+      if (/^\.\/dist\/src\/.*\.(js|mjs)$/.test(value)) files.add(value.slice(2));
+    } else if (value !== null && typeof value === 'object') {
+      for (const nested of Object.values(value)) visit(nested);
+    }
+  };
+  visit(manifest.exports);
+  visit(manifest.bin);
+  visit(manifest.main);
+  return [...files];
+}
+
+const entries = entryFiles();
+const missing = entries.filter((file) => !existsSync(`${root}/${file}`));
+if (missing.length > 0) {
+  console.error(`bundle: not built by tsc: ${missing.join(', ')}`);
+  process.exit(1);
+}
+
+rmSync(`${root}/dist/src/chunks`, { recursive: true, force: true }); // chunks of an earlier build
+
+await build({
+  absWorkingDir: root,
+  entryPoints: entries,
+  outdir: 'dist/src',
+  outbase: 'dist/src',
+  allowOverwrite: true,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: Object.keys(manifest.peerDependencies ?? {}),
+  chunkNames: 'chunks/[name]-[hash]',
+  legalComments: 'none',
+  sourcemap: true,
+  logLevel: 'warning',
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// The compatibility suite (npm run test:compat): real opentelemetry-js instrumentations, frameworks and
+// a PostgreSQL server, each app in a child process of its own that loads the BUILT package by name.
+export default defineConfig({
+  test: {
+    include: ['test/compat/**/*.test.ts'],
+    exclude: ['**/node_modules/**'],
+    pool: 'forks',
+    // Child processes and a database server on a shared 2-core machine: one file at a time.
+    maxWorkers: 1,
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
