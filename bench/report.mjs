@@ -1,14 +1,22 @@
 /**
- * Prints the results of the last run (bench/results.json) as the Markdown table BENCHMARKS.md holds:
+ * Prints the results of one run (bench/results.json, or the file given) as the Markdown table
+ * BENCHMARKS.md holds; with --write, rewrites the figures in BENCHMARKS.md (between the
+ * `bench:last-run` markers) and the README table (between the `bench:readme` markers) from that run,
+ * so no figure of an earlier run stays:
  *
- *   node bench/report.mjs
+ *   node bench/report.mjs [results.json] [--write]
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { formatBytes, formatNumber, formatRatio } from './lib/format.mjs';
 
-const report = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8'));
+const args = process.argv.slice(2);
+const write = args.includes('--write');
+const resultsFile = args.find((a) => !a.startsWith('--')) ?? new URL('./results.json', import.meta.url);
+const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
 const { machine } = report;
+const output = [];
+const print = (line) => output.push(line);
 
 const spread = (summary) => (summary.values.length > 1 ? ` (${formatNumber(summary.min)}–${formatNumber(summary.max)})` : '');
 const cell = (summary, unit) => (summary ? `${formatNumber(summary.median)}${spread(summary)} ${unit}` : '–');
@@ -23,19 +31,19 @@ const verdict = (result) => {
 };
 
 const load = (averages) => (averages ? averages[0].toFixed(1) : '?');
-console.log(
+print(
   `Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC: ${machine.nproc} cores (\`nproc\`), ${machine.cpu}, Node ${machine.node}, ${machine.platform}; ` +
     `${report.durationSeconds.toFixed(0)} s; 1-minute load average ${load(machine.loadAverageAtStart)} at start, ${load(machine.loadAverageAtEnd)} at the end.\n`,
 );
-console.log('| case | otelite | opentelemetry-js | otelite / opentelemetry-js | target | |');
-console.log('|---|---|---|---|---|---|');
+print('| case | otelite | opentelemetry-js | otelite / opentelemetry-js | target | |');
+print('|---|---|---|---|---|---|');
 for (const result of report.cases) {
   const sides = result.sides ?? {};
   switch (result.id) {
     case 'encode': {
       const bytes = result.details?.bytes ?? {};
       const byteRatio = bytes.otelite / bytes['opentelemetry-js'];
-      console.log(
+      print(
         `| ${result.title} (512 spans) | ${cell(sides.otelite, 'µs')}, ${formatNumber(bytes.otelite)} B | ${cell(sides['opentelemetry-js'], 'µs')}, ${formatNumber(bytes['opentelemetry-js'])} B | ${ratioCell(result)} time, ${formatRatio(byteRatio)} bytes | ≤ 0.67× time, bytes ≤ | ${verdict(result)} |`,
       );
       break;
@@ -50,7 +58,7 @@ for (const result of report.cases) {
         const cpu = sides[side].cpuMicrosPerRequest;
         return `${cell(sides[side], 'req/s')}${ratio}; server CPU ${formatNumber(cpu.median)} µs/req (capacity ${formatRatio(bareCpu / cpu.median)})`;
       };
-      console.log(
+      print(
         `| ${result.title} (uninstrumented ${cell(bare, 'req/s')}; server CPU ${formatNumber(bareCpu)} µs/req) | ${withRatio('otelite')} | ${withRatio('opentelemetry-js')} | ${sides.otelite && sides['opentelemetry-js'] ? formatRatio(sides.otelite.median / sides['opentelemetry-js'].median) : '–'} throughput | otelite ≥ 0.80× uninstrumented | ${verdict(result)} |`,
       );
       break;
@@ -58,12 +66,81 @@ for (const result of report.cases) {
     case 'footprint': {
       const describe = (side) => (side ? `${side.packages} packages, ${formatBytes(side.bytes)}` : '–');
       const ratios = Number.isFinite(result.ratio) ? `${formatRatio(result.packageRatio)} packages, ${formatRatio(result.ratio)} bytes` : '–';
-      console.log(`| ${result.title} | ${describe(sides.otelite)} | ${describe(sides['opentelemetry-js'])} | ${ratios} | fewer packages and bytes | ${verdict(result)} |`);
+      print(`| ${result.title} | ${describe(sides.otelite)} | ${describe(sides['opentelemetry-js'])} | ${ratios} | fewer packages and bytes | ${verdict(result)} |`);
+      break;
+    }
+    case 'startup': {
+      const cpu = (side) => (side?.cpuMillis ? `, CPU ${formatNumber(side.cpuMillis.median)} ms` : '');
+      print(
+        `| ${result.title} (import + init to ready, ${result.rounds} fresh processes) | ${cell(sides.otelite, 'ms')}${cpu(sides.otelite)} | ${cell(sides['opentelemetry-js'], 'ms')}${cpu(sides['opentelemetry-js'])} | ${ratioCell(result)} wall, ${formatRatio(result.cpuRatio)} CPU | ${result.target.text} | ${verdict(result)} |`,
+      );
+      break;
+    }
+    case 'saturated-server': {
+      for (const node of result.perNode ?? []) {
+        const v = node.variants;
+        const describe = (name) =>
+          `kept ${formatRatio(v[name].keptRatio.median)} (${v[name].keptRatio.min.toFixed(2)}–${v[name].keptRatio.max.toFixed(2)}), +${formatNumber(v[name].addedCpuMicros.median)} µs/req (${formatNumber(v[name].addedCpuMicros.min)}–${formatNumber(v[name].addedCpuMicros.max)})`;
+        print(
+          `| ${result.title}, ${node.node} (wrk -t1 -c32; untraced ${formatNumber(v.untraced.requestsPerSecond.median)} req/s, ${formatNumber(v.untraced.cpuMicrosPerRequest.median)} µs/req) | ${describe('otelite')}; non-sampled ${describe('otelite-unsampled')} | ${describe('opentelemetry-js')} | | ${result.target.text} | ${node.met ? 'met' : '**missed**'} |`,
+        );
+      }
+      if (!result.perNode) print(`| ${result.title} | – | – | – | ${result.target.text} | ${verdict(result)} |`);
       break;
     }
     default:
-      console.log(
+      print(
         `| ${result.title} | ${cell(sides.otelite, result.unit)} | ${cell(sides['opentelemetry-js'], result.unit)} | ${ratioCell(result)} | ${result.target.text} | ${verdict(result)} |`,
       );
   }
+}
+
+const table = output.join('\n');
+if (!write) {
+  console.log(table);
+} else {
+  const replaceBetween = (file, marker, content) => {
+    const url = new URL(`../${file}`, import.meta.url);
+    const text = readFileSync(url, 'utf8');
+    const start = `<!-- ${marker}:start -->`;
+    const end = `<!-- ${marker}:end -->`;
+    const from = text.indexOf(start);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`${file} has no ${start} … ${end} markers`);
+    writeFileSync(url, `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`);
+    console.log(`rewrote ${file} (${marker})`);
+  };
+  replaceBetween('BENCHMARKS.md', 'bench:last-run', table);
+  replaceBetween('README.md', 'bench:readme', readmeTable());
+}
+
+/** The short README table: one line per headline figure of this run. */
+function readmeTable() {
+  const byId = Object.fromEntries(report.cases.map((c) => [c.id, c]));
+  const rows = ['| | otelite | opentelemetry-js | ratio |', '|---|---|---|---|'];
+  const simple = (id, label, unit) => {
+    const c = byId[id];
+    if (!c?.sides?.otelite) return;
+    rows.push(`| ${label} | ${formatNumber(c.sides.otelite.median)} ${unit} | ${formatNumber(c.sides['opentelemetry-js'].median)} ${unit} | ${formatRatio(c.ratio)} |`);
+  };
+  simple('span-lifecycle', 'span lifecycle (start, 5 attributes, end, batch processor)', 'ns');
+  simple('active-spans', 'three nested active spans', 'ns');
+  if (byId.encode?.sides?.otelite) {
+    const c = byId.encode;
+    const bytes = c.details?.bytes ?? {};
+    rows.push(`| encode 512 spans to OTLP protobuf | ${formatNumber(c.sides.otelite.median)} µs, ${formatBytes(bytes.otelite)} | ${formatNumber(c.sides['opentelemetry-js'].median)} µs, ${formatBytes(bytes['opentelemetry-js'])} | ${formatRatio(c.ratio)} |`);
+  }
+  simple('memory', 'heap per queued span', 'B');
+  simple('startup', 'import + init() to ready (fresh process)', 'ms');
+  for (const node of byId['saturated-server']?.perNode ?? []) {
+    const v = node.variants;
+    rows.push(
+      `| saturated hello-world server (wrk), ${node.node}: throughput kept vs untraced, added CPU per request | ${formatRatio(v.otelite.keptRatio.median)}, +${formatNumber(v.otelite.addedCpuMicros.median)} µs (non-sampled +${formatNumber(v['otelite-unsampled'].addedCpuMicros.median)} µs) | ${formatRatio(v['opentelemetry-js'].keptRatio.median)}, +${formatNumber(v['opentelemetry-js'].addedCpuMicros.median)} µs | |`,
+    );
+  }
+  const footprint = byId.footprint;
+  if (footprint?.sides?.otelite) {
+    rows.push(`| installed for tracing + OTLP + HTTP | ${footprint.sides.otelite.packages} packages, ${formatBytes(footprint.sides.otelite.bytes)} | ${footprint.sides['opentelemetry-js'].packages} packages, ${formatBytes(footprint.sides['opentelemetry-js'].bytes)} | ${formatRatio(footprint.ratio)} |`);
+  }
+  return rows.join('\n');
 }

@@ -57,5 +57,6 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   sourcemap: true,
+  sourcesContent: false, // the maps point at the tsc output shipped beside them
   logLevel: 'warning',
 });

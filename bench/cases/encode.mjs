@@ -68,7 +68,7 @@ async function measure(encode, spans, settings) {
   return { ...result, value: result.value / 1000, bytes: bytes.length };
 }
 
-/** otelite's encoder and the case's 512 spans recorded by otelite (also used by bench/lib/encode-loop.mjs). */
+/** otelite's encoder and the case's 512 spans, recorded by otelite. */
 export async function recordOteliteSpans() {
   const { module: otelite } = await importOtelite();
   const { trace, ROOT_CONTEXT } = await import('@opentelemetry/api');

@@ -18,15 +18,37 @@ import { missingOtelite } from '../lib/otelite.mjs';
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 const INSTALL_TIMEOUT_MILLIS = 90_000;
 
-/** The pinned opentelemetry-js set a user needs for the same job (versions as in our devDependencies). */
+/**
+ * The opentelemetry-js set a user needs for the same job, at patch versions that agree with each other
+ * (instrumentation-http 0.223.0 pins core 2.12.0, so the rest of the 2.12/0.223 line is taken at .0),
+ * so npm installs one copy of each package; the run checks that no package is installed twice.
+ */
+const OPENTELEMETRY_JS_SET = [
+  '@opentelemetry/sdk-trace-node@2.12.0',
+  '@opentelemetry/exporter-trace-otlp-proto@0.223.0',
+  '@opentelemetry/instrumentation-http@0.223.0',
+  '@opentelemetry/api@1.9.0',
+];
+/**
+ * Three common contrib instrumentations, at the releases built on that same line (core ^2.9,
+ * instrumentation ^0.223), with core pinned to 2.12.0 at the top so that their `^2.9` shares the copy
+ * instrumentation-http pins instead of pulling a second one.
+ */
+const CONTRIB_INSTRUMENTATIONS = [
+  '@opentelemetry/instrumentation-express@0.71.1',
+  '@opentelemetry/instrumentation-pg@0.76.0',
+  '@opentelemetry/instrumentation-undici@0.33.0',
+  '@opentelemetry/core@2.12.0',
+];
+
 async function openTelemetryJsSet() {
-  const { devDependencies } = JSON.parse(await readFile(join(REPOSITORY, 'package.json'), 'utf8'));
-  return [
-    '@opentelemetry/sdk-trace-node',
-    '@opentelemetry/exporter-trace-otlp-proto',
-    '@opentelemetry/instrumentation-http',
-    '@opentelemetry/api',
-  ].map((name) => `${name}@${devDependencies[name]}`);
+  return OPENTELEMETRY_JS_SET;
+}
+
+/** Package names installed more than once (at different versions) in a measured install. */
+function duplicates(packageList) {
+  const names = packageList.map((spec) => spec.slice(0, spec.lastIndexOf('@')));
+  return [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
 }
 
 /** The environment for npm: ours, without the variables `npm run` sets for this package. */
@@ -102,6 +124,9 @@ export default {
           const { peerDependencies = {} } = JSON.parse(await readFile(join(REPOSITORY, 'package.json'), 'utf8'));
           const peers = Object.keys(peerDependencies).map((name) => openTelemetryJsSpecs.find((spec) => spec.startsWith(`${name}@`)) ?? name);
           sides.otelite = { ...(await installAndMeasure(root, 'with-otelite', [tarball, ...peers])), tarballBytes };
+          // The same three contrib instrumentations added on both sides.
+          sides['otelite+contrib'] = await installAndMeasure(root, 'with-otelite-contrib', [tarball, ...peers, ...CONTRIB_INSTRUMENTATIONS]);
+          sides['opentelemetry-js+contrib'] = await installAndMeasure(root, 'with-opentelemetry-js-contrib', [...openTelemetryJsSpecs, ...CONTRIB_INSTRUMENTATIONS]);
         }
       } catch (error) {
         return { skipped: error.message };
@@ -116,7 +141,15 @@ export default {
         result.met = sides.otelite.packages < openTelemetryJs.packages && sides.otelite.bytes < openTelemetryJs.bytes;
         result.line += `   ratio ${formatRatio(result.packageRatio)} packages, ${formatRatio(result.ratio)} bytes   target ${this.target.text}   ${result.met ? 'met' : 'MISSED'}`;
         result.lines.push(`otelite installs: ${sides.otelite.packageList.join(', ')} (tarball ${formatBytes(sides.otelite.tarballBytes)})`);
+        const withContrib = sides['otelite+contrib'];
+        const openTelemetryJsContrib = sides['opentelemetry-js+contrib'];
+        result.contribRatio = withContrib.bytes / openTelemetryJsContrib.bytes;
+        result.lines.push(
+          `with ${CONTRIB_INSTRUMENTATIONS.slice(0, 3).map((spec) => spec.replace('@opentelemetry/', '')).join(', ')} on both sides: otelite ${describe(withContrib)}, opentelemetry-js ${describe(openTelemetryJsContrib)} = ${formatRatio(withContrib.packages / openTelemetryJsContrib.packages)} packages, ${formatRatio(result.contribRatio)} bytes`,
+        );
       }
+      const doubled = Object.entries(sides).flatMap(([name, side]) => duplicates(side.packageList).map((pkg) => `${pkg} (${name})`));
+      result.lines.push(doubled.length === 0 ? 'no package installed twice on any side' : `installed twice: ${doubled.join(', ')}`);
       return result;
     } finally {
       await rm(root, { recursive: true, force: true });

@@ -10,8 +10,7 @@ import type { FinishedSpan } from '../trace/finished-span.js';
  * can send synchronously, within a bound, implements {@link EXPORT_AT_EXIT}; a `BatchSpanProcessor`
  * with such an exporter registers itself here, and the platform (on Node, `platform/node/exit-listener.ts`)
  * runs {@link exportPendingAtExit} from its `exit` listener. Nothing here touches a platform API.
- * Internal to otelite: no entry point exports it. (This is a module comment, so it carries no
- * internal tag: the build's stripInternal would also strip the declaration that follows it.)
+ * (No internal tag on this comment: `stripInternal` would drop the symbol below from the published types.)
  */
 
 /** The method of an exporter that sends `spans` synchronously, giving up after `timeoutMillis`. */

@@ -3,45 +3,86 @@ import type { HrTime, TimeInput } from '@opentelemetry/api';
 /**
  * The SDK clock.
  *
- * Span times are kept as one `number`: nanoseconds since `performance.timeOrigin`, read from the
- * monotonic `performance.now()`. That is cheaper than an `HrTime` tuple (no allocation, one
- * subtraction gives a duration) and exact to well under a microsecond for the first 100 days of a
- * process. Absolute (Unix epoch) times are derived from it only when a span is exported or asked
- * for its `HrTime`.
+ * Span times are kept as one `number`, *clock nanoseconds*: nanoseconds since {@link CLOCK_BASE_MILLIS},
+ * a whole epoch millisecond taken when the process started. That is cheaper than an `HrTime` tuple (no
+ * allocation, one subtraction gives a duration), exact for any whole-millisecond, `Date` or `[s, ns]`
+ * input near the present (the base is an integer, so no fraction of it is lost), and precise to well
+ * under a microsecond for the first 100 days of a process. Absolute (Unix epoch) times are derived only
+ * when a span is exported or asked for its `HrTime`, as exact 32-bit halves (no `BigInt`).
+ *
+ * "Now" is the monotonic `performance.now()`, anchored to the wall clock: a {@link ClockAnchor} holds
+ * the offset between the two. Each span start compares the anchored time with `Date.now()`; when they
+ * differ by a millisecond or more (the monotonic clock drifted, the machine was suspended, NTP stepped
+ * the wall clock), a new anchor is taken from `Date.now()`. A span keeps the anchor it started with, so
+ * its end and its events are its start plus monotonic time: durations keep the monotonic clock's
+ * precision even across a step, while every start time stays within a millisecond of `Date.now()`.
+ * Cost per span start: one extra clock read and a comparison; nothing is allocated unless the anchor moves.
  */
 
+/** How one span's monotonic readings become clock nanoseconds: `performance.now() * 1e6 + offsetNanos`. */
+export interface ClockAnchor {
+  readonly offsetNanos: number;
+}
+
 const NANOS_PER_MILLI = 1e6;
-/** Read once: the global `performance` is an accessor, and `nowNanos` runs twice per span. */
-const clock = performance;
+/** Read once: the global `performance` is an accessor, and the clock runs twice per span. */
+const monotonic = performance;
 const TWO_POW_32 = 4294967296;
 /** Numbers from here on are epoch milliseconds; below it, `performance.now()` readings. */
 const EPOCH_MILLIS_THRESHOLD = 1e12;
+/** The anchor moves when the anchored time and `Date.now()` differ by this much, in milliseconds. */
+const MAX_WALL_CLOCK_DIFFERENCE_MILLIS = 1;
 
-/** `performance.timeOrigin` rounded to whole microseconds, so that its epoch nanoseconds are an exact integer. */
-const ORIGIN_MICROS = Math.round(performance.timeOrigin * 1000);
-const ORIGIN_MILLIS = ORIGIN_MICROS / 1000;
-/** Epoch nanoseconds of the origin as two exact unsigned 32-bit halves (no BigInt). */
-const [ORIGIN_HIGH, ORIGIN_LOW] = splitProduct(ORIGIN_MICROS, 1000);
+/** The epoch millisecond clock nanoseconds count from: `performance.timeOrigin`, rounded down. */
+export const CLOCK_BASE_MILLIS = Math.floor(performance.timeOrigin);
+/** Epoch nanoseconds of the base as two exact unsigned 32-bit halves. */
+const [BASE_HIGH, BASE_LOW] = splitProduct(CLOCK_BASE_MILLIS * 1000, 1000);
 
-/** Now, in clock nanoseconds (nanoseconds since `performance.timeOrigin`). */
-export function nowNanos(): number {
-  return clock.now() * NANOS_PER_MILLI;
+/** The anchor in use: at first `performance.timeOrigin` itself (sub-millisecond), then whatever `Date.now()` said last. */
+let current: ClockAnchor = { offsetNanos: (performance.timeOrigin - CLOCK_BASE_MILLIS) * NANOS_PER_MILLI };
+
+/**
+ * Now, in clock nanoseconds, after checking the anchor against the wall clock (moving it when it is a
+ * millisecond or more off). Read {@link currentClockAnchor} right after, for the times that follow.
+ */
+export function anchoredNowNanos(): number {
+  const monotonicNanos = monotonic.now() * NANOS_PER_MILLI;
+  const wallNanos = (Date.now() - CLOCK_BASE_MILLIS) * NANOS_PER_MILLI;
+  const now = monotonicNanos + current.offsetNanos;
+  const difference = now - wallNanos;
+  // Date.now() is truncated to the millisecond: an exact anchor reads 0 to 1 ms ahead of it.
+  if (difference >= MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI || difference <= -MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI) {
+    current = { offsetNanos: wallNanos - monotonicNanos };
+    return wallNanos;
+  }
+  return now;
+}
+
+/** The anchor {@link anchoredNowNanos} used last. */
+export function currentClockAnchor(): ClockAnchor {
+  return current;
+}
+
+/** Now, in clock nanoseconds, on `anchor` (monotonic time since the anchor was taken). */
+export function nowNanosOn(anchor: ClockAnchor): number {
+  return monotonic.now() * NANOS_PER_MILLI + anchor.offsetNanos;
 }
 
 /**
  * Converts any `TimeInput` the API accepts into clock nanoseconds: an `HrTime` is an epoch time, a
  * `Date` is an epoch time, and a `number` is epoch milliseconds from 1e12 (September 2001) on and
- * a `performance.now()` reading below that (the API allows both; no process runs for 31 years).
- * Anything else yields `undefined`.
+ * a `performance.now()` reading below that (the API allows both; no process runs for 31 years), placed
+ * on `anchor`. Whole milliseconds, `Date`s and `[s, ns]` within about 100 days of the process start
+ * convert exactly. Anything else yields `undefined`.
  */
-export function toClockNanos(input: TimeInput | undefined): number | undefined {
+export function toClockNanos(input: TimeInput | undefined, anchor: ClockAnchor = current): number | undefined {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return undefined;
-    return input < EPOCH_MILLIS_THRESHOLD ? input * NANOS_PER_MILLI : (input - ORIGIN_MILLIS) * NANOS_PER_MILLI;
+    return input < EPOCH_MILLIS_THRESHOLD ? input * NANOS_PER_MILLI + anchor.offsetNanos : (input - CLOCK_BASE_MILLIS) * NANOS_PER_MILLI;
   }
   if (input instanceof Date) {
     const millis = input.getTime();
-    return Number.isFinite(millis) ? (millis - ORIGIN_MILLIS) * NANOS_PER_MILLI : undefined;
+    return Number.isFinite(millis) ? (millis - CLOCK_BASE_MILLIS) * NANOS_PER_MILLI : undefined;
   }
   if (Array.isArray(input) && input.length === 2) {
     const seconds = input[0];
@@ -49,7 +90,7 @@ export function toClockNanos(input: TimeInput | undefined): number | undefined {
     if (typeof seconds !== 'number' || typeof nanos !== 'number' || !Number.isFinite(seconds) || !Number.isFinite(nanos)) {
       return undefined;
     }
-    return (seconds * 1000 - ORIGIN_MILLIS) * NANOS_PER_MILLI + nanos;
+    return (seconds * 1000 - CLOCK_BASE_MILLIS) * NANOS_PER_MILLI + nanos;
   }
   return undefined;
 }
@@ -79,8 +120,8 @@ export function clockNanosToUnixNanoParts(clockNanos: number): [high: number, lo
   const relative = Math.round(clockNanos);
   const relativeHigh = Math.floor(relative / TWO_POW_32);
   const relativeLow = relative - relativeHigh * TWO_POW_32;
-  let low = ORIGIN_LOW + relativeLow;
-  let high = ORIGIN_HIGH + relativeHigh;
+  let low = BASE_LOW + relativeLow;
+  let high = BASE_HIGH + relativeHigh;
   if (low >= TWO_POW_32) {
     low -= TWO_POW_32;
     high += 1;

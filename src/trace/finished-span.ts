@@ -8,7 +8,7 @@ import type { InstrumentationScope } from './instrumentation-scope.js';
  */
 export interface SpanEvent {
   readonly name: string;
-  /** When the event happened, in clock nanoseconds (nanoseconds since `performance.timeOrigin`). */
+  /** When the event happened, in clock nanoseconds (see {@link FinishedSpan}). */
   readonly timeNanos: number;
   /** When the event happened, as epoch `[seconds, nanoseconds]`, computed on access. */
   readonly time: HrTime;
@@ -29,7 +29,8 @@ export interface SpanLink extends Link {
  *
  * It offers everything opentelemetry-js's `ReadableSpan` (sdk-trace-base 2.x) offers, under the same
  * names, so its exporters and processors read it unchanged. Times are also kept natively: `startTimeNanos`, `endTimeNanos` and each event's `timeNanos` are plain numbers of
- * *clock nanoseconds*, nanoseconds since `performance.timeOrigin` on the monotonic clock, which cost
+ * *clock nanoseconds*: nanoseconds since a whole epoch millisecond taken at process start (the floor of
+ * `performance.timeOrigin`), measured on the monotonic clock anchored to the wall clock, which cost
  * nothing to record. `startTime`, `endTime` and `duration` give the familiar epoch `HrTime`s when
  * asked; the OTLP encoder turns clock nanoseconds into epoch nanoseconds exactly.
  *

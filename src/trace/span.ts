@@ -14,7 +14,7 @@ import {
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
 import type { Resource } from '../resource/resource.js';
-import { clockNanosToHrTime, nanosToHrTime, nowNanos, toClockNanos } from './clock.js';
+import { clockNanosToHrTime, nanosToHrTime, nowNanosOn, toClockNanos, type ClockAnchor } from './clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from './finished-span.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue, type SpanLimitsSettings } from './span-limits.js';
@@ -131,6 +131,8 @@ export class RecordingSpan implements Span, FinishedSpan {
   #owner: SpanOwner;
   #attributeCount = 0;
   #ended = false;
+  /** The wall-clock anchor the span started on: its end and events are monotonic time on it (see clock.ts). */
+  #clockAnchor: ClockAnchor;
   /** {@link NO_EXTRAS} until an event, link, status or dropped count is recorded. */
   #extras: SpanExtras = NO_EXTRAS;
 
@@ -141,6 +143,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     kind: SpanKind,
     parentSpanContext: SpanContext | undefined,
     startTimeNanos: number,
+    clockAnchor: ClockAnchor,
     attributes: Attributes | undefined,
   ) {
     this.#owner = owner;
@@ -150,6 +153,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     this.parentSpanContext = parentSpanContext;
     this.startTimeNanos = startTimeNanos;
     this.endTimeNanos = startTimeNanos;
+    this.#clockAnchor = clockAnchor;
     const count = attributes === undefined ? -1 : countPlainAttributes(attributes, owner.limits);
     const copy = count === -1 ? undefined : copyAttributes(attributes as Attributes);
     if (copy === undefined) {
@@ -297,7 +301,7 @@ export class RecordingSpan implements Span, FinishedSpan {
       warnOnce('span events were dropped by the event count limit.');
       return this;
     }
-    const timeNanos = (timeInput === undefined ? undefined : toClockNanos(timeInput)) ?? nowNanos();
+    const timeNanos = (timeInput === undefined ? undefined : toClockNanos(timeInput, this.#clockAnchor)) ?? nowNanosOn(this.#clockAnchor);
     let event: SpanEvent;
     if (attributes === undefined) {
       event = new RecordedEvent(toName(name, 'event'), timeNanos, EMPTY_ATTRIBUTES, 0);
@@ -440,7 +444,8 @@ export class RecordingSpan implements Span, FinishedSpan {
       return;
     }
     this.#ended = true;
-    let end = endTime === undefined ? nowNanos() : (toClockNanos(endTime) ?? nowNanos());
+    const anchor = this.#clockAnchor;
+    let end = endTime === undefined ? nowNanosOn(anchor) : (toClockNanos(endTime, anchor) ?? nowNanosOn(anchor));
     if (end < this.startTimeNanos) end = this.startTimeNanos;
     this.endTimeNanos = end;
     const processor = this.#owner.processor;

@@ -16,7 +16,7 @@ import {
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { SamplingDecision, type Sampler, type SamplingResult } from '../sampling/sampler.js';
-import { nowNanos, toClockNanos } from './clock.js';
+import { anchoredNowNanos, currentClockAnchor, toClockNanos } from './clock.js';
 import type { IdGenerator } from './id-generator.js';
 import { RecordingSpan, toName, type SpanOwner } from './span.js';
 
@@ -110,7 +110,8 @@ export class Tracer implements ApiTracer {
     }
 
     const startTime = options?.startTime;
-    const startTimeNanos = (startTime === undefined ? undefined : toClockNanos(startTime)) ?? nowNanos();
+    // Without an explicit start, now: checked against the wall clock (see clock.ts); the span keeps the anchor.
+    const startTimeNanos = (startTime === undefined ? undefined : toClockNanos(startTime)) ?? anchoredNowNanos();
     const owner = this.#owner;
     const span = new RecordingSpan(
       owner,
@@ -119,6 +120,7 @@ export class Tracer implements ApiTracer {
       kind,
       parent,
       startTimeNanos,
+      currentClockAnchor(),
       attributes === NO_ATTRIBUTES ? undefined : attributes,
     );
     if (result.attributes !== undefined) span.setAttributes(result.attributes as Attributes);

@@ -12,6 +12,8 @@ import {
   type ExportOptions,
   type ExportResult,
   type FinishedSpan,
+  type CallbackExportResult,
+  type CallbackSpanExporter,
   type Sampler,
   type SpanExporter,
 } from '../../src/index.js';
@@ -253,5 +255,29 @@ describe('BatchSpanProcessor', () => {
     await expect(processor.forceFlush()).resolves.toBeUndefined();
     await expect(processor.shutdown()).resolves.toBeUndefined();
     expect(warnings.some((message) => message.includes('exporter bug'))).toBe(true);
+  });
+
+  it('takes a callback exporter (opentelemetry-js\'s contract) without forceFlush or shutdown, counting FAILED results', async () => {
+    const batches: string[][] = [];
+    const suppressed: boolean[] = [];
+    const exporter: CallbackSpanExporter = {
+      export(spans: never[], resultCallback: (result: CallbackExportResult) => void): void {
+        batches.push((spans as FinishedSpan[]).map((span) => span.name));
+        suppressed.push(isTracingSuppressed(context.active()));
+        const failed = batches.length === 2;
+        setTimeout(() => resultCallback(failed ? { code: 1, error: new Error('quota exceeded') } : { code: 0 }), 10);
+      },
+    };
+    const processor = new BatchSpanProcessor(exporter, { maxExportBatchSize: 2, scheduledDelayMillis: 1000 });
+    const tracer = new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [processor] }).getTracer('callback');
+    for (const name of ['a', 'b', 'c', 'd', 'e']) tracer.startSpan(name).end();
+    const flushed = processor.forceFlush();
+    await vi.advanceTimersByTimeAsync(100);
+    await flushed;
+    expect(batches).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect(suppressed).toEqual([true, true, true]);
+    expect(processor.failedSpansCount).toBe(2);
+    expect(warnings.some((message) => message.includes('quota exceeded'))).toBe(true);
+    await expect(processor.shutdown()).resolves.toBeUndefined();
   });
 });

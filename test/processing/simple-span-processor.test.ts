@@ -11,6 +11,8 @@ import {
   type ExportResult,
   type FinishedSpan,
   type Sampler,
+  type CallbackExportResult,
+  type CallbackSpanExporter,
   type SimpleSpanProcessorOptions,
   type SpanExporter,
 } from '../../src/index.js';
@@ -55,7 +57,7 @@ class ManualExporter implements SpanExporter {
   }
 }
 
-function setup(exporter: SpanExporter, options?: SimpleSpanProcessorOptions, sampler: Sampler = new AlwaysOnSampler()) {
+function setup(exporter: SpanExporter | CallbackSpanExporter, options?: SimpleSpanProcessorOptions, sampler: Sampler = new AlwaysOnSampler()) {
   const processor = new SimpleSpanProcessor(exporter, options);
   const provider = new TracerProvider({ sampler, spanProcessors: [processor] });
   return { processor, provider, tracer: provider.getTracer('simple-test') };
@@ -143,5 +145,80 @@ describe('SimpleSpanProcessor', () => {
     tracer.startSpan('after').end();
     await processor.forceFlush();
     expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['before']);
+  });
+
+  it('hands the span to the exporter inside end(): otelite\'s InMemorySpanExporter holds it at once', () => {
+    const exporter = new InMemorySpanExporter();
+    const { tracer } = setup(exporter);
+    const parent = tracer.startSpan('parent');
+    tracer.startSpan('first').end();
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['first']);
+    tracer.startSpan('second').end();
+    parent.end();
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['first', 'second', 'parent']);
+  });
+
+  it('calls a callback exporter inside end(), never twice at once, sending what waited in one export', async () => {
+    const calls: string[][] = [];
+    const callbacks: Array<(result: CallbackExportResult) => void> = [];
+    let active = 0;
+    let maxActive = 0;
+    // An opentelemetry-js-style exporter, answering only when told; no forceFlush, no shutdown.
+    const exporter: CallbackSpanExporter = {
+      export(spans: never[], resultCallback: (result: CallbackExportResult) => void): void {
+        calls.push((spans as FinishedSpan[]).map((span) => span.name));
+        maxActive = Math.max(maxActive, ++active);
+        callbacks.push((result) => {
+          active--;
+          resultCallback(result);
+        });
+      },
+    };
+    const { processor, tracer } = setup(exporter);
+    tracer.startSpan('a').end();
+    expect(calls).toEqual([['a']]);
+    tracer.startSpan('b').end();
+    tracer.startSpan('c').end();
+    expect(calls).toEqual([['a']]);
+    let flushed = false;
+    const flush = processor.forceFlush().then(() => {
+      flushed = true;
+    });
+    callbacks.shift()!({ code: 0 });
+    await settle();
+    expect(calls).toEqual([['a'], ['b', 'c']]);
+    expect(flushed).toBe(false);
+    callbacks.shift()!({ code: 1, error: new Error('refused') });
+    await flush;
+    expect(maxActive).toBe(1);
+    expect(warnings.some((message) => message.includes('refused'))).toBe(true);
+    await expect(processor.shutdown()).resolves.toBeUndefined();
+  });
+
+  it('hands every span at once to an in-memory exporter that answers later; forceFlush waits for each answer', async () => {
+    const held: string[] = [];
+    const answers: Array<() => void> = [];
+    const exporter = {
+      getFinishedSpans: () => held.slice(),
+      export(spans: never[], resultCallback: (result: CallbackExportResult) => void): void {
+        held.push(...(spans as FinishedSpan[]).map((span) => span.name));
+        answers.push(() => resultCallback({ code: 0 }));
+      },
+      shutdown: () => Promise.resolve(),
+    };
+    const { processor, tracer } = setup(exporter);
+    tracer.startSpan('x').end();
+    tracer.startSpan('y').end();
+    expect(exporter.getFinishedSpans()).toEqual(['x', 'y']);
+    let flushed = false;
+    const flush = processor.forceFlush().then(() => {
+      flushed = true;
+    });
+    answers[0]!();
+    await settle();
+    expect(flushed).toBe(false);
+    answers[1]!();
+    await flush;
+    expect(flushed).toBe(true);
   });
 });

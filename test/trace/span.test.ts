@@ -8,6 +8,7 @@ import {
   type FinishedSpan,
   type SpanLimits,
 } from '../../src/index.js';
+import { clockNanosToHrTime, toClockNanos } from '../../src/trace/clock.js';
 import { captureDiagEachTest } from '../support/diag-capture.js';
 
 const warnings = captureDiagEachTest();
@@ -223,11 +224,37 @@ describe('span events', () => {
     const events = finished.events;
     expect(events.map((event) => event.name)).toEqual(['with attributes', 'time only', 'hrtime', 'date', 'now', '42']);
     expect(events[0].attributes).toEqual({ key: 'value' });
-    expect(events[0].timeNanos).toBe(1_500e6);
-    expect(events[1].timeNanos).toBe(2_000e6);
+    expect(events[0].timeNanos).toBe(toClockNanos(1_500));
+    expect(events[1].timeNanos).toBe(toClockNanos(2_000));
     expect(events[1].attributes).toEqual({});
     expect(Math.abs(events[3].timeNanos - 3_000e6)).toBeLessThan(1e6);
     expect(events[5].attributes).toEqual({});
+  });
+});
+
+describe('ReadableSpan parity', () => {
+  it('gives each event its epoch HrTime (`time`, as opentelemetry-js has it) without storing it', async () => {
+    const { exporter, provider, tracer } = setup();
+    const span = tracer.startSpan('timed');
+    const at: [number, number] = [Math.floor(Date.now() / 1000), 250_000_000];
+    span.addEvent('explicit', {}, at);
+    span.recordException(new Error('late'));
+    span.end();
+    const [finished] = await finish(provider, exporter);
+    const [explicit, exception] = finished.events;
+    expect(explicit.time).toEqual(clockNanosToHrTime(explicit.timeNanos));
+    expect(Math.abs((explicit.time[0] - at[0]) * 1e9 + explicit.time[1] - at[1])).toBeLessThan(1000);
+    expect(exception.time).toEqual(clockNanosToHrTime(exception.timeNanos));
+    expect(exception.time[0] * 1e3 + exception.time[1] / 1e6).toBeGreaterThanOrEqual(finished.startTime[0] * 1e3 + finished.startTime[1] / 1e6);
+    expect(Object.keys(explicit).sort()).toEqual(['attributes', 'droppedAttributesCount', 'name', 'timeNanos']);
+  });
+
+  it('says whether it has ended', () => {
+    const { tracer } = setup();
+    const span = tracer.startSpan('ending') as unknown as FinishedSpan & Span;
+    expect(span.ended).toBe(false);
+    span.end();
+    expect(span.ended).toBe(true);
   });
 });
 
@@ -303,7 +330,7 @@ describe('recordException', () => {
     expect(attributes[0]).toEqual({ 'exception.message': 'plain text' });
     expect(attributes[1]).toEqual({ 'exception.type': 'ECONNREFUSED', 'exception.message': 'refused' });
     expect(attributes[2]).toEqual({ 'exception.type': 'CustomError', 'exception.message': 'custom' });
-    expect(finished.events[2].timeNanos).toBe(1_000e6);
+    expect(finished.events[2].timeNanos).toBe(toClockNanos(1_000));
     expect(attributes[3]['exception.type']).toBe('Overridden');
     expect(attributes[3]['extra.key']).toBe('extra');
     expect(attributes[3]['exception.message']).toBe('x');
@@ -327,7 +354,7 @@ describe('span end and times', () => {
     const finished = await finish(provider, exporter);
     expect(finished).toHaveLength(1);
     expect(finished[0].name).toBe('end twice');
-    expect(finished[0].endTimeNanos).toBe(2_000e6);
+    expect(finished[0].endTimeNanos).toBe(toClockNanos(2_000));
     expect(finished[0].events).toEqual([]);
     expect(finished[0].links).toEqual([]);
     expect(finished[0].status.code).toBe(SpanStatusCode.UNSET);

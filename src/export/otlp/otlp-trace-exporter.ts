@@ -3,7 +3,7 @@ import { suppressTracing } from '../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
-import { EXPORT_AT_EXIT, type ExporterAtExit } from '../../processing/export-at-exit.js';
+import { EXPORT_AT_EXIT } from '../../processing/export-at-exit.js';
 import { encodeSpansToProtobuf } from './binary-encoder.js';
 import { encodeWithinLimit } from './encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './export-response.js';
@@ -48,7 +48,7 @@ interface AttemptOutcome {
  * await exporter.shutdown();
  * ```
  */
-export class OTLPTraceExporter implements SpanExporter, ExporterAtExit {
+export class OTLPTraceExporter implements SpanExporter {
   readonly #settings: ResolvedExporterOptions;
   readonly #transport: HttpTransport;
   readonly #encode: (spans: readonly FinishedSpan[]) => Uint8Array;
@@ -128,8 +128,8 @@ export class OTLPTraceExporter implements SpanExporter, ExporterAtExit {
    * Sends `spans` synchronously, for the `exit` event (see `processing/export-at-exit.ts`): encoded
    * here, posted by the transport with the same URL, headers, compression and TLS settings, one
    * attempt per request and all of them within `timeoutMillis`. Never throws.
-   * Called by `BatchSpanProcessor` while the process exits; it stays in the published types because the
-   * class implements `ExporterAtExit` (its key is a symbol no entry point exports).
+   * Called by `BatchSpanProcessor` while the process exits; its key is a symbol no entry point exports,
+   * so it cannot be called from outside otelite.
    */
   [EXPORT_AT_EXIT](spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
     let result: ExportResult;

@@ -16,9 +16,9 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '../../../src/index.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/otlp.js';
 import { collectDiagnostics, guardApplication, sleep, type ApplicationGuard, type DiagCollector } from '../../reliability/pipeline-harness.js';
 import { findTracesV3 } from './jaeger-api.js';
-import { DEFAULT_RETRY_POLICY } from '../../../src/otlp.js';
 import { JAEGER_VERSION, startJaeger, type JaegerInstance } from './jaeger.mjs';
 
 /**

@@ -49,6 +49,7 @@ describe('wire-size', () => {
         const length = utf8Length(value);
         return length + varint32Size(length) === written((w) => w.string(value));
       }),
+      { numRuns: 60 },
     );
-  });
+  }, 60_000);
 });
