@@ -119,7 +119,10 @@ if (mode === '--update') {
     for (const { file, text } of changed) {
       writeFileSync(join(scratch, file), text);
       try {
-        execFileSync('git', ['--no-pager', 'diff', '--no-index', '--', join(reportDirectory, file), join(scratch, file)], { stdio: 'inherit' });
+        const committed = join(reportDirectory, file);
+        execFileSync('git', ['--no-pager', 'diff', '--no-index', '--', existsSync(committed) ? committed : '/dev/null', join(scratch, file)], {
+          stdio: 'inherit',
+        });
       } catch {
         // git diff exits 1 when the files differ; the diff is already printed.
       }

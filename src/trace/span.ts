@@ -106,7 +106,9 @@ const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
  * - events: when the event limit is reached, the *oldest* event is dropped (and counted) to make room,
  *   so the latest events, such as the exception that ended an operation, are kept. The spec leaves the
  *   choice to the SDK; opentelemetry-js and opentelemetry-go make the same one.
- * - links: links over the limit are dropped and counted (the first ones, usually given at start, are kept).
+ * - links: links over the limit are dropped and counted, and here otelite differs from both of them
+ *   (they drop the oldest link): the *first* links are kept, because they are usually given at start,
+ *   where the sampler saw them, and a link added later must not push out one the sampling decision used.
  * - per-event and per-link attributes: the first attributes are kept, the rest counted as dropped.
  *
  * Misuse never throws: invalid keys or values are dropped with one process-wide warning, and every call

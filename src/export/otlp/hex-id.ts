@@ -16,9 +16,6 @@ for (let i = 0; i < 6; i++) {
   NIBBLE[97 + i] = 10 + i;
 }
 
-/** Byte → two lowercase hex characters. */
-const BYTE_TO_HEX: string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
 /** Whether `id` is a string of exactly `hexLength` hex digits. */
 export function isHexId(id: unknown, hexLength: number): id is string {
   if (typeof id !== 'string' || id.length !== hexLength) return false;
@@ -49,11 +46,4 @@ export function hexIdToBytes(id: unknown, hexLength: number): Uint8Array | undef
   const bytes = new Uint8Array(hexLength >> 1);
   writeHexId(id, bytes, 0);
   return bytes;
-}
-
-/** Lowercase hex of `bytes`. */
-export function bytesToHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (let i = 0; i < bytes.length; i++) hex += BYTE_TO_HEX[bytes[i]];
-  return hex;
 }

@@ -129,7 +129,8 @@ export class OTLPTraceExporter implements SpanExporter {
    * Sends `spans` synchronously, for the `exit` event (see `processing/export-at-exit.ts`): encoded
    * here, posted by the transport with the same URL, headers, compression and TLS settings, one
    * attempt per request and all of them within `timeoutMillis`. Never throws.
-   * @internal Called by `BatchSpanProcessor` while the process exits.
+   * Called by `BatchSpanProcessor` while the process exits; its key is a symbol no entry point exports,
+   * so it cannot be called from outside otelite.
    */
   [EXPORT_AT_EXIT](spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
     let result: ExportResult;

@@ -24,8 +24,10 @@ export interface RetryPolicy {
 
 /**
  * The default policy: waits of about 1 s, 1.5 s, 2.25 s and 3.4 s (each ±20 %) between five attempts,
- * never more than 5 s. These are the values opentelemetry-js's OTLP exporters use, and they keep the
- * whole retry sequence (about 8 s of waiting) inside a batch span processor's default 30 s export timeout.
+ * never more than 5 s. These are the values opentelemetry-js's OTLP exporters use. The waits add up to
+ * about 8 s, but each attempt may also use the request timeout (10 s by default), so a receiver that
+ * never answers exhausts a batch span processor's default 30 s export timeout during the third attempt:
+ * the export then ends with the timeout, and later attempts are not made.
  */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxAttempts: 5,

@@ -1,18 +1,24 @@
 /**
- * The stable HTTP semantic conventions otelite's HTTP instrumentation records, as named constants, and
- * the method normalisation they prescribe. The hot paths write these names as string literals in their
- * attribute objects (a literal key is cheaper than a computed one); these constants are the reference
- * for readers, hooks and tests.
+ * The method normalisation the stable HTTP semantic conventions prescribe, and the values otelite's
+ * HTTP instrumentation records for them. The attribute names themselves (`http.request.method`,
+ * `url.full`, ...) are written as string literals in the Node hot paths' attribute objects (a literal key
+ * is cheaper than a computed one); the web-standard fetch instrumentation uses the constants below.
  */
 
+/** `client.address`: the client of a server request (first `X-Forwarded-For` entry, else the peer). */
+export const ATTR_CLIENT_ADDRESS = 'client.address';
+/** `error.type`: why a request failed: the status code as a string, an error code, or `aborted`. */
+export const ATTR_ERROR_TYPE = 'error.type';
 /** `http.request.method`: the request method, or `_OTHER` when it is not a known method. */
 export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
 /** `http.request.method_original`: the method as sent, set when it differs from `http.request.method`. */
 export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
 /** `http.response.status_code`: the response status code. */
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
-/** `http.route`: the matched route template of a server request, such as `/users/:id`. */
-export const ATTR_HTTP_ROUTE = 'http.route';
+/** `server.address`: the host the request was addressed to (from `Host` on the server side). */
+export const ATTR_SERVER_ADDRESS = 'server.address';
+/** `server.port`: the port the request was addressed to. */
+export const ATTR_SERVER_PORT = 'server.port';
 /** `url.full`: the absolute URL of a client request, userinfo removed and sensitive query values redacted. */
 export const ATTR_URL_FULL = 'url.full';
 /** `url.path`: the path of a server request. */
@@ -21,22 +27,8 @@ export const ATTR_URL_PATH = 'url.path';
 export const ATTR_URL_QUERY = 'url.query';
 /** `url.scheme`: `http` or `https`. */
 export const ATTR_URL_SCHEME = 'url.scheme';
-/** `server.address`: the host the request was addressed to (from `Host` on the server side). */
-export const ATTR_SERVER_ADDRESS = 'server.address';
-/** `server.port`: the port the request was addressed to. */
-export const ATTR_SERVER_PORT = 'server.port';
-/** `client.address`: the client of a server request (first `X-Forwarded-For` entry, else the peer). */
-export const ATTR_CLIENT_ADDRESS = 'client.address';
-/** `network.protocol.version`: the HTTP version, such as `1.1`. */
-export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
 /** `user_agent.original`: the `User-Agent` header of a server request. */
 export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
-/** `error.type`: why a request failed: the status code as a string, an error code, or `aborted`. */
-export const ATTR_ERROR_TYPE = 'error.type';
-/** The prefix of captured request headers: `http.request.header.<lowercased name>`, a string array. */
-export const ATTR_HTTP_REQUEST_HEADER_PREFIX = 'http.request.header.';
-/** The prefix of captured response headers: `http.response.header.<lowercased name>`, a string array. */
-export const ATTR_HTTP_RESPONSE_HEADER_PREFIX = 'http.response.header.';
 
 /** The value of `http.request.method` for a method the conventions do not know. */
 export const OTHER_METHOD = '_OTHER';

@@ -8,12 +8,12 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RECEIVER_HOST, DEFAULT_RECEIVER_PORT, startReceiver } from './receiver/index.js';
-import type { TextSink } from './receiver/index.js';
+import type { TraceTreeSink } from './receiver/index.js';
 
 /** The streams and stop signal {@link runCli} works with; the `otelite` binary passes the process's own. */
 export interface CliIo {
   /** Where trees and the startup line go. */
-  stdout: TextSink;
+  stdout: TraceTreeSink;
   /** Where usage errors and failures go. */
   stderr: { write(text: string): unknown };
   /** Aborting it stops `receive`: pending traces print, the server closes, and the exit code is 0. */

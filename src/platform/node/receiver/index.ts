@@ -15,6 +15,6 @@ export type { ReceivedSpan, ReceivedSpanKind, ReceivedValue } from './received-s
 export { toReceivedSpans } from './received-span.js';
 export { formatDuration, formatTraceTree, KEY_ATTRIBUTES } from './trace-tree.js';
 export type { TraceTreeOptions } from './trace-tree.js';
-export type { TextSink } from './trace-printer.js';
+export type { TraceTreeSink } from './trace-printer.js';
 export { decodeExportRequest } from './decode-export-request.js';
 export type { OtlpEncoding } from './decode-export-request.js';

@@ -12,7 +12,7 @@ import {
   type EncodedBody,
 } from './encode-response.js';
 import { toReceivedSpans, type ReceivedSpan } from './received-span.js';
-import { createTracePrinter, type TextSink, type TracePrinter } from './trace-printer.js';
+import { createTracePrinter, type TraceTreeSink, type TracePrinter } from './trace-printer.js';
 
 /** Options of {@link startReceiver}. Every field is optional. */
 export interface ReceiverOptions {
@@ -27,7 +27,7 @@ export interface ReceiverOptions {
    */
   onSpans?: (request: ExportTraceServiceRequest, spans: readonly ReceivedSpan[]) => void | Promise<void>;
   /** Where trace trees print. Default `process.stdout`; `false` prints nothing. */
-  print?: TextSink | false;
+  print?: TraceTreeSink | false;
   /** Colour the trees. Default: only when `print` is a TTY with colours (honours NO_COLOR/FORCE_COLOR). */
   color?: boolean;
   /** How long a trace must be quiet before it prints, in ms. Default 500; 0 prints each request at once. */

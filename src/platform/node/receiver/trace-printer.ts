@@ -3,7 +3,7 @@ import type { ReceivedSpan } from './received-span.js';
 import { formatTraceTree } from './trace-tree.js';
 
 /** Where trace trees are written: `process.stdout`, a file stream, or anything with `write(text)`. */
-export interface TextSink {
+export interface TraceTreeSink {
   write(text: string): unknown;
   /** A TTY gets colour (when `hasColors()` agrees, which honours NO_COLOR and FORCE_COLOR). */
   isTTY?: boolean;
@@ -41,14 +41,14 @@ interface PendingTrace {
 }
 
 class BufferedTracePrinter implements TracePrinter {
-  readonly #sink: TextSink;
+  readonly #sink: TraceTreeSink;
   readonly #settings: TracePrinterSettings;
   readonly #color: boolean;
   readonly #pending = new Map<string, PendingTrace>();
   readonly #printed = new Set<string>();
   #pendingSpans = 0;
 
-  constructor(sink: TextSink, settings: TracePrinterSettings) {
+  constructor(sink: TraceTreeSink, settings: TracePrinterSettings) {
     this.#sink = sink;
     this.#settings = settings;
     this.#color = settings.color ?? (sink.isTTY === true && (typeof sink.hasColors !== 'function' || sink.hasColors()));
@@ -132,6 +132,6 @@ class BufferedTracePrinter implements TracePrinter {
  * printer.flush();
  * ```
  */
-export function createTracePrinter(sink: TextSink, settings: TracePrinterSettings): TracePrinter {
+export function createTracePrinter(sink: TraceTreeSink, settings: TracePrinterSettings): TracePrinter {
   return new BufferedTracePrinter(sink, settings);
 }
