@@ -5,7 +5,9 @@ export const HEADERS_GETTER: TextMapGetter<Headers> = {
   get: (carrier, key) => carrier.get(key) ?? undefined,
   keys: (carrier) => {
     const keys: string[] = [];
-    carrier.forEach((_value, key) => keys.push(key));
+    carrier.forEach((_value, key) => {
+      keys.push(key);
+    });
     return keys;
   },
 };

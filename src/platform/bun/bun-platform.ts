@@ -35,7 +35,11 @@ export const bunPlatform: Platform = Object.freeze<Platform>({
     const node = nodePlatform.instrumentHttp(options);
     if (node !== undefined) parts.push(node);
     parts.push(instrumentServerRequestEvents(), instrumentFetch(), instrumentBunServe());
-    return { disable: () => parts.forEach((part) => part.disable()) };
+    return {
+      disable: () => {
+        for (const part of parts) part.disable();
+      },
+    };
   },
 });
 

@@ -47,7 +47,11 @@ export const denoPlatform: Platform = Object.freeze<Platform>({
     const node = nodePlatform.instrumentHttp(options);
     if (node !== undefined) parts.push(node);
     parts.push(instrumentFetch(), instrumentDenoServe());
-    return { disable: () => parts.forEach((part) => part.disable()) };
+    return {
+      disable: () => {
+        for (const part of parts) part.disable();
+      },
+    };
   },
 });
 
