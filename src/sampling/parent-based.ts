@@ -3,6 +3,7 @@ import { warnOnce } from '../diagnostics/report.js';
 import { AlwaysOffSampler } from './always-off.js';
 import { AlwaysOnSampler } from './always-on.js';
 import { parentSpanContext } from './parent-span-context.js';
+import { registerAttributeFreeComposite } from './reads-no-attributes.js';
 import type { Sampler, SamplingResult } from './sampler.js';
 import { SamplingDecision } from './sampler.js';
 import { isThresholdConsistent, OTEL_TRACE_STATE_KEY, rewriteOtelValue } from './threshold.js';
@@ -57,6 +58,15 @@ export class ParentBasedSampler implements Sampler {
     this.#remoteParentNotSampled = delegate(options.remoteParentNotSampled, 'remoteParentNotSampled', false);
     this.#localParentSampled = delegate(options.localParentSampled, 'localParentSampled', true);
     this.#localParentNotSampled = delegate(options.localParentNotSampled, 'localParentNotSampled', false);
+    if (new.target === ParentBasedSampler) {
+      registerAttributeFreeComposite(this, [
+        root,
+        this.#remoteParentSampled,
+        this.#remoteParentNotSampled,
+        this.#localParentSampled,
+        this.#localParentNotSampled,
+      ]);
+    }
   }
 
   /** Asks the delegate that matches the parent in `context`; see the class description. */

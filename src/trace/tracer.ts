@@ -15,6 +15,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
+import { readsNoAttributes } from '../sampling/reads-no-attributes.js';
 import { SamplingDecision, type Sampler, type SamplingResult } from '../sampling/sampler.js';
 import { anchoredNowNanos, currentClockAnchor, toClockNanos } from './clock.js';
 import type { IdGenerator } from './id-generator.js';
@@ -46,12 +47,32 @@ export class Tracer implements ApiTracer {
   #state: TracerState;
   #owner: SpanOwner;
 
+  /** Whether the sampler is known to ignore attributes, so that building them may wait for the decision. */
+  #samplerReadsNoAttributes: boolean;
+
   constructor(state: TracerState, owner: SpanOwner) {
     this.#state = state;
     this.#owner = owner;
+    this.#samplerReadsNoAttributes = readsNoAttributes(state.sampler);
   }
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
+    return this.#start(name, options, context, undefined);
+  }
+
+  /**
+   * Starts a span whose start attributes are built by `buildAttributes`, called only when they are
+   * needed: at once if the sampler may read them, else only once the span is known to record. A
+   * non-sampled span thus costs no attribute object. Otherwise the same as `startSpan(name, { kind,
+   * attributes: buildAttributes() }, context)`.
+   * @internal For otelite's instrumentations.
+   */
+  startSpanWithDeferredAttributes(name: string, kind: SpanKind, context: Context, buildAttributes: () => Attributes): Span {
+    if (!this.#samplerReadsNoAttributes) return this.#start(name, { kind, attributes: buildAttributes() }, context, undefined);
+    return this.#start(name, { kind }, context, buildAttributes);
+  }
+
+  #start(name: string, options: SpanOptions | undefined, context: Context | undefined, buildAttributes: (() => Attributes) | undefined): Span {
     const state = this.#state;
     const parentContext =
       context === undefined || typeof (context as Partial<Context> | null)?.getValue !== 'function' ? contextApi.active() : context;
@@ -85,7 +106,7 @@ export class Tracer implements ApiTracer {
     if (kind !== SpanKind.INTERNAL && !(kind >= SpanKind.INTERNAL && kind <= SpanKind.CONSUMER && Number.isInteger(kind))) {
       kind = SpanKind.INTERNAL;
     }
-    const attributes = options?.attributes ?? NO_ATTRIBUTES;
+    let attributes = options?.attributes ?? NO_ATTRIBUTES;
     const links = options?.links ?? NO_LINKS;
 
     let result: SamplingResult;
@@ -109,6 +130,7 @@ export class Tracer implements ApiTracer {
       return trace.wrapSpanContext(spanContext);
     }
 
+    if (buildAttributes !== undefined) attributes = buildAttributes();
     const startTime = options?.startTime;
     // Without an explicit start, now: checked against the wall clock (see clock.ts); the span keeps the anchor.
     const startTimeNanos = (startTime === undefined ? undefined : toClockNanos(startTime)) ?? anchoredNowNanos();

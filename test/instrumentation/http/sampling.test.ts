@@ -1,5 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as http from 'node:http';
+import type { Attributes } from '@opentelemetry/api';
+import { readsNoAttributes } from '../../../src/sampling/reads-no-attributes.js';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -77,5 +79,37 @@ describe('unsampled requests', () => {
     for (const request of downstream.requests) {
       expect(parseTraceparent(request.headers.traceparent)).toMatchObject({ traceId, sampled: false });
     }
+  });
+});
+
+describe('the attributes a sampler is given', () => {
+  it('are the request attributes for a sampler that may read them, including a subclass of a built-in one', async () => {
+    const seen: Attributes[] = [];
+    class RecordingAlwaysOn extends AlwaysOnSampler {
+      override shouldSample(...args: Parameters<AlwaysOnSampler['shouldSample']>): ReturnType<AlwaysOnSampler['shouldSample']> {
+        seen.push({ ...(args as unknown as [unknown, unknown, unknown, unknown, Attributes])[4] });
+        return super.shouldSample();
+      }
+    }
+    tracing = setUpTracing(new ParentBasedSampler({ root: new RecordingAlwaysOn() }));
+    instrumentation = instrumentHttp();
+    const server = await startServer();
+    servers.push(server);
+    await send(`${server.origin}/sampled?x=1`);
+    const spans = await tracing.spans();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ 'http.request.method': 'GET', 'url.path': '/sampled', 'url.scheme': 'http' });
+    // With a built-in sampler the attributes are built after the decision; the span has them all the same.
+    expect(spans[0]?.attributes).toMatchObject({ 'http.request.method': 'GET', 'url.path': '/sampled', 'url.scheme': 'http' });
+  });
+
+  it('are deferred only for otelite samplers exactly, and parent-based ones built from them', () => {
+    expect(readsNoAttributes(new AlwaysOnSampler())).toBe(true);
+    expect(readsNoAttributes(new AlwaysOffSampler())).toBe(true);
+    expect(readsNoAttributes(new ParentBasedSampler({ root: new AlwaysOffSampler() }))).toBe(true);
+    class Custom extends AlwaysOffSampler {}
+    expect(readsNoAttributes(new Custom())).toBe(false);
+    expect(readsNoAttributes(new ParentBasedSampler({ root: new Custom() }))).toBe(false);
+    expect(readsNoAttributes({ shouldSample: () => ({ decision: 0 }) })).toBe(false);
   });
 });

@@ -9,9 +9,11 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Tracer as OteliteTracer } from '../../../../trace/tracer.js';
 import { reportError } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
 import { enterRequestContext } from './enter-context.js';
@@ -164,7 +166,47 @@ export function startServerSpan(
   }
   const headers = request.headers;
   const parent = propagation.extract(ROOT_CONTEXT, headers);
+  const method = normalizeMethod(request.method ?? 'GET');
+  const baseName = spanNameForMethod(method);
+  const tracer = getHttpTracer() as Tracer & Partial<Pick<OteliteTracer, 'startSpanWithDeferredAttributes'>>;
+  let span: Span;
+  if (tracer.startSpanWithDeferredAttributes !== undefined) {
+    pendingRequest = request;
+    try {
+      span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildPendingRequestAttributes);
+    } finally {
+      pendingRequest = undefined;
+    }
+  } else {
+    span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request) }, parent);
+  }
+  const state: ServerRequestState = { type: 'http', span, route: undefined, baseName, context: ROOT_CONTEXT };
+  if (span.isRecording()) {
+    // The context holds the state, so it is built once the state exists.
+    state.context = trace.setSpan(parent, span).setValue(RPC_METADATA_KEY, state);
+  } else {
+    // A span that records nothing has no route to take: one context copy, without the RPC metadata.
+    state.context = trace.setSpan(parent, span);
+  }
+  (response as TracedResponse)[STATE] = state;
+  if (span.isRecording()) {
+    if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
+    if (settings.requestHook !== undefined) runRequestHook(settings, span, { direction: 'incoming', request });
+    response.on('close', onResponseClose);
+  }
+  return state.context;
+}
 
+/** The request whose start attributes {@link buildPendingRequestAttributes} builds, while its span starts. */
+let pendingRequest: IncomingMessage | undefined;
+
+function buildPendingRequestAttributes(): Attributes {
+  return requestAttributes(pendingRequest as IncomingMessage);
+}
+
+/** The start attributes of a server span for `request`. */
+function requestAttributes(request: IncomingMessage): Attributes {
+  const headers = request.headers;
   const originalMethod = request.method ?? 'GET';
   const method = normalizeMethod(originalMethod);
   const encrypted = (request.socket as { encrypted?: boolean } | null)?.encrypted === true;
@@ -189,19 +231,7 @@ export function startServerSpan(
   if (clientAddress) attributes['client.address'] = clientAddress;
   const userAgent = headers['user-agent'];
   if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
-
-  const baseName = spanNameForMethod(method);
-  const span = getHttpTracer().startSpan(baseName, { kind: SpanKind.SERVER, attributes }, parent);
-  const state: ServerRequestState = { type: 'http', span, route: undefined, baseName, context: ROOT_CONTEXT };
-  // The context holds the state, so it is built once the state exists.
-  state.context = trace.setSpan(parent, span).setValue(RPC_METADATA_KEY, state);
-  (response as TracedResponse)[STATE] = state;
-  if (span.isRecording()) {
-    if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
-    if (settings.requestHook !== undefined) runRequestHook(settings, span, { direction: 'incoming', request });
-    response.on('close', onResponseClose);
-  }
-  return state.context;
+  return attributes;
 }
 
 function endServerSpan(state: ServerRequestState, response: ServerResponse, aborted: boolean): void {
