@@ -129,8 +129,11 @@ export class RecordingSpan implements Span, FinishedSpan {
   attributes: Attributes;
   #spanContext: SpanContext;
   #owner: SpanOwner;
-  #attributeCount = 0;
-  #ended = false;
+  /**
+   * The attribute count times two, plus one once the span has ended: one field for both (a span waiting
+   * in an export queue is 8 bytes smaller).
+   */
+  #countAndEnded = 0;
   /** The wall-clock anchor the span started on: its end and events are monotonic time on it (see clock.ts). */
   #clockAnchor: ClockAnchor;
   /** {@link NO_EXTRAS} until an event, link, status or dropped count is recorded. */
@@ -161,7 +164,7 @@ export class RecordingSpan implements Span, FinishedSpan {
       if (attributes !== undefined) this.setAttributes(attributes);
     } else {
       this.attributes = copy;
-      this.#attributeCount = count;
+      this.#countAndEnded = count * 2;
     }
   }
 
@@ -214,7 +217,7 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   /** Whether `end()` has been called. */
   get ended(): boolean {
-    return this.#ended;
+    return (this.#countAndEnded & 1) === 1;
   }
 
   spanContext(): SpanContext {
@@ -222,11 +225,11 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   isRecording(): boolean {
-    return !this.#ended;
+    return (this.#countAndEnded & 1) === 0;
   }
 
   setAttribute(key: string, value: AttributeValue): this {
-    if (this.#ended) {
+    if ((this.#countAndEnded & 1) === 1) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -253,13 +256,13 @@ export class RecordingSpan implements Span, FinishedSpan {
         ? !Object.hasOwn(attributes, key)
         : previous === undefined || (typeof previous === 'function' && !Object.hasOwn(attributes, key));
     if (isNew) {
-      if (this.#attributeCount >= limits.attributeCountLimit) {
+      if (this.#countAndEnded >> 1 >= limits.attributeCountLimit) {
         if (this.#extras === NO_EXTRAS) this.#extras = new SpanExtras();
         this.#extras.droppedAttributesCount++;
         warnOnce('span attributes were dropped by the attribute count limit.');
         return this;
       }
-      this.#attributeCount++;
+      this.#countAndEnded += 2;
     }
     defineAttribute(attributes, key, limited);
     return this;
@@ -281,7 +284,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
-    if (this.#ended) {
+    if ((this.#countAndEnded & 1) === 1) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -323,7 +326,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   addLink(link: Link): this {
-    if (this.#ended) {
+    if ((this.#countAndEnded & 1) === 1) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -368,7 +371,7 @@ export class RecordingSpan implements Span, FinishedSpan {
    * `Error`; `Unset` is ignored. A description is kept for `Error` only.
    */
   setStatus(status: SpanStatus): this {
-    if (this.#ended) {
+    if ((this.#countAndEnded & 1) === 1) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -387,7 +390,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   updateName(name: string): this {
-    if (this.#ended) {
+    if ((this.#countAndEnded & 1) === 1) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -401,7 +404,7 @@ export class RecordingSpan implements Span, FinishedSpan {
    * object. Beyond the API, attributes may be passed as in `addEvent`; they win over the derived ones.
    */
   recordException(exception: Exception, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): void {
-    if (this.#ended) {
+    if ((this.#countAndEnded & 1) === 1) {
       warnOnce(ENDED_WARNING);
       return;
     }
@@ -439,11 +442,11 @@ export class RecordingSpan implements Span, FinishedSpan {
    * start is clamped to the start (duration 0). Later calls are ignored with a warning.
    */
   end(endTime?: TimeInput): void {
-    if (this.#ended) {
+    if ((this.#countAndEnded & 1) === 1) {
       warnOnce('end() was called on a span that has already ended; the call was ignored.');
       return;
     }
-    this.#ended = true;
+    this.#countAndEnded |= 1;
     const anchor = this.#clockAnchor;
     let end = endTime === undefined ? nowNanosOn(anchor) : (toClockNanos(endTime, anchor) ?? nowNanosOn(anchor));
     if (end < this.startTimeNanos) end = this.startTimeNanos;
