@@ -137,9 +137,9 @@ export class BatchSpanProcessor implements SpanProcessor {
   /** Sends, synchronously, what is queued and what an unfinished export holds (the process is exiting). */
   static #exportPendingAtExit(processor: BatchSpanProcessor): void {
     const spans = processor.#exporting === undefined ? processor.#queue : processor.#exporting.concat(processor.#queue);
+    processor.#taken += processor.#queue.length;
     processor.#exporting = undefined;
     processor.#queue = [];
-    processor.#taken += spans.length;
     if (spans.length === 0 || !canExportAtExit(processor.#exporter)) return;
     const result = processor.#exporter[EXPORT_AT_EXIT](spans, processor.#exportAtExitTimeoutMillis);
     if (result.code !== ExportResultCode.SUCCESS) processor.#failed += spans.length;

@@ -34,6 +34,9 @@ interface Registration {
 }
 
 const registrations = new Set<Registration>();
+/** Registrations are checked for collected owners whenever their number reaches this (then twice the live ones). */
+const SWEEP_THRESHOLD = 64;
+let sweepAt = SWEEP_THRESHOLD;
 
 /**
  * Calls `run(owner)` from {@link exportPendingAtExit} for as long as `owner` lives and the returned
@@ -41,6 +44,11 @@ const registrations = new Set<Registration>();
  */
 export function registerAtExit<T extends object>(owner: T, run: (owner: T) => void): () => void {
   const registration: Registration = { owner: new WeakRef(owner), run: run as (owner: object) => void };
+  if (registrations.size >= sweepAt) {
+    // Processors that were never shut down and are gone leave their entries behind: drop those.
+    for (const entry of registrations) if (entry.owner.deref() === undefined) registrations.delete(entry);
+    sweepAt = Math.max(SWEEP_THRESHOLD, registrations.size * 2);
+  }
   registrations.add(registration);
   return () => {
     registrations.delete(registration);
