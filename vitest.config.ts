@@ -7,6 +7,8 @@ export default defineConfig({
     // test/compat (npm run test:compat), test/e2e/backends (npm run test:jaeger), test/runtimes (npm run test:runtimes).
     exclude: ['test/compat/**', 'test/e2e/backends/**', 'test/runtimes/**', '**/node_modules/**'],
     // Two cores on the reference machine: keep the pool small and the suite fast.
+    // Core modules take their defaults from the installed platform; on Node that is the Node platform.
+    setupFiles: ['test/install-node-platform.ts'],
     pool: 'forks',
     maxWorkers: 2,
     // A generous bound: on a loaded 2-core machine a fuzz test can take several times its usual time;

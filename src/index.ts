@@ -1,8 +1,14 @@
 /**
  * otelite: a lean, fast OpenTelemetry tracing SDK for Node.js. Implements the `@opentelemetry/api`
- * interfaces; everything exported here is the public surface.
+ * interfaces; everything exported here is the public surface. This is the Node.js entry point (the
+ * `node` export condition, and Bun's and Deno's base): it installs the Node platform
+ * (src/platform/node/) that the core's defaults come from.
  * @packageDocumentation
  */
+import { nodePlatform } from './platform/node/node-platform.js';
+import { installPlatform } from './platform/platform.js';
+
+installPlatform(nodePlatform);
 
 // --- contracts shared by processors and exporters
 export type { FinishedSpan, SpanEvent, SpanLink } from './trace/finished-span.js';
@@ -40,6 +46,7 @@ export type { SamplerName, SamplerSettings } from './sampling/from-environment.j
 // --- context
 export { isTracingSuppressed, suppressTracing } from './context/suppress-tracing.js';
 export { AsyncLocalStorageContextManager } from './platform/node/async-local-storage-context-manager.js';
+export { StackContextManager } from './context/stack-context-manager.js';
 
 // --- processing
 export { SimpleSpanProcessor } from './processing/simple-span-processor.js';
@@ -49,7 +56,8 @@ export type { BatchSpanProcessorOptions } from './processing/batch-span-processo
 
 // --- resource
 export { emptyResource, mergeResources, resourceFromAttributes } from './resource/resource.js';
-export { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from './platform/node/detectors.js';
+export { defaultResource } from './resource/default-resource.js';
+export { DEFAULT_SERVICE_NAME, detectResources } from './platform/node/detectors.js';
 
 // --- exporters
 export { InMemorySpanExporter } from './export/in-memory-span-exporter.js';
@@ -68,11 +76,16 @@ export type { PropagatorName } from './propagation/from-environment.js';
 // --- OTLP export (the encoders, the request mapping and the retry defaults are `otelite/otlp`)
 export { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 export type { OTLPTraceExporterOptions } from './export/otlp/otlp-exporter-options.js';
+export { createFetchTransport } from './export/otlp/fetch-transport.js';
+export type { FetchTransportSettings } from './export/otlp/fetch-transport.js';
+export type { HttpResponse, HttpTransport, HttpTransportFactory, HttpTransportOptions, SynchronousPostOutcome } from './export/otlp/otlp-transport.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
-export type { TlsOptions } from './platform/node/http-transport.js';
+export type { TlsMaterial, TlsOptions } from './export/otlp/otlp-transport.js';
 
 // --- instrumentation
 export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './platform/node/instrumentation/http/index.js';
+export { traceFetchHandler } from './instrumentation/fetch/trace-fetch-handler.js';
+export type { FetchHandler, TraceFetchHandlerOptions } from './instrumentation/fetch/trace-fetch-handler.js';
 export type {
   HttpInstrumentation,
   HttpInstrumentationOptions,

@@ -7,25 +7,27 @@ import { appendTracesPath } from './export/otlp/otlp-environment.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
-import { instrumentHttp, type HttpInstrumentation, type HttpInstrumentationOptions } from './platform/node/instrumentation/http/index.js';
+import type { HttpInstrumentationOptions } from './platform/node/instrumentation/http/index.js';
+import type { FetchInstrumentationOptions } from './instrumentation/fetch/instrument-fetch.js';
+import { currentPlatform, type Disableable, type RemovableHooks } from './platform/platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 import type { SpanProcessor } from './processing/span-processor.js';
 import { createPropagatorFromEnvironment, createPropagatorFromNames, type PropagatorName } from './propagation/from-environment.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
-import { installShutdownHooks, type ShutdownHooks } from './platform/node/shutdown-hooks.js';
 import type { SpanLimits } from './trace/span-limits.js';
 import { flushInBackground, readSdkDisabledEnvironment, TracerProvider } from './trace/tracer-provider.js';
 
 /** Which instrumentations {@link init} turns on. */
 export interface InitInstrumentations {
   /**
-   * HTTP server and client spans (`node:http`, `node:https`, `fetch`) through `instrumentHttp`. `true`
-   * turns it on with its defaults, an options object with those options, `false` leaves it off.
-   * Default `true`.
+   * HTTP server and client spans, as the platform provides them: on Node `instrumentHttp` (`node:http`,
+   * `node:https`, `fetch`; its options), on Bun and Deno that plus `fetch` and `Bun.serve`/`Deno.serve`,
+   * in browsers and Workers `instrumentFetch` (its options). `true` turns it on with its defaults, an
+   * options object with those options, `false` leaves it off. Default `true`.
    */
-  http?: boolean | HttpInstrumentationOptions;
+  http?: boolean | HttpInstrumentationOptions | FetchInstrumentationOptions;
 }
 
 /**
@@ -155,13 +157,14 @@ export function init(options: InitOptions = {}): OteliteSdk {
     warnOnce('init(): another global tracer provider was already registered, so spans from trace.getTracer() do not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().');
   }
 
-  let http: HttpInstrumentation | undefined;
+  const platform = currentPlatform();
+  let http: Disableable | undefined;
   const httpOption = given.instrumentations?.http ?? true;
   if (httpOption !== false) {
-    http = instrumentHttp(typeof httpOption === 'object' && httpOption !== null ? httpOption : undefined);
+    http = platform.instrumentHttp(typeof httpOption === 'object' && httpOption !== null ? httpOption : undefined);
   }
 
-  let hooks: ShutdownHooks | undefined;
+  let hooks: RemovableHooks | undefined;
   let stopped: Promise<void> | undefined;
   const sdk: OteliteSdk = Object.freeze({
     tracerProvider,
@@ -188,7 +191,7 @@ export function init(options: InitOptions = {}): OteliteSdk {
   });
   // Disabled, nothing is ever recorded, so there is nothing to flush on the way out.
   if (given.shutdownHooks !== false && !sdkDisabled) {
-    hooks = installShutdownHooks({
+    hooks = platform.installShutdownHooks({
       flushInBackground: () => flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
       shutdown: sdk.shutdown,
     });

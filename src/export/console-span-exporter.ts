@@ -10,7 +10,7 @@ export interface TextSink {
 
 /** Options of {@link ConsoleSpanExporter}. */
 export interface ConsoleSpanExporterOptions {
-  /** Where the lines go. Default `process.stdout`. */
+  /** Where the lines go. Default `process.stdout` where there is one, else `console.log` (one call per line). */
   stream?: TextSink;
 }
 
@@ -51,7 +51,7 @@ export class ConsoleSpanExporter implements SpanExporter {
     let text = '';
     for (const span of spans) text += `${formatSpan(span)}\n`;
     try {
-      (this.#stream ?? process.stdout).write(text);
+      (this.#stream ?? defaultSink()).write(text);
     } catch (error) {
       return Promise.resolve({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
     }
@@ -99,4 +99,15 @@ function formatStatus(span: FinishedSpan): string {
     default:
       return 'UNSET';
   }
+}
+
+/** `process.stdout` where the runtime has one; else each line goes to `console.log`. */
+function defaultSink(): TextSink {
+  const stdout = (globalThis as { process?: { stdout?: TextSink } }).process?.stdout;
+  if (stdout !== undefined && stdout !== null && typeof stdout.write === 'function') return stdout;
+  return {
+    write(text: string) {
+      for (const line of text.split('\n')) if (line !== '') console.log(line);
+    },
+  };
 }

@@ -10,13 +10,13 @@ import {
 } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
 import { readBooleanVariable } from '../config/typed-variables.js';
-import { AsyncLocalStorageContextManager } from '../platform/node/async-local-storage-context-manager.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import { MultiSpanProcessor } from '../processing/multi-span-processor.js';
 import { callAsync, settleWithin } from '../processing/settle-within.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
 import { createPropagatorFromEnvironment } from '../propagation/from-environment.js';
-import { defaultResource } from '../platform/node/detectors.js';
+import { currentPlatform } from '../platform/platform.js';
+import { defaultResource } from '../resource/default-resource.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
 import { createSamplerFromEnvironment } from '../sampling/from-environment.js';
 import type { Sampler } from '../sampling/sampler.js';
@@ -30,7 +30,7 @@ import { notifyTracerScope } from './tracer-scope-observers.js';
 
 /** Options of {@link TracerProvider}. Unset options come from the environment, then from the spec's defaults. */
 export interface TracerProviderOptions {
-  /** Merged over {@link defaultResource} (SDK, process and host attributes, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_SERVICE_NAME`); its attributes win. */
+  /** Merged over `defaultResource()` (SDK attributes, the platform's (on Node: process and host), `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_SERVICE_NAME`); its attributes win. */
   resource?: Resource;
   /** Decides which spans are recorded and sampled. Default: from `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`, else `ParentBased{root=AlwaysOn}`. */
   sampler?: Sampler;
@@ -56,7 +56,11 @@ export interface TracerProviderOptions {
 
 /** Options of {@link TracerProvider.register}. */
 export interface RegisterOptions {
-  /** The global context manager. Default a new, enabled `AsyncLocalStorageContextManager`; `null` leaves the global one alone. */
+  /**
+   * The global context manager. Default the platform's: a new, enabled `AsyncLocalStorageContextManager` on
+   * Node, Bun, Deno and Workers with `nodejs_compat`, a `StackContextManager` in browsers; `null` leaves the
+   * global one alone.
+   */
   contextManager?: ContextManager | null;
   /** The global propagator. Default the ones `OTEL_PROPAGATORS` names (default `tracecontext,baggage`); `null` leaves the global one alone. */
   propagator?: TextMapPropagator | null;
@@ -227,7 +231,7 @@ export class TracerProvider implements ApiTracerProvider {
     }
     if (given.contextManager !== null) {
       try {
-        const manager = given.contextManager ?? new AsyncLocalStorageContextManager().enable();
+        const manager = given.contextManager ?? currentPlatform().createContextManager();
         if (!context.setGlobalContextManager(manager) && given.contextManager === undefined) manager.disable();
       } catch (error) {
         reportError('tracerProvider.register', error, 'setting the global context manager');

@@ -106,6 +106,9 @@ describe('outage soak', () => {
     };
 
     await sleep(UP_BEFORE_MILLIS);
+    // On a loaded machine the first export can take longer than the up phase: the outage starts only
+    // once something has arrived (bounded, so a pipeline that never delivers still fails below).
+    for (let waited = 0; receiver.deliveredSpanIds().size === 0 && waited < 20_000; waited += 50) await sleep(50);
     const deliveredBeforeOutage = receiver.deliveredSpanIds().size;
     await receiver.pause();
     phase = 'outage';

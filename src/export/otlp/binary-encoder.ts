@@ -665,7 +665,7 @@ function sizeElement(value: unknown): number {
     return SIZE_ANY_STRING_TAG + varint32Size(length) + length;
   }
   const size = scalarAnyValueSize(value);
-  return size < 0 ? 0 : size;
+  return Math.max(size, 0);
 }
 
 /** Writes an array element as an `ArrayValue.values` entry (an empty AnyValue when it has no OTLP form). */

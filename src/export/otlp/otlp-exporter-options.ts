@@ -1,7 +1,7 @@
 import type { OtlpSettings } from './otlp-environment.js';
 import { warnOnce } from '../../diagnostics/report.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './encode-within-limit.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, normalizeHeaders, type TlsOptions } from '../../platform/node/http-transport.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, normalizeHeaders, type HttpTransport, type HttpTransportFactory, type TlsOptions } from './otlp-transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 /**
@@ -64,6 +64,11 @@ export interface OTLPTraceExporterOptions {
   /** CA certificates and client certificate for an `https:` receiver. Certificate verification is always on. */
   tls?: TlsOptions;
   /**
+   * Makes the HTTP client of the exporter. Default the platform's: `node:http(s)` on Node (and Bun, Deno),
+   * `fetch` elsewhere. A function given here must keep the {@link HttpTransport} contract.
+   */
+  transport?: HttpTransportFactory;
+  /**
    * The largest request body sent, before compression, in bytes: a batch that would encode larger is
    * split into several requests, and a single span larger than this is dropped and reported. Lower it
    * for a receiver with a smaller limit. Default 64 MiB (the OTLP specification's recommendation);
@@ -85,6 +90,7 @@ export interface ResolvedExporterOptions {
   readonly maxResponseBytes: number;
   readonly maxRequestBytes: number;
   readonly tls: TlsOptions | undefined;
+  readonly transport: HttpTransportFactory | undefined;
 }
 
 /** The default bound on exports in flight. */
@@ -130,6 +136,7 @@ export function resolveExporterOptions(options: OTLPTraceExporterOptions, enviro
     maxResponseBytes: integerAtLeast('maxResponseBytes', options.maxResponseBytes, 1, DEFAULT_MAX_RESPONSE_BYTES),
     maxRequestBytes: integerAtLeast('maxRequestBytes', options.maxRequestBytes, 1, DEFAULT_MAX_REQUEST_BYTES),
     tls: options.tls,
+    transport: typeof options.transport === 'function' ? options.transport : undefined,
   };
 }
 

@@ -7,8 +7,9 @@ import { EXPORT_AT_EXIT } from '../../processing/export-at-exit.js';
 import { encodeSpansToProtobuf } from './binary-encoder.js';
 import { encodeWithinLimit } from './encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './export-response.js';
-import { createHttpTransport, type HttpResponse, type HttpTransport } from '../../platform/node/http-transport.js';
 import { encodeSpansToJson } from './json-encoder.js';
+import type { HttpResponse, HttpTransport } from './otlp-transport.js';
+import { currentPlatform } from '../../platform/platform.js';
 import { readOtlpEnvironment } from './otlp-environment.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';
@@ -70,7 +71,7 @@ export class OTLPTraceExporter implements SpanExporter {
     this.#encode = json ? encodeSpansToJson : encodeSpansToProtobuf;
     this.#destination = `${settings.url.origin}${settings.url.pathname}`;
     this.#secrets = collectSecrets(settings);
-    this.#transport = createHttpTransport({
+    this.#transport = (settings.transport ?? currentPlatform().createTransport)({
       url: settings.url,
       headers: settings.headers,
       contentType: json ? 'application/json' : 'application/x-protobuf',
@@ -327,7 +328,7 @@ function createDeadline(parent: AbortSignal | undefined, timeoutMillis: number):
     () => controller.abort(new Error(`the export did not finish within exportTimeoutMillis (${timeoutMillis} ms)`)),
     timeoutMillis,
   );
-  timer.unref();
+  timer.unref?.();
   if (parent?.aborted) onParentAbort();
   else parent?.addEventListener('abort', onParentAbort, { once: true });
   return {

@@ -128,7 +128,7 @@ export function waitMillis(millis: number, signal: AbortSignal): Promise<boolean
       signal.removeEventListener('abort', onAbort);
       resolve(true);
     }, millis);
-    timer.unref();
+    timer.unref?.();
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,5 +1,10 @@
 import type { Span } from '@opentelemetry/api';
-import type { CapturedHeader } from '../../platform/node/instrumentation/http/http-instrumentation-options.js';
+
+/** A header to capture: the lower-case name to look up and the attribute name to record it under. */
+export interface CapturedHeader {
+  readonly name: string;
+  readonly attribute: string;
+}
 
 /**
  * Recording the allow-listed headers (`captureRequestHeaders` / `captureResponseHeaders`) as

@@ -1,9 +1,7 @@
 import { arch, hostname, type as osType } from 'node:os';
 import { basename } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
-import { readResourceEnvironment } from '../../resource/from-environment.js';
-import { mergeResources, resourceFromAttributes, type Resource } from '../../resource/resource.js';
-import { VERSION } from '../../version.js';
+import { resourceFromAttributes, type Resource } from '../../resource/resource.js';
 
 /** `service.name` when neither `OTEL_SERVICE_NAME` nor `OTEL_RESOURCE_ATTRIBUTES` names the service. */
 export const DEFAULT_SERVICE_NAME = 'unknown_service:node';
@@ -41,30 +39,6 @@ export function detectResources(): Resource {
   attempt('os.type', () => osTypeName(osType()));
   detected = resourceFromAttributes(attributes);
   return detected;
-}
-
-/**
- * The resource a {@link TracerProvider} uses when given none: the SDK's `telemetry.sdk.*`
- * attributes, the {@link detectResources | process and host}, then `OTEL_RESOURCE_ATTRIBUTES`, then
- * `OTEL_SERVICE_NAME` (both read now). `service.name` is `unknown_service:node` when neither variable
- * sets it. A user-given resource is merged over this one.
- *
- * @example
- * ```ts
- * defaultResource().attributes['service.name']; // 'unknown_service:node' unless the environment names it
- * ```
- */
-export function defaultResource(): Resource {
-  const environment = readResourceEnvironment();
-  const sdk = resourceFromAttributes({
-    'service.name': DEFAULT_SERVICE_NAME,
-    'telemetry.sdk.name': 'otelite',
-    'telemetry.sdk.language': 'nodejs',
-    'telemetry.sdk.version': VERSION,
-  });
-  const fromEnvironment: Attributes = { ...environment.resourceAttributes };
-  if (environment.serviceName !== undefined) fromEnvironment['service.name'] = environment.serviceName;
-  return mergeResources(mergeResources(sdk, detectResources()), resourceFromAttributes(fromEnvironment));
 }
 
 /** Node's `os.arch()` in the `host.arch` semantic-convention values. */

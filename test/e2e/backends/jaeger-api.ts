@@ -117,7 +117,11 @@ export function v3Spans(traces: OtlpJsonTraces): V3Span[] {
             timeUnixNano: BigInt(event.timeUnixNano),
             attributes: typedAttributes(event.attributes),
           })),
-          links: (span.links ?? []).map((link) => ({ traceId: link.traceId, spanId: link.spanId, attributes: typedAttributes(link.attributes) })),
+          links: (span.links ?? []).map((link) => ({
+            traceId: link.traceId,
+            spanId: link.spanId,
+            attributes: typedAttributes(link.attributes),
+          })),
           status: { code: span.status?.code ?? 0, message: span.status?.message ?? '' },
           resource,
           scope,
@@ -200,7 +204,9 @@ export interface V1Span {
 export async function getTraceV1(queryUrl: string, traceId: string): Promise<V1Span[]> {
   const { status, body } = await getJson(`${queryUrl}/api/traces/${traceId}`);
   if (status !== 200) throw new Error(`GET /api/traces/${traceId} answered ${status}: ${JSON.stringify(body)}`);
-  const [trace] = (body as { data: { spans: (Omit<V1Span, 'process'> & { processID: string })[]; processes: Record<string, V1Span['process']> }[] }).data;
+  const [trace] = (
+    body as { data: { spans: (Omit<V1Span, 'process'> & { processID: string })[]; processes: Record<string, V1Span['process']> }[] }
+  ).data;
   return trace.spans.map(({ processID, ...span }) => ({ ...span, process: trace.processes[processID] }));
 }
 

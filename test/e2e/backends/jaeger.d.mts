@@ -40,7 +40,9 @@ export interface JaegerInstance {
 
 export declare function jaegerCacheDirectory(): string;
 export declare function findGo(): string | undefined;
-export declare function buildJaeger(options?: { log?: (line: string) => void }): Promise<{ binary: string | undefined; skipped: string | undefined }>;
+export declare function buildJaeger(options?: {
+  log?: (line: string) => void;
+}): Promise<{ binary: string | undefined; skipped: string | undefined }>;
 export declare function jaegerConfiguration(options: { role: JaegerRole; ports: JaegerPorts; storagePorts?: JaegerPorts }): string;
 export declare function startJaeger(options: {
   binary: string;

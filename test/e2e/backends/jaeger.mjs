@@ -140,7 +140,9 @@ export async function buildJaeger({ log = (line) => process.stderr.write(`${line
     const build = await run(go, ['build', '-trimpath', '-o', partial, './cmd/jaeger'], { env: environment, cwd: source });
     if (build.code !== 0) {
       rmSync(partial, { force: true });
-      throw new Error(`jaeger e2e: the build of Jaeger ${JAEGER_VERSION} failed (exit ${build.code}); its last lines:\n${tail(build.output)}`);
+      throw new Error(
+        `jaeger e2e: the build of Jaeger ${JAEGER_VERSION} failed (exit ${build.code}); its last lines:\n${tail(build.output)}`,
+      );
     }
     renameSync(partial, binary); // atomic: a present binary is always a complete one
   } finally {
@@ -175,7 +177,15 @@ const endpoint = (port) => `${LOOPBACK}:${port}`;
  * The collector's own telemetry: no metrics (their default is a Prometheus listener on port 8888), logs
  * to the log file. Shared by every role below.
  */
-const TELEMETRY = ['  telemetry:', '    resource:', '      service.name: jaeger', '    metrics:', '      level: none', '    logs:', '      level: info'];
+const TELEMETRY = [
+  '  telemetry:',
+  '    resource:',
+  '      service.name: jaeger',
+  '    metrics:',
+  '      level: none',
+  '    logs:',
+  '      level: info',
+];
 
 /**
  * The configuration of one Jaeger, by role. Every listener is named and bound to 127.0.0.1; what the
@@ -286,7 +296,8 @@ process.once('exit', () => {
  */
 export async function startJaeger({ binary, role = 'all-in-one', storage, ports, workDirectory } = {}) {
   if (!binary) throw new Error('startJaeger needs the binary that buildJaeger() resolved with');
-  if (role === 'collector' && storage?.role !== 'storage') throw new Error("a 'collector' Jaeger needs storage: a running 'storage' Jaeger");
+  if (role === 'collector' && storage?.role !== 'storage')
+    throw new Error("a 'collector' Jaeger needs storage: a running 'storage' Jaeger");
   const chosenPorts = ports ?? (await allocatePorts(ROLE_PORTS[role]));
   const folder = workDirectory ?? mkdtempSync(join(tmpdir(), `otelite-jaeger-${role}-`));
   const configFile = join(folder, 'config.yaml');
@@ -338,7 +349,9 @@ export async function startJaeger({ binary, role = 'all-in-one', storage, ports,
   const emptyRequest = { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(0) };
   for (;;) {
     if (exit !== undefined) {
-      throw new Error(`jaeger e2e: Jaeger (${role}) exited before it was ready (code ${exit.code}, signal ${exit.signal}); its log:\n${logTail()}`);
+      throw new Error(
+        `jaeger e2e: Jaeger (${role}) exited before it was ready (code ${exit.code}, signal ${exit.signal}); its log:\n${logTail()}`,
+      );
     }
     if (
       (await answersOk(`http://${LOOPBACK}:${chosenPorts.health}/status`)) &&

@@ -70,7 +70,8 @@ export const ITEMS = ['42', '7', 'unicorn'] as const;
 export const TYPED_SERVICE = 'typed-attributes';
 
 const root = process.cwd();
-const LINE = /^(.+) trace=([0-9a-f]{32}) span=([0-9a-f]{16}) parent=(\S+) kind=([A-Z]+) duration=([\d.]+)ms status=(UNSET|OK|ERROR(?:\(".*"\))?) attributes=(\{.*\})(?: events=\d+)?(?: links=\d+)?$/;
+const LINE =
+  /^(.+) trace=([0-9a-f]{32}) span=([0-9a-f]{16}) parent=(\S+) kind=([A-Z]+) duration=([\d.]+)ms status=(UNSET|OK|ERROR(?:\(".*"\))?) attributes=(\{.*\})(?: events=\d+)?(?: links=\d+)?$/;
 
 function parsePrintedSpans(service: string, pid: number, output: string): PrintedSpan[] {
   const spans: PrintedSpan[] = [];

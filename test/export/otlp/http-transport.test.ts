@@ -11,13 +11,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTracingSuppressed } from '../../../src/context/suppress-tracing.js';
 import { isExporterRequest } from '../../../src/export/otlp/exporter-requests.js';
 import {
-  createHttpTransport,
   DEFAULT_MAX_RESPONSE_BYTES,
   normalizeHeaders,
   USER_AGENT,
   type HttpTransport,
   type HttpTransportOptions,
-} from '../../../src/platform/node/http-transport.js';
+} from '../../../src/export/otlp/otlp-transport.js';
+import { createHttpTransport } from '../../../src/platform/node/http-transport.js';
 import { VERSION } from '../../../src/version.js';
 import { encodeStatus, startOtlpTestReceiver, type OtlpTestReceiver } from './otlp-test-receiver.js';
 

@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { CapturedHeader } from '../../../../instrumentation/http/captured-headers.js';
 
 /** An outgoing request as {@link HttpInstrumentationOptions.ignoreOutgoingRequest} and the request hook see it. */
 export interface OutgoingRequestInfo {
@@ -50,12 +51,6 @@ export interface HttpInstrumentationOptions {
    * Called with every recording span right after it starts, to add attributes. Default: none.
    */
   requestHook?: (span: Span, info: IncomingRequestInfo | OutgoingRequestInfo) => void;
-}
-
-/** A header to capture: the lower-case name to look up and the attribute name to record it under. */
-export interface CapturedHeader {
-  readonly name: string;
-  readonly attribute: string;
 }
 
 /** The options with defaults applied and header lists turned into lookups, resolved once per `instrumentHttp`. */

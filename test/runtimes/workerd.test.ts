@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReceivedSpan, Receiver } from '../../src/platform/node/receiver/index.js';
+import { consumerFolder, only, receiver, runtimeBinary } from './runtime-kit.js';
+
+const WORKERD_VERSION = '1.20261117.1';
+const workerd = runtimeBinary('workerd', WORKERD_VERSION);
+
+/** Requests the downstream server saw: path and headers. */
+const seen: { path: string; headers: IncomingHttpHeaders }[] = [];
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+/** Starts workerd serving the bundled worker on a free port; resolves once it answers. */
+async function startWorkerd(folder: string, flags: string[]): Promise<{ process: ChildProcess; url: string }> {
+  const probe = createServer();
+  const port = await listen(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  writeFileSync(
+    join(folder, 'config.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker", esModule = embed "worker.js") ],
+  compatibilityDate = "2025-09-01",
+  compatibilityFlags = [${flags.map((flag) => JSON.stringify(flag)).join(', ')}],
+  globalOutbound = "internet",
+);
+`,
+  );
+  const child = spawn(workerd as string, ['serve', 'config.capnp'], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (child.exitCode !== null) throw new Error(`workerd exited: ${output}`);
+    try {
+      const response = await fetch(`${url}/ping`, { method: 'OPTIONS', signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+      if (response !== undefined) return { process: child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`workerd did not start: ${output}`);
+}
+
+describe.skipIf(workerd === undefined)(`workerd ${WORKERD_VERSION}`, () => {
+  let collector: Receiver;
+  let downstream: Server;
+  let downstreamUrl: string;
+  let folder: string;
+  beforeAll(async () => {
+    collector = await receiver();
+    downstream = createServer((request, response) => {
+      seen.push({ path: request.url ?? '', headers: request.headers });
+      response.end('downstream');
+    });
+    downstreamUrl = `http://127.0.0.1:${await listen(downstream)}`;
+    folder = consumerFolder(['worker-app.mjs']);
+    await build({
+      entryPoints: [join(folder, 'worker-app.mjs')],
+      outfile: join(folder, 'worker.js'),
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      conditions: ['workerd', 'worker'],
+      mainFields: ['module', 'main'],
+      external: ['node:*'],
+      define: { OTLP_ENDPOINT: JSON.stringify(collector.url) },
+      logLevel: 'silent',
+    });
+  });
+  afterAll(async () => {
+    await collector?.close();
+    await new Promise((resolve) => downstream?.close(resolve));
+  });
+
+  async function runWorker(flags: string[]): Promise<{ spans: ReceivedSpan[]; body: unknown; status: number }> {
+    collector.clear();
+    seen.length = 0;
+    const started = await startWorkerd(folder, flags);
+    try {
+      collector.clear();
+      seen.length = 0;
+      const response = await fetch(`${started.url}/orders?downstream=${encodeURIComponent(downstreamUrl)}`, {
+        headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      });
+      const body = (await response.json()) as unknown;
+      // ctx.waitUntil keeps the export alive after the response; wait for the spans to arrive.
+      // (The readiness probe's own server span, /ping, is left out.)
+      const workerSpans = (): ReceivedSpan[] =>
+        collector.spans().filter((span) => span.serviceName === 'worker-app' && span.attributes['url.path'] !== '/ping');
+      for (let attempt = 0; attempt < 300 && workerSpans().length < 3; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return { spans: workerSpans(), body, status: response.status };
+    } finally {
+      started.process.kill('SIGTERM');
+    }
+  }
+
+  it('with nodejs_compat: a server span from the caller, client spans with traceparent before and after await, exported via waitUntil', async () => {
+    const { spans, body, status } = await runWorker(['nodejs_compat']);
+    expect(status).toBe(201);
+    expect(body).toEqual({ after: 'downstream', waitUntil: 'function' });
+    const server = only(spans, (span) => span.kind === 'SERVER', 'server span');
+    expect(server.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(server.parentSpanId).toBe('b7ad6b7169203331');
+    expect(server.attributes).toMatchObject({ 'http.request.method': 'GET', 'url.path': '/orders', 'http.response.status_code': 201, 'app.after_await_has_span': true });
+    expect(server.resourceAttributes).toMatchObject({ 'process.runtime.name': 'workerd', 'cloud.provider': 'cloudflare', 'telemetry.sdk.language': 'webjs' });
+    for (const path of ['/before-await', '/after-await']) {
+      const client = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes(path), `client span for ${path}`);
+      expect(client.parentSpanId).toBe(server.spanId);
+      const request = seen.find((entry) => entry.path === path);
+      expect(request?.headers.traceparent).toBe(`00-${server.traceId}-${client.spanId}-01`);
+    }
+    expect(spans).toHaveLength(3);
+  });
+
+  it('without nodejs_compat: the server span and the fetch before the first await are linked; after await the context is lost (documented)', async () => {
+    const { spans, status } = await runWorker([]);
+    expect(status).toBe(201);
+    const server = only(spans, (span) => span.kind === 'SERVER', 'server span');
+    expect(server.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    const before = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes('/before-await'), 'client span before await');
+    expect(before.parentSpanId).toBe(server.spanId);
+    expect(seen.find((entry) => entry.path === '/before-await')?.headers.traceparent).toBe(`00-${server.traceId}-${before.spanId}-01`);
+    const after = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes('/after-await'), 'client span after await');
+    expect(after.traceId).not.toBe(server.traceId);
+    expect(after.parentSpanId).toBe('');
+    expect(server.attributes['app.after_await_has_span']).toBeUndefined();
+  });
+});
