@@ -166,19 +166,21 @@ export function startServerSpan(
   }
   const headers = request.headers;
   const parent = propagation.extract(ROOT_CONTEXT, headers);
-  const method = normalizeMethod(request.method ?? 'GET');
+  const originalMethod = request.method ?? 'GET';
+  const method = normalizeMethod(originalMethod);
   const baseName = spanNameForMethod(method);
   const tracer = getHttpTracer() as Tracer & Partial<Pick<OteliteTracer, 'startSpanWithDeferredAttributes'>>;
   let span: Span;
   if (tracer.startSpanWithDeferredAttributes !== undefined) {
     pendingRequest = request;
+    pendingMethod = method;
     try {
       span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildPendingRequestAttributes);
     } finally {
       pendingRequest = undefined;
     }
   } else {
-    span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request) }, parent);
+    span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
   }
   const state: ServerRequestState = { type: 'http', span, route: undefined, baseName, context: ROOT_CONTEXT };
   if (span.isRecording()) {
@@ -199,16 +201,17 @@ export function startServerSpan(
 
 /** The request whose start attributes {@link buildPendingRequestAttributes} builds, while its span starts. */
 let pendingRequest: IncomingMessage | undefined;
+/** Its normalized method. */
+let pendingMethod = '';
 
 function buildPendingRequestAttributes(): Attributes {
-  return requestAttributes(pendingRequest as IncomingMessage);
+  const request = pendingRequest as IncomingMessage;
+  return requestAttributes(request, pendingMethod, request.method ?? 'GET');
 }
 
-/** The start attributes of a server span for `request`. */
-function requestAttributes(request: IncomingMessage): Attributes {
+/** The start attributes of a server span for `request`, whose method normalizes to `method`. */
+function requestAttributes(request: IncomingMessage, method: string, originalMethod: string): Attributes {
   const headers = request.headers;
-  const originalMethod = request.method ?? 'GET';
-  const method = normalizeMethod(originalMethod);
   const encrypted = (request.socket as { encrypted?: boolean } | null)?.encrypted === true;
   const scheme = encrypted ? 'https' : 'http';
   const target = request.url ?? '/';
