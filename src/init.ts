@@ -81,7 +81,9 @@ export interface InitOptions {
   exporter?: SpanExporter | CallbackSpanExporter;
   /**
    * Flush pending spans on `beforeExit`, `SIGTERM` and `SIGINT` without changing how the process ends
-   * (see the README, "Graceful shutdown"; none are installed with `OTEL_SDK_DISABLED=true`). Default `true`.
+   * (see the README, "Graceful shutdown"; none are installed with `OTEL_SDK_DISABLED=true`). The
+   * synchronous send at `exit` (after `process.exit()` or a crash) does not depend on it: that is
+   * `batch.exportAtExitTimeoutMillis`. Default `true`.
    */
   shutdownHooks?: boolean;
 }

@@ -23,10 +23,7 @@ const kinds = new Map<string, KindState>();
 /** Errors already reported: an error passed up a chain (exporter, then processor) is counted and logged once. */
 const reported = new WeakSet<object>();
 const warnedOnce = new Set<string>();
-/**
- * Bounds the memory held by {@link warnOnce}: past this many distinct messages, one last warning says
- * so and later new messages are only counted (as `warnOnce.suppressed` in {@link failureCounts}).
- */
+/** Bounds the memory held by {@link warnOnce}: past this many distinct messages, new ones are still logged but not remembered. */
 export const MAX_REMEMBERED_WARNINGS = 1000;
 
 /**
@@ -68,30 +65,19 @@ export function reportError(kind: string, error: unknown, detail?: string): void
 
 /**
  * Logs `message` through `diag.warn` the first time it is seen in this process; later calls with the
- * same message do nothing. After {@link MAX_REMEMBERED_WARNINGS} distinct messages, one more warning
- * says that further ones are not logged, and each new message after that is only counted. Never throws.
+ * same message do nothing. The memory of messages seen is bounded ({@link MAX_REMEMBERED_WARNINGS}):
+ * past that many distinct messages, each new one is still logged but no longer remembered, so a
+ * message first seen after the bound is logged every time it recurs. (Suppressing them instead would
+ * hide a configuration warning behind a flood of unrelated ones.) Never throws.
  */
 export function warnOnce(message: string): void {
   try {
     if (warnedOnce.has(message)) return;
-    if (warnedOnce.size >= MAX_REMEMBERED_WARNINGS) {
-      countSuppressedWarning();
-      return;
-    }
-    warnedOnce.add(message);
+    if (warnedOnce.size < MAX_REMEMBERED_WARNINGS) warnedOnce.add(message);
     diag.warn(`otelite: ${message}`);
-    if (warnedOnce.size === MAX_REMEMBERED_WARNINGS) {
-      diag.warn(`otelite: ${MAX_REMEMBERED_WARNINGS} distinct warnings were logged; further new ones are only counted (failureCounts()['warnOnce.suppressed']).`);
-    }
   } catch {
     // ignore
   }
-}
-
-function countSuppressedWarning(): void {
-  const state = kinds.get('warnOnce.suppressed');
-  if (state === undefined) kinds.set('warnOnce.suppressed', { count: 1, windowStart: 0, loggedInWindow: 0, suppressedInWindow: 0 });
-  else state.count++;
 }
 
 /** How many failures of each kind have been reported since the process started. */
