@@ -5,10 +5,15 @@
  * (src/platform/node/) that the core's defaults come from.
  * @packageDocumentation
  */
+import { useProtobufFallbackEncoder } from './export/otlp/binary-encoder.js';
+import { encodeWithSchema } from './export/otlp/schema-fallback-encoder.js';
 import { nodePlatform } from './platform/node/node-platform.js';
 import { installPlatform } from './platform/platform.js';
 
 installPlatform(nodePlatform);
+// On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent
+// encoder); the web entries leave this out so their bundles carry no schema (binary-encoder.ts).
+useProtobufFallbackEncoder(encodeWithSchema);
 
 export * from './core-exports.js';
 
