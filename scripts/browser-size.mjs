@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The size of otelite in a browser bundle, as an application would ship it: `init` (core, batch
 // processor, OTLP exporter over fetch, fetch instrumentation, stack context manager) from the `browser`
-// export condition, minified by esbuild, then gzipped. Needs `npm run build` first. The @bufbuild/protobuf
-// share is only attributed when dist/ holds tsc's unbundled modules (scripts/bundle.mjs pre-bundles it in).
+// export condition, minified by esbuild, then gzipped; and the same for the workerd entry. Needs
+// `npm run build` first (the web-standard entries stay tsc's unbundled ESM there, so the figures are what an
+// application's bundler makes of them). The README's browser section quotes the first line.
 // usage: node scripts/browser-size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
@@ -10,12 +11,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cases = {
-  'init (core + OTLP/fetch exporter + fetch spans)': "export { init } from 'otelite';",
-  'core only (provider + in-memory exporter)': "export { TracerProvider, SimpleSpanProcessor, InMemorySpanExporter } from 'otelite';",
+  'init (core + OTLP/fetch exporter + fetch spans)': { contents: "export { init } from 'otelite';", conditions: [] },
+  'core only (provider + in-memory exporter)': {
+    contents: "export { TracerProvider, SimpleSpanProcessor, InMemorySpanExporter } from 'otelite';",
+    conditions: [],
+  },
+  'workerd: init + traceFetchHandler': { contents: "export { init, traceFetchHandler } from 'otelite';", conditions: ['workerd'] },
 };
 const results = {};
-for (const [name, contents] of Object.entries(cases)) {
+for (const [name, { contents, conditions }] of Object.entries(cases)) {
   const output = await build({
+    conditions,
     stdin: { contents, resolveDir: root, loader: 'js' },
     bundle: true,
     write: false,

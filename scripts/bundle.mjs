@@ -7,6 +7,11 @@
  * saves its ~55 modules at load. The unbundled files tsc emitted stay next to the entries, with the
  * `.d.ts` files, for the types. Run by `npm run build`.
  *
+ * The web-standard entries (the `browser`, `workerd`/`worker` and `default` conditions, all under
+ * dist/src/platform/{browser,workerd,web}/) are NOT bundled: they stay tsc's one-module-per-file ESM,
+ * so an application's own bundler tree-shakes otelite (a pre-bundled entry would hand it one opaque
+ * module with everything in it). Nothing they import is an entry that gets bundled in place.
+ *
  *   node scripts/bundle.mjs
  */
 
@@ -33,7 +38,10 @@ function entryFiles() {
   return [...files];
 }
 
-const entries = entryFiles();
+/** Entries left as tsc emitted them (see above). */
+const UNBUNDLED = /^dist\/src\/platform\/(browser|workerd|web)\//;
+
+const entries = entryFiles().filter((file) => !UNBUNDLED.test(file));
 const missing = entries.filter((file) => !existsSync(`${root}/${file}`));
 if (missing.length > 0) {
   console.error(`bundle: not built by tsc: ${missing.join(', ')}`);

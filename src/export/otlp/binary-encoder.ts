@@ -1,6 +1,4 @@
-import { toBinary } from '@bufbuild/protobuf';
 import type { Attributes, SpanContext } from '@opentelemetry/api';
-import { ExportTraceServiceRequestSchema } from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
 import { TAG_EXPORT_TRACE_SERVICE_REQUEST_RESOURCE_SPANS } from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_wire.js';
 import {
   TAG_ANY_VALUE_ARRAY_VALUE,
@@ -61,7 +59,7 @@ import type { InstrumentationScope } from '../../trace/instrumentation-scope.js'
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeHexId } from './hex-id.js';
 import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpTraceState } from './otlp-field-values.js';
 import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
-import { ENCODE_ERROR_KIND, toExportTraceServiceRequest } from './to-export-request.js';
+import { ENCODE_ERROR_KIND } from './to-export-request.js';
 import { int64Size, lengthDelimitedSize, optionalStringSize, optionalVarintSize, utf8Length, varint32Size } from './wire-size.js';
 
 /*
@@ -78,8 +76,11 @@ import { int64Size, lengthDelimitedSize, optionalStringSize, optionalVarintSize,
  *
  * Below, each message's size function sits right above its write function: they must visit the same
  * fields in the same order. Tags are the generated constants of gen/**\/*_wire.ts (the proto is the
- * single source of truth; no descriptor is read for them); byte arithmetic is in wire-size.ts. Only
- * the fallback for re-entrant calls and unexpected failures uses the generated schema.
+ * single source of truth; no descriptor is read for them); byte arithmetic is in wire-size.ts. This
+ * module never imports the generated schema or the protobuf runtime, so the web builds ship neither: a
+ * re-entrant call runs the same writer on scratch state of its own, and after an unexpected failure the
+ * batch is encoded again by the encoder {@link useProtobufFallbackEncoder} installed (the Node entry
+ * installs the generated schema's, schema-fallback-encoder.ts) or, where none is, by this writer once more.
  * Resource and scope messages are encoded once per object (cached by identity), attribute keys once
  * per string (bounded cache).
  */
@@ -118,7 +119,7 @@ const utf8 = new TextEncoder();
 const [ORIGIN_HIGH, ORIGIN_LOW] = clockNanosToUnixNanoParts(0);
 const TWO_POW_32 = 4294967296;
 
-// --- scratch state of one encoding call (encoding is synchronous; a re-entrant call takes the slow path)
+// --- scratch state of one encoding call (encoding is synchronous; a re-entrant call saves and restores it)
 
 const INITIAL_SIZES = 4096;
 /** Beyond this many entries the scratch arrays are released after the call, so one huge batch does not pin memory. */
@@ -177,26 +178,63 @@ interface ResourceGroup {
  * ```
  */
 export function encodeSpansToProtobuf(spans: readonly FinishedSpan[]): Uint8Array {
-  if (busy) return encodeSlowly(spans);
+  if (busy) return encodeNested(spans);
   busy = true;
   try {
     return encodeBatch(spans);
   } catch (error) {
-    reportError(ENCODE_ERROR_KIND, error, 'fast protobuf writer; falling back to the generated encoder');
-    return encodeSlowly(spans);
+    reportError(ENCODE_ERROR_KIND, error, 'fast protobuf writer; encoding the batch again');
+    releaseScratch();
+    return encodeAgain(spans);
   } finally {
     releaseScratch();
     busy = false;
   }
 }
 
-/** The generated encoder over the mapped message: the path for re-entrant calls and unexpected failures. */
-function encodeSlowly(spans: readonly FinishedSpan[]): Uint8Array {
+/** The encoder used after the fast writer failed; `undefined` = the fast writer once more. */
+let fallbackEncoder: ((spans: readonly FinishedSpan[]) => Uint8Array) | undefined;
+
+/**
+ * Installs the encoder a batch goes through when the fast writer fails on it (a writer bug, or span
+ * data that changed while it was encoded). Internal: the Node entry installs the generated schema's
+ * (schema-fallback-encoder.ts); the web entries install none, so their bundles carry no schema.
+ * `undefined` goes back to none.
+ *
+ * @example
+ * ```ts
+ * useProtobufFallbackEncoder(encodeWithSchema);
+ * ```
+ */
+export function useProtobufFallbackEncoder(encoder: ((spans: readonly FinishedSpan[]) => Uint8Array) | undefined): void {
+  fallbackEncoder = encoder;
+}
+
+function encodeAgain(spans: readonly FinishedSpan[]): Uint8Array {
   try {
-    return toBinary(ExportTraceServiceRequestSchema, toExportTraceServiceRequest(spans));
+    return fallbackEncoder === undefined ? encodeBatch(spans) : fallbackEncoder(spans);
   } catch (error) {
     reportError(ENCODE_ERROR_KIND, error, 'batch dropped');
     return new Uint8Array(0);
+  }
+}
+
+/**
+ * A re-entrant call (span data read during encoding that encodes again): the same writer on fresh
+ * scratch state, the caller's state put back afterwards.
+ */
+function encodeNested(spans: readonly FinishedSpan[]): Uint8Array {
+  const saved = { sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos };
+  sizes = new Int32Array(INITIAL_SIZES);
+  refs = [];
+  sizeCount = sizeCursor = refCount = refCursor = refHighWater = 0;
+  try {
+    return encodeBatch(spans);
+  } catch (error) {
+    reportError(ENCODE_ERROR_KIND, error, 'batch dropped');
+    return new Uint8Array(0);
+  } finally {
+    ({ sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos } = saved);
   }
 }
 

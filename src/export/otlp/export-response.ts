@@ -1,6 +1,9 @@
-import { fromBinary, fromJson, type JsonValue } from '@bufbuild/protobuf';
-import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { ExportTraceServiceResponseSchema } from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import {
+  TAG_EXPORT_TRACE_PARTIAL_SUCCESS_ERROR_MESSAGE,
+  TAG_EXPORT_TRACE_PARTIAL_SUCCESS_REJECTED_SPANS,
+  TAG_EXPORT_TRACE_SERVICE_RESPONSE_PARTIAL_SUCCESS,
+} from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_wire.js';
+import { WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
 
 /**
  * Reading what an OTLP/HTTP receiver answers: the `ExportTraceServiceResponse` of a 200 (which may
@@ -32,19 +35,62 @@ const MAX_MESSAGE_LENGTH = 1024;
 export function decodePartialSuccess(body: Uint8Array | undefined, json: boolean): PartialSuccess | undefined {
   if (body === undefined || body.length === 0) return undefined;
   try {
-    const response = json
-      ? fromJson(ExportTraceServiceResponseSchema, JSON.parse(new TextDecoder().decode(body)) as JsonValue, {
-          ignoreUnknownFields: true,
-        })
-      : fromBinary(ExportTraceServiceResponseSchema, body);
-    const partial = response.partialSuccess;
+    const partial = json ? jsonPartialSuccess(body) : binaryPartialSuccess(body);
     if (partial === undefined) return undefined;
-    const rejectedSpans = Number(partial.rejectedSpans);
-    if (rejectedSpans === 0 && partial.errorMessage === '') return undefined;
-    return { rejectedSpans, errorMessage: shorten(partial.errorMessage) };
+    if (partial.rejectedSpans === 0 && partial.errorMessage === '') return undefined;
+    return { rejectedSpans: partial.rejectedSpans, errorMessage: shorten(partial.errorMessage) };
   } catch {
     return undefined;
   }
+}
+
+/*
+ * The response is read by hand with the tags generated from the proto (gen/.../trace_service_wire.ts)
+ * rather than through the generated schema, so that exporting needs none of the protobuf runtime's
+ * reflection (the browser build ships without it). Unknown fields are skipped, as protobuf does.
+ */
+
+function binaryPartialSuccess(body: Uint8Array): PartialSuccess | undefined {
+  const reader = new WireReader(body);
+  let partial: PartialSuccess | undefined;
+  while (!reader.done()) {
+    const tag = reader.tag();
+    // A message field seen twice merges, as protobuf does.
+    if (tag === TAG_EXPORT_TRACE_SERVICE_RESPONSE_PARTIAL_SUCCESS) partial = readPartialSuccess(new WireReader(reader.bytes()), partial);
+    else reader.skip(tag);
+  }
+  return partial;
+}
+
+function readPartialSuccess(reader: WireReader, previous: PartialSuccess | undefined): PartialSuccess {
+  let rejectedSpans = previous?.rejectedSpans ?? 0;
+  let errorMessage = previous?.errorMessage ?? '';
+  while (!reader.done()) {
+    const tag = reader.tag();
+    if (tag === TAG_EXPORT_TRACE_PARTIAL_SUCCESS_REJECTED_SPANS) rejectedSpans = reader.varint();
+    else if (tag === TAG_EXPORT_TRACE_PARTIAL_SUCCESS_ERROR_MESSAGE) errorMessage = reader.string();
+    else reader.skip(tag);
+  }
+  return { rejectedSpans, errorMessage };
+}
+
+/** proto3 JSON: camelCase or proto field names; int64 as a number or a decimal string; throws when malformed. */
+function jsonPartialSuccess(body: Uint8Array): PartialSuccess | undefined {
+  const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+  const record = parsed as Record<string, unknown>;
+  const partial = record.partialSuccess ?? record.partial_success;
+  if (partial === undefined || partial === null) return undefined;
+  if (typeof partial !== 'object' || Array.isArray(partial)) throw new Error('partialSuccess is not an object');
+  const fields = partial as Record<string, unknown>;
+  const rejected = fields.rejectedSpans ?? fields.rejected_spans ?? 0;
+  const message = fields.errorMessage ?? fields.error_message ?? '';
+  if (typeof message !== 'string') throw new Error('errorMessage is not a string');
+  let rejectedSpans: number;
+  if (typeof rejected === 'number' && Number.isInteger(rejected)) rejectedSpans = rejected;
+  else if (typeof rejected === 'string' && /^-?\d+$/.test(rejected)) rejectedSpans = Number(rejected);
+  else throw new Error('rejectedSpans is not an integer');
+  return { rejectedSpans, errorMessage: message };
 }
 
 /**
@@ -52,8 +98,8 @@ export function decodePartialSuccess(body: Uint8Array | undefined, json: boolean
  * (`int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3;`). The message is not
  * part of `gen/` (opentelemetry-proto does not import it), so its two scalar fields are read by hand.
  */
-const STATUS_CODE_FIELD = 1;
-const STATUS_MESSAGE_FIELD = 2;
+const STATUS_CODE_TAG = (1 << 3) | WIRE_VARINT;
+const STATUS_MESSAGE_TAG = (2 << 3) | WIRE_LENGTH_DELIMITED;
 
 /** The parts of a `google.rpc.Status` error body worth logging. */
 export interface ErrorStatus {
@@ -84,18 +130,14 @@ export function decodeErrorStatus(body: Uint8Array | undefined, json: boolean): 
 }
 
 function decodeBinaryStatus(body: Uint8Array): ErrorStatus | undefined {
-  const reader = new BinaryReader(body);
+  const reader = new WireReader(body);
   let code: number | undefined;
   let message = '';
-  while (reader.pos < reader.len) {
-    const [fieldNo, wireType] = reader.tag();
-    if (fieldNo === STATUS_CODE_FIELD && wireType === WireType.Varint) {
-      code = reader.int32();
-    } else if (fieldNo === STATUS_MESSAGE_FIELD && wireType === WireType.LengthDelimited) {
-      message = reader.string();
-    } else {
-      reader.skip(wireType, fieldNo);
-    }
+  while (!reader.done()) {
+    const tag = reader.tag();
+    if (tag === STATUS_CODE_TAG) code = reader.int32();
+    else if (tag === STATUS_MESSAGE_TAG) message = reader.string();
+    else reader.skip(tag);
   }
   return message === '' ? undefined : { code, message: shorten(message) };
 }

@@ -1,8 +1,5 @@
-import { type JsonObject, type JsonValue, toJson } from '@bufbuild/protobuf';
-import { base64Encode } from '@bufbuild/protobuf/wire';
+import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Attributes } from '@opentelemetry/api';
-import { InstrumentationScopeSchema } from '../../../gen/opentelemetry/proto/common/v1/common_pb.js';
-import { ResourceSchema } from '../../../gen/opentelemetry/proto/resource/v1/resource_pb.js';
 import { reportError } from '../../diagnostics/report.js';
 import type { Resource } from '../../resource/resource.js';
 import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
@@ -11,14 +8,27 @@ import type { InstrumentationScope } from '../../trace/instrumentation-scope.js'
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id.js';
 import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpString, otlpTraceState } from './otlp-field-values.js';
 import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
-import { ENCODE_ERROR_KIND, toResourceMessage, toScopeMessage } from './to-export-request.js';
+import { ENCODE_ERROR_KIND } from './to-export-request.js';
 
 const utf8 = new TextEncoder();
-const JSON_OPTIONS = { useProtoFieldName: false, enumAsInteger: true } as const;
 
-/** Resource and scope messages in proto3 JSON, built once per object with the generated schema. */
-const resourceJson = cachePerObject((resource: Resource): JsonValue => toJson(ResourceSchema, toResourceMessage(resource), JSON_OPTIONS));
-const scopeJson = cachePerObject((scope: InstrumentationScope): JsonValue => toJson(InstrumentationScopeSchema, toScopeMessage(scope), JSON_OPTIONS));
+/**
+ * Resource and scope messages in proto3 JSON, built once per object, by hand like the spans (the
+ * fields of `toResourceMessage` / `toScopeMessage`: attributes, and a scope's name and version), so
+ * that the JSON encoder needs no generated schema at run time (the browser build ships none).
+ */
+const resourceJson = cachePerObject((resource: Resource): JsonValue => {
+  const json: JsonObject = {};
+  setList(json, 'attributes', toJsonAttributes(resource.attributes));
+  return json;
+});
+const scopeJson = cachePerObject((scope: InstrumentationScope): JsonValue => {
+  const json: JsonObject = {};
+  setString(json, 'name', otlpString(scope.name));
+  setString(json, 'version', otlpString(scope.version));
+  setList(json, 'attributes', toJsonAttributes(scope.attributes));
+  return json;
+});
 
 /**
  * Encodes finished spans as an OTLP/JSON `ExportTraceServiceRequest` (the body of an
@@ -30,8 +40,8 @@ const scopeJson = cachePerObject((scope: InstrumentationScope): JsonValue => toJ
  * (times, `intValue`) as decimal strings, `bytesValue` as base64, NaN and infinities as the strings
  * proto3 JSON uses. Fields holding their default value (empty strings, zero counts, empty lists, the
  * parent span id of a root span) are omitted, as proto3 JSON does; OTLP receivers read an absent
- * field as its default. The span objects are built directly (no reflection); resource and scope
- * go through the generated schema's `toJson` once per object.
+ * field as its default. Every object is built directly (no reflection, no generated schema); resource
+ * and scope objects once per resource and scope.
  *
  * Never throws: a span that cannot be encoded is dropped and reported through
  * `reportError('export.otlp.encode', …)`; the rest of the batch is encoded.
@@ -163,13 +173,20 @@ function toJsonValue(value: unknown, inArray: boolean): JsonObject | undefined {
     return { doubleValue: Number.isFinite(value) ? value : String(value) };
   }
   if (typeof value === 'boolean') return { boolValue: value };
-  if (value instanceof Uint8Array) return { bytesValue: base64Encode(value) };
+  if (value instanceof Uint8Array) return { bytesValue: base64(value) };
   if (!inArray && Array.isArray(value)) {
     const values: JsonObject[] = [];
     for (let i = 0; i < value.length; i++) values.push(toJsonValue(value[i], true) ?? {});
     return { arrayValue: values.length === 0 ? {} : { values } };
   }
   return inArray ? {} : undefined;
+}
+
+/** Standard base64 with padding, as proto3 JSON writes `bytes` (web-standard `btoa`, in Node too). */
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /** A validated hex id, lowercase as OTLP/JSON wants it; throws (dropping the span) when invalid. */

@@ -20,7 +20,8 @@ import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { reportError } from '../../diagnostics/report.js';
-import { init } from '../../init.js';
+// Through the Node entry point, which installs the Node platform (context manager, transport, exit hooks).
+import { init } from '../../index.js';
 
 /** The module (of `@opentelemetry/instrumentation`) whose loader hooks make ES modules patchable. */
 const INSTRUMENTATION_HOOK_SPECIFIER = '@opentelemetry/instrumentation/hook.mjs';

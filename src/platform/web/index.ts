@@ -7,82 +7,8 @@
  * @packageDocumentation
  */
 
-// --- contracts shared by processors and exporters
-export type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
-export type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
-export type { Resource } from '../../resource/resource.js';
-export type { SpanProcessor } from '../../processing/span-processor.js';
-export { ExportResultCode } from '../../export/span-exporter.js';
-export type { ExportOptions, ExportResult, SpanExporter } from '../../export/span-exporter.js';
-export type { CallbackExportResult, CallbackSpanExporter } from '../../export/callback-span-exporter.js';
+export * from '../../core-exports.js';
 
-// --- diagnostics
-export { failureCounts } from '../../diagnostics/report.js';
-
-// --- trace (SDK core)
-export type { IdGenerator } from '../../trace/id-generator.js';
-export { TracerProvider } from '../../trace/tracer-provider.js';
-export type { RegisterOptions, TracerProviderOptions } from '../../trace/tracer-provider.js';
-export { RandomIdGenerator } from '../../trace/random-id-generator.js';
-export type { SpanLimits } from '../../trace/span-limits.js';
-
-// --- sampling
-export { SamplingDecision } from '../../sampling/sampler.js';
-export type { Sampler, SamplingResult } from '../../sampling/sampler.js';
-export { AlwaysOnSampler } from '../../sampling/always-on.js';
-export { AlwaysOffSampler } from '../../sampling/always-off.js';
-export { TraceIdRatioBasedSampler } from '../../sampling/trace-id-ratio-based.js';
-export type { TraceIdRatioBasedSamplerOptions } from '../../sampling/trace-id-ratio-based.js';
-export { ParentBasedSampler } from '../../sampling/parent-based.js';
-export type { ParentBasedSamplerOptions } from '../../sampling/parent-based.js';
-export { ProbabilitySampler } from '../../sampling/probability.js';
-export type { ProbabilitySamplerOptions } from '../../sampling/probability.js';
-export { createSamplerFromEnvironment, createSamplerFromSettings } from '../../sampling/from-environment.js';
-export type { SamplerName, SamplerSettings } from '../../sampling/from-environment.js';
-
-// --- context
-export { isTracingSuppressed, suppressTracing } from '../../context/suppress-tracing.js';
-export { StackContextManager } from '../../context/stack-context-manager.js';
-
-// --- processing
-export { SimpleSpanProcessor } from '../../processing/simple-span-processor.js';
-export type { SimpleSpanProcessorOptions } from '../../processing/simple-span-processor.js';
-export { BatchSpanProcessor } from '../../processing/batch-span-processor.js';
-export type { BatchSpanProcessorOptions } from '../../processing/batch-span-processor.js';
-
-// --- resource
-export { emptyResource, mergeResources, resourceFromAttributes } from '../../resource/resource.js';
-export { defaultResource } from '../../resource/default-resource.js';
-
-// --- exporters
-export { InMemorySpanExporter } from '../../export/in-memory-span-exporter.js';
-export { ConsoleSpanExporter } from '../../export/console-span-exporter.js';
-export type { ConsoleSpanExporterOptions, TextSink } from '../../export/console-span-exporter.js';
-
-// --- propagation
-export { W3CTraceContextPropagator } from '../../propagation/trace-context.js';
-export { createTraceState } from '../../propagation/trace-state.js';
-export { W3CBaggagePropagator } from '../../propagation/baggage.js';
-export { CompositePropagator } from '../../propagation/composite.js';
-export type { CompositePropagatorOptions } from '../../propagation/composite.js';
-export { createPropagatorFromEnvironment, createPropagatorFromNames } from '../../propagation/from-environment.js';
-export type { PropagatorName } from '../../propagation/from-environment.js';
-
-// --- OTLP export (the encoders, the request mapping and the retry defaults are `otelite/otlp`)
-export { OTLPTraceExporter } from '../../export/otlp/otlp-trace-exporter.js';
-export type { OTLPTraceExporterOptions } from '../../export/otlp/otlp-exporter-options.js';
-export { createFetchTransport } from '../../export/otlp/fetch-transport.js';
-export type { FetchTransportSettings } from '../../export/otlp/fetch-transport.js';
-export type { HttpResponse, HttpTransport, HttpTransportFactory, HttpTransportOptions, SynchronousPostOutcome } from '../../export/otlp/otlp-transport.js';
-export type { RetryPolicy } from '../../export/otlp/retry.js';
-export type { TlsMaterial, TlsOptions } from '../../export/otlp/otlp-transport.js';
-
-// --- instrumentation
+// --- web only: fetch client spans where no undici channels exist
 export { instrumentFetch, tracedFetch } from '../../instrumentation/fetch/instrument-fetch.js';
 export type { FetchInstrumentation, FetchInstrumentationOptions } from '../../instrumentation/fetch/instrument-fetch.js';
-export { traceFetchHandler } from '../../instrumentation/fetch/trace-fetch-handler.js';
-export type { FetchHandler, TraceFetchHandlerOptions } from '../../instrumentation/fetch/trace-fetch-handler.js';
-
-// --- init
-export { init } from '../../init.js';
-export type { InitInstrumentations, InitOptions, OteliteSdk } from '../../init.js';

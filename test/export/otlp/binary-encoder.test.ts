@@ -4,7 +4,8 @@ import { createTraceState } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { failureCounts } from '../../../src/diagnostics/report.js';
-import { encodeSpansToProtobuf } from '../../../src/export/otlp/binary-encoder.js';
+import { encodeSpansToProtobuf, useProtobufFallbackEncoder } from '../../../src/export/otlp/binary-encoder.js';
+import { encodeWithSchema } from '../../../src/export/otlp/schema-fallback-encoder.js';
 import { toExportTraceServiceRequest } from '../../../src/export/otlp/to-export-request.js';
 import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
 import type { Resource } from '../../../src/resource/resource.js';
@@ -132,16 +133,49 @@ describe('encodeSpansToProtobuf', () => {
     expect(failureCounts()['export.otlp.encode']).toBe(before + 10);
   });
 
-  it('falls back to the generated encoder when span data changes between its passes', () => {
+  it('falls back to the installed generated encoder (as the Node entry installs) when span data changes between its passes', () => {
+    useProtobufFallbackEncoder(encodeWithSchema);
+    try {
+      const before = failureCounts()['export.otlp.encode'] ?? 0;
+      const bytes = encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shiftySpan()]);
+      const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
+      expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'shifty']);
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 1);
+    } finally {
+      useProtobufFallbackEncoder(undefined);
+    }
+  });
+
+  it('without an installed fallback (the web builds) encodes again with the fast writer, and drops the batch when that fails too', () => {
     const before = failureCounts()['export.otlp.encode'] ?? 0;
+    expect(encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shiftySpan()])).toEqual(new Uint8Array(0));
+    expect(failureCounts()['export.otlp.encode']).toBe(before + 2);
+    // A span that misreads only once is encoded by the second attempt.
     let reads = 0;
-    const shifty = Object.defineProperty({ ...finishedSpan({ name: 'shifty' }) }, 'droppedAttributesCount', {
-      get: () => (reads++ % 2 === 0 ? 0 : 100_000),
+    const once = Object.defineProperty({ ...finishedSpan({ name: 'once' }) }, 'droppedAttributesCount', {
+      get: () => (reads++ === 1 ? 100_000 : 0),
     }) as FinishedSpan;
-    const bytes = encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shifty]);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), once]));
+    expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'once']);
+    expect(failureCounts()['export.otlp.encode']).toBe(before + 3);
+  });
+
+  it('encodes a re-entrant call (span data that encodes while being encoded) on scratch state of its own', () => {
+    let inner: Uint8Array | undefined;
+    const outerSpan = finishedSpan({ name: 'outer', attributes: { a: 'x', list: [1, 2] } });
+    const reentrant = Object.defineProperty({ ...finishedSpan({ name: 'reentrant', attributes: { b: 'y' } }) }, 'name', {
+      get: () => {
+        inner ??= encodeSpansToProtobuf([finishedSpan({ name: 'inner', attributes: { c: 'z' } })]);
+        return 'reentrant';
+      },
+    }) as FinishedSpan;
+    const bytes = encodeSpansToProtobuf([outerSpan, reentrant]);
+    expect(bytes).toEqual(toBinary(ExportTraceServiceRequestSchema, toExportTraceServiceRequest([outerSpan, reentrant])));
+    expect(inner).toBeDefined();
+    const decodedInner = fromBinary(ExportTraceServiceRequestSchema, inner as Uint8Array);
+    expect(decodedInner.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['inner']);
     const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
-    expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'shifty']);
-    expect(failureCounts()['export.otlp.encode']).toBe(before + 1);
+    expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['outer', 'reentrant']);
   });
 
   it('encodes correctly when called again from inside an encoding (trace state serializer)', () => {
@@ -181,3 +215,11 @@ describe('encodeSpansToProtobuf', () => {
     );
   });
 });
+
+/** A span whose dropped-attributes count reads differently on every other read (so the two passes disagree). */
+function shiftySpan(): FinishedSpan {
+  let reads = 0;
+  return Object.defineProperty({ ...finishedSpan({ name: 'shifty' }) }, 'droppedAttributesCount', {
+    get: () => (reads++ % 2 === 0 ? 0 : 100_000),
+  }) as FinishedSpan;
+}

@@ -46,6 +46,30 @@ describe('decodePartialSuccess', () => {
     expect(decodePartialSuccess(new Uint8Array([0x0a, 0xff]), false)).toBeUndefined();
   });
 
+  it('reads what the generated schema reads, by hand: proto field names, string int64, unknown and repeated fields', () => {
+    expect(decodePartialSuccess(utf8('{"partial_success":{"rejected_spans":"12","error_message":"m"}}'), true)).toEqual({
+      rejectedSpans: 12,
+      errorMessage: 'm',
+    });
+    expect(decodePartialSuccess(utf8('{"partialSuccess":{"rejectedSpans":"x"}}'), true)).toBeUndefined();
+    expect(decodePartialSuccess(utf8('{"partialSuccess":{"errorMessage":5}}'), true)).toBeUndefined();
+    expect(decodePartialSuccess(utf8('{"partialSuccess":null}'), true)).toBeUndefined();
+    // Unknown fields of every wire type around and inside the message, and the message seen twice (merged).
+    const inner = (writer: BinaryWriter) => writer.tag(9, WireType.Bit64).fixed64(1n).tag(10, WireType.Bit32).fixed32(2);
+    const body = inner(new BinaryWriter())
+      .tag(1, WireType.LengthDelimited)
+      .bytes(inner(new BinaryWriter().tag(1, WireType.Varint).int64(2n ** 40n)).finish())
+      .tag(7, WireType.LengthDelimited)
+      .string('unknown')
+      .tag(1, WireType.LengthDelimited)
+      .bytes(new BinaryWriter().tag(2, WireType.LengthDelimited).string('ü later').finish())
+      .finish();
+    expect(decodePartialSuccess(body, false)).toEqual({ rejectedSpans: 2 ** 40, errorMessage: 'ü later' });
+    // Truncated bodies and groups are not readable.
+    expect(decodePartialSuccess(body.subarray(0, body.length - 1), false)).toBeUndefined();
+    expect(decodePartialSuccess(new BinaryWriter().tag(3, WireType.StartGroup).finish(), false)).toBeUndefined();
+  });
+
   it('shortens a very long message', () => {
     const partial = decodePartialSuccess(toBinary(ExportTraceServiceResponseSchema, response(1n, 'm'.repeat(5000))), false);
     expect(partial?.errorMessage.length).toBe(1025);
@@ -67,6 +91,11 @@ describe('decodeErrorStatus', () => {
       .uint32(5)
       .finish();
     expect(decodeErrorStatus(body, false)).toEqual({ code: undefined, message: 'with details' });
+  });
+
+  it('reads a negative int32 code (a ten-byte varint)', () => {
+    const body = new BinaryWriter().tag(1, WireType.Varint).int32(-2).tag(2, WireType.LengthDelimited).string('neg').finish();
+    expect(decodeErrorStatus(body, false)).toEqual({ code: -2, message: 'neg' });
   });
 
   it('reads a JSON status', () => {

@@ -17,8 +17,8 @@ export { tracedFetch } from './traced-fetch.js';
 /** What `instrumentHttp` returns. */
 export interface HttpInstrumentation {
   /**
-   * Stops creating spans: unsubscribes every channel and, on Node 20, puts the original `request`/`get`
-   * of `node:http`/`node:https` back. Spans already started still end. Idempotent; afterwards
+   * Stops creating spans: unsubscribes every channel and puts the original `request`/`get` of
+   * `node:http`/`node:https` back. Spans already started still end. Idempotent; afterwards
    * `instrumentHttp()` may be called again.
    */
   disable(): void;
@@ -34,9 +34,11 @@ let current: HttpInstrumentation | undefined;
  * flags, and covers modules loaded before it. Spans go to the global tracer provider (scope
  * `otelite/http`), contexts through the global propagator; register the SDK first or after, either works.
  *
- * The one patch: on Node versions without `http.client.request.created` (before 22.14 / 23.2), the trace
- * headers of `node:http(s)` requests can only be set by wrapping `request` and `get` of those modules,
- * which this does (ESM named imports included) and `disable()` undoes.
+ * The one patch: `request` and `get` of `node:http(s)` are wrapped (ESM named imports included) on
+ * every Node version, and `disable()` undoes it. On Node versions without `http.client.request.created`
+ * (before 22.14 / 23.2) every request's trace headers are set through the wrapper; on newer ones only
+ * requests whose header block Node writes in the constructor (headers as an array, an `Expect` header)
+ * use it, the rest pass straight through to the channel.
  *
  * Calling it again while enabled is harmless: it returns the same handle and the first call's options
  * stay in force (a warning says so). The OTLP exporter's requests, and any made in a context with

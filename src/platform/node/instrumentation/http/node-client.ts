@@ -111,7 +111,7 @@ export function enableNodeClientInstrumentation(settings: HttpInstrumentationSet
   subscribe(REQUEST_ERROR, onRequestError);
 }
 
-/** Stops tracing `node:http(s)` requests and removes the Node 20 wrappers. Spans in flight still end. */
+/** Stops tracing `node:http(s)` requests and removes the `request`/`get` wrappers. Spans in flight still end. */
 export function disableNodeClientInstrumentation(): void {
   if (activeSettings === undefined) return;
   activeSettings = undefined;
@@ -264,7 +264,7 @@ function onRequestClose(this: ClientRequest): void {
   }
 }
 
-// --- Node 20: wrapping request/get of node:http and node:https
+// --- Wrapping request/get of node:http and node:https (every request on Node 20; header lists and Expect on every version)
 
 // The modules' own (mutable) export objects, which ESM namespace imports are not.
 const requireBuiltin = createRequire(import.meta.url);
