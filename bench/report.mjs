@@ -65,8 +65,12 @@ for (const result of report.cases) {
     }
     case 'footprint': {
       const describe = (side) => (side ? `${side.packages} packages, ${formatBytes(side.bytes)}` : '–');
-      const ratios = Number.isFinite(result.ratio) ? `${formatRatio(result.packageRatio)} packages, ${formatRatio(result.ratio)} bytes` : '–';
-      print(`| ${result.title} | ${describe(sides.otelite)} | ${describe(sides['opentelemetry-js'])} | ${ratios} | fewer packages and bytes | ${verdict(result)} |`);
+      const ratios = Number.isFinite(result.ratio)
+        ? `${formatRatio(result.packageRatio)} packages, ${formatRatio(result.ratio)} bytes`
+        : '–';
+      print(
+        `| ${result.title} | ${describe(sides.otelite)} | ${describe(sides['opentelemetry-js'])} | ${ratios} | fewer packages and bytes | ${verdict(result)} |`,
+      );
       break;
     }
     case 'startup': {
@@ -121,14 +125,18 @@ function readmeTable() {
   const simple = (id, label, unit) => {
     const c = byId[id];
     if (!c?.sides?.otelite) return;
-    rows.push(`| ${label} | ${formatNumber(c.sides.otelite.median)} ${unit} | ${formatNumber(c.sides['opentelemetry-js'].median)} ${unit} | ${formatRatio(c.ratio)} |`);
+    rows.push(
+      `| ${label} | ${formatNumber(c.sides.otelite.median)} ${unit} | ${formatNumber(c.sides['opentelemetry-js'].median)} ${unit} | ${formatRatio(c.ratio)} |`,
+    );
   };
   simple('span-lifecycle', 'span lifecycle (start, 5 attributes, end, batch processor)', 'ns');
   simple('active-spans', 'three nested active spans', 'ns');
   if (byId.encode?.sides?.otelite) {
     const c = byId.encode;
     const bytes = c.details?.bytes ?? {};
-    rows.push(`| encode 512 spans to OTLP protobuf | ${formatNumber(c.sides.otelite.median)} µs, ${formatBytes(bytes.otelite)} | ${formatNumber(c.sides['opentelemetry-js'].median)} µs, ${formatBytes(bytes['opentelemetry-js'])} | ${formatRatio(c.ratio)} |`);
+    rows.push(
+      `| encode 512 spans to OTLP protobuf | ${formatNumber(c.sides.otelite.median)} µs, ${formatBytes(bytes.otelite)} | ${formatNumber(c.sides['opentelemetry-js'].median)} µs, ${formatBytes(bytes['opentelemetry-js'])} | ${formatRatio(c.ratio)} |`,
+    );
   }
   simple('memory', 'heap per queued span', 'B');
   simple('startup', 'import + init() to ready (fresh process)', 'ms');
@@ -140,7 +148,9 @@ function readmeTable() {
   }
   const footprint = byId.footprint;
   if (footprint?.sides?.otelite) {
-    rows.push(`| installed for tracing + OTLP + HTTP | ${footprint.sides.otelite.packages} packages, ${formatBytes(footprint.sides.otelite.bytes)} | ${footprint.sides['opentelemetry-js'].packages} packages, ${formatBytes(footprint.sides['opentelemetry-js'].bytes)} | ${formatRatio(footprint.ratio)} |`);
+    rows.push(
+      `| installed for tracing + OTLP + HTTP | ${footprint.sides.otelite.packages} packages, ${formatBytes(footprint.sides.otelite.bytes)} | ${footprint.sides['opentelemetry-js'].packages} packages, ${formatBytes(footprint.sides['opentelemetry-js'].bytes)} | ${formatRatio(footprint.ratio)} |`,
+    );
   }
   return rows.join('\n');
 }

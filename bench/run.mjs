@@ -123,7 +123,9 @@ function printResult(result) {
       .map(([side, summary]) => `${side} ${formatSummary(summary, result.unit)}`)
       .join('   ');
     const verdict = result.met ? 'met' : 'MISSED';
-    console.log(`${title} ${sides}   ratio ${formatRatioSummary(result.ratio, result.ratioRange)}   target ${result.target.text}   ${verdict}`);
+    console.log(
+      `${title} ${sides}   ratio ${formatRatioSummary(result.ratio, result.ratioRange)}   target ${result.target.text}   ${verdict}`,
+    );
   }
   for (const line of result.lines ?? []) console.log(`${' '.repeat(16)}${line}`);
 }
@@ -154,7 +156,9 @@ function readSettings(args, env) {
  */
 function warnIfBusy(when, [oneMinute]) {
   if (oneMinute > machine.nproc + 1) {
-    console.log(`warning: load average ${oneMinute.toFixed(1)} on ${machine.nproc} cores ${when}; other work competes with the bench, so expect wide spreads`);
+    console.log(
+      `warning: load average ${oneMinute.toFixed(1)} on ${machine.nproc} cores ${when}; other work competes with the bench, so expect wide spreads`,
+    );
   }
 }
 

@@ -50,7 +50,15 @@ if (missing.length > 0) {
 
 const program = ts.createProgram(
   entries.map((entry) => entry.file),
-  { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, skipLibCheck: false, types: ['node'] },
+  {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    types: ['node'],
+  },
 );
 const problems = ts
   .getPreEmitDiagnostics(program)
@@ -95,7 +103,10 @@ function report(entry) {
   for (const symbol of [...exports].sort((a, b) => a.name.localeCompare(b.name))) {
     lines.push(`## ${symbol.name}`, '', '```ts', declarationText(symbol), '```', '');
   }
-  return { file: `${name.replace('/', '-')}${entry.conditions.length > 0 ? `.${entry.conditions.join('-')}` : ''}.api.md`, text: lines.join('\n') };
+  return {
+    file: `${name.replace('/', '-')}${entry.conditions.length > 0 ? `.${entry.conditions.join('-')}` : ''}.api.md`,
+    text: lines.join('\n'),
+  };
 }
 
 const reports = entries.map(report);
@@ -120,9 +131,13 @@ if (mode === '--update') {
       writeFileSync(join(scratch, file), text);
       try {
         const committed = join(reportDirectory, file);
-        execFileSync('git', ['--no-pager', 'diff', '--no-index', '--', existsSync(committed) ? committed : '/dev/null', join(scratch, file)], {
-          stdio: 'inherit',
-        });
+        execFileSync(
+          'git',
+          ['--no-pager', 'diff', '--no-index', '--', existsSync(committed) ? committed : '/dev/null', join(scratch, file)],
+          {
+            stdio: 'inherit',
+          },
+        );
       } catch {
         // git diff exits 1 when the files differ; the diff is already printed.
       }

@@ -36,7 +36,15 @@ for (const [name, { contents, conditions }] of Object.entries(cases)) {
   const protobuf = Object.entries(output.metafile.outputs)[0][1].inputs;
   let protobufBytes = 0;
   for (const [file, input] of Object.entries(protobuf)) if (file.includes('@bufbuild/protobuf')) protobufBytes += input.bytesInOutput;
-  results[name] = { minifiedBytes: code.length, gzippedBytes: gzipSync(code, { level: 9 }).length, protobufRuntimeMinifiedBytes: protobufBytes };
+  results[name] = {
+    minifiedBytes: code.length,
+    gzippedBytes: gzipSync(code, { level: 9 }).length,
+    protobufRuntimeMinifiedBytes: protobufBytes,
+  };
 }
 if (process.argv.includes('--json')) console.log(JSON.stringify(results));
-else for (const [name, r] of Object.entries(results)) console.log(`${name}: ${(r.minifiedBytes / 1024).toFixed(1)} KiB minified, ${(r.gzippedBytes / 1024).toFixed(1)} KiB gzipped (@bufbuild/protobuf: ${(r.protobufRuntimeMinifiedBytes / 1024).toFixed(1)} KiB of the minified)`);
+else
+  for (const [name, r] of Object.entries(results))
+    console.log(
+      `${name}: ${(r.minifiedBytes / 1024).toFixed(1)} KiB minified, ${(r.gzippedBytes / 1024).toFixed(1)} KiB gzipped (@bufbuild/protobuf: ${(r.protobufRuntimeMinifiedBytes / 1024).toFixed(1)} KiB of the minified)`,
+    );

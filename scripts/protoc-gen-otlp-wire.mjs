@@ -94,7 +94,9 @@ function generateTs(schema) {
       for (const field of message.fields) {
         const wireType = wireTypeOf(field);
         const tag = ((field.number << 3) | wireType) >>> 0;
-        f.print(`export const TAG_${constantCase(messageName(message))}_${field.name.toUpperCase()} = ${tag}; // field ${field.number}, ${WIRE_NAMES[wireType]}`);
+        f.print(
+          `export const TAG_${constantCase(messageName(message))}_${field.name.toUpperCase()} = ${tag}; // field ${field.number}, ${WIRE_NAMES[wireType]}`,
+        );
       }
     }
     for (const enumeration of enums) {

@@ -71,7 +71,13 @@ export { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 export type { OTLPTraceExporterOptions } from './export/otlp/otlp-exporter-options.js';
 export { createFetchTransport } from './export/otlp/fetch-transport.js';
 export type { FetchTransportSettings } from './export/otlp/fetch-transport.js';
-export type { HttpResponse, HttpTransport, HttpTransportFactory, HttpTransportOptions, SynchronousPostOutcome } from './export/otlp/otlp-transport.js';
+export type {
+  HttpResponse,
+  HttpTransport,
+  HttpTransportFactory,
+  HttpTransportOptions,
+  SynchronousPostOutcome,
+} from './export/otlp/otlp-transport.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
 export type { TlsMaterial, TlsOptions } from './export/otlp/otlp-transport.js';
 

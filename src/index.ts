@@ -28,4 +28,3 @@ export type {
   IncomingRequestInfo,
   OutgoingRequestInfo,
 } from './platform/node/instrumentation/http/index.js';
-

@@ -1,4 +1,13 @@
-import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace, type Attributes, type TextMapPropagator } from '@opentelemetry/api';
+import {
+  context,
+  diag,
+  DiagConsoleLogger,
+  DiagLogLevel,
+  propagation,
+  trace,
+  type Attributes,
+  type TextMapPropagator,
+} from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from './config/environment-variable.js';
 import { readNameListVariable, readStringVariable } from './config/typed-variables.js';
 import { reportError, warnOnce } from './diagnostics/report.js';
@@ -154,7 +163,9 @@ export function init(options: InitOptions = {}): OteliteSdk {
   });
   const registered = tracerProvider.register({ propagator: initPropagator(given.propagators) });
   if (!registered) {
-    warnOnce('init(): another global tracer provider was already registered, so spans from trace.getTracer() do not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().');
+    warnOnce(
+      'init(): another global tracer provider was already registered, so spans from trace.getTracer() do not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().',
+    );
   }
 
   const platform = currentPlatform();

@@ -42,8 +42,7 @@ export default {
   rounds: (settings) => settings.cpuRounds,
   childSettings: (settings) => ({ measure: settings.quick ? { warmupMillis: 200, samples: 3 } : {} }),
   conclude: (sides) => ({ lines: [exportedLine(sides)] }),
-  pending: () =>
-    missingOtelite({ index: ['TracerProvider', 'BatchSpanProcessor', 'AlwaysOnSampler', 'AsyncLocalStorageContextManager'] }),
+  pending: () => missingOtelite({ index: ['TracerProvider', 'BatchSpanProcessor', 'AlwaysOnSampler', 'AsyncLocalStorageContextManager'] }),
   sides: {
     async otelite(settings) {
       const { module: otelite } = await importOtelite();

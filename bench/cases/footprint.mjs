@@ -60,12 +60,17 @@ function npmEnvironment() {
 
 function npm(args, cwd) {
   return new Promise((resolve, reject) => {
-    execFile('npm', args, { cwd, env: npmEnvironment(), timeout: INSTALL_TIMEOUT_MILLIS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        const why = (stderr || error.message).split('\n').find((line) => /ERR!|error/i.test(line)) ?? error.message;
-        reject(new Error(`npm ${args[0]} failed: ${why.trim()}`));
-      } else resolve(stdout);
-    });
+    execFile(
+      'npm',
+      args,
+      { cwd, env: npmEnvironment(), timeout: INSTALL_TIMEOUT_MILLIS, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const why = (stderr || error.message).split('\n').find((line) => /ERR!|error/i.test(line)) ?? error.message;
+          reject(new Error(`npm ${args[0]} failed: ${why.trim()}`));
+        } else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -122,11 +127,20 @@ export default {
           const tarballBytes = (await lstat(tarball)).size;
           // The peer (@opentelemetry/api) at the version the opentelemetry-js set gets.
           const { peerDependencies = {} } = JSON.parse(await readFile(join(REPOSITORY, 'package.json'), 'utf8'));
-          const peers = Object.keys(peerDependencies).map((name) => openTelemetryJsSpecs.find((spec) => spec.startsWith(`${name}@`)) ?? name);
+          const peers = Object.keys(peerDependencies).map(
+            (name) => openTelemetryJsSpecs.find((spec) => spec.startsWith(`${name}@`)) ?? name,
+          );
           sides.otelite = { ...(await installAndMeasure(root, 'with-otelite', [tarball, ...peers])), tarballBytes };
           // The same three contrib instrumentations added on both sides.
-          sides['otelite+contrib'] = await installAndMeasure(root, 'with-otelite-contrib', [tarball, ...peers, ...CONTRIB_INSTRUMENTATIONS]);
-          sides['opentelemetry-js+contrib'] = await installAndMeasure(root, 'with-opentelemetry-js-contrib', [...openTelemetryJsSpecs, ...CONTRIB_INSTRUMENTATIONS]);
+          sides['otelite+contrib'] = await installAndMeasure(root, 'with-otelite-contrib', [
+            tarball,
+            ...peers,
+            ...CONTRIB_INSTRUMENTATIONS,
+          ]);
+          sides['opentelemetry-js+contrib'] = await installAndMeasure(root, 'with-opentelemetry-js-contrib', [
+            ...openTelemetryJsSpecs,
+            ...CONTRIB_INSTRUMENTATIONS,
+          ]);
         }
       } catch (error) {
         return { skipped: error.message };
@@ -145,7 +159,11 @@ export default {
         const openTelemetryJsContrib = sides['opentelemetry-js+contrib'];
         result.contribRatio = withContrib.bytes / openTelemetryJsContrib.bytes;
         result.lines.push(
-          `with ${CONTRIB_INSTRUMENTATIONS.slice(0, 3).map((spec) => spec.replace('@opentelemetry/', '')).join(', ')} on both sides: otelite ${describe(withContrib)}, opentelemetry-js ${describe(openTelemetryJsContrib)} = ${formatRatio(withContrib.packages / openTelemetryJsContrib.packages)} packages, ${formatRatio(result.contribRatio)} bytes`,
+          `with ${CONTRIB_INSTRUMENTATIONS.slice(0, 3)
+            .map((spec) => spec.replace('@opentelemetry/', ''))
+            .join(
+              ', ',
+            )} on both sides: otelite ${describe(withContrib)}, opentelemetry-js ${describe(openTelemetryJsContrib)} = ${formatRatio(withContrib.packages / openTelemetryJsContrib.packages)} packages, ${formatRatio(result.contribRatio)} bytes`,
         );
       }
       const doubled = Object.entries(sides).flatMap(([name, side]) => duplicates(side.packageList).map((pkg) => `${pkg} (${name})`));

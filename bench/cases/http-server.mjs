@@ -28,7 +28,11 @@ const TARGET_RATIO = 0.8;
 async function runBurst(server, receiver, loadGenerator, load) {
   await ask(receiver, { type: 'stats' }); // reset the counts
   const usageBefore = await ask(server.child, { type: 'usage' });
-  const result = await ask(loadGenerator, { type: 'run', port: server.ready.port, ...load }, load.warmupMillis + load.durationMillis + 20_000);
+  const result = await ask(
+    loadGenerator,
+    { type: 'run', port: server.ready.port, ...load },
+    load.warmupMillis + load.durationMillis + 20_000,
+  );
   const usageAfter = await ask(server.child, { type: 'usage' });
   // Server CPU per request over the burst (its warm-up included): the cost of serving and tracing a
   // request, whether or not the load generator kept the server busy.
@@ -95,12 +99,19 @@ export default {
 
     const sides = {};
     for (const [variant, runs] of Object.entries(perVariant)) {
-      sides[variant] = { ...summarize(runs.map((r) => r.value)), cpuMicrosPerRequest: summarize(runs.map((r) => r.cpuMicrosPerRequest)), runs };
+      sides[variant] = {
+        ...summarize(runs.map((r) => r.value)),
+        cpuMicrosPerRequest: summarize(runs.map((r) => r.cpuMicrosPerRequest)),
+        runs,
+      };
     }
     const bareCpu = sides[UNINSTRUMENTED].cpuMicrosPerRequest.median;
     const cpu = variants.map((variant) => {
       const perRequest = sides[variant].cpuMicrosPerRequest;
-      const added = variant === UNINSTRUMENTED ? '' : ` (+${formatNumber(perRequest.median - bareCpu)} µs, capacity ${formatRatio(bareCpu / perRequest.median)})`;
+      const added =
+        variant === UNINSTRUMENTED
+          ? ''
+          : ` (+${formatNumber(perRequest.median - bareCpu)} µs, capacity ${formatRatio(bareCpu / perRequest.median)})`;
       return `${variant} ${formatSummary(perRequest, 'µs')}${added}`;
     });
     const ratios = {};

@@ -87,7 +87,8 @@ function conclude(node, perVariant) {
       requestsPerSecond: summarize(runs.map((r) => r.requestsPerSecond)),
       cpuMicrosPerRequest: summarize(runs.map((r) => r.cpuMicrosPerRequest)),
       keptRatio: variant === UNTRACED ? undefined : summarize(runs.map((r, i) => r.requestsPerSecond / untraced[i].requestsPerSecond)),
-      addedCpuMicros: variant === UNTRACED ? undefined : summarize(runs.map((r, i) => r.cpuMicrosPerRequest - untraced[i].cpuMicrosPerRequest)),
+      addedCpuMicros:
+        variant === UNTRACED ? undefined : summarize(runs.map((r, i) => r.cpuMicrosPerRequest - untraced[i].cpuMicrosPerRequest)),
       served,
       exportedSpans: spans,
       exportedBytes: bytes,
@@ -114,17 +115,26 @@ const range = (summary, digits) => (summary.values.length > 1 ? ` (${summary.min
 
 function describeNode(result) {
   const { variants } = result;
-  const lines = [`${result.node}: untraced ${formatNumber(variants[UNTRACED].requestsPerSecond.median)} req/s, server CPU ${formatNumber(variants[UNTRACED].cpuMicrosPerRequest.median)} µs/req${range(variants[UNTRACED].cpuMicrosPerRequest, 1)}`];
+  const lines = [
+    `${result.node}: untraced ${formatNumber(variants[UNTRACED].requestsPerSecond.median)} req/s, server CPU ${formatNumber(variants[UNTRACED].cpuMicrosPerRequest.median)} µs/req${range(variants[UNTRACED].cpuMicrosPerRequest, 1)}`,
+  ];
   for (const variant of VARIANTS.slice(1)) {
     const v = variants[variant];
-    const exported = variant === 'otelite-unsampled' ? `${v.exportedSpans} spans exported` : `${(100 * v.spansPerRequest).toFixed(1)}% of requests exported, ${formatNumber(v.bytesPerSpan)} B/span`;
+    const exported =
+      variant === 'otelite-unsampled'
+        ? `${v.exportedSpans} spans exported`
+        : `${(100 * v.spansPerRequest).toFixed(1)}% of requests exported, ${formatNumber(v.bytesPerSpan)} B/span`;
     lines.push(
       `  ${variant}: ${formatNumber(v.requestsPerSecond.median)} req/s, kept ${formatRatio(v.keptRatio.median)}${range(v.keptRatio, 2)}, ` +
         `CPU ${formatNumber(v.cpuMicrosPerRequest.median)} µs/req = +${formatNumber(v.addedCpuMicros.median)}${range(v.addedCpuMicros, 1)} µs; ${exported}`,
     );
   }
-  const failed = Object.entries(result.checks).filter(([, ok]) => !ok).map(([name]) => name);
-  lines.push(`  targets (otelite kept ≥ ${TARGETS.keptRatio}×, +≤ ${TARGETS.addedMicros} µs, non-sampled +≤ ${TARGETS.unsampledAddedMicros} µs, ≥ 1 span/request): ${failed.length === 0 ? 'met' : `MISSED ${failed.join(', ')}`}`);
+  const failed = Object.entries(result.checks)
+    .filter(([, ok]) => !ok)
+    .map(([name]) => name);
+  lines.push(
+    `  targets (otelite kept ≥ ${TARGETS.keptRatio}×, +≤ ${TARGETS.addedMicros} µs, non-sampled +≤ ${TARGETS.unsampledAddedMicros} µs, ≥ 1 span/request): ${failed.length === 0 ? 'met' : `MISSED ${failed.join(', ')}`}`,
+  );
   return lines;
 }
 
@@ -132,7 +142,11 @@ export default {
   id: 'saturated-server',
   title: 'saturated server',
   unit: 'req/s',
-  target: { ratio: TARGETS.keptRatio, lowerIsBetter: false, text: `otelite ≥ ${TARGETS.keptRatio}× untraced, +≤ ${TARGETS.addedMicros} µs/req, non-sampled +≤ ${TARGETS.unsampledAddedMicros} µs` },
+  target: {
+    ratio: TARGETS.keptRatio,
+    lowerIsBetter: false,
+    text: `otelite ≥ ${TARGETS.keptRatio}× untraced, +≤ ${TARGETS.addedMicros} µs/req, non-sampled +≤ ${TARGETS.unsampledAddedMicros} µs`,
+  },
   skip: () => findWrk().skipped,
   pending: () => missingOtelite({ index: ['init'] }),
   async run(settings, { pending }) {
@@ -159,7 +173,12 @@ export default {
       ratio: first?.variants.otelite.keptRatio.median,
       ratioRange: first?.variants.otelite.keptRatio,
       met: perNode.length > 0 && perNode.every((r) => r.met),
-      line: perNode.map((r) => `${r.node} otelite kept ${formatRatio(r.variants.otelite.keptRatio.median)} +${formatNumber(r.variants.otelite.addedCpuMicros.median)} µs/req, non-sampled +${formatNumber(r.variants['otelite-unsampled'].addedCpuMicros.median)} µs, opentelemetry-js kept ${formatRatio(r.variants['opentelemetry-js'].keptRatio.median)} +${formatNumber(r.variants['opentelemetry-js'].addedCpuMicros.median)} µs: ${r.met ? 'met' : 'MISSED'}`).join('; '),
+      line: perNode
+        .map(
+          (r) =>
+            `${r.node} otelite kept ${formatRatio(r.variants.otelite.keptRatio.median)} +${formatNumber(r.variants.otelite.addedCpuMicros.median)} µs/req, non-sampled +${formatNumber(r.variants['otelite-unsampled'].addedCpuMicros.median)} µs, opentelemetry-js kept ${formatRatio(r.variants['opentelemetry-js'].keptRatio.median)} +${formatNumber(r.variants['opentelemetry-js'].addedCpuMicros.median)} µs: ${r.met ? 'met' : 'MISSED'}`,
+        )
+        .join('; '),
       lines,
     };
   },

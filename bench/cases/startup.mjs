@@ -20,10 +20,15 @@ const TARGET = { millis: 40, ratio: 0.35 };
 
 function coldStart(side) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [SCRIPTS[side], OTELITE_DIST], { timeout: 60_000, env: { ...process.env, OTEL_SDK_DISABLED: '' } }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`${side} start failed: ${error.message} ${stderr}`));
-      resolve(JSON.parse(stdout.trim().split('\n').pop()));
-    });
+    execFile(
+      process.execPath,
+      [SCRIPTS[side], OTELITE_DIST],
+      { timeout: 60_000, env: { ...process.env, OTEL_SDK_DISABLED: '' } },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`${side} start failed: ${error.message} ${stderr}`));
+        resolve(JSON.parse(stdout.trim().split('\n').pop()));
+      },
+    );
   });
 }
 

@@ -12,11 +12,16 @@ export const NODE_24 = '24.22.3';
 
 /** `[{ label, path, version }]`, or entries with `{ label, skipped }` where a binary cannot be had. */
 export function nodeBinaries(env = process.env) {
-  const wanted = (env.BENCH_NODES ?? `current,${NODE_24}`).split(',').map((entry) => entry.trim()).filter(Boolean);
+  const wanted = (env.BENCH_NODES ?? `current,${NODE_24}`)
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   return wanted.map((entry) => {
     if (entry === 'current' || entry === process.versions.node.split('.')[0]) return describe(process.execPath);
     try {
-      const path = entry.includes('/') ? entry : execFileSync(CACHED_NODE, [entry], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+      const path = entry.includes('/')
+        ? entry
+        : execFileSync(CACHED_NODE, [entry], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
       return describe(path);
     } catch (error) {
       return { label: `Node ${entry}`, skipped: String(error?.message ?? error).split('\n')[0] };

@@ -9,10 +9,18 @@ import { execFile, execFileSync } from 'node:child_process';
 export function findWrk() {
   const found = which('wrk');
   if (found) return { path: found };
-  if (process.getuid?.() !== 0 || !which('apt-get')) return { skipped: 'wrk is not installed and apt-get cannot install it here (not root, or no apt)' };
-  for (const steps of [[['install', '-y', '-qq', 'wrk']], [['update', '-qq'], ['install', '-y', '-qq', 'wrk']]]) {
+  if (process.getuid?.() !== 0 || !which('apt-get'))
+    return { skipped: 'wrk is not installed and apt-get cannot install it here (not root, or no apt)' };
+  for (const steps of [
+    [['install', '-y', '-qq', 'wrk']],
+    [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', 'wrk'],
+    ],
+  ]) {
     try {
-      for (const step of steps) execFileSync('apt-get', step, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      for (const step of steps)
+        execFileSync('apt-get', step, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
       const installed = which('wrk');
       if (installed) return { path: installed };
     } catch {

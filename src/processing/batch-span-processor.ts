@@ -162,7 +162,9 @@ export class BatchSpanProcessor implements SpanProcessor {
     const queue = this.#queue;
     if (queue.length >= this.#maxQueueSize) {
       this.#dropped++;
-      warnOnce('BatchSpanProcessor dropped spans because its queue was full (see droppedSpansCount); export more often or raise maxQueueSize.');
+      warnOnce(
+        'BatchSpanProcessor dropped spans because its queue was full (see droppedSpansCount); export more often or raise maxQueueSize.',
+      );
       return;
     }
     queue.push(span);
@@ -276,7 +278,6 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.#exporting = undefined;
     if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.length;
   }
-
 }
 
 /**
@@ -292,7 +293,9 @@ function resolveBatchSettings(environment: BatchSettings, options: BatchSpanProc
     if (typeof value === 'number' && Number.isInteger(value) && (allowZero ? value >= 0 : value > 0)) {
       settings[name] = value;
     } else {
-      warnOnce(`BatchSpanProcessor option ${name}=${String(value)} is not a ${allowZero ? 'non-negative' : 'positive'} integer; using ${settings[name]}.`);
+      warnOnce(
+        `BatchSpanProcessor option ${name}=${String(value)} is not a ${allowZero ? 'non-negative' : 'positive'} integer; using ${settings[name]}.`,
+      );
     }
   };
   check('maxQueueSize', false);
@@ -300,7 +303,9 @@ function resolveBatchSettings(environment: BatchSettings, options: BatchSpanProc
   check('scheduledDelayMillis', true);
   check('exportTimeoutMillis', false);
   if (settings.maxExportBatchSize > settings.maxQueueSize) {
-    warnOnce(`BatchSpanProcessor maxExportBatchSize=${settings.maxExportBatchSize} exceeds maxQueueSize=${settings.maxQueueSize}; using ${settings.maxQueueSize}.`);
+    warnOnce(
+      `BatchSpanProcessor maxExportBatchSize=${settings.maxExportBatchSize} exceeds maxQueueSize=${settings.maxQueueSize}; using ${settings.maxQueueSize}.`,
+    );
     settings.maxExportBatchSize = settings.maxQueueSize;
   }
   return settings;
@@ -311,6 +316,8 @@ function resolveExportAtExitTimeout(options: BatchSpanProcessorOptions): number 
   const value = options !== null && typeof options === 'object' ? options.exportAtExitTimeoutMillis : undefined;
   if (value === undefined) return DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  warnOnce(`BatchSpanProcessor option exportAtExitTimeoutMillis=${String(value)} is not a non-negative integer; using ${DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS}.`);
+  warnOnce(
+    `BatchSpanProcessor option exportAtExitTimeoutMillis=${String(value)} is not a non-negative integer; using ${DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS}.`,
+  );
   return DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS;
 }

@@ -168,8 +168,7 @@ export function parseTraceState(header: string): TraceState | undefined {
       if (code === COMMA) break;
       if (code === TAB) {
         if (firstTab === -1) firstTab = i;
-      }
-      else if ((classOf(code) & VALUE_CHAR) === 0) return undefined;
+      } else if ((classOf(code) & VALUE_CHAR) === 0) return undefined;
       i++;
     }
     let valueEnd = i;
@@ -212,4 +211,3 @@ export function createTraceState(header?: string): TraceState {
   if (header === undefined) return EMPTY_TRACE_STATE;
   return parseTraceState(header) ?? EMPTY_TRACE_STATE;
 }
-

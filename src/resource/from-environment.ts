@@ -28,7 +28,9 @@ export function readResourceEnvironment(environment: EnvironmentSource = readEnv
   if (raw !== undefined) {
     const parsed = parseKeyValueList(raw, { allowEqualsInValue: false });
     if (parsed === undefined) {
-      warnOnce('OTEL_RESOURCE_ATTRIBUTES is malformed (expected key=value pairs separated by commas, percent-encoded); the whole variable is ignored.');
+      warnOnce(
+        'OTEL_RESOURCE_ATTRIBUTES is malformed (expected key=value pairs separated by commas, percent-encoded); the whole variable is ignored.',
+      );
     } else {
       resourceAttributes = parsed;
     }

@@ -84,16 +84,15 @@ export class ParentBasedSampler implements Sampler {
     }
     const sampled = (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
     const sampler = parent.isRemote
-      ? sampled ? this.#remoteParentSampled : this.#remoteParentNotSampled
-      : sampled ? this.#localParentSampled : this.#localParentNotSampled;
+      ? sampled
+        ? this.#remoteParentSampled
+        : this.#remoteParentNotSampled
+      : sampled
+        ? this.#localParentSampled
+        : this.#localParentNotSampled;
     const result = sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     const traceState = parent.traceState;
-    if (
-      sampled &&
-      traceState !== undefined &&
-      result.traceState === undefined &&
-      result.decision === SamplingDecision.RECORD_AND_SAMPLED
-    ) {
+    if (sampled && traceState !== undefined && result.traceState === undefined && result.decision === SamplingDecision.RECORD_AND_SAMPLED) {
       return withConsistentThreshold(result, traceState, traceId);
     }
     return result;

@@ -14,7 +14,5 @@ export function parentSpanContext(context: Context): SpanContext | undefined {
   const parent = trace.getSpanContext(context);
   if (parent === undefined) return undefined;
   const { traceId, spanId } = parent;
-  return traceId?.length === 32 && spanId?.length === 16 && traceId !== INVALID_TRACEID && spanId !== INVALID_SPANID
-    ? parent
-    : undefined;
+  return traceId?.length === 32 && spanId?.length === 16 && traceId !== INVALID_TRACEID && spanId !== INVALID_SPANID ? parent : undefined;
 }

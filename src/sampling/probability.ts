@@ -105,7 +105,9 @@ export class ProbabilitySampler implements Sampler {
     let rewritten = rewriteOtelValue(ot, this.#encodedThreshold);
     if (rewritten === ot) return RECORD_AND_SAMPLED_RESULT;
     if (rewritten !== undefined && rewritten.length > MAX_OTEL_VALUE_LENGTH) {
-      warnOnce(`ProbabilitySampler: the "ot" trace state entry would exceed ${MAX_OTEL_VALUE_LENGTH} characters; its threshold is erased instead.`);
+      warnOnce(
+        `ProbabilitySampler: the "ot" trace state entry would exceed ${MAX_OTEL_VALUE_LENGTH} characters; its threshold is erased instead.`,
+      );
       rewritten = rewriteOtelValue(ot, undefined);
     }
     return sampledResult(withOtelValue(traceState!, rewritten));

@@ -51,8 +51,7 @@ export class TraceIdRatioBasedSampler implements Sampler {
   shouldSample(context: Context, traceId: string): SamplingResult {
     if (!warnedAsChild) warnIfChild(context);
     const threshold = this.#threshold;
-    return threshold !== undefined &&
-      meetsThreshold(traceId, TRACE_ID_RANDOMNESS_OFFSET, threshold, 0, THRESHOLD_DIGITS)
+    return threshold !== undefined && meetsThreshold(traceId, TRACE_ID_RANDOMNESS_OFFSET, threshold, 0, THRESHOLD_DIGITS)
       ? RECORD_AND_SAMPLED_RESULT
       : NOT_RECORD_RESULT;
   }

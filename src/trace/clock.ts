@@ -51,7 +51,10 @@ export function anchoredNowNanos(): number {
   const now = monotonicNanos + current.offsetNanos;
   const difference = now - wallNanos;
   // Date.now() is truncated to the millisecond: an exact anchor reads 0 to 1 ms ahead of it.
-  if (difference >= MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI || difference <= -MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI) {
+  if (
+    difference >= MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI ||
+    difference <= -MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI
+  ) {
     current = { offsetNanos: wallNanos - monotonicNanos };
     return wallNanos;
   }

@@ -36,8 +36,23 @@ export class RandomIdGenerator implements IdGenerator {
     let p = this.#take(16);
     const b = this.#pool;
     while (
-      (b[p] | b[p + 1] | b[p + 2] | b[p + 3] | b[p + 4] | b[p + 5] | b[p + 6] | b[p + 7] |
-        b[p + 8] | b[p + 9] | b[p + 10] | b[p + 11] | b[p + 12] | b[p + 13] | b[p + 14] | b[p + 15]) === 0
+      (b[p] |
+        b[p + 1] |
+        b[p + 2] |
+        b[p + 3] |
+        b[p + 4] |
+        b[p + 5] |
+        b[p + 6] |
+        b[p + 7] |
+        b[p + 8] |
+        b[p + 9] |
+        b[p + 10] |
+        b[p + 11] |
+        b[p + 12] |
+        b[p + 13] |
+        b[p + 14] |
+        b[p + 15]) ===
+      0
     ) {
       p = this.#take(16);
     }
@@ -45,10 +60,38 @@ export class RandomIdGenerator implements IdGenerator {
     const l = LOW_DIGIT;
     let x: number;
     return String.fromCharCode(
-      h[(x = b[p])], l[x], h[(x = b[p + 1])], l[x], h[(x = b[p + 2])], l[x], h[(x = b[p + 3])], l[x],
-      h[(x = b[p + 4])], l[x], h[(x = b[p + 5])], l[x], h[(x = b[p + 6])], l[x], h[(x = b[p + 7])], l[x],
-      h[(x = b[p + 8])], l[x], h[(x = b[p + 9])], l[x], h[(x = b[p + 10])], l[x], h[(x = b[p + 11])], l[x],
-      h[(x = b[p + 12])], l[x], h[(x = b[p + 13])], l[x], h[(x = b[p + 14])], l[x], h[(x = b[p + 15])], l[x],
+      h[(x = b[p])],
+      l[x],
+      h[(x = b[p + 1])],
+      l[x],
+      h[(x = b[p + 2])],
+      l[x],
+      h[(x = b[p + 3])],
+      l[x],
+      h[(x = b[p + 4])],
+      l[x],
+      h[(x = b[p + 5])],
+      l[x],
+      h[(x = b[p + 6])],
+      l[x],
+      h[(x = b[p + 7])],
+      l[x],
+      h[(x = b[p + 8])],
+      l[x],
+      h[(x = b[p + 9])],
+      l[x],
+      h[(x = b[p + 10])],
+      l[x],
+      h[(x = b[p + 11])],
+      l[x],
+      h[(x = b[p + 12])],
+      l[x],
+      h[(x = b[p + 13])],
+      l[x],
+      h[(x = b[p + 14])],
+      l[x],
+      h[(x = b[p + 15])],
+      l[x],
     );
   }
 
@@ -63,8 +106,22 @@ export class RandomIdGenerator implements IdGenerator {
     const l = LOW_DIGIT;
     let x: number;
     return String.fromCharCode(
-      h[(x = b[p])], l[x], h[(x = b[p + 1])], l[x], h[(x = b[p + 2])], l[x], h[(x = b[p + 3])], l[x],
-      h[(x = b[p + 4])], l[x], h[(x = b[p + 5])], l[x], h[(x = b[p + 6])], l[x], h[(x = b[p + 7])], l[x],
+      h[(x = b[p])],
+      l[x],
+      h[(x = b[p + 1])],
+      l[x],
+      h[(x = b[p + 2])],
+      l[x],
+      h[(x = b[p + 3])],
+      l[x],
+      h[(x = b[p + 4])],
+      l[x],
+      h[(x = b[p + 5])],
+      l[x],
+      h[(x = b[p + 6])],
+      l[x],
+      h[(x = b[p + 7])],
+      l[x],
     );
   }
 

@@ -133,7 +133,8 @@ export function limitComplexAttributeValue(value: unknown, lengthLimit: number):
       warnOnce(INVALID_VALUE_WARNING);
       return undefined;
     }
-    if (elementType === 'string' && (element as string).length > lengthLimit) element = detachString((element as string).slice(0, lengthLimit));
+    if (elementType === 'string' && (element as string).length > lengthLimit)
+      element = detachString((element as string).slice(0, lengthLimit));
     copy[i] = element;
   }
   return copy as AttributeValue;

@@ -85,7 +85,12 @@ const RecordedEvent = function RecordedEvent(
   this.timeNanos = timeNanos;
   this.attributes = attributes;
   this.droppedAttributesCount = droppedAttributesCount;
-} as unknown as new (name: string, timeNanos: number, attributes: Attributes, droppedAttributesCount: number) => SpanEvent;
+} as unknown as new (
+  name: string,
+  timeNanos: number,
+  attributes: Attributes,
+  droppedAttributesCount: number,
+) => SpanEvent;
 Object.defineProperty(RecordedEvent.prototype, 'time', {
   get(this: SpanEvent): HrTime {
     return clockNanosToHrTime(this.timeNanos);

@@ -72,7 +72,12 @@ export class Tracer implements ApiTracer {
     return this.#start(name, { kind }, context, buildAttributes);
   }
 
-  #start(name: string, options: SpanOptions | undefined, context: Context | undefined, buildAttributes: (() => Attributes) | undefined): Span {
+  #start(
+    name: string,
+    options: SpanOptions | undefined,
+    context: Context | undefined,
+    buildAttributes: (() => Attributes) | undefined,
+  ): Span {
     const state = this.#state;
     const parentContext =
       context === undefined || typeof (context as Partial<Context> | null)?.getValue !== 'function' ? contextApi.active() : context;
@@ -160,12 +165,7 @@ export class Tracer implements ApiTracer {
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
-  startActiveSpan<F extends (span: Span) => unknown>(
-    name: string,
-    options: SpanOptions,
-    context: Context,
-    fn: F,
-  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, context: Context, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(
     name: string,
     optionsOrFn?: SpanOptions | F,

@@ -81,7 +81,9 @@ export function startCompatReceiver(): Promise<Receiver> {
 export function onlySpan(spans: readonly ReceivedSpan[], predicate: (span: ReceivedSpan) => boolean, what: string): ReceivedSpan {
   const found = spans.filter(predicate);
   if (found.length !== 1) {
-    throw new Error(`expected exactly one ${what}, found ${found.length} among: ${spans.map((span) => `${span.name} (${span.kind}, ${span.scope.name})`).join(', ')}`);
+    throw new Error(
+      `expected exactly one ${what}, found ${found.length} among: ${spans.map((span) => `${span.name} (${span.kind}, ${span.scope.name})`).join(', ')}`,
+    );
   }
   return found[0];
 }
@@ -95,7 +97,13 @@ export function parentOf(spans: readonly ReceivedSpan[], span: ReceivedSpan): Re
 export function parseTraceparent(value: unknown): { traceId: string; spanId: string } | undefined {
   if (typeof value !== 'string') return undefined;
   const parts = value.split('-');
-  if (parts.length !== 4 || parts[0] !== '00' || !/^[0-9a-f]{32}$/.test(parts[1]) || !/^[0-9a-f]{16}$/.test(parts[2]) || !/^[0-9a-f]{2}$/.test(parts[3])) {
+  if (
+    parts.length !== 4 ||
+    parts[0] !== '00' ||
+    !/^[0-9a-f]{32}$/.test(parts[1]) ||
+    !/^[0-9a-f]{16}$/.test(parts[2]) ||
+    !/^[0-9a-f]{2}$/.test(parts[3])
+  ) {
     return undefined;
   }
   return { traceId: parts[1], spanId: parts[2] };

@@ -14,7 +14,9 @@ const INSTRUMENTATIONS = 'test/compat/apps/esm-instrumentations.mjs';
 
 describe('an ES module app with node --import otelite/register', () => {
   it('starts the SDK from OTEL_* alone and lets instrumentation-express patch the imported express', async () => {
-    const run = await runApp(receiver, 'esm-app.mjs', { nodeArguments: ['--import', 'otelite/register', '--import', `./${INSTRUMENTATIONS}`] });
+    const run = await runApp(receiver, 'esm-app.mjs', {
+      nodeArguments: ['--import', 'otelite/register', '--import', `./${INSTRUMENTATIONS}`],
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.report).toEqual({ order: { orderId: '9' } });

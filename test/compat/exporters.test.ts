@@ -154,7 +154,7 @@ function provider(processor: SpanProcessor): TracerProvider {
 }
 
 describe.each(OTLP_EXPORTERS)('%s', (_name, makeExporter) => {
-  it.each(PROCESSORS)('inside otelite\'s %s delivers spans with events, an exception and a link', async (_processorName, makeProcessor) => {
+  it.each(PROCESSORS)("inside otelite's %s delivers spans with events, an exception and a link", async (_processorName, makeProcessor) => {
     const failuresBefore = failureCounts().export ?? 0;
     const processor = makeProcessor(makeExporter(receiver.tracesUrl));
     const tracerProvider = provider(processor);
@@ -203,7 +203,7 @@ describe("sdk-trace-base's InMemorySpanExporter", () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it("after its shutdown, its FAILED callback results are counted, and nothing throws", async () => {
+  it('after its shutdown, its FAILED callback results are counted, and nothing throws', async () => {
     const exporter = new JsInMemorySpanExporter();
     const processor = new BatchSpanProcessor(exporter);
     const tracerProvider = provider(processor);
@@ -255,7 +255,8 @@ function shapeOf(value: unknown, depth = 0): unknown {
 
 /** The paths where `actual` lacks what `expected` has, or has it in another shape (extra properties are fine). */
 function missingShapes(expected: unknown, actual: unknown, path = 'span'): string[] {
-  if (expected === null || typeof expected !== 'object') return expected === actual ? [] : [`${path}: ${String(actual)} instead of ${String(expected)}`];
+  if (expected === null || typeof expected !== 'object')
+    return expected === actual ? [] : [`${path}: ${String(actual)} instead of ${String(expected)}`];
   if (actual === null || typeof actual !== 'object') return [`${path}: ${String(actual)} instead of an object`];
   return Object.entries(expected).flatMap(([key, shape]) =>
     missingShapes(shape, (actual as Record<string, unknown>)[key], Array.isArray(expected) ? `${path}[${key}]` : `${path}.${key}`),

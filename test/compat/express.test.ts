@@ -24,7 +24,11 @@ describe.each([
     expect(run.report).toEqual({ user: { id: '42' }, failStatus: 500 });
     const { spans } = run;
 
-    const server = onlySpan(spans, (span) => span.kind === 'SERVER' && span.attributes['url.path'] === '/users/42', 'server span of /users/42');
+    const server = onlySpan(
+      spans,
+      (span) => span.kind === 'SERVER' && span.attributes['url.path'] === '/users/42',
+      'server span of /users/42',
+    );
     expect(server.name).toBe('GET /users/:id');
     expect(server.attributes['http.route']).toBe('/users/:id');
     expect(server.attributes['http.response.status_code']).toBe(200);

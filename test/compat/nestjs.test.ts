@@ -21,7 +21,9 @@ describe('NestJS 11 (Express) + instrumentation-nestjs-core, under --require ote
     expect(server.attributes['http.route']).toBe('/users/:id');
     expect(parentOf(spans, server)?.kind).toBe('CLIENT');
     // Besides the app's creation (its own trace, at startup), the request's Nest spans.
-    const nest = spans.filter((span) => span.scope.name === '@opentelemetry/instrumentation-nestjs-core' && span.attributes['nestjs.type'] !== 'app_creation');
+    const nest = spans.filter(
+      (span) => span.scope.name === '@opentelemetry/instrumentation-nestjs-core' && span.attributes['nestjs.type'] !== 'app_creation',
+    );
     expect(nest.map((span) => span.name)).toContain('UsersController.find');
     for (const span of nest) {
       expect(span.traceId).toBe(server.traceId);

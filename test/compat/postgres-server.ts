@@ -60,11 +60,16 @@ function freePort(): Promise<number> {
  */
 export async function startPostgres(): Promise<PostgresServer | PostgresUnavailable> {
   const bin = findBinaries();
-  if (bin === undefined) return { reason: 'initdb/pg_ctl not found (install Debian\'s postgresql package)' };
+  if (bin === undefined) return { reason: "initdb/pg_ctl not found (install Debian's postgresql package)" };
   const isRoot = userInfo().uid === 0;
   let runAs: string | undefined;
   if (isRoot) {
-    runAs = (await run('id', ['-u', 'postgres']).then(() => true, () => false)) ? 'postgres' : 'nobody';
+    runAs = (await run('id', ['-u', 'postgres']).then(
+      () => true,
+      () => false,
+    ))
+      ? 'postgres'
+      : 'nobody';
   }
   const directory = await mkdtemp(join(tmpdir(), 'otelite-pg-'));
   const data = join(directory, 'data');

@@ -86,7 +86,12 @@ describe('readEnvironmentVariable', () => {
 describe('each component reads only its own variables', () => {
   it('a BatchSpanProcessor does not read (or warn about) the sampler, exporter or resource variables', () => {
     withEnvironment(
-      { OTEL_TRACES_SAMPLER: 'bogus-sampler', OTEL_EXPORTER_OTLP_PROTOCOL: 'bogus-protocol', OTEL_RESOURCE_ATTRIBUTES: 'bogus', OTEL_BSP_MAX_QUEUE_SIZE: 'x1' },
+      {
+        OTEL_TRACES_SAMPLER: 'bogus-sampler',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'bogus-protocol',
+        OTEL_RESOURCE_ATTRIBUTES: 'bogus',
+        OTEL_BSP_MAX_QUEUE_SIZE: 'x1',
+      },
       () => new BatchSpanProcessor(new InMemorySpanExporter()),
     );
     expect(messages).toHaveLength(1);
@@ -95,7 +100,10 @@ describe('each component reads only its own variables', () => {
   });
 
   it('a TracerProvider given a sampler does not read OTEL_TRACES_SAMPLER', () => {
-    withEnvironment({ OTEL_TRACES_SAMPLER: 'another-bogus-sampler' }, () => new TracerProvider({ sampler: { shouldSample: () => ({ decision: 0 }) } }));
+    withEnvironment(
+      { OTEL_TRACES_SAMPLER: 'another-bogus-sampler' },
+      () => new TracerProvider({ sampler: { shouldSample: () => ({ decision: 0 }) } }),
+    );
     expect(messages).toEqual([]);
     withEnvironment({ OTEL_TRACES_SAMPLER: 'another-bogus-sampler' }, () => new TracerProvider());
     expect(messages).toHaveLength(1);
@@ -123,8 +131,9 @@ describe('defaults, then environment, then options', () => {
 
   it('an option that is set beats the environment', async () => {
     const exporter = new InMemorySpanExporter();
-    const processor = withEnvironment({ OTEL_BSP_MAX_QUEUE_SIZE: '3', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '3' }, () =>
-      new BatchSpanProcessor(exporter, { maxQueueSize: 100, maxExportBatchSize: 100, scheduledDelayMillis: 60_000 }),
+    const processor = withEnvironment(
+      { OTEL_BSP_MAX_QUEUE_SIZE: '3', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '3' },
+      () => new BatchSpanProcessor(exporter, { maxQueueSize: 100, maxExportBatchSize: 100, scheduledDelayMillis: 60_000 }),
     );
     const provider = new TracerProvider({ spanProcessors: [processor] });
     for (let i = 0; i < 10; i++) provider.getTracer('t').startSpan(`s${i}`).end();

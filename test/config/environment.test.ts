@@ -1,7 +1,12 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { parseKeyValueList } from '../../src/config/key-value-list.js';
-import { appendTracesPath, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT_MILLIS, readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
+import {
+  appendTracesPath,
+  DEFAULT_OTLP_ENDPOINT,
+  DEFAULT_OTLP_TIMEOUT_MILLIS,
+  readOtlpEnvironment,
+} from '../../src/export/otlp/otlp-environment.js';
 import { readLogLevelEnvironment, readTracesExportersEnvironment } from '../../src/init.js';
 import { DEFAULT_BATCH, readBatchEnvironment } from '../../src/processing/batch-span-processor.js';
 import { readPropagatorsEnvironment } from '../../src/propagation/from-environment.js';
@@ -78,7 +83,7 @@ const CASES: Record<string, Case> = {
   'OTEL_LOG_LEVEL=debug': { env: { OTEL_LOG_LEVEL: 'DEBUG' }, expected: { logLevel: DiagLogLevel.DEBUG } },
   'OTEL_LOG_LEVEL=none': { env: { OTEL_LOG_LEVEL: 'none' }, expected: { logLevel: DiagLogLevel.NONE } },
   'OTEL_LOG_LEVEL invalid': { env: { OTEL_LOG_LEVEL: 'loud' }, expected: {}, warning: ['OTEL_LOG_LEVEL', 'default'] },
-  'OTEL_SERVICE_NAME': { env: { OTEL_SERVICE_NAME: ' checkout ' }, expected: { serviceName: 'checkout' } },
+  OTEL_SERVICE_NAME: { env: { OTEL_SERVICE_NAME: ' checkout ' }, expected: { serviceName: 'checkout' } },
   'OTEL_RESOURCE_ATTRIBUTES, percent-decoded': {
     env: { OTEL_RESOURCE_ATTRIBUTES: 'service.version=1.2, team=a%20b%2Cc ,url=x%3Dy' },
     expected: { resourceAttributes: { 'service.version': '1.2', team: 'a b,c', url: 'x=y' } },
@@ -187,7 +192,12 @@ const CASES: Record<string, Case> = {
     warning: ['OTEL_SPAN_LINK_COUNT_LIMIT', 'using 128'],
   },
   'batch settings': {
-    env: { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '0', OTEL_BSP_EXPORT_TIMEOUT: '500' },
+    env: {
+      OTEL_BSP_MAX_QUEUE_SIZE: '100',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10',
+      OTEL_BSP_SCHEDULE_DELAY: '0',
+      OTEL_BSP_EXPORT_TIMEOUT: '500',
+    },
     expected: { batch: { maxQueueSize: 100, maxExportBatchSize: 10, scheduledDelayMillis: 0, exportTimeoutMillis: 500 } },
   },
   'batch size above the queue size': {
@@ -281,7 +291,7 @@ function withDefaults(expected: Case['expected']): Environment {
   return result as unknown as Environment;
 }
 
-describe('the components\' environment readers', () => {
+describe("the components' environment readers", () => {
   for (const [name, { env, expected, warning }] of Object.entries(CASES)) {
     it(name, () => {
       expect(readAll(env)).toEqual(withDefaults(expected));

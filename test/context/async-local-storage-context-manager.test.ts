@@ -121,13 +121,7 @@ describe('AsyncLocalStorageContextManager', () => {
       emitter.prependListener('e', () => seen.push(`prependListener:${current()}`));
       emitter.prependOnceListener('e', () => seen.push(`prependOnceListener:${current()}`));
       manager.with(contextWith('emit-site'), () => emitter.emit('e'));
-      expect(seen).toEqual([
-        'prependOnceListener:emitter',
-        'prependListener:emitter',
-        'on:emitter',
-        'addListener:emitter',
-        'once:emitter',
-      ]);
+      expect(seen).toEqual(['prependOnceListener:emitter', 'prependListener:emitter', 'on:emitter', 'addListener:emitter', 'once:emitter']);
       seen.length = 0;
       emitter.emit('e');
       expect(seen).toEqual(['prependListener:emitter', 'on:emitter', 'addListener:emitter']);

@@ -41,10 +41,27 @@ describe('reportError', () => {
   it('describes non-errors and never throws, even with a logger that throws', async () => {
     const report = await freshReport();
     report.reportError('propagator.extract', 'a string');
-    report.reportError('propagator.extract', { toString: () => { throw new Error('no'); } });
+    report.reportError('propagator.extract', {
+      toString: () => {
+        throw new Error('no');
+      },
+    });
     expect(messages[0]).toBe('otelite: propagator.extract failed: a string');
     expect(messages[1]).toBe('otelite: propagator.extract failed: unknown error');
-    diag.setLogger({ error: () => { throw new Error('broken logger'); }, warn: () => { throw new Error('broken'); }, info() {}, debug() {}, verbose() {} }, { suppressOverrideMessage: true });
+    diag.setLogger(
+      {
+        error: () => {
+          throw new Error('broken logger');
+        },
+        warn: () => {
+          throw new Error('broken');
+        },
+        info() {},
+        debug() {},
+        verbose() {},
+      },
+      { suppressOverrideMessage: true },
+    );
     expect(() => report.reportError('export', new Error('x'))).not.toThrow();
     expect(() => report.warnOnce('y')).not.toThrow();
     expect(report.failureCounts()['export']).toBe(1);

@@ -44,7 +44,10 @@ beforeAll(() => {
   const built = join(root, 'dist/src/platform/node/instrumentation/http/index.js');
   if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(root, 'src'))) {
     try {
-      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+        cwd: root,
+        stdio: 'ignore',
+      });
     } catch {
       // Type errors elsewhere still emit; the consumers below show whether the build works.
     }

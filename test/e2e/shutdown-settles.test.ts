@@ -18,13 +18,17 @@ describe.skipIf(!built).concurrent(`await shutdown() / forceFlush() with the col
 
   for (const fault of ['refused', 'reset', 'hanging'] as const) {
     for (const mode of ['init-shutdown', 'init-flush', 'provider-shutdown']) {
-      it(`${mode}, collector ${fault}: the promise settles, the code after it runs, the exit code is 0`, async () => {
-        const collector = collectors.get(fault) as BrokenCollector;
-        const ending = await runFixture('shutdown-settles.mjs', [mode], { env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url } });
-        expect(ending.stdout, ending.stderr).toBe('done\n');
-        expect({ code: ending.code, signal: ending.signal }).toEqual({ code: 0, signal: null });
-        if (fault !== 'refused') expect(collector.connections()).toBeGreaterThan(0);
-      }, TEST_TIMEOUT_MILLIS);
+      it(
+        `${mode}, collector ${fault}: the promise settles, the code after it runs, the exit code is 0`,
+        async () => {
+          const collector = collectors.get(fault) as BrokenCollector;
+          const ending = await runFixture('shutdown-settles.mjs', [mode], { env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url } });
+          expect(ending.stdout, ending.stderr).toBe('done\n');
+          expect({ code: ending.code, signal: ending.signal }).toEqual({ code: 0, signal: null });
+          if (fault !== 'refused') expect(collector.connections()).toBeGreaterThan(0);
+        },
+        TEST_TIMEOUT_MILLIS,
+      );
     }
   }
 });
@@ -33,14 +37,18 @@ describe.skipIf(!built).concurrent(`await shutdown() / forceFlush() while name r
   // The collector's name takes 20 s to fail to resolve (test/e2e/fixtures/slow-dns.cjs): far past the
   // 1.5 s export bound, so "done" must be printed before the lookup answers.
   for (const mode of ['init-shutdown', 'init-flush', 'provider-shutdown']) {
-    it(`${mode}, slow DNS: the promise settles within its bound, before the lookup answers`, async () => {
-      const ending = await runFixture('shutdown-settles.mjs', [mode], {
-        nodeArguments: ['--require', fileURLToPath(new URL('fixtures/slow-dns.cjs', import.meta.url))],
-        env: { ...env, SLOW_DNS_MILLIS: '20000', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.slow-dns.test:4318' },
-      });
-      expect(ending.stdout.split('\n')[0], ending.stderr).toBe('done');
-      expect(ending.stdout).toContain('lookup answered\n');
-      expect({ code: ending.code, signal: ending.signal }).toEqual({ code: 0, signal: null });
-    }, TEST_TIMEOUT_MILLIS);
+    it(
+      `${mode}, slow DNS: the promise settles within its bound, before the lookup answers`,
+      async () => {
+        const ending = await runFixture('shutdown-settles.mjs', [mode], {
+          nodeArguments: ['--require', fileURLToPath(new URL('fixtures/slow-dns.cjs', import.meta.url))],
+          env: { ...env, SLOW_DNS_MILLIS: '20000', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.slow-dns.test:4318' },
+        });
+        expect(ending.stdout.split('\n')[0], ending.stderr).toBe('done');
+        expect(ending.stdout).toContain('lookup answered\n');
+        expect({ code: ending.code, signal: ending.signal }).toEqual({ code: 0, signal: null });
+      },
+      TEST_TIMEOUT_MILLIS,
+    );
   }
 });

@@ -42,69 +42,113 @@ describe.skipIf(!built).concurrent(`how a process that called init() ends, and w
       .sort();
   }
 
-  it('SIGTERM with no application handler: spans ended just before are delivered, and the process dies of SIGTERM as usual', async () => {
-    const ending = await run('signal', receiver.url);
-    expect(outcome(ending)).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(receivedFrom('signal')).toEqual(['child', 'parent']);
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'SIGTERM with no application handler: spans ended just before are delivered, and the process dies of SIGTERM as usual',
+    async () => {
+      const ending = await run('signal', receiver.url);
+      expect(outcome(ending)).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(receivedFrom('signal')).toEqual(['child', 'parent']);
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('SIGTERM with an application handler calling process.exit(3): nothing after process.exit runs, the code is 3, the spans are delivered', async () => {
-    const ending = await run('signal-handler', receiver.url);
-    expect(outcome(ending)).toEqual({ code: 3, signal: null });
-    expect(ending.stdout).toBe('ready\n');
-    expect(receivedFrom('signal-handler')).toEqual(['child', 'parent']);
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'SIGTERM with an application handler calling process.exit(3): nothing after process.exit runs, the code is 3, the spans are delivered',
+    async () => {
+      const ending = await run('signal-handler', receiver.url);
+      expect(outcome(ending)).toEqual({ code: 3, signal: null });
+      expect(ending.stdout).toBe('ready\n');
+      expect(receivedFrom('signal-handler')).toEqual(['child', 'parent']);
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('a script that just ends: beforeExit flushes its spans and it exits 0', async () => {
-    const ending = await run('just-ends', receiver.url);
-    expect(outcome(ending)).toEqual({ code: 0, signal: null });
-    expect(receivedFrom('just-ends')).toEqual(['child', 'parent']);
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'a script that just ends: beforeExit flushes its spans and it exits 0',
+    async () => {
+      const ending = await run('just-ends', receiver.url);
+      expect(outcome(ending)).toEqual({ code: 0, signal: null });
+      expect(receivedFrom('just-ends')).toEqual(['child', 'parent']);
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('process.exit(3) right after the spans end: they are sent at exit and the code stays 3', async () => {
-    const ending = await run('exit', receiver.url);
-    expect(outcome(ending)).toEqual({ code: 3, signal: null });
-    expect(receivedFrom('exit')).toEqual(['child', 'parent']);
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'process.exit(3) right after the spans end: they are sent at exit and the code stays 3',
+    async () => {
+      const ending = await run('exit', receiver.url);
+      expect(outcome(ending)).toEqual({ code: 3, signal: null });
+      expect(receivedFrom('exit')).toEqual(['child', 'parent']);
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('process.exit(3) from a timer: the spans are sent at exit and the code stays 3', async () => {
-    const ending = await run('exit-later', receiver.url);
-    expect(outcome(ending)).toEqual({ code: 3, signal: null });
-    expect(receivedFrom('exit-later')).toEqual(['child', 'parent']);
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'process.exit(3) from a timer: the spans are sent at exit and the code stays 3',
+    async () => {
+      const ending = await run('exit-later', receiver.url);
+      expect(outcome(ending)).toEqual({ code: 3, signal: null });
+      expect(receivedFrom('exit-later')).toEqual(['child', 'parent']);
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('an uncaught exception: the spans are sent, Node still prints the error and exits 1', async () => {
-    const ending = await run('uncaught', receiver.url);
-    expect(outcome(ending)).toEqual({ code: 1, signal: null });
-    expect(ending.stderr).toContain('uncaught in the fixture');
-    expect(receivedFrom('uncaught')).toEqual(['child', 'parent']);
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'an uncaught exception: the spans are sent, Node still prints the error and exits 1',
+    async () => {
+      const ending = await run('uncaught', receiver.url);
+      expect(outcome(ending)).toEqual({ code: 1, signal: null });
+      expect(ending.stderr).toContain('uncaught in the fixture');
+      expect(receivedFrom('uncaught')).toEqual(['child', 'parent']);
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('an unhandled rejection: the spans are sent, Node still prints the error and exits 1', async () => {
-    const ending = await run('unhandled-rejection', receiver.url);
-    expect(outcome(ending)).toEqual({ code: 1, signal: null });
-    expect(ending.stderr).toContain('unhandled in the fixture');
-    expect(receivedFrom('unhandled-rejection')).toEqual(['child', 'parent']);
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'an unhandled rejection: the spans are sent, Node still prints the error and exits 1',
+    async () => {
+      const ending = await run('unhandled-rejection', receiver.url);
+      expect(outcome(ending)).toEqual({ code: 1, signal: null });
+      expect(ending.stderr).toContain('unhandled in the fixture');
+      expect(receivedFrom('unhandled-rejection')).toEqual(['child', 'parent']);
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('exportAtExitTimeoutMillis 0: nothing is sent at exit (what delivers the spans above is the exit export)', async () => {
-    const ending = await run('exit-disabled', receiver.url);
-    expect(outcome(ending)).toEqual({ code: 3, signal: null });
-    expect(receivedFrom('exit-disabled')).toEqual([]);
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'exportAtExitTimeoutMillis 0: nothing is sent at exit (what delivers the spans above is the exit export)',
+    async () => {
+      const ending = await run('exit-disabled', receiver.url);
+      expect(outcome(ending)).toEqual({ code: 3, signal: null });
+      expect(receivedFrom('exit-disabled')).toEqual([]);
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('process.exit(3) with a collector that never answers: the exit is held only up to the bound, and the code stays 3', async () => {
-    const ending = await run('exit', hanging.url, 'default');
-    expect(outcome(ending)).toEqual({ code: 3, signal: null });
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'process.exit(3) with a collector that never answers: the exit is held only up to the bound, and the code stays 3',
+    async () => {
+      const ending = await run('exit', hanging.url, 'default');
+      expect(outcome(ending)).toEqual({ code: 3, signal: null });
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('process.exit(3) with a collector that refuses connections: the code stays 3', async () => {
-    const ending = await run('exit', refused.url, 'default');
-    expect(outcome(ending)).toEqual({ code: 3, signal: null });
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'process.exit(3) with a collector that refuses connections: the code stays 3',
+    async () => {
+      const ending = await run('exit', refused.url, 'default');
+      expect(outcome(ending)).toEqual({ code: 3, signal: null });
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 
-  it('an uncaught exception with a collector that never answers: the code stays 1', async () => {
-    const ending = await run('uncaught', hanging.url, 'default');
-    expect(outcome(ending)).toEqual({ code: 1, signal: null });
-  }, TEST_TIMEOUT_MILLIS);
+  it(
+    'an uncaught exception with a collector that never answers: the code stays 1',
+    async () => {
+      const ending = await run('uncaught', hanging.url, 'default');
+      expect(outcome(ending)).toEqual({ code: 1, signal: null });
+    },
+    TEST_TIMEOUT_MILLIS,
+  );
 });

@@ -19,7 +19,11 @@ describe('ConsoleSpanExporter', () => {
     const provider = new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const tracer = provider.getTracer('console');
     const parent = tracer.startSpan('parent', { kind: SpanKind.SERVER, startTime: 1_000 });
-    const child = tracer.startSpan('child', { attributes: { 'http.route': '/users/:id', ok: true }, startTime: 1_000 }, trace.setSpan(ROOT_CONTEXT, parent));
+    const child = tracer.startSpan(
+      'child',
+      { attributes: { 'http.route': '/users/:id', ok: true }, startTime: 1_000 },
+      trace.setSpan(ROOT_CONTEXT, parent),
+    );
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
     child.addEvent('retry');
     child.end(1_002.5);
@@ -33,7 +37,9 @@ describe('ConsoleSpanExporter', () => {
       `child trace=${traceId} span=${spanId} parent=${parent.spanContext().spanId} kind=INTERNAL duration=2.5ms ` +
         `status=ERROR("boom") attributes={"http.route":"/users/:id","ok":true} events=1`,
     );
-    expect(lines[1]).toBe(`parent trace=${traceId} span=${parent.spanContext().spanId} parent=- kind=SERVER duration=10ms status=OK attributes={}`);
+    expect(lines[1]).toBe(
+      `parent trace=${traceId} span=${parent.spanContext().spanId} parent=- kind=SERVER duration=10ms status=OK attributes={}`,
+    );
   });
 
   it('fails, without throwing, when the stream throws, and after shutdown', async () => {

@@ -9,7 +9,10 @@ import * as proto from '../../src/proto.js';
 
 /** `ExportTraceServiceRequest` → `EXPORT_TRACE_SERVICE_REQUEST`, `Span.Event` → `SPAN_EVENT`. */
 function constantCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/\./g, '_')
+    .toUpperCase();
 }
 
 const constants: Record<string, number> = { ...serviceWire, ...commonWire, ...resourceWire, ...traceWire };
@@ -31,7 +34,8 @@ function messageWithOnly(schema: DescMessage, field: DescMessage['fields'][numbe
       message[field.localName] = create(field.message);
       break;
     case 'list':
-      message[field.localName] = field.listKind === 'message' ? [create(field.message)] : field.listKind === 'enum' ? [1] : field.scalar === 9 ? ['x'] : [1n];
+      message[field.localName] =
+        field.listKind === 'message' ? [create(field.message)] : field.listKind === 'enum' ? [1] : field.scalar === 9 ? ['x'] : [1n];
       break;
     default:
       throw new Error(`no map fields in OTLP trace: ${field.name}`);

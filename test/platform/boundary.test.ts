@@ -37,7 +37,8 @@ function code(text: string): string {
       if (char === '}') templateDepth.pop();
       out += '`';
       index++;
-      while (index < text.length && text[index] !== '`' && !(text[index] === '$' && text[index + 1] === '{')) index += text[index] === '\\' ? 2 : 1;
+      while (index < text.length && text[index] !== '`' && !(text[index] === '$' && text[index + 1] === '{'))
+        index += text[index] === '\\' ? 2 : 1;
       if (text[index] === '$') {
         templateDepth.push(braces);
         index += 2;
@@ -60,7 +61,8 @@ function code(text: string): string {
 function specifiers(text: string): { specifier: string; typeOnly: boolean }[] {
   const withoutComments = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/^\s*\/\/.*$/gm, '');
   const found: { specifier: string; typeOnly: boolean }[] = [];
-  const statement = /\b(import|export)\s+(type\s+)?[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]/g;
+  const statement =
+    /\b(import|export)\s+(type\s+)?[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]/g;
   for (const match of withoutComments.matchAll(statement)) {
     const specifier = match[3] ?? match[4] ?? match[5];
     if (specifier !== undefined) found.push({ specifier, typeOnly: match[2] !== undefined });
@@ -86,7 +88,12 @@ function violations(file: string, text: string): Violation[] {
     if (specifier.startsWith('node:') || builtins.has(specifier.split('/')[0] as string)) {
       result.push({ file, what: `imports ${specifier}` });
     }
-    if (!typeOnly && !NODE_BASED.some((allowed) => file.startsWith(allowed)) && specifier.startsWith('.') && join(file, '..', specifier).startsWith(nodePlatform.slice(0, -1))) {
+    if (
+      !typeOnly &&
+      !NODE_BASED.some((allowed) => file.startsWith(allowed)) &&
+      specifier.startsWith('.') &&
+      join(file, '..', specifier).startsWith(nodePlatform.slice(0, -1))
+    ) {
       result.push({ file, what: `loads ${specifier} from the core` });
     }
   }
@@ -114,8 +121,8 @@ describe('the platform boundary', () => {
       "import { hostname } from 'node:os';",
       "import type { IncomingMessage } from 'http';",
       "export { x } from '../platform/node/x.js';",
-      "const e = process.env.OTEL_X;",
-      "const f = globalThis.process?.env; // process.env in a comment",
+      'const e = process.env.OTEL_X;',
+      'const f = globalThis.process?.env; // process.env in a comment',
       "const g = 'process.env in a string'; const h = `process ${process.pid}`;",
       "/* import 'node:fs' */",
     ].join('\n');
@@ -154,7 +161,9 @@ describe('the platform boundary', () => {
         for (const { specifier, typeOnly } of specifiers(readFileSync(join(root, file), 'utf8'))) {
           // A run-time import(): only the node:async_hooks loader has one, and it tolerates failure.
           if (typeOnly || !specifier.startsWith('.')) continue;
-          const target = relative(root, join(root, file, '..', specifier)).replaceAll('\\', '/').replace(/\.js$/, '.ts');
+          const target = relative(root, join(root, file, '..', specifier))
+            .replaceAll('\\', '/')
+            .replace(/\.js$/, '.ts');
           if (target.startsWith('src/')) pending.push(target);
         }
       }
@@ -163,4 +172,3 @@ describe('the platform boundary', () => {
     }
   });
 });
-

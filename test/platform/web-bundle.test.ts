@@ -35,7 +35,10 @@ describe('web bundles', () => {
   for (const entry of ['src/platform/browser/index.ts', 'src/platform/workerd/index.ts', 'src/platform/web/index.ts']) {
     it(`${entry}: init and the OTLP exporter carry no protobuf runtime and no generated schema`, async () => {
       const name = entry.split('/').at(-1)?.replace('.ts', '.js');
-      const inputs = await bundledInputs(entry, `export { init, OTLPTraceExporter, encodeSpansToJson, encodeSpansToProtobuf } from './${name}';`);
+      const inputs = await bundledInputs(
+        entry,
+        `export { init, OTLPTraceExporter, encodeSpansToJson, encodeSpansToProtobuf } from './${name}';`,
+      );
       expect(inputs.some((file) => file.endsWith('binary-encoder.ts'))).toBe(true);
       expect(inputs.some((file) => file.endsWith('export-response.ts'))).toBe(true);
       expect(schemaParts(inputs)).toEqual([]);
@@ -43,7 +46,10 @@ describe('web bundles', () => {
   }
 
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {
-    const inputs = await bundledInputs('src/export/otlp/schema-fallback-encoder.ts', "export { encodeWithSchema } from './schema-fallback-encoder.js';");
+    const inputs = await bundledInputs(
+      'src/export/otlp/schema-fallback-encoder.ts',
+      "export { encodeWithSchema } from './schema-fallback-encoder.js';",
+    );
     expect(schemaParts(inputs).some((file) => file.endsWith('trace_service_pb.ts'))).toBe(true);
     expect(schemaParts(inputs).some((file) => file.includes('@bufbuild/protobuf'))).toBe(true);
   });

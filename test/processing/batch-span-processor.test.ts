@@ -257,7 +257,7 @@ describe('BatchSpanProcessor', () => {
     expect(warnings.some((message) => message.includes('exporter bug'))).toBe(true);
   });
 
-  it('takes a callback exporter (opentelemetry-js\'s contract) without forceFlush or shutdown, counting FAILED results', async () => {
+  it("takes a callback exporter (opentelemetry-js's contract) without forceFlush or shutdown, counting FAILED results", async () => {
     const batches: string[][] = [];
     const suppressed: boolean[] = [];
     const exporter: CallbackSpanExporter = {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BatchSpanProcessor, ExportResultCode, TracerProvider, type ExportResult, type FinishedSpan, type SpanExporter } from '../../src/index.js';
+import {
+  BatchSpanProcessor,
+  ExportResultCode,
+  TracerProvider,
+  type ExportResult,
+  type FinishedSpan,
+  type SpanExporter,
+} from '../../src/index.js';
 import { EXPORT_AT_EXIT, exportPendingAtExit, type ExporterAtExit } from '../../src/processing/export-at-exit.js';
 
 /** An exporter whose asynchronous exports never finish, and which records what it is given at exit. */
@@ -19,7 +26,12 @@ class StuckExporter implements SpanExporter, ExporterAtExit {
 
 function setup(options: ConstructorParameters<typeof BatchSpanProcessor>[1]) {
   const exporter = new StuckExporter();
-  const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxExportBatchSize: 2, exportTimeoutMillis: 60_000, ...options });
+  const processor = new BatchSpanProcessor(exporter, {
+    scheduledDelayMillis: 60_000,
+    maxExportBatchSize: 2,
+    exportTimeoutMillis: 60_000,
+    ...options,
+  });
   const provider = new TracerProvider({ spanProcessors: [processor] });
   return { exporter, processor, tracer: provider.getTracer('exit') };
 }

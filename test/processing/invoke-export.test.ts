@@ -52,7 +52,9 @@ describe('invokeExport', () => {
   });
 
   it('waits for a callback that comes later, and for an async function that calls back', async () => {
-    const later = { export: (_spans: unknown[], callback: (result: CallbackExportResult) => void) => void setTimeout(() => callback({ code: 0 }), 5) };
+    const later = {
+      export: (_spans: unknown[], callback: (result: CallbackExportResult) => void) => void setTimeout(() => callback({ code: 0 }), 5),
+    };
     const delivered: ExportResult[] = [];
     await new Promise<void>((resolve) =>
       invokeExport(later as never, SPANS, new AbortController().signal, (result) => {
@@ -75,7 +77,11 @@ describe('invokeExport', () => {
   });
 
   it('turns throws, rejections, unknown codes and missing results into FAILED, once each', async () => {
-    const throwing = await results({ export: () => { throw new Error('sync boom'); } });
+    const throwing = await results({
+      export: () => {
+        throw new Error('sync boom');
+      },
+    });
     expect(throwing.sync.map((result) => [result.code, result.error?.message])).toEqual([[ExportResultCode.FAILED, 'sync boom']]);
 
     const rejecting = await results({ export: () => Promise.reject('async boom') });
@@ -86,7 +92,9 @@ describe('invokeExport', () => {
     expect(unknownCode.all[0].error?.message).toMatch(/code 7/);
 
     const noResult = await results({ export: (_spans: unknown[]) => Promise.resolve(undefined) });
-    expect(noResult.all.map((result) => [result.code, result.error?.message])).toEqual([[ExportResultCode.FAILED, 'the exporter returned no result']]);
+    expect(noResult.all.map((result) => [result.code, result.error?.message])).toEqual([
+      [ExportResultCode.FAILED, 'the exporter returned no result'],
+    ]);
 
     const calledBackTwice = await results({
       export: (_spans: unknown[], callback: (result: CallbackExportResult) => void) => {

@@ -45,9 +45,19 @@ describe('several span processors', () => {
     expect(() => provider.getTracer('t').startSpan('s').end()).not.toThrow();
     await expect(provider.forceFlush()).resolves.toBeUndefined();
     await expect(provider.shutdown()).resolves.toBeUndefined();
-    expect(calls.filter((call) => call.startsWith('healthy.'))).toEqual(['healthy.onStart', 'healthy.onEnd', 'healthy.forceFlush', 'healthy.shutdown']);
+    expect(calls.filter((call) => call.startsWith('healthy.'))).toEqual([
+      'healthy.onStart',
+      'healthy.onEnd',
+      'healthy.forceFlush',
+      'healthy.shutdown',
+    ]);
     const counted = (kind: string): number => (failureCounts()[kind] ?? 0) - (before[kind] ?? 0);
-    expect([counted('processor.onStart'), counted('processor.onEnd'), counted('processor.forceFlush'), counted('processor.shutdown')]).toEqual([1, 1, 1, 1]);
+    expect([
+      counted('processor.onStart'),
+      counted('processor.onEnd'),
+      counted('processor.forceFlush'),
+      counted('processor.shutdown'),
+    ]).toEqual([1, 1, 1, 1]);
     expect(messages.some((message) => message.includes('broken onEnd throws'))).toBe(true);
   });
 

@@ -1,4 +1,3 @@
-
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AlwaysOnSampler,
@@ -19,7 +18,6 @@ import {
 import { captureDiagEachTest } from '../support/diag-capture.js';
 
 const warnings = captureDiagEachTest();
-
 
 afterEach(() => {
   vi.useRealTimers();
@@ -57,7 +55,11 @@ class ManualExporter implements SpanExporter {
   }
 }
 
-function setup(exporter: SpanExporter | CallbackSpanExporter, options?: SimpleSpanProcessorOptions, sampler: Sampler = new AlwaysOnSampler()) {
+function setup(
+  exporter: SpanExporter | CallbackSpanExporter,
+  options?: SimpleSpanProcessorOptions,
+  sampler: Sampler = new AlwaysOnSampler(),
+) {
   const processor = new SimpleSpanProcessor(exporter, options);
   const provider = new TracerProvider({ sampler, spanProcessors: [processor] });
   return { processor, provider, tracer: provider.getTracer('simple-test') };
@@ -147,7 +149,7 @@ describe('SimpleSpanProcessor', () => {
     expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['before']);
   });
 
-  it('hands the span to the exporter inside end(): otelite\'s InMemorySpanExporter holds it at once', () => {
+  it("hands the span to the exporter inside end(): otelite's InMemorySpanExporter holds it at once", () => {
     const exporter = new InMemorySpanExporter();
     const { tracer } = setup(exporter);
     const parent = tracer.startSpan('parent');

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
-import { W3CBaggagePropagator, W3CTraceContextPropagator, createPropagatorFromEnvironment, createPropagatorFromNames } from '../../src/index.js';
+import {
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+  createPropagatorFromEnvironment,
+  createPropagatorFromNames,
+} from '../../src/index.js';
 import { withEnvironment } from '../support/environment.js';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

@@ -11,11 +11,7 @@ import {
   type TextMapGetter,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator, createTraceState, failureCounts, suppressTracing } from '../../src/index.js';
-import {
-  MAX_PROPAGATED_TRACE_STATE_LENGTH,
-  parseTraceParent,
-  truncateTraceState,
-} from '../../src/propagation/trace-context.js';
+import { MAX_PROPAGATED_TRACE_STATE_LENGTH, parseTraceParent, truncateTraceState } from '../../src/propagation/trace-context.js';
 
 const propagator = new W3CTraceContextPropagator();
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -289,7 +285,9 @@ describe('tracestate through the propagator (W3C Trace Context Level 2 §3.3)', 
     const injected = inject(trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1, traceState: state }));
     expect(injected.tracestate).toBe(entries.slice(0, 24).join(','));
     // Passed straight through (remote, no span of ours in between), the tracestate is not modified.
-    const passThrough = inject(propagator.extract(ROOT_CONTEXT, { traceparent: header('00', '01'), tracestate: entries.join(',') }, arrayGetter));
+    const passThrough = inject(
+      propagator.extract(ROOT_CONTEXT, { traceparent: header('00', '01'), tracestate: entries.join(',') }, arrayGetter),
+    );
     expect(passThrough.tracestate).toBe(entries.join(','));
     expect(createTraceState(injected.tracestate).get('key00')).toBe('v'.repeat(14));
   });

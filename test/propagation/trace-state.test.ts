@@ -161,7 +161,10 @@ describe('TraceState mutations (W3C Trace Context Level 2 §3.5)', () => {
   it('set() of a 33rd member drops the right-most one', () => {
     const full = createTraceState(members(32).join(','));
     const next = full.set('new', 'x');
-    const keys = next.serialize().split(',').map((part) => part.split('=')[0]);
+    const keys = next
+      .serialize()
+      .split(',')
+      .map((part) => part.split('=')[0]);
     expect(keys).toHaveLength(32);
     expect(keys[0]).toBe('new');
     expect(keys).not.toContain('k32');

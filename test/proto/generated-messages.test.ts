@@ -1,12 +1,7 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  ExportTraceServiceRequestSchema,
-  Span_SpanKind,
-  SpanFlags,
-  Status_StatusCode,
-} from '../../src/proto.js';
+import { ExportTraceServiceRequestSchema, Span_SpanKind, SpanFlags, Status_StatusCode } from '../../src/proto.js';
 
 const GENERATED = [
   'gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts',

@@ -52,7 +52,8 @@ const childSpan = buildRequest('inventory', [
 
 /** A request whose resource attribute nests `depth` kvlist values inside one another. */
 function deeplyNestedProtobuf(depth: number): Uint8Array {
-  const field = (number: number, bytes: Uint8Array): Uint8Array => new BinaryWriter().tag(number, WireType.LengthDelimited).bytes(bytes).finish();
+  const field = (number: number, bytes: Uint8Array): Uint8Array =>
+    new BinaryWriter().tag(number, WireType.LengthDelimited).bytes(bytes).finish();
   const keyValue = (value: Uint8Array): Uint8Array =>
     new BinaryWriter().tag(1, WireType.LengthDelimited).string('k').tag(2, WireType.LengthDelimited).bytes(value).finish();
   let anyValue: Uint8Array = new BinaryWriter().tag(1, WireType.LengthDelimited).string('x').finish();
@@ -168,7 +169,9 @@ describe('startReceiver', () => {
     const { receiver, sink } = await start();
     await send(receiver.tracesUrl, toProtobuf(childSpan), PROTOBUF);
     receiver.flush();
-    expect(sink.text()).toContain('reserve  INTERNAL  [inventory]  3.50 ms  ERROR: out of stock  (orphan: parent a000000000000001 not received)');
+    expect(sink.text()).toContain(
+      'reserve  INTERNAL  [inventory]  3.50 ms  ERROR: out of stock  (orphan: parent a000000000000001 not received)',
+    );
 
     await send(receiver.tracesUrl, toProtobuf(serverSpan), PROTOBUF);
     receiver.flush();
@@ -276,7 +279,13 @@ describe('startReceiver', () => {
       resourceSpans: [
         {
           resource: { attributes: [{ key: '__proto__', value: { stringValue: 'x' } }] },
-          scopeSpans: [{ spans: [{ traceId: TRACE_A, spanId: 'a000000000000001', name: 'p', attributes: [{ key: '__proto__', value: { intValue: 1 } }] }] }],
+          scopeSpans: [
+            {
+              spans: [
+                { traceId: TRACE_A, spanId: 'a000000000000001', name: 'p', attributes: [{ key: '__proto__', value: { intValue: 1 } }] },
+              ],
+            },
+          ],
         },
       ],
     });

@@ -80,7 +80,10 @@ async function runScenario(fault: FaultName | undefined, options: ScenarioOption
   const exporter = new CountingExporter(
     withEnvironment({}, () => new OTLPTraceExporter({ url: receiver.url, retry: QUICK_RETRY, ...options.exporter })),
   );
-  const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10, exportTimeoutMillis: options.exportTimeoutMillis ?? 10_000 });
+  const processor = new BatchSpanProcessor(exporter, {
+    scheduledDelayMillis: 10,
+    exportTimeoutMillis: options.exportTimeoutMillis ?? 10_000,
+  });
   const provider = new TracerProvider({ spanProcessors: [processor], forceFlushTimeoutMillis: 10_000 });
   const tracer = provider.getTracer('reliability');
   if (fault !== undefined) receiver.inject(fault);
@@ -148,7 +151,9 @@ describe('retryable faults: every span arrives exactly once', () => {
   });
 
   it('429 with Retry-After as an HTTP date: waits until that date (1 to 2 s), then delivers once', async () => {
-    const run = await runScenario('throttledUntilDate', { exporter: { retry: { initialBackoffMillis: 10_000, maxBackoffMillis: 10_000 } } });
+    const run = await runScenario('throttledUntilDate', {
+      exporter: { retry: { initialBackoffMillis: 10_000, maxBackoffMillis: 10_000 } },
+    });
     expect(run.attempts).toBe(2);
     expectExactlyOnce(run.ids, run.delivered);
     expect(run.gaps[0]).toBeGreaterThanOrEqual(900);
@@ -201,7 +206,10 @@ describe('retryable faults: every span arrives exactly once', () => {
 });
 
 describe('final faults: spans are dropped, counted and reported, never retried', () => {
-  for (const [fault, status] of [['badRequest', 400], ['internalError', 500]] as const) {
+  for (const [fault, status] of [
+    ['badRequest', 400],
+    ['internalError', 500],
+  ] as const) {
     it(`${status}: one attempt, the batch counted as failed, nothing thrown`, async () => {
       const run = await runScenario(fault);
       expect(run.attempts).toBe(1);

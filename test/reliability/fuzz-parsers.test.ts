@@ -117,7 +117,15 @@ const traceStateValue = fc.stringMatching(/^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,12}[
 const traceStateMember = fc.tuple(traceStateKey, traceStateValue).map(([key, value]) => `${key}=${value}`);
 const traceStateLike = fc.oneof(
   fc.array(traceStateMember, { maxLength: 40 }).map((members) => members.join(',')),
-  fc.array(fc.oneof(traceStateMember, fc.constantFrom('', ' ', 'A=1', 'k=', '=v', 'k=v=w', 'k=\u00e9', 'k=a b ', 'k=\tx', 'a'.repeat(257) + '=1')), { maxLength: 40 }).map((parts) => parts.join(',')),
+  fc
+    .array(
+      fc.oneof(
+        traceStateMember,
+        fc.constantFrom('', ' ', 'A=1', 'k=', '=v', 'k=v=w', 'k=\u00e9', 'k=a b ', 'k=\tx', 'a'.repeat(257) + '=1'),
+      ),
+      { maxLength: 40 },
+    )
+    .map((parts) => parts.join(',')),
   fc.string({ unit: fc.constantFrom(...'az09_-*/@=, \t\x01~éAZ.'), maxLength: 120 }),
   fc.string(),
 );
@@ -128,7 +136,14 @@ const baggageLike = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 120 }),
   fc
-    .array(fc.tuple(baggageKey, fc.string({ unit: fc.constantFrom(...'ab=;,% "\\\u00e9\u20ac') }), fc.constantFrom('', ';p', ';p=1;q', ';=x', ';p p')), { maxLength: 80 })
+    .array(
+      fc.tuple(
+        baggageKey,
+        fc.string({ unit: fc.constantFrom(...'ab=;,% "\\\u00e9\u20ac') }),
+        fc.constantFrom('', ';p', ';p=1;q', ';=x', ';p p'),
+      ),
+      { maxLength: 80 },
+    )
     .map((members) => members.map(([key, value, properties]) => `${key}=${value}${properties}`).join(',')),
 );
 
@@ -254,7 +269,8 @@ describe('tracestate (W3CTraceContextPropagator.extract)', () => {
   });
 
   it('is linear: 500 000-character inputs parse within the budget', COMPLEXITY_TEST_TIMEOUT, () => {
-    const parse = (header: string): unknown => traceContext.extract(ROOT_CONTEXT, { traceparent: VALID_PARENT, tracestate: header }, getter);
+    const parse = (header: string): unknown =>
+      traceContext.extract(ROOT_CONTEXT, { traceparent: VALID_PARENT, tracestate: header }, getter);
     expectLinear(parse, {
       'empty members': (n) => fill(',', n),
       whitespace: (n) => fill(' \t', n),
@@ -323,7 +339,8 @@ describe('baggage (W3CBaggagePropagator.extract)', () => {
 // ------------------------------------------------------------------ OTEL_RESOURCE_ATTRIBUTES
 
 describe('OTEL_RESOURCE_ATTRIBUTES (readResourceEnvironment)', () => {
-  const read = (text: string): Record<string, string> => readResourceEnvironment(environmentOf({ OTEL_RESOURCE_ATTRIBUTES: text })).resourceAttributes;
+  const read = (text: string): Record<string, string> =>
+    readResourceEnvironment(environmentOf({ OTEL_RESOURCE_ATTRIBUTES: text })).resourceAttributes;
 
   it('never throws; yields string attributes with non-empty keys, or nothing at all (fuzz)', () => {
     fc.assert(
@@ -342,12 +359,19 @@ describe('OTEL_RESOURCE_ATTRIBUTES (readResourceEnvironment)', () => {
 
   it('round trips any percent-encoded record (fuzz)', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }).filter((key) => key.trim() !== ''), fc.string({ unit: 'grapheme', maxLength: 16 }), { maxKeys: 10 }), (record) => {
-        const text = Object.entries(record)
-          .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
-          .join(',');
-        expect(read(text)).toEqual({ ...record });
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 10 }).filter((key) => key.trim() !== ''),
+          fc.string({ unit: 'grapheme', maxLength: 16 }),
+          { maxKeys: 10 },
+        ),
+        (record) => {
+          const text = Object.entries(record)
+            .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+            .join(',');
+          expect(read(text)).toEqual({ ...record });
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -17,7 +17,16 @@ import {
   type SpanLimits,
 } from '../../src/index.js';
 import { startFaultInjectingReceiver } from './fault-injecting-receiver.js';
-import { collectDiagnostics, CountingExporter, endSpans, guardApplication, sleep, timed, type ApplicationGuard, type DiagCollector } from './pipeline-harness.js';
+import {
+  collectDiagnostics,
+  CountingExporter,
+  endSpans,
+  guardApplication,
+  sleep,
+  timed,
+  type ApplicationGuard,
+  type DiagCollector,
+} from './pipeline-harness.js';
 
 /**
  * Hostile input at the API: whatever instrumentation or application code passes, the SDK neither
@@ -49,7 +58,11 @@ afterAll(() => {
   guard.uninstall();
 });
 
-function inMemory(spanLimits?: SpanLimits): { provider: TracerProvider; exporter: InMemorySpanExporter; tracer: ReturnType<TracerProvider['getTracer']> } {
+function inMemory(spanLimits?: SpanLimits): {
+  provider: TracerProvider;
+  exporter: InMemorySpanExporter;
+  tracer: ReturnType<TracerProvider['getTracer']>;
+} {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanLimits, spanProcessors: [new SimpleSpanProcessor(exporter)] });
   providers.push(provider);
@@ -72,7 +85,12 @@ const HOSTILE_VALUES: Record<string, unknown> = {
   'mixed array': [1, 'a', true],
   'array of objects': [{}],
   'nested array': [[1]],
-  'throwing getter object': Object.defineProperty({}, 'x', { get: () => { throw new Error('getter'); }, enumerable: true }),
+  'throwing getter object': Object.defineProperty({}, 'x', {
+    get: () => {
+      throw new Error('getter');
+    },
+    enumerable: true,
+  }),
 };
 
 describe('attribute values', () => {
@@ -179,7 +197,11 @@ describe('attribute values', () => {
 describe('names, misuse and lifecycle', () => {
   it('non-string span and event names become strings; a name whose toString throws falls back', async () => {
     const { provider, exporter, tracer } = inMemory();
-    const evil = { toString: () => { throw new Error('no name'); } };
+    const evil = {
+      toString: () => {
+        throw new Error('no name');
+      },
+    };
     for (const name of [123, undefined, null, { toString: () => 'object name' }, evil, Symbol('sym')]) {
       noThrow(() => {
         const span = tracer.startSpan(name as unknown as string);
@@ -217,7 +239,14 @@ describe('names, misuse and lifecycle', () => {
     span.end();
     await provider.forceFlush();
     const [finished] = exporter.getFinishedSpans();
-    const before = JSON.stringify({ name: finished.name, attributes: finished.attributes, events: finished.events, links: finished.links, status: finished.status, end: finished.endTime });
+    const before = JSON.stringify({
+      name: finished.name,
+      attributes: finished.attributes,
+      events: finished.events,
+      links: finished.links,
+      status: finished.status,
+      end: finished.endTime,
+    });
     noThrow(() => {
       span.setAttribute('late', 1);
       span.setAttributes({ later: 2 });
@@ -231,7 +260,16 @@ describe('names, misuse and lifecycle', () => {
     expect(span.isRecording()).toBe(false);
     await provider.forceFlush();
     expect(exporter.getFinishedSpans()).toHaveLength(1);
-    expect(JSON.stringify({ name: finished.name, attributes: finished.attributes, events: finished.events, links: finished.links, status: finished.status, end: finished.endTime })).toBe(before);
+    expect(
+      JSON.stringify({
+        name: finished.name,
+        attributes: finished.attributes,
+        events: finished.events,
+        links: finished.links,
+        status: finished.status,
+        end: finished.endTime,
+      }),
+    ).toBe(before);
   });
 
   it('after shutdown, tracers hand out non-recording spans that still carry a valid context; nothing is exported', async () => {
@@ -277,7 +315,9 @@ describe('names, misuse and lifecycle', () => {
 // ------------------------------------------------------------------ hostile exporters
 
 /** An exporter that misbehaves in one of the ways the contract forbids, counting its calls. */
-function hostileExporter(behaviour: 'throws' | 'rejects' | 'never resolves' | 'returns garbage'): SpanExporter & { calls: number; spans: number } {
+function hostileExporter(
+  behaviour: 'throws' | 'rejects' | 'never resolves' | 'returns garbage',
+): SpanExporter & { calls: number; spans: number } {
   return {
     calls: 0,
     spans: 0,
@@ -325,7 +365,12 @@ describe('exporters that break the contract', () => {
   it('an exporter that never resolves: each export is cut off at exportTimeoutMillis, the queue stays within maxQueueSize, shutdown resolves', async () => {
     const hung = hostileExporter('never resolves');
     const exporter = new CountingExporter(hung);
-    const processor = new BatchSpanProcessor(exporter, { maxQueueSize: 100, maxExportBatchSize: 50, scheduledDelayMillis: 10, exportTimeoutMillis: 200 });
+    const processor = new BatchSpanProcessor(exporter, {
+      maxQueueSize: 100,
+      maxExportBatchSize: 50,
+      scheduledDelayMillis: 10,
+      exportTimeoutMillis: 200,
+    });
     const provider = new TracerProvider({ spanProcessors: [processor], forceFlushTimeoutMillis: 2000 });
     providers.push(provider);
     const tracer = provider.getTracer('hostile');
@@ -363,7 +408,18 @@ describe('exporters that break the contract', () => {
 
   it('a processor whose onEnd throws does not stop the next one', async () => {
     const exporter = new InMemorySpanExporter();
-    const throwing = { onStart() { throw new Error('onStart'); }, onEnd() { throw new Error('onEnd'); }, forceFlush: () => Promise.reject(new Error('flush')), shutdown: () => { throw new Error('shutdown'); } };
+    const throwing = {
+      onStart() {
+        throw new Error('onStart');
+      },
+      onEnd() {
+        throw new Error('onEnd');
+      },
+      forceFlush: () => Promise.reject(new Error('flush')),
+      shutdown: () => {
+        throw new Error('shutdown');
+      },
+    };
     const provider = new TracerProvider({ spanProcessors: [throwing as never, new SimpleSpanProcessor(exporter)] });
     providers.push(provider);
     noThrow(() => endSpans(provider.getTracer('hostile'), 3));

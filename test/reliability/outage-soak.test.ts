@@ -62,8 +62,10 @@ describe('outage soak', () => {
     const gc = getGc();
     const receiver = await startFaultInjectingReceiver();
     const exporter = new CountingExporter(
-      withEnvironment({}, () =>
-        new OTLPTraceExporter({ url: receiver.url, timeoutMillis: 1000, retry: { initialBackoffMillis: 200, maxBackoffMillis: 1000 } }),
+      withEnvironment(
+        {},
+        () =>
+          new OTLPTraceExporter({ url: receiver.url, timeoutMillis: 1000, retry: { initialBackoffMillis: 200, maxBackoffMillis: 1000 } }),
       ),
     );
     const processor = new BatchSpanProcessor(exporter, {

@@ -7,10 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withEnvironment } from '../support/environment.js';
-import { BatchSpanProcessor, instrumentHttp, OTLPTraceExporter, suppressTracing, TracerProvider, type FinishedSpan } from '../../src/index.js';
+import {
+  BatchSpanProcessor,
+  instrumentHttp,
+  OTLPTraceExporter,
+  suppressTracing,
+  TracerProvider,
+  type FinishedSpan,
+} from '../../src/index.js';
 import { clientSpans, serverSpans, setUpTracing, tearDownTracing, type Tracing } from '../instrumentation/http/http-test-kit.js';
 import { startFaultInjectingReceiver, type FaultInjectingReceiver } from './fault-injecting-receiver.js';
-import { collectDiagnostics, CountingExporter, endSpans, guardApplication, type ApplicationGuard, type DiagCollector } from './pipeline-harness.js';
+import {
+  collectDiagnostics,
+  CountingExporter,
+  endSpans,
+  guardApplication,
+  type ApplicationGuard,
+  type DiagCollector,
+} from './pipeline-harness.js';
 
 /**
  * Security properties, end to end: secrets from `OTEL_EXPORTER_OTLP_HEADERS` and from URLs never reach
@@ -59,10 +73,17 @@ describe('secrets in exporter configuration never reach logs or errors', () => {
     const exporter = new CountingExporter(
       withEnvironment(
         environment,
-        () => new OTLPTraceExporter({ url: receiver.url, timeoutMillis: 200, retry: { maxAttempts: 2, initialBackoffMillis: 10, maxBackoffMillis: 10 } }),
+        () =>
+          new OTLPTraceExporter({
+            url: receiver.url,
+            timeoutMillis: 200,
+            retry: { maxAttempts: 2, initialBackoffMillis: 10, maxBackoffMillis: 10 },
+          }),
       ),
     );
-    const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10, exportTimeoutMillis: 2000 })] });
+    const provider = new TracerProvider({
+      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10, exportTimeoutMillis: 2000 })],
+    });
     const tracer = provider.getTracer('security');
     const run = async (): Promise<void> => {
       endSpans(tracer, 2);
@@ -224,7 +245,9 @@ describe('HTTP instrumentation', () => {
     await get(`${origin}/headers`, { 'X-Allowed': 'yes', authorization: `Bearer ${MARK}`, cookie: `a=${MARK}` });
     const spans = await tracing.spans((all) => all.length >= 2);
     for (const span of [...clientSpans(spans), ...serverSpans(spans)]) {
-      const headerKeys = Object.keys(span.attributes).filter((key) => key.startsWith('http.request.header.') || key.startsWith('http.response.header.'));
+      const headerKeys = Object.keys(span.attributes).filter(
+        (key) => key.startsWith('http.request.header.') || key.startsWith('http.response.header.'),
+      );
       expect(headerKeys.sort()).toEqual(['http.request.header.x-allowed', 'http.response.header.x-resp-allowed']);
       expect(span.attributes['http.request.header.x-allowed']).toEqual(['yes']);
       expect(span.attributes['http.response.header.x-resp-allowed']).toEqual(['visible']);
@@ -246,10 +269,14 @@ describe('HTTP instrumentation', () => {
     const callRaw = (tracestate: string): Promise<void> =>
       new Promise<void>((resolve, reject) => {
         context.with(suppressTracing(context.active()), () => {
-          const request = http.get(`${origin}/call-downstream`, { headers: { traceparent, tracestate, baggage: hugeBaggage } }, (response) => {
-            response.resume();
-            response.on('end', () => resolve());
-          });
+          const request = http.get(
+            `${origin}/call-downstream`,
+            { headers: { traceparent, tracestate, baggage: hugeBaggage } },
+            (response) => {
+              response.resume();
+              response.on('end', () => resolve());
+            },
+          );
           request.on('error', reject);
         });
       });
@@ -287,8 +314,25 @@ function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     );
     return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
@@ -320,7 +364,10 @@ describe.skipIf(!hasOpenssl())('https receiver', () => {
 
   async function exportThrough(tls?: { ca: Buffer }): Promise<CountingExporter> {
     const exporter = new CountingExporter(
-      withEnvironment({}, () => new OTLPTraceExporter({ url: receiver.url, tls, retry: { initialBackoffMillis: 10, maxBackoffMillis: 10 } })),
+      withEnvironment(
+        {},
+        () => new OTLPTraceExporter({ url: receiver.url, tls, retry: { initialBackoffMillis: 10, maxBackoffMillis: 10 } }),
+      ),
     );
     const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10 })] });
     endSpans(provider.getTracer('tls'), 3);

@@ -1,4 +1,3 @@
-
 import { describe, expect, it } from 'vitest';
 import { emptyResource, mergeResources, resourceFromAttributes } from '../../src/index.js';
 import { captureDiagEachTest } from '../support/diag-capture.js';

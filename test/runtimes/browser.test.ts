@@ -12,13 +12,23 @@ import { consumerFolder, only, receiver } from './runtime-kit.js';
 const CHROMIUM = process.env.OTELITE_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available) console.log(`SKIPPED chromium: ${CHROMIUM} not found (apt-get install chromium)`);
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Requests the page's origin and the other origin saw, by path. */
 const seen = new Map<string, IncomingHttpHeaders>();
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+  );
 }
 
 describe.skipIf(!available)('Chromium (headless)', () => {
@@ -95,14 +105,18 @@ describe.skipIf(!available)('Chromium (headless)', () => {
   });
 
   async function spansArriving(count: number): Promise<ReceivedSpan[]> {
-    for (let attempt = 0; attempt < 300 && collector.spans().length < count; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let attempt = 0; attempt < 300 && collector.spans().length < count; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     return collector.spans();
   }
 
   it('fetch client spans under the active span, traceparent to the own origin only, flushed on pagehide', async () => {
     await page.goto(siteUrl);
     await page.waitForFunction(() => typeof (window as { runScenario?: unknown }).runScenario === 'function');
-    const result = await page.evaluate((origin) => (window as unknown as { runScenario(origin: string): Promise<unknown> }).runScenario(origin), otherUrl);
+    const result = await page.evaluate(
+      (origin) => (window as unknown as { runScenario(origin: string): Promise<unknown> }).runScenario(origin),
+      otherUrl,
+    );
     expect(result).toEqual({ activeInside: true, same: 'same-origin', cross: 'cross-origin', activeAfter: true });
     // Nothing is exported yet (batching waits a minute); leaving the page flushes.
     expect(collector.spans()).toEqual([]);
@@ -111,8 +125,16 @@ describe.skipIf(!available)('Chromium (headless)', () => {
     const click = only(spans, (span) => span.name === 'click', 'click span');
     expect(click.resourceAttributes).toMatchObject({ 'service.name': 'browser-app', 'telemetry.sdk.language': 'webjs' });
     expect(String(click.resourceAttributes['user_agent.original'])).toMatch(/Chrome/);
-    const same = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).endsWith('/api/data'), 'same-origin fetch span');
-    const cross = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).endsWith('/cross'), 'cross-origin fetch span');
+    const same = only(
+      spans,
+      (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).endsWith('/api/data'),
+      'same-origin fetch span',
+    );
+    const cross = only(
+      spans,
+      (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).endsWith('/cross'),
+      'cross-origin fetch span',
+    );
     for (const span of [same, cross]) {
       expect(span.parentSpanId).toBe(click.spanId);
       expect(span.attributes['http.response.status_code']).toBe(200);

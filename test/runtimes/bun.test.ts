@@ -29,7 +29,11 @@ describe.skipIf(bun === undefined)(`Bun ${BUN_VERSION}`, () => {
       'telemetry.sdk.name': 'otelite',
     });
     for (const path of ['/bun', '/node-fetch', '/node-get']) {
-      const client = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes(path), `client span for ${path}`);
+      const client = only(
+        spans,
+        (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes(path),
+        `client span for ${path}`,
+      );
       expect(client.parentSpanId).toBe(root.spanId);
       expect(client.attributes['http.response.status_code']).toBe(200);
       const server = only(spans, (span) => span.kind === 'SERVER' && span.attributes['url.path'] === path, `server span for ${path}`);

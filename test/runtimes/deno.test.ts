@@ -16,14 +16,28 @@ describe.skipIf(deno === undefined)(`Deno ${DENO_VERSION}`, () => {
   afterAll(() => collector?.close());
 
   const denoRun = (flags: string[], args: string[] = [], env: Record<string, string> = {}) =>
-    run(deno as string, ['run', '--no-prompt', ...flags, 'deno-app.mjs', collector.url, ...args], folder, { DENO_NO_UPDATE_CHECK: '1', ...env });
+    run(deno as string, ['run', '--no-prompt', ...flags, 'deno-app.mjs', collector.url, ...args], folder, {
+      DENO_NO_UPDATE_CHECK: '1',
+      ...env,
+    });
 
   function expectTrace(): void {
     const spans = collector.spans();
     const root = only(spans, (span) => span.name === 'deno-root', 'root span');
-    expect(root.resourceAttributes).toMatchObject({ 'service.name': 'deno-app', 'process.runtime.name': 'deno', 'process.runtime.version': DENO_VERSION });
-    for (const [path, handler] of [['/deno', 'Deno.serve'], ['/node-fetch', 'node:http']] as const) {
-      const client = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes(path), `client span for ${path}`);
+    expect(root.resourceAttributes).toMatchObject({
+      'service.name': 'deno-app',
+      'process.runtime.name': 'deno',
+      'process.runtime.version': DENO_VERSION,
+    });
+    for (const [path, handler] of [
+      ['/deno', 'Deno.serve'],
+      ['/node-fetch', 'node:http'],
+    ] as const) {
+      const client = only(
+        spans,
+        (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes(path),
+        `client span for ${path}`,
+      );
       expect(client.parentSpanId).toBe(root.spanId);
       const server = only(spans, (span) => span.kind === 'SERVER' && span.attributes['url.path'] === path, `server span for ${path}`);
       expect(server.parentSpanId).toBe(client.spanId);
@@ -60,7 +74,11 @@ describe.skipIf(deno === undefined)(`Deno ${DENO_VERSION}`, () => {
   });
 
   it("with Deno's own OpenTelemetry on (OTEL_DENO=true): says so once and leaves HTTP spans to it (none doubled)", async () => {
-    const result = await denoRun(['--allow-all'], [], { OTEL_DENO: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: 'deno-app' });
+    const result = await denoRun(['--allow-all'], [], {
+      OTEL_DENO: 'true',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_SERVICE_NAME: 'deno-app',
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ bodies: ['seen true', 'ok'] });
     expect(result.stderr.split('OTEL_DENO=true').length - 1).toBe(1);

@@ -21,7 +21,8 @@ function cachedNode(version: string): string | undefined {
 
 const oldest = cachedNode(OLDEST);
 const tooOld = cachedNode(TOO_OLD);
-const LOAD = "const m = require('otelite'); const r = require('otelite/receiver'); const p = require('otelite/proto'); console.log(typeof m.init, typeof m.TracerProvider, typeof r.startReceiver, typeof p.ExportTraceServiceRequestSchema)";
+const LOAD =
+  "const m = require('otelite'); const r = require('otelite/receiver'); const p = require('otelite/proto'); console.log(typeof m.init, typeof m.TracerProvider, typeof r.startReceiver, typeof p.ExportTraceServiceRequestSchema)";
 
 describe('the oldest supported Node.js', () => {
   it('engines names the versions with require(esm)', () => {
@@ -34,7 +35,11 @@ describe('the oldest supported Node.js', () => {
     const required = await run(oldest as string, ['-e', LOAD], folder);
     expect(required.stderr).toBe('');
     expect(required.stdout.trim()).toBe('function function function object');
-    const imported = await run(oldest as string, ['--input-type=module', '-e', "const m = await import('otelite'); console.log(typeof m.init)"], folder);
+    const imported = await run(
+      oldest as string,
+      ['--input-type=module', '-e', "const m = await import('otelite'); console.log(typeof m.init)"],
+      folder,
+    );
     expect(imported.stdout.trim()).toBe('function');
   });
 
@@ -43,7 +48,11 @@ describe('the oldest supported Node.js', () => {
     const required = await run(tooOld as string, ['-e', LOAD], folder);
     expect(required.code).not.toBe(0);
     expect(required.stderr).toMatch(/ERR_REQUIRE_ESM/);
-    const imported = await run(tooOld as string, ['--input-type=module', '-e', "const m = await import('otelite'); console.log(typeof m.init)"], folder);
+    const imported = await run(
+      tooOld as string,
+      ['--input-type=module', '-e', "const m = await import('otelite'); console.log(typeof m.init)"],
+      folder,
+    );
     expect(imported.stdout.trim()).toBe('function');
   });
 });

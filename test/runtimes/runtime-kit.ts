@@ -14,7 +14,10 @@ export function runtimeBinary(name: 'bun' | 'deno' | 'workerd', version: string)
   const fromEnvironment = process.env[`OTELITE_${name.toUpperCase()}_BINARY`];
   if (fromEnvironment) return fromEnvironment;
   try {
-    return execFileSync(join(root, 'scripts/cached-runtime.sh'), [name, version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(join(root, 'scripts/cached-runtime.sh'), [name, version], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch (error) {
     console.log(`SKIPPED ${name}: ${name}@${version} could not be installed (${String(error).split('\n')[0]})`);
     return undefined;
@@ -46,9 +49,14 @@ export interface RunResult {
 /** Runs `binary args` in `cwd` to its end (bounded by a generous timeout), never rejecting. */
 export function run(binary: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(binary, args, { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      binary,
+      args,
+      { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -61,7 +69,9 @@ export function receiver(): Promise<Receiver> {
 export function only(spans: ReceivedSpan[], predicate: (span: ReceivedSpan) => boolean, what: string): ReceivedSpan {
   const found = spans.filter(predicate);
   if (found.length !== 1) {
-    throw new Error(`expected one ${what}, found ${found.length} among ${spans.map((span) => `${span.kind} ${span.name} ${String(span.attributes['url.path'] ?? span.attributes['url.full'] ?? '')}`).join(', ')}`);
+    throw new Error(
+      `expected one ${what}, found ${found.length} among ${spans.map((span) => `${span.kind} ${span.name} ${String(span.attributes['url.path'] ?? span.attributes['url.full'] ?? '')}`).join(', ')}`,
+    );
   }
   return found[0] as ReceivedSpan;
 }

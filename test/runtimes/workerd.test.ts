@@ -120,10 +120,23 @@ describe.skipIf(workerd === undefined)(`workerd ${WORKERD_VERSION}`, () => {
     const server = only(spans, (span) => span.kind === 'SERVER', 'server span');
     expect(server.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(server.parentSpanId).toBe('b7ad6b7169203331');
-    expect(server.attributes).toMatchObject({ 'http.request.method': 'GET', 'url.path': '/orders', 'http.response.status_code': 201, 'app.after_await_has_span': true });
-    expect(server.resourceAttributes).toMatchObject({ 'process.runtime.name': 'workerd', 'cloud.provider': 'cloudflare', 'telemetry.sdk.language': 'webjs' });
+    expect(server.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.path': '/orders',
+      'http.response.status_code': 201,
+      'app.after_await_has_span': true,
+    });
+    expect(server.resourceAttributes).toMatchObject({
+      'process.runtime.name': 'workerd',
+      'cloud.provider': 'cloudflare',
+      'telemetry.sdk.language': 'webjs',
+    });
     for (const path of ['/before-await', '/after-await']) {
-      const client = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes(path), `client span for ${path}`);
+      const client = only(
+        spans,
+        (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes(path),
+        `client span for ${path}`,
+      );
       expect(client.parentSpanId).toBe(server.spanId);
       const request = seen.find((entry) => entry.path === path);
       expect(request?.headers.traceparent).toBe(`00-${server.traceId}-${client.spanId}-01`);
@@ -136,10 +149,18 @@ describe.skipIf(workerd === undefined)(`workerd ${WORKERD_VERSION}`, () => {
     expect(status).toBe(201);
     const server = only(spans, (span) => span.kind === 'SERVER', 'server span');
     expect(server.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
-    const before = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes('/before-await'), 'client span before await');
+    const before = only(
+      spans,
+      (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes('/before-await'),
+      'client span before await',
+    );
     expect(before.parentSpanId).toBe(server.spanId);
     expect(seen.find((entry) => entry.path === '/before-await')?.headers.traceparent).toBe(`00-${server.traceId}-${before.spanId}-01`);
-    const after = only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes('/after-await'), 'client span after await');
+    const after = only(
+      spans,
+      (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes('/after-await'),
+      'client span after await',
+    );
     expect(after.traceId).not.toBe(server.traceId);
     expect(after.parentSpanId).toBe('');
     expect(server.attributes['app.after_await_has_span']).toBeUndefined();

@@ -5,7 +5,8 @@ import { SamplingDecision } from '../../src/sampling/sampler.js';
 import { environmentOf, withEnvironment } from '../support/environment.js';
 import { captureWarnings, decide, ROOT_CONTEXT, traceIdWithRandomness } from './sampling-test-helpers.js';
 
-const DEFAULTS = 'remoteParentSampled=AlwaysOnSampler,remoteParentNotSampled=AlwaysOffSampler,localParentSampled=AlwaysOnSampler,localParentNotSampled=AlwaysOffSampler';
+const DEFAULTS =
+  'remoteParentSampled=AlwaysOnSampler,remoteParentNotSampled=AlwaysOffSampler,localParentSampled=AlwaysOnSampler,localParentNotSampled=AlwaysOffSampler';
 
 describe('createSamplerFromSettings', () => {
   it.each([

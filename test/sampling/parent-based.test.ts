@@ -6,23 +6,30 @@ import { ParentBasedSampler } from '../../src/sampling/parent-based.js';
 import { ProbabilitySampler } from '../../src/sampling/probability.js';
 import { SamplingDecision, type Sampler, type SamplingResult } from '../../src/sampling/sampler.js';
 import { TraceIdRatioBasedSampler } from '../../src/sampling/trace-id-ratio-based.js';
-import {
-  captureWarnings,
-  contextWithParent,
-  decide,
-  randomTraceId,
-  ROOT_CONTEXT,
-  traceIdWithRandomness,
-} from './sampling-test-helpers.js';
+import { captureWarnings, contextWithParent, decide, randomTraceId, ROOT_CONTEXT, traceIdWithRandomness } from './sampling-test-helpers.js';
 
 /** A sampler that records its calls and answers with a fixed result. */
 class RecordingSampler implements Sampler {
-  readonly calls: Array<{ context: Context; traceId: string; spanName: string; spanKind: SpanKind; attributes: Attributes; links: Link[] }> = [];
+  readonly calls: Array<{
+    context: Context;
+    traceId: string;
+    spanName: string;
+    spanKind: SpanKind;
+    attributes: Attributes;
+    links: Link[];
+  }> = [];
   constructor(
     readonly name: string,
     readonly result: SamplingResult,
   ) {}
-  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+  shouldSample(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
     this.calls.push({ context, traceId, spanName, spanKind, attributes, links });
     return this.result;
   }
@@ -34,9 +41,17 @@ class RecordingSampler implements Sampler {
 const CASES = [
   { label: 'no parent', context: () => ROOT_CONTEXT, delegate: 'root' },
   { label: 'remote sampled parent', context: () => contextWithParent({ sampled: true, remote: true }), delegate: 'remoteParentSampled' },
-  { label: 'remote not-sampled parent', context: () => contextWithParent({ sampled: false, remote: true }), delegate: 'remoteParentNotSampled' },
+  {
+    label: 'remote not-sampled parent',
+    context: () => contextWithParent({ sampled: false, remote: true }),
+    delegate: 'remoteParentNotSampled',
+  },
   { label: 'local sampled parent', context: () => contextWithParent({ sampled: true, remote: false }), delegate: 'localParentSampled' },
-  { label: 'local not-sampled parent', context: () => contextWithParent({ sampled: false, remote: false }), delegate: 'localParentNotSampled' },
+  {
+    label: 'local not-sampled parent',
+    context: () => contextWithParent({ sampled: false, remote: false }),
+    delegate: 'localParentNotSampled',
+  },
 ] as const;
 
 describe('ParentBasedSampler', () => {

@@ -3,14 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProbabilitySampler } from '../../src/sampling/probability.js';
 import { SamplingDecision } from '../../src/sampling/sampler.js';
 import { TraceIdRatioBasedSampler } from '../../src/sampling/trace-id-ratio-based.js';
-import {
-  captureWarnings,
-  contextWithParent,
-  decide,
-  randomTraceId,
-  ROOT_CONTEXT,
-  traceIdWithRandomness,
-} from './sampling-test-helpers.js';
+import { captureWarnings, contextWithParent, decide, randomTraceId, ROOT_CONTEXT, traceIdWithRandomness } from './sampling-test-helpers.js';
 
 const traceIdArbitrary = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => Buffer.from(bytes).toString('hex'));
 const SAMPLED = SamplingDecision.RECORD_AND_SAMPLED;
@@ -155,12 +148,17 @@ describe('ProbabilitySampler', () => {
 
   it('samples a superset at a higher ratio and about 25 % at 0.25', () => {
     fc.assert(
-      fc.property(traceIdArbitrary, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (traceId, a, b) => {
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        if (decide(new ProbabilitySampler({ ratio: low }), ROOT_CONTEXT, traceId).decision === SAMPLED) {
-          expect(decide(new ProbabilitySampler({ ratio: high }), ROOT_CONTEXT, traceId).decision).toBe(SAMPLED);
-        }
-      }),
+      fc.property(
+        traceIdArbitrary,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (traceId, a, b) => {
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          if (decide(new ProbabilitySampler({ ratio: low }), ROOT_CONTEXT, traceId).decision === SAMPLED) {
+            expect(decide(new ProbabilitySampler({ ratio: high }), ROOT_CONTEXT, traceId).decision).toBe(SAMPLED);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
     const sampler = new ProbabilitySampler({ ratio: 0.25 });

@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  ROOT_CONTEXT,
-  SpanKind,
-  trace,
-  TraceFlags,
-  type Context,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { createTraceState } from '../../src/propagation/trace-state.js';
 import type { Sampler, SamplingResult } from '../../src/sampling/sampler.js';
 import { captureDiag } from '../support/diag-capture.js';

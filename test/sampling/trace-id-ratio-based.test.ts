@@ -2,14 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SamplingDecision } from '../../src/sampling/sampler.js';
 import { TraceIdRatioBasedSampler } from '../../src/sampling/trace-id-ratio-based.js';
-import {
-  captureWarnings,
-  contextWithParent,
-  decide,
-  randomTraceId,
-  ROOT_CONTEXT,
-  traceIdWithRandomness,
-} from './sampling-test-helpers.js';
+import { captureWarnings, contextWithParent, decide, randomTraceId, ROOT_CONTEXT, traceIdWithRandomness } from './sampling-test-helpers.js';
 
 const sampled = (sampler: TraceIdRatioBasedSampler, traceId: string): boolean =>
   decide(sampler, ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
@@ -57,9 +50,7 @@ describe('TraceIdRatioBasedSampler', () => {
   it('is deterministic: the same trace id gets the same decision from any instance', () => {
     fc.assert(
       fc.property(traceIdArbitrary, fc.double({ min: 0, max: 1, noNaN: true }), (traceId, ratio) => {
-        expect(sampled(new TraceIdRatioBasedSampler({ ratio }), traceId)).toBe(
-          sampled(new TraceIdRatioBasedSampler({ ratio }), traceId),
-        );
+        expect(sampled(new TraceIdRatioBasedSampler({ ratio }), traceId)).toBe(sampled(new TraceIdRatioBasedSampler({ ratio }), traceId));
       }),
     );
   });
@@ -102,12 +93,7 @@ describe('TraceIdRatioBasedSampler', () => {
       samplers.push(new TraceIdRatioBasedSampler({ ratio: 7 }));
       samplers.push(new TraceIdRatioBasedSampler({ ratio: 'x' as unknown as number }));
     });
-    expect(samplers.map(String)).toEqual([
-      'TraceIdRatioBased{1}',
-      'TraceIdRatioBased{0}',
-      'TraceIdRatioBased{1}',
-      'TraceIdRatioBased{1}',
-    ]);
+    expect(samplers.map(String)).toEqual(['TraceIdRatioBased{1}', 'TraceIdRatioBased{0}', 'TraceIdRatioBased{1}', 'TraceIdRatioBased{1}']);
     expect(warnings).toHaveLength(4);
     expect(warnings.every((warning) => warning.includes('TraceIdRatioBasedSampler'))).toBe(true);
     expect(sampled(samplers[1]!, traceIdWithRandomness('ffffffffffffff'))).toBe(false);

@@ -3,9 +3,11 @@ import { afterEach, beforeEach } from 'vitest';
 
 /** A diag logger that appends each message at `level` or more severe to `messages`. */
 function collectingLogger(messages: string[], level: DiagLogLevel): DiagLogger {
-  const at = (severity: DiagLogLevel) => (message: string, ...args: unknown[]): void => {
-    if (severity <= level) messages.push(args.length === 0 ? message : `${message} ${args.map(String).join(' ')}`);
-  };
+  const at =
+    (severity: DiagLogLevel) =>
+    (message: string, ...args: unknown[]): void => {
+      if (severity <= level) messages.push(args.length === 0 ? message : `${message} ${args.map(String).join(' ')}`);
+    };
   return {
     error: at(DiagLogLevel.ERROR),
     warn: at(DiagLogLevel.WARN),

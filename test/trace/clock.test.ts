@@ -4,7 +4,10 @@ import { encodeSpansToJson, encodeSpansToProtobuf } from '../../src/otlp.js';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type FinishedSpan } from '../../src/index.js';
 
 /** Spans started and ended at explicit times, through the real encoder and decoded back as a receiver does. */
-async function exported(times: Array<[start: Date | number | [number, number], end: Date | number | [number, number]]>, encoding: 'protobuf' | 'json') {
+async function exported(
+  times: Array<[start: Date | number | [number, number], end: Date | number | [number, number]]>,
+  encoding: 'protobuf' | 'json',
+) {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('clock');

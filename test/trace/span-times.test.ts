@@ -60,7 +60,13 @@ describe('the SDK clock, through span times', () => {
 
   it('falls back to now for times it cannot read', () => {
     const before = BigInt(Date.now()) * 1_000_000n;
-    for (const input of [Number.NaN, Number.POSITIVE_INFINITY, new Date(Number.NaN), [1] as unknown as HrTime, 'noon' as unknown as TimeInput]) {
+    for (const input of [
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      new Date(Number.NaN),
+      [1] as unknown as HrTime,
+      'noon' as unknown as TimeInput,
+    ]) {
       expect(toNanos(finish(input).startTime)).toBeGreaterThanOrEqual(before - 1_000_000n);
     }
   });

@@ -13,8 +13,6 @@ import { captureDiagEachTest } from '../support/diag-capture.js';
 
 const warnings = captureDiagEachTest();
 
-
-
 function setup(spanLimits?: SpanLimits) {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
@@ -138,7 +136,9 @@ describe('span limits', () => {
 
   it('truncates strings, also inside arrays, to the value length limit', async () => {
     const { exporter, provider, tracer } = setup({ attributeValueLengthLimit: 3 });
-    const span = tracer.startSpan('length', { attributes: { long: 'abcdef', short: 'ab', list: ['abcdef', 'x', null as unknown as string] } });
+    const span = tracer.startSpan('length', {
+      attributes: { long: 'abcdef', short: 'ab', list: ['abcdef', 'x', null as unknown as string] },
+    });
     span.setAttribute('number', 123456);
     span.addEvent('event', { long: 'abcdef' });
     span.addLink({ context: span.spanContext(), attributes: { long: 'abcdef', list: ['abcdef'] } });
@@ -176,7 +176,10 @@ describe('span limits', () => {
     const context = other.spanContext();
     const span = tracer.startSpan('links', { links: [{ context, attributes: { n: 1 } }] });
     span.addLink({ context, attributes: { n: 2 } });
-    span.addLinks([{ context, attributes: { n: 3 } }, { context, attributes: { n: 4 } }]);
+    span.addLinks([
+      { context, attributes: { n: 3 } },
+      { context, attributes: { n: 4 } },
+    ]);
     span.end();
     other.end();
     const [finished] = await finish(provider, exporter);
@@ -245,7 +248,9 @@ describe('ReadableSpan parity', () => {
     expect(explicit.time).toEqual(clockNanosToHrTime(explicit.timeNanos));
     expect(explicit.time).toEqual(at);
     expect(exception.time).toEqual(clockNanosToHrTime(exception.timeNanos));
-    expect(exception.time[0] * 1e3 + exception.time[1] / 1e6).toBeGreaterThanOrEqual(finished.startTime[0] * 1e3 + finished.startTime[1] / 1e6);
+    expect(exception.time[0] * 1e3 + exception.time[1] / 1e6).toBeGreaterThanOrEqual(
+      finished.startTime[0] * 1e3 + finished.startTime[1] / 1e6,
+    );
     expect(Object.keys(explicit).sort()).toEqual(['attributes', 'droppedAttributesCount', 'name', 'timeNanos']);
   });
 
@@ -419,7 +424,16 @@ describe('span identity', () => {
     const span: Span = tracer.startSpan(undefined as unknown as string, null as unknown as undefined);
     const anySpan = span as unknown as Record<string, (...args: unknown[]) => unknown>;
     const junk = [undefined, null, 0, Number.NaN, '', {}, [], () => 1, Symbol('x'), new Date(Number.NaN)];
-    for (const method of ['setAttribute', 'setAttributes', 'addEvent', 'addLink', 'addLinks', 'setStatus', 'updateName', 'recordException']) {
+    for (const method of [
+      'setAttribute',
+      'setAttributes',
+      'addEvent',
+      'addLink',
+      'addLinks',
+      'setStatus',
+      'updateName',
+      'recordException',
+    ]) {
       for (const a of junk) {
         for (const b of junk) expect(() => anySpan[method].call(span, a, b)).not.toThrow();
       }

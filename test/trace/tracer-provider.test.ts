@@ -1,12 +1,4 @@
-import {
-  ROOT_CONTEXT,
-  TraceFlags,
-  context,
-  propagation,
-  trace,
-  type ContextManager,
-  type TextMapPropagator,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, TraceFlags, context, propagation, trace, type ContextManager, type TextMapPropagator } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AlwaysOnSampler,
@@ -24,7 +16,6 @@ import {
 import { captureDiagEachTest } from '../support/diag-capture.js';
 
 const errors = captureDiagEachTest();
-
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -120,7 +111,12 @@ describe('forceFlush and shutdown', () => {
     const root = tracer.startSpan('after');
     expect(root.isRecording()).toBe(false);
     expect(trace.isSpanContextValid(root.spanContext())).toBe(true);
-    const parent = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED, isRemote: true };
+    const parent = {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    };
     const child = provider.getTracer('new').startSpan('child', {}, trace.setSpanContext(ROOT_CONTEXT, parent));
     expect(child.spanContext()).toEqual(parent);
     before.end();

@@ -106,7 +106,9 @@ describe('parents and trace flags', () => {
     context.with(trace.setSpan(context.active(), parent), () => {
       const child = tracer.startSpan('child') as unknown as { parentSpanContext?: SpanContext };
       expect(child.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
-      const fromExplicit = tracer.startSpan('x', {}, trace.setSpan(ROOT_CONTEXT, explicit)) as unknown as { parentSpanContext?: SpanContext };
+      const fromExplicit = tracer.startSpan('x', {}, trace.setSpan(ROOT_CONTEXT, explicit)) as unknown as {
+        parentSpanContext?: SpanContext;
+      };
       expect(fromExplicit.parentSpanContext?.spanId).toBe(explicit.spanContext().spanId);
       const root = tracer.startSpan('root', { root: true });
       expect(root.spanContext().traceId).not.toBe(parent.spanContext().traceId);
@@ -151,7 +153,7 @@ describe('parents and trace flags', () => {
     expect(plain.spanContext().traceFlags).toBe(TraceFlags.SAMPLED | 0x02);
   });
 
-  it('leaves the random flag off root spans with randomTraceFlag: false, keeping a parent\'s bit', () => {
+  it("leaves the random flag off root spans with randomTraceFlag: false, keeping a parent's bit", () => {
     const exporter = new InMemorySpanExporter();
     const provider = new TracerProvider({
       sampler: new AlwaysOnSampler(),
@@ -315,7 +317,9 @@ describe('spans and context', () => {
         expect(() => tracer.startSpan('junk', options as never, ctx as never).end()).not.toThrow();
       }
     }
-    expect(() => tracer.startSpan('links', { links: 'nope' as never, attributes: 'nope' as never, kind: 'x' as never }).end()).not.toThrow();
+    expect(() =>
+      tracer.startSpan('links', { links: 'nope' as never, attributes: 'nope' as never, kind: 'x' as never }).end(),
+    ).not.toThrow();
     expect(() => tracer.startActiveSpan('x', null as never, null as never, (span) => span.end())).not.toThrow();
   });
 

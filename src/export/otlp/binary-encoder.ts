@@ -319,7 +319,9 @@ function newScopeGroup(resourceGroup: ResourceGroup, scope: InstrumentationScope
 }
 
 function sizeResourceSpans(group: ResourceGroup): number {
-  let size = lengthDelimitedSize(TAG_RESOURCE_SPANS_RESOURCE, group.bytes.length) + optionalStringSize(TAG_RESOURCE_SPANS_SCHEMA_URL, group.schemaUrlLength);
+  let size =
+    lengthDelimitedSize(TAG_RESOURCE_SPANS_RESOURCE, group.bytes.length) +
+    optionalStringSize(TAG_RESOURCE_SPANS_SCHEMA_URL, group.schemaUrlLength);
   for (let s = 0; s < group.scopes.length; s++) size += lengthDelimitedSize(TAG_RESOURCE_SPANS_SCOPE_SPANS, group.scopes[s].size);
   return size;
 }
@@ -468,7 +470,8 @@ function sizeSpan(span: FinishedSpan): number {
   const statusSlot = sizeCount;
   pushSize(0);
   const statusSize =
-    sizeOptionalString(TAG_STATUS_MESSAGE, stringOrEmpty(status.message)) + optionalVarintSize(TAG_STATUS_CODE, otlpStatusCode(status.code));
+    sizeOptionalString(TAG_STATUS_MESSAGE, stringOrEmpty(status.message)) +
+    optionalVarintSize(TAG_STATUS_CODE, otlpStatusCode(status.code));
   pushRef(status.code);
   sizes[statusSlot] = statusSize;
   size += lengthDelimitedSize(TAG_SPAN_STATUS, statusSize);

@@ -116,10 +116,7 @@ async function gzipBytes(payload: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Reads at most `maxBytes` of the response body; a longer one is cancelled and reported missing. */
-async function readBody(
-  response: Response,
-  maxBytes: number,
-): Promise<Pick<HttpResponse, 'body' | 'bodyError' | 'bodyTooLarge'>> {
+async function readBody(response: Response, maxBytes: number): Promise<Pick<HttpResponse, 'body' | 'bodyError' | 'bodyTooLarge'>> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);

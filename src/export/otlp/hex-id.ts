@@ -23,7 +23,7 @@ export function isHexId(id: unknown, hexLength: number): id is string {
   for (let i = 0; i < hexLength; i++) {
     const code = id.charCodeAt(i);
     // Codes ≥ 128 read as undefined, which `| 0` turns into 0; the `code >> 7` term flags them.
-    bad |= (NIBBLE[code] | 0) | -(code >> 7);
+    bad |= NIBBLE[code] | 0 | -(code >> 7);
   }
   return bad >= 0;
 }

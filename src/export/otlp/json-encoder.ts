@@ -6,7 +6,15 @@ import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id.js';
-import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpString, otlpTraceState } from './otlp-field-values.js';
+import {
+  isEncodableClockNanos,
+  otlpCount,
+  otlpFlags,
+  otlpSpanKind,
+  otlpStatusCode,
+  otlpString,
+  otlpTraceState,
+} from './otlp-field-values.js';
 import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
 import { ENCODE_ERROR_KIND } from './to-export-request.js';
 

@@ -39,10 +39,17 @@ export function readOtlpEnvironment(environment: EnvironmentSource = readEnviron
   const generalCompression = readChoiceVariable(environment, 'OTEL_EXPORTER_OTLP_COMPRESSION', COMPRESSIONS, 'none');
   return {
     tracesUrl,
-    headers: { ...readHeaders(environment, 'OTEL_EXPORTER_OTLP_HEADERS'), ...readHeaders(environment, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') },
+    headers: {
+      ...readHeaders(environment, 'OTEL_EXPORTER_OTLP_HEADERS'),
+      ...readHeaders(environment, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
+    },
     timeoutMillis: readIntegerVariable(environment, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', generalTimeout, 1),
     compression: readChoiceVariable(environment, 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', COMPRESSIONS, generalCompression),
-    protocol: readProtocol(environment, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', readProtocol(environment, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf')),
+    protocol: readProtocol(
+      environment,
+      'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+      readProtocol(environment, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf'),
+    ),
   };
 }
 

@@ -1,7 +1,13 @@
 import type { OtlpSettings } from './otlp-environment.js';
 import { warnOnce } from '../../diagnostics/report.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './encode-within-limit.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, normalizeHeaders, type HttpTransport, type HttpTransportFactory, type TlsOptions } from './otlp-transport.js';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  normalizeHeaders,
+  type HttpTransport,
+  type HttpTransportFactory,
+  type TlsOptions,
+} from './otlp-transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 /**
@@ -109,9 +115,19 @@ export const DEFAULT_MAX_CONCURRENT_EXPORTS = 2;
 export function resolveExporterOptions(options: OTLPTraceExporterOptions, environment: OtlpSettings): ResolvedExporterOptions {
   const retry: RetryPolicy = {
     maxAttempts: integerAtLeast('retry.maxAttempts', options.retry?.maxAttempts, 1, DEFAULT_RETRY_POLICY.maxAttempts),
-    initialBackoffMillis: numberAtLeast('retry.initialBackoffMillis', options.retry?.initialBackoffMillis, 0, DEFAULT_RETRY_POLICY.initialBackoffMillis),
+    initialBackoffMillis: numberAtLeast(
+      'retry.initialBackoffMillis',
+      options.retry?.initialBackoffMillis,
+      0,
+      DEFAULT_RETRY_POLICY.initialBackoffMillis,
+    ),
     maxBackoffMillis: numberAtLeast('retry.maxBackoffMillis', options.retry?.maxBackoffMillis, 0, DEFAULT_RETRY_POLICY.maxBackoffMillis),
-    backoffMultiplier: numberAtLeast('retry.backoffMultiplier', options.retry?.backoffMultiplier, 1, DEFAULT_RETRY_POLICY.backoffMultiplier),
+    backoffMultiplier: numberAtLeast(
+      'retry.backoffMultiplier',
+      options.retry?.backoffMultiplier,
+      1,
+      DEFAULT_RETRY_POLICY.backoffMultiplier,
+    ),
     jitter: DEFAULT_RETRY_POLICY.jitter,
   };
   const jitter = options.retry?.jitter;

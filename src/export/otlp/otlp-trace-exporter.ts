@@ -151,7 +151,12 @@ export class OTLPTraceExporter implements SpanExporter {
     const deadlineAt = performance.now() + timeoutMillis;
     const { maxRequestBytes } = this.#settings;
     const parts = encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
-      reportError('export', new Error(`a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`)),
+      reportError(
+        'export',
+        new Error(
+          `a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`,
+        ),
+      ),
     );
     let firstError: Error | undefined;
     for (const part of parts) {
@@ -191,7 +196,9 @@ export class OTLPTraceExporter implements SpanExporter {
       const parts = encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
         reportError(
           'export',
-          new Error(`a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`),
+          new Error(
+            `a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`,
+          ),
         ),
       );
       let firstError: Error | undefined;

@@ -88,6 +88,8 @@ function fetchSettings(options: FetchInstrumentationOptions): FetchClientSetting
   return {
     propagateTo: (url) =>
       url.origin === pageOrigin ||
-      allowed.some((entry) => (typeof entry === 'string' ? entry === url.origin || entry === url.href : entry instanceof RegExp && entry.test(url.href))),
+      allowed.some((entry) =>
+        typeof entry === 'string' ? entry === url.origin || entry === url.href : entry instanceof RegExp && entry.test(url.href),
+      ),
   };
 }

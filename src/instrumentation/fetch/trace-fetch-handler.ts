@@ -1,4 +1,14 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TracerProvider } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+  type TracerProvider,
+} from '@opentelemetry/api';
 import { reportError } from '../../diagnostics/report.js';
 import { errorMessageOf, errorTypeOf } from '../http/error-type.js';
 import { getHttpTracer, HTTP_TRACER_NAME, HTTP_TRACER_VERSION } from '../http/http-tracer.js';
@@ -82,7 +92,7 @@ export function traceFetchHandler<H extends FetchHandler>(handler: H, options: T
       flush(given, rest);
       throw error;
     }
-    if (result instanceof Promise || (typeof (result as { then?: unknown })?.then === 'function')) {
+    if (result instanceof Promise || typeof (result as { then?: unknown })?.then === 'function') {
       return Promise.resolve(result).then(
         (response) => {
           endWithResponse(started, response);
@@ -114,7 +124,12 @@ function isIgnored(options: TraceFetchHandlerOptions, request: Request): boolean
   }
 }
 
-function startServerSpan(options: TraceFetchHandlerOptions, request: Request, rest: unknown[], parent: ReturnType<typeof propagation.extract>): Span {
+function startServerSpan(
+  options: TraceFetchHandlerOptions,
+  request: Request,
+  rest: unknown[],
+  parent: ReturnType<typeof propagation.extract>,
+): Span {
   const url = new URL(request.url);
   const method = normalizeMethod(request.method);
   const scheme = url.protocol.slice(0, -1);
@@ -132,7 +147,8 @@ function startServerSpan(options: TraceFetchHandlerOptions, request: Request, re
   if (userAgent !== null) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
   const client = clientAddressOf(options, request, rest);
   if (client !== undefined) attributes[ATTR_CLIENT_ADDRESS] = client;
-  const tracer = options.tracerProvider !== undefined ? options.tracerProvider.getTracer(HTTP_TRACER_NAME, HTTP_TRACER_VERSION) : getHttpTracer();
+  const tracer =
+    options.tracerProvider !== undefined ? options.tracerProvider.getTracer(HTTP_TRACER_NAME, HTTP_TRACER_VERSION) : getHttpTracer();
   return tracer.startSpan(spanNameForMethod(method), { kind: SpanKind.SERVER, attributes }, parent);
 }
 

@@ -48,11 +48,7 @@ export function recordHeadersFromMessage(
  * Records headers from undici's raw form: a flat `[name, value, name, value, ...]` array of strings or
  * buffers, or one `name: value\r\n...` string (older undici). Repeated headers give several values.
  */
-export function recordHeadersFromRawList(
-  span: Span,
-  captured: readonly CapturedHeader[],
-  raw: unknown,
-): void {
+export function recordHeadersFromRawList(span: Span, captured: readonly CapturedHeader[], raw: unknown): void {
   if (captured.length === 0) return;
   const found = new Map<string, string[]>();
   const add = (name: string, value: string): void => {

@@ -13,12 +13,7 @@ export const REDACTED = 'REDACTED';
  * Query parameters whose values are always redacted: the AWS, Azure and Google Cloud signed-URL
  * parameters the semantic conventions list. Names are matched exactly (case-sensitive), as sent.
  */
-export const SENSITIVE_QUERY_PARAMETERS: readonly string[] = Object.freeze([
-  'AWSAccessKeyId',
-  'Signature',
-  'sig',
-  'X-Goog-Signature',
-]);
+export const SENSITIVE_QUERY_PARAMETERS: readonly string[] = Object.freeze(['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature']);
 
 const SENSITIVE = new Set(SENSITIVE_QUERY_PARAMETERS);
 const SENSITIVE_PROBES = SENSITIVE_QUERY_PARAMETERS.map((name) => `${name}=`);

@@ -37,17 +37,7 @@ export const OTHER_METHOD = '_OTHER';
 export const ERROR_TYPE_ABORTED = 'aborted';
 
 /** The methods of RFC 9110 plus PATCH (RFC 5789): the ones the conventions call known. */
-const KNOWN_METHODS: ReadonlySet<string> = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'DELETE',
-  'CONNECT',
-  'OPTIONS',
-  'TRACE',
-  'PATCH',
-]);
+const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
 
 /**
  * The value of `http.request.method` for `method` as sent: the method itself when known, its upper-case

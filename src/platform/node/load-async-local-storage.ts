@@ -12,7 +12,9 @@ import type { AsyncContextStorage } from '../../context/async-storage-context-ma
 export async function loadAsyncLocalStorage(): Promise<AsyncContextStorage | undefined> {
   try {
     const asyncHooks = (await import('node:async_hooks')) as typeof import('node:async_hooks');
-    return typeof asyncHooks.AsyncLocalStorage === 'function' ? (new asyncHooks.AsyncLocalStorage() as unknown as AsyncContextStorage) : undefined;
+    return typeof asyncHooks.AsyncLocalStorage === 'function'
+      ? (new asyncHooks.AsyncLocalStorage() as unknown as AsyncContextStorage)
+      : undefined;
   } catch {
     return undefined;
   }

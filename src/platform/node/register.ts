@@ -36,7 +36,9 @@ function registerInstrumentationLoaderHook(): string | undefined {
     if (typeof register !== 'function') return undefined;
     const hook = resolveHook();
     if (hook === undefined) {
-      diag.debug(`otelite/register: ${INSTRUMENTATION_HOOK_SPECIFIER} not found; ES modules are not patchable by contrib instrumentations.`);
+      diag.debug(
+        `otelite/register: ${INSTRUMENTATION_HOOK_SPECIFIER} not found; ES modules are not patchable by contrib instrumentations.`,
+      );
       return undefined;
     }
     register(hook);

@@ -24,7 +24,9 @@ export function workerdPlatform(storage: AsyncContextStorage | undefined): Platf
     name: 'workerd',
     createContextManager() {
       if (storage !== undefined) return createAsyncStorageContextManager(storage);
-      warnOnce('otelite on Workers without nodejs_compat: no AsyncLocalStorage, so the active span does not cross await; enable the nodejs_compat (or nodejs_als) compatibility flag to keep it.');
+      warnOnce(
+        'otelite on Workers without nodejs_compat: no AsyncLocalStorage, so the active span does not cross await; enable the nodejs_compat (or nodejs_als) compatibility flag to keep it.',
+      );
       return new StackContextManager().enable();
     },
     resourceAttributes: () => ({

@@ -20,7 +20,8 @@ const undici = require('undici');
 
 const received = [];
 const server = http.createServer((request, response) => {
-  const values = (name) => request.rawHeaders.filter((_value, index) => index % 2 === 1 && request.rawHeaders[index - 1].toLowerCase() === name);
+  const values = (name) =>
+    request.rawHeaders.filter((_value, index) => index % 2 === 1 && request.rawHeaders[index - 1].toLowerCase() === name);
   received.push({ path: request.url, traceparent: values('traceparent'), baggage: values('baggage') });
   response.end('ok');
 });

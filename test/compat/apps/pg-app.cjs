@@ -10,7 +10,12 @@ registerInstrumentations({ instrumentations: [new PgInstrumentation()] });
 const http = require('node:http');
 const { Client } = require('pg');
 
-const client = new Client({ host: process.env.PGHOST, port: Number(process.env.PGPORT), user: process.env.PGUSER, database: process.env.PGDATABASE });
+const client = new Client({
+  host: process.env.PGHOST,
+  port: Number(process.env.PGPORT),
+  user: process.env.PGUSER,
+  database: process.env.PGDATABASE,
+});
 const server = http.createServer(async (request, response) => {
   try {
     const result = await client.query('SELECT $1::int + 1 AS answer', [41]);

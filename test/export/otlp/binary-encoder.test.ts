@@ -58,7 +58,10 @@ describe('encodeSpansToProtobuf', () => {
     expectSameAsMapping(spans);
     expectSameAsMapping(spans.slice().reverse());
     const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf(spans));
-    expect(decoded.resourceSpans.map((rs) => rs.scopeSpans.map((ss) => ss.spans.length))).toEqual([[2, 1], [1, 1]]);
+    expect(decoded.resourceSpans.map((rs) => rs.scopeSpans.map((ss) => ss.spans.length))).toEqual([
+      [2, 1],
+      [1, 1],
+    ]);
   });
 
   it('encodes spans recorded by the SDK (TracerProvider + InMemorySpanExporter)', async () => {
@@ -66,7 +69,11 @@ describe('encodeSpansToProtobuf', () => {
     const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const tracer = provider.getTracer('sdk-test', '0.1.0');
     const parent = tracer.startSpan('parent', { kind: SpanKind.SERVER, attributes: { 'http.route': '/x', count: 3 } });
-    const child = tracer.startSpan('child', { links: [{ context: parent.spanContext(), attributes: { why: 'test' } }] }, trace.setSpan(apiContext.active(), parent));
+    const child = tracer.startSpan(
+      'child',
+      { links: [{ context: parent.spanContext(), attributes: { why: 'test' } }] },
+      trace.setSpan(apiContext.active(), parent),
+    );
     child.addEvent('step', { n: 1.5 });
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
     child.end();
@@ -89,7 +96,7 @@ describe('encodeSpansToProtobuf', () => {
   });
 
   it('encodes long ASCII strings, long and non-ASCII keys, and many attribute keys', () => {
-    const attributes: Attributes = { ['k'.repeat(300)]: 'v'.repeat(70_000), 'ключ': 'значение', '': 'empty key' };
+    const attributes: Attributes = { ['k'.repeat(300)]: 'v'.repeat(70_000), ключ: 'значение', '': 'empty key' };
     for (let i = 0; i < 5000; i++) attributes[`key.${i}`] = i;
     expectSameAsMapping([finishedSpan({ name: 'n'.repeat(200), attributes })]);
   });
@@ -99,7 +106,26 @@ describe('encodeSpansToProtobuf', () => {
   });
 
   it('encodes integers at the int64 and varint boundaries', () => {
-    const values = [0, 1, 127, 128, 16383, 16384, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 35, 2 ** 49, 2 ** 53 - 1, -1, -128, -(2 ** 31), -(2 ** 32), -(2 ** 53 - 1)];
+    const values = [
+      0,
+      1,
+      127,
+      128,
+      16383,
+      16384,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 35,
+      2 ** 49,
+      2 ** 53 - 1,
+      -1,
+      -128,
+      -(2 ** 31),
+      -(2 ** 32),
+      -(2 ** 53 - 1),
+    ];
     const attributes: Attributes = {};
     values.forEach((value, i) => (attributes[`v${i}`] = value));
     attributes.list = values;
@@ -110,12 +136,22 @@ describe('encodeSpansToProtobuf', () => {
 
   it('drops and reports spans it cannot encode, and encodes the rest', () => {
     const before = failureCounts()['export.otlp.encode'] ?? 0;
-    const throwing = { ...finishedSpan({ name: 'throws' }), spanContext: (): SpanContext => { throw new Error('boom'); } };
+    const throwing = {
+      ...finishedSpan({ name: 'throws' }),
+      spanContext: (): SpanContext => {
+        throw new Error('boom');
+      },
+    };
     const badTraceState = finishedSpan({ name: 'bad trace state' });
     const context = badTraceState.spanContext();
     const brokenContext: SpanContext = {
       ...context,
-      traceState: { ...createTraceState('a=b'), serialize: () => { throw new Error('no'); } },
+      traceState: {
+        ...createTraceState('a=b'),
+        serialize: () => {
+          throw new Error('no');
+        },
+      },
     };
     const spans = [
       finishedSpan({ name: 'first', attributes: { a: 'x' } }),
@@ -123,7 +159,10 @@ describe('encodeSpansToProtobuf', () => {
       throwing,
       { ...badTraceState, spanContext: () => brokenContext },
       finishedSpan({ name: 'bad event', events: [spanEvent('e', Number.POSITIVE_INFINITY)] }),
-      finishedSpan({ name: 'bad link', links: [{ context: { traceId: 'no', spanId: 'no', traceFlags: 0 }, attributes: {}, droppedAttributesCount: 0 }] }),
+      finishedSpan({
+        name: 'bad link',
+        links: [{ context: { traceId: 'no', spanId: 'no', traceFlags: 0 }, attributes: {}, droppedAttributesCount: 0 }],
+      }),
       finishedSpan({ name: 'last', attributes: { b: [1, 2] } }),
     ];
     const bytes = expectSameAsMapping(spans);

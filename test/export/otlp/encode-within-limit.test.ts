@@ -16,7 +16,12 @@ describe('encodeWithinLimit', () => {
   it('encodes a batch that fits once, as one part', () => {
     let calls = 0;
     const spans = [span(10), span(20)];
-    const parts = encodeWithinLimit(spans, (s) => (calls++, encode(s)), 100, () => expect.unreachable());
+    const parts = encodeWithinLimit(
+      spans,
+      (s) => (calls++, encode(s)),
+      100,
+      () => expect.unreachable(),
+    );
     expect(calls).toBe(1);
     expect(parts).toEqual([{ payload: new Uint8Array(32), spanCount: 2 }]);
   });
@@ -24,7 +29,12 @@ describe('encodeWithinLimit', () => {
   it('splits in halves until each part fits, keeping span order', () => {
     const spans = [span(40), span(40), span(40), span(40), span(40)];
     const seen: number[][] = [];
-    const parts = encodeWithinLimit(spans, (s) => (seen.push(s.map((x) => spans.indexOf(x))), encode(s)), 90, () => expect.unreachable());
+    const parts = encodeWithinLimit(
+      spans,
+      (s) => (seen.push(s.map((x) => spans.indexOf(x))), encode(s)),
+      90,
+      () => expect.unreachable(),
+    );
     expect(parts.map((part) => part.spanCount)).toEqual([2, 1, 2]);
     expect(parts.every((part) => part.payload.length <= 90)).toBe(true);
     expect(seen[0]).toEqual([0, 1, 2, 3, 4]);

@@ -38,7 +38,9 @@ describe('decodePartialSuccess', () => {
 
   it('returns undefined for full success, empty or unreadable bodies', () => {
     expect(decodePartialSuccess(toBinary(ExportTraceServiceResponseSchema, response(0n, '')), false)).toBeUndefined();
-    expect(decodePartialSuccess(toBinary(ExportTraceServiceResponseSchema, create(ExportTraceServiceResponseSchema)), false)).toBeUndefined();
+    expect(
+      decodePartialSuccess(toBinary(ExportTraceServiceResponseSchema, create(ExportTraceServiceResponseSchema)), false),
+    ).toBeUndefined();
     expect(decodePartialSuccess(new Uint8Array(0), false)).toBeUndefined();
     expect(decodePartialSuccess(undefined, true)).toBeUndefined();
     expect(decodePartialSuccess(utf8('{}'), true)).toBeUndefined();

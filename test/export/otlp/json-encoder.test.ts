@@ -5,15 +5,7 @@ import { encodeSpansToJson } from '../../../src/export/otlp/json-encoder.js';
 import { toExportTraceServiceRequest } from '../../../src/export/otlp/to-export-request.js';
 import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
 import { clockNanosToUnixNanoBigInt } from '../../../src/trace/clock.js';
-import {
-  finishedSpan,
-  kitchenSinkSpan,
-  LINK_SPAN_ID,
-  LINK_TRACE_ID,
-  PARENT_ID,
-  SPAN_ID,
-  TRACE_ID,
-} from './span-fixtures.js';
+import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, PARENT_ID, SPAN_ID, TRACE_ID } from './span-fixtures.js';
 import { spanBatch } from './span-arbitrary.js';
 
 /** Parsed OTLP/JSON, read loosely by the assertions. */
@@ -49,7 +41,11 @@ describe('encodeSpansToJson', () => {
       { key: 'host.cpus', value: { intValue: '2' } },
     ]);
     const scopeSpans = resourceSpans.scopeSpans[0];
-    expect(scopeSpans.scope).toEqual({ name: 'lib', version: '1.2.3', attributes: [{ key: 'scope.kind', value: { stringValue: 'http' } }] });
+    expect(scopeSpans.scope).toEqual({
+      name: 'lib',
+      version: '1.2.3',
+      attributes: [{ key: 'scope.kind', value: { stringValue: 'http' } }],
+    });
     expect(scopeSpans.schemaUrl).toBe('https://example.test/scope');
 
     const span = scopeSpans.spans[0];
@@ -105,7 +101,16 @@ describe('encodeSpansToJson', () => {
   it('omits default values, including the parent span id of a root span', () => {
     const json = parse(encodeSpansToJson([finishedSpan({ name: 'root', traceFlags: 0 })]));
     const span = json.resourceSpans[0].scopeSpans[0].spans[0];
-    expect(Object.keys(span).sort()).toEqual(['endTimeUnixNano', 'flags', 'kind', 'name', 'spanId', 'startTimeUnixNano', 'status', 'traceId']);
+    expect(Object.keys(span).sort()).toEqual([
+      'endTimeUnixNano',
+      'flags',
+      'kind',
+      'name',
+      'spanId',
+      'startTimeUnixNano',
+      'status',
+      'traceId',
+    ]);
     expect(span.status).toEqual({});
     expect(span.kind).toBe(1);
   });

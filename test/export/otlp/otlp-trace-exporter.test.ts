@@ -1,4 +1,14 @@
-import { context, diag, DiagLogLevel, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
+import {
+  context,
+  diag,
+  DiagLogLevel,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type SpanContext,
+} from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +34,10 @@ const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 
 // ---------------------------------------------------------------- fixtures
 
-const resource = { attributes: { 'service.name': 'checkout', 'service.instance.id': 'i-1' }, schemaUrl: 'https://opentelemetry.io/schemas/1.26.0' };
+const resource = {
+  attributes: { 'service.name': 'checkout', 'service.instance.id': 'i-1' },
+  schemaUrl: 'https://opentelemetry.io/schemas/1.26.0',
+};
 const scope = { name: 'test-scope', version: '1.2.3' };
 let nextSpanId = 1;
 
@@ -93,7 +106,16 @@ function fullSpan(): FinishedSpan {
     attributes: { 'link.kind': 'follows' },
     droppedAttributesCount: 1,
   };
-  const traceState = { serialize: () => 'vendor=value', get: () => undefined, set() { return this; }, unset() { return this; } };
+  const traceState = {
+    serialize: () => 'vendor=value',
+    get: () => undefined,
+    set() {
+      return this;
+    },
+    unset() {
+      return this;
+    },
+  };
   return makeSpan({
     name: 'GET /cart',
     kind: SpanKind.SERVER,
@@ -184,7 +206,9 @@ describe('OTLPTraceExporter: what the receiver gets', () => {
     expect(message.resourceSpans).toHaveLength(1);
     const resourceSpans = message.resourceSpans[0];
     expect(resourceSpans.schemaUrl).toBe(resource.schemaUrl);
-    expect(Object.fromEntries(resourceSpans.resource!.attributes.map((kv) => [kv.key, kv.value?.value.value]))).toEqual(resource.attributes);
+    expect(Object.fromEntries(resourceSpans.resource!.attributes.map((kv) => [kv.key, kv.value?.value.value]))).toEqual(
+      resource.attributes,
+    );
     const scopeSpans = resourceSpans.scopeSpans[0];
     expect(scopeSpans.scope?.name).toBe('test-scope');
     expect(scopeSpans.scope?.version).toBe('1.2.3');
@@ -205,10 +229,42 @@ describe('OTLPTraceExporter: what the receiver gets', () => {
       'http.status_code': { case: 'intValue', value: 503n },
       ratio: { case: 'doubleValue', value: 0.25 },
       retried: { case: 'boolValue', value: true },
-      tags: { case: 'arrayValue', value: expect.objectContaining({ values: [expect.objectContaining({ value: { case: 'stringValue', value: 'a' } }), expect.objectContaining({ value: { case: 'stringValue', value: 'b' } })] }) },
-      ports: { case: 'arrayValue', value: expect.objectContaining({ values: [expect.objectContaining({ value: { case: 'intValue', value: 80n } }), expect.objectContaining({ value: { case: 'intValue', value: 443n } })] }) },
-      weights: { case: 'arrayValue', value: expect.objectContaining({ values: [expect.objectContaining({ value: { case: 'doubleValue', value: 0.5 } }), expect.objectContaining({ value: { case: 'doubleValue', value: 1.5 } })] }) },
-      flags: { case: 'arrayValue', value: expect.objectContaining({ values: [expect.objectContaining({ value: { case: 'boolValue', value: true } }), expect.objectContaining({ value: { case: 'boolValue', value: false } })] }) },
+      tags: {
+        case: 'arrayValue',
+        value: expect.objectContaining({
+          values: [
+            expect.objectContaining({ value: { case: 'stringValue', value: 'a' } }),
+            expect.objectContaining({ value: { case: 'stringValue', value: 'b' } }),
+          ],
+        }),
+      },
+      ports: {
+        case: 'arrayValue',
+        value: expect.objectContaining({
+          values: [
+            expect.objectContaining({ value: { case: 'intValue', value: 80n } }),
+            expect.objectContaining({ value: { case: 'intValue', value: 443n } }),
+          ],
+        }),
+      },
+      weights: {
+        case: 'arrayValue',
+        value: expect.objectContaining({
+          values: [
+            expect.objectContaining({ value: { case: 'doubleValue', value: 0.5 } }),
+            expect.objectContaining({ value: { case: 'doubleValue', value: 1.5 } }),
+          ],
+        }),
+      },
+      flags: {
+        case: 'arrayValue',
+        value: expect.objectContaining({
+          values: [
+            expect.objectContaining({ value: { case: 'boolValue', value: true } }),
+            expect.objectContaining({ value: { case: 'boolValue', value: false } }),
+          ],
+        }),
+      },
     });
     expect(decoded.droppedAttributesCount).toBe(3);
     expect(decoded.droppedEventsCount).toBe(4);
@@ -216,7 +272,10 @@ describe('OTLPTraceExporter: what the receiver gets', () => {
     expect(decoded.events).toHaveLength(1);
     expect(decoded.events[0].name).toBe('exception');
     expect(decoded.events[0].timeUnixNano).toBe(clockNanosToUnixNanoBigInt(1_100_000_000));
-    expect(decoded.events[0].attributes[0]).toMatchObject({ key: 'exception.message', value: { value: { case: 'stringValue', value: 'boom' } } });
+    expect(decoded.events[0].attributes[0]).toMatchObject({
+      key: 'exception.message',
+      value: { value: { case: 'stringValue', value: 'boom' } },
+    });
     expect(decoded.events[0].droppedAttributesCount).toBe(2);
     expect(decoded.links).toHaveLength(1);
     expect(hex(decoded.links[0].traceId)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
@@ -578,7 +637,13 @@ describe('OTLPTraceExporter: configuration', () => {
     expect(settings.exportTimeoutMillis).toBe(70_000);
     expect(settings.maxResponseBytes).toBe(4 * 1024 * 1024);
     expect(settings.maxRequestBytes).toBe(64 * 1024 * 1024);
-    expect(settings.retry).toEqual({ maxAttempts: 5, initialBackoffMillis: 1000, maxBackoffMillis: 5000, backoffMultiplier: 1.5, jitter: 0.2 });
+    expect(settings.retry).toEqual({
+      maxAttempts: 5,
+      initialBackoffMillis: 1000,
+      maxBackoffMillis: 5000,
+      backoffMultiplier: 1.5,
+      jitter: 0.2,
+    });
   });
 
   // Each row: what options and environment say, and what wins (options > TRACES_ > general > default).
@@ -605,7 +670,12 @@ describe('OTLPTraceExporter: configuration', () => {
   };
 
   it.each([
-    ['general variables', {}, general, ['http://general:4318/v1/traces', { 'x-a': 'general', 'x-b': 'general' }, 2000, 'gzip', 'http/json']],
+    [
+      'general variables',
+      {},
+      general,
+      ['http://general:4318/v1/traces', { 'x-a': 'general', 'x-b': 'general' }, 2000, 'gzip', 'http/json'],
+    ],
     [
       'TRACES_ variables over general ones',
       {},
@@ -616,7 +686,13 @@ describe('OTLPTraceExporter: configuration', () => {
       'options over everything',
       options,
       { ...general, ...specific },
-      ['https://option:4318/v1/traces', { 'x-a': 'general', 'x-b': 'specific', 'x-c': 'option', 'x-d': 'option' }, 4000, 'gzip', 'http/json'],
+      [
+        'https://option:4318/v1/traces',
+        { 'x-a': 'general', 'x-b': 'specific', 'x-c': 'option', 'x-d': 'option' },
+        4000,
+        'gzip',
+        'http/json',
+      ],
     ],
   ] as const)('%s', (_name, given, env, [url, headers, timeoutMillis, compression, protocol]) => {
     const settings = resolve(given, env);
@@ -659,7 +735,18 @@ describe('OTLPTraceExporter: configuration', () => {
     expect(settings.retry.backoffMultiplier).toBe(1.5);
     expect(settings.headers).toEqual({ authorization: SECRET });
     const warnings = diagMessages.join('\n');
-    for (const name of ['url', 'timeoutMillis', 'compression', 'maxConcurrentExports', 'exportTimeoutMillis', 'maxResponseBytes', 'retry.maxAttempts', 'retry.jitter', 'retry.backoffMultiplier', '"bad header"']) {
+    for (const name of [
+      'url',
+      'timeoutMillis',
+      'compression',
+      'maxConcurrentExports',
+      'exportTimeoutMillis',
+      'maxResponseBytes',
+      'retry.maxAttempts',
+      'retry.jitter',
+      'retry.backoffMultiplier',
+      '"bad header"',
+    ]) {
       expect(warnings).toContain(name);
     }
     expect(warnings).not.toContain('hunter2');
@@ -706,7 +793,9 @@ describe('OTLPTraceExporter: configuration', () => {
     const closedUrl = receiver.url;
     await receiver.close();
     receiver = await startOtlpTestReceiver();
-    const refused = await exporter({ url: closedUrl, headers: { authorization: SECRET }, retry: { ...FAST_RETRY, maxAttempts: 2 } }).export([makeSpan()]);
+    const refused = await exporter({ url: closedUrl, headers: { authorization: SECRET }, retry: { ...FAST_RETRY, maxAttempts: 2 } }).export(
+      [makeSpan()],
+    );
     for (const result of [denied, refused]) {
       expect(result.code).toBe(ExportResultCode.FAILED);
       expect(JSON.stringify({ message: result.error?.message, cause: String(result.error?.cause) })).not.toContain('s3cret');

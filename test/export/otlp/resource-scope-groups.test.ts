@@ -23,10 +23,24 @@ describe('ResourceScopeGroups', () => {
     const lookalike: Resource = { attributes: { name: 'a' } }; // equal content, another object: another group
     const one: InstrumentationScope = { name: 'one' };
     const two: InstrumentationScope = { name: 'two' };
-    const sequence: [Resource, InstrumentationScope][] = [[a, one], [a, one], [b, two], [a, two], [lookalike, one], [b, two], [a, one]];
+    const sequence: [Resource, InstrumentationScope][] = [
+      [a, one],
+      [a, one],
+      [b, two],
+      [a, two],
+      [lookalike, one],
+      [b, two],
+      [a, one],
+    ];
     sequence.forEach(([resource, scope], i) => groups.scopeGroup(resource, scope).items.push(i));
     expect(groups.resources.map((r) => [r.name, r.scopes.map((s) => [s.name, s.items])])).toEqual([
-      ['a', [['one', [0, 1, 6]], ['two', [3]]]],
+      [
+        'a',
+        [
+          ['one', [0, 1, 6]],
+          ['two', [3]],
+        ],
+      ],
       ['b', [['two', [2, 5]]]],
       ['a', [['one', [4]]]],
     ]);

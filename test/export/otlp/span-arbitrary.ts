@@ -6,11 +6,13 @@ import type { InstrumentationScope } from '../../../src/trace/instrumentation-sc
 import { finishedSpan } from './span-fixtures.js';
 import { clockNanosToHrTime } from '../../../src/trace/clock.js';
 
-const hexId = (length: number) =>
-  fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: length, maxLength: length });
+const hexId = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: length, maxLength: length });
 const text = fc.oneof(
   fc.constantFrom('\ud800', 'a\udc00b', 'x\ud83d\ude00'),
-  fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 8 }));
+  fc.string({ maxLength: 20 }),
+  fc.string({ unit: 'grapheme', maxLength: 8 }),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+);
 const scalar: fc.Arbitrary<AttributeValue> = fc.oneof(
   text,
   fc.boolean(),
@@ -53,7 +55,10 @@ const resources: Resource[] = [
   { attributes: { 'service.name': 'r1' } },
   { attributes: { 'service.name': 'r2', n: 3 }, schemaUrl: 'https://r2.test' },
 ];
-const scopes: InstrumentationScope[] = [{ name: 's1' }, { name: 's2', version: '9', schemaUrl: 'https://s2.test', attributes: { q: [1, 2] } }];
+const scopes: InstrumentationScope[] = [
+  { name: 's1' },
+  { name: 's2', version: '9', schemaUrl: 'https://s2.test', attributes: { q: [1, 2] } },
+];
 const span: fc.Arbitrary<FinishedSpan> = fc
   .record({
     name: text,

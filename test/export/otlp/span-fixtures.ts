@@ -103,8 +103,16 @@ export const PARENT_ID = 'eee19b7ec3c1b173';
 export const LINK_TRACE_ID = '0102030405060708090a0b0c0d0e0f10';
 export const LINK_SPAN_ID = 'a1a2a3a4a5a6a7a8';
 
-export const RESOURCE: Resource = { attributes: { 'service.name': 'checkout', 'host.cpus': 2 }, schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' };
-export const SCOPE: InstrumentationScope = { name: 'lib', version: '1.2.3', schemaUrl: 'https://example.test/scope', attributes: { 'scope.kind': 'http' } };
+export const RESOURCE: Resource = {
+  attributes: { 'service.name': 'checkout', 'host.cpus': 2 },
+  schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+};
+export const SCOPE: InstrumentationScope = {
+  name: 'lib',
+  version: '1.2.3',
+  schemaUrl: 'https://example.test/scope',
+  attributes: { 'scope.kind': 'http' },
+};
 
 /** A span using every feature the mapping knows. */
 export function kitchenSinkSpan() {
@@ -139,10 +147,7 @@ export function kitchenSinkSpan() {
       skipped: undefined,
     },
     droppedAttributesCount: 3,
-    events: [
-      spanEvent('exception', 5_000_000, { 'exception.type': 'Error', code: 7 }, 1),
-      spanEvent('', 6_000_000),
-    ],
+    events: [spanEvent('exception', 5_000_000, { 'exception.type': 'Error', code: 7 }, 1), spanEvent('', 6_000_000)],
     droppedEventsCount: 4,
     links: [
       {
@@ -158,4 +163,3 @@ export function kitchenSinkSpan() {
     instrumentationScope: SCOPE,
   });
 }
-

@@ -6,20 +6,11 @@ import { Span_SpanKind, SpanFlags, Status_StatusCode } from '../../../src/proto.
 import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
 import type { Resource } from '../../../src/resource/resource.js';
 import { clockNanosToUnixNanoBigInt } from '../../../src/trace/clock.js';
-import {
-  finishedSpan,
-  kitchenSinkSpan,
-  LINK_SPAN_ID,
-  LINK_TRACE_ID,
-  PARENT_ID,
-  SPAN_ID,
-  TRACE_ID,
-} from './span-fixtures.js';
+import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, PARENT_ID, SPAN_ID, TRACE_ID } from './span-fixtures.js';
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
-
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -147,7 +138,8 @@ describe('toExportTraceServiceRequest', () => {
   });
 
   it('maps OK status', () => {
-    const [span] = toExportTraceServiceRequest([finishedSpan({ status: { code: SpanStatusCode.OK } })]).resourceSpans[0].scopeSpans[0].spans;
+    const [span] = toExportTraceServiceRequest([finishedSpan({ status: { code: SpanStatusCode.OK } })]).resourceSpans[0].scopeSpans[0]
+      .spans;
     expect(span.status?.code).toBe(Status_StatusCode.OK);
   });
 
@@ -213,7 +205,12 @@ describe('toExportTraceServiceRequest', () => {
   });
 
   it('drops a span whose fields throw when read, and never throws itself', () => {
-    const broken = { ...finishedSpan({ name: 'broken' }), spanContext: () => { throw new Error('boom'); } };
+    const broken = {
+      ...finishedSpan({ name: 'broken' }),
+      spanContext: () => {
+        throw new Error('boom');
+      },
+    };
     const request = toExportTraceServiceRequest([broken, finishedSpan({ name: 'fine' })]);
     expect(request.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['fine']);
     expect(toExportTraceServiceRequest([]).resourceSpans).toEqual([]);

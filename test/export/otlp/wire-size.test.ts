@@ -1,7 +1,14 @@
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { int64Size, lengthDelimitedSize, optionalStringSize, optionalVarintSize, utf8Length, varint32Size } from '../../../src/export/otlp/wire-size.js';
+import {
+  int64Size,
+  lengthDelimitedSize,
+  optionalStringSize,
+  optionalVarintSize,
+  utf8Length,
+  varint32Size,
+} from '../../../src/export/otlp/wire-size.js';
 
 /** What `@bufbuild/protobuf`'s writer makes of one write: the byte count is the oracle. */
 const written = (write: (writer: BinaryWriter) => void): number => {
@@ -10,8 +17,14 @@ const written = (write: (writer: BinaryWriter) => void): number => {
   return writer.finish().length;
 };
 
-const uint32 = fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0, 0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000, 0xfffffff, 0x10000000, 0xffffffff));
-const safeInteger = fc.oneof(fc.maxSafeInteger(), fc.constantFrom(0, -1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 35, 2 ** 49, 2 ** 53 - 1, -(2 ** 53 - 1)));
+const uint32 = fc.oneof(
+  fc.integer({ min: 0, max: 0xffffffff }),
+  fc.constantFrom(0, 0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000, 0xfffffff, 0x10000000, 0xffffffff),
+);
+const safeInteger = fc.oneof(
+  fc.maxSafeInteger(),
+  fc.constantFrom(0, -1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 35, 2 ** 49, 2 ** 53 - 1, -(2 ** 53 - 1)),
+);
 const tag = fc.integer({ min: 1, max: 2 ** 29 - 1 }).map((field) => [field, ((field << 3) | WireType.LengthDelimited) >>> 0] as const);
 
 describe('wire-size', () => {
@@ -45,7 +58,10 @@ describe('wire-size', () => {
   it('utf8Length: the bytes BinaryWriter.string writes after the length, lone surrogates included', () => {
     // Runs of 1-, 2-, 3- and 4-byte characters and lone surrogates, plus arbitrary code points.
     const piece = fc.constantFrom('a', 'é', '€', '🌍', '\ud800', '\udc00', '\ud83d', 'x');
-    const text = fc.oneof(fc.array(piece, { maxLength: 40 }).map((pieces) => pieces.join('')), fc.string({ maxLength: 40 }));
+    const text = fc.oneof(
+      fc.array(piece, { maxLength: 40 }).map((pieces) => pieces.join('')),
+      fc.string({ maxLength: 40 }),
+    );
     fc.assert(
       fc.property(text, (value) => {
         const length = utf8Length(value);

@@ -107,17 +107,21 @@ export interface SentResponse {
  * It is sent with tracing suppressed, so it plays an uninstrumented caller (its headers are its own).
  */
 export function send(url: string, options: http.RequestOptions = {}): Promise<SentResponse> {
-  return context.with(suppressTracing(context.active()), () => new Promise<SentResponse>((resolve, reject) => {
-    const request = http.request(url, options, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end();
-  }));
+  return context.with(
+    suppressTracing(context.active()),
+    () =>
+      new Promise<SentResponse>((resolve, reject) => {
+        const request = http.request(url, options, (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+          response.on('error', reject);
+        });
+        request.on('error', reject);
+        request.end();
+      }),
+  );
 }
 
 /** A `traceparent` value and its parts. */
@@ -128,7 +132,10 @@ export function traceparent(traceId: string, spanId: string, flags: '00' | '01' 
 /** A random 32-hex trace id or 16-hex span id. */
 export function randomHex(length: 32 | 16): string {
   let text = '';
-  while (text.length < length) text += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  while (text.length < length)
+    text += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return text.slice(0, length);
 }
 
@@ -141,9 +148,7 @@ export function clientSpans(spans: FinishedSpan[]): FinishedSpan[] {
 }
 
 /** The parts of a `traceparent` header, or undefined when absent or malformed. */
-export function parseTraceparent(
-  value: string | string[] | undefined,
-): { traceId: string; spanId: string; sampled: boolean } | undefined {
+export function parseTraceparent(value: string | string[] | undefined): { traceId: string; spanId: string; sampled: boolean } | undefined {
   if (typeof value !== 'string') return undefined;
   const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(value);
   if (match === null) return undefined;

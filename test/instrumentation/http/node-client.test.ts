@@ -4,13 +4,7 @@ import { get as namedGet, request as namedRequest } from 'node:http';
 import * as https from 'node:https';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasClientRequestCreatedChannel } from '../../../src/platform/node/instrumentation/http/node-client.js';
-import {
-  ExportResultCode,
-  instrumentHttp,
-  OTLPTraceExporter,
-  suppressTracing,
-  type HttpInstrumentation,
-} from '../../../src/index.js';
+import { ExportResultCode, instrumentHttp, OTLPTraceExporter, suppressTracing, type HttpInstrumentation } from '../../../src/index.js';
 import {
   clientSpans,
   parseTraceparent,
@@ -109,7 +103,12 @@ describe('node:http client spans', () => {
     const status = await new Promise<number>((resolve, reject) => {
       http
         .request(
-          { host: '127.0.0.1', port: server.port, path: '/array', headers: ['Host', `127.0.0.1:${server.port}`, 'X-Req', 'q3', 'TraceParent', stale] },
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/array',
+            headers: ['Host', `127.0.0.1:${server.port}`, 'X-Req', 'q3', 'TraceParent', stale],
+          },
           (response) => response.resume().on('end', () => resolve(response.statusCode ?? 0)),
         )
         .on('error', reject)
@@ -129,13 +128,15 @@ describe('node:http client spans', () => {
 
   it('inject traceparent into a request that sends Expect: 100-continue', async () => {
     const parent = trace.getTracer('test').startSpan('parent');
-    const status = await context.with(trace.setSpan(context.active(), parent), () =>
-      new Promise<number>((resolve, reject) => {
-        const request = http.request(`${server.origin}/continue`, { method: 'post', headers: { Expect: '100-continue' } }, (response) =>
-          response.resume().on('end', () => resolve(response.statusCode ?? 0)),
-        );
-        request.on('error', reject).on('continue', () => request.end('body'));
-      }),
+    const status = await context.with(
+      trace.setSpan(context.active(), parent),
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const request = http.request(`${server.origin}/continue`, { method: 'post', headers: { Expect: '100-continue' } }, (response) =>
+            response.resume().on('end', () => resolve(response.statusCode ?? 0)),
+          );
+          request.on('error', reject).on('continue', () => request.end('body'));
+        }),
     );
     parent.end();
     expect(status).toBe(200);
@@ -170,9 +171,7 @@ describe('node:http client spans', () => {
     const { port } = server;
     await fetchWith(http.get, `http://user:password@127.0.0.1:${port}/file?AWSAccessKeyId=key&Signature=sig&x=1`);
     const [span] = clientSpans(await tracing.spans((all) => clientSpans(all).length > 0));
-    expect(span.attributes['url.full']).toBe(
-      `http://127.0.0.1:${port}/file?AWSAccessKeyId=REDACTED&Signature=REDACTED&x=1`,
-    );
+    expect(span.attributes['url.full']).toBe(`http://127.0.0.1:${port}/file?AWSAccessKeyId=REDACTED&Signature=REDACTED&x=1`);
   });
 
   it('mark responses >= 400 as Error', async () => {
@@ -236,7 +235,8 @@ describe('node:http client spans', () => {
 
   it.runIf(patches)('still record (without trace headers) requests made through a request function captured earlier', async () => {
     await new Promise<void>((resolve, reject) => {
-      original.httpRequest(`${server.origin}/captured`, (response) => response.resume().on('end', resolve))
+      original
+        .httpRequest(`${server.origin}/captured`, (response) => response.resume().on('end', resolve))
         .on('error', reject)
         .end();
     });

@@ -4,7 +4,15 @@ import { normalizeMethod, spanNameForMethod } from '../../../src/instrumentation
 describe('normalizeMethod', () => {
   it('keeps known methods, upper-cases known ones in another case, and calls the rest _OTHER', () => {
     expect(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'].map(normalizeMethod)).toEqual([
-      'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH',
+      'GET',
+      'HEAD',
+      'POST',
+      'PUT',
+      'DELETE',
+      'CONNECT',
+      'OPTIONS',
+      'TRACE',
+      'PATCH',
     ]);
     expect(normalizeMethod('get')).toBe('GET');
     expect(normalizeMethod('PURGE')).toBe('_OTHER');

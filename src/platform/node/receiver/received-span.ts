@@ -4,15 +4,7 @@ import { clone } from '@bufbuild/protobuf';
 import { Span_SpanKind, SpanSchema, Status_StatusCode, type Span } from '../../../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
 
 /** An attribute value as received, in plain JavaScript: 64-bit integers beyond 2^53 stay `bigint`. */
-export type ReceivedValue =
-  | string
-  | number
-  | boolean
-  | bigint
-  | Uint8Array
-  | null
-  | ReceivedValue[]
-  | { [key: string]: ReceivedValue };
+export type ReceivedValue = string | number | boolean | bigint | Uint8Array | null | ReceivedValue[] | { [key: string]: ReceivedValue };
 
 /** The span kinds of OTLP, by name. */
 export type ReceivedSpanKind = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
@@ -79,7 +71,11 @@ export function toReceivedSpans(request: ExportTraceServiceRequest): ReceivedSpa
     for (const scopeSpans of resourceSpans.scopeSpans) {
       const scope = { name: scopeSpans.scope?.name ?? '', version: scopeSpans.scope?.version ?? '' };
       for (const span of scopeSpans.spans) {
-        if (!isValidId(span.traceId, 16) || !isValidId(span.spanId, 8) || (span.parentSpanId.length !== 0 && span.parentSpanId.length !== 8)) {
+        if (
+          !isValidId(span.traceId, 16) ||
+          !isValidId(span.spanId, 8) ||
+          (span.parentSpanId.length !== 0 && span.parentSpanId.length !== 8)
+        ) {
           rejected++;
           continue;
         }

@@ -214,7 +214,11 @@ class ReceiverState {
     }
     const tooLarge = (): void => {
       response.setHeader('Connection', 'close');
-      this.#fail(response, 413, encodeRpcStatus(encoding, RPC_CODE_RESOURCE_EXHAUSTED, `the body exceeds the ${this.#maxBodyBytes}-byte limit`));
+      this.#fail(
+        response,
+        413,
+        encodeRpcStatus(encoding, RPC_CODE_RESOURCE_EXHAUSTED, `the body exceeds the ${this.#maxBodyBytes}-byte limit`),
+      );
     };
     const declared = Number(request.headers['content-length']);
     if (declared > this.#maxBodyBytes) return tooLarge();
@@ -226,7 +230,11 @@ class ReceiverState {
       const inflated = await inflate(body, this.#maxBodyBytes);
       if (inflated === TOO_LARGE) return tooLarge();
       if (inflated instanceof Error) {
-        return this.#fail(response, 400, encodeRpcStatus(encoding, RPC_CODE_INVALID_ARGUMENT, `the gzip body does not inflate: ${inflated.message}`));
+        return this.#fail(
+          response,
+          400,
+          encodeRpcStatus(encoding, RPC_CODE_INVALID_ARGUMENT, `the gzip body does not inflate: ${inflated.message}`),
+        );
       }
       body = inflated;
     }
@@ -238,7 +246,11 @@ class ReceiverState {
       received = toReceivedSpans(decoded);
     } catch (error) {
       const what = encoding === 'json' ? 'an OTLP/JSON ExportTraceServiceRequest' : 'a protobuf ExportTraceServiceRequest';
-      return this.#fail(response, 400, encodeRpcStatus(encoding, RPC_CODE_INVALID_ARGUMENT, `the body is not ${what}: ${messageOf(error)}`));
+      return this.#fail(
+        response,
+        400,
+        encodeRpcStatus(encoding, RPC_CODE_INVALID_ARGUMENT, `the body is not ${what}: ${messageOf(error)}`),
+      );
     }
 
     this.#accept(decoded, received.spans, received.rejected);

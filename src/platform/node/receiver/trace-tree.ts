@@ -91,8 +91,7 @@ export function formatTraceTree(spans: readonly ReceivedSpan[], options: TraceTr
       text += `${paint(ANSI.dim, prefix + branch)}${formatLine(span, orphan, paint)}\n`;
       const kids = children.get(span.spanId);
       if (kids === undefined) continue;
-      const childPrefix =
-        depth >= MAX_INDENT_DEPTH ? prefix : branch === '' ? prefix : prefix + (branch === '└─ ' ? '   ' : '│  ');
+      const childPrefix = depth >= MAX_INDENT_DEPTH ? prefix : branch === '' ? prefix : prefix + (branch === '└─ ' ? '   ' : '│  ');
       pushAll(kids, childPrefix, depth + 1, false);
     }
   };

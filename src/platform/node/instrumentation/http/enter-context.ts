@@ -23,7 +23,7 @@ export function enterRequestContext(requestContext: Context): boolean {
   }
   warnOnce(
     'the global context manager is not an enabled otelite AsyncLocalStorageContextManager, so request handlers ' +
-      'do not run inside their server span; register otelite\'s, or wrap handlers with traceHandler().',
+      "do not run inside their server span; register otelite's, or wrap handlers with traceHandler().",
   );
   return false;
 }

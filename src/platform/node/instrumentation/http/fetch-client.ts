@@ -135,8 +135,7 @@ function unsubscribeChannels(): void {
 function onCreate(message: unknown): void {
   try {
     const active = context.active();
-    const settings =
-      activeSettings ?? (active.getValue(EXPLICIT_FETCH_KEY) === true ? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS : undefined);
+    const settings = activeSettings ?? (active.getValue(EXPLICIT_FETCH_KEY) === true ? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS : undefined);
     if (settings === undefined || isTracingSuppressed(active) || isFetchCoveredElsewhere()) return;
     startFetchSpan((message as { request: UndiciRequest }).request, settings, active);
   } catch (error) {
@@ -148,8 +147,10 @@ function startFetchSpan(request: UndiciRequest, settings: HttpInstrumentationSet
   const origin = String(request.origin);
   const originalMethod = request.method;
   const url = redactUrl(origin + request.path);
-  if (settings.ignoreOutgoingRequest !== undefined &&
-    isOutgoingRequestIgnored(settings, { direction: 'outgoing', api: 'fetch', method: originalMethod, url, request })) {
+  if (
+    settings.ignoreOutgoingRequest !== undefined &&
+    isOutgoingRequestIgnored(settings, { direction: 'outgoing', api: 'fetch', method: originalMethod, url, request })
+  ) {
     return;
   }
   const method = normalizeMethod(originalMethod);

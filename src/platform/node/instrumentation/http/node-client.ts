@@ -1,13 +1,4 @@
-import {
-  context,
-  propagation,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Span,
-  type TextMapSetter,
-} from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapSetter } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -159,8 +150,10 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
     const hostHeader = request.getHeader('host') ?? early?.host;
     const authority = typeof hostHeader === 'string' ? hostHeader : request.host;
     const url = redactUrl(`${protocol}//${authority}${request.path}`);
-    if (settings.ignoreOutgoingRequest !== undefined &&
-      isOutgoingRequestIgnored(settings, { direction: 'outgoing', api: 'http', method: originalMethod, url, request })) {
+    if (
+      settings.ignoreOutgoingRequest !== undefined &&
+      isOutgoingRequestIgnored(settings, { direction: 'outgoing', api: 'http', method: originalMethod, url, request })
+    ) {
       states.set(request, null);
       return;
     }
@@ -255,7 +248,10 @@ function onRequestClose(this: ClientRequest): void {
       span.setAttribute('error.type', ERROR_TYPE_ABORTED);
       span.setStatus({
         code: SpanStatusCode.ERROR,
-        message: state.response === undefined ? 'The request was closed before a response arrived' : 'The response was closed before it was complete',
+        message:
+          state.response === undefined
+            ? 'The request was closed before a response arrived'
+            : 'The response was closed before it was complete',
       });
     }
     span.end();

@@ -155,11 +155,7 @@ export function existingServerContext(response: ServerResponse): Context | null 
  * context its handler should run in: the extracted parent plus the span, or the root context for an
  * ignored request. The span ends when the response finishes or closes.
  */
-export function startServerSpan(
-  request: IncomingMessage,
-  response: ServerResponse,
-  settings: HttpInstrumentationSettings,
-): Context {
+export function startServerSpan(request: IncomingMessage, response: ServerResponse, settings: HttpInstrumentationSettings): Context {
   if (isNodeHttpCoveredElsewhere() || isIncomingRequestIgnored(settings, request)) {
     (response as TracedResponse)[STATE] = null;
     return ROOT_CONTEXT;

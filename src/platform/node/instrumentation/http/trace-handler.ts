@@ -31,11 +31,7 @@ export function traceHandler<Request extends IncomingMessage, Response extends S
     try {
       handlerContext = existingServerContext(response);
       if (handlerContext === undefined) {
-        handlerContext = startServerSpan(
-          request,
-          response,
-          serverInstrumentationSettings() ?? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS,
-        );
+        handlerContext = startServerSpan(request, response, serverInstrumentationSettings() ?? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS);
       }
     } catch (error) {
       reportError('instrumentation.http.server', error, 'traceHandler');

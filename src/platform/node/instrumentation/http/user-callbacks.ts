@@ -1,11 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 import { reportError } from '../../../../diagnostics/report.js';
-import type {
-  HttpInstrumentationSettings,
-  IncomingRequestInfo,
-  OutgoingRequestInfo,
-} from './http-instrumentation-options.js';
+import type { HttpInstrumentationSettings, IncomingRequestInfo, OutgoingRequestInfo } from './http-instrumentation-options.js';
 
 /**
  * The guarded calls into the user's `instrumentHttp` callbacks: a callback that throws is reported
@@ -37,11 +33,7 @@ export function isOutgoingRequestIgnored(settings: HttpInstrumentationSettings, 
 }
 
 /** Calls `requestHook` with a freshly started recording span, if a hook is set. */
-export function runRequestHook(
-  settings: HttpInstrumentationSettings,
-  span: Span,
-  info: IncomingRequestInfo | OutgoingRequestInfo,
-): void {
+export function runRequestHook(settings: HttpInstrumentationSettings, span: Span, info: IncomingRequestInfo | OutgoingRequestInfo): void {
   const hook = settings.requestHook;
   if (hook === undefined) return;
   try {
