@@ -138,20 +138,21 @@ function decodeValue(text: string, start: number, end: number): string {
 /**
  * Percent-encodes a value for the header (W3C Baggage §3.3.1.3): every code point outside
  * `baggage-octet` is written as its UTF-8 bytes in `%XX` form, a lone surrogate as U+FFFD. With
- * `keepEscapes` (used for property values, which otelite carries in their wire form) a `%` that already
- * starts a `%XX` escape is kept; otherwise `%` is always encoded.
+ * `wireForm` (property values, which otelite carries as they were on the wire and never decodes) every
+ * `%` is kept, since `%` is itself a `baggage-octet`: extracting and injecting again changes nothing.
+ * Otherwise (entry values, which are decoded) `%` is always encoded.
  */
-function encodeValue(value: string, keepEscapes: boolean): string {
+function encodeValue(value: string, wireForm: boolean): string {
   let i = 0;
   for (; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if ((classOf(code) & OCTET) === 0 || (code === PERCENT && !(keepEscapes && isEscapeAt(value, i)))) break;
+    if ((classOf(code) & OCTET) === 0 || (code === PERCENT && !wireForm)) break;
   }
   if (i === value.length) return value;
   let encoded = value.slice(0, i);
   for (; i < value.length; i++) {
     let code = value.charCodeAt(i);
-    if ((classOf(code) & OCTET) !== 0 && (code !== PERCENT || (keepEscapes && isEscapeAt(value, i)))) {
+    if ((classOf(code) & OCTET) !== 0 && (code !== PERCENT || wireForm)) {
       encoded += value[i];
       continue;
     }
@@ -178,10 +179,6 @@ function encodeValue(value: string, keepEscapes: boolean): string {
     }
   }
   return encoded;
-}
-
-function isEscapeAt(text: string, index: number): boolean {
-  return index + 2 < text.length && hexValue(text.charCodeAt(index + 1)) >= 0 && hexValue(text.charCodeAt(index + 2)) >= 0;
 }
 
 function byteEscape(byte: number): string {
