@@ -1,7 +1,6 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { reportError } from '../../diagnostics/report.js';
-import { errorMessageOf, errorTypeOf } from '../http/error-type.js';
 import { getHttpTracer } from '../http/http-tracer.js';
 import { addressOf, defaultPortOf, portOf } from '../http/host-and-port.js';
 import { redactUrl } from '../http/redact.js';
@@ -17,6 +16,7 @@ import {
   spanNameForMethod,
 } from '../http/semantic-attributes.js';
 import { HEADERS_SETTER } from './headers-carrier.js';
+import { endSpanWithError } from '../http/end-span-with-error.js';
 
 /** The `fetch` function's shape. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -120,12 +120,5 @@ function endWithResponse(span: Span, response: Response): void {
 }
 
 function endWithError(span: Span, error: unknown): void {
-  try {
-    span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
-    if (error instanceof Error) span.recordException(error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessageOf(error) });
-    span.end();
-  } catch (failure) {
-    reportError('instrumentation.fetch.client', failure, 'ending the span');
-  }
+  endSpanWithError(span, error, 'instrumentation.fetch.client');
 }

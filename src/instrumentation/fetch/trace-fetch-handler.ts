@@ -10,7 +10,6 @@ import {
   type TracerProvider,
 } from '@opentelemetry/api';
 import { reportError } from '../../diagnostics/report.js';
-import { errorMessageOf, errorTypeOf } from '../http/error-type.js';
 import { getHttpTracer, HTTP_TRACER_NAME, HTTP_TRACER_VERSION } from '../http/http-tracer.js';
 import { redactQuery } from '../http/redact.js';
 import { addressOf, defaultPortOf, portOf } from '../http/host-and-port.js';
@@ -30,6 +29,7 @@ import {
   spanNameForMethod,
 } from '../http/semantic-attributes.js';
 import { HEADERS_GETTER } from './headers-carrier.js';
+import { endSpanWithError } from '../http/end-span-with-error.js';
 
 /** A web-standard request handler: `Bun.serve`'s and `Deno.serve`'s `fetch`, a Worker's `fetch`, Hono's `app.fetch`. */
 export type FetchHandler = (request: Request, ...rest: any[]) => Response | Promise<Response>;
@@ -182,14 +182,7 @@ function endWithResponse(span: Span, response: unknown): void {
 }
 
 function endWithError(span: Span, error: unknown): void {
-  try {
-    span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
-    if (error instanceof Error) span.recordException(error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessageOf(error) });
-    span.end();
-  } catch (failure) {
-    reportError('instrumentation.fetch.server', failure, 'ending the span');
-  }
+  endSpanWithError(span, error, 'instrumentation.fetch.server');
 }
 
 /** Hands a flush of the global provider to `waitUntil` (the option's, or a Worker `ctx`'s). */
