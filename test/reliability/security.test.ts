@@ -1,10 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withEnvironment } from '../support/environment.js';
 import {
@@ -25,6 +22,7 @@ import {
   type ApplicationGuard,
   type DiagCollector,
 } from './pipeline-harness.js';
+import { selfSignedCertificate } from '../support/self-signed-certificate.js';
 
 /**
  * Security properties, end to end: secrets from `OTEL_EXPORTER_OTLP_HEADERS` and from URLs never reach
@@ -307,39 +305,6 @@ describe('HTTP instrumentation', () => {
 });
 
 // ------------------------------------------------------------------ TLS
-
-/** A throwaway self-signed certificate for 127.0.0.1, made at test time with the openssl CLI; never committed. */
-function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'otelite-reliability-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function hasOpenssl(): boolean {
   try {

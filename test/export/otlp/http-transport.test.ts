@@ -1,10 +1,6 @@
 import { context } from '@opentelemetry/api';
-import { execFileSync } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createServer, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +16,7 @@ import {
 import { createHttpTransport } from '../../../src/platform/node/http-transport.js';
 import { VERSION } from '../../../src/version.js';
 import { encodeStatus, startOtlpTestReceiver, type OtlpTestReceiver } from './otlp-test-receiver.js';
+import { selfSignedCertificate } from '../../support/self-signed-certificate.js';
 
 // An empty ExportTraceServiceRequest is a valid protobuf body: zero bytes. A non-empty raw body:
 // field 1 (resource_spans), length 0 → one empty ResourceSpans.
@@ -190,39 +187,6 @@ describe('createHttpTransport', () => {
 });
 
 describe('createHttpTransport over https', () => {
-  /** A throwaway self-signed certificate for 127.0.0.1, made with the openssl CLI. */
-  function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
-    const dir = mkdtempSync(join(tmpdir(), 'otelite-tls-'));
-    try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
-      return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-
   it('verifies the certificate: unknown CA refused, trusted with the tls.ca option', async () => {
     const { key, cert } = selfSignedCertificate();
     const server = createHttpsServer({ key, cert }, (req, res) => {
