@@ -5,15 +5,16 @@
  * (src/platform/node/) that the core's defaults come from.
  * @packageDocumentation
  */
-import { useProtobufFallbackEncoder } from './export/otlp/binary-encoder.js';
-import { encodeWithSchema } from './export/otlp/schema-fallback-encoder.js';
+import { useProtobufFallbackEncoderLoader } from './export/otlp/binary-encoder.js';
 import { nodePlatform } from './platform/node/node-platform.js';
 import { installPlatform } from './platform/platform.js';
 
 installPlatform(nodePlatform);
 // On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent
-// encoder); the web entries leave this out so their bundles carry no schema (binary-encoder.ts).
-useProtobufFallbackEncoder(encodeWithSchema);
+// encoder); the web entries leave this out so their bundles carry no schema (binary-encoder.ts). The
+// schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only
+// for a writer failure, so they are loaded by the first encoding, not here (a chunk of their own in dist/).
+useProtobufFallbackEncoderLoader(async () => (await import('./export/otlp/schema-fallback-encoder.js')).encodeWithSchema);
 
 export * from './core-exports.js';
 

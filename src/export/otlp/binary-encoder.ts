@@ -80,7 +80,8 @@ import { int64Size, lengthDelimitedSize, optionalStringSize, optionalVarintSize,
  * module never imports the generated schema or the protobuf runtime, so the web builds ship neither: a
  * re-entrant call runs the same writer on scratch state of its own, and after an unexpected failure the
  * batch is encoded again by the encoder {@link useProtobufFallbackEncoder} installed (the Node entry
- * installs the generated schema's, schema-fallback-encoder.ts) or, where none is, by this writer once more.
+ * installs the generated schema's, schema-fallback-encoder.ts, loaded by the first encoding: see
+ * {@link useProtobufFallbackEncoderLoader}) or, where none is, by this writer once more.
  * Resource and scope messages are encoded once per object (cached by identity), attribute keys once
  * per string (bounded cache).
  */
@@ -178,6 +179,7 @@ interface ResourceGroup {
  * ```
  */
 export function encodeSpansToProtobuf(spans: readonly FinishedSpan[]): Uint8Array {
+  if (fallbackLoader !== undefined) startLoadingFallback();
   if (busy) return encodeNested(spans);
   busy = true;
   try {
@@ -192,22 +194,61 @@ export function encodeSpansToProtobuf(spans: readonly FinishedSpan[]): Uint8Arra
   }
 }
 
+type ProtobufEncoder = (spans: readonly FinishedSpan[]) => Uint8Array;
+
 /** The encoder used after the fast writer failed; `undefined` = the fast writer once more. */
-let fallbackEncoder: ((spans: readonly FinishedSpan[]) => Uint8Array) | undefined;
+let fallbackEncoder: ProtobufEncoder | undefined;
+/** Loads the fallback encoder; called (once) by the first encoding, see {@link useProtobufFallbackEncoderLoader}. */
+let fallbackLoader: (() => Promise<ProtobufEncoder>) | undefined;
+/** Counts installs, so a load that settles after another install changes nothing. */
+let fallbackInstalls = 0;
 
 /**
  * Installs the encoder a batch goes through when the fast writer fails on it (a writer bug, or span
- * data that changed while it was encoded). Internal: the Node entry installs the generated schema's
- * (schema-fallback-encoder.ts); the web entries install none, so their bundles carry no schema.
- * `undefined` goes back to none.
+ * data that changed while it was encoded). Internal: the web entries install none, so their bundles
+ * carry no schema. `undefined` goes back to none.
  *
  * @example
  * ```ts
  * useProtobufFallbackEncoder(encodeWithSchema);
  * ```
  */
-export function useProtobufFallbackEncoder(encoder: ((spans: readonly FinishedSpan[]) => Uint8Array) | undefined): void {
+export function useProtobufFallbackEncoder(encoder: ProtobufEncoder | undefined): void {
+  fallbackInstalls++;
+  fallbackLoader = undefined;
   fallbackEncoder = encoder;
+}
+
+/**
+ * Installs a fallback encoder (see {@link useProtobufFallbackEncoder}) that is loaded when the first
+ * batch is encoded rather than when the program starts: the Node entry loads the generated schema's
+ * (schema-fallback-encoder.ts) this way, so `import 'otelite'` compiles neither the schema nor the
+ * protobuf runtime. Until the load settles a failed batch is encoded by the fast writer once more; a
+ * load that fails is reported and leaves that behaviour. Internal.
+ *
+ * @example
+ * ```ts
+ * useProtobufFallbackEncoderLoader(async () => (await import('./schema-fallback-encoder.js')).encodeWithSchema);
+ * ```
+ */
+export function useProtobufFallbackEncoderLoader(load: () => Promise<ProtobufEncoder>): void {
+  useProtobufFallbackEncoder(undefined);
+  fallbackLoader = load;
+}
+
+function startLoadingFallback(): void {
+  const load = fallbackLoader as () => Promise<ProtobufEncoder>;
+  fallbackLoader = undefined;
+  const install = fallbackInstalls;
+  const loaded = (encoder: ProtobufEncoder) => {
+    if (install === fallbackInstalls) fallbackEncoder = encoder;
+  };
+  const failed = (error: unknown) => reportError(ENCODE_ERROR_KIND, error, 'loading the protobuf fallback encoder');
+  try {
+    load().then(loaded, failed);
+  } catch (error) {
+    failed(error);
+  }
 }
 
 function encodeAgain(spans: readonly FinishedSpan[]): Uint8Array {

@@ -4,7 +4,11 @@ import { createTraceState } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { failureCounts } from '../../../src/diagnostics/report.js';
-import { encodeSpansToProtobuf, useProtobufFallbackEncoder } from '../../../src/export/otlp/binary-encoder.js';
+import {
+  encodeSpansToProtobuf,
+  useProtobufFallbackEncoder,
+  useProtobufFallbackEncoderLoader,
+} from '../../../src/export/otlp/binary-encoder.js';
 import { encodeWithSchema } from '../../../src/export/otlp/schema-fallback-encoder.js';
 import { toExportTraceServiceRequest } from '../../../src/export/otlp/to-export-request.js';
 import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
@@ -180,6 +184,55 @@ describe('encodeSpansToProtobuf', () => {
       const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
       expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'shifty']);
       expect(failureCounts()['export.otlp.encode']).toBe(before + 1);
+    } finally {
+      useProtobufFallbackEncoder(undefined);
+    }
+  });
+
+  it('loads a fallback installed as a loader (as the Node entry does) on the first encoding, once, and uses it after the load settles', async () => {
+    let loads = 0;
+    let settle: (encoder: typeof encodeWithSchema) => void = () => {};
+    useProtobufFallbackEncoderLoader(() => {
+      loads++;
+      return new Promise((resolve) => {
+        settle = resolve;
+      });
+    });
+    try {
+      expect(loads).toBe(0);
+      const before = failureCounts()['export.otlp.encode'] ?? 0;
+      // Still loading: the fast writer once more, which fails on this span too, so the batch is dropped.
+      expect(encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shiftySpan()])).toEqual(new Uint8Array(0));
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 2);
+      settle(encodeWithSchema);
+      await Promise.resolve();
+      const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shiftySpan()]));
+      expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'shifty']);
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 3);
+      expect(loads).toBe(1);
+    } finally {
+      useProtobufFallbackEncoder(undefined);
+    }
+  });
+
+  it('reports a fallback loader that fails, keeps encoding with the fast writer, and ignores a load that settles after another install', async () => {
+    const before = failureCounts()['export.otlp.encode'] ?? 0;
+    useProtobufFallbackEncoderLoader(() => Promise.reject(new Error('no schema here')));
+    try {
+      expectSameAsMapping([finishedSpan({ name: 'fine' })]);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 1);
+      expect(encodeSpansToProtobuf([shiftySpan()])).toEqual(new Uint8Array(0));
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 3);
+
+      let settle: (encoder: typeof encodeWithSchema) => void = () => {};
+      useProtobufFallbackEncoderLoader(() => new Promise((resolve) => (settle = resolve)));
+      encodeSpansToProtobuf([finishedSpan({ name: 'starts the load' })]);
+      useProtobufFallbackEncoder(undefined);
+      settle(encodeWithSchema);
+      await Promise.resolve();
+      expect(encodeSpansToProtobuf([shiftySpan()])).toEqual(new Uint8Array(0));
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 5);
     } finally {
       useProtobufFallbackEncoder(undefined);
     }
