@@ -50,4 +50,22 @@ describe('startup of the Node entry', () => {
     // Once: the fast writer's failure; the schema encoder's attempt succeeded.
     expect(result.failures['export.otlp.encode']).toBe(1);
   });
+
+  it('loads node:zlib and node:worker_threads only when they are used (a gzip export, the send at exit)', () => {
+    // Without the recording hook, which itself runs on a worker thread.
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const { init } = await import('otelite'); init({ endpoint: 'http://127.0.0.1:9', compression: 'gzip', shutdownHooks: false }); console.log(JSON.stringify(process.moduleLoadList))",
+      ],
+      { cwd: process.cwd(), encoding: 'utf8' },
+    );
+    const builtins = (JSON.parse(out) as string[]).filter((name) => name.startsWith('NativeModule ')).map((name) => name.slice(13));
+    expect(builtins).toContain('http');
+    expect(builtins).toContain('diagnostics_channel');
+    expect(builtins).not.toContain('zlib');
+    expect(builtins).not.toContain('worker_threads');
+  });
 });

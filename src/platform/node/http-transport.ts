@@ -3,8 +3,6 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { installExitListener } from './exit-listener.js';
 import { postSynchronously } from './post-synchronously.js';
@@ -27,7 +25,11 @@ import {
 /** `tls` in the shape `node:https` takes (the portable `TlsOptions` is a subset of it). */
 type NodeTlsOptions = Pick<HttpsAgentOptions, 'ca' | 'cert' | 'key' | 'passphrase' | 'pfx' | 'servername'>;
 
-const gzipAsync = promisify(gzip);
+/** gzip, off the main thread; `node:zlib` is loaded by the first transport that compresses, not with otelite. */
+function gzipAsync(payload: Uint8Array): Promise<Uint8Array> {
+  const { gzip } = process.getBuiltinModule('node:zlib');
+  return new Promise((resolve, reject) => gzip(payload, (error, compressed) => (error ? reject(error) : resolve(compressed))));
+}
 
 /**
  * Creates the transport for one exporter.

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { TlsOptions } from '../../export/otlp/otlp-transport.js';
 
 /**
@@ -87,7 +87,9 @@ export function postSynchronously(request: SynchronousPost, timeoutMillis: numbe
   const flag = new Int32Array(state);
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, {
+    // Loaded here, at exit, the one time it is needed, rather than with otelite.
+    const { Worker: WorkerThread } = process.getBuiltinModule('node:worker_threads');
+    worker = new WorkerThread(WORKER_SOURCE, {
       eval: true,
       execArgv: [],
       workerData: {
