@@ -4,8 +4,11 @@
  * `import 'otelite'` loads a handful of files instead of ~170 small modules, and one copy of every
  * internal module still backs every entry. `@opentelemetry/api` (the peer dependency, shared with the
  * application) stays external; `@bufbuild/protobuf` is bundled in (only the parts otelite uses), which
- * saves its ~55 modules at load. The unbundled files tsc emitted stay next to the entries, with the
- * `.d.ts` files, for the types. Run by `npm run build`.
+ * saves its ~55 modules at load. The Node entry imports the schema fallback encoder dynamically (see
+ * src/index.ts), so the generated schema and that runtime land in chunks only that import reaches
+ * (chunks/schema-fallback-encoder-*.js and what it imports), loaded by the first encoding, not by
+ * `import 'otelite'`; test/package/startup.test.ts checks what the entry loads. The unbundled files tsc
+ * emitted stay next to the entries, with the `.d.ts` files, for the types. Run by `npm run build`.
  *
  * The web-standard entries (the `browser`, `workerd`/`worker` and `default` conditions, all under
  * dist/src/platform/{browser,workerd,web}/) are NOT bundled: they stay tsc's one-module-per-file ESM,
