@@ -51,7 +51,7 @@ describe('startup of the Node entry', () => {
     expect(result.failures['export.otlp.encode']).toBe(1);
   });
 
-  it('loads node:zlib and node:worker_threads only when they are used (a gzip export, the send at exit)', () => {
+  describe('built-in modules, loaded only when used', () => {
     // Built-in modules loaded in a fresh process (without the recording hook, which runs on a worker thread).
     const builtinsAfter = (program: string) => {
       const out = execFileSync(
@@ -64,14 +64,27 @@ describe('startup of the Node entry', () => {
       );
       return (JSON.parse(out) as string[]).filter((name) => name.startsWith('NativeModule ')).map((name) => name.slice(13));
     };
-    const otelite = builtinsAfter(
-      "const { init } = await import('otelite'); init({ endpoint: 'http://127.0.0.1:9', compression: 'gzip', shutdownHooks: false })",
-    );
-    // What otelite needs at start loads them by itself on some Node versions (node:http does from 22 on);
-    // where it does not (Node 20), otelite must not either.
-    const needed = builtinsAfter("await import('node:http'); await import('node:https'); await import('node:diagnostics_channel')");
-    expect(otelite).toContain('http');
-    expect(otelite).toContain('diagnostics_channel');
-    for (const name of ['zlib', 'worker_threads']) expect(otelite.includes(name)).toBe(needed.includes(name));
+    const initAfterImport = (options: string) => `const { init } = await import('otelite'); init({ shutdownHooks: false, ${options} })`;
+    // What otelite always needs loads some of them by itself on some Node versions (node:http loads
+    // node:tls, node:zlib and node:worker_threads from Node 22 on); where it does not, otelite must not either.
+    const needed = builtinsAfter("await import('node:http'); await import('node:diagnostics_channel')");
+    const sameAsNeeded = (builtins: string[], names: string[]) =>
+      expect(names.map((name) => [name, builtins.includes(name)])).toEqual(names.map((name) => [name, needed.includes(name)]));
+
+    it('node:zlib with the first gzip export and node:worker_threads with the send at exit', () => {
+      const builtins = builtinsAfter(initAfterImport("endpoint: 'http://127.0.0.1:9', compression: 'gzip'"));
+      expect(builtins).toContain('http');
+      expect(builtins).toContain('diagnostics_channel');
+      sameAsNeeded(builtins, ['zlib', 'worker_threads']);
+    });
+
+    it('node:https (and node:tls) for an https: endpoint or the HTTP instrumentation, which wraps https.request', () => {
+      const withoutInstrumentation = builtinsAfter(initAfterImport("endpoint: 'http://127.0.0.1:9', instrumentations: { http: false }"));
+      expect(withoutInstrumentation).toContain('http');
+      expect(withoutInstrumentation).not.toContain('https');
+      sameAsNeeded(withoutInstrumentation, ['tls']);
+      expect(builtinsAfter(initAfterImport("endpoint: 'https://127.0.0.1:9', instrumentations: { http: false }"))).toContain('https');
+      expect(builtinsAfter(initAfterImport("endpoint: 'http://127.0.0.1:9'"))).toContain('https');
+    });
   });
 });

@@ -1,7 +1,6 @@
 import { context } from '@opentelemetry/api';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { installExitListener } from './exit-listener.js';
@@ -47,9 +46,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const { url, contentType, compression, timeoutMillis, maxResponseBytes } = options;
   const secure = url.protocol === 'https:';
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
-  const agent = secure ? new HttpsAgent({ ...(options.tls as NodeTlsOptions | undefined), ...agentOptions }) : new HttpAgent(agentOptions);
+  // node:https (and node:tls with it) only for an https: endpoint, when the transport is made.
+  const https = secure ? process.getBuiltinModule('node:https') : undefined;
+  const agent =
+    https === undefined
+      ? new HttpAgent(agentOptions)
+      : new https.Agent({ ...(options.tls as NodeTlsOptions | undefined), ...agentOptions });
   markExporterAgent(agent);
-  const request = secure ? httpsRequest : httpRequest;
+  const request = https === undefined ? httpRequest : https.request;
 
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers, 'content-type': contentType };
   if (compression === 'gzip') headers['content-encoding'] = 'gzip';

@@ -1,7 +1,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapSetter } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { syncBuiltinESMExports } from 'node:module';
 import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { isExporterRequest } from '../../../../export/otlp/exporter-requests.js';
@@ -262,16 +262,12 @@ function onRequestClose(this: ClientRequest): void {
 
 // --- Wrapping request/get of node:http and node:https (every request on Node 20; header lists and Expect on every version)
 
-// The modules' own (mutable) export objects, which ESM namespace imports are not.
-const requireBuiltin = createRequire(import.meta.url);
-const http = requireBuiltin('node:http') as typeof import('node:http');
-const https = requireBuiltin('node:https') as typeof import('node:https');
-
-type RequestFunction = typeof http.request;
-type GetFunction = typeof http.get;
+type HttpModule = typeof import('node:http');
+type RequestFunction = HttpModule['request'];
+type GetFunction = HttpModule['get'];
 
 interface Patch {
-  readonly module: typeof http | typeof https;
+  readonly module: HttpModule;
   readonly originalRequest: RequestFunction;
   readonly originalGet: GetFunction;
   readonly request: RequestFunction;
@@ -283,7 +279,11 @@ let patches: Patch[] = [];
 function patchClientModules(): void {
   if (patches.length > 0) return;
   try {
-    patches = [patchModule(http), patchModule(https as unknown as typeof http)];
+    // The modules' own (mutable) export objects, which ESM namespace imports are not; node:https (and
+    // node:tls with it) is loaded here, when the instrumentation starts, rather than with otelite.
+    const http = process.getBuiltinModule('node:http');
+    const https = process.getBuiltinModule('node:https') as unknown as HttpModule;
+    patches = [patchModule(http), patchModule(https)];
     syncBuiltinESMExports();
   } catch (error) {
     reportError('instrumentation.http.client', error, 'wrapping node:http');
@@ -305,7 +305,7 @@ function unpatchClientModules(): void {
   }
 }
 
-function patchModule(module: typeof http): Patch {
+function patchModule(module: HttpModule): Patch {
   const originalRequest = module.request as (...args: unknown[]) => ClientRequest;
   const originalGet = module.get;
   const tracesAfterCreation = !hasClientRequestCreatedChannel();
