@@ -86,7 +86,7 @@ for (const result of report.cases) {
         const describe = (name) =>
           `kept ${formatRatio(v[name].keptRatio.median)} (${v[name].keptRatio.min.toFixed(2)}–${v[name].keptRatio.max.toFixed(2)}), +${formatNumber(v[name].addedCpuMicros.median)} µs/req (${formatNumber(v[name].addedCpuMicros.min)}–${formatNumber(v[name].addedCpuMicros.max)})`;
         print(
-          `| ${result.title}, ${node.node} (wrk -t1 -c32; untraced ${formatNumber(v.untraced.requestsPerSecond.median)} req/s, ${formatNumber(v.untraced.cpuMicrosPerRequest.median)} µs/req) | ${describe('otelite')}; non-sampled ${describe('otelite-unsampled')} | ${describe('opentelemetry-js')} | | ${result.target.text} | ${node.met ? 'met' : '**missed**'} |`,
+          `| ${result.title}, ${node.node} (wrk -t1 -c32; untraced ${formatNumber(v.untraced.requestsPerSecond.median)} req/s, ${formatNumber(v.untraced.cpuMicrosPerRequest.median)} µs/req) | ${describe('otelite')}; non-sampled ${describe('otelite-unsampled')} | ${describe('opentelemetry-js')} | ${v['context-only'] ? `context propagation alone (AsyncLocalStorage, no SDK): ${describe('context-only')}` : ''} | ${result.target.text} | ${node.met ? 'met' : '**missed**'} |`,
         );
       }
       if (!result.perNode) print(`| ${result.title} | – | – | – | ${result.target.text} | ${verdict(result)} |`);
@@ -143,7 +143,7 @@ function readmeTable() {
   for (const node of byId['saturated-server']?.perNode ?? []) {
     const v = node.variants;
     rows.push(
-      `| saturated hello-world server (wrk), ${node.node}: throughput kept vs untraced, added CPU per request | ${formatRatio(v.otelite.keptRatio.median)}, +${formatNumber(v.otelite.addedCpuMicros.median)} µs (non-sampled +${formatNumber(v['otelite-unsampled'].addedCpuMicros.median)} µs) | ${formatRatio(v['opentelemetry-js'].keptRatio.median)}, +${formatNumber(v['opentelemetry-js'].addedCpuMicros.median)} µs | |`,
+      `| saturated hello-world server (wrk), ${node.node}: throughput kept vs untraced, added CPU per request | ${formatRatio(v.otelite.keptRatio.median)}, +${formatNumber(v.otelite.addedCpuMicros.median)} µs (non-sampled +${formatNumber(v['otelite-unsampled'].addedCpuMicros.median)} µs${v['context-only'] ? `; context propagation alone +${formatNumber(v['context-only'].addedCpuMicros.median)} µs` : ''}) | ${formatRatio(v['opentelemetry-js'].keptRatio.median)}, +${formatNumber(v['opentelemetry-js'].addedCpuMicros.median)} µs | |`,
     );
   }
   const footprint = byId.footprint;

@@ -2,7 +2,10 @@
  * Saturated server: a hello-world node:http server driven flat out by Debian's `wrk` (a C load
  * generator, `-t1 -c32`), in four variants: untraced; otelite `init()` exporting OTLP/protobuf to a
  * local receiver that counts bytes and spans; opentelemetry-js (sdk-trace-node + exporter-trace-otlp-proto
- * + instrumentation-http); otelite `init()` with `OTEL_TRACES_SAMPLER=always_off` (non-sampled).
+ * + instrumentation-http); otelite `init()` with `OTEL_TRACES_SAMPLER=always_off` (non-sampled); and, as a
+ * reference floor with no target, `context-only`: an AsyncLocalStorage store entered per request and
+ * nothing else (what propagating a context into the handler costs any SDK; on Node 20 that turns on
+ * async_hooks).
  *
  * Each variant is one server process, warmed up once; every round then loads each server in turn (order
  * rotating) and flushes it, so no variant exports while another is loaded. Per round: requests per
@@ -26,7 +29,9 @@ const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url))
 const SERVER = fileURLToPath(new URL('../saturated/server.cjs', import.meta.url));
 
 const UNTRACED = 'untraced';
-const VARIANTS = [UNTRACED, 'otelite', 'opentelemetry-js', 'otelite-unsampled'];
+const VARIANTS = [UNTRACED, 'otelite', 'opentelemetry-js', 'otelite-unsampled', 'context-only'];
+/** Reported for reference (what entering an AsyncLocalStorage store per request alone costs), no target. */
+const REFERENCE = 'context-only';
 const TARGETS = { keptRatio: 0.85, addedMicros: 3, unsampledAddedMicros: 1 };
 
 /** One burst on one server, then its flush; CPU over both, per request the server counted. */
@@ -121,9 +126,11 @@ function describeNode(result) {
   for (const variant of VARIANTS.slice(1)) {
     const v = variants[variant];
     const exported =
-      variant === 'otelite-unsampled'
-        ? `${v.exportedSpans} spans exported`
-        : `${(100 * v.spansPerRequest).toFixed(1)}% of requests exported, ${formatNumber(v.bytesPerSpan)} B/span`;
+      variant === REFERENCE
+        ? 'reference: context propagation alone, no SDK'
+        : variant === 'otelite-unsampled'
+          ? `${v.exportedSpans} spans exported`
+          : `${(100 * v.spansPerRequest).toFixed(1)}% of requests exported, ${formatNumber(v.bytesPerSpan)} B/span`;
     lines.push(
       `  ${variant}: ${formatNumber(v.requestsPerSecond.median)} req/s, kept ${formatRatio(v.keptRatio.median)}${range(v.keptRatio, 2)}, ` +
         `CPU ${formatNumber(v.cpuMicrosPerRequest.median)} µs/req = +${formatNumber(v.addedCpuMicros.median)}${range(v.addedCpuMicros, 1)} µs; ${exported}`,

@@ -8,6 +8,10 @@
  * - `otelite-unsampled`: the same `init()`, run with `OTEL_TRACES_SAMPLER=always_off` by the case.
  * - `opentelemetry-js`: sdk-trace-node + exporter-trace-otlp-proto + instrumentation-http, set up the
  *   documented way with the same batch defaults (queue 2048, batch 512, delay 5 s).
+ * - `context-only`: no SDK; an `AsyncLocalStorage` store entered at each request's start (from the same
+ *   diagnostics channel otelite uses), so that the request's callbacks see it. This is the least any
+ *   tracer that propagates context into the handler pays (on Node 20 it turns async_hooks on), reported
+ *   as a reference floor, with no target.
  *
  * CommonJS on purpose: instrumentation-http patches `http` through require-in-the-middle, so tracing is
  * set up first and `http` is required after it. Sends `{ port, pid }` when listening; replies to
@@ -39,6 +43,13 @@ function setUpOpenTelemetryJs() {
   return () => provider.forceFlush();
 }
 
+function enterAStorePerRequest() {
+  const { AsyncLocalStorage } = require('node:async_hooks');
+  const { subscribe } = require('node:diagnostics_channel');
+  const storage = new AsyncLocalStorage();
+  subscribe('http.server.request.start', ({ request }) => storage.enterWith(request));
+}
+
 async function setUpOtelite() {
   const otelite = await import(pathToFileURL(path.join(oteliteDist, 'src', 'index.js')).href);
   const sdk = otelite.init({ endpoint: receiverBase, resourceAttributes: SERVICE, shutdownHooks: false });
@@ -49,6 +60,7 @@ async function main() {
   let flush = async () => {};
   if (variant === 'opentelemetry-js') flush = setUpOpenTelemetryJs();
   else if (variant === 'otelite' || variant === 'otelite-unsampled') flush = await setUpOtelite();
+  else if (variant === 'context-only') enterAStorePerRequest();
   else if (variant !== 'untraced') throw new Error(`unknown variant ${variant}`);
 
   const http = require('http');
