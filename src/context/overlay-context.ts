@@ -54,16 +54,20 @@ export class OverlayContext implements Context {
   }
 }
 
-/** A copy of `entries` with `key` set to `value`. */
+/** A copy of `entries` with `key` set to `value`, of exactly the length it needs (a push would over-allocate). */
 function withEntry(entries: unknown[], key: symbol, value: unknown): unknown[] {
-  const copy = entries.slice();
-  for (let i = 0; i < copy.length; i += 2) {
-    if (copy[i] === key) {
+  const length = entries.length;
+  for (let i = 0; i < length; i += 2) {
+    if (entries[i] === key) {
+      const copy = entries.slice();
       copy[i + 1] = value;
       return copy;
     }
   }
-  copy.push(key, value);
+  const copy = new Array<unknown>(length + 2);
+  for (let i = 0; i < length; i++) copy[i] = entries[i];
+  copy[length] = key;
+  copy[length + 1] = value;
   return copy;
 }
 
