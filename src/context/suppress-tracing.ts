@@ -1,4 +1,5 @@
 import { createContextKey, type Context } from '@opentelemetry/api';
+import { setContextValue } from './overlay-context.js';
 
 /**
  * Marks a context in which no spans are recorded: the SDK runs its own exports in it, so an exporter's
@@ -9,7 +10,7 @@ const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUP
 
 /** A copy of `context` in which tracing is suppressed. */
 export function suppressTracing(context: Context): Context {
-  return context.setValue(SUPPRESS_TRACING_KEY, true);
+  return setContextValue(context, SUPPRESS_TRACING_KEY, true);
 }
 
 /** Whether tracing is suppressed in `context`. */

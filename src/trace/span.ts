@@ -10,6 +10,7 @@ import {
   type SpanKind,
   type SpanStatus,
   type TimeInput,
+  type TraceState,
 } from '@opentelemetry/api';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
@@ -34,12 +35,17 @@ const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 
 /**
- * The parts of a span that most spans leave at their defaults: events, links, an explicit status and
- * dropped counts. A span points at the shared, frozen {@link NO_EXTRAS} until one of them changes, and
- * only then gets its own, so the usual span is five fields smaller (a span is held in memory for as
- * long as it waits in an export queue).
+ * The parts of a span that most spans leave at their defaults (events, links, an explicit status and
+ * dropped counts), and the span's clock anchor, which most spans share. A span points at the shared,
+ * frozen extras of its anchor (see {@link sharedExtrasOn}) until one of the others changes, and only
+ * then gets its own, so the usual span is six fields smaller (a span is held in memory for as long as
+ * it waits in an export queue).
  */
 interface SpanExtras {
+  /** The wall-clock anchor the span started on: its end and events are monotonic time on it (see clock.ts). */
+  readonly clockAnchor: ClockAnchor;
+  /** Whether these are an anchor's shared, frozen extras rather than one span's own. */
+  readonly shared: boolean;
   events: SpanEvent[];
   links: SpanLink[];
   status: SpanStatus;
@@ -49,17 +55,46 @@ interface SpanExtras {
 }
 
 /** Builds an all-default {@link SpanExtras} (a constructor, so every instance shares one layout). */
-const SpanExtras = function SpanExtras(this: SpanExtras) {
+const SpanExtras = function SpanExtras(
+  this: { -readonly [K in keyof SpanExtras]: SpanExtras[K] },
+  clockAnchor: ClockAnchor,
+  shared: boolean,
+) {
+  this.clockAnchor = clockAnchor;
+  this.shared = shared;
   this.events = NO_EVENTS;
   this.links = NO_LINKS;
   this.status = UNSET_STATUS;
   this.droppedAttributesCount = 0;
   this.droppedEventsCount = 0;
   this.droppedLinksCount = 0;
-} as unknown as new () => SpanExtras;
+} as unknown as new (
+  clockAnchor: ClockAnchor,
+  shared: boolean,
+) => SpanExtras;
 
-/** The extras of every span that has none of its own; never written (frozen). */
-const NO_EXTRAS: SpanExtras = Object.freeze(new SpanExtras());
+/** The shared extras of the anchor spans started on last (the anchor rarely moves; see clock.ts). */
+let lastSharedExtras: SpanExtras | undefined;
+
+/** The frozen, all-default extras shared by the spans that start on `clockAnchor`. */
+function sharedExtrasOn(clockAnchor: ClockAnchor): SpanExtras {
+  if (lastSharedExtras === undefined || lastSharedExtras.clockAnchor !== clockAnchor) {
+    lastSharedExtras = Object.freeze(new SpanExtras(clockAnchor, true));
+  }
+  return lastSharedExtras;
+}
+
+/**
+ * The layout of {@link RecordingSpan}'s `#state`, one small integer for what would otherwise be five
+ * fields: bit 0 ended, bits 1-3 the kind, bits 4-11 the trace flags, bits 12-19 the parent's trace
+ * flags (when the parent was a recording span), and from bit 20 on the attribute count. Only additions
+ * change it (never `|=`), so it stays exact past 32 bits; `&` reads the low bits at any size.
+ */
+const ENDED = 1;
+const KIND_SHIFT = 1;
+const FLAGS_SHIFT = 4;
+const PARENT_FLAGS_SHIFT = 12;
+const ATTRIBUTE = 1 << 20;
 
 /**
  * Makes the plain objects a span keeps its attributes in: `new AttributeObject()` is indistinguishable
@@ -126,51 +161,85 @@ const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
  */
 export class RecordingSpan implements Span, FinishedSpan {
   name: string;
-  readonly kind: SpanKind;
-  readonly parentSpanContext: SpanContext | undefined;
   readonly startTimeNanos: number;
   /** Equal to `startTimeNanos` until the span ends. */
   endTimeNanos: number;
   attributes: Attributes;
-  #spanContext: SpanContext;
   #owner: SpanOwner;
+  // The span context is kept as its parts; `spanContext()` assembles it (a span waiting in an export
+  // queue holds no context object).
+  #traceId: string;
+  #spanId: string;
+  #traceState: TraceState | undefined;
   /**
-   * The attribute count times two, plus one once the span has ended: one field for both (a span waiting
-   * in an export queue is 8 bytes smaller).
+   * The parent: `undefined` for a root; the parent's span id when the parent was a recording span of the
+   * same trace state (its flags are in `#state`, its trace id is this span's); else its `SpanContext`.
    */
-  #countAndEnded = 0;
-  /** The wall-clock anchor the span started on: its end and events are monotonic time on it (see clock.ts). */
-  #clockAnchor: ClockAnchor;
-  /** {@link NO_EXTRAS} until an event, link, status or dropped count is recorded. */
-  #extras: SpanExtras = NO_EXTRAS;
+  #parent: string | SpanContext | undefined;
+  /** Ended, kind, trace flags, parent trace flags and attribute count (see {@link ATTRIBUTE}). */
+  #state: number;
+  /** The anchor's shared extras until an event, link, status or dropped count is recorded. */
+  #extras: SpanExtras;
 
+  /**
+   * `parent` is the parent's context (`undefined` for a root); `parentIsRecording` says it is that of a
+   * {@link RecordingSpan}, whose context needs no keeping when its trace state is this span's.
+   */
   constructor(
     owner: SpanOwner,
     name: string,
-    spanContext: SpanContext,
+    traceId: string,
+    spanId: string,
+    traceFlags: number,
+    traceState: TraceState | undefined,
     kind: SpanKind,
-    parentSpanContext: SpanContext | undefined,
+    parent: SpanContext | undefined,
+    parentIsRecording: boolean,
     startTimeNanos: number,
     clockAnchor: ClockAnchor,
     attributes: Attributes | undefined,
   ) {
     this.#owner = owner;
     this.name = name;
-    this.#spanContext = spanContext;
-    this.kind = kind;
-    this.parentSpanContext = parentSpanContext;
+    this.#traceId = traceId;
+    this.#spanId = spanId;
+    this.#traceState = traceState;
+    let state = kind * (1 << KIND_SHIFT) + (traceFlags & 0xff) * (1 << FLAGS_SHIFT);
+    if (parentIsRecording && parent !== undefined && parent.traceState === traceState) {
+      this.#parent = parent.spanId;
+      state += (parent.traceFlags & 0xff) * (1 << PARENT_FLAGS_SHIFT);
+    } else {
+      this.#parent = parent;
+    }
     this.startTimeNanos = startTimeNanos;
     this.endTimeNanos = startTimeNanos;
-    this.#clockAnchor = clockAnchor;
+    this.#extras = sharedExtrasOn(clockAnchor);
     const count = attributes === undefined ? -1 : countPlainAttributes(attributes, owner.limits);
     const copy = count === -1 ? undefined : copyAttributes(attributes as Attributes);
     if (copy === undefined) {
+      this.#state = state;
       this.attributes = new AttributeObject();
       if (attributes !== undefined) this.setAttributes(attributes);
     } else {
       this.attributes = copy;
-      this.#countAndEnded = count * 2;
+      this.#state = state + count * ATTRIBUTE;
     }
+  }
+
+  get kind(): SpanKind {
+    return (this.#state >> KIND_SHIFT) & 7;
+  }
+
+  /** The parent's context (rebuilt on access for a recording parent), or `undefined` for a root. */
+  get parentSpanContext(): SpanContext | undefined {
+    const parent = this.#parent;
+    if (typeof parent !== 'string') return parent;
+    return {
+      traceId: this.#traceId,
+      spanId: parent,
+      traceFlags: (this.#state >> PARENT_FLAGS_SHIFT) & 0xff,
+      traceState: this.#traceState,
+    };
   }
 
   get events(): readonly SpanEvent[] {
@@ -222,19 +291,25 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   /** Whether `end()` has been called. */
   get ended(): boolean {
-    return (this.#countAndEnded & 1) === 1;
+    return (this.#state & ENDED) === ENDED;
   }
 
+  /** The span's context, assembled on each call (equal each time, not the same object). */
   spanContext(): SpanContext {
-    return this.#spanContext;
+    return {
+      traceId: this.#traceId,
+      spanId: this.#spanId,
+      traceFlags: (this.#state >> FLAGS_SHIFT) & 0xff,
+      traceState: this.#traceState,
+    };
   }
 
   isRecording(): boolean {
-    return (this.#countAndEnded & 1) === 0;
+    return (this.#state & ENDED) === 0;
   }
 
   setAttribute(key: string, value: AttributeValue): this {
-    if ((this.#countAndEnded & 1) === 1) {
+    if ((this.#state & ENDED) === ENDED) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -261,13 +336,13 @@ export class RecordingSpan implements Span, FinishedSpan {
         ? !Object.hasOwn(attributes, key)
         : previous === undefined || (typeof previous === 'function' && !Object.hasOwn(attributes, key));
     if (isNew) {
-      if (this.#countAndEnded >> 1 >= limits.attributeCountLimit) {
-        if (this.#extras === NO_EXTRAS) this.#extras = new SpanExtras();
-        this.#extras.droppedAttributesCount++;
+      // The count is the state's part from ATTRIBUTE up: count >= limit exactly when this holds.
+      if (this.#state >= limits.attributeCountLimit * ATTRIBUTE) {
+        ownExtras(this).droppedAttributesCount++;
         warnOnce('span attributes were dropped by the attribute count limit.');
         return this;
       }
-      this.#countAndEnded += 2;
+      this.#state += ATTRIBUTE;
     }
     defineAttribute(attributes, key, limited);
     return this;
@@ -289,7 +364,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
-    if ((this.#countAndEnded & 1) === 1) {
+    if ((this.#state & ENDED) === ENDED) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -302,14 +377,13 @@ export class RecordingSpan implements Span, FinishedSpan {
       timeInput = time;
     }
     const limits = this.#owner.limits;
-    if (this.#extras === NO_EXTRAS) this.#extras = new SpanExtras();
-    const extras = this.#extras;
+    const extras = ownExtras(this);
     if (limits.eventCountLimit === 0) {
       extras.droppedEventsCount++;
       warnOnce('span events were dropped by the event count limit.');
       return this;
     }
-    const timeNanos = (timeInput === undefined ? undefined : toClockNanos(timeInput, this.#clockAnchor)) ?? nowNanosOn(this.#clockAnchor);
+    const timeNanos = (timeInput === undefined ? undefined : toClockNanos(timeInput, extras.clockAnchor)) ?? nowNanosOn(extras.clockAnchor);
     let event: SpanEvent;
     if (attributes === undefined) {
       event = new RecordedEvent(toName(name, 'event'), timeNanos, EMPTY_ATTRIBUTES, 0);
@@ -331,7 +405,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   addLink(link: Link): this {
-    if ((this.#countAndEnded & 1) === 1) {
+    if ((this.#state & ENDED) === ENDED) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -340,8 +414,7 @@ export class RecordingSpan implements Span, FinishedSpan {
       return this;
     }
     const limits = this.#owner.limits;
-    if (this.#extras === NO_EXTRAS) this.#extras = new SpanExtras();
-    const extras = this.#extras;
+    const extras = ownExtras(this);
     if (extras.links.length >= limits.linkCountLimit) {
       extras.droppedLinksCount++;
       warnOnce('span links were dropped by the link count limit.');
@@ -376,7 +449,7 @@ export class RecordingSpan implements Span, FinishedSpan {
    * `Error`; `Unset` is ignored. A description is kept for `Error` only.
    */
   setStatus(status: SpanStatus): this {
-    if ((this.#countAndEnded & 1) === 1) {
+    if ((this.#state & ENDED) === ENDED) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -384,18 +457,18 @@ export class RecordingSpan implements Span, FinishedSpan {
     const code = status.code;
     if (this.#extras.status.code === SpanStatusCode.OK) return this;
     if (code !== SpanStatusCode.OK && code !== SpanStatusCode.ERROR) return this;
-    if (this.#extras === NO_EXTRAS) this.#extras = new SpanExtras();
+    const extras = ownExtras(this);
     if (code === SpanStatusCode.OK) {
-      this.#extras.status = { code };
+      extras.status = { code };
     } else {
       const message = status.message;
-      this.#extras.status = typeof message === 'string' ? { code, message } : { code };
+      extras.status = typeof message === 'string' ? { code, message } : { code };
     }
     return this;
   }
 
   updateName(name: string): this {
-    if ((this.#countAndEnded & 1) === 1) {
+    if ((this.#state & ENDED) === ENDED) {
       warnOnce(ENDED_WARNING);
       return this;
     }
@@ -409,7 +482,7 @@ export class RecordingSpan implements Span, FinishedSpan {
    * object. Beyond the API, attributes may be passed as in `addEvent`; they win over the derived ones.
    */
   recordException(exception: Exception, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): void {
-    if ((this.#countAndEnded & 1) === 1) {
+    if ((this.#state & ENDED) === ENDED) {
       warnOnce(ENDED_WARNING);
       return;
     }
@@ -447,12 +520,12 @@ export class RecordingSpan implements Span, FinishedSpan {
    * start is clamped to the start (duration 0). Later calls are ignored with a warning.
    */
   end(endTime?: TimeInput): void {
-    if ((this.#countAndEnded & 1) === 1) {
+    if ((this.#state & ENDED) === ENDED) {
       warnOnce('end() was called on a span that has already ended; the call was ignored.');
       return;
     }
-    this.#countAndEnded |= 1;
-    const anchor = this.#clockAnchor;
+    this.#state += ENDED;
+    const anchor = this.#extras.clockAnchor;
     let end = endTime === undefined ? nowNanosOn(anchor) : (toClockNanos(endTime, anchor) ?? nowNanosOn(anchor));
     if (end < this.startTimeNanos) end = this.startTimeNanos;
     this.endTimeNanos = end;
@@ -465,7 +538,19 @@ export class RecordingSpan implements Span, FinishedSpan {
       }
     }
   }
+
+  /** `span`'s own extras, made (on the span's anchor) when it still shares its anchor's. */
+  static ownExtras(span: RecordingSpan): SpanExtras {
+    let extras = span.#extras;
+    if (extras.shared) {
+      extras = new SpanExtras(extras.clockAnchor, false);
+      span.#extras = extras;
+    }
+    return extras;
+  }
 }
+
+const ownExtras = RecordingSpan.ownExtras;
 
 /**
  * The fast path for the attributes a span starts with: how many there are, or -1 for anything unusual

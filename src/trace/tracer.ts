@@ -3,6 +3,7 @@ import {
   SpanKind,
   TraceFlags,
   context as contextApi,
+  createContextKey,
   isSpanContextValid,
   trace,
   type Attributes,
@@ -13,6 +14,7 @@ import {
   type SpanOptions,
   type Tracer as ApiTracer,
 } from '@opentelemetry/api';
+import { setContextValue } from '../context/overlay-context.js';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { readsNoAttributes } from '../sampling/reads-no-attributes.js';
@@ -38,6 +40,8 @@ const NOT_RECORD: SamplingResult = Object.freeze({ decision: SamplingDecision.NO
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+/** The key `trace.setSpan` stores a span under (the API makes it a shared `Symbol.for`). */
+const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
 
 /**
  * Starts spans for one instrumentation scope. Created and cached by {@link TracerProvider.getTracer}.
@@ -84,11 +88,13 @@ export class Tracer implements ApiTracer {
     if (isTracingSuppressed(parentContext)) return INVALID_SPAN;
     const root = options?.root === true;
     let parent: SpanContext | undefined;
+    let parentIsRecording = false;
     if (!root) {
       const parentSpan = trace.getSpan(parentContext);
       if (parentSpan !== undefined) {
         if (parentSpan instanceof RecordingSpan) {
           parent = parentSpan.spanContext();
+          parentIsRecording = true;
         } else {
           const candidate = safeSpanContext(parentSpan);
           if (candidate !== undefined && isSpanContextValid(candidate)) parent = candidate;
@@ -130,9 +136,8 @@ export class Tracer implements ApiTracer {
         ? (state.randomTraceIds ? RANDOM_TRACE_FLAG : TraceFlags.NONE) | sampledFlag
         : (parent.traceFlags & RANDOM_TRACE_FLAG) | sampledFlag; // the random bit is inherited; undefined bits are not
     const traceState = result.traceState ?? parent?.traceState;
-    const spanContext: SpanContext = { traceId, spanId, traceFlags, traceState };
     if (decision !== SamplingDecision.RECORD && decision !== SamplingDecision.RECORD_AND_SAMPLED) {
-      return trace.wrapSpanContext(spanContext);
+      return trace.wrapSpanContext({ traceId, spanId, traceFlags, traceState });
     }
 
     if (buildAttributes !== undefined) attributes = buildAttributes();
@@ -143,9 +148,13 @@ export class Tracer implements ApiTracer {
     const span = new RecordingSpan(
       owner,
       spanName,
-      spanContext,
+      traceId,
+      spanId,
+      traceFlags,
+      traceState,
       kind,
       parent,
+      parentIsRecording,
       startTimeNanos,
       currentClockAnchor(),
       attributes === NO_ATTRIBUTES ? undefined : attributes,
@@ -192,7 +201,8 @@ export class Tracer implements ApiTracer {
     const parentContext =
       context === undefined || typeof (context as Partial<Context> | null)?.getValue !== 'function' ? contextApi.active() : context;
     const span = this.startSpan(name, options, parentContext);
-    return contextApi.with(trace.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+    // trace.setSpan(parentContext, span), without copying a Map when parentContext is the API's own kind.
+    return contextApi.with(setContextValue(parentContext, SPAN_KEY, span), fn as (span: Span) => ReturnType<F>, undefined, span);
   }
 }
 

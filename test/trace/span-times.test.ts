@@ -1,5 +1,5 @@
 import type { HrTime, TimeInput } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type FinishedSpan } from '../../src/index.js';
 
 /**
@@ -69,5 +69,50 @@ describe('the SDK clock, through span times', () => {
     ]) {
       expect(toNanos(finish(input).startTime)).toBeGreaterThanOrEqual(before - 1_000_000n);
     }
+  });
+});
+
+describe('a wall-clock step', () => {
+  it('moves the start of later spans, while a span started before it keeps its own clock for events and end', () => {
+    exporter.reset();
+    const HOUR_MILLIS = 3_600_000;
+    const realNow = Date.now.bind(Date);
+    const early = tracer.startSpan('before the step');
+    early.setStatus({ code: 2 });
+    const plain = tracer.startSpan('before the step, nothing recorded');
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + HOUR_MILLIS);
+    try {
+      const steppedBefore = BigInt(Date.now()) * 1_000_000n;
+      const late = tracer.startSpan('after the step');
+      late.addEvent('on the new clock');
+      early.addEvent('on the old clock');
+      plain.addEvent('on the old clock');
+      late.end();
+      early.end();
+      plain.end();
+      const [lateSpan, earlySpan, plainSpan] = exporter.getFinishedSpans();
+      expect(lateSpan?.name).toBe('after the step');
+      // The late span starts on the stepped wall clock, and its event follows its start.
+      expect(toNanos(lateSpan?.startTime as HrTime)).toBeGreaterThanOrEqual(steppedBefore - 1_000_000n);
+      expect(toNanos(lateSpan?.events[0]?.time as HrTime)).toBeGreaterThanOrEqual(toNanos(lateSpan?.startTime as HrTime));
+      // The early span's event and end stay on the clock it started on: well under the hour after its start.
+      const earlyStart = toNanos(earlySpan?.startTime as HrTime);
+      const limit = earlyStart + BigInt(HOUR_MILLIS / 2) * 1_000_000n;
+      expect(toNanos(earlySpan?.events[0]?.time as HrTime)).toBeLessThan(limit);
+      expect(toNanos(earlySpan?.endTime as HrTime)).toBeLessThan(limit);
+      expect(toNanos(earlySpan?.endTime as HrTime)).toBeGreaterThanOrEqual(earlyStart);
+      expect(earlySpan?.status.code).toBe(2);
+      const plainStart = toNanos(plainSpan?.startTime as HrTime);
+      expect(toNanos(plainSpan?.events[0]?.time as HrTime)).toBeLessThan(plainStart + BigInt(HOUR_MILLIS / 2) * 1_000_000n);
+      expect(toNanos(plainSpan?.endTime as HrTime)).toBeLessThan(plainStart + BigInt(HOUR_MILLIS / 2) * 1_000_000n);
+      expect(plainSpan?.status.code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    // Back on the real clock: spans start there again.
+    const before = BigInt(Date.now()) * 1_000_000n;
+    const again = finish();
+    expect(toNanos(again.startTime)).toBeGreaterThanOrEqual(before - 1_000_000n);
+    expect(toNanos(again.startTime)).toBeLessThan(before + 1_000_000_000n);
   });
 });

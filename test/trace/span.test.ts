@@ -1,8 +1,10 @@
-import { SpanKind, SpanStatusCode, TraceFlags, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, context, trace, type Span } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import {
   AlwaysOnSampler,
   InMemorySpanExporter,
+  SamplingDecision,
+  createTraceState,
   SimpleSpanProcessor,
   TracerProvider,
   type FinishedSpan,
@@ -417,6 +419,70 @@ describe('span identity', () => {
     expect(finished.instrumentationScope).toEqual({ name: 'span-test', version: '1.0.0', schemaUrl: undefined, attributes: undefined });
     expect(finished.resource.attributes['telemetry.sdk.name']).toBe('otelite');
     expect(finished.spanContext().traceFlags & TraceFlags.SAMPLED).toBe(TraceFlags.SAMPLED);
+  });
+
+  it('keeps every kind, its flags and its context across all the other state a span records', async () => {
+    const { exporter, provider, tracer } = setup({ attributeCountLimit: 3000 });
+    const kinds = [SpanKind.INTERNAL, SpanKind.SERVER, SpanKind.CLIENT, SpanKind.PRODUCER, SpanKind.CONSUMER];
+    for (const kind of kinds) {
+      const span = tracer.startSpan(`kind ${kind}`, { kind, attributes: { first: 1 } });
+      const atStart = span.spanContext();
+      // Past 2^11 attributes the packed state no longer fits a small integer: nothing else may change.
+      for (let i = 0; i < 3500; i++) span.setAttribute(`key ${i}`, i);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
+      expect(span.isRecording()).toBe(true);
+      span.end();
+      expect(span.isRecording()).toBe(false);
+      expect(span.spanContext()).toEqual(atStart);
+      expect(span.spanContext()).not.toBe(span.spanContext());
+    }
+    const finished = await finish(provider, exporter);
+    expect(finished.map((span) => span.kind)).toEqual(kinds);
+    for (const span of finished) {
+      expect(Object.keys(span.attributes)).toHaveLength(3000);
+      expect(span.droppedAttributesCount).toBe(501);
+      expect(span.ended).toBe(true);
+      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'failed' });
+      expect(span.spanContext().traceFlags).toBe(TraceFlags.SAMPLED | 0x02);
+    }
+  });
+
+  it("gives a child its recording parent's context: ids, the parent's own flags and trace state", async () => {
+    const exporter = new InMemorySpanExporter();
+    // The parent only records (not sampled); its children are sampled, and "restated" ones get a trace state of their own.
+    const provider = new TracerProvider({
+      sampler: {
+        shouldSample: (_context, _traceId, name) =>
+          name === 'parent'
+            ? { decision: SamplingDecision.RECORD, traceState: createTraceState('vendor=parent') }
+            : name === 'restated'
+              ? { decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: createTraceState('vendor=child') }
+              : { decision: SamplingDecision.RECORD_AND_SAMPLED },
+      },
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const tracer = provider.getTracer('parents');
+    const parent = tracer.startSpan('parent');
+    const parentContext = trace.setSpan(context.active(), parent);
+    const child = tracer.startSpan('child', {}, parentContext) as unknown as FinishedSpan & Span;
+    const restated = tracer.startSpan('restated', {}, parentContext) as unknown as FinishedSpan & Span;
+    const root = tracer.startSpan('root', { root: true }, parentContext) as unknown as FinishedSpan & Span;
+    expect(parent.spanContext().traceFlags).toBe(0x02);
+    expect(parent.spanContext().traceState?.serialize()).toBe('vendor=parent');
+    for (const span of [child, restated]) {
+      expect(span.parentSpanContext).toEqual(parent.spanContext());
+      expect(span.parentSpanContext?.traceState?.serialize()).toBe('vendor=parent');
+      expect(span.spanContext().traceId).toBe(parent.spanContext().traceId);
+      expect(span.spanContext().traceFlags).toBe(TraceFlags.SAMPLED | 0x02);
+    }
+    expect(child.spanContext().traceState?.serialize()).toBe('vendor=parent');
+    expect(restated.spanContext().traceState?.serialize()).toBe('vendor=child');
+    expect(root.parentSpanContext).toBeUndefined();
+    // A remote parent's context is kept as given.
+    const remote = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true };
+    const remoteChild = tracer.startSpan('child', {}, trace.setSpanContext(context.active(), remote)) as unknown as FinishedSpan;
+    expect(remoteChild.parentSpanContext).toBe(remote);
+    await provider.shutdown();
   });
 
   it('never throws on misuse of any method', () => {

@@ -5,7 +5,6 @@ import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
-  trace,
   type Attributes,
   type Context,
   type Span,
@@ -13,6 +12,7 @@ import {
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setContextValue } from '../../../../context/overlay-context.js';
 import type { Tracer as OteliteTracer } from '../../../../trace/tracer.js';
 import { reportError } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
@@ -74,6 +74,9 @@ type TracedResponse = ServerResponse & { [STATE]?: ServerRequestState | null };
  * `Symbol.for(description)`, so the same description is the same key, without depending on that package.
  */
 export const RPC_METADATA_KEY = createContextKey('OpenTelemetry SDK Context Key RPC_METADATA');
+
+/** The key `trace.setSpan` stores a span under (the API makes it a shared `Symbol.for`). */
+const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
 
 const REQUEST_START = 'http.server.request.start';
 const RESPONSE_FINISH = 'http.server.response.finish';
@@ -179,13 +182,11 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
     span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
   }
   const state: ServerRequestState = { type: 'http', span, route: undefined, baseName, context: ROOT_CONTEXT };
-  if (span.isRecording()) {
-    // The context holds the state, so it is built once the state exists.
-    state.context = trace.setSpan(parent, span).setValue(RPC_METADATA_KEY, state);
-  } else {
-    // A span that records nothing has no route to take: one context copy, without the RPC metadata.
-    state.context = trace.setSpan(parent, span);
-  }
+  // Overlay contexts (see overlay-context.ts): a few array slots over the parent, not a Map copy each.
+  const spanContext = setContextValue(parent, SPAN_KEY, span);
+  // The context holds the state, so it is built once the state exists. A span that records nothing has
+  // no route to take: one context, without the RPC metadata.
+  state.context = span.isRecording() ? setContextValue(spanContext, RPC_METADATA_KEY, state) : spanContext;
   (response as TracedResponse)[STATE] = state;
   if (span.isRecording()) {
     if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
