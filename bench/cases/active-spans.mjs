@@ -38,7 +38,7 @@ export default {
   id: 'active-spans',
   title: 'active spans',
   unit: 'ns/nest',
-  target: { ratio: 0.5, lowerIsBetter: true, text: '≤ 0.50×' },
+  target: { ratio: 0.3, lowerIsBetter: true, text: '≤ 0.30×' },
   rounds: (settings) => settings.cpuRounds,
   childSettings: (settings) => ({ measure: settings.quick ? { warmupMillis: 200, samples: 3 } : {} }),
   conclude: (sides) => ({ lines: [exportedLine(sides)] }),

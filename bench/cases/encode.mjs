@@ -84,7 +84,7 @@ export default {
   id: 'encode',
   title: 'encode',
   unit: 'µs/512 spans',
-  target: { ratio: 0.67, lowerIsBetter: true, text: '≤ 0.67×, bytes ≤' },
+  target: { ratio: 0.5, lowerIsBetter: true, text: '≤ 0.50×, bytes ≤' },
   rounds: (settings) => settings.cpuRounds,
   childSettings: (settings) => ({
     measure: { chunk: 2, ...(settings.quick ? { warmupMillis: 200, samples: 3 } : { warmupMillis: 400 }) },

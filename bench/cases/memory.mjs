@@ -75,7 +75,7 @@ export default {
   id: 'memory',
   title: 'memory',
   unit: 'B/queued span',
-  target: { ratio: 0.5, lowerIsBetter: true, text: '≤ 0.50×' },
+  target: { ratio: 0.4, lowerIsBetter: true, text: '≤ 0.40×' },
   execArgv: ['--expose-gc'],
   rounds: (settings) => (settings.quick ? 1 : 3),
   childSettings: () => ({}),
