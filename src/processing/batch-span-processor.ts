@@ -5,6 +5,7 @@ import { reportError, warnOnce } from '../diagnostics/report.js';
 import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
+import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
 import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit } from './export-at-exit.js';
 import type { SpanProcessor } from './span-processor.js';
@@ -158,7 +159,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: FinishedSpan): void {
-    if (this.#isShutdown || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.#isShutdown || (RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0) return;
     const queue = this.#queue;
     if (queue.length >= this.#maxQueueSize) {
       this.#dropped++;

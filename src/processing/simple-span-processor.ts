@@ -3,6 +3,7 @@ import { warnOnce } from '../diagnostics/report.js';
 import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import type { SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
+import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
 import type { SpanProcessor } from './span-processor.js';
 
@@ -71,7 +72,7 @@ export class SimpleSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: FinishedSpan): void {
-    if (this.#shutdown !== undefined || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.#shutdown !== undefined || (RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0) return;
     if (this.#accepted - this.#finished >= this.#maxQueueSize) {
       this.#dropped++;
       warnOnce('SimpleSpanProcessor dropped spans: too many exports were waiting (see droppedSpansCount).');

@@ -159,6 +159,21 @@ const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
  * functions), and rarely-set data lives in {@link SpanExtras}.
  * @internal Created by the tracer; instrumentation sees it as the API `Span`.
  */
+/**
+ * What the encoders read of a span's context and its parent's, filled in by
+ * {@link RecordingSpan.readContextParts} (one object reused for every span).
+ * @internal
+ */
+export interface SpanContextParts {
+  traceId: string;
+  spanId: string;
+  traceFlags: number;
+  traceState: TraceState | undefined;
+  /** `undefined` for a root. */
+  parentSpanId: string | undefined;
+  parentIsRemote: boolean | undefined;
+}
+
 export class RecordingSpan implements Span, FinishedSpan {
   name: string;
   readonly startTimeNanos: number;
@@ -292,6 +307,47 @@ export class RecordingSpan implements Span, FinishedSpan {
   /** Whether `end()` has been called. */
   get ended(): boolean {
     return (this.#state & ENDED) === ENDED;
+  }
+
+  /**
+   * The trace flags of `span`'s context, without assembling the context when it is a
+   * {@link RecordingSpan} (processors read them for every span that ends).
+   * @internal
+   */
+  static traceFlagsOf(span: FinishedSpan): number {
+    return #state in span ? (span.#state >> FLAGS_SHIFT) & 0xff : span.spanContext().traceFlags;
+  }
+
+  /**
+   * Copies the ids, flags and trace state of `span` and of its parent into `parts`, without assembling
+   * either context when it is a {@link RecordingSpan} (the encoders read them for every span).
+   * @internal
+   */
+  static readContextParts(span: FinishedSpan, parts: SpanContextParts): void {
+    if (#state in span) {
+      const state = span.#state;
+      parts.traceId = span.#traceId;
+      parts.spanId = span.#spanId;
+      parts.traceFlags = (state >> FLAGS_SHIFT) & 0xff;
+      parts.traceState = span.#traceState;
+      const parent = span.#parent;
+      if (typeof parent === 'string') {
+        parts.parentSpanId = parent;
+        parts.parentIsRemote = false;
+      } else {
+        parts.parentSpanId = parent?.spanId;
+        parts.parentIsRemote = parent?.isRemote;
+      }
+      return;
+    }
+    const context = span.spanContext();
+    const parent = span.parentSpanContext;
+    parts.traceId = context.traceId;
+    parts.spanId = context.spanId;
+    parts.traceFlags = context.traceFlags;
+    parts.traceState = context.traceState;
+    parts.parentSpanId = parent?.spanId;
+    parts.parentIsRemote = parent?.isRemote;
   }
 
   /** The span's context, assembled on each call (equal each time, not the same object). */

@@ -56,6 +56,7 @@ import type { Resource } from '../../resource/resource.js';
 import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
+import { RecordingSpan, type SpanContextParts } from '../../trace/span.js';
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeHexId } from './hex-id.js';
 import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpTraceState } from './otlp-field-values.js';
 import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
@@ -139,6 +140,15 @@ let pos = 0;
 let busy = false;
 /** The last trace id that passed validation (strings are immutable, so an equal one is valid too). */
 let lastValidTraceId = '';
+/** Filled by `RecordingSpan.readContextParts` for each span measured (the size pass is not re-entrant per call). */
+const contextParts: SpanContextParts = {
+  traceId: '',
+  spanId: '',
+  traceFlags: 0,
+  traceState: undefined,
+  parentSpanId: undefined,
+  parentIsRemote: undefined,
+};
 
 interface ScopeGroup {
   readonly bytes: Uint8Array;
@@ -470,25 +480,30 @@ function pushRef(value: unknown): void {
 function sizeSpan(span: FinishedSpan): number {
   const slot = sizeCount;
   pushSize(0);
-  const context = span.spanContext();
-  const parent = span.parentSpanContext;
-  const traceId = context.traceId;
+  // The ids and flags without assembling context objects (RecordingSpan keeps them as parts).
+  const parts = contextParts;
+  RecordingSpan.readContextParts(span, parts);
+  const traceId = parts.traceId;
+  const spanId = parts.spanId;
+  const parentSpanId = parts.parentSpanId;
   // Spans of one trace arrive together: a trace id equal to the last one checked is valid too.
   if (traceId !== lastValidTraceId) {
     if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) throw new Error(`invalid trace id ${JSON.stringify(traceId)}`);
     lastValidTraceId = traceId;
   }
-  if (!isHexId(context.spanId, SPAN_ID_HEX_LENGTH)) throw new Error(`invalid span id ${JSON.stringify(context.spanId)}`);
-  if (parent !== undefined && !isHexId(parent.spanId, SPAN_ID_HEX_LENGTH)) {
-    throw new Error(`invalid parent span id ${JSON.stringify(parent.spanId)}`);
+  if (!isHexId(spanId, SPAN_ID_HEX_LENGTH)) throw new Error(`invalid span id ${JSON.stringify(spanId)}`);
+  if (parentSpanId !== undefined && !isHexId(parentSpanId, SPAN_ID_HEX_LENGTH)) {
+    throw new Error(`invalid parent span id ${JSON.stringify(parentSpanId)}`);
   }
   if (!isEncodableClockNanos(span.startTimeNanos)) throw new Error(`invalid start time ${String(span.startTimeNanos)}`);
   if (!isEncodableClockNanos(span.endTimeNanos)) throw new Error(`invalid end time ${String(span.endTimeNanos)}`);
-  pushRef(context);
-  pushRef(parent);
+  pushSize(otlpFlags(parts.traceFlags, parts.parentIsRemote));
+  pushRef(traceId);
+  pushRef(spanId);
+  pushRef(parentSpanId);
   let size = SIZE_TRACE_ID_FIELD + SIZE_SPAN_ID_FIELD + SIZE_SPAN_TIMES + SIZE_SPAN_FLAGS_TAG + 4;
-  if (parent !== undefined) size += SIZE_PARENT_SPAN_ID_FIELD;
-  size += sizeOptionalString(TAG_SPAN_TRACE_STATE, otlpTraceState(context));
+  if (parentSpanId !== undefined) size += SIZE_PARENT_SPAN_ID_FIELD;
+  size += sizeOptionalString(TAG_SPAN_TRACE_STATE, otlpTraceState(parts));
   size += sizeOptionalString(TAG_SPAN_NAME, stringOrEmpty(span.name));
   size += optionalVarintSize(TAG_SPAN_KIND, otlpSpanKind(span.kind));
   size += sizeAttributes(TAG_SPAN_ATTRIBUTES, span.attributes);
@@ -523,19 +538,21 @@ function sizeSpan(span: FinishedSpan): number {
 
 function writeSpan(span: FinishedSpan): void {
   writeVarint32(sizes[sizeCursor++]);
-  const context = refs[refCursor++] as SpanContext;
-  const parent = refs[refCursor++] as SpanContext | undefined;
+  const flags = sizes[sizeCursor++];
+  const traceId = refs[refCursor++] as string;
+  const spanId = refs[refCursor++] as string;
+  const parentSpanId = refs[refCursor++] as string | undefined;
   writeVarint32(TAG_SPAN_TRACE_ID);
   out[pos++] = TRACE_ID_HEX_LENGTH / 2;
-  pos = writeHexId(context.traceId, out, pos);
+  pos = writeHexId(traceId, out, pos);
   writeVarint32(TAG_SPAN_SPAN_ID);
   out[pos++] = SPAN_ID_HEX_LENGTH / 2;
-  pos = writeHexId(context.spanId, out, pos);
+  pos = writeHexId(spanId, out, pos);
   writeRecordedString(TAG_SPAN_TRACE_STATE);
-  if (parent !== undefined) {
+  if (parentSpanId !== undefined) {
     writeVarint32(TAG_SPAN_PARENT_SPAN_ID);
     out[pos++] = SPAN_ID_HEX_LENGTH / 2;
-    pos = writeHexId(parent.spanId, out, pos);
+    pos = writeHexId(parentSpanId, out, pos);
   }
   writeRecordedString(TAG_SPAN_NAME);
   writeOptionalVarint(TAG_SPAN_KIND, otlpSpanKind(span.kind));
@@ -568,7 +585,7 @@ function writeSpan(span: FinishedSpan): void {
   writeOptionalVarint(TAG_STATUS_CODE, otlpStatusCode(refs[refCursor++] as number));
 
   writeVarint32(TAG_SPAN_FLAGS);
-  view.setUint32(pos, otlpFlags(context.traceFlags, parent?.isRemote), true);
+  view.setUint32(pos, flags, true);
   pos += 4;
 }
 
