@@ -40,8 +40,12 @@ const NOT_RECORD: SamplingResult = Object.freeze({ decision: SamplingDecision.NO
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-/** The key `trace.setSpan` stores a span under (the API makes it a shared `Symbol.for`). */
-const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
+/**
+ * The key `trace.setSpan` stores a span under (the API makes it a shared `Symbol.for`), for putting a
+ * span into an overlay context (`setContextValue`).
+ * @internal
+ */
+export const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
 
 /**
  * Starts spans for one instrumentation scope. Created and cached by {@link TracerProvider.getTracer}.

@@ -13,7 +13,7 @@ import {
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setContextValue } from '../../../../context/overlay-context.js';
-import type { Tracer as OteliteTracer } from '../../../../trace/tracer.js';
+import { SPAN_KEY, type Tracer as OteliteTracer } from '../../../../trace/tracer.js';
 import { reportError } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
 import { enterRequestContext } from './enter-context.js';
@@ -74,9 +74,6 @@ type TracedResponse = ServerResponse & { [STATE]?: ServerRequestState | null };
  * `Symbol.for(description)`, so the same description is the same key, without depending on that package.
  */
 export const RPC_METADATA_KEY = createContextKey('OpenTelemetry SDK Context Key RPC_METADATA');
-
-/** The key `trace.setSpan` stores a span under (the API makes it a shared `Symbol.for`). */
-const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
 
 const REQUEST_START = 'http.server.request.start';
 const RESPONSE_FINISH = 'http.server.response.finish';
