@@ -145,7 +145,7 @@ function readSettings(args, env) {
   return {
     quick,
     cases: named.length > 0 ? named : CASE_IDS,
-    cpuRounds: rounds ?? (quick ? 2 : 7),
+    cpuRounds: rounds ?? (quick ? 2 : 15),
     skipFootprint: flags.has('--skip-footprint') || env.BENCH_SKIP_FOOTPRINT === '1',
   };
 }
