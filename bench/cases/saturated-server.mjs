@@ -18,7 +18,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
-import { formatNumber, formatRatio } from '../lib/format.mjs';
+import { formatNumber, formatSigned, formatRatio } from '../lib/format.mjs';
 import { nodeBinaries } from '../lib/node-binaries.mjs';
 import { OTELITE_DIST, missingOtelite } from '../lib/otelite.mjs';
 import { processCpuMicros } from '../lib/process-cpu.mjs';
@@ -133,7 +133,7 @@ function describeNode(result) {
           : `${(100 * v.spansPerRequest).toFixed(1)}% of requests exported, ${formatNumber(v.bytesPerSpan)} B/span`;
     lines.push(
       `  ${variant}: ${formatNumber(v.requestsPerSecond.median)} req/s, kept ${formatRatio(v.keptRatio.median)}${range(v.keptRatio, 2)}, ` +
-        `CPU ${formatNumber(v.cpuMicrosPerRequest.median)} µs/req = +${formatNumber(v.addedCpuMicros.median)}${range(v.addedCpuMicros, 1)} µs; ${exported}`,
+        `CPU ${formatNumber(v.cpuMicrosPerRequest.median)} µs/req = ${formatSigned(v.addedCpuMicros.median)}${range(v.addedCpuMicros, 1)} µs; ${exported}`,
     );
   }
   const failed = Object.entries(result.checks)
@@ -183,7 +183,7 @@ export default {
       line: perNode
         .map(
           (r) =>
-            `${r.node} otelite kept ${formatRatio(r.variants.otelite.keptRatio.median)} +${formatNumber(r.variants.otelite.addedCpuMicros.median)} µs/req, non-sampled +${formatNumber(r.variants['otelite-unsampled'].addedCpuMicros.median)} µs, opentelemetry-js kept ${formatRatio(r.variants['opentelemetry-js'].keptRatio.median)} +${formatNumber(r.variants['opentelemetry-js'].addedCpuMicros.median)} µs: ${r.met ? 'met' : 'MISSED'}`,
+            `${r.node} otelite kept ${formatRatio(r.variants.otelite.keptRatio.median)} ${formatSigned(r.variants.otelite.addedCpuMicros.median)} µs/req, non-sampled ${formatSigned(r.variants['otelite-unsampled'].addedCpuMicros.median)} µs, opentelemetry-js kept ${formatRatio(r.variants['opentelemetry-js'].keptRatio.median)} ${formatSigned(r.variants['opentelemetry-js'].addedCpuMicros.median)} µs: ${r.met ? 'met' : 'MISSED'}`,
         )
         .join('; '),
       lines,

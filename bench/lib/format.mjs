@@ -38,3 +38,8 @@ export function formatRatioSummary(ratio, range) {
 export function pad(text, width) {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
+
+/** A signed figure: `+1.25`, `−0.24` (an added cost can come out negative within the noise). */
+export function formatSigned(value) {
+  return value < 0 ? `−${formatNumber(-value)}` : `+${formatNumber(value)}`;
+}
