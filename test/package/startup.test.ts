@@ -14,6 +14,9 @@ interface Probe {
   fallbackChunk: string | undefined;
   names: string[];
   failures: Record<string, number>;
+  apiImportedByOtelite: boolean;
+  sameApi: boolean;
+  seesProvider: boolean;
 }
 
 function probe(): Probe {
@@ -40,6 +43,12 @@ describe('startup of the Node entry', () => {
     expect(result.atReady).toContain('src/export/otlp/binary-encoder.ts');
     expect(schemaParts(result.atReady)).toEqual([]);
     expect(result.atReady).not.toContain('src/export/otlp/schema-fallback-encoder.ts');
+  });
+
+  it("loads @opentelemetry/api with require(), the same module the application's import gets", () => {
+    expect(result.apiImportedByOtelite).toBe(false);
+    expect(result.sameApi).toBe(true);
+    expect(result.seesProvider).toBe(true);
   });
 
   it('loads the schema fallback on the first encoding, and a batch the fast writer fails on then goes through it', () => {
