@@ -69,7 +69,9 @@ const API = '@opentelemetry/api';
 const apiThroughRequire = {
   name: 'otelite-api-through-require',
   setup(build) {
-    const names = Object.keys(createRequire(`${root}/package.json`)(API)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+    const names = Object.keys(createRequire(`${root}/package.json`)(API)).filter(
+      (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name),
+    );
     build.onResolve({ filter: /^@opentelemetry\/api$/ }, () => ({ path: API, namespace: 'otelite-api' }));
     build.onLoad({ filter: /.*/, namespace: 'otelite-api' }, () => ({
       loader: 'js',
