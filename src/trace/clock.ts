@@ -11,12 +11,13 @@ import type { HrTime, TimeInput } from '@opentelemetry/api';
  * when a span is exported or asked for its `HrTime`, as exact 32-bit halves (no `BigInt`).
  *
  * "Now" is the monotonic `performance.now()`, anchored to the wall clock: a {@link ClockAnchor} holds
- * the offset between the two. Each span start compares the anchored time with `Date.now()`; when they
- * differ by a millisecond or more (the monotonic clock drifted, the machine was suspended, NTP stepped
- * the wall clock), a new anchor is taken from `Date.now()`. A span keeps the anchor it started with, so
- * its end and its events are its start plus monotonic time: durations keep the monotonic clock's
- * precision even across a step, while every start time stays within a millisecond of `Date.now()`.
- * Cost per span start: one extra clock read and a comparison; nothing is allocated unless the anchor moves.
+ * the offset between the two. A span start compares the anchored time with `Date.now()` (at most once
+ * per millisecond of monotonic time); when they differ by a millisecond or more (the monotonic clock
+ * drifted, the machine was suspended, NTP stepped the wall clock), a new anchor is taken from
+ * `Date.now()`. A span keeps the anchor it started with, so its end and its events are its start plus
+ * monotonic time: durations keep the monotonic clock's precision even across a step, while start times
+ * follow a step from the first start a millisecond after it. Cost per span start: a comparison, plus one
+ * `Date.now()` read per millisecond; nothing is allocated unless the anchor moves.
  */
 
 /** How one span's monotonic readings become clock nanoseconds: `performance.now() * 1e6 + offsetNanos`. */
@@ -38,6 +39,15 @@ export const CLOCK_BASE_MILLIS = Math.floor(performance.timeOrigin);
 /** Epoch nanoseconds of the base as two exact unsigned 32-bit halves. */
 const [BASE_HIGH, BASE_LOW] = splitProduct(CLOCK_BASE_MILLIS * 1000, 1000);
 
+/**
+ * How often, in monotonic milliseconds, the anchored time is compared with `Date.now()`: a wall-clock
+ * step moves the starts of spans begun from at most this long after it. Reading the wall clock for every
+ * span cost a tenth of a span's start.
+ */
+const WALL_CLOCK_CHECK_INTERVAL_MILLIS = 1;
+/** The monotonic time (`performance.now()`) from which the next start compares with `Date.now()`. */
+let nextWallClockCheckMillis = Number.NEGATIVE_INFINITY;
+
 /** The anchor in use: at first `performance.timeOrigin` itself (sub-millisecond), then whatever `Date.now()` said last. */
 let current: ClockAnchor = { offsetNanos: (performance.timeOrigin - CLOCK_BASE_MILLIS) * NANOS_PER_MILLI };
 
@@ -46,7 +56,10 @@ let current: ClockAnchor = { offsetNanos: (performance.timeOrigin - CLOCK_BASE_M
  * millisecond or more off). Read {@link currentClockAnchor} right after, for the times that follow.
  */
 export function anchoredNowNanos(): number {
-  const monotonicNanos = monotonic.now() * NANOS_PER_MILLI;
+  const monotonicMillis = monotonic.now();
+  const monotonicNanos = monotonicMillis * NANOS_PER_MILLI;
+  if (monotonicMillis < nextWallClockCheckMillis) return monotonicNanos + current.offsetNanos;
+  nextWallClockCheckMillis = monotonicMillis + WALL_CLOCK_CHECK_INTERVAL_MILLIS;
   const wallNanos = (Date.now() - CLOCK_BASE_MILLIS) * NANOS_PER_MILLI;
   const now = monotonicNanos + current.offsetNanos;
   const difference = now - wallNanos;

@@ -72,6 +72,12 @@ describe('the SDK clock, through span times', () => {
   });
 });
 
+/** Spins until `millis` of monotonic time have passed. */
+function waitMonotonicMillis(millis: number): void {
+  const until = performance.now() + millis;
+  while (performance.now() < until);
+}
+
 describe('a wall-clock step', () => {
   it('moves the start of later spans, while a span started before it keeps its own clock for events and end', () => {
     exporter.reset();
@@ -82,6 +88,8 @@ describe('a wall-clock step', () => {
     const plain = tracer.startSpan('before the step, nothing recorded');
     const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + HOUR_MILLIS);
     try {
+      // The wall clock is compared at most once per millisecond of monotonic time (clock.ts).
+      waitMonotonicMillis(2);
       const steppedBefore = BigInt(Date.now()) * 1_000_000n;
       const late = tracer.startSpan('after the step');
       late.addEvent('on the new clock');
@@ -109,7 +117,8 @@ describe('a wall-clock step', () => {
     } finally {
       spy.mockRestore();
     }
-    // Back on the real clock: spans start there again.
+    // Back on the real clock: spans start there again (once the next comparison is due).
+    waitMonotonicMillis(2);
     const before = BigInt(Date.now()) * 1_000_000n;
     const again = finish();
     expect(toNanos(again.startTime)).toBeGreaterThanOrEqual(before - 1_000_000n);
