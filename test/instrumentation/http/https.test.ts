@@ -1,12 +1,9 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentHttp, type HttpInstrumentation } from '../../../src/index.js';
+import { selfSignedCertificate } from '../../support/self-signed-certificate.js';
 import { clientSpans, parseTraceparent, serverSpans, setUpTracing, tearDownTracing, type Tracing } from './http-test-kit.js';
 
 // node:https on both sides: a TLS server span and a wrapped/channel-traced https.get client span.
@@ -18,39 +15,12 @@ let port: number;
 let receivedTraceparent: string | undefined;
 
 beforeAll(async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'otelite-https-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-days',
-        '1',
-        '-keyout',
-        join(directory, 'key.pem'),
-        '-out',
-        join(directory, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const key = readFileSync(join(directory, 'key.pem'));
-    const cert = readFileSync(join(directory, 'cert.pem'));
-    server = https.createServer({ key, cert }, (request, response) => {
-      receivedTraceparent = request.headers.traceparent as string | undefined;
-      response.statusCode = request.url?.startsWith('/fail') ? 502 : 200;
-      response.end('secure');
-    });
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
+  const { key, cert } = selfSignedCertificate();
+  server = https.createServer({ key, cert }, (request, response) => {
+    receivedTraceparent = request.headers.traceparent as string | undefined;
+    response.statusCode = request.url?.startsWith('/fail') ? 502 : 200;
+    response.end('secure');
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   tracing = setUpTracing();
