@@ -1,9 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
-import { reportError } from '../../../../diagnostics/report.js';
-import { DEFAULT_HTTP_INSTRUMENTATION_SETTINGS } from './http-instrumentation-options.js';
-import { existingServerContext, serverInstrumentationSettings, startServerSpan } from './server.js';
+import { handlerContextOf } from './server.js';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -26,21 +24,12 @@ export function instrumentServerRequestEvents(): { disable(): void } {
   for (const Server of [HttpServer, HttpsServer]) {
     const prototype = Server?.prototype as { emit?: Emit } | undefined;
     if (prototype === undefined || typeof prototype.emit !== 'function') continue;
-    const hadOwn = Object.prototype.hasOwnProperty.call(prototype, 'emit');
+    const hadOwn = Object.hasOwn(prototype, 'emit');
     const original = prototype.emit;
     const wrapped: Emit = function (this: unknown, event, ...args) {
       if (event !== 'request') return original.call(this, event, ...args);
       const [request, response] = args as [IncomingMessage, ServerResponse];
-      let handlerContext;
-      try {
-        handlerContext = existingServerContext(response);
-        if (handlerContext === undefined) {
-          handlerContext = startServerSpan(request, response, serverInstrumentationSettings() ?? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS);
-        }
-      } catch (error) {
-        reportError('instrumentation.http.server', error, 'request event');
-        handlerContext = null;
-      }
+      const handlerContext = handlerContextOf(request, response, 'request event');
       if (handlerContext === null) return original.call(this, event, ...args);
       return context.with(handlerContext, original, this, event, ...args);
     };

@@ -18,7 +18,7 @@ import { reportError } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
 import { enterRequestContext } from './enter-context.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
-import type { HttpInstrumentationSettings } from './http-instrumentation-options.js';
+import { DEFAULT_HTTP_INSTRUMENTATION_SETTINGS, type HttpInstrumentationSettings } from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
 import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
@@ -97,11 +97,6 @@ export function disableServerInstrumentation(): void {
   unsubscribe(RESPONSE_FINISH, onResponseFinish);
 }
 
-/** The settings of the enabled server instrumentation, if any. */
-export function serverInstrumentationSettings(): HttpInstrumentationSettings | undefined {
-  return activeSettings;
-}
-
 function onRequestStart(message: unknown): void {
   const settings = activeSettings;
   if (settings === undefined) return;
@@ -145,9 +140,26 @@ function onResponseClose(this: TracedResponse): void {
  * The context a traced request's handler should run in, if the request has already been seen by the
  * server instrumentation: `null` for a request it left untraced, `undefined` for one it has not seen.
  */
-export function existingServerContext(response: ServerResponse): Context | null | undefined {
+function existingServerContext(response: ServerResponse): Context | null | undefined {
   const state = (response as TracedResponse)[STATE];
   return state === undefined ? undefined : state === null ? null : state.context;
+}
+
+/**
+ * The context a wrapped request listener (`traceHandler`, the `'request'` event wrapper) runs in: the
+ * server span's if the channel already started one, else that of a span started now with the enabled
+ * instrumentation's settings (or the defaults); `null` to run it as is (left untraced, or a failure,
+ * reported under `where`).
+ */
+export function handlerContextOf(request: IncomingMessage, response: ServerResponse, where: string): Context | null {
+  try {
+    const existing = existingServerContext(response);
+    if (existing !== undefined) return existing;
+    return startServerSpan(request, response, activeSettings ?? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS);
+  } catch (error) {
+    reportError('instrumentation.http.server', error, where);
+    return null;
+  }
 }
 
 /**

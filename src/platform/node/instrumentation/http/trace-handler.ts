@@ -1,8 +1,6 @@
 import { context } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { reportError } from '../../../../diagnostics/report.js';
-import { DEFAULT_HTTP_INSTRUMENTATION_SETTINGS } from './http-instrumentation-options.js';
-import { existingServerContext, serverInstrumentationSettings, startServerSpan } from './server.js';
+import { handlerContextOf } from './server.js';
 
 /**
  * Wraps a `node:http`/`node:https` request listener so each request gets a server span and the
@@ -27,16 +25,7 @@ export function traceHandler<Request extends IncomingMessage, Response extends S
   listener: (request: Request, response: Response) => unknown,
 ): (request: Request, response: Response) => void {
   return function tracedListener(this: unknown, request: Request, response: Response): void {
-    let handlerContext;
-    try {
-      handlerContext = existingServerContext(response);
-      if (handlerContext === undefined) {
-        handlerContext = startServerSpan(request, response, serverInstrumentationSettings() ?? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS);
-      }
-    } catch (error) {
-      reportError('instrumentation.http.server', error, 'traceHandler');
-      handlerContext = null;
-    }
+    const handlerContext = handlerContextOf(request, response, 'traceHandler');
     if (handlerContext === null) {
       listener.call(this, request, response);
     } else {
