@@ -12,6 +12,7 @@ import {
   type TimeInput,
   type TraceState,
 } from '@opentelemetry/api';
+import { reportEndedSpanCall } from '../diagnostics/ended-span-call.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
 import type { Resource } from '../resource/resource.js';
@@ -134,7 +135,6 @@ Object.defineProperty(RecordedEvent.prototype, 'time', {
   configurable: true,
 });
 
-const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
 
 /**
  * The SDK's recording span. It implements the API `Span` for instrumentation and {@link FinishedSpan}
@@ -366,7 +366,7 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   setAttribute(key: string, value: AttributeValue): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'setAttribute', key);
       return this;
     }
     if (typeof key !== 'string' || key.length === 0) {
@@ -421,7 +421,7 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'addEvent', name);
       return this;
     }
     let attributes: unknown;
@@ -462,7 +462,7 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   addLink(link: Link): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'addLink');
       return this;
     }
     if (link === null || typeof link !== 'object' || link.context === null || typeof link.context !== 'object') {
@@ -506,7 +506,7 @@ export class RecordingSpan implements Span, FinishedSpan {
    */
   setStatus(status: SpanStatus): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'setStatus');
       return this;
     }
     if (status === null || typeof status !== 'object') return this;
@@ -525,7 +525,7 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   updateName(name: string): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'updateName', name);
       return this;
     }
     this.name = toName(name, this.name);
@@ -539,7 +539,7 @@ export class RecordingSpan implements Span, FinishedSpan {
    */
   recordException(exception: Exception, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): void {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'recordException');
       return;
     }
     const attributes: Record<string, AttributeValue> = {};
