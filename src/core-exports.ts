@@ -76,6 +76,7 @@ export type {
   HttpTransport,
   HttpTransportFactory,
   HttpTransportOptions,
+  RequestProgress,
   SynchronousPostOutcome,
 } from './export/otlp/otlp-transport.js';
 export type { RetryPolicy } from './export/otlp/retry.js';

@@ -135,7 +135,6 @@ Object.defineProperty(RecordedEvent.prototype, 'time', {
   configurable: true,
 });
 
-
 /**
  * The SDK's recording span. It implements the API `Span` for instrumentation and {@link FinishedSpan}
  * for processors and exporters, so ending a span copies nothing.

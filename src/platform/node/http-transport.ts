@@ -66,7 +66,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       return compression === 'gzip' ? new Uint8Array(await gzipAsync(payload)) : payload;
     },
 
-    send(body, signal) {
+    send(body, signal, progress) {
       const requestOptions: RequestOptions = {
         method: 'POST',
         agent,
@@ -89,6 +89,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         // and a mark for diagnostics_channel subscribers.
         const req: ClientRequest = context.with(suppressTracing(context.active()), () => request(url, requestOptions));
         markExporterRequest(req);
+        let answered = false;
+        if (progress !== undefined) progress.sentWhole = () => answered || isWrittenToLiveSocket(req);
         const onAbort = (): void => {
           const error = abortError();
           settle(() => reject(error));
@@ -102,7 +104,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         timer.unref();
         signal.addEventListener('abort', onAbort, { once: true });
         req.on('error', (error) => settle(() => reject(error)));
-        req.on('response', (res) =>
+        req.on('response', (res) => {
+          answered = true;
           readBody(res, maxResponseBytes, (responseBody, bodyError, bodyTooLarge) =>
             settle(() =>
               resolve({
@@ -115,8 +118,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
                 bodyTooLarge,
               }),
             ),
-          ),
-        );
+          );
+        });
         req.end(body);
       });
     },
@@ -129,6 +132,18 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       return postSynchronously({ url, headers, payload, compression, tls: secure ? options.tls : undefined }, timeoutMillis);
     },
   };
+}
+
+/**
+ * Whether every byte of `req` (headers and body) has been handed to the kernel, on a socket that is
+ * neither destroyed nor errored: the request then reaches the receiver even if this process ends now.
+ * `writableFinished` holds once `end()` was called, nothing waits in the request's own buffer (as it does
+ * while the socket connects) and the socket's write queue is empty (a write libuv has not completed
+ * counts in `writableLength` until it has).
+ */
+function isWrittenToLiveSocket(req: ClientRequest): boolean {
+  const socket = req.socket;
+  return req.writableFinished && socket !== null && !socket.destroyed && !socket.connecting;
 }
 
 /**
