@@ -85,6 +85,7 @@ export type { TlsMaterial, TlsOptions } from './export/otlp/otlp-transport.js';
 // --- instrumentation
 export { traceFetchHandler } from './instrumentation/fetch/trace-fetch-handler.js';
 export type { FetchHandler, TraceFetchHandlerOptions } from './instrumentation/fetch/trace-fetch-handler.js';
+export type { PropagateTraceHeaderUrls } from './instrumentation/propagate-trace-header-urls.js';
 
 // --- init
 export { init } from './init.js';

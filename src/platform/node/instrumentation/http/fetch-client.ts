@@ -166,7 +166,9 @@ function startFetchSpan(request: UndiciRequest, settings: HttpInstrumentationSet
   const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
   try {
     // Injected for unsampled spans too: downstream services continue the trace with sampled=0.
-    propagation.inject(trace.setSpan(parent, span), request, undiciHeaderSetter);
+    if (settings.propagateTo === undefined || settings.propagateTo(url)) {
+      propagation.inject(trace.setSpan(parent, span), request, undiciHeaderSetter);
+    }
   } catch (error) {
     reportError('instrumentation.http.fetch', error, 'inject');
   }

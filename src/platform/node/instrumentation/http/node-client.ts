@@ -168,7 +168,9 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
     let span: Span;
     if (early === undefined) {
       span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
-      if (inject) injectTraceHeaders(request, trace.setSpan(parent, span));
+      if (inject && (settings.propagateTo === undefined || settings.propagateTo(url))) {
+        injectTraceHeaders(request, trace.setSpan(parent, span));
+      }
     } else {
       span = early.span;
       span.updateName(spanNameForMethod(method));
@@ -310,7 +312,7 @@ function patchModule(module: HttpModule): Patch {
   const originalGet = module.get;
   const tracesAfterCreation = !hasClientRequestCreatedChannel();
   const request = function request(this: unknown, ...args: unknown[]): ClientRequest {
-    const early = activeSettings === undefined ? undefined : withTraceHeadersBeforeCreation(args);
+    const early = activeSettings === undefined ? undefined : withTraceHeadersBeforeCreation(args, activeSettings, module);
     if (early === undefined) {
       const clientRequest = originalRequest.apply(this, args);
       if (tracesAfterCreation) traceClientRequest(clientRequest, true);
@@ -345,7 +347,11 @@ type HeaderRecord = Record<string, unknown>;
  * header), starts its span in the caller's context and returns the call's arguments with a copy of the
  * headers that holds the trace headers. `undefined` for every other call (and with tracing suppressed).
  */
-function withTraceHeadersBeforeCreation(args: unknown[]): { prepared: PreparedRequest; args: unknown[] } | undefined {
+function withTraceHeadersBeforeCreation(
+  args: unknown[],
+  settings: HttpInstrumentationSettings,
+  module: HttpModule,
+): { prepared: PreparedRequest; args: unknown[] } | undefined {
   try {
     const index = isPlainOptions(args[0]) ? 0 : isPlainOptions(args[1]) ? 1 : -1;
     if (index === -1) return undefined;
@@ -357,6 +363,8 @@ function withTraceHeadersBeforeCreation(args: unknown[]): { prepared: PreparedRe
     }
     const parent = context.active();
     if (isTracingSuppressed(parent) || isNodeHttpCoveredElsewhere()) return undefined;
+    // Not to be given the headers: the span is started at creation, as for any other request.
+    if (settings.propagateTo !== undefined && !settings.propagateTo(urlOfArguments(args, index, module))) return undefined;
     const method = normalizeMethod(typeof options.method === 'string' ? options.method.toUpperCase() : 'GET');
     const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT }, parent);
     const spanContext = trace.setSpan(parent, span);
@@ -379,6 +387,21 @@ function withTraceHeadersBeforeCreation(args: unknown[]): { prepared: PreparedRe
     reportError('instrumentation.http.client', error, 'inject');
     return undefined;
   }
+}
+
+/**
+ * The URL a `request(url?, options?)` call goes to, as far as its arguments tell before the request
+ * exists: the URL argument when there is one, else the options' protocol, host, port and path.
+ */
+function urlOfArguments(args: unknown[], optionsIndex: number, module: HttpModule): string {
+  if (optionsIndex === 1) return String(args[0]);
+  const options = args[0] as { protocol?: unknown; hostname?: unknown; host?: unknown; port?: unknown; path?: unknown };
+  const agentProtocol = (module as { globalAgent?: { protocol?: unknown } }).globalAgent?.protocol;
+  const protocol = typeof options.protocol === 'string' ? options.protocol : typeof agentProtocol === 'string' ? agentProtocol : 'http:';
+  const host = typeof options.hostname === 'string' ? options.hostname : typeof options.host === 'string' ? options.host : 'localhost';
+  const port = typeof options.port === 'number' || typeof options.port === 'string' ? `:${options.port}` : '';
+  const path = typeof options.path === 'string' ? options.path : '/';
+  return `${protocol}//${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}${port}${path}`;
 }
 
 /** An options object (not a URL, a string or the callback). */
