@@ -6,10 +6,13 @@
  * @packageDocumentation
  */
 import { useProtobufFallbackEncoderLoader } from './export/otlp/binary-encoder.js';
+import { useInitEnvironment } from './init.js';
+import { INIT_ENVIRONMENT } from './init-environment.js';
 import { nodePlatform } from './platform/node/node-platform.js';
 import { installPlatform } from './platform/platform.js';
 
 installPlatform(nodePlatform);
+useInitEnvironment(INIT_ENVIRONMENT);
 // On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent
 // encoder); the web entries leave this out so their bundles carry no schema (binary-encoder.ts). The
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only

@@ -1,8 +1,8 @@
 import {
   context,
   diag,
-  DiagConsoleLogger,
   DiagLogLevel,
+  type DiagLogger,
   propagation,
   trace,
   type Attributes,
@@ -11,7 +11,6 @@ import {
 import { readEnvironmentVariable, type EnvironmentSource } from './config/environment-variable.js';
 import { readNameListVariable, readStringVariable } from './config/typed-variables.js';
 import { reportError, warnOnce } from './diagnostics/report.js';
-import { ConsoleSpanExporter } from './export/console-span-exporter.js';
 import { appendTracesPath } from './export/otlp/otlp-environment.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
@@ -20,7 +19,6 @@ import type { HttpInstrumentationOptions } from './platform/node/instrumentation
 import type { FetchInstrumentationOptions } from './instrumentation/fetch/instrument-fetch.js';
 import { currentPlatform, type Disableable, type RemovableHooks } from './platform/platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
-import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 import type { SpanProcessor } from './processing/span-processor.js';
 import { createPropagatorFromEnvironment, createPropagatorFromNames, type PropagatorName } from './propagation/from-environment.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
@@ -211,12 +209,46 @@ export function init(options: InitOptions = {}): OteliteSdk {
   return sdk;
 }
 
+/**
+ * The parts of {@link init} that act on `OTEL_LOG_LEVEL` and `OTEL_TRACES_EXPORTER=console`: installed
+ * (with {@link useInitEnvironment}) by the entry points of runtimes that have an environment. The browser
+ * entry, where no variable can be set, installs none, so a page's bundle carries neither the console
+ * exporter nor the console logger.
+ * @internal
+ */
+export interface InitEnvironment {
+  /** `OTEL_LOG_LEVEL`, read (see {@link readLogLevelEnvironment}). */
+  logLevel(): DiagLogLevel | undefined;
+  /** `OTEL_TRACES_EXPORTER`, read (see {@link readTracesExportersEnvironment}). */
+  exporterNames(): TracesExporterName[];
+  /** The logger `OTEL_LOG_LEVEL` turns on. */
+  consoleLogger(): DiagLogger;
+  /** The processor of the exporter `OTEL_TRACES_EXPORTER=console` names (each span printed as it ends). */
+  consoleProcessor(): SpanProcessor;
+}
+
+let environment: InitEnvironment | undefined;
+
+/**
+ * Lets {@link init} act on `OTEL_LOG_LEVEL` and `OTEL_TRACES_EXPORTER`; without it (the browser entry)
+ * no logger is installed and the exporter is OTLP. Called once by each entry point that has an environment.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useInitEnvironment(INIT_ENVIRONMENT);
+ * ```
+ */
+export function useInitEnvironment(parts: InitEnvironment): void {
+  environment = parts;
+}
+
 /** With `OTEL_LOG_LEVEL` set, otelite's (and the API's) diagnostics go to the console at that level. */
 function installDiagLogger(): void {
-  const level = readLogLevelEnvironment();
-  if (level === undefined) return;
+  const level = environment?.logLevel();
+  if (environment === undefined || level === undefined) return;
   try {
-    diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
+    diag.setLogger(environment.consoleLogger(), { logLevel: level, suppressOverrideMessage: true });
   } catch {
     // The API never throws here; nothing else to do if it did.
   }
@@ -277,9 +309,9 @@ function exportProcessors(options: InitOptions): SpanProcessor[] {
     warnOnce('init(): the exporter option has no export method; the exporters of OTEL_TRACES_EXPORTER are used.');
   }
   const processors: SpanProcessor[] = [];
-  for (const name of readTracesExportersEnvironment()) {
+  for (const name of environment?.exporterNames() ?? ['otlp']) {
     if (name === 'console') {
-      processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+      if (environment !== undefined) processors.push(environment.consoleProcessor());
     } else {
       const otlp = new OTLPTraceExporter({
         url: typeof options.endpoint === 'string' ? appendTracesPath(options.endpoint) : undefined,
