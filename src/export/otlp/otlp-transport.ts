@@ -74,8 +74,9 @@ export interface HttpResponse {
  */
 export interface RequestProgress {
   /**
-   * Whether the request is out: answered, or its body written whole to a connection that is still
-   * open (it then reaches the receiver as the process ends, without any more work on its side).
+   * Whether the request is out: accepted (a 2xx answer), or, with no answer yet, written whole to a
+   * connection that is still open (it then reaches the receiver as the process ends, without any more
+   * work on its side). An answer that is not a 2xx means not out: the spans are sent again.
    */
   sentWhole?: () => boolean;
 }

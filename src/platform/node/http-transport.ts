@@ -89,8 +89,12 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         // and a mark for diagnostics_channel subscribers.
         const req: ClientRequest = context.with(suppressTracing(context.active()), () => request(url, requestOptions));
         markExporterRequest(req);
-        let answered = false;
-        if (progress !== undefined) progress.sentWhole = () => answered || isWrittenToLiveSocket(req);
+        // Once the answer's status is known it decides: a 2xx is out, anything else (a 503 to retry) is not.
+        let answeredStatus: number | undefined;
+        if (progress !== undefined) {
+          progress.sentWhole = () =>
+            answeredStatus === undefined ? isWrittenToLiveSocket(req) : answeredStatus >= 200 && answeredStatus < 300;
+        }
         const onAbort = (): void => {
           const error = abortError();
           settle(() => reject(error));
@@ -105,7 +109,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         signal.addEventListener('abort', onAbort, { once: true });
         req.on('error', (error) => settle(() => reject(error)));
         req.on('response', (res) => {
-          answered = true;
+          answeredStatus = res.statusCode ?? 0;
           readBody(res, maxResponseBytes, (responseBody, bodyError, bodyTooLarge) =>
             settle(() =>
               resolve({
