@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runCli, USAGE } from '../src/platform/node/cli.js';
+import { runCli, USAGE } from '../src/platform/node/cli/cli.js';
 import { Span_SpanKind, Status_StatusCode } from '../src/proto.js';
 import { buildRequest, collectingSink, send, toProtobuf, TRACE_A } from './receiver/otlp-fixtures.js';
 
@@ -78,7 +78,7 @@ describe('runCli (in process)', () => {
   });
 });
 
-const BUILT_CLI = 'dist/src/platform/node/cli.js';
+const BUILT_CLI = 'dist/src/platform/node/cli/cli.js';
 
 describe.skipIf(!existsSync(BUILT_CLI))('otelite receive (built binary, child process)', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

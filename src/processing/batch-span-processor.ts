@@ -7,8 +7,8 @@ import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js'
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit } from './export-at-exit.js';
-import type { SpanProcessor } from './span-processor.js';
+import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit } from '../export/export-at-exit.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
 
 /**
  * Options of {@link BatchSpanProcessor}. Each unset option comes from its `OTEL_BSP_*` variable, then

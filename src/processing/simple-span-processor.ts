@@ -5,7 +5,7 @@ import type { SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import type { SpanProcessor } from './span-processor.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
 
 /** Options of {@link SimpleSpanProcessor}. */
 export interface SimpleSpanProcessorOptions {

@@ -2,7 +2,7 @@ import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
 import { readIntegerVariable } from '../config/typed-variables.js';
 import { warnOnce } from '../diagnostics/report.js';
-import { detachString } from '../strings/detach-string.js';
+import { detachString } from '../internal/detach-string.js';
 
 /**
  * Bounds on what one span may hold (the spec's span limits). Every field is optional; an unset field

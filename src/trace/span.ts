@@ -13,13 +13,13 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import { reportError, warnOnce } from '../diagnostics/report.js';
-import type { SpanProcessor } from '../processing/span-processor.js';
+import type { SpanProcessor } from './span-processor.js';
 import type { Resource } from '../resource/resource.js';
 import { clockNanosToHrTime, nanosToHrTime, nowNanosOn, toClockNanos, type ClockAnchor } from './clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from './finished-span.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue, type SpanLimitsSettings } from './span-limits.js';
-import { detachString } from '../strings/detach-string.js';
+import { detachString } from '../internal/detach-string.js';
 
 /** What every span of one tracer shares: built once per tracer, referenced (not copied) by each span. */
 export interface SpanOwner {

@@ -11,11 +11,11 @@ import {
 import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
 import { readBooleanVariable } from '../config/typed-variables.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
-import { MultiSpanProcessor } from '../processing/multi-span-processor.js';
-import { callAsync, settleWithin } from '../processing/settle-within.js';
-import type { SpanProcessor } from '../processing/span-processor.js';
+import { MultiSpanProcessor } from './multi-span-processor.js';
+import { callAsync, settleWithin } from '../internal/settle-within.js';
+import type { SpanProcessor } from './span-processor.js';
 import { createPropagatorFromEnvironment } from '../propagation/from-environment.js';
-import { currentPlatform } from '../platform/platform.js';
+import { currentPlatform } from '../platform.js';
 import { defaultResource } from '../resource/default-resource.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
 import { createSamplerFromEnvironment } from '../sampling/from-environment.js';

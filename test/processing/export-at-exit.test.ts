@@ -7,7 +7,7 @@ import {
   type FinishedSpan,
   type SpanExporter,
 } from '../../src/index.js';
-import { EXPORT_AT_EXIT, exportPendingAtExit, type ExporterAtExit } from '../../src/processing/export-at-exit.js';
+import { EXPORT_AT_EXIT, exportPendingAtExit, type ExporterAtExit } from '../../src/export/export-at-exit.js';
 
 /** An exporter whose asynchronous exports never finish, and which records what it is given at exit. */
 class StuckExporter implements SpanExporter, ExporterAtExit {

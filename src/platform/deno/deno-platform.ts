@@ -2,7 +2,7 @@ import { traceFetchHandler } from '../../instrumentation/fetch/trace-fetch-handl
 import { instrumentFetch } from '../../instrumentation/fetch/instrument-fetch.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import { nodePlatform } from '../node/node-platform.js';
-import type { Disableable, Platform } from '../platform.js';
+import type { Disableable, Platform } from '../../platform.js';
 
 interface DenoNamespace {
   version?: { deno?: string };

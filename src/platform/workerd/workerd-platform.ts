@@ -2,8 +2,7 @@ import { createAsyncStorageContextManager, type AsyncContextStorage } from '../.
 import { StackContextManager } from '../../context/stack-context-manager.js';
 import { warnOnce } from '../../diagnostics/report.js';
 import { instrumentFetch, type FetchInstrumentationOptions } from '../../instrumentation/fetch/instrument-fetch.js';
-import type { Platform } from '../platform.js';
-import { webPlatform } from '../web-platform.js';
+import { webPlatform, type Platform } from '../../platform.js';
 
 /**
  * Cloudflare Workers (workerd): the web platform, plus `fetch` client spans through a `globalThis.fetch`

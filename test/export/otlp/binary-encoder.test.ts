@@ -4,13 +4,10 @@ import { createTraceState } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { failureCounts } from '../../../src/diagnostics/report.js';
-import {
-  encodeSpansToProtobuf,
-  useProtobufFallbackEncoder,
-  useProtobufFallbackEncoderLoader,
-} from '../../../src/export/otlp/binary-encoder.js';
-import { encodeWithSchema } from '../../../src/export/otlp/schema-fallback-encoder.js';
-import { toExportTraceServiceRequest } from '../../../src/export/otlp/to-export-request.js';
+import { encodeSpansToProtobuf } from '../../../src/export/otlp/encoding/binary-encoder.js';
+import { useProtobufFallbackEncoder, useProtobufFallbackEncoderLoader } from '../../../src/export/otlp/encoding/protobuf-fallback.js';
+import { encodeWithSchema } from '../../../src/export/otlp/encoding/schema-fallback-encoder.js';
+import { toExportTraceServiceRequest } from '../../../src/export/otlp/encoding/to-export-request.js';
 import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
 import type { Resource } from '../../../src/resource/resource.js';
 import type { FinishedSpan } from '../../../src/trace/finished-span.js';

@@ -10,7 +10,7 @@ import {
   SimpleSpanProcessor,
   TracerProvider,
 } from '../../../src/index.js';
-import { USER_AGENT } from '../../../src/export/otlp/otlp-transport.js';
+import { USER_AGENT } from '../../../src/transport/http-transport.js';
 import { decodeExportRequest } from '../../../src/platform/node/receiver/index.js';
 
 /** What one request to the collector carried. */

@@ -5,14 +5,14 @@ import { createServer, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTracingSuppressed } from '../../../src/context/suppress-tracing.js';
-import { isExporterRequest } from '../../../src/export/otlp/exporter-requests.js';
+import { isExporterRequest } from '../../../src/transport/exporter-requests.js';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   normalizeHeaders,
   USER_AGENT,
   type HttpTransport,
   type HttpTransportOptions,
-} from '../../../src/export/otlp/otlp-transport.js';
+} from '../../../src/transport/http-transport.js';
 import { createHttpTransport } from '../../../src/platform/node/http-transport.js';
 import { VERSION } from '../../../src/version.js';
 import { encodeStatus, startOtlpTestReceiver, type OtlpTestReceiver } from './otlp-test-receiver.js';

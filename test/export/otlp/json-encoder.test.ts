@@ -1,8 +1,8 @@
 import { fromJson, toJson } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeSpansToJson } from '../../../src/export/otlp/json-encoder.js';
-import { toExportTraceServiceRequest } from '../../../src/export/otlp/to-export-request.js';
+import { encodeSpansToJson } from '../../../src/export/otlp/encoding/json-encoder.js';
+import { toExportTraceServiceRequest } from '../../../src/export/otlp/encoding/to-export-request.js';
 import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
 import { clockNanosToUnixNanoBigInt } from '../../../src/trace/clock.js';
 import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, PARENT_ID, SPAN_ID, TRACE_ID } from './span-fixtures.js';

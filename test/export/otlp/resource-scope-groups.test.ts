@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachePerObject, ResourceScopeGroups } from '../../../src/export/otlp/resource-scope-groups.js';
+import { cachePerObject, ResourceScopeGroups } from '../../../src/export/otlp/encoding/resource-scope-groups.js';
 import type { Resource } from '../../../src/resource/resource.js';
 import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
 

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { failureCounts } from '../../../src/diagnostics/report.js';
-import { toExportTraceServiceRequest } from '../../../src/export/otlp/to-export-request.js';
+import { toExportTraceServiceRequest } from '../../../src/export/otlp/encoding/to-export-request.js';
 import { Span_SpanKind, SpanFlags, Status_StatusCode } from '../../../src/proto.js';
 import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
 import type { Resource } from '../../../src/resource/resource.js';

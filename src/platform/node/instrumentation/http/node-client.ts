@@ -4,16 +4,20 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../../../diagnostics/report.js';
-import { isExporterRequest } from '../../../../export/otlp/exporter-requests.js';
+import { isExporterRequest } from '../../../../transport/exporter-requests.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
 import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/error-type.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
-import type { HttpInstrumentationSettings, OutgoingRequestInfo } from './http-instrumentation-options.js';
+import {
+  isOutgoingRequestIgnored,
+  runRequestHook,
+  type HttpInstrumentationSettings,
+  type OutgoingRequestInfo,
+} from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
-import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
+import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactUrl } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
-import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
 
 /**
  * Client spans for `node:http` and `node:https` requests.

@@ -1,7 +1,7 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { reportError } from '../diagnostics/report.js';
-import type { FinishedSpan } from '../trace/finished-span.js';
-import { callAsync } from './settle-within.js';
+import type { FinishedSpan } from './finished-span.js';
+import { callAsync } from '../internal/settle-within.js';
 import type { SpanProcessor } from './span-processor.js';
 
 /**

@@ -1,6 +1,6 @@
 import { toBinary } from '@bufbuild/protobuf';
-import { ExportTraceServiceRequestSchema } from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
-import type { FinishedSpan } from '../../trace/finished-span.js';
+import { ExportTraceServiceRequestSchema } from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import type { FinishedSpan } from '../../../trace/finished-span.js';
 import { toExportTraceServiceRequest } from './to-export-request.js';
 
 /**

@@ -1,7 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
-import { handlerContextOf } from './server.js';
+import { handlerContextOf } from '../node/instrumentation/http/server.js';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 

@@ -1,6 +1,12 @@
+/**
+ * The Platform contract: what the core asks of a runtime, the web-standard default, and the one
+ * installed platform the core's defaults come from. Imports only `context/` and `transport/`; the
+ * implementations live in `platform/<runtime>/`, each installed by its runtime's entry point.
+ */
 import type { Attributes, ContextManager } from '@opentelemetry/api';
-import type { HttpTransportFactory } from '../export/otlp/otlp-transport.js';
-import { webPlatform } from './web-platform.js';
+import type { HttpTransportFactory } from './transport/http-transport.js';
+import { StackContextManager } from './context/stack-context-manager.js';
+import { createFetchTransport } from './transport/fetch-transport.js';
 
 /** Something `init()` turned on and turns off again at `shutdown()`. */
 export interface Disableable {
@@ -45,6 +51,25 @@ export interface Platform {
   /** Flushes `sdk` when the program or page goes away; `undefined` where there is no such moment. */
   installShutdownHooks(sdk: FlushTarget): RemovableHooks | undefined;
 }
+
+/**
+ * The web-standard platform, the core's own default: a {@link StackContextManager} (no async context),
+ * the `fetch` transport, no detected resource facts (`telemetry.sdk.language=webjs`), no automatic
+ * instrumentation and no exit hooks. The browser and Workers platforms build on it.
+ *
+ * @example
+ * ```ts
+ * installPlatform(webPlatform);
+ * ```
+ */
+export const webPlatform: Platform = Object.freeze<Platform>({
+  name: 'web',
+  createContextManager: () => new StackContextManager().enable(),
+  resourceAttributes: () => ({ 'service.name': 'unknown_service', 'telemetry.sdk.language': 'webjs' }),
+  createTransport: (options) => createFetchTransport(options),
+  instrumentHttp: () => undefined,
+  installShutdownHooks: () => undefined,
+});
 
 let installed: Platform = webPlatform;
 

@@ -7,8 +7,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_RECEIVER_HOST, DEFAULT_RECEIVER_PORT, startReceiver } from './receiver/index.js';
-import type { TraceTreeSink } from './receiver/index.js';
+import { DEFAULT_RECEIVER_HOST, DEFAULT_RECEIVER_PORT, startReceiver } from '../receiver/index.js';
+import type { TraceTreeSink } from '../receiver/index.js';
 
 /** The streams and stop signal {@link runCli} works with; the `otelite` binary passes the process's own. */
 export interface CliIo {

@@ -1,5 +1,5 @@
-import { warnOnce } from '../../diagnostics/report.js';
-import { VERSION } from '../../version.js';
+import { warnOnce } from '../diagnostics/report.js';
+import { VERSION } from '../version.js';
 
 /**
  * The contract between the OTLP exporter and the HTTP client of a platform: `node:http(s)` on Node

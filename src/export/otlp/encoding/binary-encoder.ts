@@ -1,5 +1,5 @@
 import type { Attributes, SpanContext } from '@opentelemetry/api';
-import { TAG_EXPORT_TRACE_SERVICE_REQUEST_RESOURCE_SPANS } from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_wire.js';
+import { TAG_EXPORT_TRACE_SERVICE_REQUEST_RESOURCE_SPANS } from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_wire.js';
 import {
   TAG_ANY_VALUE_ARRAY_VALUE,
   TAG_ANY_VALUE_BOOL_VALUE,
@@ -13,8 +13,8 @@ import {
   TAG_INSTRUMENTATION_SCOPE_VERSION,
   TAG_KEY_VALUE_KEY,
   TAG_KEY_VALUE_VALUE,
-} from '../../../gen/opentelemetry/proto/common/v1/common_wire.js';
-import { TAG_RESOURCE_ATTRIBUTES } from '../../../gen/opentelemetry/proto/resource/v1/resource_wire.js';
+} from '../../../../gen/opentelemetry/proto/common/v1/common_wire.js';
+import { TAG_RESOURCE_ATTRIBUTES } from '../../../../gen/opentelemetry/proto/resource/v1/resource_wire.js';
 import {
   TAG_RESOURCE_SPANS_RESOURCE,
   TAG_RESOURCE_SPANS_SCHEMA_URL,
@@ -50,18 +50,21 @@ import {
   TAG_SPAN_TRACE_STATE,
   TAG_STATUS_CODE,
   TAG_STATUS_MESSAGE,
-} from '../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
-import { reportError } from '../../diagnostics/report.js';
-import type { Resource } from '../../resource/resource.js';
-import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
-import type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
-import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
-import { RecordingSpan, type SpanContextParts } from '../../trace/span.js';
-import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeHexId } from './hex-id.js';
+} from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
+import { reportError } from '../../../diagnostics/report.js';
+import type { Resource } from '../../../resource/resource.js';
+import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
+import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-span.js';
+import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
+import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
+import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeHexId } from '../wire/hex-id.js';
 import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpTraceState } from './otlp-field-values.js';
 import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
-import { ENCODE_ERROR_KIND } from './to-export-request.js';
-import { int64Size, lengthDelimitedSize, optionalStringSize, optionalVarintSize, utf8Length, varint32Size } from './wire-size.js';
+import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
+import { protobufFallbackEncoder, startLoadingPendingFallback } from './protobuf-fallback.js';
+import { putBytes, putInt64, putString, putVarint32 } from '../wire/byte-writer.js';
+import { int64Size, lengthDelimitedSize, optionalStringSize, optionalVarintSize, utf8Length, varint32Size } from '../wire/wire-size.js';
+import { TWO_POW_32 } from '../../../internal/numeric-constants.js';
 
 /*
  * A single-buffer protobuf writer for `ExportTraceServiceRequest`, specialised to the OTLP trace
@@ -80,9 +83,9 @@ import { int64Size, lengthDelimitedSize, optionalStringSize, optionalVarintSize,
  * single source of truth; no descriptor is read for them); byte arithmetic is in wire-size.ts. This
  * module never imports the generated schema or the protobuf runtime, so the web builds ship neither: a
  * re-entrant call runs the same writer on scratch state of its own, and after an unexpected failure the
- * batch is encoded again by the encoder {@link useProtobufFallbackEncoder} installed (the Node entry
+ * batch is encoded again by the encoder `useProtobufFallbackEncoder` installed (the Node entry
  * installs the generated schema's, schema-fallback-encoder.ts, loaded by the first encoding: see
- * {@link useProtobufFallbackEncoderLoader}) or, where none is, by this writer once more.
+ * `useProtobufFallbackEncoderLoader`, `protobuf-fallback.ts`) or, where none is, by this writer once more.
  * Resource and scope messages are encoded once per object (cached by identity), attribute keys once
  * per string (bounded cache).
  */
@@ -119,7 +122,6 @@ const utf8 = new TextEncoder();
 
 /** Epoch nanoseconds of clock time 0, as 32-bit halves; times are written as these plus the clock reading. */
 const [ORIGIN_HIGH, ORIGIN_LOW] = clockNanosToUnixNanoParts(0);
-const TWO_POW_32 = 4294967296;
 
 // --- scratch state of one encoding call (encoding is synchronous; a re-entrant call saves and restores it)
 
@@ -189,7 +191,7 @@ interface ResourceGroup {
  * ```
  */
 export function encodeSpansToProtobuf(spans: readonly FinishedSpan[]): Uint8Array {
-  if (fallbackLoader !== undefined) startLoadingFallback();
+  startLoadingPendingFallback();
   if (busy) return encodeNested(spans);
   busy = true;
   try {
@@ -204,66 +206,10 @@ export function encodeSpansToProtobuf(spans: readonly FinishedSpan[]): Uint8Arra
   }
 }
 
-type ProtobufEncoder = (spans: readonly FinishedSpan[]) => Uint8Array;
-
-/** The encoder used after the fast writer failed; `undefined` = the fast writer once more. */
-let fallbackEncoder: ProtobufEncoder | undefined;
-/** Loads the fallback encoder; called (once) by the first encoding, see {@link useProtobufFallbackEncoderLoader}. */
-let fallbackLoader: (() => Promise<ProtobufEncoder>) | undefined;
-/** Counts installs, so a load that settles after another install changes nothing. */
-let fallbackInstalls = 0;
-
-/**
- * Installs the encoder a batch goes through when the fast writer fails on it (a writer bug, or span
- * data that changed while it was encoded). Internal: the web entries install none, so their bundles
- * carry no schema. `undefined` goes back to none.
- *
- * @example
- * ```ts
- * useProtobufFallbackEncoder(encodeWithSchema);
- * ```
- */
-export function useProtobufFallbackEncoder(encoder: ProtobufEncoder | undefined): void {
-  fallbackInstalls++;
-  fallbackLoader = undefined;
-  fallbackEncoder = encoder;
-}
-
-/**
- * Installs a fallback encoder (see {@link useProtobufFallbackEncoder}) that is loaded when the first
- * batch is encoded rather than when the program starts: the Node entry loads the generated schema's
- * (schema-fallback-encoder.ts) this way, so `import 'otelite'` compiles neither the schema nor the
- * protobuf runtime. Until the load settles a failed batch is encoded by the fast writer once more; a
- * load that fails is reported and leaves that behaviour. Internal.
- *
- * @example
- * ```ts
- * useProtobufFallbackEncoderLoader(async () => (await import('./schema-fallback-encoder.js')).encodeWithSchema);
- * ```
- */
-export function useProtobufFallbackEncoderLoader(load: () => Promise<ProtobufEncoder>): void {
-  useProtobufFallbackEncoder(undefined);
-  fallbackLoader = load;
-}
-
-function startLoadingFallback(): void {
-  const load = fallbackLoader as () => Promise<ProtobufEncoder>;
-  fallbackLoader = undefined;
-  const install = fallbackInstalls;
-  const loaded = (encoder: ProtobufEncoder) => {
-    if (install === fallbackInstalls) fallbackEncoder = encoder;
-  };
-  const failed = (error: unknown) => reportError(ENCODE_ERROR_KIND, error, 'loading the protobuf fallback encoder');
-  try {
-    load().then(loaded, failed);
-  } catch (error) {
-    failed(error);
-  }
-}
-
 function encodeAgain(spans: readonly FinishedSpan[]): Uint8Array {
   try {
-    return fallbackEncoder === undefined ? encodeBatch(spans) : fallbackEncoder(spans);
+    const fallback = protobufFallbackEncoder();
+    return fallback === undefined ? encodeBatch(spans) : fallback(spans);
   } catch (error) {
     reportError(ENCODE_ERROR_KIND, error, 'batch dropped');
     return new Uint8Array(0);
@@ -844,34 +790,16 @@ function stringOrEmpty(value: string | undefined): string {
   return typeof value === 'string' ? value : '';
 }
 
-// --- primitive writes into `out` at `pos` (sizes in wire-size.ts)
+// --- primitive writes into `out` at `pos` (the byte loops in ../wire/byte-writer.ts, sizes in ../wire/wire-size.ts)
 
 /** Writes the length prefix and the UTF-8 bytes of a string whose byte length was measured. */
 function writeString(value: string, byteLength: number): void {
-  writeVarint32(byteLength);
-  if (byteLength === value.length && byteLength < 48) {
-    // ASCII: one byte per code unit; a loop beats a call into the encoder for short strings.
-    const target = out;
-    const start = pos;
-    for (let i = 0; i < byteLength; i++) target[start + i] = value.charCodeAt(i);
-  } else {
-    utf8.encodeInto(value, out.subarray(pos, pos + byteLength));
-  }
-  pos += byteLength;
+  pos = putString(out, putVarint32(out, pos, byteLength), value, byteLength);
 }
 
-/** Copies bytes into the output: a loop for the short runs (attribute keys) where `set` costs more than it saves. */
+/** Copies bytes into the output. */
 function writeBytes(bytes: Uint8Array): void {
-  const length = bytes.length;
-  if (length < 32) {
-    // Module variables held in locals: the loop then keeps them in registers.
-    const target = out;
-    const start = pos;
-    for (let i = 0; i < length; i++) target[start + i] = bytes[i];
-  } else {
-    out.set(bytes, pos);
-  }
-  pos += length;
+  pos = putBytes(out, pos, bytes);
 }
 
 function writeOptionalVarint(tag: number, value: number): void {
@@ -881,40 +809,12 @@ function writeOptionalVarint(tag: number, value: number): void {
 }
 
 function writeVarint32(value: number): void {
-  const target = out;
-  let offset = pos;
-  while (value > 0x7f) {
-    target[offset++] = (value & 0x7f) | 0x80;
-    value >>>= 7;
-  }
-  target[offset++] = value;
-  pos = offset;
+  pos = putVarint32(out, pos, value);
 }
 
-function putVarint32(bytes: Uint8Array, offset: number, value: number): number {
-  while (value > 0x7f) {
-    bytes[offset++] = (value & 0x7f) | 0x80;
-    value >>>= 7;
-  }
-  bytes[offset++] = value;
-  return offset;
-}
-
-/** Writes a safe integer as an `int64` varint (two's complement for negatives), from two 32-bit halves. */
+/** Writes a safe integer as an `int64` varint (two's complement for negatives). */
 function writeInt64(value: number): void {
-  if (value >= 0 && value < 0x80000000) {
-    writeVarint32(value);
-    return;
-  }
-  const highSigned = Math.floor(value / TWO_POW_32);
-  let low = value - highSigned * TWO_POW_32;
-  let high = highSigned >>> 0;
-  while (high !== 0 || low > 0x7f) {
-    out[pos++] = (low & 0x7f) | 0x80;
-    low = ((low >>> 7) | (high << 25)) >>> 0;
-    high >>>= 7;
-  }
-  out[pos++] = low;
+  pos = putInt64(out, pos, value);
 }
 
 /** Writes a clock time as the `fixed64` epoch nanoseconds: low half, then high half, little endian. */

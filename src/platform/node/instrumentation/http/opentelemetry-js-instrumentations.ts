@@ -1,5 +1,5 @@
-import { warnOnce } from '../../diagnostics/report.js';
-import { observeTracerScopes } from '../../trace/tracer-scope-observers.js';
+import { warnOnce } from '../../../../diagnostics/report.js';
+import { observeTracerScopes } from '../../../../trace/tracer-scope-observers.js';
 
 /**
  * Notices opentelemetry-js's own HTTP instrumentations running next to otelite's, so that each request

@@ -2,7 +2,7 @@ import {
   TAG_EXPORT_TRACE_PARTIAL_SUCCESS_ERROR_MESSAGE,
   TAG_EXPORT_TRACE_PARTIAL_SUCCESS_REJECTED_SPANS,
   TAG_EXPORT_TRACE_SERVICE_RESPONSE_PARTIAL_SUCCESS,
-} from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_wire.js';
+} from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_wire.js';
 import { WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
 
 /**

@@ -1,5 +1,5 @@
 import { reportError } from '../diagnostics/report.js';
-import type { ExportResult } from '../export/span-exporter.js';
+import type { ExportResult } from './span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 
 /**
@@ -8,7 +8,7 @@ import type { FinishedSpan } from '../trace/finished-span.js';
  * When a process ends abruptly (`process.exit()`, an uncaught exception, an unhandled rejection), no
  * asynchronous work runs any more: only the `exit` event's listeners, synchronously. An exporter that
  * can send synchronously, within a bound, implements {@link EXPORT_AT_EXIT}; a `BatchSpanProcessor`
- * with such an exporter registers itself here, and the platform (on Node, `platform/node/exit-listener.ts`)
+ * with such an exporter registers itself here, and the platform (on Node, `platform/node/shutdown-hooks.ts`)
  * runs {@link exportPendingAtExit} from its `exit` listener. Nothing here touches a platform API.
  * (No internal tag on this comment: `stripInternal` would drop the symbol below from the published types.)
  */

@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api';
-import { suppressTracing } from '../../context/suppress-tracing.js';
-import { warnOnce } from '../../diagnostics/report.js';
+import { suppressTracing } from '../context/suppress-tracing.js';
+import { warnOnce } from '../diagnostics/report.js';
 import {
   abortError,
   timeoutError,
@@ -8,7 +8,7 @@ import {
   type HttpResponse,
   type HttpTransport,
   type HttpTransportOptions,
-} from './otlp-transport.js';
+} from './http-transport.js';
 
 /** Options of {@link createFetchTransport} that only a platform knows. */
 export interface FetchTransportSettings {

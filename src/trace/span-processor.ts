@@ -1,5 +1,5 @@
 import type { Context, Span } from '@opentelemetry/api';
-import type { FinishedSpan } from '../trace/finished-span.js';
+import type { FinishedSpan } from './finished-span.js';
 
 /**
  * Hooks called by the tracer provider as spans start and end.

@@ -1,5 +1,5 @@
-import type { Resource } from '../../resource/resource.js';
-import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
+import type { Resource } from '../../../resource/resource.js';
+import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 
 /**
  * The shape every OTLP encoding of a batch shares: spans grouped by resource (the same `Resource`

@@ -3,8 +3,9 @@ import {
   SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK,
   SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK,
   SPAN_FLAGS_TRACE_FLAGS_MASK,
-} from '../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
-import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
+} from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
+import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
+import { TWO_POW_32 } from '../../../internal/numeric-constants.js';
 
 /**
  * The conversions from `@opentelemetry/api` values to OTLP field values, shared by the message
@@ -35,7 +36,6 @@ export function otlpCount(count: number): number {
   return count > 0 ? (count < 4294967296 ? count >>> 0 : 4294967295) : 0;
 }
 
-const TWO_POW_32 = 4294967296;
 const TWO_POW_64 = TWO_POW_32 * TWO_POW_32;
 /** Epoch nanoseconds of clock time 0, roughly (a double); only used to skip the exact check far from the limits. */
 const ORIGIN_UNIX_NANOS = clockNanosToUnixNanoParts(0)[0] * TWO_POW_32 + clockNanosToUnixNanoParts(0)[1];

@@ -1,4 +1,4 @@
-import type { AsyncContextStorage } from '../../context/async-storage-context-manager.js';
+import type { AsyncContextStorage } from '../../../context/async-storage-context-manager.js';
 
 /**
  * A new `AsyncLocalStorage` from `node:async_hooks`, loaded at run time, or `undefined` where the

@@ -1,11 +1,11 @@
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Attributes } from '@opentelemetry/api';
-import { reportError } from '../../diagnostics/report.js';
-import type { Resource } from '../../resource/resource.js';
-import { clockNanosToUnixNanoParts } from '../../trace/clock.js';
-import type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
-import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
-import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id.js';
+import { reportError } from '../../../diagnostics/report.js';
+import type { Resource } from '../../../resource/resource.js';
+import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
+import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-span.js';
+import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
+import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import {
   isEncodableClockNanos,
   otlpCount,
@@ -16,7 +16,7 @@ import {
   otlpTraceState,
 } from './otlp-field-values.js';
 import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
-import { ENCODE_ERROR_KIND } from './to-export-request.js';
+import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
 
 const utf8 = new TextEncoder();
 

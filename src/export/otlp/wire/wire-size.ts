@@ -1,10 +1,9 @@
+import { TWO_POW_32 } from '../../../internal/numeric-constants.js';
 /*
  * Protobuf wire arithmetic: how many bytes a value takes once encoded. Pure functions over numbers
  * and strings, shared by the size and write passes of the binary encoder (which must agree to the
  * byte) and tested against `@bufbuild/protobuf`'s `BinaryWriter`.
  */
-
-const TWO_POW_32 = 4294967296;
 
 /** Bytes of an unsigned 32-bit varint (tags, lengths, `uint32` values). */
 export function varint32Size(value: number): number {

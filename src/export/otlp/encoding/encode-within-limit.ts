@@ -1,4 +1,4 @@
-import type { FinishedSpan } from '../../trace/finished-span.js';
+import type { FinishedSpan } from '../../../trace/finished-span.js';
 
 /** The OTLP specification's recommended limit on a request body before compression, in bytes (64 MiB). */
 export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;

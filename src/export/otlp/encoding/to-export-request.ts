@@ -1,14 +1,22 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { ExportTraceServiceRequest } from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
-import type { AnyValue, InstrumentationScope as ScopeMessage, KeyValue } from '../../../gen/opentelemetry/proto/common/v1/common_pb.js';
-import type { Resource as ResourceMessage } from '../../../gen/opentelemetry/proto/resource/v1/resource_pb.js';
-import type { ResourceSpans, ScopeSpans, Span, Span_Event, Span_Link, Status } from '../../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
-import { reportError } from '../../diagnostics/report.js';
-import type { Resource } from '../../resource/resource.js';
-import { clockNanosToUnixNanoBigInt } from '../../trace/clock.js';
-import type { FinishedSpan, SpanEvent, SpanLink } from '../../trace/finished-span.js';
-import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
-import { hexIdToBytes, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id.js';
+import type { ExportTraceServiceRequest } from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import type { AnyValue, InstrumentationScope as ScopeMessage, KeyValue } from '../../../../gen/opentelemetry/proto/common/v1/common_pb.js';
+import type { Resource as ResourceMessage } from '../../../../gen/opentelemetry/proto/resource/v1/resource_pb.js';
+import type {
+  ResourceSpans,
+  ScopeSpans,
+  Span,
+  Span_Event,
+  Span_Link,
+  Status,
+} from '../../../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
+import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
+import { reportError } from '../../../diagnostics/report.js';
+import type { Resource } from '../../../resource/resource.js';
+import { clockNanosToUnixNanoBigInt } from '../../../trace/clock.js';
+import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-span.js';
+import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
+import { hexIdToBytes, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import {
   isEncodableClockNanos,
   otlpCount,
@@ -19,9 +27,6 @@ import {
   otlpTraceState,
 } from './otlp-field-values.js';
 import { ResourceScopeGroups } from './resource-scope-groups.js';
-
-/** The `reportError` kind under which a span that cannot be encoded is reported (and dropped). */
-export const ENCODE_ERROR_KIND = 'export.otlp.encode';
 
 const EMPTY_BYTES = new Uint8Array(0);
 
