@@ -2,8 +2,8 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { instrumentHttp, type HttpInstrumentation } from '../../../src/index.js';
-import { selfSignedCertificate } from '../../support/self-signed-certificate.js';
+import { instrumentHttp, type HttpInstrumentation } from '../../../../../src/index.js';
+import { selfSignedCertificate } from '../../../../support/self-signed-certificate.js';
 import { clientSpans, parseTraceparent, serverSpans, setUpTracing, tearDownTracing, type Tracing } from './http-test-kit.js';
 
 // node:https on both sides: a TLS server span and a wrapped/channel-traced https.get client span.

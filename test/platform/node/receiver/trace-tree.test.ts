@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatTraceTree, toReceivedSpans, type ReceivedSpan } from '../../src/platform/node/receiver/index.js';
-import { Span_SpanKind, Status_StatusCode } from '../../src/proto.js';
+import { formatDuration, formatTraceTree, toReceivedSpans, type ReceivedSpan } from '../../../../src/platform/node/receiver/index.js';
+import { Span_SpanKind, Status_StatusCode } from '../../../../src/proto.js';
 import { buildRequest, TRACE_A } from './otlp-fixtures.js';
 
 function checkoutTrace(): ReceivedSpan[] {

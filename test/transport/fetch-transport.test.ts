@@ -9,9 +9,9 @@ import {
   OTLPTraceExporter,
   SimpleSpanProcessor,
   TracerProvider,
-} from '../../../src/index.js';
-import { USER_AGENT } from '../../../src/transport/http-transport.js';
-import { decodeExportRequest } from '../../../src/platform/node/receiver/index.js';
+} from '../../src/index.js';
+import { USER_AGENT } from '../../src/transport/http-transport.js';
+import { decodeExportRequest } from '../../src/platform/node/receiver/index.js';
 
 /** What one request to the collector carried. */
 interface Received {

@@ -15,7 +15,7 @@ import {
 } from '../../../src/transport/http-transport.js';
 import { createHttpTransport } from '../../../src/platform/node/http-transport.js';
 import { VERSION } from '../../../src/version.js';
-import { encodeStatus, startOtlpTestReceiver, type OtlpTestReceiver } from './otlp-test-receiver.js';
+import { encodeStatus, startOtlpTestReceiver, type OtlpTestReceiver } from '../../export/otlp/otlp-test-receiver.js';
 import { selfSignedCertificate } from '../../support/self-signed-certificate.js';
 
 // An empty ExportTraceServiceRequest is a valid protobuf body: zero bytes. A non-empty raw body:

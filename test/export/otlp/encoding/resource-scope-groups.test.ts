@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cachePerObject, ResourceScopeGroups } from '../../../src/export/otlp/encoding/resource-scope-groups.js';
-import type { Resource } from '../../../src/resource/resource.js';
-import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
+import { cachePerObject, ResourceScopeGroups } from '../../../../src/export/otlp/encoding/resource-scope-groups.js';
+import type { Resource } from '../../../../src/resource/resource.js';
+import type { InstrumentationScope } from '../../../../src/trace/instrumentation-scope.js';
 
 describe('ResourceScopeGroups', () => {
   it('groups by resource, then scope, by identity, in order of first appearance, creating each group once', () => {

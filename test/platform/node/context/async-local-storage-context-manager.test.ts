@@ -2,7 +2,10 @@ import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createContextKey, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsyncLocalStorageContextManager, enterContext } from '../../src/platform/node/context/async-local-storage-context-manager.js';
+import {
+  AsyncLocalStorageContextManager,
+  enterContext,
+} from '../../../../src/platform/node/context/async-local-storage-context-manager.js';
 
 const KEY = createContextKey('test key');
 const contextWith = (value: unknown): Context => ROOT_CONTEXT.setValue(KEY, value);

@@ -1,12 +1,12 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { failureCounts } from '../../../src/diagnostics/report.js';
-import { toExportTraceServiceRequest } from '../../../src/export/otlp/encoding/to-export-request.js';
-import { Span_SpanKind, SpanFlags, Status_StatusCode } from '../../../src/proto.js';
-import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
-import type { Resource } from '../../../src/resource/resource.js';
-import { clockNanosToUnixNanoBigInt } from '../../../src/trace/clock.js';
-import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, PARENT_ID, SPAN_ID, TRACE_ID } from './span-fixtures.js';
+import { failureCounts } from '../../../../src/diagnostics/report.js';
+import { toExportTraceServiceRequest } from '../../../../src/export/otlp/encoding/to-export-request.js';
+import { Span_SpanKind, SpanFlags, Status_StatusCode } from '../../../../src/proto.js';
+import type { InstrumentationScope } from '../../../../src/trace/instrumentation-scope.js';
+import type { Resource } from '../../../../src/resource/resource.js';
+import { clockNanosToUnixNanoBigInt } from '../../../../src/trace/clock.js';
+import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, PARENT_ID, SPAN_ID, TRACE_ID } from '../span-fixtures.js';
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');

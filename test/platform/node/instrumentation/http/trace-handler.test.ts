@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import * as net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { instrumentHttp, setHttpRoute, traceHandler } from '../../../src/index.js';
+import { instrumentHttp, setHttpRoute, traceHandler } from '../../../../../src/index.js';
 import {
   randomHex,
   send,

@@ -2,8 +2,13 @@ import { fromBinary, fromJson } from '@bufbuild/protobuf';
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExportTraceServiceResponseSchema, Span_SpanKind, Status_StatusCode, type ExportTraceServiceRequest } from '../../src/proto.js';
-import { startReceiver, type ReceivedSpan, type Receiver, type ReceiverOptions } from '../../src/platform/node/receiver/index.js';
+import {
+  ExportTraceServiceResponseSchema,
+  Span_SpanKind,
+  Status_StatusCode,
+  type ExportTraceServiceRequest,
+} from '../../../../src/proto.js';
+import { startReceiver, type ReceivedSpan, type Receiver, type ReceiverOptions } from '../../../../src/platform/node/receiver/index.js';
 import { buildRequest, collectingSink, hex, send, toOtlpJson, toProtobuf, TRACE_A, TRACE_B } from './otlp-fixtures.js';
 
 const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { toReceivedSpans, type ReceivedSpan } from '../../src/platform/node/receiver/index.js';
-import { createTracePrinter, type TracePrinterSettings } from '../../src/platform/node/receiver/trace-printer.js';
+import { toReceivedSpans, type ReceivedSpan } from '../../../../src/platform/node/receiver/index.js';
+import { createTracePrinter, type TracePrinterSettings } from '../../../../src/platform/node/receiver/trace-printer.js';
 import { buildRequest, collectingSink, TRACE_A, TRACE_B } from './otlp-fixtures.js';
 
 const SETTINGS: TracePrinterSettings = { traceIdleMillis: 500, maxPendingTraces: 100, maxPendingSpans: 100, color: undefined };

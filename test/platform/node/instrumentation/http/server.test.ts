@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { getRPCMetadata, RPCType, type RPCMetadata } from '@opentelemetry/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { instrumentHttp, setHttpRoute, type HttpInstrumentation } from '../../../src/index.js';
+import { instrumentHttp, setHttpRoute, type HttpInstrumentation } from '../../../../../src/index.js';
 import {
   clientSpans,
   randomHex,

@@ -8,7 +8,7 @@ import {
   optionalVarintSize,
   utf8Length,
   varint32Size,
-} from '../../../src/export/otlp/wire/wire-size.js';
+} from '../../../../src/export/otlp/wire/wire-size.js';
 
 /** What `@bufbuild/protobuf`'s writer makes of one write: the byte count is the oracle. */
 const written = (write: (writer: BinaryWriter) => void): number => {

@@ -9,7 +9,7 @@ import {
   type FinishedSpan,
   suppressTracing,
   type Sampler,
-} from '../../../src/index.js';
+} from '../../../../../src/index.js';
 
 /** The SDK as the HTTP instrumentation tests use it: registered globally, spans kept in memory. */
 export interface Tracing {

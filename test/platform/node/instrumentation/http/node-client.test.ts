@@ -3,8 +3,14 @@ import * as http from 'node:http';
 import { get as namedGet, request as namedRequest } from 'node:http';
 import * as https from 'node:https';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hasClientRequestCreatedChannel } from '../../../src/platform/node/instrumentation/http/node-client.js';
-import { ExportResultCode, instrumentHttp, OTLPTraceExporter, suppressTracing, type HttpInstrumentation } from '../../../src/index.js';
+import { hasClientRequestCreatedChannel } from '../../../../../src/platform/node/instrumentation/http/node-client.js';
+import {
+  ExportResultCode,
+  instrumentHttp,
+  OTLPTraceExporter,
+  suppressTracing,
+  type HttpInstrumentation,
+} from '../../../../../src/index.js';
 import {
   clientSpans,
   parseTraceparent,

@@ -1,7 +1,12 @@
 // Builders shared by the receiver tests: real OTLP requests from the generated types, and a raw HTTP client.
 import { create, toBinary, toJson } from '@bufbuild/protobuf';
 import { request as httpRequest } from 'node:http';
-import { ExportTraceServiceRequestSchema, Span_SpanKind, type Status_StatusCode, type ExportTraceServiceRequest } from '../../src/proto.js';
+import {
+  ExportTraceServiceRequestSchema,
+  Span_SpanKind,
+  type Status_StatusCode,
+  type ExportTraceServiceRequest,
+} from '../../../../src/proto.js';
 
 export const TRACE_A = '4bf92f3577b34da6a3ce929d0e0e4736';
 export const TRACE_B = '0af7651916cd43dd8448eb211c80319c';

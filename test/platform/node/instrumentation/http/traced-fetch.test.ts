@@ -1,6 +1,6 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { instrumentHttp, tracedFetch } from '../../../src/index.js';
+import { instrumentHttp, tracedFetch } from '../../../../../src/index.js';
 import {
   clientSpans,
   parseTraceparent,

@@ -3,21 +3,21 @@ import type { Attributes, SpanContext } from '@opentelemetry/api';
 import { createTraceState } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { failureCounts } from '../../../src/diagnostics/report.js';
-import { encodeSpansToProtobuf } from '../../../src/export/otlp/encoding/binary-encoder.js';
-import { useProtobufFallbackEncoder, useProtobufFallbackEncoderLoader } from '../../../src/export/otlp/encoding/protobuf-fallback.js';
-import { encodeWithSchema } from '../../../src/export/otlp/encoding/schema-fallback-encoder.js';
-import { toExportTraceServiceRequest } from '../../../src/export/otlp/encoding/to-export-request.js';
-import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
-import type { Resource } from '../../../src/resource/resource.js';
-import type { FinishedSpan } from '../../../src/trace/finished-span.js';
-import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
-import { finishedSpan, kitchenSinkSpan, spanEvent, TRACE_ID } from './span-fixtures.js';
-import { spanBatch } from './span-arbitrary.js';
+import { failureCounts } from '../../../../src/diagnostics/report.js';
+import { encodeSpansToProtobuf } from '../../../../src/export/otlp/encoding/binary-encoder.js';
+import { useProtobufFallbackEncoder, useProtobufFallbackEncoderLoader } from '../../../../src/export/otlp/encoding/protobuf-fallback.js';
+import { encodeWithSchema } from '../../../../src/export/otlp/encoding/schema-fallback-encoder.js';
+import { toExportTraceServiceRequest } from '../../../../src/export/otlp/encoding/to-export-request.js';
+import { ExportTraceServiceRequestSchema } from '../../../../src/proto.js';
+import type { Resource } from '../../../../src/resource/resource.js';
+import type { FinishedSpan } from '../../../../src/trace/finished-span.js';
+import type { InstrumentationScope } from '../../../../src/trace/instrumentation-scope.js';
+import { finishedSpan, kitchenSinkSpan, spanEvent, TRACE_ID } from '../span-fixtures.js';
+import { spanBatch } from '../span-arbitrary.js';
 import { context as apiContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '../../../src/export/in-memory-span-exporter.js';
-import { SimpleSpanProcessor } from '../../../src/processing/simple-span-processor.js';
-import { TracerProvider } from '../../../src/trace/tracer-provider.js';
+import { InMemorySpanExporter } from '../../../../src/export/in-memory-span-exporter.js';
+import { SimpleSpanProcessor } from '../../../../src/processing/simple-span-processor.js';
+import { TracerProvider } from '../../../../src/trace/tracer-provider.js';
 
 /** The fast bytes decode, with the generated schema, to exactly the mapped message. */
 function expectSameAsMapping(spans: readonly FinishedSpan[]): Uint8Array {

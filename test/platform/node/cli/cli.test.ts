@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runCli, USAGE } from '../src/platform/node/cli/cli.js';
-import { Span_SpanKind, Status_StatusCode } from '../src/proto.js';
-import { buildRequest, collectingSink, send, toProtobuf, TRACE_A } from './receiver/otlp-fixtures.js';
+import { runCli, USAGE } from '../../../../src/platform/node/cli/cli.js';
+import { Span_SpanKind, Status_StatusCode } from '../../../../src/proto.js';
+import { buildRequest, collectingSink, send, toProtobuf, TRACE_A } from '../receiver/otlp-fixtures.js';
 
 const request = buildRequest('cli-service', [
   { spanId: 'a000000000000001', name: 'GET /hello', kind: Span_SpanKind.SERVER, durationMillis: 5, status: { code: Status_StatusCode.OK } },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_REQUEST_BYTES, encodeWithinLimit } from '../../../src/export/otlp/encoding/encode-within-limit.js';
-import type { FinishedSpan } from '../../../src/trace/finished-span.js';
+import { DEFAULT_MAX_REQUEST_BYTES, encodeWithinLimit } from '../../../../src/export/otlp/encoding/encode-within-limit.js';
+import type { FinishedSpan } from '../../../../src/trace/finished-span.js';
 
 /** A stand-in span whose encoded size is its `name`'s length: the split logic only sees sizes. */
 const span = (size: number): FinishedSpan => ({ name: 'x'.repeat(size) }) as unknown as FinishedSpan;

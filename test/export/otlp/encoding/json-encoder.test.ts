@@ -1,12 +1,12 @@
 import { fromJson, toJson } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeSpansToJson } from '../../../src/export/otlp/encoding/json-encoder.js';
-import { toExportTraceServiceRequest } from '../../../src/export/otlp/encoding/to-export-request.js';
-import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
-import { clockNanosToUnixNanoBigInt } from '../../../src/trace/clock.js';
-import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, PARENT_ID, SPAN_ID, TRACE_ID } from './span-fixtures.js';
-import { spanBatch } from './span-arbitrary.js';
+import { encodeSpansToJson } from '../../../../src/export/otlp/encoding/json-encoder.js';
+import { toExportTraceServiceRequest } from '../../../../src/export/otlp/encoding/to-export-request.js';
+import { ExportTraceServiceRequestSchema } from '../../../../src/proto.js';
+import { clockNanosToUnixNanoBigInt } from '../../../../src/trace/clock.js';
+import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, PARENT_ID, SPAN_ID, TRACE_ID } from '../span-fixtures.js';
+import { spanBatch } from '../span-arbitrary.js';
 
 /** Parsed OTLP/JSON, read loosely by the assertions. */
 type Json = any;

@@ -1,9 +1,9 @@
 import { create, toBinary, toJsonString } from '@bufbuild/protobuf';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { describe, expect, it } from 'vitest';
-import { ExportTraceServiceResponseSchema } from '../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
-import { decodeErrorStatus, decodePartialSuccess } from '../../../src/export/otlp/wire/export-response.js';
-import { encodeStatus } from './otlp-test-receiver.js';
+import { ExportTraceServiceResponseSchema } from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import { decodeErrorStatus, decodePartialSuccess } from '../../../../src/export/otlp/wire/export-response.js';
+import { encodeStatus } from '../otlp-test-receiver.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 

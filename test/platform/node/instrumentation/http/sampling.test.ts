@@ -1,8 +1,14 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as http from 'node:http';
 import type { Attributes } from '@opentelemetry/api';
-import { readsNoAttributes } from '../../../src/sampling/reads-no-attributes.js';
-import { AlwaysOffSampler, AlwaysOnSampler, instrumentHttp, ParentBasedSampler, type HttpInstrumentation } from '../../../src/index.js';
+import { readsNoAttributes } from '../../../../../src/sampling/reads-no-attributes.js';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  instrumentHttp,
+  ParentBasedSampler,
+  type HttpInstrumentation,
+} from '../../../../../src/index.js';
 import {
   parseTraceparent,
   randomHex,

@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { instrumentHttp, suppressTracing, type HttpInstrumentation } from '../../../src/index.js';
+import { instrumentHttp, suppressTracing, type HttpInstrumentation } from '../../../../../src/index.js';
 import {
   clientSpans,
   settle,

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from '../../src/index.js';
-import { captureDiagEachTest } from '../support/diag-capture.js';
+import { DEFAULT_SERVICE_NAME, defaultResource, detectResources } from '../../../src/index.js';
+import { captureDiagEachTest } from '../../support/diag-capture.js';
 
 const warnings = captureDiagEachTest();
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const packageVersion = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 describe('defaultResource', () => {
   it('names the SDK and falls back to unknown_service:node', () => {
