@@ -48,7 +48,10 @@ export interface InitInstrumentations<HttpOptions extends object = object> {
 export interface InitOptions<HttpOptions extends object = object> {
   /** The `service.name` resource attribute. Default `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
   serviceName?: string;
-  /** More resource attributes, over `OTEL_RESOURCE_ATTRIBUTES` and the detected ones (`serviceName` beats a `service.name` here). Default none. */
+  /**
+   * More resource attributes, over `OTEL_RESOURCE_ATTRIBUTES` and the detected ones (`serviceName` beats a
+   * `service.name` here). Default none.
+   */
   resourceAttributes?: Attributes;
   /**
    * The OTLP/HTTP base URL; `/v1/traces` is appended, as for `OTEL_EXPORTER_OTLP_ENDPOINT`. Default
@@ -70,7 +73,10 @@ export interface InitOptions<HttpOptions extends object = object> {
    * and the README on Jaeger). Default `true`.
    */
   randomTraceFlag?: boolean;
-  /** Batching of the exporter's spans. Each unset field comes from `OTEL_BSP_*`, then from the spec's default (see `BatchSpanProcessorOptions`). */
+  /**
+   * Batching of the exporter's spans. Each unset field comes from `OTEL_BSP_*`, then from the spec's default
+   * (see `BatchSpanProcessorOptions`).
+   */
   batch?: BatchSpanProcessorOptions;
   /** Per-span limits. Each unset field comes from `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*`, then 128 (no value length limit). */
   spanLimits?: SpanLimits;
@@ -162,7 +168,8 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
   const registered = tracerProvider.register({ propagator: initPropagator(given.propagators) });
   if (!registered) {
     warnOnce(
-      'init(): another global tracer provider was already registered, so spans from trace.getTracer() do not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().',
+      'init(): another global tracer provider was already registered, so spans from trace.getTracer() do ' +
+        'not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().',
     );
   }
 

@@ -4,7 +4,7 @@ import { failureCounts, type FinishedSpan, type SpanProcessor, TracerProvider } 
 import { captureDiagEachTest } from '../support/diag-capture.js';
 
 /**
- * The tracer provider composes several `spanProcessors` into one (src/processing/multi-span-processor.ts):
+ * The tracer provider composes several `spanProcessors` into one (src/trace/multi-span-processor.ts):
  * tested through the provider, as users meet it.
  */
 const messages = captureDiagEachTest();

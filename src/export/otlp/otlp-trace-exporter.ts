@@ -126,7 +126,7 @@ export class OTLPTraceExporter implements SpanExporter {
   }
 
   /**
-   * Sends `spans` synchronously, for the `exit` event (see `processing/export-at-exit.ts`): encoded
+   * Sends `spans` synchronously, for the `exit` event (see `export/export-at-exit.ts`): encoded
    * here, posted by the transport with the same URL, headers, compression and TLS settings, one
    * attempt per request and all of them within `timeoutMillis`. Never throws.
    * Called by `BatchSpanProcessor` while the process exits; its key is a symbol no entry point exports,

@@ -24,7 +24,8 @@ export function workerdPlatform(storage: AsyncContextStorage | undefined): Platf
     createContextManager() {
       if (storage !== undefined) return createAsyncStorageContextManager(storage);
       warnOnce(
-        'otelite on Workers without nodejs_compat: no AsyncLocalStorage, so the active span does not cross await; enable the nodejs_compat (or nodejs_als) compatibility flag to keep it.',
+        'otelite on Workers without nodejs_compat: no AsyncLocalStorage, so the active span does not ' +
+          'cross await; enable the nodejs_compat (or nodejs_als) compatibility flag to keep it.',
       );
       return new StackContextManager().enable();
     },

@@ -28,7 +28,8 @@ import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../..
  * otelite wraps `request` and `get` of `node:http` and `node:https` (and calls
  * `module.syncBuiltinESMExports()` so ESM named imports see the wrappers). This is one of the two
  * places otelite replaces someone else's functions (the other: the listener methods of an emitter the
- * application passes to the context manager's `bind`); ARCHITECTURE.md lists both. The wrappers call the original and start the span on the returned request; a
+ * application passes to the context manager's `bind`); ARCHITECTURE.md lists both. The wrappers call the
+ * original and start the span on the returned request; a
  * request created some other way (a `request` function captured before `instrumentHttp`, or
  * `new http.ClientRequest`) still gets a span at `http.client.request.start`, without trace headers.
  * `disable()` puts the originals back (unless something else has wrapped them since; then the wrappers
