@@ -22,7 +22,7 @@ function expand(path: string): string[] {
 }
 
 /** The repository paths `text` names. */
-export function namedPaths(text: string): string[] {
+function namedPaths(text: string): string[] {
   const found = new Set<string>();
   const bare = new RegExp(`(?<![\\w./~@-])${TOP}[\\w./{},*<>$-]*`, 'g');
   for (const match of text.matchAll(bare)) found.add(match[0]);
