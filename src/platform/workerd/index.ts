@@ -4,7 +4,7 @@
  * run time, with no import of `node:async_hooks` for a bundler to resolve).
  * @packageDocumentation
  */
-import { installPlatform } from '../platform.js';
+import { installPlatform } from '../../platform.js';
 import { findAsyncLocalStorage } from './find-async-local-storage.js';
 import { workerdPlatform } from './workerd-platform.js';
 
