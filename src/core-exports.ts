@@ -62,6 +62,8 @@ export { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 export type { SimpleSpanProcessorOptions } from './processing/simple-span-processor.js';
 export { BatchSpanProcessor } from './processing/batch-span-processor.js';
 export type { BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
+export { KeepTracesProcessor } from './processing/keep-traces.js';
+export type { KeepTracesProcessorOptions } from './processing/keep-traces.js';
 
 // --- resource
 export { emptyResource, mergeResources, resourceFromAttributes } from './resource/resource.js';
