@@ -34,7 +34,7 @@ export interface TlsOptions {
   servername?: string;
 }
 
-/** A PEM file named by an environment variable. @internal */
+/** A PEM file named by an environment variable. */
 export interface TlsFile {
   /** The path, as the variable gives it. */
   readonly path: string;
@@ -45,7 +45,6 @@ export interface TlsFile {
 /**
  * The PEM files `OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE`, `_CLIENT_CERTIFICATE` and `_CLIENT_KEY` name,
  * read by a transport that can read files (Node's); `fetch` ignores them with one warning.
- * @internal
  */
 export interface TlsFiles {
   readonly ca?: TlsFile;
