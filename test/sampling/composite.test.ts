@@ -189,6 +189,13 @@ describe('CompositeSampler', () => {
     expect(decide(sampler, child, randomTraceId())).toBe(
       decide(sampler, contextWithParent({ sampled: true, remote: true, traceFlags: 3 }), randomTraceId()),
     );
+    // A child following its parent's threshold keeps the parent's trace state: the shared result.
+    const traceId = traceIdWithRandomness('f0000000000000');
+    const withTh = contextWithParent({ sampled: true, remote: false, traceId, traceState: 'ot=th:c;rv:f0000000000000,v=1' });
+    const followed = decide(sampler, withTh, traceId);
+    expect(followed.decision).toBe(SAMPLED);
+    expect(followed.traceState).toBeUndefined();
+    expect(decide(sampler, withTh, traceId)).toBe(followed);
   });
 
   it('describes itself and its tree', () => {
