@@ -43,7 +43,7 @@ export default {
   async run(settings, { pending }) {
     if (pending) return { skipped: `otelite not built: ${pending}` };
     const processes = settings.quick ? 5 : 15;
-    const { runs, sides, ratio, ratioRange, cpuRatio, met } = await alternate('opentelemetry-js', processes);
+    const { sides, ratio, ratioRange, cpuRatio, met } = await alternate('opentelemetry-js', processes);
     // The 3.x anchor (bench/lib/line-3.mjs): the same protocol on Node 24, both sides there.
     const node = line3Node();
     let line3 = { skipped: node.skipped };
