@@ -18,6 +18,7 @@ import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
 import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactUrl } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
+import { earlyRequestAttributes } from './early-request-attributes.js';
 
 /**
  * Client spans for `node:http` and `node:https` requests.
@@ -40,7 +41,8 @@ import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../..
  * `Expect` header (`100-continue`), which Node sends at once. For those the wrappers (installed on every
  * Node version for this reason) start the span first and pass the request a copy of its headers with
  * the trace headers in it; every other request passes through untouched where the channel exists. Such a
- * span starts without attributes (the request does not exist yet), so samplers see only its name.
+ * span starts with the attributes read from the call's arguments (`early-request-attributes.ts`), so
+ * samplers see its method, `url.full`, `server.address` and `server.port` as for any other request.
  *
  * Either way the request is then followed through `http.client.response.finish` (status, protocol
  * version) and `http.client.request.error` (status Error, `error.type`, end). The span ends when the
@@ -78,6 +80,8 @@ let prepared: PreparedRequest | undefined;
 interface PreparedRequest {
   readonly span: Span;
   readonly host: string | undefined;
+  /** `url.full`, `server.address`, `server.port` as read from the call's arguments, which a header list hides from the request. */
+  readonly attributes: Attributes | undefined;
 }
 
 const requestHeaderSetter: TextMapSetter<ClientRequest> = {
@@ -179,7 +183,7 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
     } else {
       span = early.span;
       span.updateName(spanNameForMethod(method));
-      span.setAttributes(attributes);
+      span.setAttributes(early.attributes === undefined ? attributes : { ...attributes, ...early.attributes });
     }
     if (!span.isRecording()) {
       states.set(request, null);
@@ -316,8 +320,9 @@ function patchModule(module: HttpModule): Patch {
   const originalRequest = module.request as (...args: unknown[]) => ClientRequest;
   const originalGet = module.get;
   const tracesAfterCreation = !hasClientRequestCreatedChannel();
+  const defaultProtocol = (module as { globalAgent?: { protocol?: string } }).globalAgent?.protocol ?? 'http:';
   const request = function request(this: unknown, ...args: unknown[]): ClientRequest {
-    const early = activeSettings === undefined ? undefined : withTraceHeadersBeforeCreation(args, activeSettings, module);
+    const early = activeSettings === undefined ? undefined : withTraceHeadersBeforeCreation(args, defaultProtocol, activeSettings);
     if (early === undefined) {
       const clientRequest = originalRequest.apply(this, args);
       if (tracesAfterCreation) traceClientRequest(clientRequest, true);
@@ -354,8 +359,8 @@ type HeaderRecord = Record<string, unknown>;
  */
 function withTraceHeadersBeforeCreation(
   args: unknown[],
+  defaultProtocol: string,
   settings: HttpInstrumentationSettings,
-  module: HttpModule,
 ): { prepared: PreparedRequest; args: unknown[] } | undefined {
   try {
     const index = isPlainOptions(args[0]) ? 0 : isPlainOptions(args[1]) ? 1 : -1;
@@ -368,10 +373,17 @@ function withTraceHeadersBeforeCreation(
     }
     const parent = context.active();
     if (isTracingSuppressed(parent) || isNodeHttpCoveredElsewhere()) return undefined;
-    // Not to be given the headers: the span is started at creation, as for any other request.
-    if (settings.propagateTo !== undefined && !settings.propagateTo(urlOfArguments(args, index, module))) return undefined;
     const method = normalizeMethod(typeof options.method === 'string' ? options.method.toUpperCase() : 'GET');
-    const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT }, parent);
+    const target = earlyRequestAttributes(args, index, defaultProtocol);
+    // Not to be given the headers (or no telling where it goes): the span is started at creation, as for
+    // any other request.
+    const url = target?.['url.full'];
+    if (settings.propagateTo !== undefined && (typeof url !== 'string' || !settings.propagateTo(url))) return undefined;
+    const span = getHttpTracer().startSpan(
+      spanNameForMethod(method),
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, ...target } },
+      parent,
+    );
     const spanContext = trace.setSpan(parent, span);
     let copied: unknown;
     let host: string | undefined;
@@ -387,26 +399,11 @@ function withTraceHeadersBeforeCreation(
     }
     const changed = [...args];
     changed[index] = { ...options, headers: copied };
-    return { prepared: { span, host }, args: changed };
+    return { prepared: { span, host, attributes: target }, args: changed };
   } catch (error) {
     reportError('instrumentation.http.client', error, 'inject');
     return undefined;
   }
-}
-
-/**
- * The URL a `request(url?, options?)` call goes to, as far as its arguments tell before the request
- * exists: the URL argument when there is one, else the options' protocol, host, port and path.
- */
-function urlOfArguments(args: unknown[], optionsIndex: number, module: HttpModule): string {
-  if (optionsIndex === 1) return String(args[0]);
-  const options = args[0] as { protocol?: unknown; hostname?: unknown; host?: unknown; port?: unknown; path?: unknown };
-  const agentProtocol = (module as { globalAgent?: { protocol?: unknown } }).globalAgent?.protocol;
-  const protocol = typeof options.protocol === 'string' ? options.protocol : typeof agentProtocol === 'string' ? agentProtocol : 'http:';
-  const host = typeof options.hostname === 'string' ? options.hostname : typeof options.host === 'string' ? options.host : 'localhost';
-  const port = typeof options.port === 'number' || typeof options.port === 'string' ? `:${options.port}` : '';
-  const path = typeof options.path === 'string' ? options.path : '/';
-  return `${protocol}//${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}${port}${path}`;
 }
 
 /** An options object (not a URL, a string or the callback). */
