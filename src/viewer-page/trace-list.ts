@@ -4,10 +4,31 @@ import type { TraceListResponse, TraceSummary } from './viewer-api.js';
 /** The rows already drawn, by trace id: a trace whose version did not change keeps its row. */
 const rows = new Map<string, { version: number; row: HTMLTableRowElement }>();
 let firstRender = true;
+let listening = false;
+let onOpen: (traceId: string) => void = () => {};
 
 /** Draws the trace list (newest first, as the API sorted it) and its counts. */
 export function renderTraceList(list: TraceListResponse, filtered: boolean, open: (traceId: string) => void): void {
   const body = byId<HTMLTableSectionElement>('trace-rows');
+  onOpen = open;
+  if (!listening) {
+    listening = true;
+    // One pair of listeners for every row (a thousand rows would otherwise carry two thousand).
+    body.addEventListener('click', (event) => {
+      const row = (event.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-trace-id]');
+      if (row !== null) onOpen(row.dataset['traceId']!);
+    });
+    body.addEventListener('keydown', (event) => {
+      const row = (event.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-trace-id]');
+      if (row === null) return;
+      if (event.key === 'Enter') onOpen(row.dataset['traceId']!);
+      else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const next = event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
+        (next as HTMLElement | null)?.focus();
+      }
+    });
+  }
   const longest = list.traces.reduce((max, trace) => Math.max(max, trace.durationMs), 0);
   const seen = new Set<string>();
   const ordered: HTMLTableRowElement[] = [];
@@ -18,7 +39,7 @@ export function renderTraceList(list: TraceListResponse, filtered: boolean, open
     if (known !== undefined && known.version === trace.version && known.row.dataset['longest'] === String(longest)) {
       row = known.row;
     } else {
-      row = traceRow(trace, longest, open);
+      row = traceRow(trace, longest);
       if (!firstRender) row.classList.add(known === undefined ? 'fresh' : 'updated');
       rows.set(trace.traceId, { version: trace.version, row });
     }
@@ -53,7 +74,7 @@ export function renderTraceList(list: TraceListResponse, filtered: boolean, open
   }
 }
 
-function traceRow(trace: TraceSummary, longest: number, open: (traceId: string) => void): HTMLTableRowElement {
+function traceRow(trace: TraceSummary, longest: number): HTMLTableRowElement {
   const services = el('td', { class: 'c-services' });
   for (const service of trace.services) {
     services.append(el('span', { class: 'service-chip', style: `--c:${serviceColor(service)}` }, el('span', { class: 'swatch' }), service));
@@ -66,15 +87,6 @@ function traceRow(trace: TraceSummary, longest: number, open: (traceId: string) 
       tabindex: 0,
       'data-trace-id': trace.traceId,
       'data-longest': String(longest),
-      onclick: () => open(trace.traceId),
-      onkeydown: ((event: KeyboardEvent) => {
-        if (event.key === 'Enter') open(trace.traceId);
-        else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-          event.preventDefault();
-          const next = event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
-          (next as HTMLElement | null)?.focus();
-        }
-      }) as EventListener,
     },
     el(
       'td',

@@ -171,19 +171,22 @@ function renderWaterfall(): void {
         barLabel(start, width, formatDuration(span.durationMs)),
       ),
     );
-    if (node.children.length > 0) {
-      toggle.addEventListener('click', (event) => {
-        event.stopPropagation();
-        fold(node, !trace.collapsed.has(span.spanId));
-      });
-    }
-    row.addEventListener('click', () => select(span.spanId));
     node.row = row;
     row.hidden = isHidden(node, trace.collapsed);
     if (span.spanId === trace.selected) row.classList.add('selected');
     fragment.append(row);
   }
   rowsHost.append(fragment);
+  // One listener for every row (a 2,000-span trace would otherwise carry 4,000).
+  const nodesById = new Map(trace.nodes.map((node) => [node.span.spanId, node]));
+  rowsHost.addEventListener('click', (event) => {
+    const target = event.target as HTMLElement;
+    const row = target.closest<HTMLElement>('.wf-row');
+    const node = row === null ? undefined : nodesById.get(row.dataset['spanId'] ?? '');
+    if (node === undefined) return;
+    if (target.closest('.toggle') !== null) fold(node, !trace.collapsed.has(node.span.spanId));
+    else select(node.span.spanId);
+  });
   const scroll = waterfall.querySelector('.wf-rows')?.scrollTop ?? 0;
   waterfall.replaceChildren(header, rowsHost);
   rowsHost.scrollTop = scroll;
