@@ -20,7 +20,17 @@ import { formatRatioSummary, formatSummary, pad } from './lib/format.mjs';
 import { OTELITE_DIST, firstLine } from './lib/otelite.mjs';
 import { summarize } from './lib/stats.mjs';
 
-const CASE_IDS = ['span-lifecycle', 'active-spans', 'encode', 'memory', 'startup', 'saturated-server', 'http-server', 'footprint', 'viewer'];
+const CASE_IDS = [
+  'span-lifecycle',
+  'active-spans',
+  'encode',
+  'memory',
+  'startup',
+  'saturated-server',
+  'http-server',
+  'footprint',
+  'viewer',
+];
 const OTELITE = 'otelite';
 const OPENTELEMETRY_JS = 'opentelemetry-js';
 const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));

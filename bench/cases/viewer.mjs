@@ -38,9 +38,13 @@ function serviceFolder() {
 }
 
 function startReceive() {
-  const child = spawn(process.execPath, [join(REPOSITORY, 'dist/src/platform/node/cli.js'), 'receive', '--port', '0', '--max-spans', '100000'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(REPOSITORY, 'dist/src/platform/node/cli.js'), 'receive', '--port', '0', '--max-spans', '100000'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let head = '';
   return new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8');
@@ -55,8 +59,11 @@ function startReceive() {
 
 function runService(folder, args, env = {}) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['shop-service.mjs', ...args], { cwd: folder, env: { ...process.env, ...env }, timeout: 120_000 }, (error, _out, stderr) =>
-      error === null ? resolve() : reject(new Error(`service ${args.join(' ')}: ${stderr || error.message}`)),
+    execFile(
+      process.execPath,
+      ['shop-service.mjs', ...args],
+      { cwd: folder, env: { ...process.env, ...env }, timeout: 120_000 },
+      (error, _out, stderr) => (error === null ? resolve() : reject(new Error(`service ${args.join(' ')}: ${stderr || error.message}`))),
     );
   });
 }
@@ -90,23 +97,38 @@ export default {
       }
       const wide = list.traces.find((trace) => trace.spanCount === WIDE_SPANS).traceId;
 
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      });
       const page = await browser.newPage({ viewport: { width: 1360, height: 800 } });
       const timings = { list: [], search: [], open: [] };
       for (let round = 0; round < rounds; round++) {
         let started = performance.now();
         await page.goto(`${url}/`);
-        await page.waitForFunction((count) => document.querySelectorAll('#trace-rows tr').length >= count, TRACES, { polling: 'raf' }).catch((e) => { throw new Error(`list: ${e.message}`); });
+        await page
+          .waitForFunction((count) => document.querySelectorAll('#trace-rows tr').length >= count, TRACES, { polling: 'raf' })
+          .catch((e) => {
+            throw new Error(`list: ${e.message}`);
+          });
         timings.list.push(performance.now() - started);
 
         const item = `item-${100 + ((round * 197 + 413) % (TRACES - 100))}`; // three digits: matches one trace only
         started = performance.now();
         await page.fill('#f-q', item);
-        await page.waitForFunction(
-          () => document.querySelectorAll('#trace-rows tr').length === 1 && document.querySelector('#list-meta')?.textContent?.startsWith('1 of'),
-          undefined,
-          { polling: 'raf' },
-        ).catch(async (e) => { throw new Error(`search: ${page.url()} ${await page.inputValue("#f-q")} ${await page.locator("#list-meta").textContent()} ${e.message}`); });
+        await page
+          .waitForFunction(
+            () =>
+              document.querySelectorAll('#trace-rows tr').length === 1 &&
+              document.querySelector('#list-meta')?.textContent?.startsWith('1 of'),
+            undefined,
+            { polling: 'raf' },
+          )
+          .catch(async (e) => {
+            throw new Error(
+              `search: ${page.url()} ${await page.inputValue('#f-q')} ${await page.locator('#list-meta').textContent()} ${e.message}`,
+            );
+          });
         timings.search.push(performance.now() - started);
 
         started = performance.now();
@@ -121,7 +143,9 @@ export default {
         rounds,
         met,
         line: `list ${format(summaries.list)}   search ${format(summaries.search)}   open ${format(summaries.open)}   target < ${TARGET_MILLIS} ms each   ${met ? 'met' : 'MISSED'}`,
-        lines: [`${TRACES} traces / ${TRACES * SPANS_PER_TRACE} spans from ${SERVICES} services, plus one trace of ${WIDE_SPANS} spans; medians (min–max) over ${rounds} rounds`],
+        lines: [
+          `${TRACES} traces / ${TRACES * SPANS_PER_TRACE} spans from ${SERVICES} services, plus one trace of ${WIDE_SPANS} spans; medians (min–max) over ${rounds} rounds`,
+        ],
         details: { timings, summaries },
       };
     } finally {

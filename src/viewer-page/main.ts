@@ -69,7 +69,9 @@ function updateServices(services: string[]): void {
   const wanted = params().get('service') ?? '';
   const names = new Set(services);
   if (wanted !== '') names.add(wanted);
-  const existing = Array.from(select.options).slice(1).map((option) => option.value);
+  const existing = Array.from(select.options)
+    .slice(1)
+    .map((option) => option.value);
   const sorted = [...names].sort();
   if (existing.join('\u0000') !== sorted.join('\u0000')) {
     select.replaceChildren(el('option', { value: '' }, 'all services'), ...sorted.map((name) => el('option', { value: name }, name)));
@@ -79,13 +81,18 @@ function updateServices(services: string[]): void {
 
 function renderStats(stats: StoreStats): void {
   const dropped = stats.droppedTraces > 0;
-  replace(byId('stats'),
+  replace(
+    byId('stats'),
     el('span', {}, el('strong', {}, String(stats.traces)), ` trace${stats.traces === 1 ? '' : 's'}`),
     el('span', {}, el('strong', {}, stats.spans.toLocaleString('en-US')), ` of ${stats.maxSpans.toLocaleString('en-US')} spans kept`),
     dropped
       ? el(
           'span',
-          { class: 'dropped', id: 'dropped', title: 'The oldest traces are evicted to stay under the span cap (otelite receive --max-spans)' },
+          {
+            class: 'dropped',
+            id: 'dropped',
+            title: 'The oldest traces are evicted to stay under the span cap (otelite receive --max-spans)',
+          },
           `${stats.droppedTraces.toLocaleString('en-US')} older trace${stats.droppedTraces === 1 ? '' : 's'} dropped (${stats.droppedSpans.toLocaleString('en-US')} spans)`,
         )
       : null,
@@ -96,9 +103,14 @@ async function loadTrace(traceId: string): Promise<void> {
   const response = await fetch(`/api/traces/${traceId}`);
   if (params().get('trace') !== traceId) return;
   if (!response.ok) {
-    replace(byId('trace-head'),
+    replace(
+      byId('trace-head'),
       el('div', { class: 'head-row' }, el('a', { class: 'back', href: '#', id: 'back' }, '← Traces')),
-      el('div', { class: 'notice' }, `Trace ${traceId} is not here: it was never received, or it was evicted to make room for newer traces.`),
+      el(
+        'div',
+        { class: 'notice' },
+        `Trace ${traceId} is not here: it was never received, or it was evicted to make room for newer traces.`,
+      ),
     );
     byId('waterfall').replaceChildren();
     byId('detail').replaceChildren();

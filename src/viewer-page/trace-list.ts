@@ -54,7 +54,8 @@ export function renderTraceList(list: TraceListResponse, filtered: boolean, open
   const { stats } = list;
   const meta = byId('list-meta');
   const shown = list.traces.length;
-  replace(meta, 
+  replace(
+    meta,
     filtered
       ? `${list.matched} of ${stats.traces} traces match${shown < list.matched ? ` (showing the newest ${shown})` : ''}`
       : `${stats.traces} trace${stats.traces === 1 ? '' : 's'}${shown < list.matched ? ` (showing the newest ${shown})` : ''}`,
@@ -62,7 +63,8 @@ export function renderTraceList(list: TraceListResponse, filtered: boolean, open
   const empty = byId('empty');
   empty.hidden = shown > 0;
   if (shown === 0) {
-    replace(empty, 
+    replace(
+      empty,
       ...(filtered
         ? [el('strong', {}, 'No trace matches.'), ' Loosen a filter or clear them.']
         : [
@@ -101,7 +103,12 @@ function traceRow(trace: TraceSummary, longest: number): HTMLTableRowElement {
       el('div', { class: 'trace-id' }, trace.traceId),
     ),
     services,
-    el('td', { class: 'c-num' }, String(trace.spanCount), trace.errorCount > 0 ? el('span', { class: 'err-count' }, ` · ${trace.errorCount} err`) : null),
+    el(
+      'td',
+      { class: 'c-num' },
+      String(trace.spanCount),
+      trace.errorCount > 0 ? el('span', { class: 'err-count' }, ` · ${trace.errorCount} err`) : null,
+    ),
     el(
       'td',
       { class: 'c-duration' },

@@ -99,30 +99,53 @@ function renderHead(): void {
   for (const service of summary.services) {
     legend.append(el('span', { class: 'service-chip', style: `--c:${serviceColor(service)}` }, el('span', { class: 'swatch' }), service));
   }
-  replace(byId('trace-head'),
-    el('div', { class: 'head-row' },
+  replace(
+    byId('trace-head'),
+    el(
+      'div',
+      { class: 'head-row' },
       el('a', { class: 'back', href: '#', id: 'back', title: 'Back to the trace list (Esc)' }, '← Traces'),
-      el('h1', { class: 'trace-title' },
+      el(
+        'h1',
+        { class: 'trace-title' },
         summary.errorCount > 0 ? el('span', { class: 'error-badge', title: `${summary.errorCount} span(s) with status ERROR` }, '!') : null,
         el('span', {}, summary.rootName === '' ? '(unnamed)' : summary.rootName),
       ),
-      el('a', {
-        class: 'button',
-        id: 'download',
-        href: `/api/traces/${summary.traceId}/otlp.json`,
-        download: `trace-${summary.traceId}.json`,
-        title: 'Save as OTLP/JSON; `otelite receive --load <file>` shows it again',
-      }, 'Download OTLP JSON'),
+      el(
+        'a',
+        {
+          class: 'button',
+          id: 'download',
+          href: `/api/traces/${summary.traceId}/otlp.json`,
+          download: `trace-${summary.traceId}.json`,
+          title: 'Save as OTLP/JSON; `otelite receive --load <file>` shows it again',
+        },
+        'Download OTLP JSON',
+      ),
     ),
-    el('div', { class: 'head-facts' },
+    el(
+      'div',
+      { class: 'head-facts' },
       fact('Duration', formatDuration(summary.durationMs)),
       fact('Spans', String(summary.spanCount)),
       summary.errorCount > 0 ? fact('Errors', String(summary.errorCount), 'error') : null,
       fact('Started', formatStart(summary.startMs)),
-      el('span', { class: 'fact' }, el('span', { class: 'fact-label' }, 'Trace ID'), el('code', { class: 'mono' }, summary.traceId), copyButton(summary.traceId)),
+      el(
+        'span',
+        { class: 'fact' },
+        el('span', { class: 'fact-label' }, 'Trace ID'),
+        el('code', { class: 'mono' }, summary.traceId),
+        copyButton(summary.traceId),
+      ),
       legend,
     ),
-    trace.evicted ? el('div', { class: 'notice' }, 'This trace was evicted from the store to make room for newer ones; what you see is what was loaded.') : null,
+    trace.evicted
+      ? el(
+          'div',
+          { class: 'notice' },
+          'This trace was evicted from the store to make room for newer ones; what you see is what was loaded.',
+        )
+      : null,
   );
 }
 
@@ -140,7 +163,7 @@ function renderWaterfall(): void {
   const total = Math.max(trace.response.summary.durationMs, 1e-6);
   const waterfall = byId('waterfall');
   const header = el('div', { class: 'wf-header' }, el('div', { class: 'wf-name-col' }, 'Span'), ticks(total));
-  const rowsHost = el('div', { class: 'wf-rows', role: 'tree' });
+  const rowsHost = el('div', { class: 'wf-rows', role: 'group' });
   const fragment = document.createDocumentFragment();
   for (const node of trace.nodes) {
     const { span } = node;
@@ -150,15 +173,23 @@ function renderWaterfall(): void {
     const isError = span.status.code === 'ERROR';
     const toggle =
       node.children.length > 0
-        ? el('button', { type: 'button', class: 'toggle', 'aria-label': 'fold', tabindex: -1 }, trace.collapsed.has(span.spanId) ? '▸' : '▾')
+        ? el(
+            'button',
+            { type: 'button', class: 'toggle', 'aria-label': 'fold', tabindex: -1 },
+            trace.collapsed.has(span.spanId) ? '▸' : '▾',
+          )
         : el('span', { class: 'toggle-space' });
-    const row = el('div', {
-      class: `wf-row${isError ? ' is-error' : ''}${span.orphan ? ' is-orphan' : ''}`,
-      role: 'treeitem',
-      'data-span-id': span.spanId,
-      style: `--c:${color}`,
-    },
-      el('div', { class: 'wf-name-col', style: `padding-left:${8 + Math.min(node.depth, 40) * 14}px` },
+    const row = el(
+      'div',
+      {
+        class: `wf-row${isError ? ' is-error' : ''}${span.orphan ? ' is-orphan' : ''}`,
+        role: 'treeitem',
+        'data-span-id': span.spanId,
+        style: `--c:${color}`,
+      },
+      el(
+        'div',
+        { class: 'wf-name-col', style: `padding-left:${8 + Math.min(node.depth, 40) * 14}px` },
         toggle,
         el('span', { class: 'swatch' }),
         el('span', { class: 'span-name' }, span.name === '' ? '(unnamed)' : span.name),
@@ -166,7 +197,9 @@ function renderWaterfall(): void {
         isError ? el('span', { class: 'tag error' }, 'error') : null,
         el('span', { class: 'span-service' }, span.service),
       ),
-      el('div', { class: 'wf-time-col' },
+      el(
+        'div',
+        { class: 'wf-time-col' },
         el('div', { class: 'bar', style: `left:${start.toFixed(3)}%;width:max(2px, ${width.toFixed(3)}%)` }),
         barLabel(start, width, formatDuration(span.durationMs)),
       ),
@@ -203,7 +236,9 @@ function barLabel(start: number, width: number, text: string): HTMLElement {
 function ticks(total: number): HTMLElement {
   const axis = el('div', { class: 'wf-time-col wf-axis' });
   for (let i = 0; i <= 4; i++) {
-    axis.append(el('span', { class: `tick${i === 4 ? ' last' : ''}`, style: `left:${i * 25}%` }, i === 0 ? '0' : formatDuration((total * i) / 4)));
+    axis.append(
+      el('span', { class: `tick${i === 4 ? ' last' : ''}`, style: `left:${i * 25}%` }, i === 0 ? '0' : formatDuration((total * i) / 4)),
+    );
   }
   return axis;
 }
@@ -261,11 +296,16 @@ function renderDetail(): void {
     return;
   }
   const status = span.status.code;
-  replace(detail, 
-    el('div', { class: 'detail-head', style: `--c:${serviceColor(span.service)}` },
+  replace(
+    detail,
+    el(
+      'div',
+      { class: 'detail-head', style: `--c:${serviceColor(span.service)}` },
       el('div', { class: 'detail-service' }, el('span', { class: 'swatch' }), span.service),
       el('h2', { class: 'detail-name' }, span.name === '' ? '(unnamed)' : span.name),
-      el('div', { class: 'detail-badges' },
+      el(
+        'div',
+        { class: 'detail-badges' },
         el('span', { class: `badge status-${status.toLowerCase()}` }, status),
         el('span', { class: 'badge' }, span.kind),
         el('span', { class: 'badge' }, formatDuration(span.durationMs)),
@@ -273,32 +313,70 @@ function renderDetail(): void {
       ),
       status === 'ERROR' && span.status.message !== '' ? el('div', { class: 'status-message' }, span.status.message) : null,
     ),
-    section('Span', table([
-      ['Span ID', span.spanId, 'copy'],
-      ['Parent ID', span.parentSpanId === '' ? '(root)' : `${span.parentSpanId}${span.orphan ? ' (not received)' : ''}`, span.parentSpanId === '' ? '' : 'copy'],
-      ['Trace ID', trace.traceId, 'copy'],
-      ['Kind', span.kind, ''],
-      ['Status', span.status.message === '' ? status : `${status}: ${span.status.message}`, ''],
-      ['Start', `${formatStart(Number(BigInt(span.startTimeUnixNano) / 1_000_000n))} (+${formatDuration(span.offsetMs)})`, ''],
-      ['Start (ns)', span.startTimeUnixNano, 'copy'],
-      ['Duration', formatDuration(span.durationMs), ''],
-      ['Scope', span.scope.version === '' ? span.scope.name : `${span.scope.name} ${span.scope.version}`, ''],
-      ...(span.traceState === '' ? [] : [['Trace state', span.traceState, 'copy'] as Row]),
-    ])),
+    section(
+      'Span',
+      table([
+        ['Span ID', span.spanId, 'copy'],
+        [
+          'Parent ID',
+          span.parentSpanId === '' ? '(root)' : `${span.parentSpanId}${span.orphan ? ' (not received)' : ''}`,
+          span.parentSpanId === '' ? '' : 'copy',
+        ],
+        ['Trace ID', trace.traceId, 'copy'],
+        ['Kind', span.kind, ''],
+        ['Status', span.status.message === '' ? status : `${status}: ${span.status.message}`, ''],
+        ['Start', `${formatStart(Number(BigInt(span.startTimeUnixNano) / 1_000_000n))} (+${formatDuration(span.offsetMs)})`, ''],
+        ['Start (ns)', span.startTimeUnixNano, 'copy'],
+        ['Duration', formatDuration(span.durationMs), ''],
+        ['Scope', span.scope.version === '' ? span.scope.name : `${span.scope.name} ${span.scope.version}`, ''],
+        ...(span.traceState === '' ? [] : [['Trace state', span.traceState, 'copy'] as Row]),
+      ]),
+    ),
     section(`Attributes (${span.attributes.length})`, attributes(span.attributes), dropped(span.droppedAttributesCount, 'attributes')),
     span.events.length > 0 || span.droppedEventsCount > 0
-      ? section(`Events (${span.events.length})`, el('div', { class: 'events' }, ...span.events.map((event) =>
-          el('div', { class: 'event' },
-            el('div', { class: 'event-head' }, el('span', { class: 'event-name' }, event.name), el('span', { class: 'event-time', title: event.timeUnixNano }, `+${formatDuration(event.offsetMs)}`)),
-            event.attributes.length > 0 ? attributes(event.attributes) : null,
-          ))), dropped(span.droppedEventsCount, 'events'))
+      ? section(
+          `Events (${span.events.length})`,
+          el(
+            'div',
+            { class: 'events' },
+            ...span.events.map((event) =>
+              el(
+                'div',
+                { class: 'event' },
+                el(
+                  'div',
+                  { class: 'event-head' },
+                  el('span', { class: 'event-name' }, event.name),
+                  el('span', { class: 'event-time', title: event.timeUnixNano }, `+${formatDuration(event.offsetMs)}`),
+                ),
+                event.attributes.length > 0 ? attributes(event.attributes) : null,
+              ),
+            ),
+          ),
+          dropped(span.droppedEventsCount, 'events'),
+        )
       : null,
     span.links.length > 0 || span.droppedLinksCount > 0
-      ? section(`Links (${span.links.length})`, el('div', { class: 'events' }, ...span.links.map((link) =>
-          el('div', { class: 'event' },
-            table([['Trace ID', link.traceId, 'copy'], ['Span ID', link.spanId, 'copy'], ...(link.traceState === '' ? [] : [['Trace state', link.traceState, ''] as Row])]),
-            link.attributes.length > 0 ? attributes(link.attributes) : null,
-          ))), dropped(span.droppedLinksCount, 'links'))
+      ? section(
+          `Links (${span.links.length})`,
+          el(
+            'div',
+            { class: 'events' },
+            ...span.links.map((link) =>
+              el(
+                'div',
+                { class: 'event' },
+                table([
+                  ['Trace ID', link.traceId, 'copy'],
+                  ['Span ID', link.spanId, 'copy'],
+                  ...(link.traceState === '' ? [] : [['Trace state', link.traceState, ''] as Row]),
+                ]),
+                link.attributes.length > 0 ? attributes(link.attributes) : null,
+              ),
+            ),
+          ),
+          dropped(span.droppedLinksCount, 'links'),
+        )
       : null,
     section(`Resource (${span.resource.length})`, attributes(span.resource)),
   );
@@ -311,17 +389,35 @@ function section(title: string, ...content: (HTMLElement | null)[]): HTMLElement
 }
 
 function table(rows: Row[]): HTMLElement {
-  return el('table', { class: 'kv' }, ...rows.map(([label, value, copy]) =>
-    el('tr', {}, el('th', {}, label), el('td', {}, el('span', { class: 'value mono' }, value), copy === 'copy' ? copyButton(value) : null)),
-  ));
+  return el(
+    'table',
+    { class: 'kv' },
+    ...rows.map(([label, value, copy]) =>
+      el(
+        'tr',
+        {},
+        el('th', {}, label),
+        el('td', {}, el('span', { class: 'value mono' }, value), copy === 'copy' ? copyButton(value) : null),
+      ),
+    ),
+  );
 }
 
 function attributes(list: AttributeView[]): HTMLElement {
   if (list.length === 0) return el('p', { class: 'muted' }, 'none');
   const sorted = [...list].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return el('table', { class: 'kv attrs' }, ...sorted.map(([key, text, type]) =>
-    el('tr', {}, el('th', { class: 'mono', title: type }, key), el('td', {}, el('span', { class: `value mono t-${type}` }, text), copyButton(text))),
-  ));
+  return el(
+    'table',
+    { class: 'kv attrs' },
+    ...sorted.map(([key, text, type]) =>
+      el(
+        'tr',
+        {},
+        el('th', { class: 'mono', title: type }, key),
+        el('td', {}, el('span', { class: `value mono t-${type}` }, text), copyButton(text)),
+      ),
+    ),
+  );
 }
 
 function dropped(count: number, what: string): HTMLElement | null {

@@ -166,10 +166,22 @@ describe.skipIf(!available)('trace viewer in Chromium', () => {
     expect(await page.locator('.wf-row.is-error .span-name').allTextContents()).toEqual(['POST /checkout', 'POST /payments']);
     // Children are indented under the root, and bars sit on the common axis: the payment call starts 25
     // of 84 ms in and lasts 50.
-    const rootIndent = await page.locator('.wf-row').nth(0).locator('.wf-name-col').evaluate((node) => getComputedStyle(node).paddingLeft);
-    const childIndent = await page.locator('.wf-row').nth(3).locator('.wf-name-col').evaluate((node) => getComputedStyle(node).paddingLeft);
+    const rootIndent = await page
+      .locator('.wf-row')
+      .nth(0)
+      .locator('.wf-name-col')
+      .evaluate((node) => getComputedStyle(node).paddingLeft);
+    const childIndent = await page
+      .locator('.wf-row')
+      .nth(3)
+      .locator('.wf-name-col')
+      .evaluate((node) => getComputedStyle(node).paddingLeft);
     expect(parseFloat(childIndent)).toBeGreaterThan(parseFloat(rootIndent));
-    const bar = await page.locator('.wf-row').nth(3).locator('.bar').evaluate((node) => ({ left: (node as HTMLElement).style.left, width: (node as HTMLElement).style.width }));
+    const bar = await page
+      .locator('.wf-row')
+      .nth(3)
+      .locator('.bar')
+      .evaluate((node) => ({ left: (node as HTMLElement).style.left, width: (node as HTMLElement).style.width }));
     expect(parseFloat(bar.left)).toBeCloseTo((25 / 84) * 100, 1);
     expect(bar.width).toContain(`${((50 / 84) * 100).toFixed(3)}%`);
 
@@ -196,7 +208,8 @@ describe.skipIf(!available)('trace viewer in Chromium', () => {
     expect(await detail.locator('.status-message').textContent()).toBe('card declined by issuer');
     expect(await detail.locator('.badge').allTextContents()).toEqual(['ERROR', 'CLIENT', '50.0 ms']);
     const text = (await detail.textContent()) ?? '';
-    for (const expected of ['server.address', 'payments.internal', 'shop-service 1.0.0', 'service.name', 'telemetry.sdk.name']) expect(text).toContain(expected);
+    for (const expected of ['server.address', 'payments.internal', 'shop-service 1.0.0', 'service.name', 'telemetry.sdk.name'])
+      expect(text).toContain(expected);
     const events = await detail.locator('.event-name').allTextContents();
     expect(events).toEqual(['retry', 'exception']);
     expect(await detail.locator('.event').nth(0).locator('.event-time').textContent()).toBe('+40.0 ms');
@@ -253,7 +266,9 @@ describe.skipIf(!available)('trace viewer in Chromium', () => {
     evictedTrace = oldest;
     // 12 traces of 10 spans: 120 more spans against a cap of 120, so every earlier trace goes.
     await runService(folder, receive.url, ['many', 'inventory', '12', '10']);
-    await expect.poll(() => page.locator('#dropped').textContent(), { timeout: 10_000 }).toMatch(/^\d+ older traces dropped \(\d+ spans\)$/);
+    await expect
+      .poll(() => page.locator('#dropped').textContent(), { timeout: 10_000 })
+      .toMatch(/^\d+ older traces dropped \(\d+ spans\)$/);
     await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(12);
     expect(await page.locator(`#trace-rows tr[data-trace-id="${oldest}"]`).count()).toBe(0);
     const stats = (await api<TraceListResponse>('/api/traces')).stats;

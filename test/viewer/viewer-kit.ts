@@ -7,7 +7,15 @@ import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '../..');
 export const CHROMIUM = process.env['OTELITE_CHROMIUM'] ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A folder outside the repository where `import 'otelite'` is this checkout's built package, holding the service. */
 export function serviceFolder(): string {
@@ -23,7 +31,9 @@ export function serviceFolder(): string {
 }
 
 /** `otelite receive` from dist/, as a user runs it; resolves once it printed its URLs. */
-export async function startReceive(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string; stop: () => Promise<void> }> {
+export async function startReceive(
+  args: string[],
+): Promise<{ child: ChildProcess; url: string; output: () => string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [join(root, 'dist/src/platform/node/cli.js'), 'receive', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

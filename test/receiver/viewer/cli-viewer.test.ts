@@ -10,7 +10,14 @@ import { buildRequest, collectingSink, send, toOtlpJson, toProtobuf, TRACE_A, TR
 
 const request = buildRequest('cli-service', [
   { spanId: 'a000000000000001', name: 'GET /hello', durationMillis: 5, attributes: { 'user.id': 'u-1' } },
-  { spanId: 'a000000000000002', parentSpanId: 'a000000000000001', name: 'work', startMillis: 1, durationMillis: 2, status: { code: Status_StatusCode.ERROR, message: 'boom' } },
+  {
+    spanId: 'a000000000000002',
+    parentSpanId: 'a000000000000001',
+    name: 'work',
+    startMillis: 1,
+    durationMillis: 2,
+    status: { code: Status_StatusCode.ERROR, message: 'boom' },
+  },
 ]);
 
 /** Runs `otelite receive <args>` in process until `body` is done; resolves with the exit code and output. */
@@ -46,9 +53,13 @@ describe('otelite receive and the viewer', () => {
   it('--json prints one JSON line per completed trace on stdout, and the rest on stderr', async () => {
     const result = await receive(['--json'], async (url) => {
       await send(`${url}/v1/traces`, toProtobuf(request), { 'Content-Type': 'application/x-protobuf' });
-      await send(`${url}/v1/traces`, toProtobuf(buildRequest('other', [{ traceId: TRACE_B, spanId: 'b000000000000001', name: 'job', durationMillis: 1 }])), {
-        'Content-Type': 'application/x-protobuf',
-      });
+      await send(
+        `${url}/v1/traces`,
+        toProtobuf(buildRequest('other', [{ traceId: TRACE_B, spanId: 'b000000000000001', name: 'job', durationMillis: 1 }])),
+        {
+          'Content-Type': 'application/x-protobuf',
+        },
+      );
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('listening on');
@@ -57,7 +68,14 @@ describe('otelite receive and the viewer', () => {
     expect(lines).toHaveLength(2);
     const traces = lines.map((line) => JSON.parse(line) as Record<string, unknown> & { spans: Record<string, unknown>[] });
     const a = traces.find((trace) => trace['traceId'] === TRACE_A)!;
-    expect(a).toMatchObject({ rootName: 'GET /hello', services: ['cli-service'], spanCount: 2, errorCount: 1, durationMs: 5, continued: false });
+    expect(a).toMatchObject({
+      rootName: 'GET /hello',
+      services: ['cli-service'],
+      spanCount: 2,
+      errorCount: 1,
+      durationMs: 5,
+      continued: false,
+    });
     expect(a.spans.map((span) => span['name'])).toEqual(['GET /hello', 'work']);
     expect(a.spans[0]).toMatchObject({ attributes: { 'user.id': 'u-1' }, parentSpanId: '', kind: 'INTERNAL', service: 'cli-service' });
     expect(a.spans[1]).toMatchObject({ status: { code: 'ERROR', message: 'boom' } });
@@ -68,7 +86,10 @@ describe('otelite receive and the viewer', () => {
     const single = join(folder, 'trace.json');
     writeFileSync(single, toOtlpJson(request));
     const lines = join(folder, 'traces.jsonl');
-    writeFileSync(lines, `${toOtlpJson(buildRequest('other', [{ traceId: TRACE_B, spanId: 'b000000000000001', name: 'job', durationMillis: 1 }]))}\n`);
+    writeFileSync(
+      lines,
+      `${toOtlpJson(buildRequest('other', [{ traceId: TRACE_B, spanId: 'b000000000000001', name: 'job', durationMillis: 1 }]))}\n`,
+    );
     const result = await receive(['--load', single, '--load', lines], async (url, out) => {
       await expect.poll(out, { timeout: 10_000, interval: 5 }).toContain(`loaded ${lines}`);
       const list = JSON.parse((await send(`${url}/api/traces`, undefined, {}, 'GET')).body.toString()) as TraceListResponse;
@@ -96,7 +117,11 @@ describe('otelite receive and the viewer', () => {
       expect(list.stats).toMatchObject({ spans: 1, maxSpans: 1, droppedSpans: 1 });
     });
     expect(result.code).toBe(0);
-    for (const argv of [['receive', '--max-spans', '0'], ['receive', '--max-spans', 'lots'], ['receive', '--no-ui', '--open']]) {
+    for (const argv of [
+      ['receive', '--max-spans', '0'],
+      ['receive', '--max-spans', 'lots'],
+      ['receive', '--no-ui', '--open'],
+    ]) {
       const stderr = collectingSink();
       expect(await runCli(argv, { stdout: collectingSink(), stderr })).toBe(2);
       expect(stderr.text()).toMatch(/--max-spans must be|--open needs the viewer/);

@@ -24,7 +24,12 @@ async function start(options: ReceiverOptions = {}): Promise<Receiver> {
 /** Two traces in two services: A (checkout → inventory, with an error and an order id), B (later, longer). */
 async function feed(receiver: Receiver): Promise<void> {
   const a = buildRequest('checkout', [
-    { spanId: 'a000000000000001', name: 'POST /checkout', durationMillis: 20, attributes: { 'order.id': 'ORD-77', 'http.response.status_code': 502 } },
+    {
+      spanId: 'a000000000000001',
+      name: 'POST /checkout',
+      durationMillis: 20,
+      attributes: { 'order.id': 'ORD-77', 'http.response.status_code': 502 },
+    },
   ]);
   const aChild = buildRequest('inventory', [
     {
@@ -39,12 +44,22 @@ async function feed(receiver: Receiver): Promise<void> {
   const b = buildRequest('search', [
     { traceId: TRACE_B, spanId: 'b000000000000001', name: 'GET /search', startMillis: 1000, durationMillis: 300 },
     // Its parent never arrives.
-    { traceId: TRACE_B, spanId: 'b000000000000002', parentSpanId: 'bfffffffffffffff', name: 'late child', startMillis: 1010, durationMillis: 3 },
+    {
+      traceId: TRACE_B,
+      spanId: 'b000000000000002',
+      parentSpanId: 'bfffffffffffffff',
+      name: 'late child',
+      startMillis: 1010,
+      durationMillis: 3,
+    },
   ]);
   for (const request of [a, aChild, b]) expect((await send(receiver.tracesUrl, toProtobuf(request), PROTOBUF)).status).toBe(200);
 }
 
-async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: IncomingMessage['headers'] }> {
+async function getJson<T>(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T; headers: IncomingMessage['headers'] }> {
   const response = await send(url, undefined, headers, 'GET');
   return { status: response.status, body: JSON.parse(response.body.toString('utf8')) as T, headers: response.headers };
 }
@@ -84,8 +99,23 @@ describe('the viewer on the receiver port', () => {
     expect(status).toBe(200);
     expect(body.traces.map((trace) => trace.traceId)).toEqual([TRACE_B, TRACE_A]);
     const [b, a] = body.traces;
-    expect(a).toMatchObject({ rootName: 'POST /checkout', rootService: 'checkout', services: ['checkout', 'inventory'], spanCount: 2, errorCount: 1, orphanCount: 0, durationMs: 20 });
-    expect(b).toMatchObject({ rootName: 'GET /search', services: ['search'], spanCount: 2, errorCount: 0, orphanCount: 1, durationMs: 300 });
+    expect(a).toMatchObject({
+      rootName: 'POST /checkout',
+      rootService: 'checkout',
+      services: ['checkout', 'inventory'],
+      spanCount: 2,
+      errorCount: 1,
+      orphanCount: 0,
+      durationMs: 20,
+    });
+    expect(b).toMatchObject({
+      rootName: 'GET /search',
+      services: ['search'],
+      spanCount: 2,
+      errorCount: 0,
+      orphanCount: 1,
+      durationMs: 300,
+    });
     expect(a!.startMs).toBe(1_700_000_000_000);
     expect(body.services).toEqual(['checkout', 'inventory', 'search']);
     expect(body.stats).toMatchObject({ traces: 2, spans: 4, droppedTraces: 0, droppedSpans: 0, receivedSpans: 4 });
@@ -121,12 +151,24 @@ describe('the viewer on the receiver port', () => {
     const { body } = await getJson<TraceResponse>(`${receiver.url}/api/traces/${TRACE_A}`);
     expect(body.spans.map((span) => span.name)).toEqual(['POST /checkout', 'reserve']);
     const [root, child] = body.spans;
-    expect(root).toMatchObject({ spanId: 'a000000000000001', parentSpanId: '', orphan: false, kind: 'INTERNAL', service: 'checkout', offsetMs: 0 });
+    expect(root).toMatchObject({
+      spanId: 'a000000000000001',
+      parentSpanId: '',
+      orphan: false,
+      kind: 'INTERNAL',
+      service: 'checkout',
+      offsetMs: 0,
+    });
     expect(root!.attributes).toContainEqual(['order.id', 'ORD-77', 'string']);
     expect(root!.attributes).toContainEqual(['http.response.status_code', '502', 'int']);
     expect(root!.resource).toEqual([['service.name', 'checkout', 'string']]);
     expect(root!.scope).toEqual({ name: 'test-scope', version: '1.2.3' });
-    expect(child).toMatchObject({ parentSpanId: 'a000000000000001', offsetMs: 2, durationMs: 5, status: { code: 'ERROR', message: 'out of stock' } });
+    expect(child).toMatchObject({
+      parentSpanId: 'a000000000000001',
+      offsetMs: 2,
+      durationMs: 5,
+      status: { code: 'ERROR', message: 'out of stock' },
+    });
     const b = await getJson<TraceResponse>(`${receiver.url}/api/traces/${TRACE_B}`);
     expect(b.body.spans.find((span) => span.name === 'late child')!.orphan).toBe(true);
     const missing = await getJson<{ error: string }>(`${receiver.url}/api/traces/${TRACE_C}`);
@@ -140,7 +182,9 @@ describe('the viewer on the receiver port', () => {
     const download = await send(`${receiver.url}/api/traces/${TRACE_A}/otlp.json`, undefined, {}, 'GET');
     expect(download.status).toBe(200);
     expect(download.headers['content-disposition']).toBe(`attachment; filename="trace-${TRACE_A}.json"`);
-    const document = JSON.parse(download.body.toString()) as { resourceSpans: { scopeSpans: { spans: { traceId: string; kind: number }[] }[] }[] };
+    const document = JSON.parse(download.body.toString()) as {
+      resourceSpans: { scopeSpans: { spans: { traceId: string; kind: number }[] }[] }[];
+    };
     expect(document.resourceSpans).toHaveLength(2); // checkout and inventory
     expect(document.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId).toBe(TRACE_A); // hex, not base64
     expect(typeof document.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.kind).toBe('number');
@@ -154,7 +198,12 @@ describe('the viewer on the receiver port', () => {
         .map((span) => ({ ...span, span: undefined }))
         .sort((x, y) => x.spanId.localeCompare(y.spanId));
     expect(key(again)).toEqual(key(receiver));
-    expect(again.spans().map((span) => span.span.endTimeUnixNano)).toEqual(receiver.spans().filter((s) => s.traceId === TRACE_A).map((span) => span.span.endTimeUnixNano));
+    expect(again.spans().map((span) => span.span.endTimeUnixNano)).toEqual(
+      receiver
+        .spans()
+        .filter((s) => s.traceId === TRACE_A)
+        .map((span) => span.span.endTimeUnixNano),
+    );
   });
 
   it('evicts the oldest traces past the span cap and counts them', async () => {
@@ -165,11 +214,18 @@ describe('the viewer on the receiver port', () => {
     expect(body.stats).toMatchObject({ traces: 1, spans: 2, maxSpans: 3, droppedTraces: 1, droppedSpans: 2, receivedSpans: 4 });
     expect((await send(`${receiver.url}/api/traces/${TRACE_A}`, undefined, {}, 'GET')).status).toBe(404);
     // A trace alone over the cap keeps its newest spans.
-    const big = buildRequest('big', [1, 2, 3, 4, 5].map((n) => ({ traceId: TRACE_C, spanId: `c00000000000000${n}`, name: `s${n}`, durationMillis: 1 })));
+    const big = buildRequest(
+      'big',
+      [1, 2, 3, 4, 5].map((n) => ({ traceId: TRACE_C, spanId: `c00000000000000${n}`, name: `s${n}`, durationMillis: 1 })),
+    );
     await send(receiver.tracesUrl, toProtobuf(big), PROTOBUF);
     const after = await getJson<TraceResponse>(`${receiver.url}/api/traces/${TRACE_C}`);
     expect(after.body.spans.map((span) => span.name).sort()).toEqual(['s3', 's4', 's5']);
-    expect((await getJson<TraceListResponse>(`${receiver.url}/api/traces`)).body.stats).toMatchObject({ traces: 1, spans: 3, droppedTraces: 2 });
+    expect((await getJson<TraceListResponse>(`${receiver.url}/api/traces`)).body.stats).toMatchObject({
+      traces: 1,
+      spans: 3,
+      droppedTraces: 2,
+    });
   });
 
   it('refuses a request naming another host (DNS rebinding) while listening on loopback', async () => {
@@ -215,7 +271,9 @@ describe('the viewer on the receiver port', () => {
     await until(() => events.some((event) => event.changed.includes(TRACE_B)) && events.some((event) => event.changed.includes(TRACE_A)));
     expect(events.at(-1)!.stats.traces).toBe(2);
     // The JSON of the same request arrives too (one more span for A): the change names A again.
-    const more = buildRequest('checkout', [{ spanId: 'a000000000000003', parentSpanId: 'a000000000000001', name: 'late', durationMillis: 1 }]);
+    const more = buildRequest('checkout', [
+      { spanId: 'a000000000000003', parentSpanId: 'a000000000000001', name: 'late', durationMillis: 1 },
+    ]);
     await send(receiver.tracesUrl, toOtlpJson(more), { 'Content-Type': 'application/json' });
     const seen = events.length;
     await until(() => events.length > seen);

@@ -27,19 +27,19 @@ export async function loadTraceFile(file: string, tracesUrl: string): Promise<Lo
     whole = undefined;
   }
   if (Array.isArray(whole)) {
-    whole.forEach((item, index) => documents.push({ where: `item ${index + 1}`, body: JSON.stringify(item) }));
+    for (const [index, item] of whole.entries()) documents.push({ where: `item ${index + 1}`, body: JSON.stringify(item) });
   } else if (whole !== undefined) {
     documents.push({ where: 'the document', body: text });
   } else {
-    text.split('\n').forEach((line, index) => {
-      if (line.trim() === '') return;
+    for (const [index, line] of text.split('\n').entries()) {
+      if (line.trim() === '') continue;
       try {
         JSON.parse(line);
       } catch (error) {
         throw new Error(`${file}: line ${index + 1} is not JSON (${error instanceof Error ? error.message : String(error)})`);
       }
       documents.push({ where: `line ${index + 1}`, body: line });
-    });
+    }
   }
   if (documents.length === 0) throw new Error(`${file}: no traces in it`);
   for (const { where, body } of documents) {

@@ -58,7 +58,8 @@ function toAnyValue(value: ReceivedValue): AnyValue {
   if (typeof value === 'string') return any({ case: 'stringValue', value });
   if (typeof value === 'boolean') return any({ case: 'boolValue', value });
   if (typeof value === 'bigint') return any({ case: 'intValue', value });
-  if (typeof value === 'number') return Number.isInteger(value) ? any({ case: 'intValue', value: BigInt(value) }) : any({ case: 'doubleValue', value });
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? any({ case: 'intValue', value: BigInt(value) }) : any({ case: 'doubleValue', value });
   if (value === null) return any({ case: undefined });
   if (value instanceof Uint8Array) return any({ case: 'bytesValue', value });
   if (Array.isArray(value)) {

@@ -8,7 +8,9 @@ import type { StoredTrace } from './trace-store.js';
 export function traceResponse(trace: StoredTrace): TraceResponse {
   const ids = new Set<string>();
   for (const span of trace.spans) ids.add(span.spanId);
-  const spans = [...trace.spans].sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+  const spans = [...trace.spans].sort((a, b) =>
+    a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0,
+  );
   return { summary: trace.summary(), spans: spans.map((span) => spanView(span, trace.start, ids)) };
 }
 

@@ -16,7 +16,9 @@ export function formatTraceJson(spans: readonly ReceivedSpan[], options: { conti
   const trace = new StoredTrace(spans[0]?.traceId ?? '');
   for (const span of spans) trace.add(span);
   const { version: _version, ...summary } = trace.summary();
-  const sorted = [...spans].sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+  const sorted = [...spans].sort((a, b) =>
+    a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0,
+  );
   const line = {
     ...summary,
     startTime: summary.startMs > 0 ? new Date(summary.startMs).toISOString() : null,
