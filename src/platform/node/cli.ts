@@ -139,6 +139,7 @@ async function receive(settings: ReceiveSettings, io: CliIo): Promise<number> {
       printFormat: settings.json ? 'json' : 'tree',
       ui: settings.ui,
       maxStoredSpans: settings.maxSpans,
+      maxRetainedSpans: 0, // the viewer's store keeps what the page shows; receiver.spans() is unused here
     });
   } catch (error) {
     io.stderr.write(`otelite: cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`);
