@@ -40,7 +40,7 @@ function serviceFolder() {
 function startReceive() {
   const child = spawn(
     process.execPath,
-    [join(REPOSITORY, 'dist/src/platform/node/cli.js'), 'receive', '--port', '0', '--max-spans', '100000'],
+    [join(REPOSITORY, 'dist/src/platform/node/cli/cli.js'), 'receive', '--port', '0', '--max-spans', '100000'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -1,5 +1,5 @@
 /**
- * The JSON the receiver's viewer API answers with (see src/platform/node/receiver/viewer/), shared by
+ * The JSON the receiver's viewer API answers with (see src/platform/node/receiver/viewer-server.ts), shared by
  * the server and the page as types only.
  * @packageDocumentation
  */

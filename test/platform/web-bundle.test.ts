@@ -54,9 +54,10 @@ describe('web bundles', () => {
     expect(schemaParts(inputs).some((file) => file.includes('@bufbuild/protobuf'))).toBe(true);
   });
 
-  // The trace viewer (its server under receiver/viewer/, its page in src/viewer-page/) belongs to
+  // The trace viewer (its server in receiver/, its page in src/viewer-page/) belongs to
   // `otelite receive` only: no SDK entry, web or Node, carries a byte of it, so init() pays nothing.
-  const viewerParts = (inputs: string[]) => inputs.filter((file) => file.includes('viewer-page/') || file.includes('receiver/viewer/'));
+  const VIEWER_FILES = /(viewer-page\/|receiver\/(trace-store|trace-query|span-view|otlp-json|page-assets|viewer-server|trace-json)\.ts$)/;
+  const viewerParts = (inputs: string[]) => inputs.filter((file) => VIEWER_FILES.test(file));
   const sdkEntries: [string, 'browser' | 'node'][] = [
     ['src/platform/browser/index.ts', 'browser'],
     ['src/platform/workerd/index.ts', 'browser'],
@@ -97,7 +98,7 @@ describe('web bundles', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(output.metafile.inputs);
-    expect(viewerParts(inputs).some((file) => file.endsWith('receiver/viewer/viewer-server.ts'))).toBe(true);
+    expect(viewerParts(inputs).some((file) => file.endsWith('receiver/viewer-server.ts'))).toBe(true);
     expect(inputs.some((file) => file.endsWith('viewer-page/main.ts'))).toBe(false);
   });
 });

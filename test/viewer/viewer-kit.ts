@@ -34,7 +34,7 @@ export function serviceFolder(): string {
 export async function startReceive(
   args: string[],
 ): Promise<{ child: ChildProcess; url: string; output: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(root, 'dist/src/platform/node/cli.js'), 'receive', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [join(root, 'dist/src/platform/node/cli/cli.js'), 'receive', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RECEIVER_HOST, DEFAULT_RECEIVER_PORT, startReceiver } from '../receiver/index.js';
 import type { TraceTreeSink } from '../receiver/index.js';
-import { loadTraceFile } from '../receiver/viewer/load-traces.js';
-import { openBrowser } from '../receiver/viewer/open-browser.js';
-import { DEFAULT_MAX_STORED_SPANS } from '../receiver/viewer/trace-store.js';
+import { loadTraceFile } from './load-traces.js';
+import { openBrowser } from './open-browser.js';
+import { DEFAULT_MAX_STORED_SPANS } from '../receiver/trace-store.js';
 
 /** The streams and stop signal {@link runCli} works with; the `otelite` binary passes the process's own. */
 export interface CliIo {

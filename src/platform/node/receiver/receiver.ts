@@ -13,8 +13,8 @@ import {
 } from './encode-response.js';
 import { toReceivedSpans, type ReceivedSpan } from './received-span.js';
 import { createTracePrinter, type TraceTreeSink, type TracePrinter } from './trace-printer.js';
-import { formatTraceJson } from './viewer/trace-json.js';
-import { createTraceViewer, type TraceViewer } from './viewer/viewer-server.js';
+import { formatTraceJson } from './trace-json.js';
+import { createTraceViewer, type TraceViewer } from './viewer-server.js';
 
 /** Options of {@link startReceiver}. Every field is optional. */
 export interface ReceiverOptions {

@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/platform/node/cli.js';
-import { browserOpener } from '../../../src/platform/node/receiver/viewer/open-browser.js';
-import { Status_StatusCode } from '../../../src/proto.js';
-import type { TraceListResponse } from '../../../src/viewer-page/viewer-api.js';
-import { buildRequest, collectingSink, send, toOtlpJson, toProtobuf, TRACE_A, TRACE_B } from '../otlp-fixtures.js';
+import { runCli } from '../../../../src/platform/node/cli/cli.js';
+import { browserOpener } from '../../../../src/platform/node/cli/open-browser.js';
+import { Status_StatusCode } from '../../../../src/proto.js';
+import type { TraceListResponse } from '../../../../src/viewer-page/viewer-api.js';
+import { buildRequest, collectingSink, send, toOtlpJson, toProtobuf, TRACE_A, TRACE_B } from '../receiver/otlp-fixtures.js';
 
 const request = buildRequest('cli-service', [
   { spanId: 'a000000000000001', name: 'GET /hello', durationMillis: 5, attributes: { 'user.id': 'u-1' } },

@@ -1,4 +1,4 @@
-import type { ReceivedSpan } from '../received-span.js';
+import type { ReceivedSpan } from './received-span.js';
 import { StoredTrace } from './trace-store.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ChangeEvent, TraceListResponse } from '../../../../viewer-page/viewer-api.js';
-import { reportError } from '../../../../diagnostics/report.js';
-import type { ReceivedSpan } from '../received-span.js';
+import type { ChangeEvent, TraceListResponse } from '../../../viewer-page/viewer-api.js';
+import { reportError } from '../../../diagnostics/report.js';
+import type { ReceivedSpan } from './received-span.js';
 import { toOtlpJson } from './otlp-json.js';
 import { loadPageAssets, type PageAssets } from './page-assets.js';
 import { traceResponse } from './span-view.js';

@@ -1,4 +1,4 @@
-import type { ReceivedValue } from '../received-span.js';
+import type { ReceivedValue } from './received-span.js';
 import type { StoredTrace } from './trace-store.js';
 
 /** A trace-list query, as the page puts it in its URL and the API reads it from the query string. */

@@ -1,5 +1,5 @@
-import type { StoreStats, TraceSummary } from '../../../../viewer-page/viewer-api.js';
-import type { ReceivedSpan, ReceivedValue } from '../received-span.js';
+import type { StoreStats, TraceSummary } from '../../../viewer-page/viewer-api.js';
+import type { ReceivedSpan, ReceivedValue } from './received-span.js';
 
 /** Default {@link TraceStoreOptions.maxSpans}: about 100–200 MB of a laptop's memory at typical span sizes. */
 export const DEFAULT_MAX_STORED_SPANS = 50_000;

@@ -2,7 +2,7 @@ import { create, toJson, type JsonObject } from '@bufbuild/protobuf';
 import {
   ExportTraceServiceRequestSchema,
   type ExportTraceServiceRequest,
-} from '../../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+} from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
 import {
   AnyValueSchema,
   ArrayValueSchema,
@@ -10,14 +10,14 @@ import {
   KeyValueSchema,
   type AnyValue,
   type KeyValue,
-} from '../../../../../gen/opentelemetry/proto/common/v1/common_pb.js';
+} from '../../../../gen/opentelemetry/proto/common/v1/common_pb.js';
 import {
   ResourceSpansSchema,
   ScopeSpansSchema,
   type ResourceSpans,
   type ScopeSpans,
-} from '../../../../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
-import type { ReceivedSpan, ReceivedValue } from '../received-span.js';
+} from '../../../../gen/opentelemetry/proto/trace/v1/trace_pb.js';
+import type { ReceivedSpan, ReceivedValue } from './received-span.js';
 
 /**
  * The spans of one trace as an OTLP/JSON `ExportTraceServiceRequest` (hex ids, integer enums), which

@@ -1,6 +1,6 @@
-import type { AnyValue, KeyValue } from '../../../../../gen/opentelemetry/proto/common/v1/common_pb.js';
-import type { AttributeView, SpanView, TraceResponse } from '../../../../viewer-page/viewer-api.js';
-import type { ReceivedSpan, ReceivedValue } from '../received-span.js';
+import type { AnyValue, KeyValue } from '../../../../gen/opentelemetry/proto/common/v1/common_pb.js';
+import type { AttributeView, SpanView, TraceResponse } from '../../../viewer-page/viewer-api.js';
+import type { ReceivedSpan, ReceivedValue } from './received-span.js';
 import { valueText } from './trace-query.js';
 import type { StoredTrace } from './trace-store.js';
 

@@ -1,10 +1,10 @@
 import { get, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Status_StatusCode } from '../../../src/proto.js';
-import { startReceiver, type Receiver, type ReceiverOptions } from '../../../src/platform/node/receiver/index.js';
-import { CONTENT_SECURITY_POLICY } from '../../../src/platform/node/receiver/viewer/viewer-server.js';
-import type { ChangeEvent, TraceListResponse, TraceResponse } from '../../../src/viewer-page/viewer-api.js';
-import { buildRequest, send, toOtlpJson, toProtobuf, TRACE_A, TRACE_B } from '../otlp-fixtures.js';
+import { Status_StatusCode } from '../../../../src/proto.js';
+import { startReceiver, type Receiver, type ReceiverOptions } from '../../../../src/platform/node/receiver/index.js';
+import { CONTENT_SECURITY_POLICY } from '../../../../src/platform/node/receiver/viewer-server.js';
+import type { ChangeEvent, TraceListResponse, TraceResponse } from '../../../../src/viewer-page/viewer-api.js';
+import { buildRequest, send, toOtlpJson, toProtobuf, TRACE_A, TRACE_B } from './otlp-fixtures.js';
 
 const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };
 const TRACE_C = 'c0000000000000000000000000000003';
