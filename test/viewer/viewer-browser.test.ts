@@ -223,6 +223,13 @@ describe.skipIf(!available)('trace viewer in Chromium', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(spanId);
     await shot('viewer-trace.png');
 
+    // A link: the confirmation names the payment call it follows.
+    await page.locator('.wf-row', { hasText: 'send confirmation' }).click();
+    const links = detail.locator('.detail-section', { hasText: 'Links (1)' });
+    expect(await links.locator('.kv tr', { hasText: 'Span ID' }).locator('.value').textContent()).toBe(spanId);
+    expect(await links.textContent()).toContain('link.reason');
+    expect(await links.textContent()).toContain('paid by');
+
     // The download is the OTLP/JSON of the trace.
     const download = await page.locator('#download').getAttribute('href');
     const otlp = (await (await fetch(`${receive.url}${download}`)).json()) as { resourceSpans: unknown[] };
