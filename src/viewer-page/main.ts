@@ -54,7 +54,12 @@ function urlToForm(): void {
 let listRequest = 0;
 async function loadList(): Promise<void> {
   const ticket = ++listRequest;
-  const response = await fetch(`/api/traces?${listQuery()}`);
+  const response = await fetch(`/api/traces?${listQuery()}`).catch(() => undefined);
+  if (response === undefined) {
+    // The receiver stopped; the event stream reconnects by itself and reloads the list when it is back.
+    replace(byId('list-meta'), 'The receiver is not answering (stopped?). Waiting for it to come back…');
+    return;
+  }
   if (!response.ok || ticket !== listRequest) return;
   const list = (await response.json()) as TraceListResponse;
   if (ticket !== listRequest) return;
@@ -100,8 +105,8 @@ function renderStats(stats: StoreStats): void {
 }
 
 async function loadTrace(traceId: string): Promise<void> {
-  const response = await fetch(`/api/traces/${traceId}`);
-  if (params().get('trace') !== traceId) return;
+  const response = await fetch(`/api/traces/${traceId}`).catch(() => undefined);
+  if (response === undefined || params().get('trace') !== traceId) return;
   if (!response.ok) {
     replace(
       byId('trace-head'),
@@ -165,11 +170,15 @@ function connect(): void {
   const live = byId('live');
   const text = byId('live-text');
   const events = new EventSource('/api/events');
+  let wasDown = false;
   events.addEventListener('open', () => {
     live.className = 'live on';
     text.textContent = 'live';
+    if (wasDown && !byId('list-view').hidden) void loadList();
+    wasDown = false;
   });
   events.addEventListener('error', () => {
+    wasDown = true;
     live.className = 'live off';
     text.textContent = 'reconnecting';
   });
