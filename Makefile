@@ -1,5 +1,6 @@
 # otelite build entry points. npm scripts call these same targets.
-# The pinned opentelemetry-proto release is written once, in PROTO_VERSION.
+# The pinned opentelemetry-proto release is written once, in PROTO_VERSION; the pinned
+# opentelemetry-configuration release (the declarative configuration schema), in CONFIG_SCHEMA_VERSION.
 
 PROTO_DIR     := opentelemetry-proto
 PROTO_VERSION := $(shell cat PROTO_VERSION)
@@ -8,12 +9,18 @@ BUF           := node_modules/.bin/buf
 BUILD         := .build
 IMAGE         := $(BUILD)/trace.binpb
 CHECK_OUT     := $(BUILD)/check
+CONFIG_DIR    := opentelemetry-configuration
+CONFIG_VERSION := $(shell cat CONFIG_SCHEMA_VERSION)
+CONFIG_SCHEMA := $(CONFIG_DIR)/opentelemetry_configuration.json
+CONFIG_GEN    := node scripts/generate-configuration-schema.mjs $(CONFIG_SCHEMA) $(CONFIG_VERSION)
 
-.PHONY: generate check-generated check-proto-version image build test typecheck bench demo clean
+.PHONY: generate check-generated check-proto-version check-config-version image build test typecheck bench demo clean
 
-## generate: rebuild gen/ from the pinned protos (image without source info, then protoc-gen-es)
-generate: check-proto-version image
+## generate: rebuild gen/ from the pinned protos (image without source info, then protoc-gen-es) and
+## gen/opentelemetry-configuration/ from the pinned configuration schema
+generate: check-proto-version check-config-version image
 	$(BUF) generate $(IMAGE)
+	$(CONFIG_GEN) gen/opentelemetry-configuration
 
 ## image: a buf image of the trace collector protos and their imports, with no comments or licence text
 image:
@@ -28,19 +35,28 @@ check-proto-version:
 	  echo "opentelemetry-proto submodule is at $$actual, but PROTO_VERSION pins $(PROTO_VERSION)"; exit 1; \
 	fi
 
+## check-config-version: the configuration submodule must be checked out at the tag in CONFIG_SCHEMA_VERSION
+check-config-version:
+	@test -f $(CONFIG_SCHEMA) || { echo "opentelemetry-configuration submodule is not populated (git submodule update --init)"; exit 1; }
+	@actual=$$(git -C $(CONFIG_DIR) describe --tags --exact-match HEAD 2>/dev/null || git -C $(CONFIG_DIR) rev-parse --short HEAD); \
+	if [ "$$actual" != "$(CONFIG_VERSION)" ]; then \
+	  echo "opentelemetry-configuration submodule is at $$actual, but CONFIG_SCHEMA_VERSION pins $(CONFIG_VERSION)"; exit 1; \
+	fi
+
 ## check-generated: regenerate into a scratch folder and fail on any difference from gen/
-check-generated: check-proto-version image
+check-generated: check-proto-version check-config-version image
 	@rm -rf $(CHECK_OUT)
 	@$(BUF) generate $(IMAGE) -o $(CHECK_OUT)
+	@$(CONFIG_GEN) $(CHECK_OUT)/gen/opentelemetry-configuration
 	@if ! diff -r gen $(CHECK_OUT)/gen > $(BUILD)/drift.txt; then \
-	  echo "gen/ is not what opentelemetry-proto $(PROTO_VERSION) generates:"; \
+	  echo "gen/ is not what opentelemetry-proto $(PROTO_VERSION) and opentelemetry-configuration $(CONFIG_VERSION) generate:"; \
 	  sed -n -e 's|^Only in gen\(/*[^:]*\): \(.*\)|  not generated (stray file): gen\1/\2|p' \
 	         -e 's|^Only in $(CHECK_OUT)/gen\(/*[^:]*\): \(.*\)|  missing from gen/: gen\1/\2|p' \
 	         -e 's|^diff -r gen/\([^ ]*\) .*|  differs from the generator output: gen/\1|p' $(BUILD)/drift.txt; \
 	  echo "Run 'make generate' and commit gen/ (never edit it by hand)."; \
 	  exit 1; \
 	fi
-	@echo "gen/ matches opentelemetry-proto $(PROTO_VERSION)"
+	@echo "gen/ matches opentelemetry-proto $(PROTO_VERSION) and opentelemetry-configuration $(CONFIG_VERSION)"
 
 build:
 	npm run build
