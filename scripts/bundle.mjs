@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-/** Every `./dist/src/...js` target in the exports map (all conditions) and bin. */
+/** Every `./dist/src/...js` target in the exports map (all conditions), the imports map and bin. */
 function entryFiles() {
   const files = new Set();
   const visit = (value) => {
@@ -37,6 +37,9 @@ function entryFiles() {
     }
   };
   visit(manifest.exports);
+  // The package-private `imports` (the configuration parser, loaded with require() only when
+  // OTEL_CONFIG_FILE names a file; the `yaml` package is bundled into it).
+  visit(manifest.imports);
   visit(manifest.bin);
   visit(manifest.main);
   return [...files];

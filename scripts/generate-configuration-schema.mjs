@@ -266,6 +266,10 @@ function objectChecks(node, v, at, indent) {
   const additional = node.additionalProperties;
   if (properties.length === 0 && (additional === true || additional === undefined)) return out;
   const d = indent.length;
+  if (properties.length === 0 && additional === false) {
+    emit(`for (const key${d} of ${keyCount ? `keys${d}` : `Object.keys(${v})`}) unknown(issues, ${at}, key${d});`);
+    return out;
+  }
   emit(`for (const key${d} of ${keyCount ? `keys${d}` : `Object.keys(${v})`}) {`);
   emit(`  const value${d} = ${v}[key${d}];`);
   emit(`  switch (key${d}) {`);

@@ -163,13 +163,7 @@ function checkAlwaysOffSampler(value: unknown, at: Path, issues: ConfigurationIs
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -177,13 +171,7 @@ function checkAlwaysOnSampler(value: unknown, at: Path, issues: ConfigurationIss
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -248,13 +236,7 @@ function checkB3MultiPropagator(value: unknown, at: Path, issues: ConfigurationI
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -262,13 +244,7 @@ function checkB3Propagator(value: unknown, at: Path, issues: ConfigurationIssue[
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -276,13 +252,7 @@ function checkBaggagePropagator(value: unknown, at: Path, issues: ConfigurationI
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -449,13 +419,7 @@ function checkConsoleExporter(value: unknown, at: Path, issues: ConfigurationIss
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -483,13 +447,7 @@ function checkDefaultAggregation(value: unknown, at: Path, issues: Configuration
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -515,13 +473,7 @@ function checkDropAggregation(value: unknown, at: Path, issues: ConfigurationIss
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -552,13 +504,7 @@ function checkExperimentalComposableAlwaysOffSampler(value: unknown, at: Path, i
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -566,13 +512,7 @@ function checkExperimentalComposableAlwaysOnSampler(value: unknown, at: Path, is
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -795,13 +735,7 @@ function checkExperimentalContainerResourceDetector(value: unknown, at: Path, is
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -826,13 +760,7 @@ function checkExperimentalEventToSpanEventBridgeLogRecordProcessor(value: unknow
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -897,13 +825,7 @@ function checkExperimentalHostResourceDetector(value: unknown, at: Path, issues:
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -1355,13 +1277,7 @@ function checkExperimentalProcessResourceDetector(value: unknown, at: Path, issu
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -1535,13 +1451,7 @@ function checkExperimentalServiceResourceDetector(value: unknown, at: Path, issu
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -1820,13 +1730,7 @@ function checkLastValueAggregation(value: unknown, at: Path, issues: Configurati
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -2056,13 +1960,7 @@ function checkOpenCensusMetricProducer(value: unknown, at: Path, issues: Configu
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -2468,13 +2366,7 @@ function checkRandomIdGenerator(value: unknown, at: Path, issues: ConfigurationI
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -2704,13 +2596,7 @@ function checkSumAggregation(value: unknown, at: Path, issues: ConfigurationIssu
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 
@@ -2748,13 +2634,7 @@ function checkTraceContextPropagator(value: unknown, at: Path, issues: Configura
   if (!(isMapping(value) || value === null)) {
     mismatch(issues, at, "a mapping or null (empty)", value);
   } else if (isMapping(value)) {
-    for (const key4 of Object.keys(value)) {
-      const value4 = value[key4];
-      switch (key4) {
-        default:
-          unknown(issues, at, key4);
-      }
-    }
+    for (const key4 of Object.keys(value)) unknown(issues, at, key4);
   }
 }
 

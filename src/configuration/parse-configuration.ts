@@ -9,6 +9,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type Scalar } from 'yaml';
 import type { OpenTelemetryConfiguration } from '../../gen/opentelemetry-configuration/model.js';
 import { SCHEMA_VERSION, validateConfiguration, type ConfigurationIssue, type Path } from '../../gen/opentelemetry-configuration/validate.js';
+import { formatPath } from './format-path.js';
 import { InvalidSubstitution, resolvePlainScalar, substituteEnvironment } from './substitute-environment.js';
 
 /** The outcome of {@link parseConfiguration}. */
@@ -105,13 +106,6 @@ export function parseConfiguration(text: string, lookup: (name: string) => strin
     return failure(position, describeIssue(issue));
   }
   return { ok: true, model: value as OpenTelemetryConfiguration, warnings, positionOf };
-}
-
-/** A path in the model as the schema documentation writes it: `tracer_provider.processors[0].batch`. */
-export function formatPath(path: Path): string {
-  let text = '';
-  for (const part of path) text += typeof part === 'number' ? `[${part}]` : text === '' ? part : `.${part}`;
-  return text === '' ? '(top level)' : text;
 }
 
 function describeIssue(issue: ConfigurationIssue): string {
