@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-/** Every `./dist/src/...js` target in the exports map (all conditions), the imports map and bin. */
+/** Every `./dist/src/...js` target in the exports map (all conditions) and bin. */
 function entryFiles() {
   const files = new Set();
   const visit = (value) => {
@@ -37,9 +37,6 @@ function entryFiles() {
     }
   };
   visit(manifest.exports);
-  // The package-private `imports` (the configuration parser, loaded with require() only when
-  // OTEL_CONFIG_FILE names a file; the `yaml` package is bundled into it).
-  visit(manifest.imports);
   visit(manifest.bin);
   visit(manifest.main);
   return [...files];
@@ -106,5 +103,42 @@ await build({
   legalComments: 'none',
   sourcemap: true,
   sourcesContent: false, // the maps point at the tsc output shipped beside them
+  logLevel: 'warning',
+});
+
+/**
+ * The package-private `imports` targets (the configuration parser, which the Node platform loads with
+ * `require()` only when OTEL_CONFIG_FILE names a file) are built apart: each one self-contained (no
+ * chunk shared with the entries above: it holds no SDK state), minified, with the `yaml` package's
+ * ES module build bundled in (its Node build is CommonJS and requires `process`, which an ES module
+ * bundle cannot).
+ */
+const privateEntries = Object.values(manifest.imports ?? {})
+  .filter((target) => typeof target === 'string' && /^\.\/dist\/src\/.*\.js$/.test(target))
+  .map((target) => target.slice(2));
+const yamlModuleBuild = {
+  name: 'otelite-yaml-module-build',
+  setup(build) {
+    const target = createRequire(`${root}/package.json`)
+      .resolve('yaml/package.json')
+      .replace(/package\.json$/, 'browser/index.js');
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: target }));
+  },
+};
+await build({
+  absWorkingDir: root,
+  entryPoints: privateEntries,
+  outdir: 'dist/src',
+  outbase: 'dist/src',
+  allowOverwrite: true,
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'node20',
+  minify: true,
+  plugins: [yamlModuleBuild],
+  legalComments: 'none',
+  sourcemap: true,
+  sourcesContent: false,
   logLevel: 'warning',
 });

@@ -81,7 +81,15 @@ function tsType(node, indent) {
   if (node.oneOf) return node.oneOf.map((alternative) => tsType(alternative, indent)).join(' | ');
   const parts = [];
   for (const type of typesOf(node)) {
-    if (type === 'string') parts.push(node.enum ? node.enum.filter((v) => v !== null).map((v) => JSON.stringify(v)).join(' | ') : 'string');
+    if (type === 'string')
+      parts.push(
+        node.enum
+          ? node.enum
+              .filter((v) => v !== null)
+              .map((v) => JSON.stringify(v))
+              .join(' | ')
+          : 'string',
+      );
     else if (type === 'integer' || type === 'number') parts.push('number');
     else if (type === 'boolean') parts.push('boolean');
     else if (type === 'null') parts.push('null');
@@ -126,7 +134,12 @@ function expected(node) {
   for (const type of types) {
     if (type === 'null') continue;
     if (node.enum) {
-      words.push(`one of ${node.enum.filter((v) => v !== null).map((v) => JSON.stringify(v)).join(', ')}`);
+      words.push(
+        `one of ${node.enum
+          .filter((v) => v !== null)
+          .map((v) => JSON.stringify(v))
+          .join(', ')}`,
+      );
       continue;
     }
     let word =
@@ -260,7 +273,9 @@ function objectChecks(node, v, at, indent) {
     if (node.minProperties !== undefined) count.push(`keys.length < ${node.minProperties}`);
     if (node.maxProperties !== undefined) count.push(`keys.length > ${node.maxProperties}`);
     emit(`const keys${indent.length} = Object.keys(${v});`);
-    emit(`if (${count.join(' || ').replaceAll('keys.length', `keys${indent.length}.length`)}) mismatch(issues, ${at}, ${JSON.stringify(expected({ ...node, type: 'object' }))}, ${v});`);
+    emit(
+      `if (${count.join(' || ').replaceAll('keys.length', `keys${indent.length}.length`)}) mismatch(issues, ${at}, ${JSON.stringify(expected({ ...node, type: 'object' }))}, ${v});`,
+    );
   }
   const properties = Object.entries(node.properties ?? {});
   const additional = node.additionalProperties;
@@ -280,7 +295,8 @@ function objectChecks(node, v, at, indent) {
   }
   emit('    default:');
   if (additional === false) emit(`      unknown(issues, ${at}, key${d});`);
-  else if (additional && typeof additional === 'object') out.push(...check(additional, `value${d}`, `[...${at}, key${d}]`, `${indent}      `));
+  else if (additional && typeof additional === 'object')
+    out.push(...check(additional, `value${d}`, `[...${at}, key${d}]`, `${indent}      `));
   emit('  }');
   emit('}');
   return out;

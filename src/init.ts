@@ -158,7 +158,8 @@ export function init(options: InitOptions = {}): OteliteSdk {
     return current;
   }
   const given: InitOptions = options !== null && typeof options === 'object' ? options : {};
-  const configFile = typeof given.configFile === 'string' && given.configFile.trim() !== '' ? given.configFile.trim() : readConfigFileEnvironment();
+  const configFile =
+    typeof given.configFile === 'string' && given.configFile.trim() !== '' ? given.configFile.trim() : readConfigFileEnvironment();
   // With a file: its parts (or undefined when it cannot be used: tracing off), and OTEL_* hidden until shutdown.
   const file = configFile === undefined ? undefined : loadConfigurationFile(configFile);
   const fromFile: ConfiguredParts | undefined = file?.parts;

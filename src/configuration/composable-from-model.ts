@@ -49,7 +49,10 @@ function composable(model: Model.ExperimentalComposableSampler, path: Path, cont
       return composableRuleBased(rules.map((rule, index) => ruleFromModel(rule, [...here, 'rules', index], context)));
     }
     default:
-      throw new ConfigurationError(here, `unknown composable sampler ${name} (otelite has always_on, always_off, probability, parent_threshold, rule_based)`);
+      throw new ConfigurationError(
+        here,
+        `unknown composable sampler ${name} (otelite has always_on, always_off, probability, parent_threshold, rule_based)`,
+      );
   }
 }
 
@@ -104,7 +107,10 @@ export function keepTracesProcessorFromModel(
     if (key === 'exporter') continue;
     const option = KEEP_TRACES_NUMBERS[key as keyof typeof KEEP_TRACES_NUMBERS];
     if (option === undefined) {
-      throw new ConfigurationError([...path, key], `not a property of ${KEEP_TRACES_PROCESSOR_KEY} (it has exporter, ${Object.keys(KEEP_TRACES_NUMBERS).join(', ')})`);
+      throw new ConfigurationError(
+        [...path, key],
+        `not a property of ${KEEP_TRACES_PROCESSOR_KEY} (it has exporter, ${Object.keys(KEEP_TRACES_NUMBERS).join(', ')})`,
+      );
     }
     if (value === null) continue;
     if (!Number.isInteger(value) || (value as number) <= 0) {

@@ -81,7 +81,8 @@ export function loadConfigurationFile(fileName: string): LoadedConfiguration {
   if (!parsed.ok) return refuse(parsed.message);
   const position = (path: Path): string => {
     for (let length = path.length; length >= 0; length--) {
-      const found = parsed.positionOf(path.slice(0, length));
+      const part = path.slice(0, length);
+      const found = (typeof part[part.length - 1] === 'string' ? parsed.keyPositionOf(part) : undefined) ?? parsed.positionOf(part);
       if (found !== undefined) return `${found}: `;
     }
     return '';

@@ -18,7 +18,12 @@ import { ProbabilitySampler } from '../sampling/probability.js';
 import type { Sampler } from '../sampling/sampler.js';
 import { TraceIdRatioBasedSampler } from '../sampling/trace-id-ratio-based.js';
 import type { SpanLimits } from '../trace/span-limits.js';
-import { composableFromModel, keepTracesProcessorFromModel, KEEP_TRACES_PROCESSOR_KEY, alwaysRecordFromModel } from './composable-from-model.js';
+import {
+  composableFromModel,
+  keepTracesProcessorFromModel,
+  KEEP_TRACES_PROCESSOR_KEY,
+  alwaysRecordFromModel,
+} from './composable-from-model.js';
 import { ConfigurationError, type ConfigurationContext } from './configuration-context.js';
 import { reportUnsupportedProperties } from './report-unsupported.js';
 
@@ -56,7 +61,10 @@ export function partsFromModel(model: Model.OpenTelemetryConfiguration, context:
   }
   const tracerProvider = model.tracer_provider;
   const disabled = model.disabled === true;
-  const sampler = tracerProvider === undefined || disabled ? new AlwaysOffSampler() : samplerFromModel(tracerProvider.sampler, ['tracer_provider', 'sampler'], context);
+  const sampler =
+    tracerProvider === undefined || disabled
+      ? new AlwaysOffSampler()
+      : samplerFromModel(tracerProvider.sampler, ['tracer_provider', 'sampler'], context);
   const spanProcessors = tracerProvider === undefined || disabled ? [] : processorsFromModel(tracerProvider, context);
   return {
     disabled,
@@ -134,8 +142,16 @@ function attributeValue(attribute: Model.AttributeNameValue): AttributeValue | n
   const value = attribute.value;
   if (value === null) return null;
   const is = (item: unknown, kind: string): boolean =>
-    kind === 'string' ? typeof item === 'string' : kind === 'bool' ? typeof item === 'boolean' : kind === 'int' ? Number.isInteger(item) : typeof item === 'number';
-  const type = attribute.type ?? (Array.isArray(value) ? undefined : typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? 'double' : 'string');
+    kind === 'string'
+      ? typeof item === 'string'
+      : kind === 'bool'
+        ? typeof item === 'boolean'
+        : kind === 'int'
+          ? Number.isInteger(item)
+          : typeof item === 'number';
+  const type =
+    attribute.type ??
+    (Array.isArray(value) ? undefined : typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? 'double' : 'string');
   if (type === undefined) return value as AttributeValue; // an array without a type: as written
   if (type.endsWith('_array')) {
     const item = type.slice(0, -'_array'.length);
@@ -218,7 +234,8 @@ function processorsFromModel(tracerProvider: Model.TracerProvider, context: Conf
     const path = ['tracer_provider', 'processors', index, name];
     if (name === 'batch') {
       const batch = settings as Model.BatchSpanProcessor;
-      const millis = (x: number | null | undefined): number | undefined => (typeof x === 'number' ? (x === 0 ? NO_LIMIT_MILLIS : x) : undefined);
+      const millis = (x: number | null | undefined): number | undefined =>
+        typeof x === 'number' ? (x === 0 ? NO_LIMIT_MILLIS : x) : undefined;
       return new BatchSpanProcessor(exporterFromModel(batch.exporter, [...path, 'exporter'], context), {
         scheduledDelayMillis: typeof batch.schedule_delay === 'number' ? batch.schedule_delay : undefined,
         exportTimeoutMillis: millis(batch.export_timeout),
@@ -226,8 +243,10 @@ function processorsFromModel(tracerProvider: Model.TracerProvider, context: Conf
         maxExportBatchSize: batch.max_export_batch_size ?? undefined,
       });
     }
-    if (name === 'simple') return new SimpleSpanProcessor(exporterFromModel((settings as Model.SimpleSpanProcessor).exporter, [...path, 'exporter'], context));
-    if (name === KEEP_TRACES_PROCESSOR_KEY) return keepTracesProcessorFromModel(settings, path, context, (exporter, at) => exporterFromModel(exporter, at, context));
+    if (name === 'simple')
+      return new SimpleSpanProcessor(exporterFromModel((settings as Model.SimpleSpanProcessor).exporter, [...path, 'exporter'], context));
+    if (name === KEEP_TRACES_PROCESSOR_KEY)
+      return keepTracesProcessorFromModel(settings, path, context, (exporter, at) => exporterFromModel(exporter, at, context));
     throw new ConfigurationError(path, `unknown span processor ${name} (otelite has batch, simple, ${KEEP_TRACES_PROCESSOR_KEY})`);
   });
 }
@@ -237,12 +256,18 @@ export function exporterFromModel(exporter: Model.SpanExporter, path: Path, cont
   const [name, settings] = Object.entries(exporter)[0] as [string, unknown];
   const here = [...path, name];
   if (name === 'console') return new ConsoleSpanExporter();
-  if (name === 'otlp_http') return new OTLPTraceExporter(otlpOptionsFromModel((settings ?? {}) as NonNullable<Model.OtlpHttpExporter>, here, context));
-  if (name === 'otlp_grpc') throw new ConfigurationError(here, 'otelite exports OTLP over HTTP only; use otlp_http (port 4318, path /v1/traces)');
+  if (name === 'otlp_http')
+    return new OTLPTraceExporter(otlpOptionsFromModel((settings ?? {}) as NonNullable<Model.OtlpHttpExporter>, here, context));
+  if (name === 'otlp_grpc')
+    throw new ConfigurationError(here, 'otelite exports OTLP over HTTP only; use otlp_http (port 4318, path /v1/traces)');
   throw new ConfigurationError(here, `span exporter ${name} is not supported by otelite (it has otlp_http, console)`);
 }
 
-function otlpOptionsFromModel(otlp: NonNullable<Model.OtlpHttpExporter>, path: Path, context: ConfigurationContext): OTLPTraceExporterOptions {
+function otlpOptionsFromModel(
+  otlp: NonNullable<Model.OtlpHttpExporter>,
+  path: Path,
+  context: ConfigurationContext,
+): OTLPTraceExporterOptions {
   const headers: Record<string, string> = {};
   if (typeof otlp.headers_list === 'string' && otlp.headers_list !== '') {
     const parsed = parseKeyValueList(otlp.headers_list);

@@ -8,7 +8,12 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type Scalar } from 'yaml';
 import type { OpenTelemetryConfiguration } from '../../gen/opentelemetry-configuration/model.js';
-import { SCHEMA_VERSION, validateConfiguration, type ConfigurationIssue, type Path } from '../../gen/opentelemetry-configuration/validate.js';
+import {
+  SCHEMA_VERSION,
+  validateConfiguration,
+  type ConfigurationIssue,
+  type Path,
+} from '../../gen/opentelemetry-configuration/validate.js';
 import { formatPath } from './format-path.js';
 import { InvalidSubstitution, resolvePlainScalar, substituteEnvironment } from './substitute-environment.js';
 
@@ -22,6 +27,8 @@ export type ParsedConfiguration =
       readonly warnings: readonly string[];
       /** Where each path of the model is in the file (`line:column`), for the messages of later steps. */
       readonly positionOf: (path: Path) => string | undefined;
+      /** Where the key of the property at a path is written (`line:column`). */
+      readonly keyPositionOf: (path: Path) => string | undefined;
     }
   | {
       readonly ok: false;
@@ -105,7 +112,7 @@ export function parseConfiguration(text: string, lookup: (name: string) => strin
     const position = issue.kind === 'unknown' ? keyPositionOf(issue.path) : (positionOf(issue.path) ?? positionOf(issue.path.slice(0, -1)));
     return failure(position, describeIssue(issue));
   }
-  return { ok: true, model: value as OpenTelemetryConfiguration, warnings, positionOf };
+  return { ok: true, model: value as OpenTelemetryConfiguration, warnings, positionOf, keyPositionOf };
 }
 
 function describeIssue(issue: ConfigurationIssue): string {

@@ -24,8 +24,14 @@ const LOGS_METRICS = 'otelite is a tracing SDK: accepted, reported once at debug
 export const CONFIGURATION_SUPPORT: { readonly [K in keyof Definitions]: TypeSupport<Definitions[K]> } = {
   OpenTelemetryConfiguration: {
     status: 'supported',
-    properties: { meter_provider: 'ignored', logger_provider: 'ignored', 'instrumentation/development': 'ignored', distribution: 'ignored' },
-    notes: 'log_level installs a console diag logger at that level (trace* → verbose, debug*, info*, warn*, error* and fatal* → error); without it the diag logger is left as the application set it.',
+    properties: {
+      meter_provider: 'ignored',
+      logger_provider: 'ignored',
+      'instrumentation/development': 'ignored',
+      distribution: 'ignored',
+    },
+    notes:
+      'log_level installs a console diag logger at that level (trace* → verbose, debug*, info*, warn*, error* and fatal* → error); without it the diag logger is left as the application set it.',
   },
   Aggregation: { status: 'not_applicable', notes: LOGS_METRICS },
   AlwaysOffSampler: { status: 'supported' },
@@ -65,7 +71,10 @@ export const CONFIGURATION_SUPPORT: { readonly [K in keyof Definitions]: TypeSup
   ExperimentalHttpClientInstrumentation: { status: 'ignored' },
   ExperimentalHttpInstrumentation: { status: 'ignored' },
   ExperimentalHttpServerInstrumentation: { status: 'ignored' },
-  ExperimentalInstrumentation: { status: 'ignored', notes: 'Accepted, reported once at debug level; init() options configure the HTTP instrumentation.' },
+  ExperimentalInstrumentation: {
+    status: 'ignored',
+    notes: 'Accepted, reported once at debug level; init() options configure the HTTP instrumentation.',
+  },
   ExperimentalJaegerRemoteSampler: { status: 'not_implemented', notes: 'A file that uses it is refused (tracing stays off).' },
   ExperimentalLanguageSpecificInstrumentation: { status: 'ignored' },
   ExperimentalLoggerConfig: { status: 'not_applicable', notes: LOGS_METRICS },
@@ -110,7 +119,10 @@ export const CONFIGURATION_SUPPORT: { readonly [K in keyof Definitions]: TypeSup
   MetricReader: { status: 'not_applicable', notes: LOGS_METRICS },
   NameStringValuePair: { status: 'supported' },
   OpenCensusMetricProducer: { status: 'not_applicable', notes: LOGS_METRICS },
-  OtlpGrpcExporter: { status: 'not_implemented', notes: 'otelite speaks OTLP/HTTP only: a file that uses it is refused (tracing stays off).' },
+  OtlpGrpcExporter: {
+    status: 'not_implemented',
+    notes: 'otelite speaks OTLP/HTTP only: a file that uses it is refused (tracing stays off).',
+  },
   OtlpGrpcMetricExporter: { status: 'not_applicable', notes: LOGS_METRICS },
   OtlpHttpEncoding: { status: 'supported' },
   OtlpHttpExporter: { status: 'supported', notes: 'compression gzip or none; timeout 0 means no limit.' },

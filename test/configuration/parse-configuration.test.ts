@@ -16,7 +16,8 @@ describe('parseConfiguration', () => {
   });
 
   it('names line:column, the model path and what was expected for a wrong type', () => {
-    const text = 'file_format: "1.1"\ntracer_provider:\n  processors:\n    - batch:\n        schedule_delay: soon\n        exporter:\n          console:\n';
+    const text =
+      'file_format: "1.1"\ntracer_provider:\n  processors:\n    - batch:\n        schedule_delay: soon\n        exporter:\n          console:\n';
     const parsed = parseConfiguration(text, noEnvironment);
     expect(parsed).toEqual({
       ok: false,
@@ -25,7 +26,10 @@ describe('parseConfiguration', () => {
   });
 
   it('reports a missing required property at its parent', () => {
-    const parsed = parseConfiguration('file_format: "1.1"\ntracer_provider:\n  processors:\n    - batch:\n        schedule_delay: 1\n', noEnvironment);
+    const parsed = parseConfiguration(
+      'file_format: "1.1"\ntracer_provider:\n  processors:\n    - batch:\n        schedule_delay: 1\n',
+      noEnvironment,
+    );
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.message).toBe('5:9: tracer_provider.processors[0].batch.exporter: missing; it is required');
@@ -38,7 +42,10 @@ describe('parseConfiguration', () => {
       ['file_format: "1.0-rc.3"\n', '"1.0-rc.3"'],
     ] as const) {
       const parsed = parseConfiguration(text, noEnvironment);
-      expect(parsed).toEqual({ ok: false, message: `1:14: file_format: expected a string "1.x" ("1.0", "1.1", ...; otelite reads format 1), got ${found}` });
+      expect(parsed).toEqual({
+        ok: false,
+        message: `1:14: file_format: expected a string "1.x" ("1.0", "1.1", ...; otelite reads format 1), got ${found}`,
+      });
     }
     expect(parseConfiguration('disabled: true\n', noEnvironment)).toEqual({
       ok: false,
@@ -47,12 +54,24 @@ describe('parseConfiguration', () => {
   });
 
   it('accepts 1.0 and 1.1 strictly and a newer minor with its unknown properties as warnings', () => {
-    const strict = parseConfiguration('file_format: "1.0"\nnew_thing: 1\ntracer_provider:\n  processors:\n    - simple:\n        exporter:\n          console:\n        extra: 2\n', noEnvironment);
+    const strict = parseConfiguration(
+      'file_format: "1.0"\nnew_thing: 1\ntracer_provider:\n  processors:\n    - simple:\n        exporter:\n          console:\n        extra: 2\n',
+      noEnvironment,
+    );
     expect(strict.ok).toBe(false);
-    if (!strict.ok) expect(strict.message).toBe('8:9: tracer_provider.processors[0].simple.extra: not a property of the schema v1.1.0 here (misspelt, or in the wrong place?)');
-    const newer = parseConfiguration('file_format: "1.7"\ntracer_provider:\n  processors:\n    - simple:\n        exporter:\n          console:\n        extra: 2\n', noEnvironment);
+    if (!strict.ok)
+      expect(strict.message).toBe(
+        '8:9: tracer_provider.processors[0].simple.extra: not a property of the schema v1.1.0 here (misspelt, or in the wrong place?)',
+      );
+    const newer = parseConfiguration(
+      'file_format: "1.7"\ntracer_provider:\n  processors:\n    - simple:\n        exporter:\n          console:\n        extra: 2\n',
+      noEnvironment,
+    );
     expect(newer.ok).toBe(true);
-    if (newer.ok) expect(newer.warnings).toEqual(['7:9: tracer_provider.processors[0].simple.extra: not in schema v1.1.0 (file_format 1.7 is newer); ignored']);
+    if (newer.ok)
+      expect(newer.warnings).toEqual([
+        '7:9: tracer_provider.processors[0].simple.extra: not in schema v1.1.0 (file_format 1.7 is newer); ignored',
+      ]);
   });
 
   it('reports YAML errors with line and column', () => {
