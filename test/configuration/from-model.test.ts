@@ -164,3 +164,23 @@ describe('partsFromModel', () => {
     expect(decide('/orders')).toBe(SamplingDecision.RECORD_AND_SAMPLED);
   });
 });
+
+describe('the README example file', () => {
+  it('loads and builds the keep-traces processor over the rule-based head sampler', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration file (`OTEL_CONFIG_FILE`)'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml).toBeDefined();
+    const parsed = parseConfiguration(yaml!, () => undefined);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const given = context();
+    const built = partsFromModel(parsed.model, given);
+    expect(given.warnings).toEqual([]);
+    expect(built.resource.attributes['service.name']).toBe('checkout');
+    expect(built.spanProcessors.map((processor) => processor.constructor.name)).toEqual(['KeepTracesProcessor']);
+    const decide = (path: string) =>
+      built.sampler.shouldSample(ROOT_CONTEXT, '0af7651916cd43dd8448eb211c80319c', 'GET', SpanKind.SERVER, { 'url.path': path }, []).decision;
+    expect(decide('/health/live')).toBe(SamplingDecision.RECORD);
+  });
+});
