@@ -1,16 +1,9 @@
 import type * as Model from '../../gen/opentelemetry-configuration/model.js';
 import type { Path } from '../../gen/opentelemetry-configuration/validate.js';
 import type { SpanExporter } from '../export/span-exporter.js';
-import { KeepTracesProcessor } from '../processing/keep-traces.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
-import { AlwaysRecordSampler } from '../sampling/always-record.js';
-import { composableAlwaysOff } from '../sampling/composable-always-off.js';
-import { composableAlwaysOn } from '../sampling/composable-always-on.js';
-import { composableParentThreshold } from '../sampling/composable-parent-threshold.js';
-import { composableProbability } from '../sampling/composable-probability.js';
-import { composableRuleBased, type ComposableRule } from '../sampling/composable-rule-based.js';
+import type { ComposableRule } from '../sampling/composable-rule-based.js';
 import type { ComposableSampler } from '../sampling/composable-sampler.js';
-import { CompositeSampler } from '../sampling/composite.js';
 import type { Sampler } from '../sampling/sampler.js';
 import { ConfigurationError, type ConfigurationContext } from './configuration-context.js';
 import { samplerFromModel } from './from-model.js';
@@ -19,7 +12,7 @@ import { samplerFromModel } from './from-model.js';
 export const KEEP_TRACES_PROCESSOR_KEY = 'otelite_keep_traces/development';
 
 /**
- * `composite/development`: a {@link CompositeSampler} over the composable tree the file describes.
+ * `composite/development`: a `CompositeSampler` over the composable tree the file describes.
  *
  * @example
  * ```ts
@@ -27,10 +20,12 @@ export const KEEP_TRACES_PROCESSOR_KEY = 'otelite_keep_traces/development';
  * ```
  */
 export function composableFromModel(model: Model.ExperimentalComposableSampler, path: Path, context: ConfigurationContext): Sampler {
-  return new CompositeSampler(composable(model, path, context));
+  return new context.toolkit.CompositeSampler(composable(model, path, context));
 }
 
 function composable(model: Model.ExperimentalComposableSampler, path: Path, context: ConfigurationContext): ComposableSampler {
+  const { composableAlwaysOff, composableAlwaysOn, composableParentThreshold, composableProbability, composableRuleBased } =
+    context.toolkit;
   const [name, settings] = Object.entries(model)[0] as [string, unknown];
   const here = [...path, name];
   switch (name) {
@@ -70,14 +65,14 @@ function ruleFromModel(rule: Model.ExperimentalComposableRuleBasedSamplerRule, p
 
 /**
  * `always_record` (the shape the schema release after v1.1.0 defines: `{ root: Sampler }`): an
- * {@link AlwaysRecordSampler} over `root`.
+ * `AlwaysRecordSampler` over `root`.
  */
 export function alwaysRecordFromModel(settings: unknown, path: Path, context: ConfigurationContext): Sampler {
   const root = settings !== null && typeof settings === 'object' ? (settings as { root?: unknown }).root : undefined;
   if (root === undefined || root === null || typeof root !== 'object' || Array.isArray(root) || Object.keys(root).length !== 1) {
     throw new ConfigurationError([...path, 'root'], 'expected a sampler (a mapping with exactly one key, for example parent_based)');
   }
-  return new AlwaysRecordSampler(samplerFromModel(root as Model.Sampler, [...path, 'root'], context));
+  return new context.toolkit.AlwaysRecordSampler(samplerFromModel(root as Model.Sampler, [...path, 'root'], context));
 }
 
 const KEEP_TRACES_NUMBERS = {
@@ -88,14 +83,14 @@ const KEEP_TRACES_NUMBERS = {
 } as const;
 
 /**
- * `otelite_keep_traces/development`: a {@link KeepTracesProcessor} exporting through `exporter` (any
+ * `otelite_keep_traces/development`: a `KeepTracesProcessor` exporting through `exporter` (any
  * span exporter of the file, batched), with `latency_threshold`, `max_fragments`, `max_spans` and
  * `root_timeout` (milliseconds and counts, integers > 0).
  */
 export function keepTracesProcessorFromModel(
   settings: unknown,
   path: Path,
-  _context: ConfigurationContext,
+  context: ConfigurationContext,
   exporterFromModel: (exporter: Model.SpanExporter, path: Path) => SpanExporter,
 ): SpanProcessor {
   if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
@@ -122,5 +117,8 @@ export function keepTracesProcessorFromModel(
   if (exporter === null || typeof exporter !== 'object' || Array.isArray(exporter) || Object.keys(exporter).length !== 1) {
     throw new ConfigurationError([...path, 'exporter'], 'expected a span exporter (a mapping with exactly one key: otlp_http or console)');
   }
-  return new KeepTracesProcessor({ ...options, exporter: exporterFromModel(exporter as Model.SpanExporter, [...path, 'exporter']) });
+  return new context.toolkit.KeepTracesProcessor({
+    ...options,
+    exporter: exporterFromModel(exporter as Model.SpanExporter, [...path, 'exporter']),
+  });
 }

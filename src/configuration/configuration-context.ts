@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Path } from '../../gen/opentelemetry-configuration/validate.js';
+import type { ConfigurationToolkit } from './configuration-toolkit.js';
 import { formatPath } from './format-path.js';
 
 /**
@@ -7,6 +8,8 @@ import { formatPath } from './format-path.js';
  * a file the configuration names (a TLS certificate) is read, and the resource detectors' facts.
  */
 export interface ConfigurationContext {
+  /** The running SDK's components to build from. */
+  readonly toolkit: ConfigurationToolkit;
   /** Something in the file otelite leaves alone or cannot fully honour: reported once, not fatal. */
   warn(path: Path, message: string): void;
   /** Reported at debug level only. */
@@ -19,7 +22,10 @@ export interface ConfigurationContext {
   platformDetector(name: 'host' | 'process'): Attributes;
 }
 
-/** A part of the file otelite cannot use: building stops and tracing stays off. */
+/**
+ * A part of the file otelite cannot use: building stops and tracing stays off. The core and the parser
+ * file each have a copy of this class: {@link isConfigurationError} recognizes both.
+ */
 export class ConfigurationError extends Error {
   constructor(
     readonly path: Path,
@@ -28,4 +34,9 @@ export class ConfigurationError extends Error {
     super(`${formatPath(path)}: ${reason}`);
     this.name = 'ConfigurationError';
   }
+}
+
+/** Whether `error` is a {@link ConfigurationError} (of either copy of the class). */
+export function isConfigurationError(error: unknown): error is ConfigurationError {
+  return error instanceof Error && error.name === 'ConfigurationError' && Array.isArray((error as { path?: unknown }).path);
 }

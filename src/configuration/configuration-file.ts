@@ -2,10 +2,17 @@ import { diag, type Attributes } from '@opentelemetry/api';
 import type { Path } from '../../gen/opentelemetry-configuration/validate.js';
 import { readEnvironmentVariable, setEnvironmentSource, type EnvironmentSource } from '../config/environment-variable.js';
 import { currentPlatform } from '../platform/platform.js';
-import { ConfigurationError, type ConfigurationContext } from './configuration-context.js';
+import { ConfigurationError, isConfigurationError, type ConfigurationContext } from './configuration-context.js';
+import { coreToolkit } from './core-toolkit.js';
 import { formatPath } from './format-path.js';
-import { partsFromModel, type ConfiguredParts } from './from-model.js';
-import type { ParsedConfiguration } from './parse-configuration.js';
+import type { ConfiguredParts } from './from-model.js';
+import type { ParsedConfiguration, parseConfiguration, partsFromModel } from './parse-configuration.js';
+
+/** What the parser file exports (src/configuration/parse-configuration.ts). */
+export interface ConfigurationParser {
+  readonly parseConfiguration: typeof parseConfiguration;
+  readonly partsFromModel: typeof partsFromModel;
+}
 
 /**
  * How a platform with a file system gives `init()` a configuration file: both synchronous, so `init()`
@@ -14,8 +21,8 @@ import type { ParsedConfiguration } from './parse-configuration.js';
 export interface ConfigurationFileAccess {
   /** The text of a file (the configuration, or a certificate it names); throws an `Error` saying why not. */
   readTextFile(name: string): string;
-  /** Loads the parser (YAML, substitution, schema validation) on first use: only ever with a file. */
-  loadParser(): (text: string, lookup: EnvironmentSource) => ParsedConfiguration;
+  /** Loads the parser (YAML, substitution, schema validation, model mapping): only ever with a file. */
+  loadParser(): ConfigurationParser;
 }
 
 let access: ConfigurationFileAccess | undefined;
@@ -73,8 +80,10 @@ export function loadConfigurationFile(fileName: string): LoadedConfiguration {
     return refuse(`cannot be read (${error instanceof Error ? error.message : String(error)})`);
   }
   let parsed: ParsedConfiguration;
+  let parser: ConfigurationParser;
   try {
-    parsed = access.loadParser()(text, (name) => realEnvironmentOf(previous, name));
+    parser = access.loadParser();
+    parsed = parser.parseConfiguration(text, (name) => realEnvironmentOf(previous, name));
   } catch (error) {
     return refuse(`the configuration parser could not be loaded (${error instanceof Error ? error.message : String(error)})`);
   }
@@ -89,6 +98,7 @@ export function loadConfigurationFile(fileName: string): LoadedConfiguration {
   };
   for (const warning of parsed.warnings) diag.warn(`otelite: configuration file ${fileName}:${warning}`);
   const context: ConfigurationContext = {
+    toolkit: coreToolkit(),
     warn: (path, message) => diag.warn(`otelite: configuration file ${fileName}:${position(path)}${formatPath(path)}: ${message}`),
     debug: (message) => diag.debug(`otelite: configuration file ${fileName}: ${message}`),
     readFile(name, path) {
@@ -115,9 +125,9 @@ export function loadConfigurationFile(fileName: string): LoadedConfiguration {
     },
   };
   try {
-    return { parts: partsFromModel(parsed.model, context), restoreEnvironment };
+    return { parts: parser.partsFromModel(parsed.model, context), restoreEnvironment };
   } catch (error) {
-    if (error instanceof ConfigurationError) return refuse(`${position(error.path)}${error.message}`);
+    if (isConfigurationError(error)) return refuse(`${position(error.path)}${error.message}`);
     return refuse(`could not be applied (${error instanceof Error ? error.message : String(error)})`);
   }
 }

@@ -1,28 +1,19 @@
-import { DiagLogLevel, type AttributeValue, type Attributes, type TextMapPropagator } from '@opentelemetry/api';
+import type { AttributeValue, Attributes, DiagLogLevel, TextMapPropagator } from '@opentelemetry/api';
 import type * as Model from '../../gen/opentelemetry-configuration/model.js';
 import type { Path } from '../../gen/opentelemetry-configuration/validate.js';
 import { parseKeyValueList } from '../config/key-value-list.js';
-import { ConsoleSpanExporter } from '../export/console-span-exporter.js';
-import { OTLPTraceExporter } from '../export/otlp/otlp-trace-exporter.js';
 import type { OTLPTraceExporterOptions } from '../export/otlp/otlp-exporter-options.js';
 import type { SpanExporter } from '../export/span-exporter.js';
-import { BatchSpanProcessor } from '../processing/batch-span-processor.js';
-import { SimpleSpanProcessor } from '../processing/simple-span-processor.js';
 import type { SpanProcessor } from '../processing/span-processor.js';
-import { createPropagatorFromNames, type PropagatorName } from '../propagation/from-environment.js';
-import { resourceFromAttributes, type Resource } from '../resource/resource.js';
-import { AlwaysOffSampler } from '../sampling/always-off.js';
-import { AlwaysOnSampler } from '../sampling/always-on.js';
-import { ParentBasedSampler } from '../sampling/parent-based.js';
-import { ProbabilitySampler } from '../sampling/probability.js';
+import type { PropagatorName } from '../propagation/from-environment.js';
+import type { Resource } from '../resource/resource.js';
 import type { Sampler } from '../sampling/sampler.js';
-import { TraceIdRatioBasedSampler } from '../sampling/trace-id-ratio-based.js';
 import type { SpanLimits } from '../trace/span-limits.js';
 import {
-  composableFromModel,
-  keepTracesProcessorFromModel,
-  KEEP_TRACES_PROCESSOR_KEY,
   alwaysRecordFromModel,
+  composableFromModel,
+  KEEP_TRACES_PROCESSOR_KEY,
+  keepTracesProcessorFromModel,
 } from './composable-from-model.js';
 import { ConfigurationError, type ConfigurationContext } from './configuration-context.js';
 import { reportUnsupportedProperties } from './report-unsupported.js';
@@ -63,12 +54,12 @@ export function partsFromModel(model: Model.OpenTelemetryConfiguration, context:
   const disabled = model.disabled === true;
   const sampler =
     tracerProvider === undefined || disabled
-      ? new AlwaysOffSampler()
+      ? new context.toolkit.AlwaysOffSampler()
       : samplerFromModel(tracerProvider.sampler, ['tracer_provider', 'sampler'], context);
   const spanProcessors = tracerProvider === undefined || disabled ? [] : processorsFromModel(tracerProvider, context);
   return {
     disabled,
-    logLevel: logLevelFromModel(model.log_level),
+    logLevel: logLevelFromModel(model.log_level, context.toolkit.DiagLogLevel),
     resource: resourceFromModel(model.resource, context),
     sampler,
     spanLimits: limitsFromModel(model.attribute_limits, tracerProvider?.limits),
@@ -77,13 +68,13 @@ export function partsFromModel(model: Model.OpenTelemetryConfiguration, context:
   };
 }
 
-function logLevelFromModel(level: Model.SeverityNumber | undefined): DiagLogLevel | undefined {
+function logLevelFromModel(level: Model.SeverityNumber | undefined, levels: typeof DiagLogLevel): DiagLogLevel | undefined {
   if (level === undefined || level === null) return undefined;
-  if (level.startsWith('trace')) return DiagLogLevel.VERBOSE;
-  if (level.startsWith('debug')) return DiagLogLevel.DEBUG;
-  if (level.startsWith('info')) return DiagLogLevel.INFO;
-  if (level.startsWith('warn')) return DiagLogLevel.WARN;
-  return DiagLogLevel.ERROR;
+  if (level.startsWith('trace')) return levels.VERBOSE;
+  if (level.startsWith('debug')) return levels.DEBUG;
+  if (level.startsWith('info')) return levels.INFO;
+  if (level.startsWith('warn')) return levels.WARN;
+  return levels.ERROR;
 }
 
 // ------------------------------------------------------------------ limits
@@ -106,7 +97,7 @@ function limitsFromModel(general: Model.AttributeLimits | undefined, span: Model
 
 function resourceFromModel(resource: Model.Resource | undefined, context: ConfigurationContext): Resource {
   const attributes: Attributes = {};
-  if (resource === undefined) return resourceFromAttributes(attributes);
+  if (resource === undefined) return context.toolkit.resourceFromAttributes(attributes);
   reportUnsupportedProperties('Resource', resource, ['resource'], context);
   const detection = resource['detection/development'];
   if (detection !== undefined) {
@@ -134,7 +125,7 @@ function resourceFromModel(resource: Model.Resource | undefined, context: Config
       attributes[attribute.name] = value;
     }
   });
-  return resourceFromAttributes(attributes, typeof resource.schema_url === 'string' ? resource.schema_url : undefined);
+  return context.toolkit.resourceFromAttributes(attributes, typeof resource.schema_url === 'string' ? resource.schema_url : undefined);
 }
 
 /** The attribute's value as its `type` says (`null` when empty, `undefined` when it does not fit). */
@@ -180,13 +171,14 @@ function propagatorFromModel(propagator: Model.Propagator | undefined, context: 
   if (typeof list === 'string') {
     for (const name of list.split(',')) if (name.trim() !== '') add(name.trim(), ['propagator', 'composite_list']);
   }
-  return createPropagatorFromNames(names);
+  return context.toolkit.createPropagatorFromNames(names);
 }
 
 // ------------------------------------------------------------------ samplers
 
 /** The sampler a `Sampler` mapping names; omitted: the schema's default, parent_based(always_on). */
 export function samplerFromModel(sampler: Model.Sampler | undefined, path: Path, context: ConfigurationContext): Sampler {
+  const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, ProbabilitySampler, TraceIdRatioBasedSampler } = context.toolkit;
   if (sampler === undefined) return new ParentBasedSampler({ root: new AlwaysOnSampler() });
   const [name, settings] = Object.entries(sampler)[0] as [string, unknown];
   const here = [...path, name];
@@ -228,6 +220,7 @@ export function samplerFromModel(sampler: Model.Sampler | undefined, path: Path,
 // ------------------------------------------------------------------ processors and exporters
 
 function processorsFromModel(tracerProvider: Model.TracerProvider, context: ConfigurationContext): SpanProcessor[] {
+  const { BatchSpanProcessor, SimpleSpanProcessor } = context.toolkit;
   reportUnsupportedProperties('TracerProvider', tracerProvider, ['tracer_provider'], context);
   return tracerProvider.processors.map((processor, index) => {
     const [name, settings] = Object.entries(processor)[0] as [string, unknown];
@@ -255,9 +248,11 @@ function processorsFromModel(tracerProvider: Model.TracerProvider, context: Conf
 export function exporterFromModel(exporter: Model.SpanExporter, path: Path, context: ConfigurationContext): SpanExporter {
   const [name, settings] = Object.entries(exporter)[0] as [string, unknown];
   const here = [...path, name];
-  if (name === 'console') return new ConsoleSpanExporter();
+  if (name === 'console') return new context.toolkit.ConsoleSpanExporter();
   if (name === 'otlp_http')
-    return new OTLPTraceExporter(otlpOptionsFromModel((settings ?? {}) as NonNullable<Model.OtlpHttpExporter>, here, context));
+    return new context.toolkit.OTLPTraceExporter(
+      otlpOptionsFromModel((settings ?? {}) as NonNullable<Model.OtlpHttpExporter>, here, context),
+    );
   if (name === 'otlp_grpc')
     throw new ConfigurationError(here, 'otelite exports OTLP over HTTP only; use otlp_http (port 4318, path /v1/traces)');
   throw new ConfigurationError(here, `span exporter ${name} is not supported by otelite (it has otlp_http, console)`);

@@ -1,8 +1,8 @@
 /**
  * The part of `OTEL_CONFIG_FILE` support that only runs with a file: YAML parsing (the `yaml` package,
- * YAML 1.2 core schema), environment substitution, the `file_format` check and validation against the
- * generated schema validator. It holds no SDK state and imports nothing of otelite's beyond its own
- * folder and gen/, so it is built as a file of its own (dist/src/configuration/parse-configuration.js,
+ * YAML 1.2 core schema), environment substitution, the `file_format` check, validation against the
+ * generated schema validator, and the model mapping (which builds the SDK's components through the
+ * toolkit the core hands it). It holds no SDK state and imports no stateful module of otelite, so it is built as a file of its own (dist/src/configuration/parse-configuration.js,
  * `yaml` bundled in) that the Node platform loads with `require()` only when a file is named: an
  * application without a file never loads the parser or the validator.
  */
@@ -15,6 +15,9 @@ import {
   type Path,
 } from '../../gen/opentelemetry-configuration/validate.js';
 import { formatPath } from './format-path.js';
+
+// The model mapping travels in this file too (it builds through the toolkit the core hands it).
+export { partsFromModel } from './from-model.js';
 import { InvalidSubstitution, resolvePlainScalar, substituteEnvironment } from './substitute-environment.js';
 
 /** The outcome of {@link parseConfiguration}. */

@@ -2,6 +2,7 @@ import { DiagLogLevel, propagation, ROOT_CONTEXT, SpanKind, trace, type TextMapS
 import { describe, expect, it } from 'vitest';
 import type { Path } from '../../gen/opentelemetry-configuration/validate.js';
 import { ConfigurationError, type ConfigurationContext } from '../../src/configuration/configuration-context.js';
+import { coreToolkit } from '../../src/configuration/core-toolkit.js';
 import { partsFromModel } from '../../src/configuration/from-model.js';
 import { parseConfiguration } from '../../src/configuration/parse-configuration.js';
 import { SamplingDecision } from '../../src/sampling/sampler.js';
@@ -11,6 +12,7 @@ function context(files: Record<string, string> = {}): ConfigurationContext & { w
   const warnings: string[] = [];
   return {
     warnings,
+    toolkit: coreToolkit(),
     warn: (path: Path, message: string) => warnings.push(`${path.join('.')}: ${message}`),
     debug: () => {},
     readFile(name, path) {
@@ -180,7 +182,8 @@ describe('the README example file', () => {
     expect(built.resource.attributes['service.name']).toBe('checkout');
     expect(built.spanProcessors.map((processor) => processor.constructor.name)).toEqual(['KeepTracesProcessor']);
     const decide = (path: string) =>
-      built.sampler.shouldSample(ROOT_CONTEXT, '0af7651916cd43dd8448eb211c80319c', 'GET', SpanKind.SERVER, { 'url.path': path }, []).decision;
+      built.sampler.shouldSample(ROOT_CONTEXT, '0af7651916cd43dd8448eb211c80319c', 'GET', SpanKind.SERVER, { 'url.path': path }, [])
+        .decision;
     expect(decide('/health/live')).toBe(SamplingDecision.RECORD);
   });
 });

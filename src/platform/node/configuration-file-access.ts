@@ -1,14 +1,14 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ConfigurationFileAccess } from '../../configuration/configuration-file.js';
-import type { parseConfiguration } from '../../configuration/parse-configuration.js';
+import type { ConfigurationFileAccess, ConfigurationParser } from '../../configuration/configuration-file.js';
 
 /** Configuration and certificate files larger than this are refused (nothing grows without bound). */
 const MAX_FILE_BYTES = 1024 * 1024;
 
 /**
  * The package-private specifier (package.json `imports`) of the configuration parser: its own built
- * file (dist/src/configuration/parse-configuration.js, the `yaml` package bundled in), loaded with
+ * file (dist/src/configuration/parse-configuration.js, the `yaml` package, the validator and the model
+ * mapping bundled in), loaded with
  * `require()` (synchronous; Node ≥ 20.19 and 22.12 load ES modules that way) only when a file is named.
  */
 const PARSER_SPECIFIER = '#otelite/configuration-parser';
@@ -35,8 +35,7 @@ export const nodeConfigurationFileAccess: ConfigurationFileAccess = {
       closeSync(descriptor);
     }
   },
-  loadParser() {
-    const module = createRequire(import.meta.url)(PARSER_SPECIFIER) as { parseConfiguration: typeof parseConfiguration };
-    return module.parseConfiguration;
+  loadParser(): ConfigurationParser {
+    return createRequire(import.meta.url)(PARSER_SPECIFIER) as ConfigurationParser;
   },
 };
