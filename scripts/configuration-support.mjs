@@ -55,7 +55,9 @@ if (process.argv.includes('--check')) {
     // missing: differs
   }
   if (current !== text) {
-    console.error('docs/configuration-support.yaml is not what src/configuration/support.ts says; run node scripts/configuration-support.mjs');
+    console.error(
+      'docs/configuration-support.yaml is not what src/configuration/support.ts says; run node scripts/configuration-support.mjs',
+    );
     process.exit(1);
   }
   console.log('docs/configuration-support.yaml matches the implementation');

@@ -205,7 +205,7 @@ function matches(node, v) {
   return expression;
 }
 
-let constants = [];
+const constants = [];
 function enumConstant(values) {
   const name = `ENUM_${constants.length}`;
   constants.push(`const ${name}: ReadonlySet<unknown> = new Set(${JSON.stringify(values)});`);

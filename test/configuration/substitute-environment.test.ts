@@ -17,7 +17,7 @@ const ENVIRONMENT: Record<string, string> = {
 const lookup = (name: string): string | undefined => ENVIRONMENT[name];
 
 /** `key: <input>` parsed as a whole file: the value `key` ends up with. */
-function valueOf(input: string): unknown {
+function keyValueOf(input: string): unknown {
   const parsed = parseConfiguration(`file_format: "1.1"\nkey: ${input}\n`, lookup);
   if (!parsed.ok) throw new Error(parsed.message);
   return (parsed.model as Record<string, unknown>).key;
@@ -54,12 +54,12 @@ describe('environment substitution, row by row of the specification table', () =
   ];
   for (const [input, expected] of rows) {
     it(`key: ${input}`, () => {
-      expect(valueOf(input)).toEqual(expected);
+      expect(keyValueOf(input)).toEqual(expected);
     });
   }
 
   it('key: ${STRING_VALUE:?error} is a parse error with no partial result', () => {
-    expect(() => valueOf('${STRING_VALUE:?error}')).toThrow('invalid environment variable reference ${STRING_VALUE:?error}');
+    expect(() => keyValueOf('${STRING_VALUE:?error}')).toThrow('invalid environment variable reference ${STRING_VALUE:?error}');
   });
 
   it('keys are never substituted', () => {
