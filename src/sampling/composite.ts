@@ -73,6 +73,9 @@ export class CompositeSampler implements Sampler {
   #rootResultThreshold: string | undefined;
   /** The result for a sampled span without parent trace state, attributes or trace state update. */
   #rootResult: SamplingResult | undefined;
+  /** The last parent `th` value seen, as written, and its 14-digit form. */
+  #lastParentTh: string | undefined;
+  #lastParentThreshold: string | undefined;
 
   /** @param composable The root of the composable sampler tree; when not a composable sampler, nothing is sampled (one warning). */
   constructor(composable: ComposableSampler) {
@@ -100,13 +103,15 @@ export class CompositeSampler implements Sampler {
     let randomness = traceId;
     let randomnessStart = TRACE_ID_RANDOMNESS_OFFSET;
     let parentThreshold: string | undefined;
+    let invalidRandomness = false;
     if (ot !== undefined) {
       const rv = findRandomness(ot);
       if (rv >= 0) {
         randomness = ot;
         randomnessStart = rv;
       }
-      parentThreshold = consistentThreshold(ot, parent!, randomness, randomnessStart);
+      invalidRandomness = rv === -2;
+      parentThreshold = this.#consistentThreshold(ot, parent!, randomness, randomnessStart);
     }
     const intent = this.#delegate.getSamplingIntent(context, spanName, spanKind, attributes, links, parent, parentThreshold);
     const threshold = this.#validThreshold(intent?.threshold);
@@ -122,6 +127,13 @@ export class CompositeSampler implements Sampler {
     }
 
     const update = intent?.updateTraceState;
+    if (sampled && reliable && update === undefined && threshold === parentThreshold && !invalidRandomness) {
+      // Sampled with the parent's own threshold (a child following its parent): the parent's `ot`
+      // already says it all; no rewrite, no allocation.
+      const getAttributes = intent.getAttributes;
+      const attributes = getAttributes === undefined ? undefined : getAttributes();
+      return attributes === undefined ? RECORD_AND_SAMPLED_RESULT : { decision: SamplingDecision.RECORD_AND_SAMPLED, attributes };
+    }
     let newTraceState = update === undefined ? traceState : update(traceState, sampled);
     const encodedThreshold = sampled && reliable ? encodeThreshold(threshold) : undefined;
     const newOt = newTraceState?.get(OTEL_TRACE_STATE_KEY);
@@ -175,6 +187,24 @@ export class CompositeSampler implements Sampler {
     return undefined;
   }
 
+  /**
+   * The parent's threshold as 14 digits when its `ot` value has a valid `th` that agrees with the
+   * parent's sampled flag (`R ≥ th` exactly when sampled); else `undefined`. The padded form of the
+   * last `th` seen is reused, so children of one parent allocate nothing here.
+   */
+  #consistentThreshold(ot: string, parent: SpanContext, randomness: string, randomnessStart: number): string | undefined {
+    const start = findSubKeyValue(ot, 'th');
+    if (start === -1) return undefined;
+    const end = subKeyValueEnd(ot, start);
+    if (!isThresholdValue(ot, start, end)) return undefined;
+    const passes = meetsThreshold(randomness, randomnessStart, ot, start, end - start);
+    if (passes !== ((parent.traceFlags & TraceFlags.SAMPLED) !== 0)) return undefined;
+    const last = this.#lastParentTh;
+    if (last !== undefined && end - start === last.length && ot.startsWith(last, start)) return this.#lastParentThreshold;
+    this.#lastParentTh = ot.slice(start, end);
+    return (this.#lastParentThreshold = this.#lastParentTh.padEnd(THRESHOLD_DIGITS, '0'));
+  }
+
   #sampledRootResult(encodedThreshold: string): SamplingResult {
     if (this.#rootResult !== undefined && this.#rootResultThreshold === encodedThreshold) return this.#rootResult;
     this.#rootResultThreshold = encodedThreshold;
@@ -183,20 +213,6 @@ export class CompositeSampler implements Sampler {
       traceState: createTraceState(`${OTEL_TRACE_STATE_KEY}=th:${encodedThreshold}`),
     }));
   }
-}
-
-/**
- * The parent's threshold as 14 digits when its `ot` value has a valid `th` that agrees with the
- * parent's sampled flag (`R ≥ th` exactly when sampled); else `undefined`.
- */
-function consistentThreshold(ot: string, parent: SpanContext, randomness: string, randomnessStart: number): string | undefined {
-  const start = findSubKeyValue(ot, 'th');
-  if (start === -1) return undefined;
-  const end = subKeyValueEnd(ot, start);
-  if (!isThresholdValue(ot, start, end)) return undefined;
-  const passes = meetsThreshold(randomness, randomnessStart, ot, start, end - start);
-  const sampled = (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
-  return passes === sampled ? ot.slice(start, end).padEnd(THRESHOLD_DIGITS, '0') : undefined;
 }
 
 function isZeroThreshold(threshold: string): boolean {

@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTraceState } from '../../src/propagation/trace-state.js';
 import { composableAlwaysOff } from '../../src/sampling/composable-always-off.js';
@@ -7,14 +6,12 @@ import { composableParentThreshold } from '../../src/sampling/composable-parent-
 import { composableProbability } from '../../src/sampling/composable-probability.js';
 import type { ComposableSampler, SamplingIntent } from '../../src/sampling/composable-sampler.js';
 import { CompositeSampler } from '../../src/sampling/composite.js';
-import { ProbabilitySampler } from '../../src/sampling/probability.js';
 import { readsNoAttributes } from '../../src/sampling/reads-no-attributes.js';
-import { SamplingDecision, type Sampler } from '../../src/sampling/sampler.js';
+import { SamplingDecision } from '../../src/sampling/sampler.js';
 import { captureWarnings, contextWithParent, decide, randomTraceId, ROOT_CONTEXT, traceIdWithRandomness } from './sampling-test-helpers.js';
 
 const SAMPLED = SamplingDecision.RECORD_AND_SAMPLED;
 const DROPPED = SamplingDecision.NOT_RECORD;
-const traceIdArbitrary = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => Buffer.from(bytes).toString('hex'));
 
 /** A composable that always returns `intent`. */
 function fixed(intent: SamplingIntent): ComposableSampler {
@@ -43,35 +40,6 @@ describe('CompositeSampler', () => {
     const off = decide(new CompositeSampler(composableAlwaysOff()), ROOT_CONTEXT, traceIdWithRandomness('ffffffffffffff'));
     expect(off.decision).toBe(DROPPED);
     expect(off.traceState).toBeUndefined();
-  });
-
-  it('ComposableProbability decides and writes th exactly as ProbabilitySampler does', () => {
-    fc.assert(
-      fc.property(
-        traceIdArbitrary,
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.option(
-          fc.constantFrom('ot=rv:00000000000000', 'ot=rv:abcdef01234567,x=1', 'ot=th:8;rv:ffffffffffffff', 'ot=rv:bad', 'vendor=v'),
-          {
-            nil: undefined,
-          },
-        ),
-        fc.boolean(),
-        (traceId, ratio, traceState, sampledParent) => {
-          const context =
-            traceState === undefined ? ROOT_CONTEXT : contextWithParent({ sampled: sampledParent, remote: false, traceId, traceState });
-          const expected = decide(new ProbabilitySampler({ ratio }), context, traceId);
-          const actual = decide(new CompositeSampler(composableProbability(ratio)), context, traceId);
-          expect(actual.decision).toBe(expected.decision);
-          expect(actual.traceState?.serialize()).toBe(expected.traceState?.serialize());
-        },
-      ),
-    );
-  });
-
-  it('ComposableProbability(0) is ComposableAlwaysOff', () => {
-    expect(composableProbability(0)).toBe(composableAlwaysOff());
-    expect(String(composableProbability(0.25))).toBe('ComposableProbability{0.25}');
   });
 
   it('uses a valid rv for the randomness and keeps it; drops an invalid one', () => {
@@ -189,6 +157,13 @@ describe('CompositeSampler', () => {
     expect(decide(sampler, child, randomTraceId())).toBe(
       decide(sampler, contextWithParent({ sampled: true, remote: true, traceFlags: 3 }), randomTraceId()),
     );
+    // A child following its parent's threshold keeps the parent's trace state: the shared result.
+    const traceId = traceIdWithRandomness('f0000000000000');
+    const withTh = contextWithParent({ sampled: true, remote: false, traceId, traceState: 'ot=th:c;rv:f0000000000000,v=1' });
+    const followed = decide(sampler, withTh, traceId);
+    expect(followed.decision).toBe(SAMPLED);
+    expect(followed.traceState).toBeUndefined();
+    expect(decide(sampler, withTh, traceId)).toBe(followed);
   });
 
   it('describes itself and its tree', () => {
@@ -208,100 +183,5 @@ describe('CompositeSampler', () => {
   it('reads no attributes when its tree reads none', () => {
     expect(readsNoAttributes(new CompositeSampler(composableParentThreshold(composableProbability(0.5))))).toBe(true);
     expect(readsNoAttributes(new CompositeSampler(fixed({ threshold: '0', thresholdReliable: true })))).toBe(false);
-  });
-});
-
-describe('composableParentThreshold', () => {
-  const sampler: Sampler = new CompositeSampler(composableParentThreshold(composableProbability(0.25)));
-
-  it('decides a root span with its root sampler', () => {
-    expect(decide(sampler, ROOT_CONTEXT, traceIdWithRandomness('c0000000000000')).traceState?.serialize()).toBe('ot=th:c');
-    expect(decide(sampler, ROOT_CONTEXT, traceIdWithRandomness('bfffffffffffff')).decision).toBe(DROPPED);
-  });
-
-  for (const remote of [true, false]) {
-    const where = remote ? 'remote' : 'local';
-
-    it(`follows a ${where} parent's consistent threshold, reliably (keeps th)`, () => {
-      const traceId = traceIdWithRandomness('f0000000000000');
-      const result = decide(sampler, contextWithParent({ sampled: true, remote, traceId, traceFlags: 3, traceState: 'ot=th:e' }), traceId);
-      expect(result.decision).toBe(SAMPLED);
-      expect(result.traceState).toBeUndefined(); // the parent's `ot=th:e` is kept as it is
-      const notSampled = decide(
-        sampler,
-        contextWithParent({ sampled: false, remote, traceId: traceIdWithRandomness('d0000000000000'), traceState: 'ot=th:e' }),
-        traceIdWithRandomness('d0000000000000'),
-      );
-      expect(notSampled.decision).toBe(DROPPED);
-      expect(notSampled.traceState?.serialize()).toBe('');
-    });
-
-    it(`follows a ${where} sampled parent without th: sampled, no th`, () => {
-      const traceId = traceIdWithRandomness('00000000000000');
-      const result = decide(sampler, contextWithParent({ sampled: true, remote, traceId, traceFlags: 3 }), traceId);
-      expect(result.decision).toBe(SAMPLED);
-      expect(result.traceState).toBeUndefined();
-      expect(
-        decide(sampler, contextWithParent({ sampled: false, remote, traceId, traceFlags: 2 }), traceIdWithRandomness('ffffffffffffff'))
-          .decision,
-      ).toBe(DROPPED);
-    });
-
-    it(`treats a ${where} parent's th that contradicts its sampled flag as absent, and erases it`, () => {
-      // Sampled, but R < th: the th is inconsistent; the span follows the flag without a th.
-      const traceId = traceIdWithRandomness('10000000000000');
-      const result = decide(
-        sampler,
-        contextWithParent({ sampled: true, remote, traceId, traceFlags: 3, traceState: 'ot=th:8;x:y' }),
-        traceId,
-      );
-      expect(result.decision).toBe(SAMPLED);
-      expect(result.traceState?.serialize()).toBe('ot=x:y');
-      // Not sampled, but R ≥ th: inconsistent too; not sampled, th erased.
-      const high = traceIdWithRandomness('f0000000000000');
-      const dropped = decide(
-        sampler,
-        contextWithParent({ sampled: false, remote, traceId: high, traceFlags: 2, traceState: 'ot=th:8' }),
-        high,
-      );
-      expect(dropped.decision).toBe(DROPPED);
-      expect(dropped.traceState?.serialize()).toBe('');
-      // A malformed th is no threshold either.
-      const malformed = decide(
-        sampler,
-        contextWithParent({ sampled: true, remote, traceId, traceFlags: 3, traceState: 'ot=th:XYZ' }),
-        traceId,
-      );
-      expect(malformed.decision).toBe(SAMPLED);
-      expect(malformed.traceState?.serialize()).toBe('');
-    });
-  }
-
-  it('passes the parent threshold, as 14 digits, to custom composables', () => {
-    const thresholds: (string | undefined)[] = [];
-    const spy: ComposableSampler = {
-      getSamplingIntent: (_context, _name, _kind, _attributes, _links, _parent, parentThreshold) => {
-        thresholds.push(parentThreshold);
-        return { threshold: undefined, thresholdReliable: false };
-      },
-      toString: () => 'Spy',
-    };
-    const traceId = traceIdWithRandomness('f0000000000000');
-    decide(
-      new CompositeSampler(spy),
-      contextWithParent({ sampled: true, remote: true, traceId, traceFlags: 3, traceState: 'ot=th:e8' }),
-      traceId,
-    );
-    decide(new CompositeSampler(spy), ROOT_CONTEXT, traceId);
-    expect(thresholds).toEqual(['e8000000000000', undefined]);
-  });
-
-  it('replaces a missing root with composableAlwaysOn, with one warning', () => {
-    const warnings = captureWarnings(() => {
-      expect(String(composableParentThreshold(undefined as unknown as ComposableSampler))).toBe(
-        'ComposableParentThreshold{root=ComposableAlwaysOn}',
-      );
-    });
-    expect(warnings).toHaveLength(1);
   });
 });

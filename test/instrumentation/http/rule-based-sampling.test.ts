@@ -82,7 +82,7 @@ describe('a rule-based sampler on HTTP attributes', () => {
     expect(spans.every((span) => span.attributes['url.path'] !== '/health')).toBe(true);
   });
 
-  it('matches client spans on url.full, server.address and server.port', async () => {
+  it('matches client spans on url.full and server.port, early-started ones included', async () => {
     const downstream = await startServer();
     servers.push(downstream);
     tracing = setUpTracing(
@@ -94,7 +94,8 @@ describe('a rule-based sampler on HTTP attributes', () => {
             attributePatterns: { key: 'url.full', included: ['*/skip*'] },
             sampler: composableAlwaysOff(),
           },
-          { spanKinds: ['client'], attributeValues: { key: 'server.address', values: ['127.0.0.1'] }, sampler: composableAlwaysOn() },
+          // Everything else is kept: a span the first rule cannot see the attributes of is kept too.
+          { spanKinds: ['client'], sampler: composableAlwaysOn() },
         ]),
       ),
     );
@@ -103,13 +104,40 @@ describe('a rule-based sampler on HTTP attributes', () => {
     await new Promise<void>((resolve) => http.get(`${downstream.origin}/keep-me`, (res) => res.resume().on('end', resolve)));
     await (await fetch(`${downstream.origin}/skip-too`)).text();
     await (await fetch(`${downstream.origin}/keep-too`)).text();
-    await tracing.spans((all) => all.length >= 2);
+    // Requests whose span starts before the ClientRequest exists (headers as a list, or Expect): the
+    // sampler still gets url.full, server.address and server.port, read from the arguments.
+    const viaList = (path: string, url?: string): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        const options = { host: '127.0.0.1', port: downstream.port, path, headers: ['x-list', '1'] };
+        const request = url === undefined ? http.request(options) : http.request(url, { headers: ['x-list', '1'] });
+        request.on('response', (res) => res.resume().on('end', resolve)).on('error', reject);
+        request.end();
+      });
+    await viaList('/skip-list');
+    await viaList('/keep-list?q=1');
+    await viaList('', `${downstream.origin}/skip-url-list`);
+    await new Promise<void>((resolve, reject) => {
+      const request = http.request({
+        host: '127.0.0.1',
+        port: downstream.port,
+        path: '/keep-expect',
+        method: 'POST',
+        headers: { expect: '100-continue' },
+      });
+      request.on('continue', () => request.end('body'));
+      request.on('response', (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+    await tracing.spans((all) => all.length >= 4);
     await settle(30);
-    const urls = tracing.exporter
-      .getFinishedSpans()
-      .filter((span) => span.kind === 2)
-      .map((span) => new URL(String(span.attributes['url.full'])).pathname)
-      .sort();
-    expect(urls).toEqual(['/keep-me', '/keep-too']);
+    const clients = tracing.exporter.getFinishedSpans().filter((span) => span.kind === 2);
+    const urls = clients.map((span) => new URL(String(span.attributes['url.full'])).pathname).sort();
+    expect(urls).toEqual(['/keep-expect', '/keep-list', '/keep-me', '/keep-too']);
+    const listed = clients.find((span) => String(span.attributes['url.full']).includes('/keep-list'))!;
+    expect(listed.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.full': `${downstream.origin}/keep-list?q=1`,
+      'server.address': '127.0.0.1',
+      'server.port': downstream.port,
+    });
   });
 });
