@@ -1,4 +1,7 @@
-# otelite build entry points. npm scripts call these same targets.
+# The generated-code pipeline: generate gen/ from the pinned opentelemetry-proto and the pinned
+# opentelemetry-configuration schema, and check it has not drifted (`npm run generate` /
+# `npm run check-generated` call these). Building and testing are npm scripts (`npm run build`,
+# `npm test`), not make targets.
 # The pinned opentelemetry-proto release is written once, in PROTO_VERSION; the pinned
 # opentelemetry-configuration release (the declarative configuration schema), in CONFIG_SCHEMA_VERSION.
 
@@ -16,7 +19,7 @@ CONFIG_VERSION := $(shell cat CONFIG_SCHEMA_VERSION)
 CONFIG_SCHEMA := $(CONFIG_DIR)/opentelemetry_configuration.json
 CONFIG_GEN    := node scripts/generate-configuration-schema.mjs $(CONFIG_SCHEMA) $(CONFIG_VERSION)
 
-.PHONY: generate check-generated check-proto-generated check-config-generated check-proto-version check-config-version image build test typecheck bench demo clean
+.PHONY: generate check-generated check-proto-generated check-config-generated check-proto-version check-config-version image clean
 
 ## generate: rebuild gen/ from the pinned protos (image without source info, then protoc-gen-es) and
 ## gen/opentelemetry-configuration/ from the pinned configuration schema
@@ -75,20 +78,6 @@ check-config-generated: check-config-version
 	@$(CONFIG_GEN) $(CHECK_OUT)/config/opentelemetry-configuration
 	$(call drift-report,$(GEN_DIR)/opentelemetry-configuration,$(CHECK_OUT)/config/opentelemetry-configuration,gen/opentelemetry-configuration,opentelemetry-configuration $(CONFIG_VERSION))
 
-build:
-	npm run build
-
-typecheck:
-	npm run typecheck
-
-test:
-	npm test
-
-bench:
-	npm run bench
-
-demo:
-	npm run demo
-
+## clean: remove the build output and the buf image
 clean:
 	rm -rf dist $(BUILD)

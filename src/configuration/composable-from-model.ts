@@ -1,7 +1,7 @@
 import type * as Model from '../../gen/opentelemetry-configuration/model.js';
 import type { Path } from '../../gen/opentelemetry-configuration/validate.js';
 import type { SpanExporter } from '../export/span-exporter.js';
-import type { SpanProcessor } from '../processing/span-processor.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
 import type { ComposableRule } from '../sampling/composable-rule-based.js';
 import type { ComposableSampler } from '../sampling/composable-sampler.js';
 import type { Sampler } from '../sampling/sampler.js';

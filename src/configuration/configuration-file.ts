@@ -1,7 +1,7 @@
 import { diag, type Attributes } from '@opentelemetry/api';
 import type { Path } from '../../gen/opentelemetry-configuration/validate.js';
 import { readEnvironmentVariable, setEnvironmentSource, type EnvironmentSource } from '../config/environment-variable.js';
-import { currentPlatform } from '../platform/platform.js';
+import { currentPlatform } from '../platform.js';
 import { ConfigurationError, isConfigurationError, type ConfigurationContext } from './configuration-context.js';
 import { coreToolkit } from './core-toolkit.js';
 import { formatPath } from './format-path.js';
@@ -119,7 +119,7 @@ export function loadConfigurationFile(fileName: string): LoadedConfiguration {
     platformDetector(name) {
       const attributes: Attributes = {};
       for (const [key, value] of Object.entries(currentPlatform().resourceAttributes())) {
-        if (key.startsWith(`${name}.`) && value !== undefined) attributes[key] = value;
+        if (key.startsWith(`${name}.`) && value !== undefined && value !== null) attributes[key] = value as Attributes[string];
       }
       return attributes;
     },

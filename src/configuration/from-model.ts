@@ -4,7 +4,7 @@ import type { Path } from '../../gen/opentelemetry-configuration/validate.js';
 import { parseKeyValueList } from '../config/key-value-list.js';
 import type { OTLPTraceExporterOptions } from '../export/otlp/otlp-exporter-options.js';
 import type { SpanExporter } from '../export/span-exporter.js';
-import type { SpanProcessor } from '../processing/span-processor.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
 import type { PropagatorName } from '../propagation/from-environment.js';
 import type { Resource } from '../resource/resource.js';
 import type { Sampler } from '../sampling/sampler.js';

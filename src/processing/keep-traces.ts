@@ -5,7 +5,7 @@ import type { SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan, type SpanContextParts } from '../trace/span.js';
 import { BatchSpanProcessor } from './batch-span-processor.js';
-import type { SpanProcessor } from './span-processor.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
 import { exportUnsampledSpans } from './unsampled-spans.js';
 
 /** Options of {@link KeepTracesProcessor}. Give exactly one of `processor` and `exporter`. */
@@ -221,8 +221,11 @@ export class KeepTracesProcessor implements SpanProcessor {
     this.#timer = undefined;
     const now = performance.now();
     for (const fragment of [...this.#open]) this.#expire(fragment, now - (fragment.deadline - this.#rootTimeoutMillis));
-    this.#shutdown = this.#downstream.shutdown().catch((error: unknown) => reportError('KeepTracesProcessor', error, 'shutdown'));
-    return this.#shutdown;
+    const done = this.#downstream.shutdown().catch((error: unknown) => {
+      reportError('KeepTracesProcessor', error, 'shutdown');
+    });
+    this.#shutdown = done;
+    return done;
   }
 
   #newFragment(root: Span, traceFlags: number): Fragment {

@@ -1,4 +1,4 @@
-import type { SpanProcessor } from './span-processor.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
 
 /** Processors told to export every span they are given, sampled flag set or not. */
 const exportingUnsampled = new WeakSet<SpanProcessor>();

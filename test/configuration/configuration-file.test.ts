@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { readEnvironmentVariable } from '../../src/config/environment-variable.js';
 import { readConfigFileEnvironment, useConfigurationFileAccess } from '../../src/configuration/configuration-file.js';
 import { nodeConfigurationFileAccess } from '../../src/platform/node/configuration-file-access.js';
-import { init, type OteliteSdk } from '../../src/init.js';
+import type { OteliteSdk } from '../../src/init.js';
+import { init } from '../../src/platform/node/node-init.js';
 import { InMemorySpanExporter } from '../../src/export/in-memory-span-exporter.js';
 import { SimpleSpanProcessor } from '../../src/processing/simple-span-processor.js';
 
@@ -57,7 +58,7 @@ describe.skipIf(!built)(`init({ configFile })${built ? '' : ' (skipped: dist/ is
     trace.getTracer('t').startSpan('s').end();
     log.mockRestore();
     expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['s']);
-    await sdk.shutdown();
+    await sdk?.shutdown();
     expect(readEnvironmentVariable('OTEL_SERVICE_NAME')).toBe('from-environment');
   });
 

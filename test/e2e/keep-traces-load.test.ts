@@ -17,7 +17,7 @@ import {
 } from '../../src/index.js';
 import { KEEP_TRACES_EVICTED } from '../../src/processing/keep-traces.js';
 import { startReceiver, type Receiver } from '../../src/platform/node/receiver/index.js';
-import { tearDownTracing } from '../instrumentation/http/http-test-kit.js';
+import { tearDownTracing } from '../platform/node/instrumentation/http/http-test-kit.js';
 
 // 1,000 requests against a real node:http server on 127.0.0.1, traced by the HTTP instrumentation, with
 // AlwaysRecord under a 10% head sampler and the keep-traces processor exporting over OTLP/HTTP to the

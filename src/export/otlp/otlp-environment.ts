@@ -2,7 +2,7 @@ import { readEnvironmentVariable, type EnvironmentSource } from '../../config/en
 import { parseKeyValueList } from '../../config/key-value-list.js';
 import { readChoiceVariable, readHttpUrlVariable, readIntegerVariable, readStringVariable } from '../../config/typed-variables.js';
 import { warnOnce } from '../../diagnostics/report.js';
-import type { TlsFile, TlsFiles } from './otlp-transport.js';
+import type { TlsFile, TlsFiles } from '../../transport/http-transport.js';
 
 /** OTLP exporter settings from `OTEL_EXPORTER_OTLP_[TRACES_]*`, signal-specific beating general, defaults applied. */
 export interface OtlpSettings {

@@ -1,6 +1,6 @@
 import type { OtlpSettings } from './otlp-environment.js';
 import { warnOnce } from '../../diagnostics/report.js';
-import { DEFAULT_MAX_REQUEST_BYTES } from './encode-within-limit.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from './encoding/encode-within-limit.js';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   normalizeHeaders,
@@ -8,7 +8,7 @@ import {
   type HttpTransportFactory,
   type TlsFiles,
   type TlsOptions,
-} from './otlp-transport.js';
+} from '../../transport/http-transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 /**

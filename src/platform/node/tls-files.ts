@@ -1,5 +1,5 @@
 import { warnOnce } from '../../diagnostics/report.js';
-import type { TlsFile, TlsFiles, TlsOptions } from '../../export/otlp/otlp-transport.js';
+import type { TlsFile, TlsFiles, TlsOptions } from '../../transport/http-transport.js';
 
 /**
  * `tls` completed with the PEM files the environment names (`OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE`,

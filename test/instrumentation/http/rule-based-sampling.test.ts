@@ -18,7 +18,7 @@ import {
   tearDownTracing,
   type TestServer,
   type Tracing,
-} from './http-test-kit.js';
+} from '../../platform/node/instrumentation/http/http-test-kit.js';
 
 // A rule-based composite sampler in a real HTTP service: probes dropped by path, the rest kept, rules
 // on the attributes the instrumentations hand the sampler at span creation.
