@@ -6,7 +6,6 @@ import type { ComposableRule } from '../sampling/composable-rule-based.js';
 import type { ComposableSampler } from '../sampling/composable-sampler.js';
 import type { Sampler } from '../sampling/sampler.js';
 import { ConfigurationError, type ConfigurationContext } from './configuration-context.js';
-import { samplerFromModel } from './from-model.js';
 
 /** The file key of the keep-traces tail processor under `tracer_provider.processors` (a named custom processor). */
 export const KEEP_TRACES_PROCESSOR_KEY = 'otelite_keep_traces/development';
@@ -67,12 +66,17 @@ function ruleFromModel(rule: Model.ExperimentalComposableRuleBasedSamplerRule, p
  * `always_record` (the shape the schema release after v1.1.0 defines: `{ root: Sampler }`): an
  * `AlwaysRecordSampler` over `root`.
  */
-export function alwaysRecordFromModel(settings: unknown, path: Path, context: ConfigurationContext): Sampler {
+export function alwaysRecordFromModel(
+  settings: unknown,
+  path: Path,
+  context: ConfigurationContext,
+  samplerFromModel: (sampler: Model.Sampler, path: Path) => Sampler,
+): Sampler {
   const root = settings !== null && typeof settings === 'object' ? (settings as { root?: unknown }).root : undefined;
   if (root === undefined || root === null || typeof root !== 'object' || Array.isArray(root) || Object.keys(root).length !== 1) {
     throw new ConfigurationError([...path, 'root'], 'expected a sampler (a mapping with exactly one key, for example parent_based)');
   }
-  return new context.toolkit.AlwaysRecordSampler(samplerFromModel(root as Model.Sampler, [...path, 'root'], context));
+  return new context.toolkit.AlwaysRecordSampler(samplerFromModel(root as Model.Sampler, [...path, 'root']));
 }
 
 const KEEP_TRACES_NUMBERS = {

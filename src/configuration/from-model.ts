@@ -206,7 +206,7 @@ export function samplerFromModel(sampler: Model.Sampler | undefined, path: Path,
     case 'composite/development':
       return composableFromModel(settings as Model.ExperimentalComposableSampler, here, context);
     case 'always_record':
-      return alwaysRecordFromModel(settings, here, context);
+      return alwaysRecordFromModel(settings, here, context, (root, at) => samplerFromModel(root, at, context));
     default:
       throw new ConfigurationError(
         here,
