@@ -221,11 +221,8 @@ export class KeepTracesProcessor implements SpanProcessor {
     this.#timer = undefined;
     const now = performance.now();
     for (const fragment of [...this.#open]) this.#expire(fragment, now - (fragment.deadline - this.#rootTimeoutMillis));
-    const done = this.#downstream.shutdown().catch((error: unknown) => {
-      reportError('KeepTracesProcessor', error, 'shutdown');
-    });
-    this.#shutdown = done;
-    return done;
+    this.#shutdown = this.#downstream.shutdown().catch((error: unknown) => reportError('KeepTracesProcessor', error, 'shutdown'));
+    return this.#shutdown;
   }
 
   #newFragment(root: Span, traceFlags: number): Fragment {

@@ -8,7 +8,7 @@ import {
   CompositeSampler,
   instrumentHttp,
   type HttpInstrumentation,
-} from '../../../src/index.js';
+} from '../../../../../src/index.js';
 import {
   parseTraceparent,
   send,
@@ -18,7 +18,7 @@ import {
   tearDownTracing,
   type TestServer,
   type Tracing,
-} from '../../platform/node/instrumentation/http/http-test-kit.js';
+} from './http-test-kit.js';
 
 // A rule-based composite sampler in a real HTTP service: probes dropped by path, the rest kept, rules
 // on the attributes the instrumentations hand the sampler at span creation.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { earlyRequestAttributes } from '../../../src/platform/node/instrumentation/http/early-request-attributes.js';
+import { earlyRequestAttributes } from '../../../../../src/platform/node/instrumentation/http/early-request-attributes.js';
 
 describe('earlyRequestAttributes', () => {
   it('reads an options object the way http.request does', () => {
