@@ -125,6 +125,9 @@ const yamlModuleBuild = {
     build.onResolve({ filter: /^yaml$/ }, () => ({ path: target }));
   },
 };
+const yamlFolder = createRequire(`${root}/package.json`).resolve('yaml/package.json').replace(/package\.json$/, '');
+const yamlPackage = JSON.parse(readFileSync(`${yamlFolder}package.json`, 'utf8'));
+const yamlLicence = readFileSync(`${yamlFolder}LICENSE`, 'utf8');
 await build({
   absWorkingDir: root,
   entryPoints: privateEntries,
@@ -138,6 +141,8 @@ await build({
   minify: true,
   plugins: [yamlModuleBuild],
   legalComments: 'none',
+  // The bundled `yaml` package's licence (ISC) travels with its code.
+  banner: { js: `/*! Includes yaml ${yamlPackage.version}: ${yamlLicence.trim().replaceAll('*/', '* /')} */` },
   sourcemap: true,
   sourcesContent: false,
   logLevel: 'warning',
