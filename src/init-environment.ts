@@ -1,10 +1,11 @@
 import { DiagConsoleLogger } from '@opentelemetry/api';
+import { loadConfigurationFile, readConfigFileEnvironment } from './configuration/configuration-file.js';
 import { ConsoleSpanExporter } from './export/console-span-exporter.js';
 import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 import { readLogLevelEnvironment, readTracesExportersEnvironment, type InitEnvironment } from './init.js';
 
 /**
- * What `init()` does with `OTEL_LOG_LEVEL` and `OTEL_TRACES_EXPORTER=console`, for the entry points of
+ * What `init()` does with `OTEL_LOG_LEVEL`, `OTEL_TRACES_EXPORTER=console` and `OTEL_CONFIG_FILE`, for the entry points of
  * runtimes that have an environment (Node, Bun, Deno, Workers, the default entry); see `useInitEnvironment`.
  * @internal
  *
@@ -18,4 +19,6 @@ export const INIT_ENVIRONMENT: InitEnvironment = Object.freeze({
   exporterNames: () => readTracesExportersEnvironment(),
   consoleLogger: () => new DiagConsoleLogger(),
   consoleProcessor: () => new SimpleSpanProcessor(new ConsoleSpanExporter()),
+  configFileName: () => readConfigFileEnvironment(),
+  loadConfigurationFile: (fileName: string) => loadConfigurationFile(fileName),
 });

@@ -9,7 +9,7 @@ import {
   type TextMapPropagator,
 } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from './config/environment-variable.js';
-import { loadConfigurationFile, readConfigFileEnvironment } from './configuration/configuration-file.js';
+import type { LoadedConfiguration } from './configuration/configuration-file.js';
 import type { ConfiguredParts } from './configuration/from-model.js';
 import { readNameListVariable, readStringVariable } from './config/typed-variables.js';
 import { reportError, warnOnce } from './diagnostics/report.js';
@@ -160,10 +160,9 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
     return current;
   }
   const given: InitOptions = options !== null && typeof options === 'object' ? options : {};
-  const configFile =
-    typeof given.configFile === 'string' && given.configFile.trim() !== '' ? given.configFile.trim() : readConfigFileEnvironment();
+  const configFile = configFileOf(given);
   // With a file: its parts (or undefined when it cannot be used: tracing off), and OTEL_* hidden until shutdown.
-  const file = configFile === undefined ? undefined : loadConfigurationFile(configFile);
+  const file = configFile === undefined || environment === undefined ? undefined : environment.loadConfigurationFile(configFile);
   const fromFile: ConfiguredParts | undefined = file?.parts;
   if (file !== undefined) {
     if (fromFile?.logLevel !== undefined) installDiagLogger(fromFile.logLevel);
@@ -265,6 +264,24 @@ export interface InitEnvironment {
   consoleLogger(): DiagLogger;
   /** The processor of the exporter `OTEL_TRACES_EXPORTER=console` names (each span printed as it ends). */
   consoleProcessor(): SpanProcessor;
+  /** `OTEL_CONFIG_FILE`, read. */
+  configFileName(): string | undefined;
+  /** Loads a configuration file (see `configuration/configuration-file.ts`). */
+  loadConfigurationFile(fileName: string): LoadedConfiguration;
+}
+
+/**
+ * The configuration file `init` uses: `options.configFile`, else `OTEL_CONFIG_FILE`. Without an
+ * environment (the browser entry) there is none: a `configFile` option is ignored with a warning (a page
+ * reads no files).
+ */
+function configFileOf(given: InitOptions): string | undefined {
+  const option = typeof given.configFile === 'string' && given.configFile.trim() !== '' ? given.configFile.trim() : undefined;
+  if (environment === undefined) {
+    if (option !== undefined) warnOnce('init(): configFile is ignored here: this runtime reads no configuration files.');
+    return undefined;
+  }
+  return option ?? environment.configFileName();
 }
 
 let environment: InitEnvironment | undefined;
