@@ -154,6 +154,15 @@ export function init(options: InitOptions = {}): OteliteSdk {
 
   const processors: SpanProcessor[] = sdkDisabled ? [] : exportProcessors(given);
   if (Array.isArray(given.spanProcessors)) processors.push(...given.spanProcessors);
+  const platform = currentPlatform();
+  if (!sdkDisabled && platform.createRequestFlushProcessor !== undefined) {
+    // Edge: each request's spans flushed through its waitUntil (the provider exists by the first call).
+    processors.push(
+      platform.createRequestFlushProcessor(() =>
+        flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
+      ),
+    );
+  }
   const tracerProvider = new TracerProvider({
     resource: initResource(given),
     sampler: given.sampler,
@@ -168,7 +177,6 @@ export function init(options: InitOptions = {}): OteliteSdk {
     );
   }
 
-  const platform = currentPlatform();
   let http: Disableable | undefined;
   const httpOption = given.instrumentations?.http ?? true;
   if (httpOption !== false) {

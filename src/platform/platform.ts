@@ -1,5 +1,6 @@
 import type { Attributes, ContextManager } from '@opentelemetry/api';
 import type { HttpTransportFactory } from '../export/otlp/otlp-transport.js';
+import type { SpanProcessor } from '../processing/span-processor.js';
 import { webPlatform } from './web-platform.js';
 
 /** Something `init()` turned on and turns off again at `shutdown()`. */
@@ -44,6 +45,12 @@ export interface Platform {
   instrumentHttp(options: object | undefined): Disableable | undefined;
   /** Flushes `sdk` when the program or page goes away; `undefined` where there is no such moment. */
   installShutdownHooks(sdk: FlushTarget): RemovableHooks | undefined;
+  /**
+   * A span processor `init()` adds after the export processor, for runtimes that stop a request's work
+   * with its response (edge): it calls `flush` (in the background, never rejects) when a request's
+   * spans are complete. Absent elsewhere.
+   */
+  createRequestFlushProcessor?(flush: () => Promise<void>): SpanProcessor;
 }
 
 let installed: Platform = webPlatform;

@@ -1,5 +1,6 @@
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '../../context/suppress-tracing.js';
+import { EXPORT_REQUEST_HEADER } from './exporter-requests.js';
 import { warnOnce } from '../../diagnostics/report.js';
 import {
   abortError,
@@ -20,6 +21,12 @@ export interface FetchTransportSettings {
   readonly keepaliveMaxBytes?: number;
   /** Whether to send a `User-Agent` header (browsers forbid setting it). Default `true`. */
   readonly sendUserAgent?: boolean;
+  /**
+   * Whether to mark each request with the `otelite-export` header, so that any otelite instance seeing
+   * it makes no span of it. Default: as `sendUserAgent`; browsers (`false`) do not, since a custom
+   * header would need the collector's CORS allow-list to name it.
+   */
+  readonly markExportRequests?: boolean;
 }
 
 /**
@@ -49,6 +56,7 @@ export function createFetchTransport(options: HttpTransportOptions, settings: Fe
   const keepaliveMaxBytes = settings.keepaliveMaxBytes ?? 0;
   const headers: Record<string, string> = { ...options.headers, 'content-type': contentType };
   if (settings.sendUserAgent !== false) headers['user-agent'] = USER_AGENT;
+  if (settings.markExportRequests ?? settings.sendUserAgent !== false) headers[EXPORT_REQUEST_HEADER] = '1';
   if (compression === 'gzip') headers['content-encoding'] = 'gzip';
   else delete headers['content-encoding'];
   const inFlight = new Set<AbortController>();
