@@ -1,12 +1,19 @@
 import type { Context, Span, SpanOptions } from '@opentelemetry/api';
 
 /**
- * Decides whether a SERVER span about to start joins an existing request span instead: given the name,
- * options and parent context of the new span, returns the span to hand back in its place, or
- * `undefined` to start it normally.
+ * Decides whether a SERVER span about to start joins an existing request span instead (`join`: given
+ * the name, options and parent context of the new span, returns the span to hand back in its place, or
+ * `undefined` to start it normally), and sees the spans started under a joined one (`childStarting`).
  * @internal
  */
-export type ServerSpanJoiner = (name: string, options: SpanOptions, parentContext: Context) => Span | undefined;
+export interface ServerSpanJoiner {
+  join(name: string, options: SpanOptions, parentContext: Context): Span | undefined;
+  /**
+   * A span is starting whose parent is `parent`, a span otelite's tracer did not make (for instance one
+   * {@link ServerSpanJoiner.join} returned): the joiner may read the new span's start options.
+   */
+  childStarting(parent: Span, options: SpanOptions | undefined): void;
+}
 
 let joiner: ServerSpanJoiner | undefined;
 

@@ -96,7 +96,7 @@ export class Tracer implements ApiTracer {
       const joiner = currentServerSpanJoiner();
       if (joiner !== undefined) {
         try {
-          const joined = joiner(name, options, parentContext);
+          const joined = joiner.join(name, options, parentContext);
           if (joined !== undefined) return joined;
         } catch (error) {
           reportError('tracer.startSpan', error, 'server span join');
@@ -114,6 +114,14 @@ export class Tracer implements ApiTracer {
         } else {
           const candidate = safeSpanContext(parentSpan);
           if (candidate !== undefined && isSpanContextValid(candidate)) parent = candidate;
+          const joiner = currentServerSpanJoiner();
+          if (joiner !== undefined) {
+            try {
+              joiner.childStarting(parentSpan, options);
+            } catch (error) {
+              reportError('tracer.startSpan', error, 'server span join');
+            }
+          }
         }
       }
     }

@@ -13,6 +13,7 @@ import {
   type TimeInput,
 } from '@opentelemetry/api';
 import { reportError } from '../../../../diagnostics/report.js';
+import type { ServerSpanJoiner } from '../../../../trace/server-span-join.js';
 
 /**
  * One server span per request when a framework starts its own (Next.js does, through
@@ -45,6 +46,8 @@ export interface JoinableRequest {
   deferTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set once the request span has ended. */
   finished: boolean;
+  /** The first route a direct child of a joined span reported (Next.js's 404 page), used when no other is known. */
+  childRoute?: string | undefined;
 }
 
 /** How long a request span waits, after its response ended, for the framework spans joined to it. */
@@ -63,8 +66,28 @@ const SUPERSEDED_ATTRIBUTES = new Set(['http.method', 'http.target', 'http.statu
 const joinedBySpanId = new Map<string, JoinableRequest>();
 
 /**
- * The joiner the server instrumentation installs: joins a SERVER span starting under a traced request's
- * server span to that request, else `undefined` (the span starts normally).
+ * The joiner the server instrumentation installs (see {@link joinServerSpan} and {@link noteJoinedChild}).
+ */
+export const serverSpanJoiner: ServerSpanJoiner = Object.freeze({ join: joinServerSpan, childStarting: noteJoinedChild });
+
+/**
+ * Next.js's attribute naming the route a span works on. Next gives its request span no route for the
+ * 404 page (its `next.route` is on the child that resolves the page, `/_not-found`): a child's value is
+ * the request's route when the framework's request span has given none.
+ */
+const NEXT_ROUTE = 'next.route';
+
+/** A span starts under `parent`: a direct child of a joined span may tell the request's route (see {@link NEXT_ROUTE}). */
+function noteJoinedChild(parent: Span, options: SpanOptions | undefined): void {
+  if (!(parent instanceof JoinedServerSpan)) return;
+  const route = options?.attributes?.[NEXT_ROUTE];
+  const request = parent.request;
+  if (typeof route === 'string' && route !== '' && request.childRoute === undefined) request.childRoute = route;
+}
+
+/**
+ * Joins a SERVER span starting under a traced request's server span to that request, else `undefined`
+ * (the span starts normally).
  */
 export function joinServerSpan(_name: string, options: SpanOptions, parentContext: Context): Span | undefined {
   const request = requestOf(parentContext);
@@ -117,7 +140,7 @@ function finishRequestSpan(request: JoinableRequest, _unused: undefined): void {
     request.deferTimer = undefined;
     joinedBySpanId.delete(request.span.spanContext().spanId);
     const span = request.span;
-    const route = request.route;
+    const route = request.route ?? request.childRoute;
     if (typeof route === 'string' && route !== '') {
       span.setAttribute('http.route', route);
       span.updateName(`${request.baseName} ${route}`);

@@ -24,7 +24,7 @@ import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/ope
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
-import { endOrDeferRequestSpan, joinServerSpan, type JoinableRequest } from './joined-server-span.js';
+import { endOrDeferRequestSpan, serverSpanJoiner, type JoinableRequest } from './joined-server-span.js';
 import { setServerSpanJoiner } from '../../../../trace/server-span-join.js';
 import { isExportRequestHeaders } from '../../../../export/otlp/exporter-requests.js';
 
@@ -90,7 +90,7 @@ export function enableServerInstrumentation(settings: HttpInstrumentationSetting
   if (wasEnabled) return;
   subscribe(REQUEST_START, onRequestStart);
   subscribe(RESPONSE_FINISH, onResponseFinish);
-  setServerSpanJoiner(joinServerSpan);
+  setServerSpanJoiner(serverSpanJoiner);
 }
 
 /** Unsubscribes the server channels. Spans already started still end (through the response's `'close'`). */
