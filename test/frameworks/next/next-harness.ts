@@ -63,7 +63,12 @@ export interface SpanSink {
 
 export async function startSpanSink(): Promise<SpanSink> {
   const spans: ReceivedSpan[] = [];
-  const receiver = await startReceiver({ port: 0, host: '127.0.0.1', print: false, onSpans: (_request, received) => void spans.push(...received) });
+  const receiver = await startReceiver({
+    port: 0,
+    host: '127.0.0.1',
+    print: false,
+    onSpans: (_request, received) => void spans.push(...received),
+  });
   return { receiver, spans, close: () => receiver.close() };
 }
 
@@ -157,7 +162,12 @@ async function freePort(): Promise<number> {
  * Sends `path` as soon as the server accepts connections (retrying refused connections every 25 ms,
  * up to `timeoutMillis`): the request that gets through is the first one the server handles.
  */
-export async function firstRequest(server: NextServer, path: string, headers: Record<string, string>, timeoutMillis: number): Promise<Response> {
+export async function firstRequest(
+  server: NextServer,
+  path: string,
+  headers: Record<string, string>,
+  timeoutMillis: number,
+): Promise<Response> {
   const deadline = Date.now() + timeoutMillis;
   for (;;) {
     try {
@@ -209,6 +219,9 @@ export function duplicateSpanIds(spans: readonly ReceivedSpan[]): string[] {
 /** A readable one-line-per-span listing of `spans`, for failure messages. */
 export function describeSpans(spans: readonly ReceivedSpan[]): string {
   return spans
-    .map((s) => `${s.traceId.slice(0, 8)} ${s.spanId} <- ${s.parentSpanId || '-'} ${s.kind} ${JSON.stringify(s.name)} [${s.scope.name}] ${String(s.resourceAttributes['process.runtime.name'])}`)
+    .map(
+      (s) =>
+        `${s.traceId.slice(0, 8)} ${s.spanId} <- ${s.parentSpanId || '-'} ${s.kind} ${JSON.stringify(s.name)} [${s.scope.name}] ${String(s.resourceAttributes['process.runtime.name'])}`,
+    )
     .join('\n');
 }

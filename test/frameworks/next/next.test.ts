@@ -138,7 +138,9 @@ async function expectRequestTree(incoming: { traceId: string; parentSpanId: stri
 function expectNoExportSpans(): void {
   const port = String(sink.receiver.port);
   const exports = sink.spans.filter((span) =>
-    Object.values(span.attributes).some((value) => typeof value === 'string' && (value.includes(`:${port}`) || value.includes('/v1/traces'))),
+    Object.values(span.attributes).some(
+      (value) => typeof value === 'string' && (value.includes(`:${port}`) || value.includes('/v1/traces')),
+    ),
   );
   expect(exports, describeSpans(exports)).toHaveLength(0);
 }

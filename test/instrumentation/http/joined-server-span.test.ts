@@ -60,7 +60,7 @@ afterEach(() => {
 const framework = () => trace.getTracer('framework');
 
 describe("a framework's own SERVER span for the request", () => {
-  it('is one span with otelite\'s: named by the route the framework sets after the response, its children below it', async () => {
+  it("is one span with otelite's: named by the route the framework sets after the response, its children below it", async () => {
     const traceId = randomHex(32);
     const parentSpanId = randomHex(16);
     let frameworkSpan: Span | undefined;
@@ -70,7 +70,10 @@ describe("a framework's own SERVER span for the request", () => {
       // As Next.js's BaseServer.handleRequest: a SERVER span, legacy attributes, the route set late.
       framework().startActiveSpan(
         'GET',
-        { kind: SpanKind.SERVER, attributes: { 'http.method': 'GET', 'http.target': request.url ?? '', 'next.span_type': 'handleRequest' } },
+        {
+          kind: SpanKind.SERVER,
+          attributes: { 'http.method': 'GET', 'http.target': request.url ?? '', 'next.span_type': 'handleRequest' },
+        },
         (span) => {
           frameworkSpan = span;
           framework().startSpan('render route').end();
@@ -145,7 +148,9 @@ describe("a framework's own SERVER span for the request", () => {
   it('takes the route a direct child reports (next.route) when the framework gives the request none (a 404 page)', async () => {
     const server = await startServer((_request, response) => {
       framework().startActiveSpan('GET', { kind: SpanKind.SERVER }, (span) => {
-        framework().startSpan('resolve page components', { attributes: { 'next.route': '/_not-found' } }).end();
+        framework()
+          .startSpan('resolve page components', { attributes: { 'next.route': '/_not-found' } })
+          .end();
         response.statusCode = 404;
         response.end();
         span.end();
@@ -227,10 +232,14 @@ describe("a caller's own CLIENT span for the call", () => {
   });
 
   it('is not taken for a call to another host: that call gets its own span', async () => {
-    await framework().startActiveSpan('GET', { kind: SpanKind.CLIENT, attributes: { 'url.full': 'http://elsewhere.invalid/' } }, async (span) => {
-      await (await fetch(`${downstream.origin}/other`)).text();
-      span.end();
-    });
+    await framework().startActiveSpan(
+      'GET',
+      { kind: SpanKind.CLIENT, attributes: { 'url.full': 'http://elsewhere.invalid/' } },
+      async (span) => {
+        await (await fetch(`${downstream.origin}/other`)).text();
+        span.end();
+      },
+    );
     const spans = await tracing.spans((all) => clientSpans(all).length >= 2);
     expect(clientSpans(spans)).toHaveLength(2);
   });

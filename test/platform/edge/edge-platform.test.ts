@@ -54,7 +54,10 @@ describe('edge platform', () => {
     const exporter = new InMemorySpanExporter();
     // One provider with both processors, as init() adds them.
     const edgeProvider = new TracerProvider({
-      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 600_000 }), new WaitUntilFlushProcessor(() => edgeProvider.forceFlush())],
+      spanProcessors: [
+        new BatchSpanProcessor(exporter, { scheduledDelayMillis: 600_000 }),
+        new WaitUntilFlushProcessor(() => edgeProvider.forceFlush()),
+      ],
     });
     const edgeTracer = edgeProvider.getTracer('edge');
     const { waited } = requests.run(() => {
@@ -64,7 +67,12 @@ describe('edge platform', () => {
     });
     expect(waited).toHaveLength(1);
     await Promise.all(waited);
-    expect(exporter.getFinishedSpans().map((span) => span.name).sort()).toEqual(['child', 'middleware GET']);
+    expect(
+      exporter
+        .getFinishedSpans()
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(['child', 'middleware GET']);
     // Outside a request there is no waitUntil: nothing is handed over.
     expect(currentWaitUntil()).toBeUndefined();
     await edgeProvider.shutdown();
