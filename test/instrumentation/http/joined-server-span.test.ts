@@ -193,6 +193,34 @@ describe("a framework's own SERVER span for the request", () => {
     }
   });
 
+  it("leaves a new request whose remote parent is a joined request's span a request of its own", async () => {
+    const inner = await startServer();
+    const outer = await startServer((_request, response) => {
+      framework().startActiveSpan('GET', { kind: SpanKind.SERVER }, (span) => {
+        // The request span's own context sent along by hand (no client span in between).
+        const headers: Record<string, string> = {};
+        propagation.inject(context.active(), headers);
+        void send(`${inner.origin}/inner`, { headers }).then(() => {
+          response.end();
+          span.end();
+        });
+      });
+    });
+    try {
+      await send(`${outer.origin}/outer`);
+      const spans = await tracing.spans((all) => serverSpans(all).length >= 2);
+      const servers = serverSpans(spans);
+      expect(servers).toHaveLength(2);
+      const outerSpan = servers.find((span) => span.attributes['url.path'] === '/outer');
+      const innerSpan = servers.find((span) => span.attributes['url.path'] === '/inner');
+      expect(innerSpan?.parentSpanContext?.spanId).toBe(outerSpan?.spanContext().spanId);
+      expect(innerSpan?.spanContext().spanId).not.toBe(outerSpan?.spanContext().spanId);
+    } finally {
+      await outer.close();
+      await inner.close();
+    }
+  });
+
   it('is a span of its own outside a traced request', async () => {
     framework().startSpan('GET /cron', { kind: SpanKind.SERVER }).end();
     const [span] = serverSpans(await tracing.spans());

@@ -53,10 +53,10 @@ describe('edge platform', () => {
     const requests = installRequestContext();
     const exporter = new InMemorySpanExporter();
     // One provider with both processors, as init() adds them.
-    const edgeProvider = new TracerProvider({
+    const edgeProvider: TracerProvider = new TracerProvider({
       spanProcessors: [
         new BatchSpanProcessor(exporter, { scheduledDelayMillis: 600_000 }),
-        new WaitUntilFlushProcessor(() => edgeProvider.forceFlush()),
+        new WaitUntilFlushProcessor((): Promise<void> => edgeProvider.forceFlush()),
       ],
     });
     const edgeTracer = edgeProvider.getTracer('edge');

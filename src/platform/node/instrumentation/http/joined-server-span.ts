@@ -62,6 +62,17 @@ const RPC_METADATA_KEY = createContextKey('OpenTelemetry SDK Context Key RPC_MET
  */
 const SUPERSEDED_ATTRIBUTES = new Set(['http.method', 'http.target', 'http.status_code', 'http.url']);
 
+/**
+ * Set while the server instrumentation starts its own span for a new request: that span is never joined
+ * (a request whose remote parent happens to be another request's span is a request of its own).
+ */
+let ownServerSpanStarting = false;
+
+/** Marks the start (`true`) and the end (`false`) of the server instrumentation starting its own span. */
+export function setOwnServerSpanStarting(starting: boolean): void {
+  ownServerSpanStarting = starting;
+}
+
 /** Requests with at least one joined span, by their server span id (Next's post-middleware pass finds them so). */
 const joinedBySpanId = new Map<string, JoinableRequest>();
 
@@ -90,6 +101,7 @@ function noteJoinedChild(parent: Span, options: SpanOptions | undefined): void {
  * (the span starts normally).
  */
 export function joinServerSpan(_name: string, options: SpanOptions, parentContext: Context): Span | undefined {
+  if (ownServerSpanStarting) return undefined;
   const request = requestOf(parentContext);
   if (request === undefined || request.finished || !request.span.isRecording()) return undefined;
   if (request.openJoined === 0 && request.deferredEnd === undefined) {

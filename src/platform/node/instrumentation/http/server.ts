@@ -24,7 +24,7 @@ import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/ope
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
-import { endOrDeferRequestSpan, serverSpanJoiner, type JoinableRequest } from './joined-server-span.js';
+import { endOrDeferRequestSpan, serverSpanJoiner, setOwnServerSpanStarting, type JoinableRequest } from './joined-server-span.js';
 import { setServerSpanJoiner } from '../../../../trace/server-span-join.js';
 import { isExportRequestHeaders } from '../../../../export/otlp/exporter-requests.js';
 
@@ -184,16 +184,18 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
   const baseName = spanNameForMethod(method);
   const tracer = getHttpTracer() as Tracer & Partial<Pick<OteliteTracer, 'startSpanWithDeferredAttributes'>>;
   let span: Span;
-  if (tracer.startSpanWithDeferredAttributes !== undefined) {
-    pendingRequest = request;
-    pendingMethod = method;
-    try {
+  setOwnServerSpanStarting(true);
+  try {
+    if (tracer.startSpanWithDeferredAttributes !== undefined) {
+      pendingRequest = request;
+      pendingMethod = method;
       span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildPendingRequestAttributes);
-    } finally {
-      pendingRequest = undefined;
+    } else {
+      span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
     }
-  } else {
-    span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
+  } finally {
+    pendingRequest = undefined;
+    setOwnServerSpanStarting(false);
   }
   const state: ServerRequestState = {
     type: 'http',
