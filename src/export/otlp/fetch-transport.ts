@@ -48,7 +48,7 @@ export interface FetchTransportSettings {
 export function createFetchTransport(options: HttpTransportOptions, settings: FetchTransportSettings = {}): HttpTransport {
   const { url, contentType, timeoutMillis, maxResponseBytes } = options;
   let compression = options.compression;
-  if (compression === 'gzip' && typeof CompressionStream !== 'function') {
+  if (compression === 'gzip' && typeof runtimeCompressionStream() !== 'function') {
     warnOnce('OTLP exporter: gzip compression was asked for, but this runtime has no CompressionStream; requests are sent uncompressed.');
     compression = 'none';
   }
@@ -117,9 +117,18 @@ export function createFetchTransport(options: HttpTransportOptions, settings: Fe
   };
 }
 
+/**
+ * The runtime's `CompressionStream`, if it has one. Read from `globalThis` rather than named, so edge
+ * bundlers (Next.js) that flag the bare identifier as unsupported in their runtime do not warn at build.
+ */
+function runtimeCompressionStream(): typeof CompressionStream | undefined {
+  return (globalThis as { CompressionStream?: typeof CompressionStream }).CompressionStream;
+}
+
 /** `payload` gzipped through the web-standard `CompressionStream`. */
 async function gzipBytes(payload: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([payload as BlobPart]).stream().pipeThrough(new CompressionStream('gzip'));
+  const Compression = runtimeCompressionStream() as typeof CompressionStream;
+  const stream = new Blob([payload as BlobPart]).stream().pipeThrough(new Compression('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
