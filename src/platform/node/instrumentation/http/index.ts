@@ -50,7 +50,9 @@ type ProcessSlot = { [PROCESS_SLOT]?: HttpInstrumentation };
  * use it, the rest pass straight through to the channel.
  *
  * Calling it again while enabled is harmless: it returns the same handle and the first call's options
- * stay in force (a warning says so). The OTLP exporter's requests, and any made in a context with
+ * stay in force (a warning says so). So is calling it from a second copy of otelite in the same process
+ * (one a bundler copied into the application, next to the one in node_modules): that copy stands aside
+ * with one warning, and the first copy's instrumentation traces every request once. The OTLP exporter's requests, and any made in a context with
  * tracing suppressed, are never traced. Every user callback is guarded.
  *
  * Next to opentelemetry-js's `@opentelemetry/instrumentation-http` or `-undici` (alone or through
