@@ -110,6 +110,8 @@ export interface NextServerOptions {
   readonly backend: Backend;
   /** Preload otelite with `--import otelite/register` (the set-up that traces the first request). */
   readonly preload: boolean;
+  /** More environment variables. */
+  readonly environment?: Record<string, string>;
 }
 
 /** Starts the app on a free port (asked of the OS, then handed to Next.js). */
@@ -123,6 +125,7 @@ export async function startNext(options: NextServerOptions): Promise<NextServer>
     OTEL_SERVICE_NAME: 'otelite-next',
     OTEL_BSP_SCHEDULE_DELAY: '200',
     NODE_OPTIONS: options.preload ? '--import otelite/register' : '',
+    ...options.environment,
   };
   delete environment.NODE_ENV;
   const child = spawn(options.node, [NEXT_BIN, options.mode, '-p', String(port), '-H', '127.0.0.1'], {

@@ -232,6 +232,40 @@ describe.skipIf(missing !== undefined)('Next.js 16 App Router app with otelite',
     });
   });
 
+  describe('edge runtime export', () => {
+    let server: NextServer;
+
+    beforeAll(async () => {
+      // A batch delay far longer than the test: spans arriving now were flushed per request.
+      server = await startNext({
+        mode: 'start',
+        node: process.execPath,
+        receiver: sink.receiver,
+        backend,
+        preload: true,
+        environment: { OTEL_BSP_SCHEDULE_DELAY: '600000' },
+      });
+      await (await firstRequest(server, '/api/hello', {}, 60_000)).text();
+    });
+
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it("flushes the middleware's spans through the request's waitUntil, not on the batch schedule", async () => {
+      const incoming = await request(server, ITEMS);
+      await waitFor(
+        () => traceOf(sink.spans, incoming.traceId).some((span) => span.resourceAttributes['process.runtime.name'] === 'edge-runtime'),
+        20_000,
+        () => `the edge spans of ${ITEMS.path}`,
+      );
+      // The Node.js side of the same request waits for its batch (or the exit): nothing of it yet.
+      expect(traceOf(sink.spans, incoming.traceId).filter((span) => span.resourceAttributes['process.runtime.name'] === 'nodejs')).toEqual(
+        [],
+      );
+    });
+  });
+
   describe('next dev, otelite preloaded', () => {
     let server: NextServer;
 
