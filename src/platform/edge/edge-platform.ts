@@ -1,9 +1,8 @@
 import { createAsyncStorageContextManager, type AsyncContextStorage } from '../../context/async-storage-context-manager.js';
 import { StackContextManager } from '../../context/stack-context-manager.js';
 import { instrumentFetch, type FetchInstrumentationOptions } from '../../instrumentation/fetch/instrument-fetch.js';
-import type { Platform } from '../platform.js';
-import { webPlatform } from '../web-platform.js';
-import { WaitUntilFlushProcessor } from './wait-until-flush.js';
+import { webPlatform, type Platform } from '../../platform.js';
+import { currentWaitUntil } from './wait-until-flush.js';
 
 /**
  * Edge runtimes with web-standard APIs (the `edge-light` export condition: Next.js middleware and edge
@@ -45,5 +44,5 @@ export const edgePlatform: Platform = Object.freeze<Platform>({
     };
   },
   instrumentHttp: (options) => instrumentFetch(options as FetchInstrumentationOptions | undefined),
-  createRequestFlushProcessor: (flush) => new WaitUntilFlushProcessor(flush),
+  currentWaitUntil,
 });

@@ -4,7 +4,7 @@
  * Node built-in.
  * @packageDocumentation
  */
-import { installPlatform } from '../platform.js';
+import { installPlatform } from '../../platform.js';
 import { edgePlatform } from './edge-platform.js';
 
 installPlatform(edgePlatform);

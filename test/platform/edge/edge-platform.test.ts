@@ -3,7 +3,8 @@ import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchSpanProcessor, InMemorySpanExporter, TracerProvider } from '../../../src/index.js';
 import { edgePlatform } from '../../../src/platform/edge/edge-platform.js';
-import { currentWaitUntil, WaitUntilFlushProcessor } from '../../../src/platform/edge/wait-until-flush.js';
+import { WaitUntilFlushProcessor } from '../../../src/processing/wait-until-flush-processor.js';
+import { currentWaitUntil } from '../../../src/platform/edge/wait-until-flush.js';
 
 // The edge platform (the `edge-light` condition) outside an edge runtime: its parts against the globals
 // Next.js's edge sandbox provides (`EdgeRuntime`, `AsyncLocalStorage`, the `@next/request-context`
@@ -56,7 +57,7 @@ describe('edge platform', () => {
     const edgeProvider: TracerProvider = new TracerProvider({
       spanProcessors: [
         new BatchSpanProcessor(exporter, { scheduledDelayMillis: 600_000 }),
-        new WaitUntilFlushProcessor((): Promise<void> => edgeProvider.forceFlush()),
+        new WaitUntilFlushProcessor((): Promise<void> => edgeProvider.forceFlush(), currentWaitUntil),
       ],
     });
     const edgeTracer = edgeProvider.getTracer('edge');
