@@ -43,7 +43,7 @@ function entryFiles() {
 }
 
 /** Entries left as tsc emitted them (see above). */
-const UNBUNDLED = /^dist\/src\/platform\/(browser|workerd|web)\//;
+const UNBUNDLED = /^dist\/src\/platform\/(browser|edge|workerd|web)\//;
 
 const entries = entryFiles().filter((file) => !UNBUNDLED.test(file));
 const missing = entries.filter((file) => !existsSync(`${root}/${file}`));

@@ -17,6 +17,7 @@ import { appendTracesPath } from './export/otlp/otlp-environment.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
+import { WaitUntilFlushProcessor } from './processing/wait-until-flush-processor.js';
 import { currentPlatform, type Disableable, type RemovableHooks } from './platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import type { SpanProcessor } from './trace/span-processor.js';
@@ -178,6 +179,17 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
 
   const processors: SpanProcessor[] = sdkDisabled ? [] : file !== undefined ? (fromFile?.spanProcessors ?? []) : exportProcessors(given);
   if (Array.isArray(given.spanProcessors) && (file === undefined || fromFile !== undefined)) processors.push(...given.spanProcessors);
+  const platform = currentPlatform();
+  const currentWaitUntil = platform.currentWaitUntil;
+  if (!sdkDisabled && (file === undefined || fromFile !== undefined) && currentWaitUntil !== undefined) {
+    // Edge: each request's spans flushed through its waitUntil (the provider exists by the first call).
+    processors.push(
+      new WaitUntilFlushProcessor(
+        () => flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
+        () => currentWaitUntil.call(platform),
+      ),
+    );
+  }
   const tracerProvider = new TracerProvider(
     file !== undefined
       ? {
@@ -203,7 +215,6 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
     );
   }
 
-  const platform = currentPlatform();
   let http: Disableable | undefined;
   const httpOption = given.instrumentations?.http ?? true;
   // A file that could not be used leaves tracing off: no instrumentation either.
