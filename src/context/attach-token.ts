@@ -87,10 +87,10 @@ export class AttachToken implements ContextToken {
         return;
       }
       let restore = this.#previous;
-      let below = this.#below;
-      while (below !== undefined && below.#disposed) {
+      // Past the tokens below that were disposed out of order, to the context before the first live one.
+      for (let below = this.#below; below !== undefined; below = below.#below) {
+        if (!below.#disposed) break;
         restore = below.#previous;
-        below = below.#below;
       }
       this.#slot.write(restore);
     } catch {
