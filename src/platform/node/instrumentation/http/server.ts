@@ -32,7 +32,10 @@ import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
  *   extracted from the request headers by the global propagator, and the context holding it is entered
  *   for the rest of the request's synchronous dispatch, so the `'request'` listener and everything it
  *   awaits or schedules run with the server span active.
- * - `http.server.response.finish`: the span ends with the response status.
+ * - `http.server.response.finish`: the span ends with the response status, at the time the response
+ *   emitted `'prefinish'`: when the application's `end()` handed the last chunk to the socket. Node
+ *   emits `'finish'` (and the channel) only from the socket's write callback, an event-loop turn or, with
+ *   the loop busy right after `end()`, many later: the client may have its answer long before.
  * - the response's `'close'` event without a finish (client went away, socket destroyed): the span ends
  *   with status Error and `error.type` `aborted`.
  *
@@ -55,6 +58,8 @@ interface ServerRequestState {
   readonly baseName: string;
   /** The context the request's handler runs in: the parent plus the server span. */
   context: Context;
+  /** `performance.now()` when the response emitted `'prefinish'` (its end handed to the socket), if it has. */
+  finishedAt: number | undefined;
 }
 
 /**
@@ -124,6 +129,12 @@ function onResponseFinish(message: unknown): void {
   }
 }
 
+/** A traced response's `end()` handed its last chunk to the socket: the span's end time, unless it is aborted. */
+function onResponsePrefinish(this: TracedResponse): void {
+  const state = this[STATE];
+  if (state !== undefined && state !== null && state.finishedAt === undefined) state.finishedAt = performance.now();
+}
+
 /** A response closed: ends the span if the finish channel has not (aborted, or traced without channels). */
 function onResponseClose(this: TracedResponse): void {
   try {
@@ -190,7 +201,7 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
   } else {
     span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
   }
-  const state: ServerRequestState = { type: 'http', span, route: undefined, baseName, context: ROOT_CONTEXT };
+  const state: ServerRequestState = { type: 'http', span, route: undefined, baseName, context: ROOT_CONTEXT, finishedAt: undefined };
   // Overlay contexts (see overlay-context.ts): a few array slots over the parent, not a Map copy each.
   const spanContext = setContextValue(parent, SPAN_KEY, span);
   // The context holds the state, so it is built once the state exists. A span that records nothing has
@@ -200,6 +211,7 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
   if (span.isRecording()) {
     if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
     if (settings.requestHook !== undefined) runRequestHook(settings, span, { direction: 'incoming', request });
+    response.on('prefinish', onResponsePrefinish);
     response.on('close', onResponseClose);
   }
   return state.context;
@@ -265,7 +277,8 @@ function endServerSpan(state: ServerRequestState, response: ServerResponse, abor
     span.setAttribute('error.type', String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
-  span.end();
+  // A performance.now() reading: on otelite's tracer, placed on the span's own clock anchor like "now".
+  span.end(aborted ? undefined : state.finishedAt);
 }
 
 /** The path of a request target: as is in origin form, without scheme and authority in absolute form. */
