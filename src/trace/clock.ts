@@ -31,6 +31,11 @@ const monotonic = performance;
 const TWO_POW_32 = 4294967296;
 /** Numbers from here on are epoch milliseconds; below it, `performance.now()` readings. */
 const EPOCH_MILLIS_THRESHOLD = 1e12;
+/**
+ * The longest a monotonic reading, `Date.now()` and a second monotonic reading may take together for the
+ * pair to move the anchor, in milliseconds (they take microseconds unless the thread was preempted).
+ */
+const MAX_READING_GAP_MILLIS = 0.1;
 /** The anchor moves when the anchored time and `Date.now()` differ by this much, in milliseconds. */
 const MAX_WALL_CLOCK_DIFFERENCE_MILLIS = 1;
 
@@ -68,6 +73,14 @@ export function anchoredNowNanos(): number {
     difference >= MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI ||
     difference <= -MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI
   ) {
+    // The two readings describe one instant only if nothing ran in between: a thread preempted between
+    // them (a loaded machine) would take an anchor off by as long as it waited, and keep it for every
+    // span started before the next check. Such a pair is not used; the next start checks again.
+    const after = monotonic.now();
+    if (after - monotonicMillis > MAX_READING_GAP_MILLIS) {
+      nextWallClockCheckMillis = after;
+      return now;
+    }
     current = { offsetNanos: wallNanos - monotonicNanos };
     return wallNanos;
   }
