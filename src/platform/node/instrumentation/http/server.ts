@@ -23,6 +23,7 @@ import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
 import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
+import { noticeResponseEnds, stopNoticingResponseEnds } from './response-end-time.js';
 import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
 
 /**
@@ -32,10 +33,10 @@ import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
  *   extracted from the request headers by the global propagator, and the context holding it is entered
  *   for the rest of the request's synchronous dispatch, so the `'request'` listener and everything it
  *   awaits or schedules run with the server span active.
- * - `http.server.response.finish`: the span ends with the response status, at the time the response
- *   emitted `'prefinish'`: when the application's `end()` handed the last chunk to the socket. Node
- *   emits `'finish'` (and the channel) only from the socket's write callback, an event-loop turn or, with
- *   the loop busy right after `end()`, many later: the client may have its answer long before.
+ * - `http.server.response.finish`: the span ends with the response status, at the time the application
+ *   called the response's `end()` (see response-end-time.ts). Node publishes the channel from the
+ *   socket's write callback, an event-loop turn or, with the loop busy right after `end()`, many later:
+ *   the client may have its answer long before.
  * - the response's `'close'` event without a finish (client went away, socket destroyed): the span ends
  *   with status Error and `error.type` `aborted`.
  *
@@ -58,7 +59,7 @@ interface ServerRequestState {
   readonly baseName: string;
   /** The context the request's handler runs in: the parent plus the server span. */
   context: Context;
-  /** `performance.now()` when the response emitted `'prefinish'` (its end handed to the socket), if it has. */
+  /** `performance.now()` when the application called the response's `end()`, if it has. */
   finishedAt: number | undefined;
 }
 
@@ -100,6 +101,7 @@ export function disableServerInstrumentation(): void {
   activeSettings = undefined;
   unsubscribe(REQUEST_START, onRequestStart);
   unsubscribe(RESPONSE_FINISH, onResponseFinish);
+  stopNoticingResponseEnds();
 }
 
 function onRequestStart(message: unknown): void {
@@ -129,9 +131,9 @@ function onResponseFinish(message: unknown): void {
   }
 }
 
-/** A traced response's `end()` handed its last chunk to the socket: the span's end time, unless it is aborted. */
-function onResponsePrefinish(this: TracedResponse): void {
-  const state = this[STATE];
+/** A response's `end()` was called: the span's end time, unless the response turns out aborted. */
+function onResponseEnd(response: ServerResponse): void {
+  const state = (response as TracedResponse)[STATE];
   if (state !== undefined && state !== null && state.finishedAt === undefined) state.finishedAt = performance.now();
 }
 
@@ -211,7 +213,7 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
   if (span.isRecording()) {
     if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
     if (settings.requestHook !== undefined) runRequestHook(settings, span, { direction: 'incoming', request });
-    response.on('prefinish', onResponsePrefinish);
+    noticeResponseEnds(response, onResponseEnd);
     response.on('close', onResponseClose);
   }
   return state.context;
