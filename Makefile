@@ -1,4 +1,6 @@
-# otelite build entry points. npm scripts call these same targets.
+# The wire-format pipeline: generate gen/ from the pinned opentelemetry-proto and check it has not
+# drifted (`npm run generate` / `npm run check-generated` call these). Building and testing are npm
+# scripts (`npm run build`, `npm test`), not make targets.
 # The pinned opentelemetry-proto release is written once, in PROTO_VERSION.
 
 PROTO_DIR     := opentelemetry-proto
@@ -9,7 +11,7 @@ BUILD         := .build
 IMAGE         := $(BUILD)/trace.binpb
 CHECK_OUT     := $(BUILD)/check
 
-.PHONY: generate check-generated check-proto-version image build test typecheck bench demo clean
+.PHONY: generate check-generated check-proto-version image clean
 
 ## generate: rebuild gen/ from the pinned protos (image without source info, then protoc-gen-es)
 generate: check-proto-version image
@@ -42,20 +44,6 @@ check-generated: check-proto-version image
 	fi
 	@echo "gen/ matches opentelemetry-proto $(PROTO_VERSION)"
 
-build:
-	npm run build
-
-typecheck:
-	npm run typecheck
-
-test:
-	npm test
-
-bench:
-	npm run bench
-
-demo:
-	npm run demo
-
+## clean: remove the build output and the buf image
 clean:
 	rm -rf dist $(BUILD)

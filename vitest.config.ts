@@ -8,7 +8,7 @@ export default defineConfig({
     exclude: ['test/compat/**', 'test/e2e/backends/**', 'test/runtimes/**', '**/node_modules/**'],
     // Two cores on the reference machine: keep the pool small and the suite fast.
     // Core modules take their defaults from the installed platform; on Node that is the Node platform.
-    setupFiles: ['test/install-node-platform.ts'],
+    setupFiles: ['test/support/install-node-platform.ts'],
     pool: 'forks',
     maxWorkers: 2,
     // A generous bound: on a loaded 2-core machine a fuzz test can take several times its usual time;

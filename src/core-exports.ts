@@ -1,6 +1,6 @@
 /**
  * The names every entry point of `otelite` exports: the web-standard core (contracts, provider,
- * samplers, processors, resource, exporters, propagators, OTLP export, `traceFetchHandler`, `init`).
+ * samplers, processors, resource, exporters, propagators, OTLP export, `traceFetchHandler`, the `init` options).
  * `src/index.ts` (Node, Bun, Deno) and `src/platform/web/index.ts` (browsers, Workers, the rest) add
  * what is their own. Not an entry point itself; nothing here imports a platform.
  */
@@ -9,7 +9,7 @@
 export type { FinishedSpan, SpanEvent, SpanLink } from './trace/finished-span.js';
 export type { InstrumentationScope } from './trace/instrumentation-scope.js';
 export type { Resource } from './resource/resource.js';
-export type { SpanProcessor } from './processing/span-processor.js';
+export type { SpanProcessor } from './trace/span-processor.js';
 export { ExportResultCode } from './export/span-exporter.js';
 export type { ExportOptions, ExportResult, SpanExporter } from './export/span-exporter.js';
 export type { CallbackExportResult, CallbackSpanExporter } from './export/callback-span-exporter.js';
@@ -70,22 +70,22 @@ export type { PropagatorName } from './propagation/from-environment.js';
 // --- OTLP export (the encoders, the request mapping and the retry defaults are `otelite/otlp`)
 export { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 export type { OTLPTraceExporterOptions } from './export/otlp/otlp-exporter-options.js';
-export { createFetchTransport } from './export/otlp/fetch-transport.js';
-export type { FetchTransportSettings } from './export/otlp/fetch-transport.js';
+export { createFetchTransport } from './transport/fetch-transport.js';
+export type { FetchTransportSettings } from './transport/fetch-transport.js';
 export type {
   HttpResponse,
   HttpTransport,
   HttpTransportFactory,
   HttpTransportOptions,
   SynchronousPostOutcome,
-} from './export/otlp/otlp-transport.js';
+} from './transport/http-transport.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
-export type { TlsMaterial, TlsOptions } from './export/otlp/otlp-transport.js';
+export type { TlsMaterial, TlsOptions } from './transport/http-transport.js';
 
 // --- instrumentation
 export { traceFetchHandler } from './instrumentation/fetch/trace-fetch-handler.js';
 export type { FetchHandler, TraceFetchHandlerOptions } from './instrumentation/fetch/trace-fetch-handler.js';
 
 // --- init
-export { init } from './init.js';
 export type { InitInstrumentations, InitOptions, OteliteSdk } from './init.js';
+// `init` itself is each entry point's, typed with its platform's HTTP options.

@@ -16,37 +16,42 @@ import { appendTracesPath } from './export/otlp/otlp-environment.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
-import type { HttpInstrumentationOptions } from './platform/node/instrumentation/http/index.js';
-import type { FetchInstrumentationOptions } from './instrumentation/fetch/instrument-fetch.js';
-import { currentPlatform, type Disableable, type RemovableHooks } from './platform/platform.js';
+import { currentPlatform, type Disableable, type RemovableHooks } from './platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
-import type { SpanProcessor } from './processing/span-processor.js';
+import type { SpanProcessor } from './trace/span-processor.js';
 import { createPropagatorFromEnvironment, createPropagatorFromNames, type PropagatorName } from './propagation/from-environment.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
 import type { SpanLimits } from './trace/span-limits.js';
 import { flushInBackground, readSdkDisabledEnvironment, TracerProvider } from './trace/tracer-provider.js';
 
-/** Which instrumentations {@link init} turns on. */
-export interface InitInstrumentations {
+/**
+ * Which instrumentations `init` turns on. `HttpOptions` is the options type of the platform's HTTP
+ * instrumentation, named by each entry point's own `init`: `HttpInstrumentationOptions` on Node, Bun
+ * and Deno, `FetchInstrumentationOptions` in browsers, Workers and other web-standard runtimes.
+ */
+export interface InitInstrumentations<HttpOptions extends object = object> {
   /**
    * HTTP server and client spans, as the platform provides them: on Node `instrumentHttp` (`node:http`,
    * `node:https`, `fetch`; its options), on Bun and Deno that plus `fetch` and `Bun.serve`/`Deno.serve`,
    * in browsers and Workers `instrumentFetch` (its options). `true` turns it on with its defaults, an
    * options object with those options, `false` leaves it off. Default `true`.
    */
-  http?: boolean | HttpInstrumentationOptions | FetchInstrumentationOptions;
+  http?: boolean | HttpOptions;
 }
 
 /**
- * Options of {@link init}. Every one is optional; each beats its `OTEL_*` variable, which beats the
- * default given here.
+ * Options of `init`. Every one is optional; each beats its `OTEL_*` variable, which beats the default
+ * given here. `HttpOptions`: see {@link InitInstrumentations}.
  */
-export interface InitOptions {
+export interface InitOptions<HttpOptions extends object = object> {
   /** The `service.name` resource attribute. Default `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
   serviceName?: string;
-  /** More resource attributes, over `OTEL_RESOURCE_ATTRIBUTES` and the detected ones (`serviceName` beats a `service.name` here). Default none. */
+  /**
+   * More resource attributes, over `OTEL_RESOURCE_ATTRIBUTES` and the detected ones (`serviceName` beats a
+   * `service.name` here). Default none.
+   */
   resourceAttributes?: Attributes;
   /**
    * The OTLP/HTTP base URL; `/v1/traces` is appended, as for `OTEL_EXPORTER_OTLP_ENDPOINT`. Default
@@ -68,7 +73,10 @@ export interface InitOptions {
    * and the README on Jaeger). Default `true`.
    */
   randomTraceFlag?: boolean;
-  /** Batching of the exporter's spans. Each unset field comes from `OTEL_BSP_*`, then from the spec's default (see `BatchSpanProcessorOptions`). */
+  /**
+   * Batching of the exporter's spans. Each unset field comes from `OTEL_BSP_*`, then from the spec's default
+   * (see `BatchSpanProcessorOptions`).
+   */
   batch?: BatchSpanProcessorOptions;
   /** Per-span limits. Each unset field comes from `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*`, then 128 (no value length limit). */
   spanLimits?: SpanLimits;
@@ -78,7 +86,7 @@ export interface InitOptions {
    */
   propagators?: readonly PropagatorName[] | TextMapPropagator;
   /** Instrumentations to turn on. Default `{ http: true }`. */
-  instrumentations?: InitInstrumentations;
+  instrumentations?: InitInstrumentations<HttpOptions>;
   /** More span processors, called after the exporter's. Default none. */
   spanProcessors?: SpanProcessor[];
   /**
@@ -97,7 +105,7 @@ export interface InitOptions {
   shutdownHooks?: boolean;
 }
 
-/** The running SDK, as {@link init} returns it. */
+/** The running SDK, as `init` returns it. */
 export interface OteliteSdk {
   /** The provider `init` registered globally (use `trace.getTracer(...)`, or this directly). */
   readonly tracerProvider: TracerProvider;
@@ -116,10 +124,11 @@ let current: OteliteSdk | undefined;
 let globalsToReplace = false;
 
 /**
- * Starts tracing in one call: resolves the settings (defaults, then `OTEL_*` variables, then `options`),
- * builds a {@link TracerProvider} whose spans are batched to an OTLP/HTTP exporter, registers it, an
- * AsyncLocalStorage context manager and the propagators with `@opentelemetry/api`, turns on HTTP
- * instrumentation and installs graceful-shutdown hooks.
+ * What every entry point's `init` does (each types it with its platform's HTTP options: `src/index.ts`,
+ * `src/platform/web/index.ts`): resolves the settings (defaults, then `OTEL_*` variables, then
+ * `options`), builds a {@link TracerProvider} whose spans are batched to an OTLP/HTTP exporter,
+ * registers it, the platform's context manager and the propagators with `@opentelemetry/api`, turns on
+ * the platform's HTTP instrumentation and installs its shutdown hooks.
  *
  * - `OTEL_SDK_DISABLED=true`: no span is recorded and no exporter is created, but the context manager,
  *   the propagators and the HTTP instrumentation are still installed, so incoming trace context still
@@ -131,15 +140,10 @@ let globalsToReplace = false;
  *
  * @example
  * ```ts
- * import { init } from 'otelite';
- * import { trace } from '@opentelemetry/api';
- *
- * const sdk = init({ serviceName: 'checkout', endpoint: 'http://localhost:4318' });
- * trace.getTracer('checkout').startActiveSpan('work', (span) => span.end());
- * await sdk.shutdown(); // or let the process end: pending spans are flushed on exit
+ * const sdk = startSdk({ serviceName: 'checkout' });
  * ```
  */
-export function init(options: InitOptions = {}): OteliteSdk {
+export function startSdk(options: InitOptions = {}): OteliteSdk {
   if (current !== undefined) {
     warnOnce('init() was called again while the SDK is running; the running SDK is returned and the new options are ignored.');
     return current;
@@ -164,7 +168,8 @@ export function init(options: InitOptions = {}): OteliteSdk {
   const registered = tracerProvider.register({ propagator: initPropagator(given.propagators) });
   if (!registered) {
     warnOnce(
-      'init(): another global tracer provider was already registered, so spans from trace.getTracer() do not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().',
+      'init(): another global tracer provider was already registered, so spans from trace.getTracer() do ' +
+        'not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().',
     );
   }
 

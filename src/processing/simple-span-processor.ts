@@ -5,11 +5,14 @@ import type { SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import type { SpanProcessor } from './span-processor.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
 
 /** Options of {@link SimpleSpanProcessor}. */
 export interface SimpleSpanProcessorOptions {
-  /** Longest wait for one export (and for the exporter's `forceFlush`/`shutdown`), in milliseconds; its signal is aborted then. Default 30000. */
+  /**
+   * Longest wait for one export (and for the exporter's `forceFlush`/`shutdown`), in milliseconds; its signal
+   * is aborted then. Default 30000.
+   */
   exportTimeoutMillis?: number;
   /** Most ended spans whose export has not finished yet; more are dropped and counted in `droppedSpansCount`. Default 2048. */
   maxQueueSize?: number;

@@ -13,7 +13,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentHttp, type HttpInstrumentation } from '../../src/index.js';
 import { startReceiver, type Receiver } from '../../src/platform/node/receiver/index.js';
-import { setUpTracing, tearDownTracing, type Tracing } from '../instrumentation/http/http-test-kit.js';
+import { setUpTracing, tearDownTracing, type Tracing } from '../platform/node/instrumentation/http/http-test-kit.js';
 import { selfSignedCertificate } from '../support/self-signed-certificate.js';
 import { built, root, skippedWithoutBuild, TEST_TIMEOUT_MILLIS } from './run-fixture.js';
 

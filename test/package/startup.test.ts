@@ -40,9 +40,9 @@ describe('startup of the Node entry', () => {
 
   it('loads neither the generated schema nor the protobuf runtime until the first encoding', () => {
     expect(result.atReady).toContain('src/init.ts');
-    expect(result.atReady).toContain('src/export/otlp/binary-encoder.ts');
+    expect(result.atReady).toContain('src/export/otlp/encoding/binary-encoder.ts');
     expect(schemaParts(result.atReady)).toEqual([]);
-    expect(result.atReady).not.toContain('src/export/otlp/schema-fallback-encoder.ts');
+    expect(result.atReady).not.toContain('src/export/otlp/encoding/schema-fallback-encoder.ts');
   });
 
   it("loads @opentelemetry/api with require(), the same module the application's import gets", () => {
@@ -53,7 +53,7 @@ describe('startup of the Node entry', () => {
 
   it('loads the schema fallback on the first encoding, and a batch the fast writer fails on then goes through it', () => {
     expect(result.fallbackChunk).toMatch(/^schema-fallback-encoder-/);
-    expect(result.afterFirstEncoding).toContain('src/export/otlp/schema-fallback-encoder.ts');
+    expect(result.afterFirstEncoding).toContain('src/export/otlp/encoding/schema-fallback-encoder.ts');
     expect(schemaParts(result.afterFirstEncoding)).toContain('gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts');
     expect(result.names).toEqual(['steady', 'shifty']);
     // Once: the fast writer's failure; the schema encoder's attempt succeeded.

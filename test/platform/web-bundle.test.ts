@@ -47,7 +47,7 @@ describe('web bundles', () => {
 
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {
     const inputs = await bundledInputs(
-      'src/export/otlp/schema-fallback-encoder.ts',
+      'src/export/otlp/encoding/schema-fallback-encoder.ts',
       "export { encodeWithSchema } from './schema-fallback-encoder.js';",
     );
     expect(schemaParts(inputs).some((file) => file.endsWith('trace_service_pb.ts'))).toBe(true);

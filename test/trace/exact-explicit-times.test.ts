@@ -8,7 +8,7 @@ import { ExportTraceServiceRequestSchema } from '../../gen/opentelemetry/proto/c
 import { encodeSpansToJson, encodeSpansToProtobuf } from '../../src/otlp.js';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type FinishedSpan } from '../../src/index.js';
 import { decodeExportRequest, toReceivedSpans } from '../../src/platform/node/receiver/index.js';
-import { toExportTraceServiceRequest } from '../../src/export/otlp/to-export-request.js';
+import { toExportTraceServiceRequest } from '../../src/export/otlp/encoding/to-export-request.js';
 import { CLOCK_BASE_MILLIS } from '../../src/trace/clock.js';
 
 const TWO_POW_53 = 2n ** 53n;

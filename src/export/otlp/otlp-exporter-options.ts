@@ -1,13 +1,13 @@
 import type { OtlpSettings } from './otlp-environment.js';
 import { warnOnce } from '../../diagnostics/report.js';
-import { DEFAULT_MAX_REQUEST_BYTES } from './encode-within-limit.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from './encoding/encode-within-limit.js';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   normalizeHeaders,
   type HttpTransport,
   type HttpTransportFactory,
   type TlsOptions,
-} from './otlp-transport.js';
+} from '../../transport/http-transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 /**

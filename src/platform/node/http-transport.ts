@@ -3,9 +3,8 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { suppressTracing } from '../../context/suppress-tracing.js';
-import { installExitListener } from './exit-listener.js';
 import { postSynchronously } from './post-synchronously.js';
-import { markExporterAgent, markExporterRequest } from '../../export/otlp/exporter-requests.js';
+import { markExporterAgent, markExporterRequest } from '../../transport/exporter-requests.js';
 import {
   abortError,
   timeoutError,
@@ -13,7 +12,7 @@ import {
   type HttpResponse,
   type HttpTransport,
   type HttpTransportOptions,
-} from '../../export/otlp/otlp-transport.js';
+} from '../../transport/http-transport.js';
 
 /**
  * OTLP/HTTP on Node's built-in `node:http` / `node:https`: one keep-alive agent with a bounded number of
@@ -58,8 +57,6 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers, 'content-type': contentType };
   if (compression === 'gzip') headers['content-encoding'] = 'gzip';
   else delete headers['content-encoding'];
-  // Whoever builds a Node transport can also send at exit: the listener that does it goes in once.
-  installExitListener();
 
   return {
     async prepare(payload) {

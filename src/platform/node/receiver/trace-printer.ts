@@ -127,7 +127,8 @@ class BufferedTracePrinter implements TracePrinter {
  *
  * @example
  * ```ts
- * const printer = createTracePrinter(process.stdout, { traceIdleMillis: 500, maxPendingTraces: 1000, maxPendingSpans: 10_000, color: undefined });
+ * const printer = createTracePrinter(process.stdout, { traceIdleMillis: 500, maxPendingTraces: 1000,
+ * maxPendingSpans: 10_000, color: undefined });
  * printer.add(toReceivedSpans(request).spans);
  * printer.flush();
  * ```

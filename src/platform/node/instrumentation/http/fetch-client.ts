@@ -18,14 +18,15 @@ import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/er
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
 import {
   DEFAULT_HTTP_INSTRUMENTATION_SETTINGS,
+  isOutgoingRequestIgnored,
+  runRequestHook,
   type HttpInstrumentationSettings,
   type OutgoingRequestInfo,
 } from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
-import { isFetchCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
+import { isFetchCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactUrl } from '../../../../instrumentation/http/redact.js';
 import { normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
-import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
 
 /**
  * Client spans for `fetch` (Node's bundled undici, and the undici package), from undici's diagnostics
@@ -221,4 +222,32 @@ function onError(message: unknown): void {
   } catch (error) {
     reportError('instrumentation.http.fetch', error);
   }
+}
+
+// --- tracedFetch: one traced call, with or without instrumentHttp()
+
+/**
+ * `fetch(input, init)` with a client span, whether or not `instrumentHttp()` is enabled: the span is a
+ * child of the active context, `traceparent`/`tracestate`/`baggage` are sent, and the span ends as
+ * described for `instrumentHttp` (when the response body has been fully received, or on error). With
+ * `instrumentHttp()` enabled it behaves exactly like `fetch` (one span, its options apply). It uses the
+ * same undici diagnostics channels, so it needs a context manager that carries the active context
+ * across `await` (otelite's `AsyncLocalStorageContextManager`, which `register()` installs).
+ *
+ * @example
+ * ```ts
+ * const response = await tracedFetch('http://inventory.internal/items', { method: 'GET' });
+ * const items = await response.json(); // the span ends once the body is in
+ * ```
+ */
+export function tracedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  let fetchContext;
+  try {
+    enableExplicitFetchTracing();
+    fetchContext = context.active().setValue(EXPLICIT_FETCH_KEY, true);
+  } catch (error) {
+    reportError('instrumentation.http.fetch', error, 'tracedFetch');
+    return fetch(input, init);
+  }
+  return context.with(fetchContext, fetch, undefined, input, init);
 }

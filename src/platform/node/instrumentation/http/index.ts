@@ -2,7 +2,7 @@ import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { disableFetchInstrumentation, enableFetchInstrumentation } from './fetch-client.js';
 import { resolveHttpInstrumentationSettings, type HttpInstrumentationOptions } from './http-instrumentation-options.js';
 import { disableNodeClientInstrumentation, enableNodeClientInstrumentation } from './node-client.js';
-import { watchForOpenTelemetryJsInstrumentations } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
+import { watchForOpenTelemetryJsInstrumentations } from './opentelemetry-js-instrumentations.js';
 import { disableServerInstrumentation, enableServerInstrumentation } from './server.js';
 
 export type {
@@ -11,8 +11,8 @@ export type {
   OutgoingRequestInfo,
 } from './http-instrumentation-options.js';
 export { setHttpRoute } from './server.js';
-export { traceHandler } from './trace-handler.js';
-export { tracedFetch } from './traced-fetch.js';
+export { traceHandler } from './server.js';
+export { tracedFetch } from './fetch-client.js';
 
 /** What `instrumentHttp` returns. */
 export interface HttpInstrumentation {

@@ -4,16 +4,20 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../../../diagnostics/report.js';
-import { isExporterRequest } from '../../../../export/otlp/exporter-requests.js';
+import { isExporterRequest } from '../../../../transport/exporter-requests.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
 import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/error-type.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
-import type { HttpInstrumentationSettings, OutgoingRequestInfo } from './http-instrumentation-options.js';
+import {
+  isOutgoingRequestIgnored,
+  runRequestHook,
+  type HttpInstrumentationSettings,
+  type OutgoingRequestInfo,
+} from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
-import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
+import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactUrl } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
-import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
 
 /**
  * Client spans for `node:http` and `node:https` requests.
@@ -24,7 +28,8 @@ import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
  * otelite wraps `request` and `get` of `node:http` and `node:https` (and calls
  * `module.syncBuiltinESMExports()` so ESM named imports see the wrappers). This is one of the two
  * places otelite replaces someone else's functions (the other: the listener methods of an emitter the
- * application passes to the context manager's `bind`); ARCHITECTURE.md lists both. The wrappers call the original and start the span on the returned request; a
+ * application passes to the context manager's `bind`); ARCHITECTURE.md lists both. The wrappers call the
+ * original and start the span on the returned request; a
  * request created some other way (a `request` function captured before `instrumentHttp`, or
  * `new http.ClientRequest`) still gets a span at `http.client.request.start`, without trace headers.
  * `disable()` puts the originals back (unless something else has wrapped them since; then the wrappers

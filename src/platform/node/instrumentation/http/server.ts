@@ -12,19 +12,23 @@ import {
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { enterContext } from '../../context/async-local-storage-context-manager.js';
 import { setContextValue } from '../../../../context/overlay-context.js';
 import { SPAN_KEY, type Tracer as OteliteTracer } from '../../../../trace/tracer.js';
-import { reportError } from '../../../../diagnostics/report.js';
+import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
-import { enterRequestContext } from './enter-context.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
-import { DEFAULT_HTTP_INSTRUMENTATION_SETTINGS, type HttpInstrumentationSettings } from './http-instrumentation-options.js';
+import {
+  DEFAULT_HTTP_INSTRUMENTATION_SETTINGS,
+  isIncomingRequestIgnored,
+  runRequestHook,
+  type HttpInstrumentationSettings,
+} from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
-import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
+import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { noticeResponseEnds, stopNoticingResponseEnds } from './response-end-time.js';
-import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
 
 /**
  * Server spans for `node:http` and `node:https` servers, from Node's diagnostics channels:
@@ -320,4 +324,66 @@ export function setHttpRoute(route: string): void {
   } catch (error) {
     reportError('instrumentation.http.server', error, 'setHttpRoute');
   }
+}
+
+// --- traceHandler: a request listener wrapped in its server span, with or without instrumentHttp()
+
+/**
+ * Wraps a `node:http`/`node:https` request listener so each request gets a server span and the
+ * listener runs with it active, whether or not `instrumentHttp()` is enabled:
+ *
+ * - with `instrumentHttp()` enabled, the request already has its span (or was ignored), and the
+ *   listener runs in that span's context: no second span;
+ * - without it, the wrapper starts the span itself (default options) and ends it when the response
+ *   closes (status from the response; closed before finishing: status Error, `error.type` `aborted`).
+ *
+ * It also works with a global context manager other than otelite's, since it uses `context.with`.
+ *
+ * @example
+ * ```ts
+ * const server = http.createServer(traceHandler(async (req, res) => {
+ *   const upstream = await fetch('http://inventory.internal/items'); // a child of the server span
+ *   res.end(await upstream.text());
+ * }));
+ * ```
+ */
+export function traceHandler<Request extends IncomingMessage, Response extends ServerResponse>(
+  listener: (request: Request, response: Response) => unknown,
+): (request: Request, response: Response) => void {
+  return function tracedListener(this: unknown, request: Request, response: Response): void {
+    const handlerContext = handlerContextOf(request, response, 'traceHandler');
+    if (handlerContext === null) {
+      listener.call(this, request, response);
+    } else {
+      context.with(handlerContext, listener, this, request, response);
+    }
+  };
+}
+
+// --- entering a request's context for the rest of its dispatch
+
+/** Whether entering has been seen to change the global active context (checked once, not per request). */
+let confirmed = false;
+
+/**
+ * Makes `requestContext` the active context for the rest of an incoming request's dispatch: the
+ * `'request'` listener Node calls right after `http.server.request.start`, and everything it awaits or
+ * schedules. A diagnostics-channel subscriber has no function to wrap, so this relies on otelite's
+ * `AsyncLocalStorageContextManager` (the one `register()` installs), whose `enterWith` does it. With
+ * another global context manager the span is still recorded, but handlers do not see it: one warning
+ * says so, and `traceHandler` is the way out. Returns whether the context was entered.
+ */
+export function enterRequestContext(requestContext: Context): boolean {
+  if (!enterContext(requestContext)) {
+    confirmed = false;
+  } else if (confirmed || context.active() === requestContext) {
+    // Checked until it first holds: the manager entered is the global one.
+    confirmed = true;
+    return true;
+  }
+  warnOnce(
+    'the global context manager is not an enabled otelite AsyncLocalStorageContextManager, so request handlers ' +
+      "do not run inside their server span; register otelite's, or wrap handlers with traceHandler().",
+  );
+  return false;
 }
