@@ -36,6 +36,21 @@ export type { ParentBasedSamplerOptions } from './sampling/parent-based.js';
 export { ProbabilitySampler } from './sampling/probability.js';
 export type { ProbabilitySamplerOptions } from './sampling/probability.js';
 export { createSamplerFromEnvironment, createSamplerFromSettings } from './sampling/from-environment.js';
+export { AlwaysRecordSampler } from './sampling/always-record.js';
+export { CompositeSampler } from './sampling/composite.js';
+export type { ComposableSampler, SamplingIntent } from './sampling/composable-sampler.js';
+export { composableAlwaysOn } from './sampling/composable-always-on.js';
+export { composableAlwaysOff } from './sampling/composable-always-off.js';
+export { composableProbability } from './sampling/composable-probability.js';
+export { composableParentThreshold } from './sampling/composable-parent-threshold.js';
+export { composableRuleBased } from './sampling/composable-rule-based.js';
+export type {
+  ComposableRule,
+  ComposableRuleAttributePatterns,
+  ComposableRuleAttributeValues,
+  ComposableSpanKindName,
+  ComposableSpanParent,
+} from './sampling/composable-rule-based.js';
 export type { SamplerName, SamplerSettings } from './sampling/from-environment.js';
 
 // --- context
@@ -48,6 +63,8 @@ export { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 export type { SimpleSpanProcessorOptions } from './processing/simple-span-processor.js';
 export { BatchSpanProcessor } from './processing/batch-span-processor.js';
 export type { BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
+export { KeepTracesProcessor } from './processing/keep-traces.js';
+export type { KeepTracesProcessorOptions } from './processing/keep-traces.js';
 
 // --- resource
 export { emptyResource, mergeResources, resourceFromAttributes } from './resource/resource.js';

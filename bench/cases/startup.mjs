@@ -11,17 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { formatNumber, formatRatio } from '../lib/format.mjs';
 import { OTELITE_DIST, missingOtelite } from '../lib/otelite.mjs';
 import { summarize } from '../lib/stats.mjs';
+import { OPENTELEMETRY_JS_3, line3Node, line3Versions } from '../lib/line-3.mjs';
 
 const SCRIPTS = {
   otelite: fileURLToPath(new URL('../startup/otelite.mjs', import.meta.url)),
   'opentelemetry-js': fileURLToPath(new URL('../startup/opentelemetry-js.cjs', import.meta.url)),
+  [OPENTELEMETRY_JS_3]: fileURLToPath(new URL('../startup/opentelemetry-js-3.cjs', import.meta.url)),
 };
 const TARGET = { millis: 40, ratio: 0.35 };
 
-function coldStart(side) {
+function coldStart(side, execPath = process.execPath) {
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
+      execPath,
       [SCRIPTS[side], OTELITE_DIST],
       { timeout: 60_000, env: { ...process.env, OTEL_SDK_DISABLED: '' } },
       (error, stdout, stderr) => {
@@ -41,20 +43,20 @@ export default {
   async run(settings, { pending }) {
     if (pending) return { skipped: `otelite not built: ${pending}` };
     const processes = settings.quick ? 5 : 15;
-    const runs = { otelite: [], 'opentelemetry-js': [] };
-    for (let i = 0; i < processes; i++) {
-      const order = i % 2 === 0 ? ['otelite', 'opentelemetry-js'] : ['opentelemetry-js', 'otelite'];
-      for (const side of order) runs[side].push(await coldStart(side));
+    const { sides, ratio, ratioRange, cpuRatio, met } = await alternate('opentelemetry-js', processes);
+    // The 3.x anchor (bench/lib/line-3.mjs): the same protocol on Node 24, both sides there.
+    const node = line3Node();
+    let line3 = { skipped: node.skipped };
+    if (!node.skipped) {
+      try {
+        const { runs: _runs, ...measured } = await alternate(OPENTELEMETRY_JS_3, processes, node.path);
+        line3 = { node: node.label, versions: line3Versions(), rounds: processes, ...measured };
+      } catch (error) {
+        line3 = { node: node.label, error: String(error?.message ?? error).split('\n')[0] };
+      }
     }
-    const sides = {};
-    for (const [side, list] of Object.entries(runs)) {
-      sides[side] = { ...summarize(list.map((r) => r.readyMillis)), cpuMillis: summarize(list.map((r) => r.cpuMillis)), runs: list };
-    }
-    const ratio = sides.otelite.median / sides['opentelemetry-js'].median;
-    const ratioRange = summarize(runs.otelite.map((r, i) => r.readyMillis / runs['opentelemetry-js'][i].readyMillis));
-    const cpuRatio = sides.otelite.cpuMillis.median / sides['opentelemetry-js'].cpuMillis.median;
-    const met = sides.otelite.median <= TARGET.millis && ratio <= TARGET.ratio;
     return {
+      line3,
       rounds: processes,
       sides,
       ratio,
@@ -69,3 +71,21 @@ export default {
     };
   },
 };
+
+/** `processes` cold starts per side, otelite and `anchor` alternating first, on `execPath`. */
+async function alternate(anchor, processes, execPath) {
+  const runs = { otelite: [], [anchor]: [] };
+  for (let i = 0; i < processes; i++) {
+    const order = i % 2 === 0 ? ['otelite', anchor] : [anchor, 'otelite'];
+    for (const side of order) runs[side].push(await coldStart(side, execPath));
+  }
+  const sides = {};
+  for (const [side, list] of Object.entries(runs)) {
+    sides[side] = { ...summarize(list.map((r) => r.readyMillis)), cpuMillis: summarize(list.map((r) => r.cpuMillis)), runs: list };
+  }
+  const ratio = sides.otelite.median / sides[anchor].median;
+  const ratioRange = summarize(runs.otelite.map((r, i) => r.readyMillis / runs[anchor][i].readyMillis));
+  const cpuRatio = sides.otelite.cpuMillis.median / sides[anchor].cpuMillis.median;
+  const met = sides.otelite.median <= TARGET.millis && ratio <= TARGET.ratio;
+  return { runs, sides, ratio, ratioRange, cpuRatio, met };
+}

@@ -9,6 +9,7 @@ import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
 import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit } from '../export/export-at-exit.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
+import { exportsUnsampledSpans } from './unsampled-spans.js';
 
 /**
  * Options of {@link BatchSpanProcessor}. Each unset option comes from its `OTEL_BSP_*` variable, then
@@ -165,7 +166,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: FinishedSpan): void {
-    if (this.#isShutdown || (RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0) return;
+    if (this.#isShutdown || ((RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0 && !exportsUnsampledSpans(this))) return;
     const queue = this.#queue;
     if (queue.length >= this.#maxQueueSize) {
       this.#dropped++;

@@ -6,6 +6,7 @@ import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
+import { exportsUnsampledSpans } from './unsampled-spans.js';
 
 /** Options of {@link SimpleSpanProcessor}. */
 export interface SimpleSpanProcessorOptions {
@@ -75,7 +76,8 @@ export class SimpleSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: FinishedSpan): void {
-    if (this.#shutdown !== undefined || (RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0) return;
+    if (this.#shutdown !== undefined || ((RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0 && !exportsUnsampledSpans(this)))
+      return;
     if (this.#accepted - this.#finished >= this.#maxQueueSize) {
       this.#dropped++;
       warnOnce('SimpleSpanProcessor dropped spans: too many exports were waiting (see droppedSpansCount).');

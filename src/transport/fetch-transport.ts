@@ -46,6 +46,9 @@ export function createFetchTransport(options: HttpTransportOptions, settings: Fe
     compression = 'none';
   }
   if (options.tls !== undefined) warnOnce('OTLP exporter: tls options need the Node.js transport; fetch ignores them.');
+  if (options.tlsFiles !== undefined) {
+    warnOnce('OTLP exporter: OTEL_EXPORTER_OTLP_*CERTIFICATE and *CLIENT_KEY files need the Node.js transport; fetch ignores them.');
+  }
   const keepaliveMaxBytes = settings.keepaliveMaxBytes ?? 0;
   const headers: Record<string, string> = { ...options.headers, 'content-type': contentType };
   if (settings.sendUserAgent !== false) headers['user-agent'] = USER_AGENT;

@@ -34,6 +34,24 @@ export interface TlsOptions {
   servername?: string;
 }
 
+/** A PEM file named by an environment variable. */
+export interface TlsFile {
+  /** The path, as the variable gives it. */
+  readonly path: string;
+  /** The variable that named it, for messages. */
+  readonly variable: string;
+}
+
+/**
+ * The PEM files `OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE`, `_CLIENT_CERTIFICATE` and `_CLIENT_KEY` name,
+ * read by a transport that can read files (Node's); `fetch` ignores them with one warning.
+ */
+export interface TlsFiles {
+  readonly ca?: TlsFile;
+  readonly cert?: TlsFile;
+  readonly key?: TlsFile;
+}
+
 /** Settings of one transport; the exporter resolves them once. */
 export interface HttpTransportOptions {
   /** Where requests go (`http:` or `https:`). */
@@ -50,6 +68,8 @@ export interface HttpTransportOptions {
   readonly maxResponseBytes: number;
   /** Extra TLS material for `https:`. */
   readonly tls?: TlsOptions;
+  /** TLS material to read from files for `https:`, for what `tls` does not give. @internal */
+  readonly tlsFiles?: TlsFiles;
 }
 
 /** What came back for one request. */

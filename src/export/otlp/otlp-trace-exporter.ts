@@ -80,6 +80,7 @@ export class OTLPTraceExporter implements SpanExporter {
       maxSockets: settings.maxConcurrentExports,
       maxResponseBytes: settings.maxResponseBytes,
       tls: settings.tls,
+      ...(settings.tlsFiles !== undefined && { tlsFiles: settings.tlsFiles }),
     });
   }
 

@@ -4,6 +4,7 @@ import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { postSynchronously } from './post-synchronously.js';
+import { withTlsFiles } from './tls-files.js';
 import { markExporterAgent, markExporterRequest } from '../../transport/exporter-requests.js';
 import {
   abortError,
@@ -44,13 +45,12 @@ function gzipAsync(payload: Uint8Array): Promise<Uint8Array> {
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const { url, contentType, compression, timeoutMillis, maxResponseBytes } = options;
   const secure = url.protocol === 'https:';
+  const tls = secure ? withTlsFiles(options.tls, options.tlsFiles) : options.tls;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
   // node:https (and node:tls with it) only for an https: endpoint, when the transport is made.
   const https = secure ? process.getBuiltinModule('node:https') : undefined;
   const agent =
-    https === undefined
-      ? new HttpAgent(agentOptions)
-      : new https.Agent({ ...(options.tls as NodeTlsOptions | undefined), ...agentOptions });
+    https === undefined ? new HttpAgent(agentOptions) : new https.Agent({ ...(tls as NodeTlsOptions | undefined), ...agentOptions });
   markExporterAgent(agent);
   const request = https === undefined ? httpRequest : https.request;
 
@@ -123,7 +123,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     },
 
     postSynchronously(payload, timeoutMillis) {
-      return postSynchronously({ url, headers, payload, compression, tls: secure ? options.tls : undefined }, timeoutMillis);
+      return postSynchronously({ url, headers, payload, compression, tls: secure ? tls : undefined }, timeoutMillis);
     },
   };
 }
