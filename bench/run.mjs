@@ -21,7 +21,17 @@ import { OPENTELEMETRY_JS_3, line3Node, line3Versions } from './lib/line-3.mjs';
 import { OTELITE_DIST, firstLine } from './lib/otelite.mjs';
 import { summarize } from './lib/stats.mjs';
 
-const CASE_IDS = ['span-lifecycle', 'active-spans', 'encode', 'memory', 'startup', 'saturated-server', 'http-server', 'footprint'];
+const CASE_IDS = [
+  'span-lifecycle',
+  'active-spans',
+  'encode',
+  'memory',
+  'startup',
+  'saturated-server',
+  'http-server',
+  'footprint',
+  'viewer',
+];
 const OTELITE = 'otelite';
 const OPENTELEMETRY_JS = 'opentelemetry-js';
 const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));

@@ -19,7 +19,7 @@
  */
 
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -105,3 +105,22 @@ await build({
   sourcesContent: false, // the maps point at the tsc output shipped beside them
   logLevel: 'warning',
 });
+
+// The trace viewer's page (src/viewer-page/, served by `otelite receive`): one browser bundle and its two
+// static files in dist/src/viewer-page/. No SDK entry imports it; test/platform/web-bundle.test.ts checks.
+const page = 'dist/src/viewer-page';
+rmSync(`${root}/${page}`, { recursive: true, force: true });
+mkdirSync(`${root}/${page}`, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/viewer-page/main.ts'],
+  outfile: `${page}/viewer.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+for (const file of ['index.html', 'viewer.css']) copyFileSync(`${root}/src/viewer-page/${file}`, `${root}/${page}/${file}`);

@@ -18,7 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/processing/', 'src/instrumentation/'],
   ['src/init.ts', 'src/core-exports.ts', 'src/otlp.ts', 'src/proto.ts'],
   ['src/platform/', 'src/index.ts'],
-  ['src/platform/node/receiver/', 'src/platform/node/cli/'],
+  ['src/platform/node/receiver/', 'src/platform/node/cli/', 'src/viewer-page/'],
 ];
 
 const root = join(import.meta.dirname, '../..');

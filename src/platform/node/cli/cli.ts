@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RECEIVER_HOST, DEFAULT_RECEIVER_PORT, startReceiver } from '../receiver/index.js';
 import type { TraceTreeSink } from '../receiver/index.js';
+import { loadTraceFile } from './load-traces.js';
+import { openBrowser } from './open-browser.js';
+import { DEFAULT_MAX_STORED_SPANS } from '../receiver/trace-store.js';
 
 /** The streams and stop signal {@link runCli} works with; the `otelite` binary passes the process's own. */
 export interface CliIo {
@@ -24,12 +27,17 @@ export interface CliIo {
 export const USAGE = `Usage: otelite <command> [options]
 
 Commands:
-  receive              Run an OTLP/HTTP trace receiver and print received traces as trees
-                       until interrupted (Ctrl-C)
+  receive              Run an OTLP/HTTP trace receiver with a web trace viewer on the same port,
+                       and print received traces as trees until interrupted (Ctrl-C)
 
 Options for receive:
   -p, --port <port>    Port to listen on (default ${DEFAULT_RECEIVER_PORT}; 0 picks a free port)
-      --host <host>    Interface to listen on (default ${DEFAULT_RECEIVER_HOST})
+      --host <host>    Interface to listen on (default ${DEFAULT_RECEIVER_HOST}: this machine only)
+      --no-ui          Do not serve the web viewer
+      --open           Open the viewer in a browser (when this machine has a way to)
+      --json           Print one JSON line per completed trace instead of a tree
+      --load <file>    Show the traces saved in an OTLP/JSON file (repeatable)
+      --max-spans <n>  Spans the viewer keeps; the oldest traces go first (default ${DEFAULT_MAX_STORED_SPANS})
 
   -h, --help           Show this help
 
@@ -63,6 +71,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       options: {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
+        'no-ui': { type: 'boolean' },
+        open: { type: 'boolean' },
+        json: { type: 'boolean' },
+        load: { type: 'string', multiple: true },
+        'max-spans': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -84,19 +97,71 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
     if (!(port <= 65_535)) return usageError(io, `--port must be a number from 0 to 65535, got '${values.port}'`);
   }
+  let maxSpans = DEFAULT_MAX_STORED_SPANS;
+  if (values['max-spans'] !== undefined) {
+    maxSpans = /^\d{1,9}$/.test(values['max-spans']) ? Number(values['max-spans']) : 0;
+    if (maxSpans < 1) return usageError(io, `--max-spans must be a whole number from 1, got '${values['max-spans']}'`);
+  }
+  if (values['no-ui'] === true && values.open === true) return usageError(io, '--open needs the viewer, which --no-ui turns off');
   const host = values.host ?? DEFAULT_RECEIVER_HOST;
-  return receive(port, host, io);
+  return receive(
+    {
+      port,
+      host,
+      ui: values['no-ui'] !== true,
+      open: values.open === true,
+      json: values.json === true,
+      load: values.load ?? [],
+      maxSpans,
+    },
+    io,
+  );
 }
 
-async function receive(port: number, host: string, io: CliIo): Promise<number> {
+interface ReceiveSettings {
+  port: number;
+  host: string;
+  ui: boolean;
+  open: boolean;
+  json: boolean;
+  load: string[];
+  maxSpans: number;
+}
+
+async function receive(settings: ReceiveSettings, io: CliIo): Promise<number> {
+  const { port, host } = settings;
   let receiver;
   try {
-    receiver = await startReceiver({ port, host, print: io.stdout });
+    receiver = await startReceiver({
+      port,
+      host,
+      print: io.stdout,
+      printFormat: settings.json ? 'json' : 'tree',
+      ui: settings.ui,
+      maxStoredSpans: settings.maxSpans,
+      maxRetainedSpans: 0, // the viewer's store keeps what the page shows; receiver.spans() is unused here
+    });
   } catch (error) {
     io.stderr.write(`otelite: cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  io.stdout.write(`otelite receiver listening on ${receiver.url} (send OTLP/HTTP traces to ${receiver.tracesUrl}; Ctrl-C to stop)\n`);
+  // With --json, stdout carries only the trace lines; what a person reads goes to stderr.
+  const say = settings.json ? io.stderr : io.stdout;
+  say.write(`otelite receiver listening on ${receiver.url} (send OTLP/HTTP traces to ${receiver.tracesUrl}; Ctrl-C to stop)\n`);
+  if (receiver.uiUrl !== undefined) say.write(`trace viewer: ${receiver.uiUrl}\n`);
+  for (const file of settings.load) {
+    try {
+      const { requests } = await loadTraceFile(file, receiver.tracesUrl);
+      say.write(`loaded ${file} (${requests} request${requests === 1 ? '' : 's'})\n`);
+    } catch (error) {
+      io.stderr.write(`otelite: cannot load ${error instanceof Error ? error.message : String(error)}\n`);
+      await receiver.close();
+      return 1;
+    }
+  }
+  if (settings.open && receiver.uiUrl !== undefined && !(await openBrowser(receiver.uiUrl))) {
+    say.write(`(no browser to open here: open ${receiver.uiUrl} yourself)\n`);
+  }
   await new Promise<void>((resolve) => {
     if (io.signal === undefined) return; // runs until the process ends
     if (io.signal.aborted) resolve();
