@@ -12,7 +12,17 @@ export interface AsyncContextStorage {
   disable(): void;
 }
 
-/** A context manager that also implements `attach` (`@opentelemetry/api` 1.10), typed so that API 1.9 compiles it too. */
+/**
+ * A context manager that also implements `attach` (`@opentelemetry/api` 1.10), typed so that API 1.9
+ * compiles it too.
+ *
+ * @example
+ * ```ts
+ * const manager: AttachingContextManager = createAsyncStorageContextManager(storage);
+ * const token = manager.attach(trace.setSpan(manager.active(), span));
+ * token.dispose();
+ * ```
+ */
 export interface AttachingContextManager extends ContextManager {
   /** Makes `context` active until the returned token is disposed; see {@link createAsyncStorageContextManager}. */
   attach(context: Context): ContextToken;
