@@ -5,7 +5,9 @@
  * (src/platform/node/) that the core's defaults come from.
  * @packageDocumentation
  */
+import { useConfigurationFileAccess } from './configuration/configuration-file.js';
 import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobuf-fallback.js';
+import { nodeConfigurationFileAccess } from './platform/node/configuration-file-access.js';
 import { nodePlatform } from './platform/node/node-platform.js';
 import { installPlatform } from './platform.js';
 
@@ -15,6 +17,10 @@ installPlatform(nodePlatform);
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only
 // for a writer failure, so they are loaded by the first encoding, not here (a chunk of their own in dist/).
 useProtobufFallbackEncoderLoader(async () => (await import('./export/otlp/encoding/schema-fallback-encoder.js')).encodeWithSchema);
+
+// OTEL_CONFIG_FILE / init({ configFile }): files are read with node:fs; the YAML parser and the schema
+// validator are required only when a file is named (src/platform/node/configuration-file-access.ts).
+useConfigurationFileAccess(nodeConfigurationFileAccess);
 
 export * from './core-exports.js';
 export { init } from './platform/node/node-init.js';

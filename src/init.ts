@@ -9,6 +9,8 @@ import {
   type TextMapPropagator,
 } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from './config/environment-variable.js';
+import { loadConfigurationFile, readConfigFileEnvironment } from './configuration/configuration-file.js';
+import type { ConfiguredParts } from './configuration/from-model.js';
 import { readNameListVariable, readStringVariable } from './config/typed-variables.js';
 import { reportError, warnOnce } from './diagnostics/report.js';
 import { ConsoleSpanExporter } from './export/console-span-exporter.js';
@@ -16,11 +18,13 @@ import { appendTracesPath } from './export/otlp/otlp-environment.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
+import { WaitUntilFlushProcessor } from './processing/wait-until-flush-processor.js';
 import { currentPlatform, type Disableable, type RemovableHooks } from './platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 import type { SpanProcessor } from './trace/span-processor.js';
 import { createPropagatorFromEnvironment, createPropagatorFromNames, type PropagatorName } from './propagation/from-environment.js';
+import { AlwaysOffSampler } from './sampling/always-off.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
 import type { SpanLimits } from './trace/span-limits.js';
@@ -46,6 +50,16 @@ export interface InitInstrumentations<HttpOptions extends object = object> {
  * given here. `HttpOptions`: see {@link InitInstrumentations}.
  */
 export interface InitOptions<HttpOptions extends object = object> {
+  /**
+   * A declarative configuration file (YAML, `file_format` "1.x" of opentelemetry-configuration; see
+   * docs/configuration.md). Default `OTEL_CONFIG_FILE`. With a file, the file alone configures the SDK:
+   * every other `OTEL_*` variable is ignored (the file may substitute them, `${OTEL_SERVICE_NAME}`), and
+   * of these options only `instrumentations`, `spanProcessors` (added after the file's) and
+   * `shutdownHooks` apply; the others are reported once and ignored. A file that cannot be used leaves
+   * tracing off, with one message on stderr naming the file, the line and column, the path in the model
+   * and what was expected. Node only (Bun, Deno and the web entries have no file access here).
+   */
+  configFile?: string;
   /** The `service.name` resource attribute. Default `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
   serviceName?: string;
   /**
@@ -149,23 +163,54 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
     return current;
   }
   const given: InitOptions = options !== null && typeof options === 'object' ? options : {};
-  installDiagLogger();
-  const sdkDisabled = readSdkDisabledEnvironment();
+  const configFile =
+    typeof given.configFile === 'string' && given.configFile.trim() !== '' ? given.configFile.trim() : readConfigFileEnvironment();
+  // With a file: its parts (or undefined when it cannot be used: tracing off), and OTEL_* hidden until shutdown.
+  const file = configFile === undefined ? undefined : loadConfigurationFile(configFile);
+  const fromFile: ConfiguredParts | undefined = file?.parts;
+  if (file !== undefined) {
+    if (fromFile?.logLevel !== undefined) installDiagLogger(fromFile.logLevel);
+    warnIgnoredOptions(given);
+  } else {
+    installDiagLogger(readLogLevelEnvironment());
+  }
+  const sdkDisabled = file !== undefined ? (fromFile?.disabled ?? true) : readSdkDisabledEnvironment();
   if (globalsToReplace) {
     releaseGlobals();
     globalsToReplace = false;
   }
 
-  const processors: SpanProcessor[] = sdkDisabled ? [] : exportProcessors(given);
-  if (Array.isArray(given.spanProcessors)) processors.push(...given.spanProcessors);
-  const tracerProvider = new TracerProvider({
-    resource: initResource(given),
-    sampler: given.sampler,
-    randomTraceFlag: given.randomTraceFlag,
-    spanLimits: given.spanLimits,
-    spanProcessors: processors,
-  });
-  const registered = tracerProvider.register({ propagator: initPropagator(given.propagators) });
+  const processors: SpanProcessor[] = sdkDisabled ? [] : file !== undefined ? (fromFile?.spanProcessors ?? []) : exportProcessors(given);
+  if (Array.isArray(given.spanProcessors) && (file === undefined || fromFile !== undefined)) processors.push(...given.spanProcessors);
+  const platform = currentPlatform();
+  const currentWaitUntil = platform.currentWaitUntil;
+  if (!sdkDisabled && (file === undefined || fromFile !== undefined) && currentWaitUntil !== undefined) {
+    // Edge: each request's spans flushed through its waitUntil (the provider exists by the first call).
+    processors.push(
+      new WaitUntilFlushProcessor(
+        () => flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
+        () => currentWaitUntil.call(platform),
+      ),
+    );
+  }
+  const tracerProvider = new TracerProvider(
+    file !== undefined
+      ? {
+          resource: fromFile?.resource,
+          sampler: fromFile?.sampler ?? new AlwaysOffSampler(),
+          spanLimits: fromFile?.spanLimits,
+          spanProcessors: processors,
+        }
+      : {
+          resource: initResource(given),
+          sampler: given.sampler,
+          randomTraceFlag: given.randomTraceFlag,
+          spanLimits: given.spanLimits,
+          spanProcessors: processors,
+        },
+  );
+  const propagator = file !== undefined ? (fromFile?.propagator ?? createPropagatorFromNames([])) : initPropagator(given.propagators);
+  const registered = tracerProvider.register({ propagator });
   if (!registered) {
     warnOnce(
       'init(): another global tracer provider was already registered, so spans from trace.getTracer() do ' +
@@ -173,10 +218,10 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
     );
   }
 
-  const platform = currentPlatform();
   let http: Disableable | undefined;
   const httpOption = given.instrumentations?.http ?? true;
-  if (httpOption !== false) {
+  // A file that could not be used leaves tracing off: no instrumentation either.
+  if (httpOption !== false && (file === undefined || fromFile !== undefined)) {
     http = platform.instrumentHttp(typeof httpOption === 'object' && httpOption !== null ? httpOption : undefined);
   }
 
@@ -190,6 +235,7 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
     shutdown(): Promise<void> {
       if (stopped === undefined) {
         hooks?.remove();
+        file?.restoreEnvironment();
         try {
           http?.disable();
         } catch (error) {
@@ -216,9 +262,8 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
   return sdk;
 }
 
-/** With `OTEL_LOG_LEVEL` set, otelite's (and the API's) diagnostics go to the console at that level. */
-function installDiagLogger(): void {
-  const level = readLogLevelEnvironment();
+/** With `OTEL_LOG_LEVEL` (or the file's `log_level`) set, otelite's (and the API's) diagnostics go to the console at that level. */
+function installDiagLogger(level: DiagLogLevel | undefined): void {
   if (level === undefined) return;
   try {
     diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
@@ -272,6 +317,27 @@ export type TracesExporterName = 'otlp' | 'console';
  */
 export function readTracesExportersEnvironment(environment: EnvironmentSource = readEnvironmentVariable): TracesExporterName[] {
   return readNameListVariable(environment, 'OTEL_TRACES_EXPORTER', ['otlp', 'console'], ['otlp'], 'exporter');
+}
+
+/** The options a configuration file replaces: given together with a file, they are reported once and ignored. */
+const OPTIONS_THE_FILE_REPLACES = [
+  'serviceName',
+  'resourceAttributes',
+  'endpoint',
+  'headers',
+  'protocol',
+  'compression',
+  'sampler',
+  'randomTraceFlag',
+  'batch',
+  'spanLimits',
+  'propagators',
+  'exporter',
+] as const;
+
+function warnIgnoredOptions(options: InitOptions): void {
+  const ignored = OPTIONS_THE_FILE_REPLACES.filter((name) => options[name] !== undefined);
+  if (ignored.length > 0) warnOnce(`init(): a configuration file is in force, so these options are ignored: ${ignored.join(', ')}.`);
 }
 
 /** The span processors of the exporters: `options.exporter`, else those `OTEL_TRACES_EXPORTER` names. */

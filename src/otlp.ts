@@ -10,4 +10,4 @@ export { encodeSpansToProtobuf } from './export/otlp/encoding/binary-encoder.js'
 export { encodeSpansToJson } from './export/otlp/encoding/json-encoder.js';
 export { DEFAULT_RETRY_POLICY } from './export/otlp/retry.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
-export { isExporterRequest } from './transport/exporter-requests.js';
+export { EXPORT_REQUEST_HEADER, isExporterRequest, isExportRequestHeaders } from './transport/exporter-requests.js';

@@ -50,6 +50,11 @@ export interface Platform {
   instrumentHttp(options: object | undefined): Disableable | undefined;
   /** Flushes `sdk` when the program or page goes away; `undefined` where there is no such moment. */
   installShutdownHooks(sdk: FlushTarget): RemovableHooks | undefined;
+  /**
+   * The current request's `waitUntil`, on runtimes that stop a request's work with its response (edge):
+   * `init()` then flushes when a request's local root span ends and hands the flush to it. Absent elsewhere.
+   */
+  currentWaitUntil?(): ((promise: Promise<unknown>) => void) | undefined;
 }
 
 /**

@@ -38,5 +38,51 @@ export function isExporterRequest(request: unknown): boolean {
   if (typeof request !== 'object' || request === null) return false;
   if (requests.has(request)) return true;
   const agent = (request as { agent?: unknown }).agent;
-  return typeof agent === 'object' && agent !== null && agents.has(agent);
+  if (typeof agent === 'object' && agent !== null && agents.has(agent)) return true;
+  // Another otelite instance's export (marked by its header).
+  try {
+    const getHeader = (request as { getHeader?: unknown }).getHeader;
+    return typeof getHeader === 'function' && getHeader.call(request, EXPORT_REQUEST_HEADER) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The request header every otelite OTLP exporter sends (value `1`), so that any otelite instance
+ * seeing the request (the Node side of a process whose edge sandbox exports through its `fetch`, a
+ * service receiving OTLP, another SDK copy) recognises it as telemetry export and makes no span of
+ * it: no client span for the call, no server span for the received request.
+ */
+export const EXPORT_REQUEST_HEADER = 'otelite-export';
+
+/**
+ * Whether a request's headers carry {@link EXPORT_REQUEST_HEADER}: a `Headers` object, a
+ * `node:http` header record (lower-case names), or undici's flat `[name, value, ...]` list. Never throws.
+ *
+ * @example
+ * ```ts
+ * server.on('request', (req, res) => {
+ *   if (isExportRequestHeaders(req.headers)) return forward(req, res); // not traced
+ * });
+ * ```
+ */
+export function isExportRequestHeaders(headers: unknown): boolean {
+  try {
+    if (typeof headers !== 'object' || headers === null) return false;
+    if (Array.isArray(headers)) {
+      for (let i = 0; i < headers.length - 1; i += 2) {
+        const name: unknown = headers[i];
+        if (typeof name === 'string' && name.length === EXPORT_REQUEST_HEADER.length && name.toLowerCase() === EXPORT_REQUEST_HEADER) {
+          return true;
+        }
+      }
+      return false;
+    }
+    const get = (headers as { get?: unknown }).get;
+    if (typeof get === 'function') return (headers as Headers).get(EXPORT_REQUEST_HEADER) !== null;
+    return (headers as Record<string, unknown>)[EXPORT_REQUEST_HEADER] !== undefined;
+  } catch {
+    return false;
+  }
 }

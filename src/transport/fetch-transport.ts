@@ -1,6 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '../context/suppress-tracing.js';
 import { warnOnce } from '../diagnostics/report.js';
+import { EXPORT_REQUEST_HEADER } from './exporter-requests.js';
 import {
   abortError,
   timeoutError,
@@ -20,6 +21,12 @@ export interface FetchTransportSettings {
   readonly keepaliveMaxBytes?: number;
   /** Whether to send a `User-Agent` header (browsers forbid setting it). Default `true`. */
   readonly sendUserAgent?: boolean;
+  /**
+   * Whether to mark each request with the `otelite-export` header, so that any otelite instance seeing
+   * it makes no span of it. Default: as `sendUserAgent`; browsers (`false`) do not, since a custom
+   * header would need the collector's CORS allow-list to name it.
+   */
+  readonly markExportRequests?: boolean;
 }
 
 /**
@@ -41,7 +48,7 @@ export interface FetchTransportSettings {
 export function createFetchTransport(options: HttpTransportOptions, settings: FetchTransportSettings = {}): HttpTransport {
   const { url, contentType, timeoutMillis, maxResponseBytes } = options;
   let compression = options.compression;
-  if (compression === 'gzip' && typeof CompressionStream !== 'function') {
+  if (compression === 'gzip' && typeof runtimeCompressionStream() !== 'function') {
     warnOnce('OTLP exporter: gzip compression was asked for, but this runtime has no CompressionStream; requests are sent uncompressed.');
     compression = 'none';
   }
@@ -52,6 +59,7 @@ export function createFetchTransport(options: HttpTransportOptions, settings: Fe
   const keepaliveMaxBytes = settings.keepaliveMaxBytes ?? 0;
   const headers: Record<string, string> = { ...options.headers, 'content-type': contentType };
   if (settings.sendUserAgent !== false) headers['user-agent'] = USER_AGENT;
+  if (settings.markExportRequests ?? settings.sendUserAgent !== false) headers[EXPORT_REQUEST_HEADER] = '1';
   if (compression === 'gzip') headers['content-encoding'] = 'gzip';
   else delete headers['content-encoding'];
   const inFlight = new Set<AbortController>();
@@ -112,9 +120,18 @@ export function createFetchTransport(options: HttpTransportOptions, settings: Fe
   };
 }
 
+/**
+ * The runtime's `CompressionStream`, if it has one. Read from `globalThis` rather than named, so edge
+ * bundlers (Next.js) that flag the bare identifier as unsupported in their runtime do not warn at build.
+ */
+function runtimeCompressionStream(): typeof CompressionStream | undefined {
+  return (globalThis as { CompressionStream?: typeof CompressionStream }).CompressionStream;
+}
+
 /** `payload` gzipped through the web-standard `CompressionStream`. */
 async function gzipBytes(payload: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([payload as BlobPart]).stream().pipeThrough(new CompressionStream('gzip'));
+  const Compression = runtimeCompressionStream() as typeof CompressionStream;
+  const stream = new Blob([payload as BlobPart]).stream().pipeThrough(new Compression('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 

@@ -32,7 +32,12 @@ async function bundledInputs(entry: string, contents: string): Promise<string[]>
 const schemaParts = (inputs: string[]) => inputs.filter((file) => file.includes('@bufbuild/protobuf') || /_pb\.ts$/.test(file));
 
 describe('web bundles', () => {
-  for (const entry of ['src/platform/browser/index.ts', 'src/platform/workerd/index.ts', 'src/platform/web/index.ts']) {
+  for (const entry of [
+    'src/platform/browser/index.ts',
+    'src/platform/edge/index.ts',
+    'src/platform/workerd/index.ts',
+    'src/platform/web/index.ts',
+  ]) {
     it(`${entry}: init and the OTLP exporter carry no protobuf runtime and no generated schema`, async () => {
       const name = entry.split('/').at(-1)?.replace('.ts', '.js');
       const inputs = await bundledInputs(

@@ -5,7 +5,7 @@ import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { postSynchronously } from './post-synchronously.js';
 import { withTlsFiles } from './tls-files.js';
-import { markExporterAgent, markExporterRequest } from '../../transport/exporter-requests.js';
+import { EXPORT_REQUEST_HEADER, markExporterAgent, markExporterRequest } from '../../transport/exporter-requests.js';
 import {
   abortError,
   timeoutError,
@@ -54,7 +54,12 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   markExporterAgent(agent);
   const request = https === undefined ? httpRequest : https.request;
 
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers, 'content-type': contentType };
+  const headers: Record<string, string> = {
+    'user-agent': USER_AGENT,
+    ...options.headers,
+    'content-type': contentType,
+    [EXPORT_REQUEST_HEADER]: '1',
+  };
   if (compression === 'gzip') headers['content-encoding'] = 'gzip';
   else delete headers['content-encoding'];
 

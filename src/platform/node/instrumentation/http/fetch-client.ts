@@ -12,6 +12,8 @@ import {
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
+import { isExportRequestHeaders } from '../../../../transport/exporter-requests.js';
+import { existingClientSpanFor } from '../../../../instrumentation/http/existing-client-span.js';
 import { reportError } from '../../../../diagnostics/report.js';
 import { recordHeadersFromRawList } from '../../../../instrumentation/http/captured-headers.js';
 import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/error-type.js';
@@ -138,7 +140,16 @@ function onCreate(message: unknown): void {
     const active = context.active();
     const settings = activeSettings ?? (active.getValue(EXPLICIT_FETCH_KEY) === true ? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS : undefined);
     if (settings === undefined || isTracingSuppressed(active) || isFetchCoveredElsewhere()) return;
-    startFetchSpan((message as { request: UndiciRequest }).request, settings, active);
+    const request = (message as { request: UndiciRequest }).request;
+    // An otelite exporter's request (this process's edge sandbox, another copy of otelite): never a span.
+    if (isExportRequestHeaders(request.headers)) return;
+    // The caller's own client span for this request (Next.js's fetch span, a contrib instrumentation's):
+    // no second span, the trace headers are that span's.
+    if (existingClientSpanFor(active, String(request.origin)) !== undefined) {
+      injectHeaders(request, active);
+      return;
+    }
+    startFetchSpan(request, settings, active);
   } catch (error) {
     reportError('instrumentation.http.fetch', error);
   }
@@ -165,18 +176,22 @@ function startFetchSpan(request: UndiciRequest, settings: HttpInstrumentationSet
   };
   if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
   const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
-  try {
-    // Injected for unsampled spans too: downstream services continue the trace with sampled=0.
-    propagation.inject(trace.setSpan(parent, span), request, undiciHeaderSetter);
-  } catch (error) {
-    reportError('instrumentation.http.fetch', error, 'inject');
-  }
+  // Injected for unsampled spans too: downstream services continue the trace with sampled=0.
+  injectHeaders(request, trace.setSpan(parent, span));
   if (!span.isRecording()) return;
   spans.set(request, span);
   if (settings.requestHeaders.length > 0) recordHeadersFromRawList(span, settings.requestHeaders, request.headers);
   if (settings.requestHook !== undefined) {
     const info: OutgoingRequestInfo = { direction: 'outgoing', api: 'fetch', method: originalMethod, url, request };
     runRequestHook(settings, span, info);
+  }
+}
+
+function injectHeaders(request: UndiciRequest, spanContext: Context): void {
+  try {
+    propagation.inject(spanContext, request, undiciHeaderSetter);
+  } catch (error) {
+    reportError('instrumentation.http.fetch', error, 'inject');
   }
 }
 

@@ -5,6 +5,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { isExporterRequest } from '../../../../transport/exporter-requests.js';
+import { existingClientSpanFor } from '../../../../instrumentation/http/existing-client-span.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
 import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/error-type.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
@@ -163,6 +164,12 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
       settings.ignoreOutgoingRequest !== undefined &&
       isOutgoingRequestIgnored(settings, { direction: 'outgoing', api: 'http', method: originalMethod, url, request })
     ) {
+      states.set(request, null);
+      return;
+    }
+    if (early === undefined && existingClientSpanFor(parent, `${protocol}//${authority}`) !== undefined) {
+      // The caller's own client span for this request: no second span, its trace headers.
+      if (inject) injectTraceHeaders(request, parent);
       states.set(request, null);
       return;
     }

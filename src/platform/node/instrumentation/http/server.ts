@@ -29,6 +29,9 @@ import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
 import { noticeResponseEnds, stopNoticingResponseEnds } from './response-end-time.js';
+import { endOrDeferRequestSpan, serverSpanJoiner, setOwnServerSpanStarting, type JoinableRequest } from './joined-server-span.js';
+import { setServerSpanJoiner } from '../../../../trace/server-span-join.js';
+import { isExportRequestHeaders } from '../../../../transport/exporter-requests.js';
 
 /**
  * Server spans for `node:http` and `node:https` servers, from Node's diagnostics channels:
@@ -53,11 +56,11 @@ import { noticeResponseEnds, stopNoticingResponseEnds } from './response-end-tim
  * framework instrumentations (Express, Fastify, Koa, Hapi, ...) find it in the active context and set
  * `route`, which names the span when it ends.
  */
-interface ServerRequestState {
+interface ServerRequestState extends JoinableRequest {
   /** opentelemetry-js's `RPCType.HTTP`. */
   readonly type: 'http';
   readonly span: Span;
-  /** The route template, set by a framework instrumentation or {@link setHttpRoute}. */
+  /** The route template, set by a framework instrumentation, a joined framework span or {@link setHttpRoute}. */
   route: string | undefined;
   /** The span name without a route: the method, or `HTTP`. */
   readonly baseName: string;
@@ -97,6 +100,7 @@ export function enableServerInstrumentation(settings: HttpInstrumentationSetting
   if (wasEnabled) return;
   subscribe(REQUEST_START, onRequestStart);
   subscribe(RESPONSE_FINISH, onResponseFinish);
+  setServerSpanJoiner(serverSpanJoiner);
 }
 
 /** Unsubscribes the server channels. Spans already started still end (through the response's `'close'`). */
@@ -105,6 +109,7 @@ export function disableServerInstrumentation(): void {
   activeSettings = undefined;
   unsubscribe(REQUEST_START, onRequestStart);
   unsubscribe(RESPONSE_FINISH, onResponseFinish);
+  setServerSpanJoiner(undefined);
   stopNoticingResponseEnds();
 }
 
@@ -185,7 +190,7 @@ export function handlerContextOf(request: IncomingMessage, response: ServerRespo
  * ignored request. The span ends when the response finishes or closes.
  */
 export function startServerSpan(request: IncomingMessage, response: ServerResponse, settings: HttpInstrumentationSettings): Context {
-  if (isNodeHttpCoveredElsewhere() || isIncomingRequestIgnored(settings, request)) {
+  if (isNodeHttpCoveredElsewhere() || isExportRequestHeaders(request.headers) || isIncomingRequestIgnored(settings, request)) {
     (response as TracedResponse)[STATE] = null;
     return ROOT_CONTEXT;
   }
@@ -196,18 +201,31 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
   const baseName = spanNameForMethod(method);
   const tracer = getHttpTracer() as Tracer & Partial<Pick<OteliteTracer, 'startSpanWithDeferredAttributes'>>;
   let span: Span;
-  if (tracer.startSpanWithDeferredAttributes !== undefined) {
-    pendingRequest = request;
-    pendingMethod = method;
-    try {
+  setOwnServerSpanStarting(true);
+  try {
+    if (tracer.startSpanWithDeferredAttributes !== undefined) {
+      pendingRequest = request;
+      pendingMethod = method;
       span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildPendingRequestAttributes);
-    } finally {
-      pendingRequest = undefined;
+    } else {
+      span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
     }
-  } else {
-    span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
+  } finally {
+    pendingRequest = undefined;
+    setOwnServerSpanStarting(false);
   }
-  const state: ServerRequestState = { type: 'http', span, route: undefined, baseName, context: ROOT_CONTEXT, finishedAt: undefined };
+  const state: ServerRequestState = {
+    type: 'http',
+    span,
+    route: undefined,
+    baseName,
+    context: ROOT_CONTEXT,
+    openJoined: 0,
+    deferredEnd: undefined,
+    deferTimer: undefined,
+    finished: false,
+    finishedAt: undefined,
+  };
   // Overlay contexts (see overlay-context.ts): a few array slots over the parent, not a Map copy each.
   const spanContext = setContextValue(parent, SPAN_KEY, span);
   // The context holds the state, so it is built once the state exists. A span that records nothing has
@@ -265,11 +283,6 @@ function endServerSpan(state: ServerRequestState, response: ServerResponse, abor
   const span = state.span;
   // Seen only after this span started: the other instrumentation's span stands for the request.
   if (!span.isRecording() || isNodeHttpCoveredElsewhere()) return;
-  const route = state.route;
-  if (typeof route === 'string' && route !== '') {
-    span.setAttribute('http.route', route);
-    span.updateName(`${state.baseName} ${route}`);
-  }
   const status = response.statusCode;
   if (!aborted || response.headersSent) span.setAttribute('http.response.status_code', status);
   const settings = activeSettings;
@@ -283,8 +296,11 @@ function endServerSpan(state: ServerRequestState, response: ServerResponse, abor
     span.setAttribute('error.type', String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
-  // A performance.now() reading: on otelite's tracer, placed on the span's own clock anchor like "now".
-  span.end(aborted ? undefined : state.finishedAt);
+  // Ended when the application called end() (a performance.now() reading, placed on the span's own clock
+  // anchor), not when the finish reached the channel; an aborted request ends now, as it always did.
+  if (!aborted && state.finishedAt !== undefined) state.deferredEnd = state.finishedAt;
+  // Named by its route and ended there, or once a framework span joined to it has ended.
+  endOrDeferRequestSpan(state);
 }
 
 /** The path of a request target: as is in origin form, without scheme and authority in absolute form. */
