@@ -56,6 +56,7 @@ export type { SamplerName, SamplerSettings } from './sampling/from-environment.j
 // --- context
 export { isTracingSuppressed, suppressTracing } from './context/suppress-tracing.js';
 export { StackContextManager } from './context/stack-context-manager.js';
+export type { ContextToken } from './context/attach-token.js';
 
 // --- processing
 export { SimpleSpanProcessor } from './processing/simple-span-processor.js';

@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import { AttachToken, type AttachSlot, type ContextToken, type LiveTokens } from './attach-token.js';
 
 /**
  * A context manager for runtimes without async context (browsers, Workers without `nodejs_compat`):
@@ -6,6 +7,13 @@ import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/
  * one afterwards, however `fn` returns or throws. Nothing carries the context across `await`, timers
  * or callbacks by itself; wrap those with `context.bind(context, fn)` (which this supports for
  * functions) or pass the context explicitly. Event targets are returned unbound.
+ *
+ * `attach(context)` (what `context.attach` of `@opentelemetry/api` 1.10 calls) makes `context` active
+ * until the returned token's `dispose()` restores the previous one: with no async context, it stays
+ * active for everything that runs meanwhile, including the code after an `await` and other tasks,
+ * unless a `with` that was running when it was attached returns first (`with` restores what was active
+ * when it began). Tokens disposed twice or out of order are reported once through `diag` and never
+ * change a context attached later.
  *
  * @example
  * ```ts
@@ -16,6 +24,13 @@ import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/
 export class StackContextManager implements ContextManager {
   #active: Context = ROOT_CONTEXT;
   #enabled = false;
+  readonly #attachTokens: LiveTokens = new WeakMap();
+  readonly #attachSlot: AttachSlot = {
+    read: () => this.#active,
+    write: (context) => {
+      this.#active = context ?? ROOT_CONTEXT;
+    },
+  };
 
   /** The context of the innermost running `with`, or `ROOT_CONTEXT`. */
   active(): Context {
@@ -48,6 +63,21 @@ export class StackContextManager implements ContextManager {
     };
     Object.defineProperty(bound, 'length', { value: original.length, configurable: true });
     return bound as unknown as T;
+  }
+
+  /**
+   * Makes `context` active now, without a function to wrap, until the returned token's `dispose()`
+   * restores the context that was active before (see the class description). While the manager is
+   * disabled, nothing is attached and the token does nothing.
+   *
+   * @example
+   * ```ts
+   * const token = context.attach(trace.setSpan(context.active(), span));
+   * button.addEventListener('click', () => token.dispose(), { once: true });
+   * ```
+   */
+  attach(context: Context): ContextToken {
+    return AttachToken.attach(this.#attachSlot, this.#attachTokens, this.#enabled ? context : ROOT_CONTEXT);
   }
 
   /** Starts tracking contexts. Returns the manager. */

@@ -31,6 +31,11 @@ const NANOS_PER_MILLI = 1e6;
 const monotonic = performance;
 /** Numbers from here on are epoch milliseconds; below it, `performance.now()` readings. */
 const EPOCH_MILLIS_THRESHOLD = 1e12;
+/**
+ * The longest a monotonic reading, `Date.now()` and a second monotonic reading may take together for the
+ * pair to move the anchor, in milliseconds (they take microseconds unless the thread was preempted).
+ */
+const MAX_READING_GAP_MILLIS = 0.1;
 /** The anchor moves when the anchored time and `Date.now()` differ by this much, in milliseconds. */
 const MAX_WALL_CLOCK_DIFFERENCE_MILLIS = 1;
 
@@ -68,6 +73,14 @@ export function anchoredNowNanos(): number {
     difference >= MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI ||
     difference <= -MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI
   ) {
+    // The two readings describe one instant only if nothing ran in between: a thread preempted between
+    // them (a loaded machine) would take an anchor off by as long as it waited, and keep it for every
+    // span started before the next check. Such a pair is not used; the next start checks again.
+    const after = monotonic.now();
+    if (after - monotonicMillis > MAX_READING_GAP_MILLIS) {
+      nextWallClockCheckMillis = after;
+      return now;
+    }
     current = { offsetNanos: wallNanos - monotonicNanos };
     return wallNanos;
   }
@@ -109,6 +122,66 @@ export function toClockNanos(input: TimeInput | undefined, anchor: ClockAnchor =
     return (seconds * 1000 - CLOCK_BASE_MILLIS) * NANOS_PER_MILLI + nanos;
   }
   return undefined;
+}
+
+/**
+ * Clock nanoseconds hold whole nanoseconds exactly only up to 2^53 (about 104 days) either side of the
+ * clock base: beyond, a `number` is a multiple of 2 ns or more. Whole milliseconds stay exact (up to
+ * 2^59 ns), but an `[s, ns]` time farther away needs {@link exactHrTime} kept beside its clock time.
+ */
+const EXACT_CLOCK_NANOS_LIMIT = 2 ** 53;
+/** The last whole second whose nanoseconds fit a `fixed64` (2^64 ns is 18,446,744,073.7 s). */
+const MAX_FIXED64_SECONDS = 18446744073;
+
+/** Whether a clock time is within the range where it holds every nanosecond exactly (see {@link exactHrTime}). */
+export function isExactClockNanos(clockNanos: number): boolean {
+  return clockNanos < EXACT_CLOCK_NANOS_LIMIT && clockNanos > -EXACT_CLOCK_NANOS_LIMIT;
+}
+
+/**
+ * The exact epoch time of an explicit `[seconds, nanoseconds]` input whose clock time (`clockNanos`,
+ * from {@link toClockNanos}) is too far from the clock base to hold its nanoseconds: normalized
+ * (`0 <= nanoseconds < 1e9`, fractions of a nanosecond rounded), for the span to keep and the encoders to
+ * write instead of the rounded clock time. `undefined` for every other input (those convert exactly or
+ * have no nanoseconds to lose), so the usual span keeps nothing more. Not called without an explicit time.
+ */
+export function exactHrTime(input: TimeInput | undefined, clockNanos: number): HrTime | undefined {
+  if (!Array.isArray(input) || isExactClockNanos(clockNanos)) return undefined;
+  let seconds = input[0];
+  const nanos = Math.round(input[1]);
+  if (!Number.isSafeInteger(seconds) || !Number.isSafeInteger(nanos)) return undefined;
+  const carry = Math.floor(nanos / 1e9);
+  seconds += carry;
+  return [seconds, nanos - carry * 1e9];
+}
+
+/**
+ * An epoch `HrTime` → its nanoseconds as `[high, low]` unsigned 32-bit halves, exactly, or `undefined`
+ * when it has none that a `fixed64` can carry (negative, past 2^64 ns, not whole numbers).
+ */
+export function hrTimeToUnixNanoParts(time: HrTime): [high: number, low: number] | undefined {
+  const seconds = time[0];
+  const nanos = time[1];
+  if (
+    !Number.isSafeInteger(seconds) ||
+    !Number.isSafeInteger(nanos) ||
+    seconds < 0 ||
+    seconds > MAX_FIXED64_SECONDS ||
+    nanos < 0 ||
+    nanos >= 1e9
+  ) {
+    return undefined;
+  }
+  // seconds * 1e9 + nanos with seconds split at 2^16, so that every partial product stays below 2^53.
+  const secondsHigh = Math.floor(seconds / 65536);
+  const secondsLow = seconds - secondsHigh * 65536;
+  const upper = secondsHigh * 1e9; // times 2^16 below
+  const upperHigh = Math.floor(upper / 65536);
+  let low = (upper - upperHigh * 65536) * 65536 + secondsLow * 1e9 + nanos;
+  const carry = Math.floor(low / TWO_POW_32);
+  low -= carry * TWO_POW_32;
+  const high = upperHigh + carry;
+  return high < TWO_POW_32 ? [high, low] : undefined;
 }
 
 /** Clock nanoseconds → epoch `HrTime` `[seconds, nanoseconds]`. */

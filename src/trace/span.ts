@@ -16,7 +16,7 @@ import { reportEndedSpanCall } from '../diagnostics/ended-span-call.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import type { SpanProcessor } from './span-processor.js';
 import type { Resource } from '../resource/resource.js';
-import { clockNanosToHrTime, nanosToHrTime, nowNanosOn, toClockNanos, type ClockAnchor } from './clock.js';
+import { clockNanosToHrTime, exactHrTime, nanosToHrTime, nowNanosOn, toClockNanos, type ClockAnchor } from './clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from './finished-span.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue, type SpanLimitsSettings } from './span-limits.js';
@@ -53,6 +53,10 @@ interface SpanExtras {
   droppedAttributesCount: number;
   droppedEventsCount: number;
   droppedLinksCount: number;
+  /** An explicit `[s, ns]` start too far from the clock base for `startTimeNanos` to hold exactly (see clock.ts). */
+  exactStartTime: HrTime | undefined;
+  /** The same for an explicit end time. */
+  exactEndTime: HrTime | undefined;
 }
 
 /** Builds an all-default {@link SpanExtras} (a constructor, so every instance shares one layout). */
@@ -69,6 +73,8 @@ const SpanExtras = function SpanExtras(
   this.droppedAttributesCount = 0;
   this.droppedEventsCount = 0;
   this.droppedLinksCount = 0;
+  this.exactStartTime = undefined;
+  this.exactEndTime = undefined;
 } as unknown as new (
   clockAnchor: ClockAnchor,
   shared: boolean,
@@ -288,14 +294,18 @@ export class RecordingSpan implements Span, FinishedSpan {
     return this.#owner.instrumentationScope;
   }
 
-  /** Epoch start time, computed on access. */
+  /** Epoch start time, computed on access (an explicit `[s, ns]` start as given, normalized). */
   get startTime(): HrTime {
-    return clockNanosToHrTime(this.startTimeNanos);
+    return this.#extras.exactStartTime ?? clockNanosToHrTime(this.startTimeNanos);
   }
 
   /** Epoch end time, computed on access (equal to the start time until the span ends). */
   get endTime(): HrTime {
-    return clockNanosToHrTime(this.endTimeNanos);
+    const extras = this.#extras;
+    if (extras.exactEndTime !== undefined) return extras.exactEndTime;
+    return this.endTimeNanos === this.startTimeNanos && extras.exactStartTime !== undefined
+      ? extras.exactStartTime
+      : clockNanosToHrTime(this.endTimeNanos);
   }
 
   /** End minus start, computed on access (zero until the span ends). */
@@ -446,6 +456,10 @@ export class RecordingSpan implements Span, FinishedSpan {
       const limited = limitAttributes(attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit);
       event = new RecordedEvent(toName(name, 'event'), timeNanos, limited.attributes, limited.droppedAttributesCount);
     }
+    if (timeInput !== undefined) {
+      const exact = exactHrTime(timeInput, timeNanos);
+      if (exact !== undefined) Object.defineProperty(event, 'time', { value: exact, enumerable: false, configurable: true });
+    }
     if (extras.events === NO_EVENTS) {
       extras.events = [event];
     } else {
@@ -583,6 +597,10 @@ export class RecordingSpan implements Span, FinishedSpan {
     const anchor = this.#extras.clockAnchor;
     let end = endTime === undefined ? nowNanosOn(anchor) : (toClockNanos(endTime, anchor) ?? nowNanosOn(anchor));
     if (end < this.startTimeNanos) end = this.startTimeNanos;
+    else if (endTime !== undefined) {
+      const exact = exactHrTime(endTime, end);
+      if (exact !== undefined) ownExtras(this).exactEndTime = exact;
+    }
     this.endTimeNanos = end;
     const processor = this.#owner.processor;
     if (processor !== undefined) {
@@ -592,6 +610,15 @@ export class RecordingSpan implements Span, FinishedSpan {
         reportError('processor.onEnd', error);
       }
     }
+  }
+
+  /**
+   * Keeps an explicit start time `input` exactly when `span.startTimeNanos` cannot hold all its
+   * nanoseconds (an `[s, ns]` time far from the clock base; see clock.ts). Called only for explicit starts.
+   */
+  static keepExactStartTime(span: RecordingSpan, input: TimeInput): void {
+    const exact = exactHrTime(input, span.startTimeNanos);
+    if (exact !== undefined) ownExtras(span).exactStartTime = exact;
   }
 
   /** `span`'s own extras, made (on the span's anchor) when it still shares its anchor's. */

@@ -183,6 +183,7 @@ export class Tracer implements ApiTracer {
       currentClockAnchor(),
       attributes === NO_ATTRIBUTES ? undefined : attributes,
     );
+    if (startTime !== undefined) RecordingSpan.keepExactStartTime(span, startTime);
     if (result.attributes !== undefined) span.setAttributes(result.attributes as Attributes);
     if (links !== NO_LINKS) span.addLinks(links);
     const processor = owner.processor;

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan, Receiver } from '../../src/platform/node/receiver/index.js';
-import { consumerFolder, only, receiver } from './runtime-kit.js';
+import { consumerFolder, expectAttachChecks, only, receiver, type AttachCheckResults } from './runtime-kit.js';
 
 // Debian's Chromium, driven by playwright-core (which never downloads a browser of its own).
 const CHROMIUM = process.env.OTELITE_CHROMIUM ?? '/usr/bin/chromium';
@@ -54,11 +54,29 @@ describe.skipIf(!available)('Chromium (headless)', () => {
       logLevel: 'silent',
     });
     const script = readFileSync(join(folder, 'app.js'));
+    // The context.attach page: @opentelemetry/api 1.10 for the page and otelite alike.
+    const attachFolder = consumerFolder(['browser-attach-app.mjs', 'attach-checks.mjs'], { api: '1.10' });
+    await build({
+      entryPoints: [join(attachFolder, 'browser-attach-app.mjs')],
+      outfile: join(attachFolder, 'attach.js'),
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      minify: true,
+      logLevel: 'silent',
+    });
+    const attachScript = readFileSync(join(attachFolder, 'attach.js'));
     site = createServer((request, response) => {
       seen.set(request.url ?? '', request.headers);
       if (request.url === '/' || request.url?.startsWith('/?')) {
         response.setHeader('content-type', 'text/html');
         response.end('<!doctype html><title>otelite</title><script type="module" src="/app.js"></script>');
+      } else if (request.url === '/attach') {
+        response.setHeader('content-type', 'text/html');
+        response.end('<!doctype html><title>otelite attach</title><script type="module" src="/attach.js"></script>');
+      } else if (request.url === '/attach.js') {
+        response.setHeader('content-type', 'text/javascript');
+        response.end(attachScript);
       } else if (request.url === '/app.js') {
         response.setHeader('content-type', 'text/javascript');
         response.end(script);
@@ -176,5 +194,16 @@ describe.skipIf(!available)('Chromium (headless)', () => {
     only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).endsWith('/api/not-allowed'), 'other fetch span');
     expect(seen.get('/api/allowed')?.traceparent).toMatch(new RegExp(`^00-${allowed.traceId}-${allowed.spanId}-0[13]$`));
     expect(seen.get('/api/not-allowed')?.traceparent).toBeUndefined();
+  });
+
+  it('context.attach of @opentelemetry/api 1.10 with the StackContextManager: active across await, restored in order, misuse reported once', async () => {
+    collector.clear();
+    await page.goto(`${siteUrl}/attach`);
+    await page.waitForFunction(() => typeof (window as { runAttachChecks?: unknown }).runAttachChecks === 'function');
+    const results = await page.evaluate(() => (window as unknown as { runAttachChecks(): Promise<AttachCheckResults> }).runAttachChecks());
+    await page.goto('about:blank');
+    const spans = await spansArriving(4);
+    expectAttachChecks(results, spans);
+    expect(only(spans, (span) => span.name === 'attach-outer', 'outer span').parentSpanId).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Receiver } from '../../src/platform/node/receiver/index.js';
-import { consumerFolder, only, receiver, run, runtimeBinary } from './runtime-kit.js';
+import { consumerFolder, expectAttachChecks, only, receiver, run, runtimeBinary, type AttachCheckResults } from './runtime-kit.js';
 
 const BUN_VERSION = '1.4.5';
 const bun = runtimeBinary('bun', BUN_VERSION);
@@ -61,5 +61,14 @@ describe.skipIf(bun === undefined)(`Bun ${BUN_VERSION}`, () => {
       '/get',
       '/get',
     ]);
+  });
+
+  it('context.attach of @opentelemetry/api 1.10: active across await, restored in order, misuse reported once, spans parented', async () => {
+    collector.clear();
+    const folder = consumerFolder(['bun-attach-app.mjs', 'attach-checks.mjs'], { api: '1.10' });
+    const result = await run(bun as string, ['bun-attach-app.mjs'], folder, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expectAttachChecks(JSON.parse(result.stdout) as AttachCheckResults, collector.spans(), 'x,y');
   });
 });

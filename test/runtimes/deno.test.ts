@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Receiver } from '../../src/platform/node/receiver/index.js';
-import { consumerFolder, only, receiver, run, runtimeBinary } from './runtime-kit.js';
+import { consumerFolder, expectAttachChecks, only, receiver, run, runtimeBinary, type AttachCheckResults } from './runtime-kit.js';
 
 const DENO_VERSION = '2.9.6';
 const deno = runtimeBinary('deno', DENO_VERSION);
@@ -108,5 +108,15 @@ describe.skipIf(deno === undefined)(`Deno ${DENO_VERSION}`, () => {
       '/get',
       '/get',
     ]);
+  });
+
+  it('context.attach of @opentelemetry/api 1.10: active across await, restored in order, misuse reported once, spans parented', async () => {
+    const attachFolder = consumerFolder(['deno-attach-app.mjs', 'attach-checks.mjs'], { api: '1.10' });
+    const result = await run(deno as string, ['run', '--no-prompt', '--allow-all', 'deno-attach-app.mjs', collector.url], attachFolder, {
+      DENO_NO_UPDATE_CHECK: '1',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expectAttachChecks(JSON.parse(result.stdout) as AttachCheckResults, collector.spans(), 'x,y');
   });
 });

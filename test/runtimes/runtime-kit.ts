@@ -1,7 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { startReceiver, type ReceivedSpan, type Receiver } from '../../src/platform/node/receiver/index.js';
 
 export const root = join(import.meta.dirname, '../..');
@@ -24,13 +25,25 @@ export function runtimeBinary(name: 'bun' | 'deno' | 'workerd', version: string)
   }
 }
 
-/** A folder outside the repository where `import 'otelite'` resolves to this checkout's built package. */
-export function consumerFolder(fixtures: string[]): string {
+/**
+ * A folder outside the repository where `import 'otelite'` resolves to this checkout's built package.
+ * With `api: '1.10'`, `@opentelemetry/api` there is 1.10.0 (the test-only `@opentelemetry/api-1.10`)
+ * for the program and for otelite alike, as for someone who installs both today: otelite is then a copy
+ * of the package (package.json and dist/), since a symlinked one would load the API next to its real path.
+ */
+export function consumerFolder(fixtures: string[], options: { api?: '1.9' | '1.10' } = {}): string {
   if (!existsSync(join(root, 'dist/src/index.js'))) throw new Error('dist/ is not built: run npm run build');
   const folder = mkdtempSync(join(tmpdir(), 'otelite-runtime-'));
   mkdirSync(join(folder, 'node_modules/@opentelemetry'), { recursive: true });
-  symlinkSync(root, join(folder, 'node_modules/otelite'));
-  symlinkSync(join(root, 'node_modules/@opentelemetry/api'), join(folder, 'node_modules/@opentelemetry/api'));
+  if (options.api === '1.10') {
+    mkdirSync(join(folder, 'node_modules/otelite'));
+    copyFileSync(join(root, 'package.json'), join(folder, 'node_modules/otelite/package.json'));
+    cpSync(join(root, 'dist'), join(folder, 'node_modules/otelite/dist'), { recursive: true });
+    symlinkSync(join(root, 'node_modules/@opentelemetry/api-1.10'), join(folder, 'node_modules/@opentelemetry/api'));
+  } else {
+    symlinkSync(root, join(folder, 'node_modules/otelite'));
+    symlinkSync(join(root, 'node_modules/@opentelemetry/api'), join(folder, 'node_modules/@opentelemetry/api'));
+  }
   symlinkSync(join(root, 'node_modules/@bufbuild'), join(folder, 'node_modules/@bufbuild'));
   writeFileSync(
     join(folder, 'package.json'),
@@ -38,6 +51,34 @@ export function consumerFolder(fixtures: string[]): string {
   );
   for (const fixture of fixtures) copyFileSync(join(import.meta.dirname, 'fixtures', fixture), join(folder, fixture));
   return folder;
+}
+
+/** What test/runtimes/fixtures/attach-checks.mjs reports. */
+export interface AttachCheckResults {
+  checks: Record<string, boolean | string>;
+  warnings: string[];
+}
+
+/**
+ * Asserts what attach-checks.mjs found: every check held, the spans started under attached contexts
+ * have the attached span as parent, and the only warnings are otelite's two misuse reports.
+ */
+export function expectAttachChecks(results: AttachCheckResults, spans: ReceivedSpan[], concurrentAttaches?: string): void {
+  const { concurrentAttaches: seenConcurrent, ...checks } = results.checks;
+  expect(Object.keys(checks).length).toBeGreaterThanOrEqual(11);
+  expect(checks).toEqual(Object.fromEntries(Object.keys(checks).map((name) => [name, true])));
+  expect(seenConcurrent).toBe(concurrentAttaches);
+  expect(results.warnings).toHaveLength(2);
+  expect(results.warnings.filter((warning) => warning.includes('disposed twice'))).toHaveLength(1);
+  expect(results.warnings.filter((warning) => warning.includes('still active'))).toHaveLength(1);
+  const named = (name: string): ReceivedSpan => only(spans, (span) => span.name === name, `span ${name}`);
+  const outer = named('attach-outer');
+  const inner = named('attach-inner');
+  expect({
+    inner: inner.parentSpanId,
+    leaf: named('attach-leaf').parentSpanId,
+    afterDispose: named('attach-after-dispose').parentSpanId,
+  }).toEqual({ inner: outer.spanId, leaf: inner.spanId, afterDispose: outer.spanId });
 }
 
 export interface RunResult {

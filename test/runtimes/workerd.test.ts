@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan, Receiver } from '../../src/platform/node/receiver/index.js';
-import { consumerFolder, only, receiver, root, runtimeBinary } from './runtime-kit.js';
+import { consumerFolder, expectAttachChecks, only, receiver, root, runtimeBinary, type AttachCheckResults } from './runtime-kit.js';
 
 const WORKERD_VERSION = '1.20261117.1';
 const workerd = runtimeBinary('workerd', WORKERD_VERSION);
@@ -259,5 +259,40 @@ describe.skipIf(workerd === undefined)(`workerd ${WORKERD_VERSION}`, () => {
       expect(after.parentSpanId).toBe(server.spanId);
       expect(seen.find((entry) => entry.path === '/after-await')?.headers.traceparent).toBe(`00-${server.traceId}-${after.spanId}-01`);
     });
+  });
+
+  it('with nodejs_compat, context.attach of @opentelemetry/api 1.10 in a handler: active across await, restored in order, misuse reported once', async () => {
+    const attachFolder = consumerFolder(['worker-attach-app.mjs', 'attach-checks.mjs'], { api: '1.10' });
+    await build({
+      entryPoints: [join(attachFolder, 'worker-attach-app.mjs')],
+      outfile: join(attachFolder, 'worker.js'),
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      conditions: ['workerd', 'worker'],
+      mainFields: ['module', 'main'],
+      external: ['node:*'],
+      define: { OTLP_ENDPOINT: JSON.stringify(collector.url) },
+      logLevel: 'silent',
+    });
+    const started = await startWorkerd(attachFolder, ['nodejs_compat']);
+    try {
+      collector.clear();
+      const response = await fetch(`${started.url}/attach`);
+      expect(response.status).toBe(200);
+      const results = (await response.json()) as AttachCheckResults;
+      const attachSpans = (): ReceivedSpan[] => collector.spans().filter((span) => span.serviceName === 'worker-attach-app');
+      for (let attempt = 0; attempt < 300 && attachSpans().length < 6; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const spans = attachSpans();
+      // workerd has no AsyncLocalStorage.enterWith: attach replaces the context of the handler's scope in
+      // place, so of two concurrent attaches in one handler, the one that wakes first sees the other's.
+      expectAttachChecks(results, spans, 'y,y');
+      const server = only(spans, (span) => span.kind === 'SERVER' && span.attributes['url.path'] === '/attach', 'server span');
+      expect(only(spans, (span) => span.name === 'attach-outer', 'outer span').parentSpanId).toBe(server.spanId);
+    } finally {
+      started.process.kill('SIGTERM');
+    }
   });
 });

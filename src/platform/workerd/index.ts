@@ -12,4 +12,4 @@ installPlatform(workerdPlatform(findAsyncLocalStorage()));
 
 export * from '../web/index.js';
 export { createAsyncStorageContextManager } from '../../context/async-storage-context-manager.js';
-export type { AsyncContextStorage } from '../../context/async-storage-context-manager.js';
+export type { AsyncContextStorage, AttachingContextManager } from '../../context/async-storage-context-manager.js';

@@ -58,7 +58,16 @@ import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeHexId } from '../wire/hex-id.js';
-import { isEncodableClockNanos, otlpCount, otlpFlags, otlpSpanKind, otlpStatusCode, otlpTraceState } from './otlp-field-values.js';
+import {
+  isEncodableTime,
+  otlpCount,
+  otlpFlags,
+  otlpSpanKind,
+  otlpStatusCode,
+  otlpTraceState,
+  type TimeKey,
+  unixNanoParts,
+} from './otlp-field-values.js';
 import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
 import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
 import { protobufFallbackEncoder, startLoadingPendingFallback } from './protobuf-fallback.js';
@@ -122,6 +131,8 @@ const utf8 = new TextEncoder();
 
 /** Epoch nanoseconds of clock time 0, as 32-bit halves; times are written as these plus the clock reading. */
 const [ORIGIN_HIGH, ORIGIN_LOW] = clockNanosToUnixNanoParts(0);
+/** Clock times within this of 0 hold every nanosecond (see isExactClockNanos in clock.ts). */
+const EXACT_CLOCK_NANOS_LIMIT = 2 ** 53;
 
 // --- scratch state of one encoding call (encoding is synchronous; a re-entrant call saves and restores it)
 
@@ -441,8 +452,8 @@ function sizeSpan(span: FinishedSpan): number {
   if (parentSpanId !== undefined && !isHexId(parentSpanId, SPAN_ID_HEX_LENGTH)) {
     throw new Error(`invalid parent span id ${JSON.stringify(parentSpanId)}`);
   }
-  if (!isEncodableClockNanos(span.startTimeNanos)) throw new Error(`invalid start time ${String(span.startTimeNanos)}`);
-  if (!isEncodableClockNanos(span.endTimeNanos)) throw new Error(`invalid end time ${String(span.endTimeNanos)}`);
+  if (!isEncodableTime(span.startTimeNanos, span, 'startTime')) throw new Error(`invalid start time ${String(span.startTimeNanos)}`);
+  if (!isEncodableTime(span.endTimeNanos, span, 'endTime')) throw new Error(`invalid end time ${String(span.endTimeNanos)}`);
   pushSize(otlpFlags(parts.traceFlags, parts.parentIsRemote));
   pushRef(traceId);
   pushRef(spanId);
@@ -503,9 +514,9 @@ function writeSpan(span: FinishedSpan): void {
   writeRecordedString(TAG_SPAN_NAME);
   writeOptionalVarint(TAG_SPAN_KIND, otlpSpanKind(span.kind));
   writeVarint32(TAG_SPAN_START_TIME_UNIX_NANO);
-  writeTime(span.startTimeNanos);
+  writeTimeOf(span.startTimeNanos, span, 'startTime');
   writeVarint32(TAG_SPAN_END_TIME_UNIX_NANO);
-  writeTime(span.endTimeNanos);
+  writeTimeOf(span.endTimeNanos, span, 'endTime');
   writeAttributes(TAG_SPAN_ATTRIBUTES);
   writeOptionalVarint(TAG_SPAN_DROPPED_ATTRIBUTES_COUNT, otlpCount(span.droppedAttributesCount));
 
@@ -540,7 +551,7 @@ function writeSpan(span: FinishedSpan): void {
 function sizeEvent(event: SpanEvent): number {
   const slot = sizeCount;
   pushSize(0);
-  if (!isEncodableClockNanos(event.timeNanos)) throw new Error(`invalid event time ${String(event.timeNanos)}`);
+  if (!isEncodableTime(event.timeNanos, event, 'time')) throw new Error(`invalid event time ${String(event.timeNanos)}`);
   let size = SIZE_EVENT_TIME;
   size += sizeOptionalString(TAG_SPAN_EVENT_NAME, stringOrEmpty(event.name));
   size += sizeAttributes(TAG_SPAN_EVENT_ATTRIBUTES, event.attributes);
@@ -552,7 +563,7 @@ function sizeEvent(event: SpanEvent): number {
 function writeEvent(event: SpanEvent): void {
   writeVarint32(sizes[sizeCursor++]);
   writeVarint32(TAG_SPAN_EVENT_TIME_UNIX_NANO);
-  writeTime(event.timeNanos);
+  writeTimeOf(event.timeNanos, event, 'time');
   writeRecordedString(TAG_SPAN_EVENT_NAME);
   writeAttributes(TAG_SPAN_EVENT_ATTRIBUTES);
   writeOptionalVarint(TAG_SPAN_EVENT_DROPPED_ATTRIBUTES_COUNT, otlpCount(event.droppedAttributesCount));
@@ -818,6 +829,18 @@ function writeInt64(value: number): void {
 }
 
 /** Writes a clock time as the `fixed64` epoch nanoseconds: low half, then high half, little endian. */
+/** A span's or event's time: {@link writeTime}, or the exact `[s, ns]` time it keeps when its clock time cannot hold it. */
+function writeTimeOf(clockNanos: number, holder: object, key: TimeKey): void {
+  if (clockNanos < EXACT_CLOCK_NANOS_LIMIT && clockNanos > -EXACT_CLOCK_NANOS_LIMIT) {
+    writeTime(clockNanos);
+    return;
+  }
+  const [high, low] = unixNanoParts(clockNanos, holder, key);
+  view.setUint32(pos, low, true);
+  view.setUint32(pos + 4, high, true);
+  pos += 8;
+}
+
 function writeTime(clockNanos: number): void {
   const relative = Math.round(clockNanos);
   const relativeHigh = Math.floor(relative / TWO_POW_32);

@@ -2,18 +2,19 @@ import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Attributes } from '@opentelemetry/api';
 import { reportError } from '../../../diagnostics/report.js';
 import type { Resource } from '../../../resource/resource.js';
-import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import {
-  isEncodableClockNanos,
+  isEncodableTime,
   otlpCount,
   otlpFlags,
   otlpSpanKind,
   otlpStatusCode,
   otlpString,
   otlpTraceState,
+  type TimeKey,
+  unixNanoParts,
 } from './otlp-field-values.js';
 import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
 import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
@@ -111,8 +112,8 @@ function toJsonSpan(span: FinishedSpan): JsonObject {
   json.flags = otlpFlags(context.traceFlags, parent?.isRemote);
   setString(json, 'name', otlpString(span.name));
   setNumber(json, 'kind', otlpSpanKind(span.kind));
-  setTime(json, 'startTimeUnixNano', unixNanoDecimal(span.startTimeNanos, 'start time'));
-  setTime(json, 'endTimeUnixNano', unixNanoDecimal(span.endTimeNanos, 'end time'));
+  setTime(json, 'startTimeUnixNano', unixNanoDecimal(span.startTimeNanos, span, 'startTime'));
+  setTime(json, 'endTimeUnixNano', unixNanoDecimal(span.endTimeNanos, span, 'endTime'));
   setList(json, 'attributes', toJsonAttributes(span.attributes));
   setNumber(json, 'droppedAttributesCount', otlpCount(span.droppedAttributesCount));
   const events = span.events;
@@ -139,7 +140,7 @@ function toJsonSpan(span: FinishedSpan): JsonObject {
 
 function toJsonEvent(event: SpanEvent): JsonObject {
   const json: JsonObject = {};
-  setTime(json, 'timeUnixNano', unixNanoDecimal(event.timeNanos, 'event time'));
+  setTime(json, 'timeUnixNano', unixNanoDecimal(event.timeNanos, event, 'time'));
   setString(json, 'name', otlpString(event.name));
   setList(json, 'attributes', toJsonAttributes(event.attributes));
   setNumber(json, 'droppedAttributesCount', otlpCount(event.droppedAttributesCount));
@@ -207,9 +208,11 @@ function hexId(id: string, hexLength: number, what: string): string {
  * Epoch nanoseconds of a clock time as a decimal string, from its two 32-bit halves without BigInt:
  * long division by 10^9 over four 16-bit digits keeps every step exact.
  */
-function unixNanoDecimal(clockNanos: number, what: string): string {
-  if (!isEncodableClockNanos(clockNanos)) throw new Error(`invalid ${what} ${String(clockNanos)}`);
-  const [high, low] = clockNanosToUnixNanoParts(clockNanos);
+const TIME_NAMES = { startTime: 'start time', endTime: 'end time', time: 'event time' } as const;
+
+function unixNanoDecimal(clockNanos: number, holder: object, key: TimeKey): string {
+  if (!isEncodableTime(clockNanos, holder, key)) throw new Error(`invalid ${TIME_NAMES[key]} ${String(clockNanos)}`);
+  const [high, low] = unixNanoParts(clockNanos, holder, key);
   const digits = [Math.floor(high / 65536), high % 65536, Math.floor(low / 65536), low % 65536];
   let quotient = 0;
   let remainder = 0;

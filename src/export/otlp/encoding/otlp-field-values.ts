@@ -4,7 +4,8 @@ import {
   SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK,
   SPAN_FLAGS_TRACE_FLAGS_MASK,
 } from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
-import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
+import type { HrTime } from '@opentelemetry/api';
+import { clockNanosToUnixNanoParts, hrTimeToUnixNanoParts, isExactClockNanos } from '../../../trace/clock.js';
 import { TWO_POW_32 } from '../../../internal/numeric-constants.js';
 
 /**
@@ -51,6 +52,48 @@ export function isEncodableClockNanos(clockNanos: number): boolean {
   if (typeof clockNanos !== 'number' || !Number.isFinite(clockNanos)) return false;
   const high = clockNanosToUnixNanoParts(clockNanos)[0];
   return high >= 0 && high < TWO_POW_32;
+}
+
+/**
+ * Whether a span's or event's time has an OTLP form: its epoch nanoseconds fit a `fixed64`. Within a
+ * second of either end, where the clock time, too far from the clock base to hold every nanosecond, could
+ * be rounded across it, the exact `HrTime` the span or event keeps decides (see {@link unixNanoParts}).
+ */
+export function isEncodableTime(clockNanos: number, holder: object, key: TimeKey): boolean {
+  if (clockNanos > SURELY_VALID_MIN && clockNanos < SURELY_VALID_MAX) return true;
+  if (typeof clockNanos !== 'number' || !Number.isFinite(clockNanos)) return false;
+  // Near either end, the rounded clock time could fall on the wrong side: the exact time decides.
+  return exactPartsNear(clockNanos, holder, key) !== undefined;
+}
+
+/** The names of the `HrTime` twins of a span's and an event's clock times. */
+export type TimeKey = 'startTime' | 'endTime' | 'time';
+
+/**
+ * The epoch nanoseconds of a time as exact `[high, low]` halves: those of `clockNanos`, except that a clock
+ * time too far from the clock base to hold every nanosecond (an explicit `[s, ns]` time; see clock.ts)
+ * takes them from `holder[key]`, the span's `startTime`/`endTime` or the event's `time`, which keep such a
+ * time as given, when that `HrTime` is valid and agrees with the clock time. Call only for a time
+ * {@link isEncodableTime} accepts. Never throws.
+ */
+export function unixNanoParts(clockNanos: number, holder: object, key: TimeKey): [high: number, low: number] {
+  if (isExactClockNanos(clockNanos)) return clockNanosToUnixNanoParts(clockNanos);
+  return exactPartsNear(clockNanos, holder, key) ?? clockNanosToUnixNanoParts(clockNanos);
+}
+
+/** `holder[key]` as exact epoch halves when it is a valid `HrTime` that agrees with `clockNanos` (within a few units in its last place). */
+function exactPartsNear(clockNanos: number, holder: object, key: TimeKey): [high: number, low: number] | undefined {
+  try {
+    const exact = hrTimeToUnixNanoParts((holder as Record<string, HrTime>)[key]);
+    if (exact === undefined) return undefined;
+    const parts = clockNanosToUnixNanoParts(clockNanos);
+    const difference = (exact[0] - parts[0]) * TWO_POW_32 + (exact[1] - parts[1]);
+    // A clock time this far out is a multiple of 2 ns or more (2 µs near 2^64 ns): allow a few of those.
+    const tolerance = 1000 + Math.abs(clockNanos) / 2 ** 50;
+    return difference <= tolerance && difference >= -tolerance ? exact : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `String.prototype.isWellFormed`/`toWellFormed` (ES2024; Node.js 20 has them, the ES2023 typings do not). */

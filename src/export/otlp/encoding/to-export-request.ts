@@ -13,18 +13,19 @@ import type {
 import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
 import { reportError } from '../../../diagnostics/report.js';
 import type { Resource } from '../../../resource/resource.js';
-import { clockNanosToUnixNanoBigInt } from '../../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { hexIdToBytes, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import {
-  isEncodableClockNanos,
+  isEncodableTime,
   otlpCount,
   otlpFlags,
   otlpSpanKind,
   otlpStatusCode,
   otlpString,
   otlpTraceState,
+  type TimeKey,
+  unixNanoParts,
 } from './otlp-field-values.js';
 import { ResourceScopeGroups } from './resource-scope-groups.js';
 
@@ -148,8 +149,8 @@ function toSpanMessage(finished: FinishedSpan): Span {
     flags: otlpFlags(context.traceFlags, parent?.isRemote),
     name: otlpString(finished.name),
     kind: otlpSpanKind(finished.kind),
-    startTimeUnixNano: unixNanos(finished.startTimeNanos, 'start time'),
-    endTimeUnixNano: unixNanos(finished.endTimeNanos, 'end time'),
+    startTimeUnixNano: unixNanos(finished.startTimeNanos, finished, 'startTime'),
+    endTimeUnixNano: unixNanos(finished.endTimeNanos, finished, 'endTime'),
     attributes: toKeyValues(finished.attributes),
     droppedAttributesCount: otlpCount(finished.droppedAttributesCount),
     events: finished.events.map(toEventMessage),
@@ -163,7 +164,7 @@ function toSpanMessage(finished: FinishedSpan): Span {
 function toEventMessage(event: SpanEvent): Span_Event {
   return {
     $typeName: 'opentelemetry.proto.trace.v1.Span.Event',
-    timeUnixNano: unixNanos(event.timeNanos, 'event time'),
+    timeUnixNano: unixNanos(event.timeNanos, event, 'time'),
     name: otlpString(event.name),
     attributes: event.attributes === undefined ? [] : toKeyValues(event.attributes),
     droppedAttributesCount: otlpCount(event.droppedAttributesCount),
@@ -223,7 +224,10 @@ function idBytes(id: string, hexLength: number, what: string): Uint8Array {
   return bytes;
 }
 
-function unixNanos(clockNanos: number, what: string): bigint {
-  if (!isEncodableClockNanos(clockNanos)) throw new Error(`invalid ${what} ${String(clockNanos)}`);
-  return clockNanosToUnixNanoBigInt(clockNanos);
+const TIME_NAMES = { startTime: 'start time', endTime: 'end time', time: 'event time' } as const;
+
+function unixNanos(clockNanos: number, holder: object, key: TimeKey): bigint {
+  if (!isEncodableTime(clockNanos, holder, key)) throw new Error(`invalid ${TIME_NAMES[key]} ${String(clockNanos)}`);
+  const [high, low] = unixNanoParts(clockNanos, holder, key);
+  return (BigInt(high) << 32n) | BigInt(low);
 }

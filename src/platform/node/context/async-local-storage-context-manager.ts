@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import { AttachToken, type AttachSlot, type ContextToken, type LiveTokens } from '../../../context/attach-token.js';
 
 type Listener = (...args: unknown[]) => unknown;
 type EventName = string | symbol;
@@ -32,6 +33,10 @@ const enabledManagers: AsyncLocalStorageContextManager[] = [];
  *   (`on`, `addListener`, `once`, `prependListener`, `prependOnceListener`) run in `context`, while
  *   `removeListener`, `off` and `removeAllListeners` keep working with the original listeners. An emitter
  *   is bound once: binding it again to another context changes nothing. Anything else is returned as is.
+ * - `attach(context)` makes `context` active right away, for the rest of the current synchronous
+ *   execution and for everything it continues into or schedules (the code after an `await` in the same
+ *   async function, timers, callbacks), with `AsyncLocalStorage.enterWith`; the returned token's
+ *   `dispose()` restores the context that was active before (see {@link AsyncLocalStorageContextManager.attach}).
  * - `enable()` may be called any number of times; `disable()` clears the active context (until the next
  *   `with`) and returns the manager.
  *
@@ -47,6 +52,13 @@ export class AsyncLocalStorageContextManager implements ContextManager {
   readonly #storage = new AsyncLocalStorage<Context>();
   /** The emitters this manager bound; weak, so a bound emitter can still be collected. */
   readonly #emitters = new WeakMap<EventEmitter, ListenerWrappers>();
+  /** The live tokens of {@link attach}, by the context each attached. */
+  readonly #attachTokens: LiveTokens = new WeakMap();
+  /** The storage as {@link AttachToken} reads and writes it. */
+  readonly #attachSlot: AttachSlot = {
+    read: () => this.#storage.getStore(),
+    write: (context) => this.#storage.enterWith(context as Context),
+  };
 
   /** The active context, or `ROOT_CONTEXT` outside of any `with`. */
   active(): Context {
@@ -72,6 +84,37 @@ export class AsyncLocalStorageContextManager implements ContextManager {
   }
 
   /**
+   * Makes `context` the active context now, without a function to wrap (`context.attach` of
+   * `@opentelemetry/api` 1.10 calls this): it stays active for the rest of the current synchronous
+   * execution and in everything that execution continues into or schedules, including the code after an
+   * `await` in the same async function, until the returned token's `dispose()` restores the context that
+   * was active before. Tokens disposed in the reverse order of their attach restore each context in
+   * turn; `with` inside or around an attached context keeps its own semantics.
+   *
+   * Misuse never throws and never changes a context attached later: a token disposed twice, or while a
+   * context attached after it is still active, is reported once through `diag` (the later context stays
+   * active; disposing it then restores the context from before both). A token disposed in an execution
+   * its attach never reached (a callback that does not descend from the attaching code) has nothing to
+   * restore there and changes nothing.
+   *
+   * Caveat (the API's own): `attach` in an async function before its first `await` runs in the caller's
+   * execution, so the context stays active in the caller after the call returns, until disposed. Prefer
+   * `with` for async code, and `attach` only to bridge callbacks that `with` cannot wrap.
+   *
+   * @example
+   * ```ts
+   * import { context, trace } from '@opentelemetry/api';
+   * library.onStart((request) => {
+   *   request.token = context.attach(trace.setSpan(context.active(), tracer.startSpan('call')));
+   * });
+   * library.onEnd((request) => request.token.dispose());
+   * ```
+   */
+  attach(context: Context): ContextToken {
+    return AttachToken.attach(this.#attachSlot, this.#attachTokens, context);
+  }
+
+  /**
    * Makes `context` active for the rest of the current synchronous execution and everything it
    * schedules (`AsyncLocalStorage.enterWith`), with no function to wrap. Only for instrumentation that is
    * notified rather than wrapping the code it affects, such as a diagnostics-channel subscriber of an
@@ -82,8 +125,13 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     this.#storage.enterWith(context);
   }
 
-  /** Nothing to start: the storage starts with the first `with`. Returns the manager. */
+  /**
+   * Starts the storage tracking async work (an empty `run`: on Node 20 and 22 the storage's hooks start
+   * with its first `run` or `enterWith`, and promises made before that share one context, which an
+   * `attach` as the first use would change for all of them). Returns the manager.
+   */
   enable(): this {
+    this.#storage.run(ROOT_CONTEXT, doNothing);
     removeEnabled(this);
     enabledManagers.push(this);
     return this;
@@ -161,6 +209,8 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     return wrapper;
   }
 }
+
+function doNothing(): void {}
 
 function callWithThis(fn: Listener, thisArg: unknown, args: unknown[]): unknown {
   return Reflect.apply(fn, thisArg, args);

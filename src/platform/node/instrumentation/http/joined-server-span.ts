@@ -40,7 +40,7 @@ export interface JoinableRequest {
   readonly baseName: string;
   /** Framework spans joined to this request and not ended yet. */
   openJoined: number;
-  /** When the response ended while a joined span was open: that end time (epoch ms, sub-ms precision). */
+  /** When the response ended: epoch ms (sub-ms precision), or the `performance.now()` reading of its `end()` call. */
   deferredEnd: number | undefined;
   /** The timer bounding the wait for the joined spans. */
   deferTimer: ReturnType<typeof setTimeout> | undefined;
@@ -137,7 +137,8 @@ export function endOrDeferRequestSpan(request: JoinableRequest): void {
     finishRequestSpan(request, undefined);
     return;
   }
-  request.deferredEnd = performance.timeOrigin + performance.now();
+  // The server instrumentation may have set the end already: when the application called end().
+  request.deferredEnd ??= performance.timeOrigin + performance.now();
   const timer = setTimeout(finishRequestSpan, JOINED_END_GRACE_MILLIS, request, undefined);
   timer.unref?.();
   request.deferTimer = timer;

@@ -28,6 +28,7 @@ import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
 import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
+import { noticeResponseEnds, stopNoticingResponseEnds } from './response-end-time.js';
 import { endOrDeferRequestSpan, serverSpanJoiner, setOwnServerSpanStarting, type JoinableRequest } from './joined-server-span.js';
 import { setServerSpanJoiner } from '../../../../trace/server-span-join.js';
 import { isExportRequestHeaders } from '../../../../transport/exporter-requests.js';
@@ -39,7 +40,10 @@ import { isExportRequestHeaders } from '../../../../transport/exporter-requests.
  *   extracted from the request headers by the global propagator, and the context holding it is entered
  *   for the rest of the request's synchronous dispatch, so the `'request'` listener and everything it
  *   awaits or schedules run with the server span active.
- * - `http.server.response.finish`: the span ends with the response status.
+ * - `http.server.response.finish`: the span ends with the response status, at the time the application
+ *   called the response's `end()` (see response-end-time.ts). Node publishes the channel from the
+ *   socket's write callback, an event-loop turn or, with the loop busy right after `end()`, many later:
+ *   the client may have its answer long before.
  * - the response's `'close'` event without a finish (client went away, socket destroyed): the span ends
  *   with status Error and `error.type` `aborted`.
  *
@@ -62,6 +66,8 @@ interface ServerRequestState extends JoinableRequest {
   readonly baseName: string;
   /** The context the request's handler runs in: the parent plus the server span. */
   context: Context;
+  /** `performance.now()` when the application called the response's `end()`, if it has. */
+  finishedAt: number | undefined;
 }
 
 /**
@@ -104,6 +110,7 @@ export function disableServerInstrumentation(): void {
   unsubscribe(REQUEST_START, onRequestStart);
   unsubscribe(RESPONSE_FINISH, onResponseFinish);
   setServerSpanJoiner(undefined);
+  stopNoticingResponseEnds();
 }
 
 function onRequestStart(message: unknown): void {
@@ -131,6 +138,12 @@ function onResponseFinish(message: unknown): void {
   } catch (error) {
     reportError('instrumentation.http.server', error);
   }
+}
+
+/** A response's `end()` was called: the span's end time, unless the response turns out aborted. */
+function onResponseEnd(response: ServerResponse): void {
+  const state = (response as TracedResponse)[STATE];
+  if (state !== undefined && state !== null && state.finishedAt === undefined) state.finishedAt = performance.now();
 }
 
 /** A response closed: ends the span if the finish channel has not (aborted, or traced without channels). */
@@ -211,6 +224,7 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
     deferredEnd: undefined,
     deferTimer: undefined,
     finished: false,
+    finishedAt: undefined,
   };
   // Overlay contexts (see overlay-context.ts): a few array slots over the parent, not a Map copy each.
   const spanContext = setContextValue(parent, SPAN_KEY, span);
@@ -221,6 +235,7 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
   if (span.isRecording()) {
     if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
     if (settings.requestHook !== undefined) runRequestHook(settings, span, { direction: 'incoming', request });
+    noticeResponseEnds(response, onResponseEnd);
     response.on('close', onResponseClose);
   }
   return state.context;
@@ -281,6 +296,9 @@ function endServerSpan(state: ServerRequestState, response: ServerResponse, abor
     span.setAttribute('error.type', String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
+  // Ended when the application called end() (a performance.now() reading, placed on the span's own clock
+  // anchor), not when the finish reached the channel; an aborted request ends now, as it always did.
+  if (!aborted && state.finishedAt !== undefined) state.deferredEnd = state.finishedAt;
   // Named by its route and ended there, or once a framework span joined to it has ended.
   endOrDeferRequestSpan(state);
 }
