@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/compat/**/*.test.ts'],
-    exclude: ['**/node_modules/**'],
+    // test/compat/line-3: the 3.x / 0.301 line's own tests, run by vitest.compat-3.config.ts only.
+    exclude: ['**/node_modules/**', 'test/compat/line-3/**'],
     pool: 'forks',
     // Child processes and a database server on a shared 2-core machine: one file at a time.
     maxWorkers: 1,

@@ -30,11 +30,32 @@ const verdict = (result) => {
   return result.met ? 'met' : '**missed**';
 };
 
+/** The extra row of a case's opentelemetry-js 3.x anchor (bench/lib/line-3.mjs), when it has one. */
+const line3Row = (result, what = (side) => cell(side, result.unit)) => {
+  const line3 = result.line3;
+  if (line3 === undefined) return;
+  const label = `${result.title}, vs opentelemetry-js 3.x (${line3.node ?? 'Node 24'})`;
+  if (line3.skipped || line3.error) {
+    print(`| ${label} | – | – | – | ${result.target.text} | ${line3.skipped ? `skipped: ${line3.skipped}` : `error: ${line3.error}`} |`);
+    return;
+  }
+  const cpu = Number.isFinite(line3.cpuRatio) ? `, ${formatRatio(line3.cpuRatio)} CPU` : '';
+  print(
+    `| ${label} | ${what(line3.sides.otelite)} | ${what(line3.sides['opentelemetry-js-3'])} | ${ratioCell(line3)}${cpu} | ${result.target.text} | ${line3.met ? 'met' : '**missed**'} |`,
+  );
+};
+
 const load = (averages) => (averages ? averages[0].toFixed(1) : '?');
 print(
   `Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC: ${machine.nproc} cores (\`nproc\`), ${machine.cpu}, Node ${machine.node}, ${machine.platform}; ` +
     `${report.durationSeconds.toFixed(0)} s; 1-minute load average ${load(machine.loadAverageAtStart)} at start, ${load(machine.loadAverageAtEnd)} at the end.\n`,
 );
+const versions = report.cases.find((c) => c.line3?.versions)?.line3.versions;
+if (versions) {
+  print(
+    `Anchors: opentelemetry-js 2.x (sdk-trace-base 2.12, OTLP 0.223, API 1.9) on Node ${machine.node}; rows "vs opentelemetry-js 3.x": sdk-trace ${versions.sdkTrace}, exporter-trace-otlp-proto ${versions.exporterTraceOtlpProto}, instrumentation-http ${versions.instrumentationHttp}, context-async-hooks ${versions.contextAsyncHooks}, API ${versions.api}, with otelite on the same Node.\n`,
+  );
+}
 print('| case | otelite | opentelemetry-js | otelite / opentelemetry-js | target | |');
 print('|---|---|---|---|---|---|');
 for (const result of report.cases) {
@@ -46,6 +67,7 @@ for (const result of report.cases) {
       print(
         `| ${result.title} (512 spans) | ${cell(sides.otelite, 'µs')}, ${formatNumber(bytes.otelite)} B | ${cell(sides['opentelemetry-js'], 'µs')}, ${formatNumber(bytes['opentelemetry-js'])} B | ${ratioCell(result)} time, ${formatRatio(byteRatio)} bytes | ${result.target.text.replace(', bytes', ' time, bytes')} | ${verdict(result)} |`,
       );
+      line3Row(result, (side) => `${cell(side, 'µs')}, ${formatNumber(side.runs[0].bytes)} B`);
       break;
     }
     case 'http-server': {
@@ -78,6 +100,7 @@ for (const result of report.cases) {
       print(
         `| ${result.title} (import + init to ready, ${result.rounds} fresh processes) | ${cell(sides.otelite, 'ms')}${cpu(sides.otelite)} | ${cell(sides['opentelemetry-js'], 'ms')}${cpu(sides['opentelemetry-js'])} | ${ratioCell(result)} wall, ${formatRatio(result.cpuRatio)} CPU | ${result.target.text} | ${verdict(result)} |`,
       );
+      line3Row(result, (side) => `${cell(side, 'ms')}${cpu(side)}`);
       break;
     }
     case 'saturated-server': {
@@ -88,6 +111,11 @@ for (const result of report.cases) {
         print(
           `| ${result.title}, ${node.node} (wrk -t1 -c32; untraced ${formatNumber(v.untraced.requestsPerSecond.median)} req/s, ${formatNumber(v.untraced.cpuMicrosPerRequest.median)} µs/req) | ${describe('otelite')}; non-sampled ${describe('otelite-unsampled')} | ${describe('opentelemetry-js')} | ${v['context-only'] ? `context propagation alone (AsyncLocalStorage, no SDK): ${describe('context-only')}` : ''} | ${result.target.text} | ${node.met ? 'met' : '**missed**'} |`,
         );
+        if (v['opentelemetry-js-3']) {
+          print(
+            `| ${result.title}, ${node.node}, vs opentelemetry-js 3.x | ${describe('otelite')} | ${describe('opentelemetry-js-3')} | | ${result.target.text} | ${node.met ? 'met' : '**missed**'} |`,
+          );
+        }
       }
       if (!result.perNode) print(`| ${result.title} | – | – | – | ${result.target.text} | ${verdict(result)} |`);
       break;
@@ -96,6 +124,7 @@ for (const result of report.cases) {
       print(
         `| ${result.title} | ${cell(sides.otelite, result.unit)} | ${cell(sides['opentelemetry-js'], result.unit)} | ${ratioCell(result)} | ${result.target.text} | ${verdict(result)} |`,
       );
+      line3Row(result);
   }
 }
 
@@ -121,12 +150,22 @@ if (!write) {
 /** The short README table: one line per headline figure of this run. */
 function readmeTable() {
   const byId = Object.fromEntries(report.cases.map((c) => [c.id, c]));
-  const rows = ['| | otelite | opentelemetry-js | ratio |', '|---|---|---|---|'];
+  const node24 = report.cases.find((c) => c.line3?.node)?.line3.node ?? 'Node 24';
+  const rows = [
+    `| | otelite | opentelemetry-js 2.x | ratio | otelite, ${node24} | opentelemetry-js 3.x, ${node24} | ratio |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  // The 3.x anchor's three cells (otelite and opentelemetry-js 3.x on Node 24, their ratio), or dashes.
+  const anchor3 = (c, unit, extra = () => '') => {
+    const line3 = c.line3;
+    if (!line3?.sides) return ' – | – | – |';
+    return ` ${formatNumber(line3.sides.otelite.median)} ${unit}${extra(line3.sides.otelite)} | ${formatNumber(line3.sides['opentelemetry-js-3'].median)} ${unit}${extra(line3.sides['opentelemetry-js-3'])} | ${formatRatio(line3.ratio)} |`;
+  };
   const simple = (id, label, unit) => {
     const c = byId[id];
     if (!c?.sides?.otelite) return;
     rows.push(
-      `| ${label} | ${formatNumber(c.sides.otelite.median)} ${unit} | ${formatNumber(c.sides['opentelemetry-js'].median)} ${unit} | ${formatRatio(c.ratio)} |`,
+      `| ${label} | ${formatNumber(c.sides.otelite.median)} ${unit} | ${formatNumber(c.sides['opentelemetry-js'].median)} ${unit} | ${formatRatio(c.ratio)} |${anchor3(c, unit)}`,
     );
   };
   simple('span-lifecycle', 'span lifecycle (start, 5 attributes, end, batch processor)', 'ns');
@@ -135,21 +174,23 @@ function readmeTable() {
     const c = byId.encode;
     const bytes = c.details?.bytes ?? {};
     rows.push(
-      `| encode 512 spans to OTLP protobuf | ${formatNumber(c.sides.otelite.median)} µs, ${formatBytes(bytes.otelite)} | ${formatNumber(c.sides['opentelemetry-js'].median)} µs, ${formatBytes(bytes['opentelemetry-js'])} | ${formatRatio(c.ratio)} |`,
+      `| encode 512 spans to OTLP protobuf | ${formatNumber(c.sides.otelite.median)} µs, ${formatBytes(bytes.otelite)} | ${formatNumber(c.sides['opentelemetry-js'].median)} µs, ${formatBytes(bytes['opentelemetry-js'])} | ${formatRatio(c.ratio)} |${anchor3(c, 'µs', (side) => `, ${formatBytes(side.runs[0].bytes)}`)}`,
     );
   }
   simple('memory', 'heap per queued span', 'B');
   simple('startup', 'import + init() to ready (fresh process)', 'ms');
   for (const node of byId['saturated-server']?.perNode ?? []) {
     const v = node.variants;
+    const kept = (name) => `${formatRatio(v[name].keptRatio.median)}, ${formatSigned(v[name].addedCpuMicros.median)} µs`;
+    const js3 = v['opentelemetry-js-3'] ? ` ${kept('otelite')} | ${kept('opentelemetry-js-3')} | |` : ' | | |';
     rows.push(
-      `| saturated hello-world server (wrk), ${node.node}: throughput kept vs untraced, added CPU per request | ${formatRatio(v.otelite.keptRatio.median)}, ${formatSigned(v.otelite.addedCpuMicros.median)} µs (non-sampled ${formatSigned(v['otelite-unsampled'].addedCpuMicros.median)} µs${v['context-only'] ? `; context propagation alone ${formatSigned(v['context-only'].addedCpuMicros.median)} µs` : ''}) | ${formatRatio(v['opentelemetry-js'].keptRatio.median)}, ${formatSigned(v['opentelemetry-js'].addedCpuMicros.median)} µs | |`,
+      `| saturated hello-world server (wrk), ${node.node}: throughput kept vs untraced, added CPU per request | ${kept('otelite')} (non-sampled ${formatSigned(v['otelite-unsampled'].addedCpuMicros.median)} µs${v['context-only'] ? `; context propagation alone ${formatSigned(v['context-only'].addedCpuMicros.median)} µs` : ''}) | ${kept('opentelemetry-js')} | |${js3}`,
     );
   }
   const footprint = byId.footprint;
   if (footprint?.sides?.otelite) {
     rows.push(
-      `| installed for tracing + OTLP + HTTP | ${footprint.sides.otelite.packages} packages, ${formatBytes(footprint.sides.otelite.bytes)} | ${footprint.sides['opentelemetry-js'].packages} packages, ${formatBytes(footprint.sides['opentelemetry-js'].bytes)} | ${formatRatio(footprint.ratio)} |`,
+      `| installed for tracing + OTLP + HTTP | ${footprint.sides.otelite.packages} packages, ${formatBytes(footprint.sides.otelite.bytes)} | ${footprint.sides['opentelemetry-js'].packages} packages, ${formatBytes(footprint.sides['opentelemetry-js'].bytes)} | ${formatRatio(footprint.ratio)} | | | |`,
     );
   }
   return rows.join('\n');

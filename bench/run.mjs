@@ -17,11 +17,22 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runSide } from './lib/fork.mjs';
 import { formatRatioSummary, formatSummary, pad } from './lib/format.mjs';
+import { OPENTELEMETRY_JS_3, line3Node, line3Versions } from './lib/line-3.mjs';
 import { OTELITE_DIST, firstLine } from './lib/otelite.mjs';
 import { summarize } from './lib/stats.mjs';
 
-const CASE_IDS = ['span-lifecycle', 'active-spans', 'encode', 'memory', 'startup', 'saturated-server', 'http-server', 'footprint'];
-/** Cases run only when named (the accounting runs under callgrind for several minutes). */
+const CASE_IDS = [
+  'span-lifecycle',
+  'active-spans',
+  'encode',
+  'memory',
+  'startup',
+  'saturated-server',
+  'http-server',
+  'footprint',
+  'viewer',
+];
+/** Cases run only when named (the accounting runs under callgrind for about 20 minutes). */
 const OPT_IN_CASE_IDS = ['account'];
 const OTELITE = 'otelite';
 const OPENTELEMETRY_JS = 'opentelemetry-js';
@@ -70,6 +81,8 @@ async function runCase(benchCase) {
       ? await benchCase.run(settings, { pending })
       : await runAlternating(benchCase, pending ? [OPENTELEMETRY_JS] : [OTELITE, OPENTELEMETRY_JS]);
     if (measured.skipped) return { ...base, status: 'skipped', reason: measured.skipped };
+    // The second anchor, opentelemetry-js 3.x, for the cases that have its side (bench/lib/line-3.mjs).
+    if (!benchCase.run && !pending && benchCase.sides[OPENTELEMETRY_JS_3]) measured.line3 = await runLine3(benchCase);
     return { ...base, status, reason: pending, seconds: (Date.now() - caseStart) / 1000, ...measured };
   } catch (error) {
     return { ...base, status: 'error', reason: firstLine(error), pending, detail: String(error?.stack ?? error) };
@@ -80,7 +93,7 @@ async function runCase(benchCase) {
  * The A/B protocol: per round, each side in its own fresh process, the first side alternating. The
  * ratio is of the medians; the range is over the per-round ratios (each round's pair ran back to back).
  */
-async function runAlternating(benchCase, sideNames) {
+async function runAlternating(benchCase, sideNames, { execPath, anchor = OPENTELEMETRY_JS } = {}) {
   const rounds = benchCase.rounds(settings);
   const perSide = Object.fromEntries(sideNames.map((side) => [side, []]));
   for (let round = 0; round < rounds; round++) {
@@ -88,6 +101,7 @@ async function runAlternating(benchCase, sideNames) {
     for (const side of order) {
       const result = await runSide(benchCase.id, side, benchCase.childSettings(settings), {
         execArgv: benchCase.execArgv ?? [],
+        execPath,
       });
       perSide[side].push(result);
     }
@@ -96,15 +110,48 @@ async function runAlternating(benchCase, sideNames) {
   for (const [side, runs] of Object.entries(perSide)) {
     sides[side] = { ...summarize(runs.map((r) => r.value)), runs };
   }
-  const extra = benchCase.conclude?.(sides) ?? {};
+  const extra = (anchor === OPENTELEMETRY_JS ? benchCase.conclude?.(sides) : undefined) ?? {};
   if (!sides[OTELITE]) return { rounds, sides, lines: extra.lines ?? [], details: extra.details };
-  const ratio = sides[OTELITE].median / sides[OPENTELEMETRY_JS].median;
-  const ratioRange = summarize(perSide[OTELITE].map((r, i) => r.value / perSide[OPENTELEMETRY_JS][i].value));
+  const ratio = sides[OTELITE].median / sides[anchor].median;
+  const ratioRange = summarize(perSide[OTELITE].map((r, i) => r.value / perSide[anchor][i].value));
   const met = benchCase.target.lowerIsBetter ? ratio <= benchCase.target.ratio : ratio >= benchCase.target.ratio;
   return { rounds, sides, ratio, ratioRange, met: met && extra.met !== false, lines: extra.lines ?? [], details: extra.details };
 }
 
-/** Prints one line per case (plus any detail lines the case adds). */
+/**
+ * The 3.x anchor of an A/B case: the same protocol on Node 24, otelite against opentelemetry-js 3.x,
+ * both sides on that Node. Returns `{ node, versions, rounds, sides, ratio, ratioRange, met }`, or
+ * `{ skipped }` / `{ error }`; the case's own target applies to this ratio as well.
+ */
+async function runLine3(benchCase) {
+  const node = line3Node();
+  if (node.skipped) return { skipped: node.skipped };
+  try {
+    const measured = await runAlternating(benchCase, [OTELITE, OPENTELEMETRY_JS_3], { execPath: node.path, anchor: OPENTELEMETRY_JS_3 });
+    return { node: node.label, versions: line3Versions(), ...measured };
+  } catch (error) {
+    return { node: node.label, error: firstLine(error), detail: String(error?.stack ?? error) };
+  }
+}
+
+/** The report line of a case's 3.x anchor, or `undefined` when it has none. */
+function line3Line(result) {
+  const line3 = result.line3;
+  if (line3 === undefined) return undefined;
+  if (line3.skipped) return `opentelemetry-js 3.x anchor SKIPPED: ${line3.skipped}`;
+  if (line3.error) return `opentelemetry-js 3.x anchor on ${line3.node} failed: ${line3.error}`;
+  const sides = Object.entries(line3.sides)
+    .map(([side, summary]) => `${side} ${formatSummary(summary, result.unit)}`)
+    .join('   ');
+  const bytes = Object.entries(line3.sides)
+    .filter(([, { runs }]) => runs[0]?.bytes !== undefined)
+    .map(([side, { runs }]) => `${side} ${runs[0].bytes.toLocaleString('en-US')} B`);
+  const verdict = line3.met ? 'met' : 'MISSED';
+  const cpu = Number.isFinite(line3.cpuRatio) ? `   CPU to ready ${formatRatioSummary(line3.cpuRatio)}` : '';
+  return `${line3.node}, 3.x anchor: ${sides}   ratio ${formatRatioSummary(line3.ratio, line3.ratioRange)}${cpu}   ${verdict}${bytes.length > 0 ? `   bytes ${bytes.join(', ')}` : ''}`;
+}
+
+/** Prints one line per case (plus any detail lines the case adds, and its 3.x anchor line). */
 function printResult(result) {
   const title = pad(result.title, 15);
   if (result.status === 'skipped' || result.status === 'error' || (result.status === 'pending' && !result.sides)) {
@@ -130,6 +177,8 @@ function printResult(result) {
     );
   }
   for (const line of result.lines ?? []) console.log(`${' '.repeat(16)}${line}`);
+  const anchor3 = line3Line(result);
+  if (anchor3 !== undefined) console.log(`${' '.repeat(16)}${anchor3}`);
 }
 
 /** Flags and environment → run settings. */

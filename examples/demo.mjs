@@ -1,6 +1,7 @@
 // otelite's demo: two traced services and a receiver that prints their traces, all on this machine.
 //
-//   npm run demo        (builds dist/, then runs this file)
+//   npm run demo           (builds dist/, then runs this file)
+//   npm run demo -- --ui   (the same, then keeps the receiver and its web trace viewer running; Ctrl-C ends it)
 //
 // 1. An embedded OTLP receiver starts on a free port (the same one `npx otelite receive` runs).
 // 2. Two services start as child processes, each with one line of setup: init({ serviceName, endpoint }).
@@ -34,7 +35,8 @@ function startService(name, args) {
   });
 }
 
-const receiver = await startReceiver({ port: 0, print: false });
+const ui = process.argv.includes('--ui');
+const receiver = await startReceiver({ port: 0, print: false, ui });
 say(bold('otelite demo'));
 say(`An OTLP receiver is listening on ${receiver.url}; both services export their spans to it.`);
 
@@ -76,5 +78,15 @@ say('    server spans and the fetch span are marked ERROR with error.type set.')
 say('  • No collector was needed: `npx otelite receive` runs this same receiver on port 4318.');
 say('    To send to a real OpenTelemetry Collector or Jaeger, see "Sending to an OpenTelemetry Collector or Jaeger" in the README.');
 
-await receiver.close();
 clearTimeout(deadline);
+if (ui) {
+  say();
+  say(bold(`The trace viewer: ${receiver.uiUrl}`));
+  say('  Open it to find the unicorn request, open its trace and read the failed spans. The receiver keeps');
+  say('  running (point more services at it with OTEL_EXPORTER_OTLP_ENDPOINT=' + receiver.url + '); Ctrl-C stops it.');
+  await new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+await receiver.close();

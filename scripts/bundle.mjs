@@ -19,7 +19,7 @@
  */
 
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -43,7 +43,7 @@ function entryFiles() {
 }
 
 /** Entries left as tsc emitted them (see above). */
-const UNBUNDLED = /^dist\/src\/platform\/(browser|workerd|web)\//;
+const UNBUNDLED = /^dist\/src\/platform\/(browser|edge|workerd|web)\//;
 
 const entries = entryFiles().filter((file) => !UNBUNDLED.test(file));
 const missing = entries.filter((file) => !existsSync(`${root}/${file}`));
@@ -105,3 +105,64 @@ await build({
   sourcesContent: false, // the maps point at the tsc output shipped beside them
   logLevel: 'warning',
 });
+
+/**
+ * The package-private `imports` targets (the configuration parser, which the Node platform loads with
+ * `require()` only when OTEL_CONFIG_FILE names a file) are built apart: each one self-contained (no
+ * chunk shared with the entries above: it holds no SDK state), minified, with the `yaml` package's
+ * ES module build bundled in (its Node build is CommonJS and requires `process`, which an ES module
+ * bundle cannot).
+ */
+const privateEntries = Object.values(manifest.imports ?? {})
+  .filter((target) => typeof target === 'string' && /^\.\/dist\/src\/.*\.js$/.test(target))
+  .map((target) => target.slice(2));
+const yamlModuleBuild = {
+  name: 'otelite-yaml-module-build',
+  setup(build) {
+    const target = createRequire(`${root}/package.json`)
+      .resolve('yaml/package.json')
+      .replace(/package\.json$/, 'browser/index.js');
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: target }));
+  },
+};
+const yamlFolder = createRequire(`${root}/package.json`).resolve('yaml/package.json').replace(/package\.json$/, '');
+const yamlPackage = JSON.parse(readFileSync(`${yamlFolder}package.json`, 'utf8'));
+const yamlLicence = readFileSync(`${yamlFolder}LICENSE`, 'utf8');
+await build({
+  absWorkingDir: root,
+  entryPoints: privateEntries,
+  outdir: 'dist/src',
+  outbase: 'dist/src',
+  allowOverwrite: true,
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'node20',
+  minify: true,
+  plugins: [yamlModuleBuild],
+  legalComments: 'none',
+  // The bundled `yaml` package's licence (ISC) travels with its code.
+  banner: { js: `/*! Includes yaml ${yamlPackage.version}: ${yamlLicence.trim().replaceAll('*/', '* /')} */` },
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: 'warning',
+});
+
+// The trace viewer's page (src/viewer-page/, served by `otelite receive`): one browser bundle and its two
+// static files in dist/src/viewer-page/. No SDK entry imports it; test/platform/web-bundle.test.ts checks.
+const page = 'dist/src/viewer-page';
+rmSync(`${root}/${page}`, { recursive: true, force: true });
+mkdirSync(`${root}/${page}`, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/viewer-page/main.ts'],
+  outfile: `${page}/viewer.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+for (const file of ['index.html', 'viewer.css']) copyFileSync(`${root}/src/viewer-page/${file}`, `${root}/${page}/${file}`);

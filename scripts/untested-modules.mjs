@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Lists the modules of src/ without a test counterpart: src/a/b.ts counts as covered by test/a/b.test.ts
-// or by a b.test.ts anywhere under test/ (tests kept their folders when modules moved under
-// src/platform/). `--check` exits 1 when any is listed. Index files (re-exports only) are skipped.
+// Lists the modules of src/ without a test counterpart: src/a/b.ts is covered by test/a/b.test.ts, and
+// by nothing else (tests mirror src/). `--check` exits 1 when any is listed. Index files (re-exports
+// only) are skipped.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,14 +15,11 @@ function walk(directory) {
   });
 }
 
-const testNames = new Set(walk(join(root, 'test')).map((file) => file.split('/').pop()));
 const untested = [];
 for (const file of walk(join(root, 'src'))) {
   if (!file.endsWith('.ts') || file.endsWith('.d.ts') || file.endsWith('/index.ts')) continue;
   const path = relative(join(root, 'src'), file).replace(/\.ts$/, '');
-  const candidates = [path, path.replace(/^platform\/[^/]+\//, '')].map((p) => join(root, 'test', `${p}.test.ts`));
-  const covered = candidates.some((candidate) => existsSync(candidate)) || testNames.has(`${path.split('/').pop()}.test.ts`);
-  if (!covered) untested.push(`src/${path}.ts`);
+  if (!existsSync(join(root, 'test', `${path}.test.ts`))) untested.push(`src/${path}.ts`);
 }
 for (const path of untested) console.log(path);
 console.error(`${untested.length} modules of src/ have no test counterpart.`);

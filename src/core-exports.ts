@@ -1,6 +1,6 @@
 /**
  * The names every entry point of `otelite` exports: the web-standard core (contracts, provider,
- * samplers, processors, resource, exporters, propagators, OTLP export, `traceFetchHandler`, `init`).
+ * samplers, processors, resource, exporters, propagators, OTLP export, `traceFetchHandler`, the `init` options).
  * `src/index.ts` (Node, Bun, Deno) and `src/platform/web/index.ts` (browsers, Workers, the rest) add
  * what is their own. Not an entry point itself; nothing here imports a platform.
  */
@@ -9,7 +9,7 @@
 export type { FinishedSpan, SpanEvent, SpanLink } from './trace/finished-span.js';
 export type { InstrumentationScope } from './trace/instrumentation-scope.js';
 export type { Resource } from './resource/resource.js';
-export type { SpanProcessor } from './processing/span-processor.js';
+export type { SpanProcessor } from './trace/span-processor.js';
 export { ExportResultCode } from './export/span-exporter.js';
 export type { ExportOptions, ExportResult, SpanExporter } from './export/span-exporter.js';
 export type { CallbackExportResult, CallbackSpanExporter } from './export/callback-span-exporter.js';
@@ -36,6 +36,21 @@ export type { ParentBasedSamplerOptions } from './sampling/parent-based.js';
 export { ProbabilitySampler } from './sampling/probability.js';
 export type { ProbabilitySamplerOptions } from './sampling/probability.js';
 export { createSamplerFromEnvironment, createSamplerFromSettings } from './sampling/from-environment.js';
+export { AlwaysRecordSampler } from './sampling/always-record.js';
+export { CompositeSampler } from './sampling/composite.js';
+export type { ComposableSampler, SamplingIntent } from './sampling/composable-sampler.js';
+export { composableAlwaysOn } from './sampling/composable-always-on.js';
+export { composableAlwaysOff } from './sampling/composable-always-off.js';
+export { composableProbability } from './sampling/composable-probability.js';
+export { composableParentThreshold } from './sampling/composable-parent-threshold.js';
+export { composableRuleBased } from './sampling/composable-rule-based.js';
+export type {
+  ComposableRule,
+  ComposableRuleAttributePatterns,
+  ComposableRuleAttributeValues,
+  ComposableSpanKindName,
+  ComposableSpanParent,
+} from './sampling/composable-rule-based.js';
 export type { SamplerName, SamplerSettings } from './sampling/from-environment.js';
 
 // --- context
@@ -47,6 +62,8 @@ export { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 export type { SimpleSpanProcessorOptions } from './processing/simple-span-processor.js';
 export { BatchSpanProcessor } from './processing/batch-span-processor.js';
 export type { BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
+export { KeepTracesProcessor } from './processing/keep-traces.js';
+export type { KeepTracesProcessorOptions } from './processing/keep-traces.js';
 
 // --- resource
 export { emptyResource, mergeResources, resourceFromAttributes } from './resource/resource.js';
@@ -69,22 +86,22 @@ export type { PropagatorName } from './propagation/from-environment.js';
 // --- OTLP export (the encoders, the request mapping and the retry defaults are `otelite/otlp`)
 export { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 export type { OTLPTraceExporterOptions } from './export/otlp/otlp-exporter-options.js';
-export { createFetchTransport } from './export/otlp/fetch-transport.js';
-export type { FetchTransportSettings } from './export/otlp/fetch-transport.js';
+export { createFetchTransport } from './transport/fetch-transport.js';
+export type { FetchTransportSettings } from './transport/fetch-transport.js';
 export type {
   HttpResponse,
   HttpTransport,
   HttpTransportFactory,
   HttpTransportOptions,
   SynchronousPostOutcome,
-} from './export/otlp/otlp-transport.js';
+} from './transport/http-transport.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
-export type { TlsMaterial, TlsOptions } from './export/otlp/otlp-transport.js';
+export type { TlsMaterial, TlsOptions } from './transport/http-transport.js';
 
 // --- instrumentation
 export { traceFetchHandler } from './instrumentation/fetch/trace-fetch-handler.js';
 export type { FetchHandler, TraceFetchHandlerOptions } from './instrumentation/fetch/trace-fetch-handler.js';
 
 // --- init
-export { init } from './init.js';
 export type { InitInstrumentations, InitOptions, OteliteSdk } from './init.js';
+// `init` itself is each entry point's, typed with its platform's HTTP options.

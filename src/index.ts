@@ -5,21 +5,28 @@
  * (src/platform/node/) that the core's defaults come from.
  * @packageDocumentation
  */
-import { useProtobufFallbackEncoderLoader } from './export/otlp/binary-encoder.js';
+import { useConfigurationFileAccess } from './configuration/configuration-file.js';
+import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobuf-fallback.js';
+import { nodeConfigurationFileAccess } from './platform/node/configuration-file-access.js';
 import { nodePlatform } from './platform/node/node-platform.js';
-import { installPlatform } from './platform/platform.js';
+import { installPlatform } from './platform.js';
 
 installPlatform(nodePlatform);
 // On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent
-// encoder); the web entries leave this out so their bundles carry no schema (binary-encoder.ts). The
+// encoder); the web entries leave this out so their bundles carry no schema (protobuf-fallback.ts). The
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only
 // for a writer failure, so they are loaded by the first encoding, not here (a chunk of their own in dist/).
-useProtobufFallbackEncoderLoader(async () => (await import('./export/otlp/schema-fallback-encoder.js')).encodeWithSchema);
+useProtobufFallbackEncoderLoader(async () => (await import('./export/otlp/encoding/schema-fallback-encoder.js')).encodeWithSchema);
+
+// OTEL_CONFIG_FILE / init({ configFile }): files are read with node:fs; the YAML parser and the schema
+// validator are required only when a file is named (src/platform/node/configuration-file-access.ts).
+useConfigurationFileAccess(nodeConfigurationFileAccess);
 
 export * from './core-exports.js';
+export { init } from './platform/node/node-init.js';
 
 // --- Node only
-export { AsyncLocalStorageContextManager } from './platform/node/async-local-storage-context-manager.js';
+export { AsyncLocalStorageContextManager } from './platform/node/context/async-local-storage-context-manager.js';
 export { DEFAULT_SERVICE_NAME, detectResources } from './platform/node/detectors.js';
 
 export { instrumentHttp, setHttpRoute, traceHandler, tracedFetch } from './platform/node/instrumentation/http/index.js';

@@ -9,6 +9,8 @@ import {
   type TextMapPropagator,
 } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from './config/environment-variable.js';
+import { loadConfigurationFile, readConfigFileEnvironment } from './configuration/configuration-file.js';
+import type { ConfiguredParts } from './configuration/from-model.js';
 import { readNameListVariable, readStringVariable } from './config/typed-variables.js';
 import { reportError, warnOnce } from './diagnostics/report.js';
 import { ConsoleSpanExporter } from './export/console-span-exporter.js';
@@ -16,37 +18,54 @@ import { appendTracesPath } from './export/otlp/otlp-environment.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
-import type { HttpInstrumentationOptions } from './platform/node/instrumentation/http/index.js';
-import type { FetchInstrumentationOptions } from './instrumentation/fetch/instrument-fetch.js';
-import { currentPlatform, type Disableable, type RemovableHooks } from './platform/platform.js';
+import { WaitUntilFlushProcessor } from './processing/wait-until-flush-processor.js';
+import { currentPlatform, type Disableable, type RemovableHooks } from './platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
-import type { SpanProcessor } from './processing/span-processor.js';
+import type { SpanProcessor } from './trace/span-processor.js';
 import { createPropagatorFromEnvironment, createPropagatorFromNames, type PropagatorName } from './propagation/from-environment.js';
+import { AlwaysOffSampler } from './sampling/always-off.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
 import type { SpanLimits } from './trace/span-limits.js';
 import { flushInBackground, readSdkDisabledEnvironment, TracerProvider } from './trace/tracer-provider.js';
 
-/** Which instrumentations {@link init} turns on. */
-export interface InitInstrumentations {
+/**
+ * Which instrumentations `init` turns on. `HttpOptions` is the options type of the platform's HTTP
+ * instrumentation, named by each entry point's own `init`: `HttpInstrumentationOptions` on Node, Bun
+ * and Deno, `FetchInstrumentationOptions` in browsers, Workers and other web-standard runtimes.
+ */
+export interface InitInstrumentations<HttpOptions extends object = object> {
   /**
    * HTTP server and client spans, as the platform provides them: on Node `instrumentHttp` (`node:http`,
    * `node:https`, `fetch`; its options), on Bun and Deno that plus `fetch` and `Bun.serve`/`Deno.serve`,
    * in browsers and Workers `instrumentFetch` (its options). `true` turns it on with its defaults, an
    * options object with those options, `false` leaves it off. Default `true`.
    */
-  http?: boolean | HttpInstrumentationOptions | FetchInstrumentationOptions;
+  http?: boolean | HttpOptions;
 }
 
 /**
- * Options of {@link init}. Every one is optional; each beats its `OTEL_*` variable, which beats the
- * default given here.
+ * Options of `init`. Every one is optional; each beats its `OTEL_*` variable, which beats the default
+ * given here. `HttpOptions`: see {@link InitInstrumentations}.
  */
-export interface InitOptions {
+export interface InitOptions<HttpOptions extends object = object> {
+  /**
+   * A declarative configuration file (YAML, `file_format` "1.x" of opentelemetry-configuration; see
+   * docs/configuration.md). Default `OTEL_CONFIG_FILE`. With a file, the file alone configures the SDK:
+   * every other `OTEL_*` variable is ignored (the file may substitute them, `${OTEL_SERVICE_NAME}`), and
+   * of these options only `instrumentations`, `spanProcessors` (added after the file's) and
+   * `shutdownHooks` apply; the others are reported once and ignored. A file that cannot be used leaves
+   * tracing off, with one message on stderr naming the file, the line and column, the path in the model
+   * and what was expected. Node only (Bun, Deno and the web entries have no file access here).
+   */
+  configFile?: string;
   /** The `service.name` resource attribute. Default `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
   serviceName?: string;
-  /** More resource attributes, over `OTEL_RESOURCE_ATTRIBUTES` and the detected ones (`serviceName` beats a `service.name` here). Default none. */
+  /**
+   * More resource attributes, over `OTEL_RESOURCE_ATTRIBUTES` and the detected ones (`serviceName` beats a
+   * `service.name` here). Default none.
+   */
   resourceAttributes?: Attributes;
   /**
    * The OTLP/HTTP base URL; `/v1/traces` is appended, as for `OTEL_EXPORTER_OTLP_ENDPOINT`. Default
@@ -68,7 +87,10 @@ export interface InitOptions {
    * and the README on Jaeger). Default `true`.
    */
   randomTraceFlag?: boolean;
-  /** Batching of the exporter's spans. Each unset field comes from `OTEL_BSP_*`, then from the spec's default (see `BatchSpanProcessorOptions`). */
+  /**
+   * Batching of the exporter's spans. Each unset field comes from `OTEL_BSP_*`, then from the spec's default
+   * (see `BatchSpanProcessorOptions`).
+   */
   batch?: BatchSpanProcessorOptions;
   /** Per-span limits. Each unset field comes from `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*`, then 128 (no value length limit). */
   spanLimits?: SpanLimits;
@@ -78,7 +100,7 @@ export interface InitOptions {
    */
   propagators?: readonly PropagatorName[] | TextMapPropagator;
   /** Instrumentations to turn on. Default `{ http: true }`. */
-  instrumentations?: InitInstrumentations;
+  instrumentations?: InitInstrumentations<HttpOptions>;
   /** More span processors, called after the exporter's. Default none. */
   spanProcessors?: SpanProcessor[];
   /**
@@ -97,7 +119,7 @@ export interface InitOptions {
   shutdownHooks?: boolean;
 }
 
-/** The running SDK, as {@link init} returns it. */
+/** The running SDK, as `init` returns it. */
 export interface OteliteSdk {
   /** The provider `init` registered globally (use `trace.getTracer(...)`, or this directly). */
   readonly tracerProvider: TracerProvider;
@@ -116,10 +138,11 @@ let current: OteliteSdk | undefined;
 let globalsToReplace = false;
 
 /**
- * Starts tracing in one call: resolves the settings (defaults, then `OTEL_*` variables, then `options`),
- * builds a {@link TracerProvider} whose spans are batched to an OTLP/HTTP exporter, registers it, an
- * AsyncLocalStorage context manager and the propagators with `@opentelemetry/api`, turns on HTTP
- * instrumentation and installs graceful-shutdown hooks.
+ * What every entry point's `init` does (each types it with its platform's HTTP options: `src/index.ts`,
+ * `src/platform/web/index.ts`): resolves the settings (defaults, then `OTEL_*` variables, then
+ * `options`), builds a {@link TracerProvider} whose spans are batched to an OTLP/HTTP exporter,
+ * registers it, the platform's context manager and the propagators with `@opentelemetry/api`, turns on
+ * the platform's HTTP instrumentation and installs its shutdown hooks.
  *
  * - `OTEL_SDK_DISABLED=true`: no span is recorded and no exporter is created, but the context manager,
  *   the propagators and the HTTP instrumentation are still installed, so incoming trace context still
@@ -131,47 +154,74 @@ let globalsToReplace = false;
  *
  * @example
  * ```ts
- * import { init } from 'otelite';
- * import { trace } from '@opentelemetry/api';
- *
- * const sdk = init({ serviceName: 'checkout', endpoint: 'http://localhost:4318' });
- * trace.getTracer('checkout').startActiveSpan('work', (span) => span.end());
- * await sdk.shutdown(); // or let the process end: pending spans are flushed on exit
+ * const sdk = startSdk({ serviceName: 'checkout' });
  * ```
  */
-export function init(options: InitOptions = {}): OteliteSdk {
+export function startSdk(options: InitOptions = {}): OteliteSdk {
   if (current !== undefined) {
     warnOnce('init() was called again while the SDK is running; the running SDK is returned and the new options are ignored.');
     return current;
   }
   const given: InitOptions = options !== null && typeof options === 'object' ? options : {};
-  installDiagLogger();
-  const sdkDisabled = readSdkDisabledEnvironment();
+  const configFile =
+    typeof given.configFile === 'string' && given.configFile.trim() !== '' ? given.configFile.trim() : readConfigFileEnvironment();
+  // With a file: its parts (or undefined when it cannot be used: tracing off), and OTEL_* hidden until shutdown.
+  const file = configFile === undefined ? undefined : loadConfigurationFile(configFile);
+  const fromFile: ConfiguredParts | undefined = file?.parts;
+  if (file !== undefined) {
+    if (fromFile?.logLevel !== undefined) installDiagLogger(fromFile.logLevel);
+    warnIgnoredOptions(given);
+  } else {
+    installDiagLogger(readLogLevelEnvironment());
+  }
+  const sdkDisabled = file !== undefined ? (fromFile?.disabled ?? true) : readSdkDisabledEnvironment();
   if (globalsToReplace) {
     releaseGlobals();
     globalsToReplace = false;
   }
 
-  const processors: SpanProcessor[] = sdkDisabled ? [] : exportProcessors(given);
-  if (Array.isArray(given.spanProcessors)) processors.push(...given.spanProcessors);
-  const tracerProvider = new TracerProvider({
-    resource: initResource(given),
-    sampler: given.sampler,
-    randomTraceFlag: given.randomTraceFlag,
-    spanLimits: given.spanLimits,
-    spanProcessors: processors,
-  });
-  const registered = tracerProvider.register({ propagator: initPropagator(given.propagators) });
+  const processors: SpanProcessor[] = sdkDisabled ? [] : file !== undefined ? (fromFile?.spanProcessors ?? []) : exportProcessors(given);
+  if (Array.isArray(given.spanProcessors) && (file === undefined || fromFile !== undefined)) processors.push(...given.spanProcessors);
+  const platform = currentPlatform();
+  const currentWaitUntil = platform.currentWaitUntil;
+  if (!sdkDisabled && (file === undefined || fromFile !== undefined) && currentWaitUntil !== undefined) {
+    // Edge: each request's spans flushed through its waitUntil (the provider exists by the first call).
+    processors.push(
+      new WaitUntilFlushProcessor(
+        () => flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
+        () => currentWaitUntil.call(platform),
+      ),
+    );
+  }
+  const tracerProvider = new TracerProvider(
+    file !== undefined
+      ? {
+          resource: fromFile?.resource,
+          sampler: fromFile?.sampler ?? new AlwaysOffSampler(),
+          spanLimits: fromFile?.spanLimits,
+          spanProcessors: processors,
+        }
+      : {
+          resource: initResource(given),
+          sampler: given.sampler,
+          randomTraceFlag: given.randomTraceFlag,
+          spanLimits: given.spanLimits,
+          spanProcessors: processors,
+        },
+  );
+  const propagator = file !== undefined ? (fromFile?.propagator ?? createPropagatorFromNames([])) : initPropagator(given.propagators);
+  const registered = tracerProvider.register({ propagator });
   if (!registered) {
     warnOnce(
-      'init(): another global tracer provider was already registered, so spans from trace.getTracer() do not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().',
+      'init(): another global tracer provider was already registered, so spans from trace.getTracer() do ' +
+        'not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().',
     );
   }
 
-  const platform = currentPlatform();
   let http: Disableable | undefined;
   const httpOption = given.instrumentations?.http ?? true;
-  if (httpOption !== false) {
+  // A file that could not be used leaves tracing off: no instrumentation either.
+  if (httpOption !== false && (file === undefined || fromFile !== undefined)) {
     http = platform.instrumentHttp(typeof httpOption === 'object' && httpOption !== null ? httpOption : undefined);
   }
 
@@ -185,6 +235,7 @@ export function init(options: InitOptions = {}): OteliteSdk {
     shutdown(): Promise<void> {
       if (stopped === undefined) {
         hooks?.remove();
+        file?.restoreEnvironment();
         try {
           http?.disable();
         } catch (error) {
@@ -211,9 +262,8 @@ export function init(options: InitOptions = {}): OteliteSdk {
   return sdk;
 }
 
-/** With `OTEL_LOG_LEVEL` set, otelite's (and the API's) diagnostics go to the console at that level. */
-function installDiagLogger(): void {
-  const level = readLogLevelEnvironment();
+/** With `OTEL_LOG_LEVEL` (or the file's `log_level`) set, otelite's (and the API's) diagnostics go to the console at that level. */
+function installDiagLogger(level: DiagLogLevel | undefined): void {
   if (level === undefined) return;
   try {
     diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
@@ -267,6 +317,27 @@ export type TracesExporterName = 'otlp' | 'console';
  */
 export function readTracesExportersEnvironment(environment: EnvironmentSource = readEnvironmentVariable): TracesExporterName[] {
   return readNameListVariable(environment, 'OTEL_TRACES_EXPORTER', ['otlp', 'console'], ['otlp'], 'exporter');
+}
+
+/** The options a configuration file replaces: given together with a file, they are reported once and ignored. */
+const OPTIONS_THE_FILE_REPLACES = [
+  'serviceName',
+  'resourceAttributes',
+  'endpoint',
+  'headers',
+  'protocol',
+  'compression',
+  'sampler',
+  'randomTraceFlag',
+  'batch',
+  'spanLimits',
+  'propagators',
+  'exporter',
+] as const;
+
+function warnIgnoredOptions(options: InitOptions): void {
+  const ignored = OPTIONS_THE_FILE_REPLACES.filter((name) => options[name] !== undefined);
+  if (ignored.length > 0) warnOnce(`init(): a configuration file is in force, so these options are ignored: ${ignored.join(', ')}.`);
 }
 
 /** The span processors of the exporters: `options.exporter`, else those `OTEL_TRACES_EXPORTER` names. */

@@ -5,9 +5,9 @@
  * The messages themselves are `otelite/proto`.
  * @packageDocumentation
  */
-export { toExportTraceServiceRequest } from './export/otlp/to-export-request.js';
-export { encodeSpansToProtobuf } from './export/otlp/binary-encoder.js';
-export { encodeSpansToJson } from './export/otlp/json-encoder.js';
+export { toExportTraceServiceRequest } from './export/otlp/encoding/to-export-request.js';
+export { encodeSpansToProtobuf } from './export/otlp/encoding/binary-encoder.js';
+export { encodeSpansToJson } from './export/otlp/encoding/json-encoder.js';
 export { DEFAULT_RETRY_POLICY } from './export/otlp/retry.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
-export { isExporterRequest } from './export/otlp/exporter-requests.js';
+export { EXPORT_REQUEST_HEADER, isExporterRequest, isExportRequestHeaders } from './transport/exporter-requests.js';

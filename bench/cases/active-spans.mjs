@@ -9,6 +9,7 @@ import { importOtelite, missingOtelite } from '../lib/otelite.mjs';
 import { BATCH, TRACER_NAME, TRACER_VERSION, createOpenTelemetryJsNoopExporter, createOteliteNoopExporter } from '../lib/workload.mjs';
 import { createOpenTelemetryJsProvider, createOteliteProvider } from '../lib/providers.mjs';
 import { exportedLine } from '../lib/exported-line.mjs';
+import { createLine3BatchProcessor, createLine3Provider, requireLine3 } from '../lib/line-3.mjs';
 
 /** One nest: outer → middle → inner, each active in its callback and ended there (closures as user code writes them). */
 function nestOp(tracer) {
@@ -59,6 +60,15 @@ export default {
       context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
       const exporter = createOpenTelemetryJsNoopExporter();
       const provider = await createOpenTelemetryJsProvider(new BatchSpanProcessor(exporter, BATCH));
+      return measure(provider, exporter, settings);
+    },
+    /** The 3.x anchor (bench/lib/line-3.mjs), run on Node 24 against an otelite side there. */
+    async 'opentelemetry-js-3'(settings) {
+      const { context } = requireLine3('@opentelemetry/api');
+      const { AsyncLocalStorageContextManager } = requireLine3('@opentelemetry/context-async-hooks');
+      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+      const exporter = createOpenTelemetryJsNoopExporter();
+      const provider = await createLine3Provider(createLine3BatchProcessor(exporter));
       return measure(provider, exporter, settings);
     },
   },

@@ -11,6 +11,7 @@ import { formatRatio } from '../lib/format.mjs';
 import { importOtelite, missingOtelite } from '../lib/otelite.mjs';
 import { TRACER_NAME, TRACER_VERSION } from '../lib/workload.mjs';
 import { createOpenTelemetryJsProvider, createOteliteProvider } from '../lib/providers.mjs';
+import { createLine3Provider, requireLine3 } from '../lib/line-3.mjs';
 
 const SPAN_COUNT = 512;
 const SPANS_PER_TRACE = 8;
@@ -112,6 +113,17 @@ export default {
       const { trace, ROOT_CONTEXT } = await import('@opentelemetry/api');
       const exporter = collector(true);
       const provider = await createOpenTelemetryJsProvider(new SimpleSpanProcessor(exporter));
+      recordSpans(provider.getTracer(TRACER_NAME, TRACER_VERSION), trace, ROOT_CONTEXT);
+      await provider.forceFlush();
+      return measure((spans) => ProtobufTraceSerializer.serializeRequest(spans), exporter.spans, settings);
+    },
+    /** The 3.x anchor (bench/lib/line-3.mjs), run on Node 24 against an otelite side there. */
+    async 'opentelemetry-js-3'(settings) {
+      const { SimpleSpanProcessor } = requireLine3('@opentelemetry/sdk-trace');
+      const { ProtobufTraceSerializer } = requireLine3('@opentelemetry/otlp-transformer');
+      const { trace, ROOT_CONTEXT } = requireLine3('@opentelemetry/api');
+      const exporter = collector(true);
+      const provider = await createLine3Provider(new SimpleSpanProcessor({ exporter }));
       recordSpans(provider.getTracer(TRACER_NAME, TRACER_VERSION), trace, ROOT_CONTEXT);
       await provider.forceFlush();
       return measure((spans) => ProtobufTraceSerializer.serializeRequest(spans), exporter.spans, settings);

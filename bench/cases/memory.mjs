@@ -12,6 +12,7 @@
 import { importOtelite, missingOtelite } from '../lib/otelite.mjs';
 import { BATCH, TRACER_NAME, TRACER_VERSION } from '../lib/workload.mjs';
 import { createOpenTelemetryJsProvider, createOteliteProvider } from '../lib/providers.mjs';
+import { createLine3BatchProcessor, createLine3Provider } from '../lib/line-3.mjs';
 
 const SPANS = 16_384;
 /** The shared batch settings, with a queue that holds every measured span. */
@@ -99,6 +100,10 @@ export default {
     async 'opentelemetry-js'() {
       const { BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
       return measure((exporter) => createOpenTelemetryJsProvider(new BatchSpanProcessor(exporter, MEMORY_BATCH)), true);
+    },
+    /** The 3.x anchor (bench/lib/line-3.mjs), run on Node 24 against an otelite side there. */
+    async 'opentelemetry-js-3'() {
+      return measure((exporter) => createLine3Provider(createLine3BatchProcessor(exporter, MEMORY_BATCH)), true);
     },
   },
 };

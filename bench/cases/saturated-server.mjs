@@ -24,6 +24,7 @@ import { OTELITE_DIST, missingOtelite } from '../lib/otelite.mjs';
 import { processCpuMicros } from '../lib/process-cpu.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { findWrk, runWrk } from '../lib/wrk.mjs';
+import { OPENTELEMETRY_JS_3, line3Node } from '../lib/line-3.mjs';
 
 const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url));
 const SERVER = fileURLToPath(new URL('../saturated/server.cjs', import.meta.url));
@@ -56,23 +57,33 @@ async function runBurst(wrk, server, receiver, seconds) {
   };
 }
 
+/**
+ * The variants on `node`: all of VARIANTS, plus the opentelemetry-js 3.x anchor (bench/lib/line-3.mjs)
+ * on the Node binary that anchor runs on (Node 24).
+ */
+function variantsFor(node) {
+  const line3 = line3Node();
+  return !line3.skipped && line3.path === node.path ? [...VARIANTS, OPENTELEMETRY_JS_3] : VARIANTS;
+}
+
 /** All rounds of all variants on one Node binary. */
 async function runOnNode(node, wrk, { rounds, seconds, warmupSeconds }) {
-  const perVariant = Object.fromEntries(VARIANTS.map((variant) => [variant, []]));
+  const variantNames = variantsFor(node);
+  const perVariant = Object.fromEntries(variantNames.map((variant) => [variant, []]));
   const helpers = [];
   try {
     const receiver = await startHelper(RECEIVER, []);
     helpers.push(receiver);
     const base = `http://127.0.0.1:${receiver.ready.port}`;
     const servers = {};
-    for (const variant of VARIANTS) {
+    for (const variant of variantNames) {
       const env = { ...process.env, OTEL_TRACES_SAMPLER: variant === 'otelite-unsampled' ? 'always_off' : 'parentbased_always_on' };
       servers[variant] = await startHelper(SERVER, [variant, base, OTELITE_DIST], { execPath: node.path, env });
       helpers.push(servers[variant]);
       await runBurst(wrk, servers[variant], receiver.child, warmupSeconds);
     }
     for (let round = 0; round < rounds; round++) {
-      const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
+      const order = variantNames.map((_, i) => variantNames[(i + round) % variantNames.length]);
       for (const variant of order) perVariant[variant].push(await runBurst(wrk, servers[variant], receiver.child, seconds));
     }
   } finally {
@@ -123,7 +134,7 @@ function describeNode(result) {
   const lines = [
     `${result.node}: untraced ${formatNumber(variants[UNTRACED].requestsPerSecond.median)} req/s, server CPU ${formatNumber(variants[UNTRACED].cpuMicrosPerRequest.median)} µs/req${range(variants[UNTRACED].cpuMicrosPerRequest, 1)}`,
   ];
-  for (const variant of VARIANTS.slice(1)) {
+  for (const variant of Object.keys(variants).slice(1)) {
     const v = variants[variant];
     const exported =
       variant === REFERENCE
@@ -183,7 +194,7 @@ export default {
       line: perNode
         .map(
           (r) =>
-            `${r.node} otelite kept ${formatRatio(r.variants.otelite.keptRatio.median)} ${formatSigned(r.variants.otelite.addedCpuMicros.median)} µs/req, non-sampled ${formatSigned(r.variants['otelite-unsampled'].addedCpuMicros.median)} µs, opentelemetry-js kept ${formatRatio(r.variants['opentelemetry-js'].keptRatio.median)} ${formatSigned(r.variants['opentelemetry-js'].addedCpuMicros.median)} µs: ${r.met ? 'met' : 'MISSED'}`,
+            `${r.node} otelite kept ${formatRatio(r.variants.otelite.keptRatio.median)} ${formatSigned(r.variants.otelite.addedCpuMicros.median)} µs/req, non-sampled ${formatSigned(r.variants['otelite-unsampled'].addedCpuMicros.median)} µs, opentelemetry-js kept ${formatRatio(r.variants['opentelemetry-js'].keptRatio.median)} ${formatSigned(r.variants['opentelemetry-js'].addedCpuMicros.median)} µs${r.variants[OPENTELEMETRY_JS_3] ? `, opentelemetry-js 3.x kept ${formatRatio(r.variants[OPENTELEMETRY_JS_3].keptRatio.median)} ${formatSigned(r.variants[OPENTELEMETRY_JS_3].addedCpuMicros.median)} µs` : ''}: ${r.met ? 'met' : 'MISSED'}`,
         )
         .join('; '),
       lines,

@@ -8,6 +8,7 @@ import { importOtelite, missingOtelite } from '../lib/otelite.mjs';
 import { BATCH, TRACER_NAME, TRACER_VERSION, createOpenTelemetryJsNoopExporter, createOteliteNoopExporter } from '../lib/workload.mjs';
 import { createOpenTelemetryJsProvider, createOteliteProvider } from '../lib/providers.mjs';
 import { exportedLine } from '../lib/exported-line.mjs';
+import { createLine3BatchProcessor, createLine3Provider } from '../lib/line-3.mjs';
 
 /** The work of one span, the same on both sides (attributes are a fresh object per span, as in real code). */
 function spanOp(tracer) {
@@ -52,6 +53,12 @@ export default {
       const { BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
       const exporter = createOpenTelemetryJsNoopExporter();
       const provider = await createOpenTelemetryJsProvider(new BatchSpanProcessor(exporter, BATCH));
+      return measure(provider, exporter, settings);
+    },
+    /** The 3.x anchor (bench/lib/line-3.mjs), run on Node 24 against an otelite side there. */
+    async 'opentelemetry-js-3'(settings) {
+      const exporter = createOpenTelemetryJsNoopExporter();
+      const provider = await createLine3Provider(createLine3BatchProcessor(exporter));
       return measure(provider, exporter, settings);
     },
   },

@@ -4,6 +4,9 @@
  * (5 with --quick). Reported: the median wall time from the script's first line to ready, the CPU time
  * it took (less sensitive to a busy machine), the ratio of the medians and the median of the per-pair
  * ratios. Target: otelite ≤ 40 ms and ≤ 0.35× opentelemetry-js.
+ * Also reported (outside the target): otelite started from a declarative configuration file saying
+ * the same (bench/startup/otelite-config.yaml through OTEL_CONFIG_FILE), which loads the YAML parser,
+ * the schema validator and the model mapping.
  */
 
 import { execFile } from 'node:child_process';
@@ -11,19 +14,22 @@ import { fileURLToPath } from 'node:url';
 import { formatNumber, formatRatio } from '../lib/format.mjs';
 import { OTELITE_DIST, missingOtelite } from '../lib/otelite.mjs';
 import { summarize } from '../lib/stats.mjs';
+import { OPENTELEMETRY_JS_3, line3Node, line3Versions } from '../lib/line-3.mjs';
 
 const SCRIPTS = {
   otelite: fileURLToPath(new URL('../startup/otelite.mjs', import.meta.url)),
   'opentelemetry-js': fileURLToPath(new URL('../startup/opentelemetry-js.cjs', import.meta.url)),
+  [OPENTELEMETRY_JS_3]: fileURLToPath(new URL('../startup/opentelemetry-js-3.cjs', import.meta.url)),
 };
 const TARGET = { millis: 40, ratio: 0.35 };
+const CONFIG_FILE = fileURLToPath(new URL('../startup/otelite-config.yaml', import.meta.url));
 
-function coldStart(side) {
+function coldStart(side, execPath = process.execPath, environment = {}) {
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
+      execPath,
       [SCRIPTS[side], OTELITE_DIST],
-      { timeout: 60_000, env: { ...process.env, OTEL_SDK_DISABLED: '' } },
+      { timeout: 60_000, env: { ...process.env, OTEL_SDK_DISABLED: '', OTEL_CONFIG_FILE: '', ...environment } },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`${side} start failed: ${error.message} ${stderr}`));
         resolve(JSON.parse(stdout.trim().split('\n').pop()));
@@ -41,31 +47,57 @@ export default {
   async run(settings, { pending }) {
     if (pending) return { skipped: `otelite not built: ${pending}` };
     const processes = settings.quick ? 5 : 15;
-    const runs = { otelite: [], 'opentelemetry-js': [] };
-    for (let i = 0; i < processes; i++) {
-      const order = i % 2 === 0 ? ['otelite', 'opentelemetry-js'] : ['opentelemetry-js', 'otelite'];
-      for (const side of order) runs[side].push(await coldStart(side));
+    const { sides, ratio, ratioRange, cpuRatio, met } = await alternate('opentelemetry-js', processes);
+    // otelite from a configuration file saying what bench/startup/otelite.mjs's options say.
+    const fromFile = [];
+    for (let i = 0; i < processes; i++) fromFile.push(await coldStart('otelite', process.execPath, { OTEL_CONFIG_FILE: CONFIG_FILE }));
+    const withConfigFile = { wall: summarize(fromFile.map((r) => r.readyMillis)), cpu: summarize(fromFile.map((r) => r.cpuMillis)) };
+    // The 3.x anchor (bench/lib/line-3.mjs): the same protocol on Node 24, both sides there.
+    const node = line3Node();
+    let line3 = { skipped: node.skipped };
+    if (!node.skipped) {
+      try {
+        const { runs: _runs, ...measured } = await alternate(OPENTELEMETRY_JS_3, processes, node.path);
+        line3 = { node: node.label, versions: line3Versions(), rounds: processes, ...measured };
+      } catch (error) {
+        line3 = { node: node.label, error: String(error?.message ?? error).split('\n')[0] };
+      }
     }
-    const sides = {};
-    for (const [side, list] of Object.entries(runs)) {
-      sides[side] = { ...summarize(list.map((r) => r.readyMillis)), cpuMillis: summarize(list.map((r) => r.cpuMillis)), runs: list };
-    }
-    const ratio = sides.otelite.median / sides['opentelemetry-js'].median;
-    const ratioRange = summarize(runs.otelite.map((r, i) => r.readyMillis / runs['opentelemetry-js'][i].readyMillis));
-    const cpuRatio = sides.otelite.cpuMillis.median / sides['opentelemetry-js'].cpuMillis.median;
-    const met = sides.otelite.median <= TARGET.millis && ratio <= TARGET.ratio;
     return {
+      line3,
       rounds: processes,
       sides,
       ratio,
       ratioRange,
       cpuRatio,
       met,
+      withConfigFile,
       lines: [
         `CPU to ready: otelite ${formatNumber(sides.otelite.cpuMillis.median)} ms (${formatNumber(sides.otelite.cpuMillis.min)}–${formatNumber(sides.otelite.cpuMillis.max)}), ` +
           `opentelemetry-js ${formatNumber(sides['opentelemetry-js'].cpuMillis.median)} ms (${formatNumber(sides['opentelemetry-js'].cpuMillis.min)}–${formatNumber(sides['opentelemetry-js'].cpuMillis.max)}) = ${formatRatio(cpuRatio)}; ` +
           `median of per-pair wall ratios ${formatRatio(ratioRange.median)}`,
+        `otelite from OTEL_CONFIG_FILE (same setup as a file): ${formatNumber(withConfigFile.wall.median)} ms wall ` +
+          `(${formatNumber(withConfigFile.wall.min)}–${formatNumber(withConfigFile.wall.max)}), ${formatNumber(withConfigFile.cpu.median)} ms CPU ` +
+          `(${formatNumber(withConfigFile.cpu.min)}–${formatNumber(withConfigFile.cpu.max)})`,
       ],
     };
   },
 };
+
+/** `processes` cold starts per side, otelite and `anchor` alternating first, on `execPath`. */
+async function alternate(anchor, processes, execPath) {
+  const runs = { otelite: [], [anchor]: [] };
+  for (let i = 0; i < processes; i++) {
+    const order = i % 2 === 0 ? ['otelite', anchor] : [anchor, 'otelite'];
+    for (const side of order) runs[side].push(await coldStart(side, execPath));
+  }
+  const sides = {};
+  for (const [side, list] of Object.entries(runs)) {
+    sides[side] = { ...summarize(list.map((r) => r.readyMillis)), cpuMillis: summarize(list.map((r) => r.cpuMillis)), runs: list };
+  }
+  const ratio = sides.otelite.median / sides[anchor].median;
+  const ratioRange = summarize(runs.otelite.map((r, i) => r.readyMillis / runs[anchor][i].readyMillis));
+  const cpuRatio = sides.otelite.cpuMillis.median / sides[anchor].cpuMillis.median;
+  const met = sides.otelite.median <= TARGET.millis && ratio <= TARGET.ratio;
+  return { runs, sides, ratio, ratioRange, cpuRatio, met };
+}

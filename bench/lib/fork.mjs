@@ -7,12 +7,13 @@ const CHILD = fileURLToPath(new URL('../child.mjs', import.meta.url));
 
 /**
  * Runs one side of a case in a fresh process (bench/child.mjs) and resolves with what it sends back.
- * Rejects on an error report, a crash or after `timeoutMillis`.
+ * Rejects on an error report, a crash or after `timeoutMillis`. `execPath` runs it on another Node binary.
  */
-export function runSide(caseId, side, settings, { execArgv = [], timeoutMillis = 60_000 } = {}) {
+export function runSide(caseId, side, settings, { execArgv = [], execPath, timeoutMillis = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [caseId, side, JSON.stringify(settings)], {
       execArgv,
+      execPath,
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     let stderr = '';

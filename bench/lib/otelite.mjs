@@ -12,7 +12,7 @@ export const OTELITE_DIST = resolve(process.env.BENCH_OTELITE_DIST ?? fileURLToP
 
 /**
  * Imports a built otelite module by its path under `src/` without the extension (`'index'`,
- * `'export/otlp/binary-encoder'`). Resolves to `{ module }` or `{ error }` (a short reason).
+ * `'export/otlp/encoding/binary-encoder'`). Resolves to `{ module }` or `{ error }` (a short reason).
  */
 export async function importOtelite(path = 'index') {
   const file = join(OTELITE_DIST, 'src', `${path}.js`);

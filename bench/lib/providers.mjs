@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { RESOURCE_ATTRIBUTES } from './workload.mjs';
 
 /** The process and host attributes otelite's default resource detects, for the opentelemetry-js side. */
-function processAndHostAttributes() {
+export function processAndHostAttributes() {
   return {
     'process.pid': process.pid,
     'process.executable.name': basename(process.execPath),

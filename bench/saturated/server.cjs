@@ -8,6 +8,10 @@
  * - `otelite-unsampled`: the same `init()`, run with `OTEL_TRACES_SAMPLER=always_off` by the case.
  * - `opentelemetry-js`: sdk-trace-node + exporter-trace-otlp-proto + instrumentation-http, set up the
  *   documented way with the same batch defaults (queue 2048, batch 512, delay 5 s).
+ * - `opentelemetry-js-3`: the 3.x anchor (Node >= 22.15): sdk-trace 3.x + exporter-trace-otlp-proto 0.301
+ *   + instrumentation-http 0.301 + context-async-hooks 3.x from test/compat/line-3, set up as 3.x
+ *   documents it (no sdk-trace-node, no `register()`: provider, context manager and propagators set
+ *   globally), with the same batch defaults.
  * - `context-only`: no SDK; an `AsyncLocalStorage` store entered at each request's start (from the same
  *   diagnostics channel otelite uses), so that the request's callbacks see it. This is the least any
  *   tracer that propagates context into the handler pays (on Node 20 it turns async_hooks on), reported
@@ -43,6 +47,28 @@ function setUpOpenTelemetryJs() {
   return () => provider.forceFlush();
 }
 
+function setUpOpenTelemetryJs3() {
+  const { createRequire } = require('node:module');
+  const requireLine3 = createRequire(path.join(__dirname, '../../test/compat/line-3/package.json'));
+  const { context, propagation, trace } = requireLine3('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = requireLine3('@opentelemetry/context-async-hooks');
+  const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = requireLine3('@opentelemetry/core');
+  const { TracerProvider, BatchSpanProcessor } = requireLine3('@opentelemetry/sdk-trace');
+  const { OTLPTraceExporter } = requireLine3('@opentelemetry/exporter-trace-otlp-proto');
+  const { HttpInstrumentation } = requireLine3('@opentelemetry/instrumentation-http');
+  const { registerInstrumentations } = requireLine3('@opentelemetry/instrumentation');
+  const { resourceFromAttributes } = requireLine3('@opentelemetry/resources');
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes(SERVICE),
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${receiverBase}/v1/traces` }) })],
+  });
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  registerInstrumentations({ tracerProvider: provider, instrumentations: [new HttpInstrumentation()] });
+  return () => provider.forceFlush();
+}
+
 function enterAStorePerRequest() {
   const { AsyncLocalStorage } = require('node:async_hooks');
   const { subscribe } = require('node:diagnostics_channel');
@@ -59,6 +85,7 @@ async function setUpOtelite() {
 async function main() {
   let flush = async () => {};
   if (variant === 'opentelemetry-js') flush = setUpOpenTelemetryJs();
+  else if (variant === 'opentelemetry-js-3') flush = setUpOpenTelemetryJs3();
   else if (variant === 'otelite' || variant === 'otelite-unsampled') flush = await setUpOtelite();
   else if (variant === 'context-only') enterAStorePerRequest();
   else if (variant !== 'untraced') throw new Error(`unknown variant ${variant}`);

@@ -80,6 +80,20 @@ export function warnOnce(message: string): void {
   }
 }
 
+/**
+ * Counts `count` failures of `kind` without logging each one: for losses counted in bulk (spans a
+ * bounded buffer let go), whose caller explains them once with {@link warnOnce}. Never throws.
+ */
+export function countFailures(kind: string, count: number): void {
+  if (!(count > 0)) return;
+  let state = kinds.get(kind);
+  if (state === undefined) {
+    state = { count: 0, windowStart: Date.now(), loggedInWindow: 0, suppressedInWindow: 0 };
+    kinds.set(kind, state);
+  }
+  state.count += count;
+}
+
 /** How many failures of each kind have been reported since the process started. */
 export function failureCounts(): Record<string, number> {
   const counts: Record<string, number> = {};

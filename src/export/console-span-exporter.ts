@@ -28,7 +28,8 @@ const KIND_NAMES: Record<number, string> = {
  * status, attributes, and event/link counts when there are any. For example:
  *
  * ```text
- * GET /users/:id trace=4bf9...4736 span=00f0...02b7 parent=- kind=SERVER duration=1.204ms status=OK attributes={"http.request.method":"GET"}
+ * GET /users/:id trace=4bf9...4736 span=00f0...02b7 parent=- kind=SERVER duration=1.204ms status=OK
+ * attributes={"http.request.method":"GET"}
  * ```
  *
  * @example

@@ -7,8 +7,9 @@ import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js'
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit } from './export-at-exit.js';
-import type { SpanProcessor } from './span-processor.js';
+import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit } from '../export/export-at-exit.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
+import { exportsUnsampledSpans } from './unsampled-spans.js';
 
 /**
  * Options of {@link BatchSpanProcessor}. Each unset option comes from its `OTEL_BSP_*` variable, then
@@ -19,9 +20,15 @@ export interface BatchSpanProcessorOptions {
   maxQueueSize?: number;
   /** Most spans in one export; a full batch is exported at once. At most `maxQueueSize`. `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`; default 512. */
   maxExportBatchSize?: number;
-  /** Longest time, in milliseconds, an ended span waits before its (partial) batch is exported; 0 exports as soon as possible. `OTEL_BSP_SCHEDULE_DELAY`; default 5000. */
+  /**
+   * Longest time, in milliseconds, an ended span waits before its (partial) batch is exported; 0 exports as
+   * soon as possible. `OTEL_BSP_SCHEDULE_DELAY`; default 5000.
+   */
   scheduledDelayMillis?: number;
-  /** Longest wait for one export, in milliseconds; then its signal is aborted and the processor moves on. `OTEL_BSP_EXPORT_TIMEOUT`; default 30000. */
+  /**
+   * Longest wait for one export, in milliseconds; then its signal is aborted and the processor moves on.
+   * `OTEL_BSP_EXPORT_TIMEOUT`; default 30000.
+   */
   exportTimeoutMillis?: number;
   /**
    * Longest time, in milliseconds, the end of the process is held while the spans still pending (queued,
@@ -159,7 +166,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: FinishedSpan): void {
-    if (this.#isShutdown || (RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0) return;
+    if (this.#isShutdown || ((RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0 && !exportsUnsampledSpans(this))) return;
     const queue = this.#queue;
     if (queue.length >= this.#maxQueueSize) {
       this.#dropped++;
@@ -295,7 +302,8 @@ function resolveBatchSettings(environment: BatchSettings, options: BatchSpanProc
       settings[name] = value;
     } else {
       warnOnce(
-        `BatchSpanProcessor option ${name}=${String(value)} is not a ${allowZero ? 'non-negative' : 'positive'} integer; using ${settings[name]}.`,
+        `BatchSpanProcessor option ${name}=${String(value)} is not a ${allowZero ? 'non-negative' : 'positive'} ` +
+          `integer; using ${settings[name]}.`,
       );
     }
   };
@@ -305,7 +313,8 @@ function resolveBatchSettings(environment: BatchSettings, options: BatchSpanProc
   check('exportTimeoutMillis', false);
   if (settings.maxExportBatchSize > settings.maxQueueSize) {
     warnOnce(
-      `BatchSpanProcessor maxExportBatchSize=${settings.maxExportBatchSize} exceeds maxQueueSize=${settings.maxQueueSize}; using ${settings.maxQueueSize}.`,
+      `BatchSpanProcessor maxExportBatchSize=${settings.maxExportBatchSize} exceeds maxQueueSize=${settings.maxQueueSize}; ` +
+        `using ${settings.maxQueueSize}.`,
     );
     settings.maxExportBatchSize = settings.maxQueueSize;
   }
@@ -318,7 +327,8 @@ function resolveExportAtExitTimeout(options: BatchSpanProcessorOptions): number 
   if (value === undefined) return DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   warnOnce(
-    `BatchSpanProcessor option exportAtExitTimeoutMillis=${String(value)} is not a non-negative integer; using ${DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS}.`,
+    `BatchSpanProcessor option exportAtExitTimeoutMillis=${String(value)} is not a non-negative ` +
+      `integer; using ${DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS}.`,
   );
   return DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS;
 }

@@ -5,7 +5,7 @@ import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type ExportResult, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { invokeExport } from './invoke-export.js';
-import { callAsync, settleWithin } from './settle-within.js';
+import { callAsync, settleWithin } from '../internal/settle-within.js';
 
 /**
  * Hands `spans` to `exporter` the way every processor must: synchronously (the exporter's `export` runs

@@ -5,11 +5,15 @@ import type { SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import type { SpanProcessor } from './span-processor.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
+import { exportsUnsampledSpans } from './unsampled-spans.js';
 
 /** Options of {@link SimpleSpanProcessor}. */
 export interface SimpleSpanProcessorOptions {
-  /** Longest wait for one export (and for the exporter's `forceFlush`/`shutdown`), in milliseconds; its signal is aborted then. Default 30000. */
+  /**
+   * Longest wait for one export (and for the exporter's `forceFlush`/`shutdown`), in milliseconds; its signal
+   * is aborted then. Default 30000.
+   */
   exportTimeoutMillis?: number;
   /** Most ended spans whose export has not finished yet; more are dropped and counted in `droppedSpansCount`. Default 2048. */
   maxQueueSize?: number;
@@ -72,7 +76,8 @@ export class SimpleSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: FinishedSpan): void {
-    if (this.#shutdown !== undefined || (RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0) return;
+    if (this.#shutdown !== undefined || ((RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0 && !exportsUnsampledSpans(this)))
+      return;
     if (this.#accepted - this.#finished >= this.#maxQueueSize) {
       this.#dropped++;
       warnOnce('SimpleSpanProcessor dropped spans: too many exports were waiting (see droppedSpansCount).');

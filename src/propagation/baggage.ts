@@ -9,7 +9,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
-import { detachString } from '../strings/detach-string.js';
+import { detachString } from '../internal/detach-string.js';
 import { joinedHeaderValue } from './joined-header-value.js';
 
 /** The `baggage` header name (W3C Baggage §3.2 "Header Name"). */

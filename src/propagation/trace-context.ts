@@ -10,7 +10,7 @@ import {
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { parseTraceState } from './trace-state.js';
-import { detachString } from '../strings/detach-string.js';
+import { detachString } from '../internal/detach-string.js';
 import { joinedHeaderValue } from './joined-header-value.js';
 
 /** The `traceparent` header name (W3C Trace Context §3.2.1), in the recommended lowercase. */

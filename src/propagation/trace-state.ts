@@ -1,6 +1,6 @@
 import type { TraceState } from '@opentelemetry/api';
 import { warnOnce } from '../diagnostics/report.js';
-import { detachString } from '../strings/detach-string.js';
+import { detachString } from '../internal/detach-string.js';
 
 /**
  * The W3C Trace Context Level 2 `tracestate` list (§3.3 "Tracestate Header"): an immutable, ordered list

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { currentPlatform } from '../platform/platform.js';
+import { currentPlatform } from '../platform.js';
 import { VERSION } from '../version.js';
 import { readResourceEnvironment } from './from-environment.js';
 import { mergeResources, resourceFromAttributes, type Resource } from './resource.js';

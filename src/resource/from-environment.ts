@@ -29,7 +29,8 @@ export function readResourceEnvironment(environment: EnvironmentSource = readEnv
     const parsed = parseKeyValueList(raw, { allowEqualsInValue: false });
     if (parsed === undefined) {
       warnOnce(
-        'OTEL_RESOURCE_ATTRIBUTES is malformed (expected key=value pairs separated by commas, percent-encoded); the whole variable is ignored.',
+        'OTEL_RESOURCE_ATTRIBUTES is malformed (expected key=value pairs separated by commas, ' +
+          'percent-encoded); the whole variable is ignored.',
       );
     } else {
       resourceAttributes = parsed;

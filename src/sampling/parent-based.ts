@@ -37,7 +37,8 @@ export interface ParentBasedSamplerOptions {
  * ```ts
  * const sampler = new ParentBasedSampler({ root: new TraceIdRatioBasedSampler({ ratio: 0.1 }) });
  * sampler.toString();
- * // 'ParentBased{root=TraceIdRatioBased{0.1},remoteParentSampled=AlwaysOnSampler,remoteParentNotSampled=AlwaysOffSampler,localParentSampled=AlwaysOnSampler,localParentNotSampled=AlwaysOffSampler}'
+ * // 'ParentBased{root=TraceIdRatioBased{0.1},remoteParentSampled=AlwaysOnSampler,remoteParentNotSampled=AlwaysOffSampler,
+ * //   localParentSampled=AlwaysOnSampler,localParentNotSampled=AlwaysOffSampler}' (one line)
  * ```
  */
 export class ParentBasedSampler implements Sampler {

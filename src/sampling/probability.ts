@@ -136,7 +136,8 @@ function withOtelValue(traceState: TraceState, value: string | undefined): Trace
 
 let warnedPresumedRandom = false;
 
-function warnPresumedRandom(): void {
+/** The spec's compatibility warning, once: randomness taken from the trace id of a remote parent without the random flag. */
+export function warnPresumedRandom(): void {
   if (warnedPresumedRandom) return;
   warnedPresumedRandom = true;
   warnOnce(

@@ -1,4 +1,5 @@
 import { warnOnce } from '../diagnostics/report.js';
+import { TWO_POW_32 } from '../internal/numeric-constants.js';
 
 /**
  * Consistent probability sampling arithmetic: rejection thresholds (`T`, the `th` sub-key of the
@@ -23,7 +24,6 @@ export const MIN_PROBABILITY = 2 ** -56;
 export const MAX_OTEL_VALUE_LENGTH = 256;
 
 const TWO_POW_24 = 2 ** 24;
-const TWO_POW_32 = 2 ** 32;
 const TWO_POW_56 = 2 ** 56;
 const ZERO = 0x30;
 

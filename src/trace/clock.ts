@@ -1,4 +1,5 @@
 import type { HrTime, TimeInput } from '@opentelemetry/api';
+import { TWO_POW_32 } from '../internal/numeric-constants.js';
 
 /**
  * The SDK clock.
@@ -28,7 +29,6 @@ export interface ClockAnchor {
 const NANOS_PER_MILLI = 1e6;
 /** Read once: the global `performance` is an accessor, and the clock runs twice per span. */
 const monotonic = performance;
-const TWO_POW_32 = 4294967296;
 /** Numbers from here on are epoch milliseconds; below it, `performance.now()` readings. */
 const EPOCH_MILLIS_THRESHOLD = 1e12;
 /** The anchor moves when the anchored time and `Date.now()` differ by this much, in milliseconds. */

@@ -28,7 +28,8 @@ export interface SpanLink extends Link {
  * The read-only view of an ended span that processors and exporters receive.
  *
  * It offers everything opentelemetry-js's `ReadableSpan` (sdk-trace-base 2.x) offers, under the same
- * names, so its exporters and processors read it unchanged. Times are also kept natively: `startTimeNanos`, `endTimeNanos` and each event's `timeNanos` are plain numbers of
+ * names, so its exporters and processors read it unchanged. Times are also kept natively: `startTimeNanos`,
+ * `endTimeNanos` and each event's `timeNanos` are plain numbers of
  * *clock nanoseconds*: nanoseconds since a whole epoch millisecond taken at process start (the floor of
  * `performance.timeOrigin`), measured on the monotonic clock anchored to the wall clock, which cost
  * nothing to record. `startTime`, `endTime` and `duration` give the familiar epoch `HrTime`s when

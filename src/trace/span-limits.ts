@@ -2,7 +2,7 @@ import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
 import { readIntegerVariable } from '../config/typed-variables.js';
 import { warnOnce } from '../diagnostics/report.js';
-import { detachString } from '../strings/detach-string.js';
+import { detachString } from '../internal/detach-string.js';
 
 /**
  * Bounds on what one span may hold (the spec's span limits). Every field is optional; an unset field
@@ -10,7 +10,10 @@ import { detachString } from '../strings/detach-string.js';
  * `Infinity` means unlimited; `0` means nothing of that kind is kept (everything is counted as dropped).
  */
 export interface SpanLimits {
-  /** Longest string attribute value, in UTF-16 code units; longer strings (also inside arrays) are truncated. `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`; default `Infinity`. */
+  /**
+   * Longest string attribute value, in UTF-16 code units; longer strings (also inside arrays) are truncated.
+   * `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`; default `Infinity`.
+   */
   attributeValueLengthLimit?: number;
   /** Most attributes on a span. `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`; default 128. */
   attributeCountLimit?: number;
@@ -101,7 +104,8 @@ export function resolveSpanLimits(environment: SpanLimitsSettings, options: Span
 export const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
 const INVALID_VALUE_WARNING =
-  'an attribute value was dropped: values must be a string, number or boolean, or an array of one of those types (null and undefined entries allowed).';
+  'an attribute value was dropped: values must be a string, number or boolean, or an array of one of ' +
+  'those types (null and undefined entries allowed).';
 const INVALID_KEY_WARNING = 'an attribute was dropped: keys must be non-empty strings.';
 
 /**

@@ -13,13 +13,13 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import { reportError, warnOnce } from '../diagnostics/report.js';
-import type { SpanProcessor } from '../processing/span-processor.js';
+import type { SpanProcessor } from './span-processor.js';
 import type { Resource } from '../resource/resource.js';
 import { clockNanosToHrTime, nanosToHrTime, nowNanosOn, toClockNanos, type ClockAnchor } from './clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from './finished-span.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue, type SpanLimitsSettings } from './span-limits.js';
-import { detachString } from '../strings/detach-string.js';
+import { detachString } from '../internal/detach-string.js';
 
 /** What every span of one tracer shares: built once per tracer, referenced (not copied) by each span. */
 export interface SpanOwner {
@@ -137,6 +137,21 @@ Object.defineProperty(RecordedEvent.prototype, 'time', {
 const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
 
 /**
+ * What the encoders read of a span's context and its parent's, filled in by
+ * {@link RecordingSpan.readContextParts} (one object reused for every span).
+ * @internal
+ */
+export interface SpanContextParts {
+  traceId: string;
+  spanId: string;
+  traceFlags: number;
+  traceState: TraceState | undefined;
+  /** `undefined` for a root. */
+  parentSpanId: string | undefined;
+  parentIsRemote: boolean | undefined;
+}
+
+/**
  * The SDK's recording span. It implements the API `Span` for instrumentation and {@link FinishedSpan}
  * for processors and exporters, so ending a span copies nothing.
  *
@@ -159,21 +174,6 @@ const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
  * functions), and rarely-set data lives in {@link SpanExtras}.
  * @internal Created by the tracer; instrumentation sees it as the API `Span`.
  */
-/**
- * What the encoders read of a span's context and its parent's, filled in by
- * {@link RecordingSpan.readContextParts} (one object reused for every span).
- * @internal
- */
-export interface SpanContextParts {
-  traceId: string;
-  spanId: string;
-  traceFlags: number;
-  traceState: TraceState | undefined;
-  /** `undefined` for a root. */
-  parentSpanId: string | undefined;
-  parentIsRemote: boolean | undefined;
-}
-
 export class RecordingSpan implements Span, FinishedSpan {
   name: string;
   readonly startTimeNanos: number;

@@ -11,11 +11,11 @@ import {
 import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
 import { readBooleanVariable } from '../config/typed-variables.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
-import { MultiSpanProcessor } from '../processing/multi-span-processor.js';
-import { callAsync, settleWithin } from '../processing/settle-within.js';
-import type { SpanProcessor } from '../processing/span-processor.js';
+import { MultiSpanProcessor } from './multi-span-processor.js';
+import { callAsync, settleWithin } from '../internal/settle-within.js';
+import type { SpanProcessor } from './span-processor.js';
 import { createPropagatorFromEnvironment } from '../propagation/from-environment.js';
-import { currentPlatform } from '../platform/platform.js';
+import { currentPlatform } from '../platform.js';
 import { defaultResource } from '../resource/default-resource.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
 import { createSamplerFromEnvironment } from '../sampling/from-environment.js';
@@ -30,11 +30,20 @@ import { notifyTracerScope } from './tracer-scope-observers.js';
 
 /** Options of {@link TracerProvider}. Unset options come from the environment, then from the spec's defaults. */
 export interface TracerProviderOptions {
-  /** Merged over `defaultResource()` (SDK attributes, the platform's (on Node: process and host), `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_SERVICE_NAME`); its attributes win. */
+  /**
+   * Merged over `defaultResource()` (SDK attributes, the platform's (on Node: process and host),
+   * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_SERVICE_NAME`); its attributes win.
+   */
   resource?: Resource;
-  /** Decides which spans are recorded and sampled. Default: from `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`, else `ParentBased{root=AlwaysOn}`. */
+  /**
+   * Decides which spans are recorded and sampled. Default: from
+   * `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`, else `ParentBased{root=AlwaysOn}`.
+   */
   sampler?: Sampler;
-  /** Per-span limits; unset fields come from `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*`/`OTEL_EVENT_*`/`OTEL_LINK_*`, then 128 each and no value length limit. */
+  /**
+   * Per-span limits; unset fields come from `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*`/`OTEL_EVENT_*`/`OTEL_LINK_*`,
+   * then 128 each and no value length limit.
+   */
   spanLimits?: SpanLimits;
   /** Called, in order, as spans start and end. Default none (spans are recorded but go nowhere). */
   spanProcessors?: SpanProcessor[];
@@ -62,7 +71,10 @@ export interface RegisterOptions {
    * global one alone.
    */
   contextManager?: ContextManager | null;
-  /** The global propagator. Default the ones `OTEL_PROPAGATORS` names (default `tracecontext,baggage`); `null` leaves the global one alone. */
+  /**
+   * The global propagator. Default the ones `OTEL_PROPAGATORS` names (default `tracecontext,baggage`); `null`
+   * leaves the global one alone.
+   */
   propagator?: TextMapPropagator | null;
 }
 
@@ -97,8 +109,10 @@ const MAX_CACHED_TRACERS = 1024;
  * generator and span processors they share.
  *
  * Settings are resolved once, here, each in the order defaults, then its `OTEL_*` variables, then
- * `options`, then validation; a variable is read only when its option is unset. With `OTEL_SDK_DISABLED=true`, and after `shutdown()`, tracers hand out non-recording
- * spans that still carry context: the parent's span context, or a fresh valid one for a root.
+ * `options`, then validation. A component's variables are read whatever options are set (an invalid
+ * one still warns); only an option that is a whole object (`sampler`) leaves its variable unparsed.
+ * With `OTEL_SDK_DISABLED=true`, and after `shutdown()`, tracers hand out non-recording spans that
+ * still carry context: the parent's span context, or a fresh valid one for a root.
  * `forceFlush()` and `shutdown()` never reject; failures go to the diagnostic logger.
  *
  * @example

@@ -21,6 +21,7 @@ import { readsNoAttributes } from '../sampling/reads-no-attributes.js';
 import { SamplingDecision, type Sampler, type SamplingResult } from '../sampling/sampler.js';
 import { anchoredNowNanos, currentClockAnchor, toClockNanos } from './clock.js';
 import type { IdGenerator } from './id-generator.js';
+import { currentServerSpanJoiner } from './server-span-join.js';
 import { RecordingSpan, toName, type SpanOwner } from './span.js';
 
 /** The W3C Trace Context Level 2 `random` flag: the trace id's rightmost 7 bytes are random. */
@@ -91,6 +92,17 @@ export class Tracer implements ApiTracer {
       context === undefined || typeof (context as Partial<Context> | null)?.getValue !== 'function' ? contextApi.active() : context;
     if (isTracingSuppressed(parentContext)) return INVALID_SPAN;
     const root = options?.root === true;
+    if (options?.kind === SpanKind.SERVER && !root) {
+      const joiner = currentServerSpanJoiner();
+      if (joiner !== undefined) {
+        try {
+          const joined = joiner.join(name, options, parentContext);
+          if (joined !== undefined) return joined;
+        } catch (error) {
+          reportError('tracer.startSpan', error, 'server span join');
+        }
+      }
+    }
     let parent: SpanContext | undefined;
     let parentIsRecording = false;
     if (!root) {
@@ -102,6 +114,14 @@ export class Tracer implements ApiTracer {
         } else {
           const candidate = safeSpanContext(parentSpan);
           if (candidate !== undefined && isSpanContextValid(candidate)) parent = candidate;
+          const joiner = currentServerSpanJoiner();
+          if (joiner !== undefined) {
+            try {
+              joiner.childStarting(parentSpan, options);
+            } catch (error) {
+              reportError('tracer.startSpan', error, 'server span join');
+            }
+          }
         }
       }
     }

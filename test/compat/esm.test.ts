@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Receiver } from '../../src/platform/node/receiver/index.js';
-import { onlySpan, parentOf, runApp, startCompatReceiver } from './compat-harness.js';
+import { pathToFileURL } from 'node:url';
+import { appPath, onlySpan, parentOf, runApp, startCompatReceiver } from './compat-harness.js';
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -10,12 +11,12 @@ afterAll(async () => {
   await receiver.close();
 });
 
-const INSTRUMENTATIONS = 'test/compat/apps/esm-instrumentations.mjs';
+const INSTRUMENTATIONS = pathToFileURL(appPath('esm-instrumentations.mjs')).href;
 
 describe('an ES module app with node --import otelite/register', () => {
   it('starts the SDK from OTEL_* alone and lets instrumentation-express patch the imported express', async () => {
     const run = await runApp(receiver, 'esm-app.mjs', {
-      nodeArguments: ['--import', 'otelite/register', '--import', `./${INSTRUMENTATIONS}`],
+      nodeArguments: ['--import', 'otelite/register', '--import', INSTRUMENTATIONS],
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -32,7 +33,7 @@ describe('an ES module app with node --import otelite/register', () => {
 
   it('without the loader hook (init() alone), express under import is not patched: the control', async () => {
     const run = await runApp(receiver, 'esm-app.mjs', {
-      nodeArguments: ['--import', './test/compat/apps/esm-init-only.mjs', '--import', `./${INSTRUMENTATIONS}`],
+      nodeArguments: ['--import', pathToFileURL(appPath('esm-init-only.mjs')).href, '--import', INSTRUMENTATIONS],
     });
     expect(run.code).toBe(0);
     const server = onlySpan(run.spans, (span) => span.kind === 'SERVER', 'SERVER span');

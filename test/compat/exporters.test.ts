@@ -19,6 +19,7 @@ import {
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes as jsResourceFromAttributes } from '@opentelemetry/resources';
+import * as jsSdkTrace from '@opentelemetry/sdk-trace-base';
 import {
   BasicTracerProvider,
   InMemorySpanExporter as JsInMemorySpanExporter,
@@ -39,6 +40,17 @@ import {
   type SpanProcessor,
 } from '../../src/index.js';
 import { startReceiver, type ReceivedSpan, type Receiver } from '../../src/platform/node/receiver/index.js';
+import { LINE } from './compat-harness.js';
+
+// Line 3 (vitest.compat-3.config.ts) resolves these imports to the 3.x / 0.301 packages: sdk-trace 3.x
+// in place of sdk-trace-base, where BasicTracerProvider is named TracerProvider.
+const SDK_TRACE = LINE === '3' ? '@opentelemetry/sdk-trace 3.x' : 'sdk-trace-base';
+const JsTracerProvider: typeof BasicTracerProvider =
+  BasicTracerProvider ?? (jsSdkTrace as unknown as { TracerProvider: typeof BasicTracerProvider }).TracerProvider;
+/** sdk-trace's SimpleSpanProcessor around `exporter`: 3.x takes an options object (`{ exporter }`), 2.x the exporter. */
+function jsSimpleSpanProcessor(exporter: ConstructorParameters<typeof JsSimpleSpanProcessor>[0]): JsSimpleSpanProcessor {
+  return LINE === '3' ? new JsSimpleSpanProcessor({ exporter } as never) : new JsSimpleSpanProcessor(exporter);
+}
 
 let receiver: Receiver;
 const diagnostics: string[] = [];
@@ -169,7 +181,7 @@ describe.each(OTLP_EXPORTERS)('%s', (_name, makeExporter) => {
   });
 });
 
-describe("sdk-trace-base's InMemorySpanExporter", () => {
+describe(`${SDK_TRACE}'s InMemorySpanExporter`, () => {
   it('under SimpleSpanProcessor holds each span as soon as end() returns, parent and child alike', async () => {
     const exporter = new JsInMemorySpanExporter();
     const tracerProvider = provider(new SimpleSpanProcessor(exporter));
@@ -216,17 +228,17 @@ describe("sdk-trace-base's InMemorySpanExporter", () => {
   });
 });
 
-describe("sdk-trace-base's processors inside otelite's TracerProvider", () => {
+describe(`${SDK_TRACE}'s processors inside otelite's TracerProvider`, () => {
   it('export otelite spans through opentelemetry-js exporters (typed with a cast: their onEnd takes ReadableSpan)', async () => {
     const exporter = new JsInMemorySpanExporter();
-    const tracerProvider = provider(new JsSimpleSpanProcessor(exporter) as unknown as SpanProcessor);
+    const tracerProvider = provider(jsSimpleSpanProcessor(exporter) as unknown as SpanProcessor);
     recordTrace(tracerProvider);
     await tracerProvider.forceFlush();
     expect(exporter.getFinishedSpans().map((span) => [span.name, span.events.length])).toEqual([
       ['load order', 2],
       ['GET /orders/:id', 0],
     ]);
-    const otlp = provider(new JsSimpleSpanProcessor(new ProtoTraceExporter({ url: receiver.tracesUrl })) as unknown as SpanProcessor);
+    const otlp = provider(jsSimpleSpanProcessor(new ProtoTraceExporter({ url: receiver.tracesUrl })) as unknown as SpanProcessor);
     const recorded = recordTrace(otlp);
     await otlp.forceFlush();
     expectArrived(receiver.spans(), recorded);
@@ -292,7 +304,7 @@ function readableView(span: ReadableSpan | FinishedSpan): Record<string, unknown
 }
 
 describe('FinishedSpan against ReadableSpan', () => {
-  it('offers every ReadableSpan property with the same shape as sdk-trace-base gives it', () => {
+  it(`offers every ReadableSpan property with the same shape as ${SDK_TRACE} gives it`, () => {
     const record = (tracerProvider: { getTracer: TracerProvider['getTracer'] }): Span => {
       const tracer = tracerProvider.getTracer('shape', '1.0.0', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' });
       const parent = tracer.startSpan('parent', { root: true });
@@ -308,9 +320,9 @@ describe('FinishedSpan against ReadableSpan', () => {
       return span;
     };
     const jsExporter = new JsInMemorySpanExporter();
-    const jsProvider = new BasicTracerProvider({
+    const jsProvider = new JsTracerProvider({
       resource: jsResourceFromAttributes({ 'service.name': 'compat-service' }),
-      spanProcessors: [new JsSimpleSpanProcessor(jsExporter)],
+      spanProcessors: [jsSimpleSpanProcessor(jsExporter)],
     });
     record(jsProvider);
     const jsSpan = jsExporter.getFinishedSpans()[0];

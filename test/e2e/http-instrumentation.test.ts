@@ -1,19 +1,10 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { built, root, skippedWithoutBuild } from './run-fixture.js';
 
-// The consumer files import the BUILT package by name, as users do, and run with plain `node`.
-const root = process.cwd();
-
-function newestMtime(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
+// The consumer files import the BUILT package by name, as users do, and run with plain `node`; they
+// use dist/ as `npm run build` left it (the suite never builds).
 
 interface ConsumerSpan {
   name: string;
@@ -40,21 +31,7 @@ function runConsumer(file: string): Promise<ConsumerOutput> {
   });
 }
 
-beforeAll(() => {
-  const built = join(root, 'dist/src/platform/node/instrumentation/http/index.js');
-  if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(root, 'src'))) {
-    try {
-      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-        cwd: root,
-        stdio: 'ignore',
-      });
-    } catch {
-      // Type errors elsewhere still emit; the consumers below show whether the build works.
-    }
-  }
-}, 120_000);
-
-describe.each(['http-consumer.mjs', 'http-consumer.cjs'])('%s', (file) => {
+describe.skipIf(!built).each(['http-consumer.mjs', 'http-consumer.cjs'])(`%s${skippedWithoutBuild}`, (file) => {
   it('produces one linked trace: caller → server → fetch and http.get → downstream servers', async () => {
     const output = await runConsumer(file);
     expect(output.body).toBe('done');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 interface Probe {
   atReady: string[];
+  requiredAtReady: string[];
   afterFirstEncoding: string[];
   fallbackChunk: string | undefined;
   names: string[];
@@ -19,13 +20,13 @@ interface Probe {
   seesProvider: boolean;
 }
 
-function probe(): Probe {
+function probe(environment: Record<string, string> = {}): Probe {
   const directory = mkdtempSync(join(tmpdir(), 'otelite-startup-'));
   try {
     const out = execFileSync(
       process.execPath,
       ['--import', './test/package/fixtures/record-loaded-files.mjs', 'test/package/fixtures/startup-probe.mjs'],
-      { cwd: process.cwd(), encoding: 'utf8', env: { ...process.env, LOADED_FILES_LOG: join(directory, 'loaded.log') } },
+      { cwd: process.cwd(), encoding: 'utf8', env: { ...process.env, ...environment, LOADED_FILES_LOG: join(directory, 'loaded.log') } },
     );
     return JSON.parse(out.trim().split('\n').at(-1) ?? '');
   } finally {
@@ -40,9 +41,28 @@ describe('startup of the Node entry', () => {
 
   it('loads neither the generated schema nor the protobuf runtime until the first encoding', () => {
     expect(result.atReady).toContain('src/init.ts');
-    expect(result.atReady).toContain('src/export/otlp/binary-encoder.ts');
+    expect(result.atReady).toContain('src/export/otlp/encoding/binary-encoder.ts');
     expect(schemaParts(result.atReady)).toEqual([]);
-    expect(result.atReady).not.toContain('src/export/otlp/schema-fallback-encoder.ts');
+    expect(result.atReady).not.toContain('src/export/otlp/encoding/schema-fallback-encoder.ts');
+  });
+
+  it('loads the configuration parser (YAML, schema validator) only when OTEL_CONFIG_FILE names a file', () => {
+    // The parser is its own file (yaml and the validator bundled in), loaded with require(): the CommonJS cache lists it.
+    const parser = (probed: Probe) => [
+      ...probed.atReady.filter((source) => source.includes('node_modules/yaml/') || source.includes('gen/opentelemetry-configuration/')),
+      ...probed.requiredAtReady,
+    ];
+    expect(result.atReady).toContain('src/configuration/configuration-file.ts');
+    expect(parser(result)).toEqual([]);
+    const directory = mkdtempSync(join(tmpdir(), 'otelite-startup-file-'));
+    try {
+      const file = join(directory, 'otel.yaml');
+      writeFileSync(file, 'file_format: "1.1"\ntracer_provider:\n  processors:\n    - simple:\n        exporter:\n          console:\n');
+      const withFile = probe({ OTEL_CONFIG_FILE: file });
+      expect(parser(withFile)).toEqual(['dist/src/configuration/parse-configuration.js']);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it("loads @opentelemetry/api with require(), the same module the application's import gets", () => {
@@ -53,7 +73,7 @@ describe('startup of the Node entry', () => {
 
   it('loads the schema fallback on the first encoding, and a batch the fast writer fails on then goes through it', () => {
     expect(result.fallbackChunk).toMatch(/^schema-fallback-encoder-/);
-    expect(result.afterFirstEncoding).toContain('src/export/otlp/schema-fallback-encoder.ts');
+    expect(result.afterFirstEncoding).toContain('src/export/otlp/encoding/schema-fallback-encoder.ts');
     expect(schemaParts(result.afterFirstEncoding)).toContain('gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts');
     expect(result.names).toEqual(['steady', 'shifty']);
     // Once: the fast writer's failure; the schema encoder's attempt succeeded.

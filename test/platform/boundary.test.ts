@@ -1,15 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles, specifiers } from '../support/import-graph.js';
 
-// The boundary of ARCHITECTURE.md, checked statically: outside src/platform/node/, no module imports a
-// Node built-in (`node:*` or a bare built-in name) or uses the `process` global, and the core (all of
+// The boundary of ARCHITECTURE.md, checked statically: outside src/platform/node/ (and src/platform/bun/,
+// whose Bun-only modules run where Node's built-ins exist), no module imports a Node built-in (`node:*` or a bare built-in name) or uses the `process` global, and the core (all of
 // src/ except the entry points and src/platform/) never loads a module of src/platform/node/ at run time.
 
 const root = join(import.meta.dirname, '../..');
-const source = join(root, 'src');
 const nodePlatform = 'src/platform/node/';
+/** Bun implements Node's built-ins; its own modules may use them. */
+const bunPlatform = 'src/platform/bun/';
 const builtins = new Set(builtinModules.map((name) => name.replace(/^node:/, '')));
 
 /** The text with comments removed and string/template contents blanked (quotes kept). */
@@ -57,23 +59,10 @@ function code(text: string): string {
   return out;
 }
 
-/** Module specifiers the file loads, with whether the statement is type-only. */
-function specifiers(text: string): { specifier: string; typeOnly: boolean }[] {
-  const withoutComments = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/^\s*\/\/.*$/gm, '');
-  const found: { specifier: string; typeOnly: boolean }[] = [];
-  const statement =
-    /\b(import|export)\s+(type\s+)?[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]/g;
-  for (const match of withoutComments.matchAll(statement)) {
-    const specifier = match[3] ?? match[4] ?? match[5];
-    if (specifier !== undefined) found.push({ specifier, typeOnly: match[2] !== undefined });
-  }
-  return found;
-}
-
 /** The Node entry point and the platforms built on Node's parts; only they may load src/platform/node/. */
 const NODE_BASED = ['src/index.ts', 'src/platform/bun/', 'src/platform/deno/', 'src/platform/workerd/index.ts'];
 /** What the Workers entry point may load from src/platform/node/: the run-time loader of `node:async_hooks`. */
-const WORKERD_ALLOWED = ['src/platform/node/load-async-local-storage.ts'];
+const WORKERD_ALLOWED = ['src/platform/node/context/load-async-local-storage.ts'];
 
 interface Violation {
   file: string;
@@ -83,7 +72,7 @@ interface Violation {
 /** The boundary violations of one file's text, `file` being its path from the repository root. */
 function violations(file: string, text: string): Violation[] {
   const result: Violation[] = [];
-  if (file.startsWith(nodePlatform)) return result;
+  if (file.startsWith(nodePlatform) || file.startsWith(bunPlatform)) return result;
   for (const { specifier, typeOnly } of specifiers(text)) {
     if (specifier.startsWith('node:') || builtins.has(specifier.split('/')[0] as string)) {
       result.push({ file, what: `imports ${specifier}` });
@@ -103,16 +92,6 @@ function violations(file: string, text: string): Violation[] {
     result.push({ file, what: `uses process (line ${line})` });
   }
   return result;
-}
-
-function sourceFiles(folder: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) files.push(...sourceFiles(path));
-    else if (entry.name.endsWith('.ts')) files.push(path);
-  }
-  return files;
 }
 
 describe('the platform boundary', () => {
@@ -142,7 +121,7 @@ describe('the platform boundary', () => {
   });
 
   it('holds in src/: Node built-ins and process only in src/platform/node/', () => {
-    const files = sourceFiles(source);
+    const files = sourceFiles(root, 'src').map((file) => join(root, file));
     const outside = files.filter((path) => !relative(root, path).startsWith(nodePlatform));
     expect(outside.length).toBeGreaterThan(40);
     expect(files.length - outside.length).toBeGreaterThan(15);

@@ -32,7 +32,12 @@ async function bundledInputs(entry: string, contents: string): Promise<string[]>
 const schemaParts = (inputs: string[]) => inputs.filter((file) => file.includes('@bufbuild/protobuf') || /_pb\.ts$/.test(file));
 
 describe('web bundles', () => {
-  for (const entry of ['src/platform/browser/index.ts', 'src/platform/workerd/index.ts', 'src/platform/web/index.ts']) {
+  for (const entry of [
+    'src/platform/browser/index.ts',
+    'src/platform/edge/index.ts',
+    'src/platform/workerd/index.ts',
+    'src/platform/web/index.ts',
+  ]) {
     it(`${entry}: init and the OTLP exporter carry no protobuf runtime and no generated schema`, async () => {
       const name = entry.split('/').at(-1)?.replace('.ts', '.js');
       const inputs = await bundledInputs(
@@ -47,10 +52,58 @@ describe('web bundles', () => {
 
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {
     const inputs = await bundledInputs(
-      'src/export/otlp/schema-fallback-encoder.ts',
+      'src/export/otlp/encoding/schema-fallback-encoder.ts',
       "export { encodeWithSchema } from './schema-fallback-encoder.js';",
     );
     expect(schemaParts(inputs).some((file) => file.endsWith('trace_service_pb.ts'))).toBe(true);
     expect(schemaParts(inputs).some((file) => file.includes('@bufbuild/protobuf'))).toBe(true);
+  });
+
+  // The trace viewer (its server in receiver/, its page in src/viewer-page/) belongs to
+  // `otelite receive` only: no SDK entry, web or Node, carries a byte of it, so init() pays nothing.
+  const VIEWER_FILES = /(viewer-page\/|receiver\/(trace-store|trace-query|span-view|otlp-json|page-assets|viewer-server|trace-json)\.ts$)/;
+  const viewerParts = (inputs: string[]) => inputs.filter((file) => VIEWER_FILES.test(file));
+  const sdkEntries: [string, 'browser' | 'node'][] = [
+    ['src/platform/browser/index.ts', 'browser'],
+    ['src/platform/workerd/index.ts', 'browser'],
+    ['src/platform/web/index.ts', 'browser'],
+    ['src/index.ts', 'node'],
+    ['src/platform/node/register.ts', 'node'],
+    ['src/otlp.ts', 'node'],
+    ['src/proto.ts', 'node'],
+  ];
+  for (const [entry, platform] of sdkEntries) {
+    it(`${entry}: carries nothing of the trace viewer`, async () => {
+      const name = entry.split('/').at(-1)?.replace('.ts', '.js');
+      const output = await build({
+        stdin: { contents: `export * from './${name}';`, resolveDir: join(root, entry, '..'), loader: 'ts' },
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform,
+        external: ['@opentelemetry/api', 'node:*'],
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const inputs = Object.keys(output.metafile.inputs);
+      expect(inputs.length).toBeGreaterThan(10);
+      expect(viewerParts(inputs)).toEqual([]);
+    });
+  }
+
+  it('the receiver entry does carry the viewer server (the check sees it), and the page is a bundle of its own', async () => {
+    const output = await build({
+      entryPoints: [join(root, 'src/platform/node/receiver/index.ts')],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      external: ['@opentelemetry/api'],
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(output.metafile.inputs);
+    expect(viewerParts(inputs).some((file) => file.endsWith('receiver/viewer-server.ts'))).toBe(true);
+    expect(inputs.some((file) => file.endsWith('viewer-page/main.ts'))).toBe(false);
   });
 });

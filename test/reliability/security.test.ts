@@ -12,7 +12,13 @@ import {
   TracerProvider,
   type FinishedSpan,
 } from '../../src/index.js';
-import { clientSpans, serverSpans, setUpTracing, tearDownTracing, type Tracing } from '../instrumentation/http/http-test-kit.js';
+import {
+  clientSpans,
+  serverSpans,
+  setUpTracing,
+  tearDownTracing,
+  type Tracing,
+} from '../platform/node/instrumentation/http/http-test-kit.js';
 import { startFaultInjectingReceiver, type FaultInjectingReceiver } from './fault-injecting-receiver.js';
 import {
   collectDiagnostics,

@@ -2,6 +2,7 @@ import { readEnvironmentVariable, type EnvironmentSource } from '../../config/en
 import { parseKeyValueList } from '../../config/key-value-list.js';
 import { readChoiceVariable, readHttpUrlVariable, readIntegerVariable, readStringVariable } from '../../config/typed-variables.js';
 import { warnOnce } from '../../diagnostics/report.js';
+import type { TlsFile, TlsFiles } from '../../transport/http-transport.js';
 
 /** OTLP exporter settings from `OTEL_EXPORTER_OTLP_[TRACES_]*`, signal-specific beating general, defaults applied. */
 export interface OtlpSettings {
@@ -12,6 +13,8 @@ export interface OtlpSettings {
   timeoutMillis: number;
   compression: 'gzip' | 'none';
   protocol: 'http/protobuf' | 'http/json';
+  /** The PEM files the `*CERTIFICATE` and `*CLIENT_KEY` variables name; `undefined` when none does. @internal */
+  tlsFiles?: TlsFiles;
 }
 
 /** Where OTLP/HTTP goes when nothing says otherwise. */
@@ -24,7 +27,8 @@ const COMPRESSIONS = ['gzip', 'none'] as const;
 /**
  * Reads the `OTEL_EXPORTER_OTLP_*` variables for traces: the `TRACES_` variable beats the general one,
  * which beats the default. `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is used as is; the general endpoint
- * gets `/v1/traces` appended. Header values are secrets: no warning ever contains one.
+ * gets `/v1/traces` appended. `OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE` (trusted certificates),
+ * `_CLIENT_CERTIFICATE` and `_CLIENT_KEY` name PEM files, read by the Node transport for `https:`. Header values are secrets: no warning ever contains one.
  *
  * @example
  * ```ts
@@ -50,7 +54,25 @@ export function readOtlpEnvironment(environment: EnvironmentSource = readEnviron
       'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
       readProtocol(environment, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf'),
     ),
+    tlsFiles: readTlsFiles(environment),
   };
+}
+
+function readTlsFiles(environment: EnvironmentSource): TlsFiles | undefined {
+  const ca = readFileVariable(environment, 'CERTIFICATE');
+  const cert = readFileVariable(environment, 'CLIENT_CERTIFICATE');
+  const key = readFileVariable(environment, 'CLIENT_KEY');
+  if (ca === undefined && cert === undefined && key === undefined) return undefined;
+  return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
+}
+
+/** The file `OTEL_EXPORTER_OTLP_TRACES_<suffix>` names, else the one `OTEL_EXPORTER_OTLP_<suffix>` names. */
+function readFileVariable(environment: EnvironmentSource, suffix: string): TlsFile | undefined {
+  for (const variable of [`OTEL_EXPORTER_OTLP_TRACES_${suffix}`, `OTEL_EXPORTER_OTLP_${suffix}`]) {
+    const path = readStringVariable(environment, variable);
+    if (path !== undefined) return { path, variable };
+  }
+  return undefined;
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { OtlpSettings } from './otlp-environment.js';
 import { warnOnce } from '../../diagnostics/report.js';
-import { DEFAULT_MAX_REQUEST_BYTES } from './encode-within-limit.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from './encoding/encode-within-limit.js';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   normalizeHeaders,
   type HttpTransport,
   type HttpTransportFactory,
+  type TlsFiles,
   type TlsOptions,
-} from './otlp-transport.js';
+} from '../../transport/http-transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 /**
@@ -96,6 +97,8 @@ export interface ResolvedExporterOptions {
   readonly maxResponseBytes: number;
   readonly maxRequestBytes: number;
   readonly tls: TlsOptions | undefined;
+  /** The environment's TLS files, for what `tls` does not give. */
+  readonly tlsFiles: TlsFiles | undefined;
   readonly transport: HttpTransportFactory | undefined;
 }
 
@@ -152,8 +155,19 @@ export function resolveExporterOptions(options: OTLPTraceExporterOptions, enviro
     maxResponseBytes: integerAtLeast('maxResponseBytes', options.maxResponseBytes, 1, DEFAULT_MAX_RESPONSE_BYTES),
     maxRequestBytes: integerAtLeast('maxRequestBytes', options.maxRequestBytes, 1, DEFAULT_MAX_REQUEST_BYTES),
     tls: options.tls,
+    tlsFiles: filesNotGiven(environment.tlsFiles, options.tls),
     transport: typeof options.transport === 'function' ? options.transport : undefined,
   };
+}
+
+/** The environment's TLS files for the parts the `tls` option does not give (options beat the environment). */
+function filesNotGiven(files: TlsFiles | undefined, tls: TlsOptions | undefined): TlsFiles | undefined {
+  if (files === undefined || tls === undefined || tls === null) return files;
+  const ca = tls.ca === undefined ? files.ca : undefined;
+  const cert = tls.cert === undefined && tls.pfx === undefined ? files.cert : undefined;
+  const key = tls.key === undefined && tls.pfx === undefined ? files.key : undefined;
+  if (ca === undefined && cert === undefined && key === undefined) return undefined;
+  return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
 }
 
 function invalid(name: string, expectation: string): void {

@@ -3,13 +3,13 @@ import { suppressTracing } from '../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
-import { EXPORT_AT_EXIT } from '../../processing/export-at-exit.js';
-import { encodeSpansToProtobuf } from './binary-encoder.js';
-import { encodeWithinLimit } from './encode-within-limit.js';
-import { decodeErrorStatus, decodePartialSuccess } from './export-response.js';
-import { encodeSpansToJson } from './json-encoder.js';
-import type { HttpResponse, HttpTransport } from './otlp-transport.js';
-import { currentPlatform } from '../../platform/platform.js';
+import { EXPORT_AT_EXIT } from '../export-at-exit.js';
+import { encodeSpansToProtobuf } from './encoding/binary-encoder.js';
+import { encodeWithinLimit } from './encoding/encode-within-limit.js';
+import { decodeErrorStatus, decodePartialSuccess } from './wire/export-response.js';
+import { encodeSpansToJson } from './encoding/json-encoder.js';
+import type { HttpResponse, HttpTransport } from '../../transport/http-transport.js';
+import { currentPlatform } from '../../platform.js';
 import { readOtlpEnvironment } from './otlp-environment.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';
@@ -80,6 +80,7 @@ export class OTLPTraceExporter implements SpanExporter {
       maxSockets: settings.maxConcurrentExports,
       maxResponseBytes: settings.maxResponseBytes,
       tls: settings.tls,
+      ...(settings.tlsFiles !== undefined && { tlsFiles: settings.tlsFiles }),
     });
   }
 
@@ -126,7 +127,7 @@ export class OTLPTraceExporter implements SpanExporter {
   }
 
   /**
-   * Sends `spans` synchronously, for the `exit` event (see `processing/export-at-exit.ts`): encoded
+   * Sends `spans` synchronously, for the `exit` event (see `export/export-at-exit.ts`): encoded
    * here, posted by the transport with the same URL, headers, compression and TLS settings, one
    * attempt per request and all of them within `timeoutMillis`. Never throws.
    * Called by `BatchSpanProcessor` while the process exits; its key is a symbol no entry point exports,

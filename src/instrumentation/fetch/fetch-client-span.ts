@@ -17,6 +17,7 @@ import {
 } from '../http/semantic-attributes.js';
 import { HEADERS_SETTER } from './headers-carrier.js';
 import { endSpanWithError } from '../http/end-span-with-error.js';
+import { existingClientSpanFor } from '../http/existing-client-span.js';
 
 /** The `fetch` function's shape. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -55,6 +56,7 @@ export function fetchWithClientSpan(
     if (isTracingSuppressed(active)) return fetchFunction(input, init);
     const started = startClientSpan(input, init, settings);
     if (started === undefined) return fetchFunction(input, init);
+    if (started.span === undefined) return fetchFunction(started.request.input, started.request.init);
     span = started.span;
     request = started.request;
   } catch (error) {
@@ -84,7 +86,7 @@ function startClientSpan(
   input: string | URL | Request,
   init: RequestInit | undefined,
   settings: FetchClientSettings,
-): { span: Span; request: { input: string | URL | Request; init: RequestInit | undefined } } | undefined {
+): { span: Span | undefined; request: { input: string | URL | Request; init: RequestInit | undefined } } | undefined {
   const base = (globalThis as { location?: { href?: string } }).location?.href;
   const url = new URL(input instanceof Request ? input.url : String(input), base);
   const rawMethod = init?.method ?? (input instanceof Request ? input.method : 'GET');
@@ -98,11 +100,17 @@ function startClientSpan(
   };
   if (method !== rawMethod) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = rawMethod;
   const parent = context.active();
-  const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
-  if (settings.propagateTo !== undefined && !settings.propagateTo(url)) return { span, request: { input, init } };
-  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-  propagation.inject(trace.setSpan(parent, span), headers, HEADERS_SETTER);
-  return { span, request: { input, init: { ...init, headers } } };
+  // The caller's own client span for this call (Next.js's fetch span, a contrib instrumentation's): no
+  // second span; the trace headers are that span's.
+  const existing = existingClientSpanFor(parent, url.origin);
+  const span = existing ?? getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
+  let request = { input, init };
+  if (settings.propagateTo === undefined || settings.propagateTo(url)) {
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    propagation.inject(trace.setSpan(parent, span), headers, HEADERS_SETTER);
+    request = { input, init: { ...init, headers } };
+  }
+  return existing === undefined ? { span, request } : { span: undefined, request };
 }
 
 function endWithResponse(span: Span, response: Response): void {

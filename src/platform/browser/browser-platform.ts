@@ -1,8 +1,7 @@
-import { createFetchTransport } from '../../export/otlp/fetch-transport.js';
+import { createFetchTransport } from '../../transport/fetch-transport.js';
 import { instrumentFetch, type FetchInstrumentationOptions } from '../../instrumentation/fetch/instrument-fetch.js';
 import { reportError } from '../../diagnostics/report.js';
-import type { Platform } from '../platform.js';
-import { webPlatform } from '../web-platform.js';
+import { webPlatform, type Platform } from '../../platform.js';
 
 /** Bytes of one keep-alive export request: under the 64 KiB browsers allow in flight, with room for headers. */
 const KEEPALIVE_MAX_BYTES = 60 * 1024;

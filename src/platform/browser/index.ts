@@ -3,7 +3,7 @@
  * installed (fetch spans, keep-alive exports, flush on `pagehide`/`visibilitychange`).
  * @packageDocumentation
  */
-import { installPlatform } from '../platform.js';
+import { installPlatform } from '../../platform.js';
 import { browserPlatform } from './browser-platform.js';
 
 installPlatform(browserPlatform);

@@ -1,9 +1,9 @@
 import { traceFetchHandler } from '../../instrumentation/fetch/trace-fetch-handler.js';
 import { instrumentFetch } from '../../instrumentation/fetch/instrument-fetch.js';
 import { reportError } from '../../diagnostics/report.js';
-import { instrumentServerRequestEvents } from '../node/instrumentation/http/server-request-events.js';
+import { instrumentServerRequestEvents } from './server-request-events.js';
 import { nodePlatform } from '../node/node-platform.js';
-import type { Disableable, Platform } from '../platform.js';
+import type { Disableable, Platform } from '../../platform.js';
 
 interface BunNamespace {
   version?: string;

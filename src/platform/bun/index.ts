@@ -3,7 +3,7 @@
  * (fetch, `Bun.serve` and `node:http` server spans; `process.runtime.name=bun`).
  * @packageDocumentation
  */
-import { installPlatform } from '../platform.js';
+import { installPlatform } from '../../platform.js';
 import { bunPlatform } from './bun-platform.js';
 
 installPlatform(bunPlatform);

@@ -2,7 +2,7 @@ import { traceFetchHandler } from '../../instrumentation/fetch/trace-fetch-handl
 import { instrumentFetch } from '../../instrumentation/fetch/instrument-fetch.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import { nodePlatform } from '../node/node-platform.js';
-import type { Disableable, Platform } from '../platform.js';
+import type { Disableable, Platform } from '../../platform.js';
 
 interface DenoNamespace {
   version?: { deno?: string };
@@ -56,7 +56,9 @@ export const denoPlatform: Platform = Object.freeze<Platform>({
 });
 
 const DENO_TELEMETRY_NOTICE =
-  "otelite: Deno's built-in OpenTelemetry is on (OTEL_DENO=true). It owns the global tracer provider, context manager and propagator and traces HTTP (Deno.serve, fetch, node:http) itself, so otelite leaves all of that to it: spans from trace.getTracer() go to Deno's exporter, only spans of sdk.tracerProvider to otelite's.";
+  "otelite: Deno's built-in OpenTelemetry is on (OTEL_DENO=true). It owns the global tracer provider, context " +
+  'manager and propagator and traces HTTP (Deno.serve, fetch, node:http) itself, so otelite leaves all of that ' +
+  "to it: spans from trace.getTracer() go to Deno's exporter, only spans of sdk.tracerProvider to otelite's.";
 let noticed = false;
 
 /**

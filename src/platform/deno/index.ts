@@ -3,7 +3,7 @@
  * (fetch and `Deno.serve` spans, permission-safe settings; `process.runtime.name=deno`).
  * @packageDocumentation
  */
-import { installPlatform } from '../platform.js';
+import { installPlatform } from '../../platform.js';
 import { denoPlatform } from './deno-platform.js';
 
 installPlatform(denoPlatform);

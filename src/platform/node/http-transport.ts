@@ -3,9 +3,9 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { suppressTracing } from '../../context/suppress-tracing.js';
-import { installExitListener } from './exit-listener.js';
 import { postSynchronously } from './post-synchronously.js';
-import { markExporterAgent, markExporterRequest } from '../../export/otlp/exporter-requests.js';
+import { withTlsFiles } from './tls-files.js';
+import { EXPORT_REQUEST_HEADER, markExporterAgent, markExporterRequest } from '../../transport/exporter-requests.js';
 import {
   abortError,
   timeoutError,
@@ -13,7 +13,7 @@ import {
   type HttpResponse,
   type HttpTransport,
   type HttpTransportOptions,
-} from '../../export/otlp/otlp-transport.js';
+} from '../../transport/http-transport.js';
 
 /**
  * OTLP/HTTP on Node's built-in `node:http` / `node:https`: one keep-alive agent with a bounded number of
@@ -45,21 +45,23 @@ function gzipAsync(payload: Uint8Array): Promise<Uint8Array> {
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const { url, contentType, compression, timeoutMillis, maxResponseBytes } = options;
   const secure = url.protocol === 'https:';
+  const tls = secure ? withTlsFiles(options.tls, options.tlsFiles) : options.tls;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
   // node:https (and node:tls with it) only for an https: endpoint, when the transport is made.
   const https = secure ? process.getBuiltinModule('node:https') : undefined;
   const agent =
-    https === undefined
-      ? new HttpAgent(agentOptions)
-      : new https.Agent({ ...(options.tls as NodeTlsOptions | undefined), ...agentOptions });
+    https === undefined ? new HttpAgent(agentOptions) : new https.Agent({ ...(tls as NodeTlsOptions | undefined), ...agentOptions });
   markExporterAgent(agent);
   const request = https === undefined ? httpRequest : https.request;
 
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers, 'content-type': contentType };
+  const headers: Record<string, string> = {
+    'user-agent': USER_AGENT,
+    ...options.headers,
+    'content-type': contentType,
+    [EXPORT_REQUEST_HEADER]: '1',
+  };
   if (compression === 'gzip') headers['content-encoding'] = 'gzip';
   else delete headers['content-encoding'];
-  // Whoever builds a Node transport can also send at exit: the listener that does it goes in once.
-  installExitListener();
 
   return {
     async prepare(payload) {
@@ -126,7 +128,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     },
 
     postSynchronously(payload, timeoutMillis) {
-      return postSynchronously({ url, headers, payload, compression, tls: secure ? options.tls : undefined }, timeoutMillis);
+      return postSynchronously({ url, headers, payload, compression, tls: secure ? tls : undefined }, timeoutMillis);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { TlsOptions } from '../../export/otlp/otlp-transport.js';
+import type { TlsOptions } from '../../transport/http-transport.js';
 
 /**
  * One HTTP POST made synchronously: the main thread hands the bytes to a worker thread, which sends

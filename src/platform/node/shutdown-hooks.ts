@@ -1,7 +1,9 @@
 import { reportError } from '../../diagnostics/report.js';
+import { exportPendingAtExit } from '../../export/export-at-exit.js';
 
 /**
- * Process hooks that get pending spans out before a Node process ends, without changing how it ends.
+ * Exit handling on Node, in one module: the hooks that get pending spans out before a process ends,
+ * without changing how it ends. The Node platform (`node-platform.ts`) installs both kinds explicitly.
  * None of them patches `process.exit`: it ends the process as Node's does, and nothing after it runs.
  *
  * - `beforeExit` (the event loop ran dry): flush, in the background. Flushing sends a request, so Node
@@ -18,9 +20,10 @@ import { reportError } from '../../diagnostics/report.js';
  *   only starts a background flush; if the application then calls `process.exit(code)`, the process
  *   exits at once with that code, and the spans still pending are sent from the `exit` event.
  * - `exit` (any end that is not a signal's: `process.exit()` anywhere, an uncaught exception, an unhandled
- *   rejection): not installed here but by the OTLP transport (`platform/node/exit-listener.ts`), for
- *   every `BatchSpanProcessor` whose exporter can send synchronously, with or without these hooks.
- * @internal Installed by `init()`.
+ *   rejection): {@link installExitListener}, put in by the Node platform when it makes its first OTLP
+ *   transport, sends what every `BatchSpanProcessor` with a synchronous-capable exporter still holds
+ *   (`export/export-at-exit.ts`), with or without the other hooks.
+ * The `beforeExit` and signal hooks are installed by `init()` through the platform.
  */
 
 /** What the hooks flush and shut down. Neither promise may reject. */
@@ -135,4 +138,23 @@ function bounded(work: Promise<void>, timeoutMillis: number): Promise<void> {
       resolve();
     });
   });
+}
+
+let exitListenerInstalled = false;
+
+/**
+ * Installs, once per process (or worker thread), the `exit` listener that sends the spans still
+ * pending (see `export/export-at-exit.ts`). The listener only reads: it never sets an exit code, so the
+ * process ends with the code (or the signal) it would have ended with.
+ * @internal Called by the Node platform when it makes an OTLP transport.
+ *
+ * @example
+ * ```ts
+ * installExitListener(); // from now on, process.exit() sends what the batch processors still hold
+ * ```
+ */
+export function installExitListener(): void {
+  if (exitListenerInstalled) return;
+  exitListenerInstalled = true;
+  process.on('exit', exportPendingAtExit);
 }

@@ -8,6 +8,7 @@
  */
 
 export * from '../../core-exports.js';
+export { init } from './web-init.js';
 
 // --- web only: fetch client spans where no undici channels exist
 export { instrumentFetch, tracedFetch } from '../../instrumentation/fetch/instrument-fetch.js';

@@ -3,8 +3,8 @@
  * the workerd platform installed; `AsyncLocalStorage` is used when `nodejs_compat` provides it.
  * @packageDocumentation
  */
-import { loadAsyncLocalStorage } from '../node/load-async-local-storage.js';
-import { installPlatform } from '../platform.js';
+import { loadAsyncLocalStorage } from '../node/context/load-async-local-storage.js';
+import { installPlatform } from '../../platform.js';
 import { workerdPlatform } from './workerd-platform.js';
 
 installPlatform(workerdPlatform(await loadAsyncLocalStorage()));

@@ -2,8 +2,7 @@ import { createAsyncStorageContextManager, type AsyncContextStorage } from '../.
 import { StackContextManager } from '../../context/stack-context-manager.js';
 import { warnOnce } from '../../diagnostics/report.js';
 import { instrumentFetch, type FetchInstrumentationOptions } from '../../instrumentation/fetch/instrument-fetch.js';
-import type { Platform } from '../platform.js';
-import { webPlatform } from '../web-platform.js';
+import { webPlatform, type Platform } from '../../platform.js';
 
 /**
  * Cloudflare Workers (workerd): the web platform, plus `fetch` client spans through a `globalThis.fetch`
@@ -25,7 +24,8 @@ export function workerdPlatform(storage: AsyncContextStorage | undefined): Platf
     createContextManager() {
       if (storage !== undefined) return createAsyncStorageContextManager(storage);
       warnOnce(
-        'otelite on Workers without nodejs_compat: no AsyncLocalStorage, so the active span does not cross await; enable the nodejs_compat (or nodejs_als) compatibility flag to keep it.',
+        'otelite on Workers without nodejs_compat: no AsyncLocalStorage, so the active span does not ' +
+          'cross await; enable the nodejs_compat (or nodejs_als) compatibility flag to keep it.',
       );
       return new StackContextManager().enable();
     },

@@ -13,6 +13,8 @@ import {
 } from './encode-response.js';
 import { toReceivedSpans, type ReceivedSpan } from './received-span.js';
 import { createTracePrinter, type TraceTreeSink, type TracePrinter } from './trace-printer.js';
+import { formatTraceJson } from './trace-json.js';
+import { createTraceViewer, type TraceViewer } from './viewer-server.js';
 
 /** Options of {@link startReceiver}. Every field is optional. */
 export interface ReceiverOptions {
@@ -30,6 +32,18 @@ export interface ReceiverOptions {
   print?: TraceTreeSink | false;
   /** Colour the trees. Default: only when `print` is a TTY with colours (honours NO_COLOR/FORCE_COLOR). */
   color?: boolean;
+  /**
+   * What prints for each quiet trace: `'tree'` (default, see {@link formatTraceTree}) or `'json'`, one
+   * line of JSON per trace (see `docs/viewer.md`) for scripts and CI logs.
+   */
+  printFormat?: 'tree' | 'json';
+  /**
+   * Serve the web trace viewer on the same port: `GET /` is the page, `GET /api/...` its data (see
+   * `docs/viewer.md`). Default false here; `otelite receive` turns it on unless `--no-ui`.
+   */
+  ui?: boolean;
+  /** Spans the viewer keeps at most, over all traces; past it the oldest traces are evicted. Default 50 000. */
+  maxStoredSpans?: number;
   /** How long a trace must be quiet before it prints, in ms. Default 500; 0 prints each request at once. */
   traceIdleMillis?: number;
   /** Largest accepted body in bytes, before and after gunzip (guards against gzip bombs). Default 16 MiB. */
@@ -60,6 +74,8 @@ export interface Receiver {
   readonly url: string;
   /** The traces endpoint, `${url}/v1/traces` (what `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` takes). */
   readonly tracesUrl: string;
+  /** The web viewer's address, `${url}/`, when {@link ReceiverOptions.ui} is on. */
+  readonly uiUrl: string | undefined;
   readonly host: string;
   /** The port actually listened on (the chosen one when `port: 0`). */
   readonly port: number;
@@ -146,8 +162,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
           maxPendingTraces: settings.maxPendingTraces,
           maxPendingSpans: settings.maxPendingSpans,
           color: options.color,
+          format: options.printFormat === 'json' ? formatTraceJson : undefined,
         });
-  const state = new ReceiverState(settings.maxRetainedSpans, settings.maxBodyBytes, printer, options.onSpans);
+  const viewer = options.ui === true ? createTraceViewer({ host, maxSpans: options.maxStoredSpans }) : undefined;
+  const state = new ReceiverState(settings.maxRetainedSpans, settings.maxBodyBytes, printer, options.onSpans, viewer);
   const server = createServer((request, response) => {
     state.handle(request, response).catch((error: unknown) => {
       reportError('receiver.request', error);
@@ -164,7 +182,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   server.on('error', (error) => reportError('receiver.server', error));
   const actualPort = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-  return new RunningReceiver(server, state, url, host, actualPort);
+  return new RunningReceiver(server, state, url, host, actualPort, viewer);
 }
 
 function resolveNumber(value: number | undefined, name: string, fallback: number, minimum: number): number {
@@ -184,12 +202,20 @@ class ReceiverState {
   readonly #maxBodyBytes: number;
   readonly #printer: TracePrinter | undefined;
   readonly #onSpans: ReceiverOptions['onSpans'];
+  readonly #viewer: TraceViewer | undefined;
 
-  constructor(maxRetainedSpans: number, maxBodyBytes: number, printer: TracePrinter | undefined, onSpans: ReceiverOptions['onSpans']) {
+  constructor(
+    maxRetainedSpans: number,
+    maxBodyBytes: number,
+    printer: TracePrinter | undefined,
+    onSpans: ReceiverOptions['onSpans'],
+    viewer: TraceViewer | undefined,
+  ) {
     this.#maxRetainedSpans = maxRetainedSpans;
     this.#maxBodyBytes = maxBodyBytes;
     this.#printer = printer;
     this.#onSpans = onSpans;
+    this.#viewer = viewer;
   }
 
   flush(): void {
@@ -197,7 +223,8 @@ class ReceiverState {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = (request.url ?? '').split('?', 1)[0];
+    const path = (request.url ?? '').split('?', 1)[0]!;
+    if (path !== TRACES_PATH && this.#viewer?.handle(request, response, path) === true) return;
     if (path !== TRACES_PATH) return this.#fail(response, 404, plainText(`not found: this receiver accepts POST ${TRACES_PATH}\n`));
     if (request.method !== 'POST') {
       response.setHeader('Allow', 'POST');
@@ -267,6 +294,7 @@ class ReceiverState {
       if (this.retained.length > this.#maxRetainedSpans) this.retained.splice(0, this.retained.length - this.#maxRetainedSpans);
     }
     this.#printer?.add(spans);
+    this.#viewer?.add(spans);
     if (this.#onSpans !== undefined) {
       try {
         const result = this.#onSpans(request, spans);
@@ -286,17 +314,21 @@ class ReceiverState {
 class RunningReceiver implements Receiver {
   readonly url: string;
   readonly tracesUrl: string;
+  readonly uiUrl: string | undefined;
   readonly host: string;
   readonly port: number;
   readonly #server: Server;
   readonly #state: ReceiverState;
+  readonly #viewer: TraceViewer | undefined;
   #closing: Promise<void> | undefined;
 
-  constructor(server: Server, state: ReceiverState, url: string, host: string, port: number) {
+  constructor(server: Server, state: ReceiverState, url: string, host: string, port: number, viewer: TraceViewer | undefined) {
     this.#server = server;
     this.#state = state;
+    this.#viewer = viewer;
     this.url = url;
     this.tracesUrl = url + TRACES_PATH;
+    this.uiUrl = viewer === undefined ? undefined : `${url}/`;
     this.host = host;
     this.port = port;
   }
@@ -333,6 +365,7 @@ class RunningReceiver implements Receiver {
         this.#state.flush();
         resolve();
       });
+      this.#viewer?.close();
       this.#server.closeAllConnections();
     });
     return this.#closing;

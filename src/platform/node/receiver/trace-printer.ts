@@ -20,6 +20,8 @@ export interface TracePrinterSettings {
   maxPendingSpans: number;
   /** Colour the output; when undefined, colour only a TTY that has colours. */
   color: boolean | undefined;
+  /** Formats one quiet trace; default {@link formatTraceTree} followed by an empty line. */
+  format?: (spans: readonly ReceivedSpan[], options: { color: boolean; continued: boolean }) => string;
 }
 
 /** Buffers received spans per trace and prints each trace as a tree once it has been quiet. */
@@ -112,7 +114,12 @@ class BufferedTracePrinter implements TracePrinter {
       this.#printed.add(traceId);
     }
     try {
-      this.#sink.write(`${formatTraceTree(trace.spans, { color: this.#color, continued })}\n`);
+      const format = this.#settings.format;
+      this.#sink.write(
+        format === undefined
+          ? `${formatTraceTree(trace.spans, { color: this.#color, continued })}\n`
+          : format(trace.spans, { color: this.#color, continued }),
+      );
     } catch (error) {
       reportError('receiver.print', error);
     }
@@ -127,7 +134,8 @@ class BufferedTracePrinter implements TracePrinter {
  *
  * @example
  * ```ts
- * const printer = createTracePrinter(process.stdout, { traceIdleMillis: 500, maxPendingTraces: 1000, maxPendingSpans: 10_000, color: undefined });
+ * const printer = createTracePrinter(process.stdout, { traceIdleMillis: 500, maxPendingTraces: 1000,
+ * maxPendingSpans: 10_000, color: undefined });
  * printer.add(toReceivedSpans(request).spans);
  * printer.flush();
  * ```

@@ -70,7 +70,8 @@ export function formatTraceTree(spans: readonly ReceivedSpan[], options: TraceTr
 
   const services = [...new Set(spans.map((span) => span.serviceName))].map(clean).join(', ');
   const count = `${spans.length} span${spans.length === 1 ? '' : 's'}`;
-  let text = `${paint(ANSI.bold, `trace ${spans[0]!.traceId}`)}${options.continued === true ? ' (continued)' : ''} · ${count} · ${services}\n`;
+  const continued = options.continued === true ? ' (continued)' : '';
+  let text = `${paint(ANSI.bold, `trace ${spans[0]!.traceId}`)}${continued} · ${count} · ${services}\n`;
 
   const printed = new Set<ReceivedSpan>();
   // Depth-first without recursion; each entry carries the prefix its children continue.

@@ -12,20 +12,23 @@ import {
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
+import { isExportRequestHeaders } from '../../../../transport/exporter-requests.js';
+import { existingClientSpanFor } from '../../../../instrumentation/http/existing-client-span.js';
 import { reportError } from '../../../../diagnostics/report.js';
 import { recordHeadersFromRawList } from '../../../../instrumentation/http/captured-headers.js';
 import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/error-type.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
 import {
   DEFAULT_HTTP_INSTRUMENTATION_SETTINGS,
+  isOutgoingRequestIgnored,
+  runRequestHook,
   type HttpInstrumentationSettings,
   type OutgoingRequestInfo,
 } from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
-import { isFetchCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
+import { isFetchCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactUrl } from '../../../../instrumentation/http/redact.js';
 import { normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
-import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
 
 /**
  * Client spans for `fetch` (Node's bundled undici, and the undici package), from undici's diagnostics
@@ -137,7 +140,16 @@ function onCreate(message: unknown): void {
     const active = context.active();
     const settings = activeSettings ?? (active.getValue(EXPLICIT_FETCH_KEY) === true ? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS : undefined);
     if (settings === undefined || isTracingSuppressed(active) || isFetchCoveredElsewhere()) return;
-    startFetchSpan((message as { request: UndiciRequest }).request, settings, active);
+    const request = (message as { request: UndiciRequest }).request;
+    // An otelite exporter's request (this process's edge sandbox, another copy of otelite): never a span.
+    if (isExportRequestHeaders(request.headers)) return;
+    // The caller's own client span for this request (Next.js's fetch span, a contrib instrumentation's):
+    // no second span, the trace headers are that span's.
+    if (existingClientSpanFor(active, String(request.origin)) !== undefined) {
+      injectHeaders(request, active);
+      return;
+    }
+    startFetchSpan(request, settings, active);
   } catch (error) {
     reportError('instrumentation.http.fetch', error);
   }
@@ -164,18 +176,22 @@ function startFetchSpan(request: UndiciRequest, settings: HttpInstrumentationSet
   };
   if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
   const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
-  try {
-    // Injected for unsampled spans too: downstream services continue the trace with sampled=0.
-    propagation.inject(trace.setSpan(parent, span), request, undiciHeaderSetter);
-  } catch (error) {
-    reportError('instrumentation.http.fetch', error, 'inject');
-  }
+  // Injected for unsampled spans too: downstream services continue the trace with sampled=0.
+  injectHeaders(request, trace.setSpan(parent, span));
   if (!span.isRecording()) return;
   spans.set(request, span);
   if (settings.requestHeaders.length > 0) recordHeadersFromRawList(span, settings.requestHeaders, request.headers);
   if (settings.requestHook !== undefined) {
     const info: OutgoingRequestInfo = { direction: 'outgoing', api: 'fetch', method: originalMethod, url, request };
     runRequestHook(settings, span, info);
+  }
+}
+
+function injectHeaders(request: UndiciRequest, spanContext: Context): void {
+  try {
+    propagation.inject(spanContext, request, undiciHeaderSetter);
+  } catch (error) {
+    reportError('instrumentation.http.fetch', error, 'inject');
   }
 }
 
@@ -221,4 +237,32 @@ function onError(message: unknown): void {
   } catch (error) {
     reportError('instrumentation.http.fetch', error);
   }
+}
+
+// --- tracedFetch: one traced call, with or without instrumentHttp()
+
+/**
+ * `fetch(input, init)` with a client span, whether or not `instrumentHttp()` is enabled: the span is a
+ * child of the active context, `traceparent`/`tracestate`/`baggage` are sent, and the span ends as
+ * described for `instrumentHttp` (when the response body has been fully received, or on error). With
+ * `instrumentHttp()` enabled it behaves exactly like `fetch` (one span, its options apply). It uses the
+ * same undici diagnostics channels, so it needs a context manager that carries the active context
+ * across `await` (otelite's `AsyncLocalStorageContextManager`, which `register()` installs).
+ *
+ * @example
+ * ```ts
+ * const response = await tracedFetch('http://inventory.internal/items', { method: 'GET' });
+ * const items = await response.json(); // the span ends once the body is in
+ * ```
+ */
+export function tracedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  let fetchContext;
+  try {
+    enableExplicitFetchTracing();
+    fetchContext = context.active().setValue(EXPLICIT_FETCH_KEY, true);
+  } catch (error) {
+    reportError('instrumentation.http.fetch', error, 'tracedFetch');
+    return fetch(input, init);
+  }
+  return context.with(fetchContext, fetch, undefined, input, init);
 }

@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { CapturedHeader } from '../../../../instrumentation/http/captured-headers.js';
+import { reportError } from '../../../../diagnostics/report.js';
 
 /** An outgoing request as {@link HttpInstrumentationOptions.ignoreOutgoingRequest} and the request hook see it. */
 export interface OutgoingRequestInfo {
@@ -94,4 +95,46 @@ function toCapturedHeaders(names: readonly string[] | undefined, prefix: string)
     result.push(Object.freeze({ name, attribute: prefix + name }));
   }
   return Object.freeze(result);
+}
+
+// --- the guarded calls into the user's callbacks
+
+/**
+ * The guarded calls into the user's `instrumentHttp` callbacks: a callback that throws is reported
+ * (kind `instrumentation.http.hook`) and treated as if it had said "trace it" / done nothing.
+ */
+
+/** Whether `ignoreIncomingRequest` says to skip `request`; false when it is unset or throws. */
+export function isIncomingRequestIgnored(settings: HttpInstrumentationSettings, request: IncomingMessage): boolean {
+  const ignore = settings.ignoreIncomingRequest;
+  if (ignore === undefined) return false;
+  try {
+    return ignore(request) === true;
+  } catch (error) {
+    reportError('instrumentation.http.hook', error, 'ignoreIncomingRequest');
+    return false;
+  }
+}
+
+/** Whether `ignoreOutgoingRequest` says to skip the request `info` describes; false when it is unset or throws. */
+export function isOutgoingRequestIgnored(settings: HttpInstrumentationSettings, info: OutgoingRequestInfo): boolean {
+  const ignore = settings.ignoreOutgoingRequest;
+  if (ignore === undefined) return false;
+  try {
+    return ignore(info) === true;
+  } catch (error) {
+    reportError('instrumentation.http.hook', error, 'ignoreOutgoingRequest');
+    return false;
+  }
+}
+
+/** Calls `requestHook` with a freshly started recording span, if a hook is set. */
+export function runRequestHook(settings: HttpInstrumentationSettings, span: Span, info: IncomingRequestInfo | OutgoingRequestInfo): void {
+  const hook = settings.requestHook;
+  if (hook === undefined) return;
+  try {
+    hook(span, info);
+  } catch (error) {
+    reportError('instrumentation.http.hook', error, 'requestHook');
+  }
 }

@@ -2,7 +2,7 @@ import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { disableFetchInstrumentation, enableFetchInstrumentation } from './fetch-client.js';
 import { resolveHttpInstrumentationSettings, type HttpInstrumentationOptions } from './http-instrumentation-options.js';
 import { disableNodeClientInstrumentation, enableNodeClientInstrumentation } from './node-client.js';
-import { watchForOpenTelemetryJsInstrumentations } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
+import { watchForOpenTelemetryJsInstrumentations } from './opentelemetry-js-instrumentations.js';
 import { disableServerInstrumentation, enableServerInstrumentation } from './server.js';
 
 export type {
@@ -11,8 +11,8 @@ export type {
   OutgoingRequestInfo,
 } from './http-instrumentation-options.js';
 export { setHttpRoute } from './server.js';
-export { traceHandler } from './trace-handler.js';
-export { tracedFetch } from './traced-fetch.js';
+export { traceHandler } from './server.js';
+export { tracedFetch } from './fetch-client.js';
 
 /** What `instrumentHttp` returns. */
 export interface HttpInstrumentation {
@@ -25,6 +25,15 @@ export interface HttpInstrumentation {
 }
 
 let current: HttpInstrumentation | undefined;
+
+/**
+ * The process-wide slot holding the HTTP instrumentation that is on, shared by every copy of otelite in
+ * the process (a bundler's copy next to the one in node_modules, as Next.js makes without
+ * `serverExternalPackages`): only one traces HTTP, so no request gets a span from each.
+ */
+const PROCESS_SLOT = Symbol.for('otelite.http.instrumentation');
+
+type ProcessSlot = { [PROCESS_SLOT]?: HttpInstrumentation };
 
 /**
  * Traces HTTP with one call: a server span for every request `node:http`/`node:https` servers receive
@@ -41,7 +50,9 @@ let current: HttpInstrumentation | undefined;
  * use it, the rest pass straight through to the channel.
  *
  * Calling it again while enabled is harmless: it returns the same handle and the first call's options
- * stay in force (a warning says so). The OTLP exporter's requests, and any made in a context with
+ * stay in force (a warning says so). So is calling it from a second copy of otelite in the same process
+ * (one a bundler copied into the application, next to the one in node_modules): that copy stands aside
+ * with one warning, and the first copy's instrumentation traces every request once. The OTLP exporter's requests, and any made in a context with
  * tracing suppressed, are never traced. Every user callback is guarded.
  *
  * Next to opentelemetry-js's `@opentelemetry/instrumentation-http` or `-undici` (alone or through
@@ -62,11 +73,20 @@ export function instrumentHttp(options?: HttpInstrumentationOptions): HttpInstru
     if (options !== undefined) warnOnce('instrumentHttp() is already enabled; the options of the later call are ignored.');
     return current;
   }
+  const slot = globalThis as ProcessSlot;
+  const other = slot[PROCESS_SLOT];
+  if (other !== undefined) {
+    warnOnce(
+      'instrumentHttp(): another copy of otelite already traces HTTP in this process; this one stands aside (nothing is traced twice).',
+    );
+    return { disable() {} };
+  }
   const settings = resolveHttpInstrumentationSettings(options);
   const handle: HttpInstrumentation = {
     disable() {
       if (current !== handle) return;
       current = undefined;
+      if (slot[PROCESS_SLOT] === handle) slot[PROCESS_SLOT] = undefined;
       try {
         disableServerInstrumentation();
         disableFetchInstrumentation();
@@ -77,6 +97,7 @@ export function instrumentHttp(options?: HttpInstrumentationOptions): HttpInstru
     },
   };
   current = handle;
+  slot[PROCESS_SLOT] = handle;
   try {
     watchForOpenTelemetryJsInstrumentations();
     enableServerInstrumentation(settings);

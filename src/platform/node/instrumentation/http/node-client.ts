@@ -4,16 +4,22 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../../../diagnostics/report.js';
-import { isExporterRequest } from '../../../../export/otlp/exporter-requests.js';
+import { isExporterRequest } from '../../../../transport/exporter-requests.js';
+import { existingClientSpanFor } from '../../../../instrumentation/http/existing-client-span.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
 import { errorMessageOf, errorTypeOf } from '../../../../instrumentation/http/error-type.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
-import type { HttpInstrumentationSettings, OutgoingRequestInfo } from './http-instrumentation-options.js';
+import {
+  isOutgoingRequestIgnored,
+  runRequestHook,
+  type HttpInstrumentationSettings,
+  type OutgoingRequestInfo,
+} from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
-import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
+import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactUrl } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
-import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
+import { earlyRequestAttributes } from './early-request-attributes.js';
 
 /**
  * Client spans for `node:http` and `node:https` requests.
@@ -24,7 +30,8 @@ import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
  * otelite wraps `request` and `get` of `node:http` and `node:https` (and calls
  * `module.syncBuiltinESMExports()` so ESM named imports see the wrappers). This is one of the two
  * places otelite replaces someone else's functions (the other: the listener methods of an emitter the
- * application passes to the context manager's `bind`); ARCHITECTURE.md lists both. The wrappers call the original and start the span on the returned request; a
+ * application passes to the context manager's `bind`); ARCHITECTURE.md lists both. The wrappers call the
+ * original and start the span on the returned request; a
  * request created some other way (a `request` function captured before `instrumentHttp`, or
  * `new http.ClientRequest`) still gets a span at `http.client.request.start`, without trace headers.
  * `disable()` puts the originals back (unless something else has wrapped them since; then the wrappers
@@ -35,7 +42,8 @@ import { isOutgoingRequestIgnored, runRequestHook } from './user-callbacks.js';
  * `Expect` header (`100-continue`), which Node sends at once. For those the wrappers (installed on every
  * Node version for this reason) start the span first and pass the request a copy of its headers with
  * the trace headers in it; every other request passes through untouched where the channel exists. Such a
- * span starts without attributes (the request does not exist yet), so samplers see only its name.
+ * span starts with the attributes read from the call's arguments (`early-request-attributes.ts`), so
+ * samplers see its method, `url.full`, `server.address` and `server.port` as for any other request.
  *
  * Either way the request is then followed through `http.client.response.finish` (status, protocol
  * version) and `http.client.request.error` (status Error, `error.type`, end). The span ends when the
@@ -73,6 +81,8 @@ let prepared: PreparedRequest | undefined;
 interface PreparedRequest {
   readonly span: Span;
   readonly host: string | undefined;
+  /** `url.full`, `server.address`, `server.port` as read from the call's arguments, which a header list hides from the request. */
+  readonly attributes: Attributes | undefined;
 }
 
 const requestHeaderSetter: TextMapSetter<ClientRequest> = {
@@ -157,6 +167,12 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
       states.set(request, null);
       return;
     }
+    if (early === undefined && existingClientSpanFor(parent, `${protocol}//${authority}`) !== undefined) {
+      // The caller's own client span for this request: no second span, its trace headers.
+      if (inject) injectTraceHeaders(request, parent);
+      states.set(request, null);
+      return;
+    }
     const method = normalizeMethod(originalMethod);
     const attributes: Attributes = {
       'http.request.method': method,
@@ -172,7 +188,7 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
     } else {
       span = early.span;
       span.updateName(spanNameForMethod(method));
-      span.setAttributes(attributes);
+      span.setAttributes(early.attributes === undefined ? attributes : { ...attributes, ...early.attributes });
     }
     if (!span.isRecording()) {
       states.set(request, null);
@@ -309,8 +325,9 @@ function patchModule(module: HttpModule): Patch {
   const originalRequest = module.request as (...args: unknown[]) => ClientRequest;
   const originalGet = module.get;
   const tracesAfterCreation = !hasClientRequestCreatedChannel();
+  const defaultProtocol = (module as { globalAgent?: { protocol?: string } }).globalAgent?.protocol ?? 'http:';
   const request = function request(this: unknown, ...args: unknown[]): ClientRequest {
-    const early = activeSettings === undefined ? undefined : withTraceHeadersBeforeCreation(args);
+    const early = activeSettings === undefined ? undefined : withTraceHeadersBeforeCreation(args, defaultProtocol);
     if (early === undefined) {
       const clientRequest = originalRequest.apply(this, args);
       if (tracesAfterCreation) traceClientRequest(clientRequest, true);
@@ -345,7 +362,10 @@ type HeaderRecord = Record<string, unknown>;
  * header), starts its span in the caller's context and returns the call's arguments with a copy of the
  * headers that holds the trace headers. `undefined` for every other call (and with tracing suppressed).
  */
-function withTraceHeadersBeforeCreation(args: unknown[]): { prepared: PreparedRequest; args: unknown[] } | undefined {
+function withTraceHeadersBeforeCreation(
+  args: unknown[],
+  defaultProtocol: string,
+): { prepared: PreparedRequest; args: unknown[] } | undefined {
   try {
     const index = isPlainOptions(args[0]) ? 0 : isPlainOptions(args[1]) ? 1 : -1;
     if (index === -1) return undefined;
@@ -358,7 +378,12 @@ function withTraceHeadersBeforeCreation(args: unknown[]): { prepared: PreparedRe
     const parent = context.active();
     if (isTracingSuppressed(parent) || isNodeHttpCoveredElsewhere()) return undefined;
     const method = normalizeMethod(typeof options.method === 'string' ? options.method.toUpperCase() : 'GET');
-    const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT }, parent);
+    const target = earlyRequestAttributes(args, index, defaultProtocol);
+    const span = getHttpTracer().startSpan(
+      spanNameForMethod(method),
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, ...target } },
+      parent,
+    );
     const spanContext = trace.setSpan(parent, span);
     let copied: unknown;
     let host: string | undefined;
@@ -374,7 +399,7 @@ function withTraceHeadersBeforeCreation(args: unknown[]): { prepared: PreparedRe
     }
     const changed = [...args];
     changed[index] = { ...options, headers: copied };
-    return { prepared: { span, host }, args: changed };
+    return { prepared: { span, host, attributes: target }, args: changed };
   } catch (error) {
     reportError('instrumentation.http.client', error, 'inject');
     return undefined;

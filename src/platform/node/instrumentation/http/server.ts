@@ -12,18 +12,25 @@ import {
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { enterContext } from '../../context/async-local-storage-context-manager.js';
 import { setContextValue } from '../../../../context/overlay-context.js';
 import { SPAN_KEY, type Tracer as OteliteTracer } from '../../../../trace/tracer.js';
-import { reportError } from '../../../../diagnostics/report.js';
+import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
-import { enterRequestContext } from './enter-context.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
-import { DEFAULT_HTTP_INSTRUMENTATION_SETTINGS, type HttpInstrumentationSettings } from './http-instrumentation-options.js';
+import {
+  DEFAULT_HTTP_INSTRUMENTATION_SETTINGS,
+  isIncomingRequestIgnored,
+  runRequestHook,
+  type HttpInstrumentationSettings,
+} from './http-instrumentation-options.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
-import { isNodeHttpCoveredElsewhere } from '../../../../instrumentation/http/opentelemetry-js-instrumentations.js';
+import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
 import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../../../instrumentation/http/semantic-attributes.js';
-import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
+import { endOrDeferRequestSpan, serverSpanJoiner, setOwnServerSpanStarting, type JoinableRequest } from './joined-server-span.js';
+import { setServerSpanJoiner } from '../../../../trace/server-span-join.js';
+import { isExportRequestHeaders } from '../../../../transport/exporter-requests.js';
 
 /**
  * Server spans for `node:http` and `node:https` servers, from Node's diagnostics channels:
@@ -45,11 +52,11 @@ import { isIncomingRequestIgnored, runRequestHook } from './user-callbacks.js';
  * framework instrumentations (Express, Fastify, Koa, Hapi, ...) find it in the active context and set
  * `route`, which names the span when it ends.
  */
-interface ServerRequestState {
+interface ServerRequestState extends JoinableRequest {
   /** opentelemetry-js's `RPCType.HTTP`. */
   readonly type: 'http';
   readonly span: Span;
-  /** The route template, set by a framework instrumentation or {@link setHttpRoute}. */
+  /** The route template, set by a framework instrumentation, a joined framework span or {@link setHttpRoute}. */
   route: string | undefined;
   /** The span name without a route: the method, or `HTTP`. */
   readonly baseName: string;
@@ -87,6 +94,7 @@ export function enableServerInstrumentation(settings: HttpInstrumentationSetting
   if (wasEnabled) return;
   subscribe(REQUEST_START, onRequestStart);
   subscribe(RESPONSE_FINISH, onResponseFinish);
+  setServerSpanJoiner(serverSpanJoiner);
 }
 
 /** Unsubscribes the server channels. Spans already started still end (through the response's `'close'`). */
@@ -95,6 +103,7 @@ export function disableServerInstrumentation(): void {
   activeSettings = undefined;
   unsubscribe(REQUEST_START, onRequestStart);
   unsubscribe(RESPONSE_FINISH, onResponseFinish);
+  setServerSpanJoiner(undefined);
 }
 
 function onRequestStart(message: unknown): void {
@@ -168,7 +177,7 @@ export function handlerContextOf(request: IncomingMessage, response: ServerRespo
  * ignored request. The span ends when the response finishes or closes.
  */
 export function startServerSpan(request: IncomingMessage, response: ServerResponse, settings: HttpInstrumentationSettings): Context {
-  if (isNodeHttpCoveredElsewhere() || isIncomingRequestIgnored(settings, request)) {
+  if (isNodeHttpCoveredElsewhere() || isExportRequestHeaders(request.headers) || isIncomingRequestIgnored(settings, request)) {
     (response as TracedResponse)[STATE] = null;
     return ROOT_CONTEXT;
   }
@@ -179,18 +188,30 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
   const baseName = spanNameForMethod(method);
   const tracer = getHttpTracer() as Tracer & Partial<Pick<OteliteTracer, 'startSpanWithDeferredAttributes'>>;
   let span: Span;
-  if (tracer.startSpanWithDeferredAttributes !== undefined) {
-    pendingRequest = request;
-    pendingMethod = method;
-    try {
+  setOwnServerSpanStarting(true);
+  try {
+    if (tracer.startSpanWithDeferredAttributes !== undefined) {
+      pendingRequest = request;
+      pendingMethod = method;
       span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildPendingRequestAttributes);
-    } finally {
-      pendingRequest = undefined;
+    } else {
+      span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
     }
-  } else {
-    span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
+  } finally {
+    pendingRequest = undefined;
+    setOwnServerSpanStarting(false);
   }
-  const state: ServerRequestState = { type: 'http', span, route: undefined, baseName, context: ROOT_CONTEXT };
+  const state: ServerRequestState = {
+    type: 'http',
+    span,
+    route: undefined,
+    baseName,
+    context: ROOT_CONTEXT,
+    openJoined: 0,
+    deferredEnd: undefined,
+    deferTimer: undefined,
+    finished: false,
+  };
   // Overlay contexts (see overlay-context.ts): a few array slots over the parent, not a Map copy each.
   const spanContext = setContextValue(parent, SPAN_KEY, span);
   // The context holds the state, so it is built once the state exists. A span that records nothing has
@@ -247,11 +268,6 @@ function endServerSpan(state: ServerRequestState, response: ServerResponse, abor
   const span = state.span;
   // Seen only after this span started: the other instrumentation's span stands for the request.
   if (!span.isRecording() || isNodeHttpCoveredElsewhere()) return;
-  const route = state.route;
-  if (typeof route === 'string' && route !== '') {
-    span.setAttribute('http.route', route);
-    span.updateName(`${state.baseName} ${route}`);
-  }
   const status = response.statusCode;
   if (!aborted || response.headersSent) span.setAttribute('http.response.status_code', status);
   const settings = activeSettings;
@@ -265,7 +281,8 @@ function endServerSpan(state: ServerRequestState, response: ServerResponse, abor
     span.setAttribute('error.type', String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
-  span.end();
+  // Named by its route and ended there, or once a framework span joined to it has ended.
+  endOrDeferRequestSpan(state);
 }
 
 /** The path of a request target: as is in origin form, without scheme and authority in absolute form. */
@@ -305,4 +322,66 @@ export function setHttpRoute(route: string): void {
   } catch (error) {
     reportError('instrumentation.http.server', error, 'setHttpRoute');
   }
+}
+
+// --- traceHandler: a request listener wrapped in its server span, with or without instrumentHttp()
+
+/**
+ * Wraps a `node:http`/`node:https` request listener so each request gets a server span and the
+ * listener runs with it active, whether or not `instrumentHttp()` is enabled:
+ *
+ * - with `instrumentHttp()` enabled, the request already has its span (or was ignored), and the
+ *   listener runs in that span's context: no second span;
+ * - without it, the wrapper starts the span itself (default options) and ends it when the response
+ *   closes (status from the response; closed before finishing: status Error, `error.type` `aborted`).
+ *
+ * It also works with a global context manager other than otelite's, since it uses `context.with`.
+ *
+ * @example
+ * ```ts
+ * const server = http.createServer(traceHandler(async (req, res) => {
+ *   const upstream = await fetch('http://inventory.internal/items'); // a child of the server span
+ *   res.end(await upstream.text());
+ * }));
+ * ```
+ */
+export function traceHandler<Request extends IncomingMessage, Response extends ServerResponse>(
+  listener: (request: Request, response: Response) => unknown,
+): (request: Request, response: Response) => void {
+  return function tracedListener(this: unknown, request: Request, response: Response): void {
+    const handlerContext = handlerContextOf(request, response, 'traceHandler');
+    if (handlerContext === null) {
+      listener.call(this, request, response);
+    } else {
+      context.with(handlerContext, listener, this, request, response);
+    }
+  };
+}
+
+// --- entering a request's context for the rest of its dispatch
+
+/** Whether entering has been seen to change the global active context (checked once, not per request). */
+let confirmed = false;
+
+/**
+ * Makes `requestContext` the active context for the rest of an incoming request's dispatch: the
+ * `'request'` listener Node calls right after `http.server.request.start`, and everything it awaits or
+ * schedules. A diagnostics-channel subscriber has no function to wrap, so this relies on otelite's
+ * `AsyncLocalStorageContextManager` (the one `register()` installs), whose `enterWith` does it. With
+ * another global context manager the span is still recorded, but handlers do not see it: one warning
+ * says so, and `traceHandler` is the way out. Returns whether the context was entered.
+ */
+export function enterRequestContext(requestContext: Context): boolean {
+  if (!enterContext(requestContext)) {
+    confirmed = false;
+  } else if (confirmed || context.active() === requestContext) {
+    // Checked until it first holds: the manager entered is the global one.
+    confirmed = true;
+    return true;
+  }
+  warnOnce(
+    'the global context manager is not an enabled otelite AsyncLocalStorageContextManager, so request handlers ' +
+      "do not run inside their server span; register otelite's, or wrap handlers with traceHandler().",
+  );
+  return false;
 }

@@ -1,0 +1,162 @@
+import type { Definitions } from '../../gen/opentelemetry-configuration/model.js';
+
+/** The statuses of the upstream meta-schema (`schema/meta_schema_language_*.yaml`). */
+export type SupportStatus = 'supported' | 'not_implemented' | 'ignored' | 'not_applicable' | 'unknown';
+
+/** How otelite treats one type of the model: its own status, and properties or enum values that differ. */
+export interface TypeSupport<T> {
+  readonly status: SupportStatus;
+  readonly properties?: { readonly [K in Extract<keyof NonNullable<T>, string>]?: SupportStatus };
+  readonly enumValues?: { readonly [value: string]: SupportStatus };
+  /** A short note for the table (what otelite does differently). */
+  readonly notes?: string;
+}
+
+const LOGS_METRICS = 'otelite is a tracing SDK: accepted, reported once at debug level, and left alone.';
+
+/**
+ * otelite's support of each type of the declarative configuration model, in the format of the upstream
+ * meta-schema. The loader consults it (a property that is not `supported` is reported and left alone,
+ * see `reportUnsupportedProperties`), `scripts/configuration-support.mjs` writes it out as
+ * docs/configuration-support.yaml, and the compiler checks that every type of the pinned schema has an
+ * entry (`Definitions` is generated from it).
+ */
+export const CONFIGURATION_SUPPORT: { readonly [K in keyof Definitions]: TypeSupport<Definitions[K]> } = {
+  OpenTelemetryConfiguration: {
+    status: 'supported',
+    properties: {
+      meter_provider: 'ignored',
+      logger_provider: 'ignored',
+      'instrumentation/development': 'ignored',
+      distribution: 'ignored',
+    },
+    notes:
+      'log_level installs a console diag logger at that level (trace* → verbose, debug*, info*, warn*, error* and fatal* → error); without it the diag logger is left as the application set it.',
+  },
+  Aggregation: { status: 'not_applicable', notes: LOGS_METRICS },
+  AlwaysOffSampler: { status: 'supported' },
+  AlwaysOnSampler: { status: 'supported' },
+  AttributeLimits: { status: 'supported', notes: 'Applies to spans, their events and links (the tracer provider limits win).' },
+  AttributeNameValue: { status: 'supported' },
+  AttributeType: { status: 'supported' },
+  B3MultiPropagator: { status: 'not_implemented', notes: 'Reported and left out of the composite propagator.' },
+  B3Propagator: { status: 'not_implemented', notes: 'Reported and left out of the composite propagator.' },
+  BaggagePropagator: { status: 'supported' },
+  Base2ExponentialBucketHistogramAggregation: { status: 'not_applicable', notes: LOGS_METRICS },
+  BatchLogRecordProcessor: { status: 'not_applicable', notes: LOGS_METRICS },
+  BatchSpanProcessor: { status: 'supported', notes: 'export_timeout 0 means no limit.' },
+  CardinalityLimits: { status: 'not_applicable', notes: LOGS_METRICS },
+  ConsoleExporter: { status: 'supported', notes: 'One line of JSON per span on the console.' },
+  ConsoleMetricExporter: { status: 'not_applicable', notes: LOGS_METRICS },
+  DefaultAggregation: { status: 'not_applicable', notes: LOGS_METRICS },
+  Distribution: { status: 'ignored' },
+  DropAggregation: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExemplarFilter: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalCodeInstrumentation: { status: 'ignored' },
+  ExperimentalComposableAlwaysOffSampler: { status: 'supported' },
+  ExperimentalComposableAlwaysOnSampler: { status: 'supported' },
+  ExperimentalComposableParentThresholdSampler: { status: 'supported' },
+  ExperimentalComposableProbabilitySampler: { status: 'supported' },
+  ExperimentalComposableRuleBasedSampler: { status: 'supported', notes: 'No rule matching: not sampled.' },
+  ExperimentalComposableRuleBasedSamplerRule: { status: 'supported' },
+  ExperimentalComposableRuleBasedSamplerRuleAttributePatterns: { status: 'supported' },
+  ExperimentalComposableRuleBasedSamplerRuleAttributeValues: { status: 'supported' },
+  ExperimentalComposableSampler: { status: 'supported' },
+  ExperimentalContainerResourceDetector: { status: 'not_implemented', notes: 'Reported and skipped.' },
+  ExperimentalDbInstrumentation: { status: 'ignored' },
+  ExperimentalEventToSpanEventBridgeLogRecordProcessor: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalGenAiInstrumentation: { status: 'ignored' },
+  ExperimentalGeneralInstrumentation: { status: 'ignored' },
+  ExperimentalHostResourceDetector: { status: 'supported', notes: 'host.* attributes (the Node platform detects them in any case).' },
+  ExperimentalHttpClientInstrumentation: { status: 'ignored' },
+  ExperimentalHttpInstrumentation: { status: 'ignored' },
+  ExperimentalHttpServerInstrumentation: { status: 'ignored' },
+  ExperimentalInstrumentation: {
+    status: 'ignored',
+    notes: 'Accepted, reported once at debug level; init() options configure the HTTP instrumentation.',
+  },
+  ExperimentalJaegerRemoteSampler: { status: 'not_implemented', notes: 'A file that uses it is refused (tracing stays off).' },
+  ExperimentalLanguageSpecificInstrumentation: { status: 'ignored' },
+  ExperimentalLoggerConfig: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalLoggerConfigurator: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalLoggerMatcherAndConfig: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalMessagingInstrumentation: { status: 'ignored' },
+  ExperimentalMeterConfig: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalMeterConfigurator: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalMeterMatcherAndConfig: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalOtlpFileExporter: { status: 'not_implemented', notes: 'A file that uses it is refused (tracing stays off).' },
+  ExperimentalOtlpFileMetricExporter: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalProbabilitySampler: { status: 'supported' },
+  ExperimentalProcessResourceDetector: { status: 'supported', notes: 'process.* attributes (the Node platform detects them in any case).' },
+  ExperimentalPrometheusMetricExporter: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalPrometheusTranslationStrategy: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExperimentalResourceDetection: { status: 'supported', properties: { attributes: 'not_implemented' } },
+  ExperimentalResourceDetector: { status: 'supported' },
+  ExperimentalRpcInstrumentation: { status: 'ignored' },
+  ExperimentalSanitization: { status: 'ignored' },
+  ExperimentalSemconvConfig: { status: 'ignored' },
+  ExperimentalServiceResourceDetector: { status: 'supported', notes: 'service.name from OTEL_SERVICE_NAME, a random service.instance.id.' },
+  ExperimentalSpanParent: { status: 'supported' },
+  ExperimentalTracerConfig: { status: 'not_implemented' },
+  ExperimentalTracerConfigurator: { status: 'not_implemented', notes: 'Reported and left alone.' },
+  ExperimentalTracerMatcherAndConfig: { status: 'not_implemented' },
+  ExperimentalUrlSanitization: { status: 'ignored' },
+  ExplicitBucketHistogramAggregation: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExporterDefaultHistogramAggregation: { status: 'not_applicable', notes: LOGS_METRICS },
+  ExporterTemporalityPreference: { status: 'not_applicable', notes: LOGS_METRICS },
+  GrpcTls: { status: 'not_implemented' },
+  HttpTls: { status: 'supported', notes: 'Files read when the SDK starts; certificate verification is always on.' },
+  IdGenerator: { status: 'supported' },
+  IncludeExclude: { status: 'supported' },
+  InstrumentType: { status: 'not_applicable', notes: LOGS_METRICS },
+  LastValueAggregation: { status: 'not_applicable', notes: LOGS_METRICS },
+  LoggerProvider: { status: 'not_applicable', notes: LOGS_METRICS },
+  LogRecordExporter: { status: 'not_applicable', notes: LOGS_METRICS },
+  LogRecordLimits: { status: 'not_applicable', notes: LOGS_METRICS },
+  LogRecordProcessor: { status: 'not_applicable', notes: LOGS_METRICS },
+  MeterProvider: { status: 'not_applicable', notes: LOGS_METRICS },
+  MetricProducer: { status: 'not_applicable', notes: LOGS_METRICS },
+  MetricReader: { status: 'not_applicable', notes: LOGS_METRICS },
+  NameStringValuePair: { status: 'supported' },
+  OpenCensusMetricProducer: { status: 'not_applicable', notes: LOGS_METRICS },
+  OtlpGrpcExporter: {
+    status: 'not_implemented',
+    notes: 'otelite speaks OTLP/HTTP only: a file that uses it is refused (tracing stays off).',
+  },
+  OtlpGrpcMetricExporter: { status: 'not_applicable', notes: LOGS_METRICS },
+  OtlpHttpEncoding: { status: 'supported' },
+  OtlpHttpExporter: { status: 'supported', notes: 'compression gzip or none; timeout 0 means no limit.' },
+  OtlpHttpMetricExporter: { status: 'not_applicable', notes: LOGS_METRICS },
+  ParentBasedSampler: { status: 'supported' },
+  PeriodicMetricReader: { status: 'not_applicable', notes: LOGS_METRICS },
+  Propagator: { status: 'supported' },
+  PullMetricExporter: { status: 'not_applicable', notes: LOGS_METRICS },
+  PullMetricReader: { status: 'not_applicable', notes: LOGS_METRICS },
+  PushMetricExporter: { status: 'not_applicable', notes: LOGS_METRICS },
+  RandomIdGenerator: { status: 'supported' },
+  Resource: { status: 'supported' },
+  Sampler: {
+    status: 'supported',
+    properties: { 'jaeger_remote/development': 'not_implemented' },
+    notes: 'always_record (root) is read as the next schema release defines it.',
+  },
+  SeverityNumber: { status: 'supported' },
+  SimpleLogRecordProcessor: { status: 'not_applicable', notes: LOGS_METRICS },
+  SimpleSpanProcessor: { status: 'supported' },
+  SpanExporter: { status: 'supported', properties: { otlp_grpc: 'not_implemented', 'otlp_file/development': 'not_implemented' } },
+  SpanKind: { status: 'supported' },
+  SpanLimits: { status: 'supported' },
+  SpanProcessor: { status: 'supported', notes: 'Custom processor otelite_keep_traces/development: the keep-traces tail decision.' },
+  SumAggregation: { status: 'not_applicable', notes: LOGS_METRICS },
+  TextMapPropagator: {
+    status: 'supported',
+    properties: { b3: 'not_implemented', b3multi: 'not_implemented' },
+    notes: 'tracecontext and baggage; any other is reported and left out.',
+  },
+  TraceContextPropagator: { status: 'supported' },
+  TraceIdRatioBasedSampler: { status: 'supported' },
+  TracerProvider: { status: 'supported', properties: { 'tracer_configurator/development': 'not_implemented' } },
+  View: { status: 'not_applicable', notes: LOGS_METRICS },
+  ViewSelector: { status: 'not_applicable', notes: LOGS_METRICS },
+  ViewStream: { status: 'not_applicable', notes: LOGS_METRICS },
+};

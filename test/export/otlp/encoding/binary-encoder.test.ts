@@ -1,0 +1,314 @@
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import type { Attributes, SpanContext } from '@opentelemetry/api';
+import { createTraceState } from '@opentelemetry/api';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { failureCounts } from '../../../../src/diagnostics/report.js';
+import { encodeSpansToProtobuf } from '../../../../src/export/otlp/encoding/binary-encoder.js';
+import { useProtobufFallbackEncoder, useProtobufFallbackEncoderLoader } from '../../../../src/export/otlp/encoding/protobuf-fallback.js';
+import { encodeWithSchema } from '../../../../src/export/otlp/encoding/schema-fallback-encoder.js';
+import { toExportTraceServiceRequest } from '../../../../src/export/otlp/encoding/to-export-request.js';
+import { ExportTraceServiceRequestSchema } from '../../../../src/proto.js';
+import type { Resource } from '../../../../src/resource/resource.js';
+import type { FinishedSpan } from '../../../../src/trace/finished-span.js';
+import type { InstrumentationScope } from '../../../../src/trace/instrumentation-scope.js';
+import { finishedSpan, kitchenSinkSpan, spanEvent, TRACE_ID } from '../span-fixtures.js';
+import { spanBatch } from '../span-arbitrary.js';
+import { context as apiContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '../../../../src/export/in-memory-span-exporter.js';
+import { SimpleSpanProcessor } from '../../../../src/processing/simple-span-processor.js';
+import { TracerProvider } from '../../../../src/trace/tracer-provider.js';
+
+/** The fast bytes decode, with the generated schema, to exactly the mapped message. */
+function expectSameAsMapping(spans: readonly FinishedSpan[]): Uint8Array {
+  const bytes = encodeSpansToProtobuf(spans);
+  const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
+  const mapped = toExportTraceServiceRequest(spans);
+  expect(decoded).toEqual(mapped);
+  return bytes;
+}
+
+describe('encodeSpansToProtobuf', () => {
+  it('encodes a span using every feature to bytes that decode to the mapped message', () => {
+    const bytes = expectSameAsMapping([kitchenSinkSpan()]);
+    const span = fromBinary(ExportTraceServiceRequestSchema, bytes).resourceSpans[0].scopeSpans[0].spans[0];
+    expect(Buffer.from(span.traceId).toString('hex')).toBe(TRACE_ID);
+    expect(span.flags).toBe(0x301);
+    expect(span.attributes.find((kv) => kv.key === 'unicode')?.value?.value).toEqual({ case: 'stringValue', value: 'héllo wörld 🌍 ✓' });
+  });
+
+  it('encodes no larger than the generated encoder does', () => {
+    const spans = [kitchenSinkSpan(), finishedSpan(), finishedSpan({ name: 'x', attributes: { a: 1, b: 'two' } })];
+    const fast = encodeSpansToProtobuf(spans);
+    const generated = toBinary(ExportTraceServiceRequestSchema, toExportTraceServiceRequest(spans));
+    expect(fast.length).toBeLessThanOrEqual(generated.length);
+  });
+
+  it('groups several resources and scopes like the mapping, reusing cached resource and scope bytes across batches', () => {
+    const resourceA: Resource = { attributes: { 'service.name': 'a', n: 1 }, schemaUrl: 'https://a.test' };
+    const resourceB: Resource = { attributes: { 'service.name': 'b' } };
+    const scope1: InstrumentationScope = { name: 'one', version: '1', schemaUrl: 'https://one.test', attributes: { x: true } };
+    const scope2: InstrumentationScope = { name: 'two' };
+    const spans = [
+      finishedSpan({ resource: resourceA, instrumentationScope: scope1 }),
+      finishedSpan({ resource: resourceB, instrumentationScope: scope2 }),
+      finishedSpan({ resource: resourceA, instrumentationScope: scope2 }),
+      finishedSpan({ resource: resourceA, instrumentationScope: scope1 }),
+      finishedSpan({ resource: resourceB, instrumentationScope: scope1 }),
+    ];
+    expectSameAsMapping(spans);
+    expectSameAsMapping(spans.slice().reverse());
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf(spans));
+    expect(decoded.resourceSpans.map((rs) => rs.scopeSpans.map((ss) => ss.spans.length))).toEqual([
+      [2, 1],
+      [1, 1],
+    ]);
+  });
+
+  it('encodes spans recorded by the SDK (TracerProvider + InMemorySpanExporter)', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = provider.getTracer('sdk-test', '0.1.0');
+    const parent = tracer.startSpan('parent', { kind: SpanKind.SERVER, attributes: { 'http.route': '/x', count: 3 } });
+    const child = tracer.startSpan(
+      'child',
+      { links: [{ context: parent.spanContext(), attributes: { why: 'test' } }] },
+      trace.setSpan(apiContext.active(), parent),
+    );
+    child.addEvent('step', { n: 1.5 });
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
+    child.end();
+    parent.end();
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(2);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, expectSameAsMapping(spans));
+    const [encodedChild, encodedParent] = decoded.resourceSpans[0].scopeSpans[0].spans;
+    expect(encodedChild.parentSpanId).toEqual(encodedParent.spanId);
+    // Local parent: has-is-remote set, is-remote clear; the low byte is the span's own W3C flags.
+    expect(encodedChild.flags).toBe(0x100 | spans[0].spanContext().traceFlags);
+    expect(encodedChild.links[0].spanId).toEqual(encodedParent.spanId);
+    expect(decoded.resourceSpans[0].scopeSpans[0].scope?.name).toBe('sdk-test');
+    await provider.shutdown();
+  });
+
+  it('encodes an empty batch as an empty request', () => {
+    expect(encodeSpansToProtobuf([])).toHaveLength(0);
+  });
+
+  it('encodes long ASCII strings, long and non-ASCII keys, and many attribute keys', () => {
+    const attributes: Attributes = { ['k'.repeat(300)]: 'v'.repeat(70_000), ключ: 'значение', '': 'empty key' };
+    for (let i = 0; i < 5000; i++) attributes[`key.${i}`] = i;
+    expectSameAsMapping([finishedSpan({ name: 'n'.repeat(200), attributes })]);
+  });
+
+  it('encodes lone surrogates the way the generated encoder does', () => {
+    expectSameAsMapping([finishedSpan({ name: 'a\ud800b', attributes: { s: '\udc00', t: 'x\ud83d' } })]);
+  });
+
+  it('encodes integers at the int64 and varint boundaries', () => {
+    const values = [
+      0,
+      1,
+      127,
+      128,
+      16383,
+      16384,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 35,
+      2 ** 49,
+      2 ** 53 - 1,
+      -1,
+      -128,
+      -(2 ** 31),
+      -(2 ** 32),
+      -(2 ** 53 - 1),
+    ];
+    const attributes: Attributes = {};
+    values.forEach((value, i) => (attributes[`v${i}`] = value));
+    attributes.list = values;
+    const bytes = expectSameAsMapping([finishedSpan({ attributes, droppedAttributesCount: 2 ** 32 - 1, droppedEventsCount: 300 })]);
+    const span = fromBinary(ExportTraceServiceRequestSchema, bytes).resourceSpans[0].scopeSpans[0].spans[0];
+    expect(span.attributes.slice(0, values.length).map((kv) => kv.value?.value.value)).toEqual(values.map(BigInt));
+  });
+
+  it('drops and reports spans it cannot encode, and encodes the rest', () => {
+    const before = failureCounts()['export.otlp.encode'] ?? 0;
+    const throwing = {
+      ...finishedSpan({ name: 'throws' }),
+      spanContext: (): SpanContext => {
+        throw new Error('boom');
+      },
+    };
+    const badTraceState = finishedSpan({ name: 'bad trace state' });
+    const context = badTraceState.spanContext();
+    const brokenContext: SpanContext = {
+      ...context,
+      traceState: {
+        ...createTraceState('a=b'),
+        serialize: () => {
+          throw new Error('no');
+        },
+      },
+    };
+    const spans = [
+      finishedSpan({ name: 'first', attributes: { a: 'x' } }),
+      finishedSpan({ name: 'bad id', spanId: '00f067aa0ba902b' }),
+      throwing,
+      { ...badTraceState, spanContext: () => brokenContext },
+      finishedSpan({ name: 'bad event', events: [spanEvent('e', Number.POSITIVE_INFINITY)] }),
+      finishedSpan({
+        name: 'bad link',
+        links: [{ context: { traceId: 'no', spanId: 'no', traceFlags: 0 }, attributes: {}, droppedAttributesCount: 0 }],
+      }),
+      finishedSpan({ name: 'last', attributes: { b: [1, 2] } }),
+    ];
+    const bytes = expectSameAsMapping(spans);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
+    expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['first', 'last']);
+    // Each encoding (fast and the mapping it is compared with) reports the five dropped spans.
+    expect(failureCounts()['export.otlp.encode']).toBe(before + 10);
+  });
+
+  it('falls back to the installed generated encoder (as the Node entry installs) when span data changes between its passes', () => {
+    useProtobufFallbackEncoder(encodeWithSchema);
+    try {
+      const before = failureCounts()['export.otlp.encode'] ?? 0;
+      const bytes = encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shiftySpan()]);
+      const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
+      expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'shifty']);
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 1);
+    } finally {
+      useProtobufFallbackEncoder(undefined);
+    }
+  });
+
+  it('loads a fallback installed as a loader (as the Node entry does) on the first encoding, once, and uses it after the load settles', async () => {
+    let loads = 0;
+    let settle: (encoder: typeof encodeWithSchema) => void = () => {};
+    useProtobufFallbackEncoderLoader(() => {
+      loads++;
+      return new Promise((resolve) => {
+        settle = resolve;
+      });
+    });
+    try {
+      expect(loads).toBe(0);
+      const before = failureCounts()['export.otlp.encode'] ?? 0;
+      // Still loading: the fast writer once more, which fails on this span too, so the batch is dropped.
+      expect(encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shiftySpan()])).toEqual(new Uint8Array(0));
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 2);
+      settle(encodeWithSchema);
+      await Promise.resolve();
+      const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shiftySpan()]));
+      expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'shifty']);
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 3);
+      expect(loads).toBe(1);
+    } finally {
+      useProtobufFallbackEncoder(undefined);
+    }
+  });
+
+  it('reports a fallback loader that fails, keeps encoding with the fast writer, and ignores a load that settles after another install', async () => {
+    const before = failureCounts()['export.otlp.encode'] ?? 0;
+    useProtobufFallbackEncoderLoader(() => Promise.reject(new Error('no schema here')));
+    try {
+      expectSameAsMapping([finishedSpan({ name: 'fine' })]);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 1);
+      expect(encodeSpansToProtobuf([shiftySpan()])).toEqual(new Uint8Array(0));
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 3);
+
+      let settle: (encoder: typeof encodeWithSchema) => void = () => {};
+      useProtobufFallbackEncoderLoader(() => new Promise((resolve) => (settle = resolve)));
+      encodeSpansToProtobuf([finishedSpan({ name: 'starts the load' })]);
+      useProtobufFallbackEncoder(undefined);
+      settle(encodeWithSchema);
+      await Promise.resolve();
+      expect(encodeSpansToProtobuf([shiftySpan()])).toEqual(new Uint8Array(0));
+      expect(failureCounts()['export.otlp.encode']).toBe(before + 5);
+    } finally {
+      useProtobufFallbackEncoder(undefined);
+    }
+  });
+
+  it('without an installed fallback (the web builds) encodes again with the fast writer, and drops the batch when that fails too', () => {
+    const before = failureCounts()['export.otlp.encode'] ?? 0;
+    expect(encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), shiftySpan()])).toEqual(new Uint8Array(0));
+    expect(failureCounts()['export.otlp.encode']).toBe(before + 2);
+    // A span that misreads only once is encoded by the second attempt.
+    let reads = 0;
+    const once = Object.defineProperty({ ...finishedSpan({ name: 'once' }) }, 'droppedAttributesCount', {
+      get: () => (reads++ === 1 ? 100_000 : 0),
+    }) as FinishedSpan;
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), once]));
+    expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'once']);
+    expect(failureCounts()['export.otlp.encode']).toBe(before + 3);
+  });
+
+  it('encodes a re-entrant call (span data that encodes while being encoded) on scratch state of its own', () => {
+    let inner: Uint8Array | undefined;
+    const outerSpan = finishedSpan({ name: 'outer', attributes: { a: 'x', list: [1, 2] } });
+    const reentrant = Object.defineProperty({ ...finishedSpan({ name: 'reentrant', attributes: { b: 'y' } }) }, 'name', {
+      get: () => {
+        inner ??= encodeSpansToProtobuf([finishedSpan({ name: 'inner', attributes: { c: 'z' } })]);
+        return 'reentrant';
+      },
+    }) as FinishedSpan;
+    const bytes = encodeSpansToProtobuf([outerSpan, reentrant]);
+    expect(bytes).toEqual(toBinary(ExportTraceServiceRequestSchema, toExportTraceServiceRequest([outerSpan, reentrant])));
+    expect(inner).toBeDefined();
+    const decodedInner = fromBinary(ExportTraceServiceRequestSchema, inner as Uint8Array);
+    expect(decodedInner.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['inner']);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
+    expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['outer', 'reentrant']);
+  });
+
+  it('encodes correctly when called again from inside an encoding (trace state serializer)', () => {
+    let inner: Uint8Array | undefined;
+    const base = finishedSpan({ name: 'outer', traceState: 'a=b' });
+    const context = base.spanContext();
+    const reentrant: SpanContext = {
+      ...context,
+      traceState: {
+        ...createTraceState('a=b'),
+        serialize: () => {
+          inner ??= encodeSpansToProtobuf([finishedSpan({ name: 'inner' })]);
+          return 'a=b';
+        },
+      },
+    };
+    const spans = [{ ...base, spanContext: () => reentrant }, finishedSpan({ name: 'after' })];
+    expectSameAsMapping(spans);
+    expect(inner).toBeDefined();
+    expect(fromBinary(ExportTraceServiceRequestSchema, inner!).resourceSpans[0].scopeSpans[0].spans[0].name).toBe('inner');
+  });
+
+  it('never throws, even for junk input', () => {
+    expect(() => encodeSpansToProtobuf([null as never, undefined as never, {} as never])).not.toThrow();
+    expect(encodeSpansToProtobuf([null as never, finishedSpan({ name: 'ok' })]).length).toBeGreaterThan(0);
+  });
+
+  it('decodes to the mapped message for random spans (property)', () => {
+    fc.assert(
+      fc.property(spanBatch, (spans) => {
+        const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf(spans));
+        const mapped = toExportTraceServiceRequest(spans);
+        expect(decoded).toEqual(mapped);
+        expect(decoded.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)).length).toBe(spans.length);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+/** A span whose dropped-attributes count reads differently on every other read (so the two passes disagree). */
+function shiftySpan(): FinishedSpan {
+  let reads = 0;
+  return Object.defineProperty({ ...finishedSpan({ name: 'shifty' }) }, 'droppedAttributesCount', {
+    get: () => (reads++ % 2 === 0 ? 0 : 100_000),
+  }) as FinishedSpan;
+}

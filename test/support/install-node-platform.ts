@@ -1,0 +1,6 @@
+// Tests import core modules directly as well as through src/index.ts (the Node entry point); either
+// way they run on Node, so the Node platform is installed first, as the entry point would.
+import { nodePlatform } from '../../src/platform/node/node-platform.js';
+import { installPlatform } from '../../src/platform.js';
+
+installPlatform(nodePlatform);
