@@ -270,7 +270,7 @@ export default {
   async run(settings, { pending }) {
     if (pending) return { skipped: `otelite not built: ${pending}` };
     const options = {
-      warmup: Number(process.env.BENCH_ACCOUNT_WARMUP) || (settings.quick ? 2048 : 6144),
+      warmup: Number(process.env.BENCH_ACCOUNT_WARMUP) || (settings.quick ? 2048 : 12_288),
       requests: Number(process.env.BENCH_ACCOUNT_REQUESTS) || (settings.quick ? 512 : 1536),
       cpuRounds: 5,
     };
