@@ -128,7 +128,8 @@ async function cpuPerRequest(node, variant, receiver, options) {
     for (let round = 0; round < options.cpuRounds; round++) {
       const before = await ask(server.child, { type: 'flush' });
       const cpuBefore = processCpuMicros(server.ready.pid);
-      await burst(server.ready.port, agent, options.requests);
+      // Long enough to span many clock ticks of /proc's CPU time (10 ms each).
+      await burst(server.ready.port, agent, options.cpuRequests);
       const after = await ask(server.child, { type: 'flush' });
       best = Math.min(best, (processCpuMicros(server.ready.pid) - cpuBefore) / (after.requests - before.requests));
     }
@@ -273,6 +274,7 @@ export default {
       warmup: Number(process.env.BENCH_ACCOUNT_WARMUP) || (settings.quick ? 2048 : 12_288),
       requests: Number(process.env.BENCH_ACCOUNT_REQUESTS) || (settings.quick ? 512 : 1536),
       cpuRounds: 5,
+      cpuRequests: settings.quick ? 5_000 : 20_000,
     };
     const perNode = [];
     const lines = [];
