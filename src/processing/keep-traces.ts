@@ -229,7 +229,8 @@ export class KeepTracesProcessor implements SpanProcessor {
     if ((traceFlags & TraceFlags.SAMPLED) !== 0) return SAMPLED_FRAGMENT;
     if (this.#open.size >= this.#maxFragments) {
       warnOnce(
-        `KeepTracesProcessor: more than ${this.#maxFragments} trace fragments waiting for their roots; the oldest are let go (see failureCounts()).`,
+        `KeepTracesProcessor: more than ${this.#maxFragments} trace fragments waiting for their ` +
+          `roots; the oldest are let go (see failureCounts()).`,
       );
       this.#letGo(this.#open.values().next().value!, KEEP_TRACES_EVICTED);
     }
@@ -277,7 +278,8 @@ export class KeepTracesProcessor implements SpanProcessor {
 
   #evictForSpans(): void {
     warnOnce(
-      `KeepTracesProcessor: more than ${this.#maxSpans} ended spans waiting for their roots; the oldest fragments are let go (see failureCounts()).`,
+      `KeepTracesProcessor: more than ${this.#maxSpans} ended spans waiting for their roots; ` +
+        `the oldest fragments are let go (see failureCounts()).`,
     );
     for (const fragment of this.#open) {
       if (this.#heldSpans <= this.#maxSpans) return;
@@ -291,7 +293,8 @@ export class KeepTracesProcessor implements SpanProcessor {
       this.#keep(fragment);
     } else {
       warnOnce(
-        `KeepTracesProcessor: a trace fragment's root did not end within ${this.#rootTimeoutMillis} ms; its spans were dropped (see failureCounts()).`,
+        `KeepTracesProcessor: a trace fragment's root did not end within ${this.#rootTimeoutMillis} ` +
+          `ms; its spans were dropped (see failureCounts()).`,
       );
       this.#letGo(fragment, KEEP_TRACES_ROOT_TIMEOUT);
     }

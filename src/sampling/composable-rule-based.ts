@@ -227,9 +227,9 @@ function compileRule(rule: ComposableRule | undefined, index: number): CompiledR
     const excludes = excluded?.map(compileWildcard) ?? [];
     patternsKey = key;
     patternsTest = (value) => (includes === undefined || anyMatches(includes, value)) && !anyMatches(excludes, value);
-    parts.push(
-      `${key} ~ ${included === undefined ? '*' : `[${included.join(', ')}]`}${excluded === undefined ? '' : ` not [${excluded.join(', ')}]`}`,
-    );
+    const includedText = included === undefined ? '*' : `[${included.join(', ')}]`;
+    const excludedText = excluded === undefined ? '' : ` not [${excluded.join(', ')}]`;
+    parts.push(`${key} ~ ${includedText}${excludedText}`);
   }
 
   let kinds: number | undefined;

@@ -181,7 +181,8 @@ export class CompositeSampler implements Sampler {
     }
     if (threshold !== null) {
       warnOnce(
-        `CompositeSampler: ${this.#delegate} gave the threshold ${JSON.stringify(threshold)}, not 1 to 14 lowercase hex digits; the span is dropped.`,
+        `CompositeSampler: ${this.#delegate} gave the threshold ${JSON.stringify(threshold)}, ` +
+          `not 1 to 14 lowercase hex digits; the span is dropped.`,
       );
     }
     return undefined;

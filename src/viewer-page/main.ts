@@ -98,7 +98,8 @@ function renderStats(stats: StoreStats): void {
             id: 'dropped',
             title: 'The oldest traces are evicted to stay under the span cap (otelite receive --max-spans)',
           },
-          `${stats.droppedTraces.toLocaleString('en-US')} older trace${stats.droppedTraces === 1 ? '' : 's'} dropped (${stats.droppedSpans.toLocaleString('en-US')} spans)`,
+          `${stats.droppedTraces.toLocaleString('en-US')} older trace${stats.droppedTraces === 1 ? '' : 's'} dropped ` +
+            `(${stats.droppedSpans.toLocaleString('en-US')} spans)`,
         )
       : null,
   );

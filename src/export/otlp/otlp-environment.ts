@@ -28,7 +28,8 @@ const COMPRESSIONS = ['gzip', 'none'] as const;
  * Reads the `OTEL_EXPORTER_OTLP_*` variables for traces: the `TRACES_` variable beats the general one,
  * which beats the default. `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is used as is; the general endpoint
  * gets `/v1/traces` appended. `OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE` (trusted certificates),
- * `_CLIENT_CERTIFICATE` and `_CLIENT_KEY` name PEM files, read by the Node transport for `https:`. Header values are secrets: no warning ever contains one.
+ * `_CLIENT_CERTIFICATE` and `_CLIENT_KEY` name PEM files, read by the Node transport for `https:`. Header
+ * values are secrets: no warning ever contains one.
  *
  * @example
  * ```ts
