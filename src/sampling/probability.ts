@@ -4,6 +4,7 @@ import { createTraceState } from '../propagation/trace-state.js';
 import { NOT_RECORD_RESULT } from './always-off.js';
 import { RECORD_AND_SAMPLED_RESULT } from './always-on.js';
 import { parentSpanContext } from './parent-span-context.js';
+import { markReadsNoAttributes } from './reads-no-attributes.js';
 import type { Sampler, SamplingResult } from './sampler.js';
 import { SamplingDecision } from './sampler.js';
 import {
@@ -74,6 +75,7 @@ export class ProbabilitySampler implements Sampler {
     this.#threshold = ratioToThreshold(this.#ratio);
     this.#encodedThreshold = encodeThreshold(this.#threshold ?? '0');
     this.#otelValue = `th:${this.#encodedThreshold}`;
+    if (new.target === ProbabilitySampler) markReadsNoAttributes(this);
   }
 
   /** Decides from `R ≥ T` and writes or erases `th`; see the class description. */

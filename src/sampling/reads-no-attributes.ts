@@ -1,11 +1,11 @@
-import { AlwaysOffSampler } from './always-off.js';
-import { AlwaysOnSampler } from './always-on.js';
-import { ProbabilitySampler } from './probability.js';
 import type { Sampler } from './sampler.js';
-import { TraceIdRatioBasedSampler } from './trace-id-ratio-based.js';
 
-/** Parent-based samplers whose every delegate reads no attributes (registered by their constructor). */
-const attributeFreeComposites = new WeakSet<Sampler>();
+/**
+ * Samplers known never to read the attributes or links they are given: instances of otelite's own
+ * attribute-free samplers exactly (each marks itself in its constructor, so this file names no sampler
+ * class and a bundle keeps only the samplers it uses), and parent-based samplers built only from them.
+ */
+const attributeFree = new WeakSet<Sampler>();
 
 /**
  * Whether `sampler` is known never to read the attributes or links it is given: one of otelite's own
@@ -15,17 +15,20 @@ const attributeFreeComposites = new WeakSet<Sampler>();
  * @internal
  */
 export function readsNoAttributes(sampler: Sampler): boolean {
-  const type = (sampler as { constructor?: unknown }).constructor;
-  return (
-    type === AlwaysOffSampler ||
-    type === AlwaysOnSampler ||
-    type === TraceIdRatioBasedSampler ||
-    type === ProbabilitySampler ||
-    attributeFreeComposites.has(sampler)
-  );
+  return attributeFree.has(sampler);
+}
+
+/**
+ * Records that `sampler` reads no attributes: called by the constructors of `AlwaysOnSampler`,
+ * `AlwaysOffSampler`, `TraceIdRatioBasedSampler` and `ProbabilitySampler` when the instance is of that
+ * class exactly (`new.target`), not of a subclass.
+ * @internal
+ */
+export function markReadsNoAttributes(sampler: Sampler): void {
+  attributeFree.add(sampler);
 }
 
 /** Records that `composite` reads no attributes itself and delegates only to samplers that read none. */
 export function registerAttributeFreeComposite(composite: Sampler, delegates: readonly Sampler[]): void {
-  if (delegates.every(readsNoAttributes)) attributeFreeComposites.add(composite);
+  if (delegates.every(readsNoAttributes)) attributeFree.add(composite);
 }

@@ -3,6 +3,7 @@ import { warnOnce } from '../diagnostics/report.js';
 import { NOT_RECORD_RESULT } from './always-off.js';
 import { RECORD_AND_SAMPLED_RESULT } from './always-on.js';
 import { parentSpanContext } from './parent-span-context.js';
+import { markReadsNoAttributes } from './reads-no-attributes.js';
 import type { Sampler, SamplingResult } from './sampler.js';
 import { meetsThreshold, normalizeRatio, ratioToThreshold, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET } from './threshold.js';
 
@@ -45,6 +46,7 @@ export class TraceIdRatioBasedSampler implements Sampler {
   constructor(options: TraceIdRatioBasedSamplerOptions | number) {
     this.#ratio = normalizeRatio(typeof options === 'number' ? options : options?.ratio, 'TraceIdRatioBasedSampler');
     this.#threshold = ratioToThreshold(this.#ratio);
+    if (new.target === TraceIdRatioBasedSampler) markReadsNoAttributes(this);
   }
 
   /** `RECORD_AND_SAMPLED` when the trace id's randomness reaches the threshold, else `NOT_RECORD`. */
