@@ -157,7 +157,7 @@ let globalsToReplace = false;
  */
 export function startSdk(options: InitOptions = {}): OteliteSdk {
   if (current !== undefined) {
-    warnOnce('init() was called again while the SDK is running; the running SDK is returned and the new options are ignored.');
+    warnOnce('init() was called again while running; its options are ignored.');
     return current;
   }
   const given: InitOptions = options !== null && typeof options === 'object' ? options : {};
@@ -209,10 +209,7 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
   const propagator = file !== undefined ? (fromFile?.propagator ?? createPropagatorFromNames([])) : initPropagator(given.propagators);
   const registered = tracerProvider.register({ propagator });
   if (!registered) {
-    warnOnce(
-      'init(): another global tracer provider was already registered, so spans from trace.getTracer() do ' +
-        'not reach otelite; use sdk.tracerProvider, or call trace.disable() before init().',
-    );
+    warnOnce('init(): another global tracer provider is registered; trace.getTracer() spans miss otelite (use sdk.tracerProvider).');
   }
 
   let http: Disableable | undefined;
@@ -397,7 +394,7 @@ function exportProcessors(options: InitOptions): SpanProcessor[] {
   const exporter = options.exporter;
   if (exporter !== undefined && exporter !== null) {
     if (typeof exporter === 'object' && typeof exporter.export === 'function') return [new BatchSpanProcessor(exporter, options.batch)];
-    warnOnce('init(): the exporter option has no export method; the exporters of OTEL_TRACES_EXPORTER are used.');
+    warnOnce('init(): the exporter option has no export(); OTEL_TRACES_EXPORTER applies.');
   }
   const processors: SpanProcessor[] = [];
   for (const name of environment?.exporterNames() ?? ['otlp']) {
@@ -436,7 +433,7 @@ function initPropagator(option: InitOptions['propagators']): TextMapPropagator {
   if (option !== undefined && option !== null) {
     const candidate = option as TextMapPropagator;
     if (typeof candidate.inject === 'function' && typeof candidate.extract === 'function') return candidate;
-    warnOnce('init(): the propagators option is neither a list of names nor a propagator; OTEL_PROPAGATORS is used.');
+    warnOnce('init(): the propagators option is not names or a propagator; OTEL_PROPAGATORS applies.');
   }
   return createPropagatorFromEnvironment();
 }

@@ -29,10 +29,8 @@ export interface AttachSlot {
 /** The live (not yet disposed) token that attached each context, per manager: lets dispose tell "out of order" from "elsewhere". */
 export type LiveTokens = WeakMap<Context, AttachToken>;
 
-const DISPOSED_TWICE = 'a context attach token was disposed twice; the second dispose() did nothing (dispose each token exactly once).';
-const DISPOSED_OUT_OF_ORDER =
-  'a context attach token was disposed while a context attached after it was still active; that context stays active, ' +
-  'and disposing it later restores the context from before both (dispose tokens in the reverse order of attach).';
+const DISPOSED_TWICE = 'a context attach token was disposed twice; the second dispose() did nothing.';
+const DISPOSED_OUT_OF_ORDER = 'a context attach token was disposed out of order; the later context stays active until it is disposed.';
 
 /**
  * One `attach`: the context it made active, the one it replaced, and the live token that had attached

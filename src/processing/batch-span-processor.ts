@@ -174,9 +174,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     const queue = this.#queue;
     if (queue.length >= this.#maxQueueSize) {
       this.#dropped++;
-      warnOnce(
-        'BatchSpanProcessor dropped spans because its queue was full (see droppedSpansCount); export more often or raise maxQueueSize.',
-      );
+      warnOnce('BatchSpanProcessor dropped spans because its queue was full (see droppedSpansCount).');
       return;
     }
     queue.push(span);

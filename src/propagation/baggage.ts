@@ -229,7 +229,7 @@ function formatMetadata(metadata: string): string {
     const key = (equals === -1 ? part : part.slice(0, equals)).trim();
     if (key === '') continue;
     if (!isBaggageKey(key)) {
-      warnOnce('a baggage entry metadata property has a key that is not a token; the property is not propagated.');
+      warnOnce('a baggage metadata property key is not a token; the property is dropped.');
       continue;
     }
     const property = equals === -1 ? key : key + '=' + encodeValue(part.slice(equals + 1).trim(), true);

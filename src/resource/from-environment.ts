@@ -28,10 +28,7 @@ export function readResourceEnvironment(environment: EnvironmentSource = readEnv
   if (raw !== undefined) {
     const parsed = parseKeyValueList(raw, { allowEqualsInValue: false });
     if (parsed === undefined) {
-      warnOnce(
-        'OTEL_RESOURCE_ATTRIBUTES is malformed (expected key=value pairs separated by commas, ' +
-          'percent-encoded); the whole variable is ignored.',
-      );
+      warnOnce('OTEL_RESOURCE_ATTRIBUTES is malformed (not k=v,... percent-encoded); the whole variable is ignored.');
     } else {
       resourceAttributes = parsed;
     }

@@ -23,7 +23,7 @@ export function resourceFromAttributes(attributes: Attributes, schemaUrl?: strin
       if (!Object.hasOwn(attributes, key)) continue;
       const value = attributes[key];
       if (key.length === 0 || !isResourceAttributeValue(value)) {
-        warnOnce(`resource attribute "${key}" was dropped: its value is not a string, number, boolean or homogeneous array of those.`);
+        warnOnce(`resource attribute "${key}" was dropped: not a string, number, boolean or array of those.`);
         continue;
       }
       if (key === '__proto__') {

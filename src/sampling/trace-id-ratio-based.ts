@@ -67,8 +67,5 @@ export class TraceIdRatioBasedSampler implements Sampler {
 function warnIfChild(context: Context): void {
   if (parentSpanContext(context) === undefined) return;
   warnedAsChild = true;
-  warnOnce(
-    'The TraceIdRatioBased sampler is operating as a child sampler; the behavior is subject to change. ' +
-      'Use it as the root of a ParentBasedSampler, or use ProbabilitySampler.',
-  );
+  warnOnce('TraceIdRatioBased is used as a child sampler; use it as a ParentBasedSampler root, or ProbabilitySampler.');
 }

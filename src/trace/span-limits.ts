@@ -103,9 +103,7 @@ export function resolveSpanLimits(environment: SpanLimitsSettings, options: Span
 /** Shared, frozen empty attributes for events and links that carry none. */
 export const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
-const INVALID_VALUE_WARNING =
-  'an attribute value was dropped: values must be a string, number or boolean, or an array of one of ' +
-  'those types (null and undefined entries allowed).';
+const INVALID_VALUE_WARNING = 'an attribute value was dropped: not a string, number, boolean or array of those.';
 const INVALID_KEY_WARNING = 'an attribute was dropped: keys must be non-empty strings.';
 
 /**

@@ -570,7 +570,7 @@ export class RecordingSpan implements Span, FinishedSpan {
       reportError('span.recordException', error, 'reading the exception');
     }
     if (attributes['exception.type'] === undefined && attributes['exception.message'] === undefined) {
-      warnOnce('recordException was given something without a type or a message; nothing was recorded.');
+      warnOnce('recordException was given no type or message; nothing was recorded.');
       return;
     }
     let eventTime: TimeInput | undefined = time;

@@ -311,7 +311,7 @@ function guardIdGenerator(generator: IdGenerator): IdGenerator {
         reportError('idGenerator.generateTraceId', error);
         return fallback.generateTraceId();
       }
-      warnOnce('the idGenerator made an invalid trace id (32 lowercase hex characters, not all zero); a random one is used.');
+      warnOnce('the idGenerator made an invalid trace id; a random one is used.');
       return fallback.generateTraceId();
     },
     generateSpanId(): string {
@@ -322,7 +322,7 @@ function guardIdGenerator(generator: IdGenerator): IdGenerator {
         reportError('idGenerator.generateSpanId', error);
         return fallback.generateSpanId();
       }
-      warnOnce('the idGenerator made an invalid span id (16 lowercase hex characters, not all zero); a random one is used.');
+      warnOnce('the idGenerator made an invalid span id; a random one is used.');
       return fallback.generateSpanId();
     },
   };
@@ -347,6 +347,6 @@ function isIdGenerator(value: unknown): value is IdGenerator {
   ) {
     return true;
   }
-  warnOnce('the idGenerator option lacks generateTraceId/generateSpanId; the random id generator is used.');
+  warnOnce('the idGenerator option lacks generateTraceId/generateSpanId; ignored.');
   return false;
 }

@@ -49,12 +49,12 @@ export function createFetchTransport(options: HttpTransportOptions, settings: Fe
   const { url, contentType, timeoutMillis, maxResponseBytes } = options;
   let compression = options.compression;
   if (compression === 'gzip' && typeof runtimeCompressionStream() !== 'function') {
-    warnOnce('OTLP exporter: gzip compression was asked for, but this runtime has no CompressionStream; requests are sent uncompressed.');
+    warnOnce('OTLP exporter: no CompressionStream here; requests are sent uncompressed.');
     compression = 'none';
   }
   if (options.tls !== undefined) warnOnce('OTLP exporter: tls options need the Node.js transport; fetch ignores them.');
   if (options.tlsFiles !== undefined) {
-    warnOnce('OTLP exporter: OTEL_EXPORTER_OTLP_*CERTIFICATE and *CLIENT_KEY files need the Node.js transport; fetch ignores them.');
+    warnOnce('OTLP exporter: fetch ignores the *CERTIFICATE/*CLIENT_KEY files (Node.js only).');
   }
   const keepaliveMaxBytes = settings.keepaliveMaxBytes ?? 0;
   const headers: Record<string, string> = { ...options.headers, 'content-type': contentType };

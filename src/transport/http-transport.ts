@@ -147,7 +147,7 @@ export function normalizeHeaders(headers: Readonly<Record<string, unknown>>): Re
   for (const [name, value] of Object.entries(headers)) {
     const key = name.toLowerCase();
     if (typeof value !== 'string' || !isToken(key) || !isFieldValue(value)) {
-      warnOnce(`OTLP exporter header "${name}" is not a valid HTTP header (or its value is not a valid string); it is not sent.`);
+      warnOnce(`OTLP exporter header "${name}" is not a valid HTTP header; not sent.`);
       continue;
     }
     result[key] = value;

@@ -94,7 +94,7 @@ function readHeaders(environment: EnvironmentSource, name: string): Record<strin
   const parsed = parseKeyValueList(raw);
   if (parsed === undefined) {
     // Never echo the value: headers carry credentials.
-    warnOnce(`${name} is malformed (expected key=value pairs separated by commas, values percent-encoded); no headers are taken from it.`);
+    warnOnce(`${name} is malformed (not k=v,... percent-encoded); its headers are ignored.`);
     return {};
   }
   return parsed;
