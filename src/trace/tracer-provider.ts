@@ -18,7 +18,7 @@ import { createPropagatorFromEnvironment } from '../propagation/from-environment
 import { currentPlatform } from '../platform.js';
 import { defaultResource } from '../resource/default-resource.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
-import { createSamplerFromEnvironment } from '../sampling/from-environment.js';
+import { defaultSampler } from '../sampling/default-sampler.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { IdGenerator } from './id-generator.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
@@ -139,7 +139,7 @@ export class TracerProvider implements ApiTracerProvider {
     this.#resource = mergeResources(defaultResource(), userResource(given.resource));
     this.#limits = resolveSpanLimits(readSpanLimitsEnvironment(), given.spanLimits);
     const idGenerator = isIdGenerator(given.idGenerator) ? guardIdGenerator(given.idGenerator) : new RandomIdGenerator();
-    const sampler = isSampler(given.sampler) ? given.sampler : createSamplerFromEnvironment();
+    const sampler = isSampler(given.sampler) ? given.sampler : defaultSampler();
     const processors = Array.isArray(given.spanProcessors)
       ? given.spanProcessors.filter((processor) => processor !== null && typeof processor === 'object')
       : [];
