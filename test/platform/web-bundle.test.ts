@@ -65,6 +65,24 @@ describe('web bundles', () => {
     expect(leftOut(withEnvironment).length).toBe(3);
   });
 
+  // The samplers OTEL_TRACES_SAMPLER names (and ProbabilitySampler, which only the configuration file
+  // builds) stay out of a page: the browser entry installs no environment sampler, and attribute-free
+  // samplers mark themselves instead of being listed by class.
+  it('src/platform/browser/index.ts: init carries no OTEL_TRACES_SAMPLER lookup and no ProbabilitySampler', async () => {
+    const samplerParts = (inputs: string[]) =>
+      inputs.filter((file) => /sampling\/(from-environment|trace-id-ratio-based|probability)\.ts$/.test(file));
+    const browser = await bundledInputs('src/platform/browser/index.ts', "export { init } from './index.js';");
+    expect(browser.some((file) => file.endsWith('sampling/parent-based.ts'))).toBe(true);
+    expect(samplerParts(browser)).toEqual([]);
+    // The entries with an environment install createSamplerFromEnvironment (bundled here directly, which
+    // shows the check can see it).
+    const web = await bundledInputs(
+      'src/platform/web/index.ts',
+      "export { init } from './index.js'; export { createSamplerFromEnvironment } from '../../sampling/from-environment.js';",
+    );
+    expect(samplerParts(web).some((file) => file.endsWith('sampling/from-environment.ts'))).toBe(true);
+  });
+
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {
     const inputs = await bundledInputs(
       'src/export/otlp/encoding/schema-fallback-encoder.ts',
