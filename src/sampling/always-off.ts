@@ -1,4 +1,3 @@
-import { markReadsNoAttributes } from './reads-no-attributes.js';
 import type { Sampler, SamplingResult } from './sampler.js';
 import { SamplingDecision } from './sampler.js';
 
@@ -19,10 +18,6 @@ export const NOT_RECORD_RESULT: SamplingResult = Object.freeze({ decision: Sampl
  * ```
  */
 export class AlwaysOffSampler implements Sampler {
-  constructor() {
-    if (new.target === AlwaysOffSampler) markReadsNoAttributes(this);
-  }
-
   /** Always `NOT_RECORD`, as one shared frozen result. */
   shouldSample(): SamplingResult {
     return NOT_RECORD_RESULT;

@@ -1,4 +1,3 @@
-import { markReadsNoAttributes } from './reads-no-attributes.js';
 import type { Sampler, SamplingResult } from './sampler.js';
 import { SamplingDecision } from './sampler.js';
 
@@ -19,10 +18,6 @@ export const RECORD_AND_SAMPLED_RESULT: SamplingResult = Object.freeze({ decisio
  * ```
  */
 export class AlwaysOnSampler implements Sampler {
-  constructor() {
-    if (new.target === AlwaysOnSampler) markReadsNoAttributes(this);
-  }
-
   /** Always `RECORD_AND_SAMPLED`, as one shared frozen result. */
   shouldSample(): SamplingResult {
     return RECORD_AND_SAMPLED_RESULT;

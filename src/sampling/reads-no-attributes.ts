@@ -1,9 +1,12 @@
+import { AlwaysOffSampler } from './always-off.js';
+import { AlwaysOnSampler } from './always-on.js';
 import type { Sampler } from './sampler.js';
 
 /**
- * Samplers known never to read the attributes or links they are given: instances of otelite's own
- * attribute-free samplers exactly (each marks itself in its constructor, so this file names no sampler
- * class and a bundle keeps only the samplers it uses), and parent-based samplers built only from them.
+ * Samplers known never to read the attributes or links they are given, besides `AlwaysOnSampler` and
+ * `AlwaysOffSampler` (recognised by class: every bundle has them): the ratio samplers, each of which marks
+ * itself in its constructor (so this file names neither and a bundle keeps only the samplers it uses),
+ * and parent-based samplers built only from such samplers.
  */
 const attributeFree = new WeakSet<Sampler>();
 
@@ -15,13 +18,13 @@ const attributeFree = new WeakSet<Sampler>();
  * @internal
  */
 export function readsNoAttributes(sampler: Sampler): boolean {
-  return attributeFree.has(sampler);
+  const type = (sampler as { constructor?: unknown }).constructor;
+  return type === AlwaysOffSampler || type === AlwaysOnSampler || attributeFree.has(sampler);
 }
 
 /**
- * Records that `sampler` reads no attributes: called by the constructors of `AlwaysOnSampler`,
- * `AlwaysOffSampler`, `TraceIdRatioBasedSampler` and `ProbabilitySampler` when the instance is of that
- * class exactly (`new.target`), not of a subclass.
+ * Records that `sampler` reads no attributes: called by the constructors of `TraceIdRatioBasedSampler`
+ * and `ProbabilitySampler` when the instance is of that class exactly (`new.target`), not of a subclass.
  * @internal
  */
 export function markReadsNoAttributes(sampler: Sampler): void {
