@@ -12,12 +12,15 @@ import { INIT_ENVIRONMENT } from './init-environment.js';
 import { nodeConfigurationFileAccess } from './platform/node/configuration-file-access.js';
 import { nodePlatform } from './platform/node/node-platform.js';
 import { installPlatform } from './platform.js';
+import { useOtlpEnvironment } from './export/otlp/otlp-environment-settings.js';
+import { readOtlpEnvironment } from './export/otlp/otlp-environment.js';
 import { useEnvironmentSampler } from './sampling/default-sampler.js';
 import { createSamplerFromEnvironment } from './sampling/from-environment.js';
 
 installPlatform(nodePlatform);
 useInitEnvironment(INIT_ENVIRONMENT);
 useEnvironmentSampler(createSamplerFromEnvironment);
+useOtlpEnvironment(() => readOtlpEnvironment());
 // On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent
 // encoder); the web entries leave this out so their bundles carry no schema (protobuf-fallback.ts). The
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only

@@ -30,7 +30,8 @@ export interface AttachSlot {
 export type LiveTokens = WeakMap<Context, AttachToken>;
 
 const DISPOSED_TWICE = 'a context attach token was disposed twice; the second dispose() did nothing.';
-const DISPOSED_OUT_OF_ORDER = 'a context attach token was disposed out of order, while a later context was still active; that one stays active.';
+const DISPOSED_OUT_OF_ORDER =
+  'a context attach token was disposed out of order, while a later context was still active; that one stays active.';
 
 /**
  * One `attach`: the context it made active, the one it replaced, and the live token that had attached

@@ -10,7 +10,7 @@ import { decodeErrorStatus, decodePartialSuccess } from './wire/export-response.
 import { encodeSpansToJson } from './encoding/json-encoder.js';
 import type { HttpResponse, HttpTransport, RequestProgress } from '../../transport/http-transport.js';
 import { currentPlatform } from '../../platform.js';
-import { readOtlpEnvironment } from './otlp-environment.js';
+import { otlpEnvironmentSettings } from './otlp-environment-settings.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';
 
@@ -76,7 +76,7 @@ export class OTLPTraceExporter implements SpanExporter {
    * variables (read now), which beat the defaults.
    */
   constructor(options: OTLPTraceExporterOptions = {}) {
-    const settings = resolveExporterOptions(options ?? {}, readOtlpEnvironment());
+    const settings = resolveExporterOptions(options ?? {}, otlpEnvironmentSettings());
     this.#settings = settings;
     const json = settings.protocol === 'http/json';
     this.#encode = json ? encodeSpansToJson : encodeSpansToProtobuf;

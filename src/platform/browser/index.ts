@@ -7,8 +7,9 @@ import { installPlatform } from '../../platform.js';
 import { browserPlatform } from './browser-platform.js';
 
 installPlatform(browserPlatform);
-// No useInitEnvironment and no useEnvironmentSampler: a page has no OTEL_LOG_LEVEL, OTEL_TRACES_EXPORTER or
-// OTEL_TRACES_SAMPLER, so it ships neither the console logger, the console exporter nor the samplers only
-// those names build (its default sampler is parentbased_always_on).
+// No useInitEnvironment, useEnvironmentSampler or useOtlpEnvironment: a page has no OTEL_LOG_LEVEL,
+// OTEL_TRACES_EXPORTER, OTEL_TRACES_SAMPLER or OTEL_EXPORTER_OTLP_*, so it ships neither the console logger,
+// the console exporter, the samplers only those names build (its default is parentbased_always_on) nor
+// the exporter's variable parsing (its defaults are the spec's).
 
 export * from '../web/exports.js';

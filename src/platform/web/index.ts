@@ -8,11 +8,14 @@
  */
 import { useInitEnvironment } from '../../init.js';
 import { INIT_ENVIRONMENT } from '../../init-environment.js';
+import { useOtlpEnvironment } from '../../export/otlp/otlp-environment-settings.js';
+import { readOtlpEnvironment } from '../../export/otlp/otlp-environment.js';
 import { useEnvironmentSampler } from '../../sampling/default-sampler.js';
 import { createSamplerFromEnvironment } from '../../sampling/from-environment.js';
 
 // Edge runtimes behind the default condition may have an environment (OTEL_LOG_LEVEL, OTEL_TRACES_EXPORTER).
 useInitEnvironment(INIT_ENVIRONMENT);
 useEnvironmentSampler(createSamplerFromEnvironment);
+useOtlpEnvironment(() => readOtlpEnvironment());
 
 export * from './exports.js';
