@@ -3,7 +3,7 @@
 // processor, OTLP exporter over fetch, fetch instrumentation, stack context manager) from the `browser`
 // export condition, minified by esbuild, then gzipped; and the same for the workerd entry. Needs
 // `npm run build` first (the web-standard entries stay tsc's unbundled ESM there, so the figures are what an
-// application's bundler makes of them). The README's browser section quotes the first line.
+// application's bundler makes of them). The browser section of docs/runtimes.md quotes the first line.
 // usage: node scripts/browser-size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
