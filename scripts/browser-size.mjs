@@ -1,25 +1,52 @@
 #!/usr/bin/env node
-// The size of otelite in a browser bundle, as an application would ship it: `init` (core, batch
-// processor, OTLP exporter over fetch, fetch instrumentation, stack context manager) from the `browser`
-// export condition, minified by esbuild, then gzipped; and the same for the workerd entry. Needs
-// `npm run build` first (the web-standard entries stay tsc's unbundled ESM there, so the figures are what an
-// application's bundler makes of them). The browser section of docs/runtimes.md quotes the first line.
+// The size of otelite in a browser bundle, as an application ships it. The first case is a page as users
+// write it: `init()` (core, batch processor, OTLP exporter over fetch, fetch spans, stack context
+// manager) and a traced click handler that calls `fetch`, with `@opentelemetry/api` bundled (it ships in
+// the page too), from the `browser` export condition, minified by esbuild for production
+// (`process.env.NODE_ENV` defined), then gzipped; the same page's otelite share is the second line
+// (`@opentelemetry/api` left external). Then the core alone and the workerd entry. Needs `npm run build`
+// first (the web-standard entries stay tsc's unbundled ESM there, so the figures are what an
+// application's bundler makes of them). The browser section of docs/runtimes.md quotes these lines.
 // usage: node scripts/browser-size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const page = `
+import { init } from 'otelite';
+import { trace } from '@opentelemetry/api';
+
+init({ serviceName: 'shop-web', endpoint: 'https://collector.example.com' });
+const tracer = trace.getTracer('shop-web');
+document.querySelector('#buy')?.addEventListener('click', () =>
+  tracer.startActiveSpan('buy', async (span) => {
+    try {
+      await fetch('/api/cart', { method: 'POST' });
+    } finally {
+      span.end();
+    }
+  }),
+);
+`;
 const cases = {
-  'init (core + OTLP/fetch exporter + fetch spans)': { contents: "export { init } from 'otelite';", conditions: [] },
+  'page: init() + a traced fetch, @opentelemetry/api bundled': { contents: page, conditions: undefined, external: [] },
+  'the same page, otelite only (@opentelemetry/api external)': { contents: page, conditions: undefined, external: ['@opentelemetry/api'] },
   'core only (provider + in-memory exporter)': {
     contents: "export { TracerProvider, SimpleSpanProcessor, InMemorySpanExporter } from 'otelite';",
-    conditions: [],
+    conditions: undefined,
+    external: ['@opentelemetry/api'],
   },
-  'workerd: init + traceFetchHandler': { contents: "export { init, traceFetchHandler } from 'otelite';", conditions: ['workerd'] },
+  'workerd: init + traceFetchHandler': {
+    contents: "export { init, traceFetchHandler } from 'otelite';",
+    conditions: ['workerd'],
+    external: ['@opentelemetry/api'],
+  },
 };
+// `conditions` undefined keeps esbuild's defaults (`browser`, `module`, `import`), as a page's bundler
+// resolves packages; setting any list would drop `module` and pull @opentelemetry/api's CommonJS build.
 const results = {};
-for (const [name, { contents, conditions }] of Object.entries(cases)) {
+for (const [name, { contents, conditions, external }] of Object.entries(cases)) {
   const output = await build({
     conditions,
     stdin: { contents, resolveDir: root, loader: 'js' },
@@ -28,7 +55,8 @@ for (const [name, { contents, conditions }] of Object.entries(cases)) {
     minify: true,
     format: 'esm',
     platform: 'browser',
-    external: ['@opentelemetry/api'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    external,
     metafile: true,
     logLevel: 'silent',
   });

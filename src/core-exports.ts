@@ -94,6 +94,7 @@ export type {
   HttpTransport,
   HttpTransportFactory,
   HttpTransportOptions,
+  RequestProgress,
   SynchronousPostOutcome,
 } from './transport/http-transport.js';
 export type { RetryPolicy } from './export/otlp/retry.js';
@@ -102,6 +103,7 @@ export type { TlsMaterial, TlsOptions } from './transport/http-transport.js';
 // --- instrumentation
 export { traceFetchHandler } from './instrumentation/fetch/trace-fetch-handler.js';
 export type { FetchHandler, TraceFetchHandlerOptions } from './instrumentation/fetch/trace-fetch-handler.js';
+export type { PropagateTraceHeaderUrls } from './instrumentation/propagate-trace-header-urls.js';
 
 // --- init
 export type { InitInstrumentations, InitOptions, OteliteSdk } from './init.js';

@@ -7,11 +7,14 @@
  */
 import { useConfigurationFileAccess } from './configuration/configuration-file.js';
 import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobuf-fallback.js';
+import { useInitEnvironment } from './init.js';
+import { INIT_ENVIRONMENT } from './init-environment.js';
 import { nodeConfigurationFileAccess } from './platform/node/configuration-file-access.js';
 import { nodePlatform } from './platform/node/node-platform.js';
 import { installPlatform } from './platform.js';
 
 installPlatform(nodePlatform);
+useInitEnvironment(INIT_ENVIRONMENT);
 // On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent
 // encoder); the web entries leave this out so their bundles carry no schema (protobuf-fallback.ts). The
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only

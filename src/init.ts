@@ -1,19 +1,18 @@
 import {
   context,
   diag,
-  DiagConsoleLogger,
   DiagLogLevel,
+  type DiagLogger,
   propagation,
   trace,
   type Attributes,
   type TextMapPropagator,
 } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from './config/environment-variable.js';
-import { loadConfigurationFile, readConfigFileEnvironment } from './configuration/configuration-file.js';
+import type { LoadedConfiguration } from './configuration/configuration-file.js';
 import type { ConfiguredParts } from './configuration/from-model.js';
 import { readNameListVariable, readStringVariable } from './config/typed-variables.js';
 import { reportError, warnOnce } from './diagnostics/report.js';
-import { ConsoleSpanExporter } from './export/console-span-exporter.js';
 import { appendTracesPath } from './export/otlp/otlp-environment.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
@@ -21,7 +20,6 @@ import type { SpanExporter } from './export/span-exporter.js';
 import { WaitUntilFlushProcessor } from './processing/wait-until-flush-processor.js';
 import { currentPlatform, type Disableable, type RemovableHooks } from './platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
-import { SimpleSpanProcessor } from './processing/simple-span-processor.js';
 import type { SpanProcessor } from './trace/span-processor.js';
 import { createPropagatorFromEnvironment, createPropagatorFromNames, type PropagatorName } from './propagation/from-environment.js';
 import { AlwaysOffSampler } from './sampling/always-off.js';
@@ -163,16 +161,15 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
     return current;
   }
   const given: InitOptions = options !== null && typeof options === 'object' ? options : {};
-  const configFile =
-    typeof given.configFile === 'string' && given.configFile.trim() !== '' ? given.configFile.trim() : readConfigFileEnvironment();
+  const configFile = configFileOf(given);
   // With a file: its parts (or undefined when it cannot be used: tracing off), and OTEL_* hidden until shutdown.
-  const file = configFile === undefined ? undefined : loadConfigurationFile(configFile);
+  const file = configFile === undefined || environment === undefined ? undefined : environment.loadConfigurationFile(configFile);
   const fromFile: ConfiguredParts | undefined = file?.parts;
   if (file !== undefined) {
     if (fromFile?.logLevel !== undefined) installDiagLogger(fromFile.logLevel);
     warnIgnoredOptions(given);
   } else {
-    installDiagLogger(readLogLevelEnvironment());
+    installDiagLogger(environment?.logLevel());
   }
   const sdkDisabled = file !== undefined ? (fromFile?.disabled ?? true) : readSdkDisabledEnvironment();
   if (globalsToReplace) {
@@ -262,11 +259,66 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
   return sdk;
 }
 
-/** With `OTEL_LOG_LEVEL` (or the file's `log_level`) set, otelite's (and the API's) diagnostics go to the console at that level. */
+/**
+ * The parts of {@link init} that act on `OTEL_LOG_LEVEL` and `OTEL_TRACES_EXPORTER=console`: installed
+ * (with {@link useInitEnvironment}) by the entry points of runtimes that have an environment. The browser
+ * entry, where no variable can be set, installs none, so a page's bundle carries neither the console
+ * exporter nor the console logger.
+ * @internal
+ */
+export interface InitEnvironment {
+  /** `OTEL_LOG_LEVEL`, read (see {@link readLogLevelEnvironment}). */
+  logLevel(): DiagLogLevel | undefined;
+  /** `OTEL_TRACES_EXPORTER`, read (see {@link readTracesExportersEnvironment}). */
+  exporterNames(): TracesExporterName[];
+  /** The logger `OTEL_LOG_LEVEL` turns on. */
+  consoleLogger(): DiagLogger;
+  /** The processor of the exporter `OTEL_TRACES_EXPORTER=console` names (each span printed as it ends). */
+  consoleProcessor(): SpanProcessor;
+  /** `OTEL_CONFIG_FILE`, read. */
+  configFileName(): string | undefined;
+  /** Loads a configuration file (see `configuration/configuration-file.ts`). */
+  loadConfigurationFile(fileName: string): LoadedConfiguration;
+}
+
+/**
+ * The configuration file `init` uses: `options.configFile`, else `OTEL_CONFIG_FILE`. Without an
+ * environment (the browser entry) there is none: a `configFile` option is ignored with a warning (a page
+ * reads no files).
+ */
+function configFileOf(given: InitOptions): string | undefined {
+  const option = typeof given.configFile === 'string' && given.configFile.trim() !== '' ? given.configFile.trim() : undefined;
+  if (environment === undefined) {
+    if (option !== undefined) warnOnce('init(): configFile is ignored here: this runtime reads no configuration files.');
+    return undefined;
+  }
+  return option ?? environment.configFileName();
+}
+
+let environment: InitEnvironment | undefined;
+
+/**
+ * Lets {@link init} act on `OTEL_LOG_LEVEL` and `OTEL_TRACES_EXPORTER`; without it (the browser entry)
+ * no logger is installed and the exporter is OTLP. Called once by each entry point that has an environment.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useInitEnvironment(INIT_ENVIRONMENT);
+ * ```
+ */
+export function useInitEnvironment(parts: InitEnvironment): void {
+  environment = parts;
+}
+
+/**
+ * With `OTEL_LOG_LEVEL` (or the file's `log_level`) set, otelite's (and the API's) diagnostics go to the
+ * console at that level (where an entry point installed the console logger, see {@link useInitEnvironment}).
+ */
 function installDiagLogger(level: DiagLogLevel | undefined): void {
-  if (level === undefined) return;
+  if (environment === undefined || level === undefined) return;
   try {
-    diag.setLogger(new DiagConsoleLogger(), { logLevel: level, suppressOverrideMessage: true });
+    diag.setLogger(environment.consoleLogger(), { logLevel: level, suppressOverrideMessage: true });
   } catch {
     // The API never throws here; nothing else to do if it did.
   }
@@ -348,9 +400,9 @@ function exportProcessors(options: InitOptions): SpanProcessor[] {
     warnOnce('init(): the exporter option has no export method; the exporters of OTEL_TRACES_EXPORTER are used.');
   }
   const processors: SpanProcessor[] = [];
-  for (const name of readTracesExportersEnvironment()) {
+  for (const name of environment?.exporterNames() ?? ['otlp']) {
     if (name === 'console') {
-      processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+      if (environment !== undefined) processors.push(environment.consoleProcessor());
     } else {
       const otlp = new OTLPTraceExporter({
         url: typeof options.endpoint === 'string' ? appendTracesPath(options.endpoint) : undefined,

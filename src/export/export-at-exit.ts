@@ -16,15 +16,45 @@ import type { FinishedSpan } from '../trace/finished-span.js';
 /** The method of an exporter that sends `spans` synchronously, giving up after `timeoutMillis`. */
 export const EXPORT_AT_EXIT: unique symbol = Symbol('otelite.exportAtExit');
 
+/**
+ * The method of an exporter that says which spans of an export still running have not gone out: see
+ * {@link ExporterAtExit}.
+ */
+export const UNSENT_AT_EXIT: unique symbol = Symbol('otelite.unsentAtExit');
+
 /** An exporter that can send synchronously while the process exits. */
 export interface ExporterAtExit {
   /** Sends `spans` before returning, or gives up after `timeoutMillis`; never throws. */
   [EXPORT_AT_EXIT](spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult;
+  /**
+   * Of `batch`, an array this exporter's `export` was called with and whose export has not finished,
+   * the spans that must still be sent at exit: those of requests not started, between attempts, or not
+   * written whole to a connection that is still open. A request written whole to a live connection
+   * reaches the receiver as the process ends, so sending its spans again would deliver them twice.
+   * Without this method, the whole batch is sent again. Never throws.
+   */
+  [UNSENT_AT_EXIT]?(batch: readonly FinishedSpan[]): readonly FinishedSpan[];
 }
 
 /** Whether `exporter` can send synchronously at exit. */
 export function canExportAtExit(exporter: object): exporter is ExporterAtExit {
   return typeof (exporter as Partial<ExporterAtExit>)[EXPORT_AT_EXIT] === 'function';
+}
+
+/**
+ * The spans of `batch` (an export of `exporter` still running) that must be sent at exit: what its
+ * {@link UNSENT_AT_EXIT} says, or the whole batch when it has none or it fails. Never throws.
+ */
+export function unsentAtExit(exporter: ExporterAtExit, batch: readonly FinishedSpan[]): readonly FinishedSpan[] {
+  const unsent = exporter[UNSENT_AT_EXIT];
+  if (typeof unsent !== 'function') return batch;
+  try {
+    const spans = unsent.call(exporter, batch);
+    return Array.isArray(spans) ? spans : batch;
+  } catch (error) {
+    reportError('exportAtExit', error, 'reading what an export still running has sent');
+    return batch;
+  }
 }
 
 interface Registration {

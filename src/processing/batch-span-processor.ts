@@ -7,7 +7,7 @@ import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js'
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit } from '../export/export-at-exit.js';
+import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit, unsentAtExit } from '../export/export-at-exit.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
 import { exportsUnsampledSpans } from './unsampled-spans.js';
 
@@ -144,12 +144,16 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   /** Sends, synchronously, what is queued and what an unfinished export holds (the process is exiting). */
   static #exportPendingAtExit(processor: BatchSpanProcessor): void {
-    const spans = processor.#exporting === undefined ? processor.#queue : processor.#exporting.concat(processor.#queue);
+    const exporter = processor.#exporter;
+    const exporting = processor.#exporting;
+    // Of the export running now, only what has not gone out whole (see UNSENT_AT_EXIT).
+    const unsent = exporting === undefined || !canExportAtExit(exporter) ? exporting : unsentAtExit(exporter, exporting);
+    const spans = unsent === undefined || unsent.length === 0 ? processor.#queue : unsent.concat(processor.#queue);
     processor.#taken += processor.#queue.length;
     processor.#exporting = undefined;
     processor.#queue = [];
-    if (spans.length === 0 || !canExportAtExit(processor.#exporter)) return;
-    const result = processor.#exporter[EXPORT_AT_EXIT](spans, processor.#exportAtExitTimeoutMillis);
+    if (spans.length === 0 || !canExportAtExit(exporter)) return;
+    const result = exporter[EXPORT_AT_EXIT](spans, processor.#exportAtExitTimeoutMillis);
     if (result.code !== ExportResultCode.SUCCESS) processor.#failed += spans.length;
   }
 

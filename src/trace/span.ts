@@ -12,6 +12,7 @@ import {
   type TimeInput,
   type TraceState,
 } from '@opentelemetry/api';
+import { reportEndedSpanCall } from '../diagnostics/ended-span-call.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import type { SpanProcessor } from './span-processor.js';
 import type { Resource } from '../resource/resource.js';
@@ -139,8 +140,6 @@ Object.defineProperty(RecordedEvent.prototype, 'time', {
   enumerable: false,
   configurable: true,
 });
-
-const ENDED_WARNING = 'a call on a span that has already ended was ignored.';
 
 /**
  * What the encoders read of a span's context and its parent's, filled in by
@@ -376,7 +375,7 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   setAttribute(key: string, value: AttributeValue): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'setAttribute', key);
       return this;
     }
     if (typeof key !== 'string' || key.length === 0) {
@@ -431,7 +430,7 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'addEvent', name);
       return this;
     }
     let attributes: unknown;
@@ -476,7 +475,7 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   addLink(link: Link): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'addLink');
       return this;
     }
     if (link === null || typeof link !== 'object' || link.context === null || typeof link.context !== 'object') {
@@ -520,7 +519,7 @@ export class RecordingSpan implements Span, FinishedSpan {
    */
   setStatus(status: SpanStatus): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'setStatus');
       return this;
     }
     if (status === null || typeof status !== 'object') return this;
@@ -539,7 +538,7 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   updateName(name: string): this {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'updateName', name);
       return this;
     }
     this.name = toName(name, this.name);
@@ -553,7 +552,7 @@ export class RecordingSpan implements Span, FinishedSpan {
    */
   recordException(exception: Exception, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): void {
     if ((this.#state & ENDED) === ENDED) {
-      warnOnce(ENDED_WARNING);
+      reportEndedSpanCall(this, 'recordException');
       return;
     }
     const attributes: Record<string, AttributeValue> = {};

@@ -88,6 +88,19 @@ export interface HttpResponse {
   readonly bodyTooLarge: boolean;
 }
 
+/**
+ * How far one request got, for the `exit` event: filled in by a transport that can tell, read
+ * synchronously while the process exits (see `UNSENT_AT_EXIT` in `processing/export-at-exit.ts`).
+ */
+export interface RequestProgress {
+  /**
+   * Whether the request is out: accepted (a 2xx answer), or, with no answer yet, written whole to a
+   * connection that is still open (it then reaches the receiver as the process ends, without any more
+   * work on its side). An answer that is not a 2xx means not out: the spans are sent again.
+   */
+  sentWhole?: () => boolean;
+}
+
 /** One destination's HTTP client. */
 export interface HttpTransport {
   /** Turns an encoded payload into the bytes to send (gzipped when configured); do it once per payload, not per attempt. */
@@ -95,9 +108,10 @@ export interface HttpTransport {
   /**
    * Posts `body` (from {@link HttpTransport.prepare}). Resolves with any HTTP response; rejects on a
    * network error, on the per-request timeout (an error named `TimeoutError`), or when `signal` aborts
-   * (with an error named `AbortError`).
+   * (with an error named `AbortError`). A transport that can tell how far the request got fills in
+   * `progress` (see {@link RequestProgress}).
    */
-  send(body: Uint8Array, signal: AbortSignal): Promise<HttpResponse>;
+  send(body: Uint8Array, signal: AbortSignal, progress?: RequestProgress): Promise<HttpResponse>;
   /** Closes the transport's connections. Requests in flight are cut off. */
   close(): void;
   /**

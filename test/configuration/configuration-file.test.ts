@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { readEnvironmentVariable } from '../../src/config/environment-variable.js';
 import { readConfigFileEnvironment, useConfigurationFileAccess } from '../../src/configuration/configuration-file.js';
 import { nodeConfigurationFileAccess } from '../../src/platform/node/configuration-file-access.js';
-import type { OteliteSdk } from '../../src/init.js';
+import { useInitEnvironment, type OteliteSdk } from '../../src/init.js';
+import { INIT_ENVIRONMENT } from '../../src/init-environment.js';
 import { init } from '../../src/platform/node/node-init.js';
 import { InMemorySpanExporter } from '../../src/export/in-memory-span-exporter.js';
 import { SimpleSpanProcessor } from '../../src/processing/simple-span-processor.js';
@@ -18,7 +19,11 @@ const directory = mkdtempSync(join(tmpdir(), 'otelite-configuration-file-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 // What the Node entry (src/index.ts) installs.
-beforeAll(() => useConfigurationFileAccess(nodeConfigurationFileAccess));
+beforeAll(() => {
+  useConfigurationFileAccess(nodeConfigurationFileAccess);
+  // What the Node entry point installs: init() reads OTEL_CONFIG_FILE and loads files through it.
+  useInitEnvironment(INIT_ENVIRONMENT);
+});
 
 let sdk: OteliteSdk | undefined;
 afterEach(async () => {

@@ -24,8 +24,10 @@ export interface FixtureEnding {
 export interface RunFixtureOptions {
   /** Extra environment (over the parent's, with otelite's own variables cleared). */
   env?: Record<string, string>;
-  /** Sent once the fixture prints "ready". */
+  /** Sent once the fixture prints "ready" (and `signalAfter`, when given, has resolved). */
   signalWhenReady?: NodeJS.Signals;
+  /** Holds `signalWhenReady` back until it resolves as well. */
+  signalAfter?: Promise<unknown>;
   /** The process is killed (and the run rejected) after this long: a generous hang guard, not a timing assertion. */
   killAfterMillis?: number;
   /** Extra `node` arguments before the fixture path. */
@@ -50,11 +52,12 @@ export function runFixture(name: string, args: string[], options: RunFixtureOpti
       child.kill('SIGKILL');
       reject(new Error(`fixture ${name} ${args.join(' ')} did not end; stdout: ${stdout}; stderr: ${stderr}`));
     }, options.killAfterMillis ?? 80_000);
+    const signal = options.signalWhenReady;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (!signalled && options.signalWhenReady !== undefined && stdout.includes('ready\n')) {
+      if (!signalled && signal !== undefined && stdout.includes('ready\n')) {
         signalled = true;
-        child.kill(options.signalWhenReady);
+        void Promise.resolve(options.signalAfter).then(() => child.kill(signal));
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {

@@ -61,8 +61,8 @@ function code(text: string): string {
 
 /** The Node entry point and the platforms built on Node's parts; only they may load src/platform/node/. */
 const NODE_BASED = ['src/index.ts', 'src/platform/bun/', 'src/platform/deno/', 'src/platform/workerd/index.ts'];
-/** What the Workers entry point may load from src/platform/node/: the run-time loader of `node:async_hooks`. */
-const WORKERD_ALLOWED = ['src/platform/node/context/load-async-local-storage.ts'];
+/** What the Workers entry point may load from src/platform/node/: nothing (it finds AsyncLocalStorage at run time). */
+const WORKERD_ALLOWED: string[] = [];
 
 interface Violation {
   file: string;
@@ -129,16 +129,17 @@ describe('the platform boundary', () => {
     expect(found).toEqual([]);
   });
 
-  it('keeps the web entry points (browser, workerd, default) free of Node: nothing they load statically reaches src/platform/node/ (workerd: only the async_hooks loader)', () => {
+  it('keeps the web entry points (browser, workerd, default) free of Node: nothing they load reaches src/platform/node/ or names a node: module, not even in import() (a Worker without nodejs_compat would not load)', () => {
     for (const entry of ['src/platform/web/index.ts', 'src/platform/browser/index.ts', 'src/platform/workerd/index.ts']) {
       const seen = new Set<string>();
+      const nodeModules: string[] = [];
       const pending = [entry];
       while (pending.length > 0) {
         const file = pending.pop() as string;
         if (seen.has(file)) continue;
         seen.add(file);
         for (const { specifier, typeOnly } of specifiers(readFileSync(join(root, file), 'utf8'))) {
-          // A run-time import(): only the node:async_hooks loader has one, and it tolerates failure.
+          if (!typeOnly && specifier.startsWith('node:')) nodeModules.push(`${file}: ${specifier}`);
           if (typeOnly || !specifier.startsWith('.')) continue;
           const target = relative(root, join(root, file, '..', specifier))
             .replaceAll('\\', '/')
@@ -148,6 +149,7 @@ describe('the platform boundary', () => {
       }
       expect(seen.size).toBeGreaterThan(30);
       expect([...seen].filter((file) => file.startsWith(nodePlatform) && !WORKERD_ALLOWED.includes(file))).toEqual([]);
+      expect(nodeModules).toEqual([]);
     }
   });
 });

@@ -50,6 +50,21 @@ describe('web bundles', () => {
     });
   }
 
+  // A page has no environment and no files: the browser entry's init carries neither the configuration
+  // file loader nor the console logger/exporter. The entries with an environment install INIT_ENVIRONMENT,
+  // which carries them (bundled here directly, which shows the check can see them).
+  it('src/platform/browser/index.ts: init carries no configuration file loader and no console exporter', async () => {
+    const browser = await bundledInputs('src/platform/browser/index.ts', "export { init } from './index.js';");
+    const leftOut = (inputs: string[]) =>
+      inputs.filter((file) => /configuration-file\.ts$|console-span-exporter\.ts$|init-environment\.ts$/.test(file));
+    expect(leftOut(browser)).toEqual([]);
+    const withEnvironment = await bundledInputs(
+      'src/platform/web/index.ts',
+      "export { init } from './index.js'; export { INIT_ENVIRONMENT } from '../../init-environment.js';",
+    );
+    expect(leftOut(withEnvironment).length).toBe(3);
+  });
+
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {
     const inputs = await bundledInputs(
       'src/export/otlp/encoding/schema-fallback-encoder.ts',

@@ -68,7 +68,7 @@ describe.skipIf(!available)('Chromium (headless)', () => {
     const attachScript = readFileSync(join(attachFolder, 'attach.js'));
     site = createServer((request, response) => {
       seen.set(request.url ?? '', request.headers);
-      if (request.url === '/') {
+      if (request.url === '/' || request.url?.startsWith('/?')) {
         response.setHeader('content-type', 'text/html');
         response.end('<!doctype html><title>otelite</title><script type="module" src="/app.js"></script>');
       } else if (request.url === '/attach') {
@@ -177,6 +177,23 @@ describe.skipIf(!available)('Chromium (headless)', () => {
     });
     const spans = await spansArriving(1);
     expect(spans.map((span) => span.name)).toEqual(['before-hidden']);
+  });
+
+  it('propagateTraceHeaderUrls: a same-origin URL outside the list gets no trace headers, but its CLIENT span', async () => {
+    collector.clear();
+    await page.goto(`${siteUrl}/?limit`);
+    await page.waitForFunction(() => typeof (window as { fetchAllowedAndOther?: unknown }).fetchAllowedAndOther === 'function');
+    await page.evaluate(() => (window as unknown as { fetchAllowedAndOther(): Promise<void> }).fetchAllowedAndOther());
+    await page.goto('about:blank');
+    const spans = await spansArriving(3);
+    const allowed = only(
+      spans,
+      (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).endsWith('/api/allowed'),
+      'allowed fetch span',
+    );
+    only(spans, (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).endsWith('/api/not-allowed'), 'other fetch span');
+    expect(seen.get('/api/allowed')?.traceparent).toMatch(new RegExp(`^00-${allowed.traceId}-${allowed.spanId}-0[13]$`));
+    expect(seen.get('/api/not-allowed')?.traceparent).toBeUndefined();
   });
 
   it('context.attach of @opentelemetry/api 1.10 with the StackContextManager: active across await, restored in order, misuse reported once', async () => {

@@ -47,6 +47,22 @@ describe.skipIf(bun === undefined)(`Bun ${BUN_VERSION}`, () => {
     expect(spans).toHaveLength(7);
   });
 
+  it('propagateTraceHeaderUrls: only the allowed origin gets the trace headers, every call gets its CLIENT span', async () => {
+    collector.clear();
+    const folder = consumerFolder(['propagation-app.mjs']);
+    const result = await run(bun as string, ['propagation-app.mjs'], folder, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ 'allowed/fetch': true, 'allowed/get': true, 'other/fetch': false, 'other/get': false });
+    const clients = collector.spans().filter((span) => span.serviceName === 'propagation-app' && span.kind === 'CLIENT');
+    expect(clients.map((span) => new URL(String(span.attributes['url.full'])).pathname).sort()).toEqual([
+      '/fetch',
+      '/fetch',
+      '/get',
+      '/get',
+    ]);
+  });
+
   it('context.attach of @opentelemetry/api 1.10: active across await, restored in order, misuse reported once, spans parented', async () => {
     collector.clear();
     const folder = consumerFolder(['bun-attach-app.mjs', 'attach-checks.mjs'], { api: '1.10' });

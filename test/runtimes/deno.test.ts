@@ -92,6 +92,24 @@ describe.skipIf(deno === undefined)(`Deno ${DENO_VERSION}`, () => {
     expect(spans.filter((span) => span.kind === 'SERVER').length).toBeGreaterThan(0);
   });
 
+  it('propagateTraceHeaderUrls: only the allowed origin gets the trace headers, every call gets its CLIENT span', async () => {
+    const propagationFolder = consumerFolder(['propagation-app.mjs']);
+    const result = await run(deno as string, ['run', '--no-prompt', '--allow-all', 'propagation-app.mjs'], propagationFolder, {
+      DENO_NO_UPDATE_CHECK: '1',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ 'allowed/fetch': true, 'allowed/get': true, 'other/fetch': false, 'other/get': false });
+    const clients = collector.spans().filter((span) => span.serviceName === 'propagation-app' && span.kind === 'CLIENT');
+    expect(clients.map((span) => new URL(String(span.attributes['url.full'])).pathname).sort()).toEqual([
+      '/fetch',
+      '/fetch',
+      '/get',
+      '/get',
+    ]);
+  });
+
   it('context.attach of @opentelemetry/api 1.10: active across await, restored in order, misuse reported once, spans parented', async () => {
     const attachFolder = consumerFolder(['deno-attach-app.mjs', 'attach-checks.mjs'], { api: '1.10' });
     const result = await run(deno as string, ['run', '--no-prompt', '--allow-all', 'deno-attach-app.mjs', collector.url], attachFolder, {

@@ -1,14 +1,40 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan, Receiver } from '../../src/platform/node/receiver/index.js';
-import { consumerFolder, expectAttachChecks, only, receiver, runtimeBinary, type AttachCheckResults } from './runtime-kit.js';
+import { consumerFolder, expectAttachChecks, only, receiver, root, runtimeBinary, type AttachCheckResults } from './runtime-kit.js';
 
 const WORKERD_VERSION = '1.20261117.1';
 const workerd = runtimeBinary('workerd', WORKERD_VERSION);
+const WRANGLER_VERSION = '4.164.0';
+const wrangler = findWrangler();
+
+/**
+ * wrangler from test/runtimes/wrangler (its own lockfile) and a Node it runs on (>= 22.12: this one, or
+ * the Node 22 of scripts/cached-node.sh); `undefined` prints `SKIPPED wrangler: <reason>`.
+ */
+function findWrangler(): { script: string; node: string } | undefined {
+  const script = join(root, 'test/runtimes/wrangler/node_modules/wrangler/bin/wrangler.js');
+  if (!existsSync(script)) {
+    console.log('SKIPPED wrangler: not installed (npm ci --prefix test/runtimes/wrangler)');
+    return undefined;
+  }
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major > 22 || (major === 22 && minor >= 12)) return { script, node: process.execPath };
+  try {
+    const node = execFileSync(join(root, 'scripts/cached-node.sh'), ['22.23.5'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return { script, node };
+  } catch (error) {
+    console.log(`SKIPPED wrangler: it needs Node >= 22.12 and node 22.23.5 could not be installed (${String(error).split('\n')[0]})`);
+    return undefined;
+  }
+}
 
 /** Requests the downstream server saw: path and headers. */
 const seen: { path: string; headers: IncomingHttpHeaders }[] = [];
@@ -89,10 +115,10 @@ describe.skipIf(workerd === undefined)(`workerd ${WORKERD_VERSION}`, () => {
     await new Promise((resolve) => downstream?.close(resolve));
   });
 
-  async function runWorker(flags: string[]): Promise<{ spans: ReceivedSpan[]; body: unknown; status: number }> {
+  async function runWorker(flags: string[], from = folder): Promise<{ spans: ReceivedSpan[]; body: unknown; status: number }> {
     collector.clear();
     seen.length = 0;
-    const started = await startWorkerd(folder, flags);
+    const started = await startWorkerd(from, flags);
     try {
       collector.clear();
       seen.length = 0;
@@ -164,6 +190,75 @@ describe.skipIf(workerd === undefined)(`workerd ${WORKERD_VERSION}`, () => {
     expect(after.traceId).not.toBe(server.traceId);
     expect(after.parentSpanId).toBe('');
     expect(server.attributes['app.after_await_has_span']).toBeUndefined();
+  });
+
+  // The worker bundled by wrangler, as users deploy it (`wrangler deploy --dry-run --outdir`), once per
+  // compatibility setting, and run by the same workerd. wrangler is its own npm project
+  // (test/runtimes/wrangler, installed by .ci/run) and needs Node >= 22.12.
+  describe.skipIf(wrangler === undefined)(`bundled by wrangler ${WRANGLER_VERSION}`, () => {
+    function bundle(flags: string[]): { folder: string; output: string } {
+      const target = consumerFolder(['worker-app.mjs']);
+      writeFileSync(
+        join(target, 'wrangler.toml'),
+        `name = "worker-app"\nmain = "worker-app.mjs"\ncompatibility_date = "2025-09-01"\ncompatibility_flags = ${JSON.stringify(flags)}\n`,
+      );
+      const output = execFileSync(
+        (wrangler as { node: string }).node,
+        [
+          (wrangler as { script: string }).script,
+          'deploy',
+          '--dry-run',
+          '--outdir',
+          'out',
+          '--define',
+          `OTLP_ENDPOINT:${JSON.stringify(collector.url)}`,
+        ],
+        {
+          cwd: target,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      copyFileSync(join(target, 'out/worker-app.js'), join(target, 'worker.js'));
+      return { folder: target, output };
+    }
+
+    it('without nodejs_compat: wrangler bundles it with no node: module left in, and it loads and traces in workerd', async () => {
+      const { folder: bundled, output } = bundle([]);
+      expect(output).not.toContain('async_hooks');
+      // No module reference (import, import(), require) to a node: module; the name passed to
+      // process.getBuiltinModule is a plain string.
+      const bundledCode = readFileSync(join(bundled, 'worker.js'), 'utf8');
+      expect(bundledCode).not.toMatch(/\b(?:from|import|require)\s*\(?\s*["']node:/);
+      expect(bundledCode).toContain('getBuiltinModule');
+      const { spans, status } = await runWorker([], bundled);
+      expect(status).toBe(201);
+      const server = only(spans, (span) => span.kind === 'SERVER', 'server span');
+      expect(server.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(server.resourceAttributes).toMatchObject({ 'process.runtime.name': 'workerd' });
+      const before = only(
+        spans,
+        (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes('/before-await'),
+        'client span before await',
+      );
+      expect(before.parentSpanId).toBe(server.spanId);
+    });
+
+    it('with nodejs_compat: the same bundle step, and AsyncLocalStorage carries the span across await', async () => {
+      const { folder: bundled } = bundle(['nodejs_compat']);
+      const { spans, status } = await runWorker(['nodejs_compat'], bundled);
+      expect(status).toBe(201);
+      const server = only(spans, (span) => span.kind === 'SERVER', 'server span');
+      expect(server.attributes['app.after_await_has_span']).toBe(true);
+      const after = only(
+        spans,
+        (span) => span.kind === 'CLIENT' && String(span.attributes['url.full']).includes('/after-await'),
+        'client span after await',
+      );
+      expect(after.parentSpanId).toBe(server.spanId);
+      expect(seen.find((entry) => entry.path === '/after-await')?.headers.traceparent).toBe(`00-${server.traceId}-${after.spanId}-01`);
+    });
   });
 
   it('with nodejs_compat, context.attach of @opentelemetry/api 1.10 in a handler: active across await, restored in order, misuse reported once', async () => {

@@ -3,12 +3,12 @@ import { suppressTracing } from '../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
-import { EXPORT_AT_EXIT } from '../export-at-exit.js';
+import { EXPORT_AT_EXIT, UNSENT_AT_EXIT } from '../export-at-exit.js';
 import { encodeSpansToProtobuf } from './encoding/binary-encoder.js';
 import { encodeWithinLimit } from './encoding/encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './wire/export-response.js';
 import { encodeSpansToJson } from './encoding/json-encoder.js';
-import type { HttpResponse, HttpTransport } from '../../transport/http-transport.js';
+import type { HttpResponse, HttpTransport, RequestProgress } from '../../transport/http-transport.js';
 import { currentPlatform } from '../../platform.js';
 import { readOtlpEnvironment } from './otlp-environment.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
@@ -22,6 +22,15 @@ interface AttemptOutcome {
   readonly retry: boolean;
   /** The receiver's `Retry-After`, in milliseconds, when it sent one. */
   readonly retryAfterMillis?: number;
+}
+
+/** One request of an export still running: its spans, whether it is done with, and its current attempt. */
+interface RequestState {
+  readonly spans: readonly FinishedSpan[];
+  /** Answered for good (accepted, or rejected with a final status): never sent again. */
+  done: boolean;
+  /** The attempt on the wire now, if any (none before the first and between attempts). */
+  attempt: RequestProgress | undefined;
 }
 
 /**
@@ -58,6 +67,8 @@ export class OTLPTraceExporter implements SpanExporter {
   /** Header values and URL credentials, longest first: removed from anything the receiver says before it is logged. */
   readonly #secrets: readonly string[];
   readonly #inFlight = new Set<Promise<ExportResult>>();
+  /** The requests of each export, keyed by the array `export` was given (held weakly: nothing to clean up). */
+  readonly #requests = new WeakMap<readonly FinishedSpan[], readonly RequestState[]>();
   #shutdown: Promise<void> | undefined;
 
   /**
@@ -144,6 +155,22 @@ export class OTLPTraceExporter implements SpanExporter {
     return result;
   }
 
+  /**
+   * Of `batch` (given to `export`, which has not finished), the spans still to send at exit: those of
+   * its requests that are not done and whose current attempt, if any, is not out (see
+   * `RequestProgress`). Called by `BatchSpanProcessor` while the process exits. Never throws.
+   */
+  [UNSENT_AT_EXIT](batch: readonly FinishedSpan[]): readonly FinishedSpan[] {
+    const requests = this.#requests.get(batch);
+    if (requests === undefined) return batch;
+    const unsent: FinishedSpan[] = [];
+    for (const request of requests) {
+      if (request.done || isOut(request.attempt)) continue;
+      for (const span of request.spans) unsent.push(span);
+    }
+    return unsent;
+  }
+
   #sendAtExit(spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
     if (spans.length === 0) return SUCCESS;
     if (this.#shutdown !== undefined) return failed(new Error('the OTLP exporter is shut down'));
@@ -202,9 +229,11 @@ export class OTLPTraceExporter implements SpanExporter {
           ),
         ),
       );
+      const requests = parts.map((part): RequestState => ({ spans: part.spans, done: false, attempt: undefined }));
+      this.#requests.set(spans, requests);
       let firstError: Error | undefined;
-      for (const part of parts) {
-        const error = await this.#deliver(await this.#transport.prepare(part.payload), deadline.signal, deadlineAt);
+      for (let i = 0; i < parts.length; i++) {
+        const error = await this.#deliver(await this.#transport.prepare(parts[i].payload), deadline.signal, deadlineAt, requests[i]);
         firstError ??= error;
         if (deadline.signal.aborted) break;
       }
@@ -215,13 +244,18 @@ export class OTLPTraceExporter implements SpanExporter {
   }
 
   /** Sends one request body until it is accepted, rejected for good, out of attempts or out of time. */
-  async #deliver(body: Uint8Array, signal: AbortSignal, deadlineAt: number): Promise<Error | undefined> {
+  async #deliver(body: Uint8Array, signal: AbortSignal, deadlineAt: number, request: RequestState): Promise<Error | undefined> {
     const policy = this.#settings.retry;
     for (let attempt = 1; ; attempt++) {
       let outcome: AttemptOutcome;
+      const progress: RequestProgress = {};
+      request.attempt = progress;
       try {
-        outcome = this.#judge(await this.#transport.send(body, signal));
+        outcome = this.#judge(await this.#transport.send(body, signal, progress));
+        request.done = !outcome.retry;
+        request.attempt = undefined;
       } catch (error) {
+        request.attempt = undefined;
         if (signal.aborted) return deadlineError(signal, error);
         const cause = error instanceof Error ? error : new Error(String(error));
         outcome = {
@@ -305,6 +339,15 @@ function collectSecrets(settings: ResolvedExporterOptions): string[] {
     }
   }
   return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+/** Whether an attempt is out (answered, or written whole to a live connection), as far as its transport can tell. */
+function isOut(attempt: RequestProgress | undefined): boolean {
+  try {
+    return attempt?.sentWhole?.() === true;
+  } catch {
+    return false;
+  }
 }
 
 function failed(error: Error): ExportResult {

@@ -1,4 +1,5 @@
 import { reportError } from '../../diagnostics/report.js';
+import { matchesUrlList, resolvePropagateTraceHeaderUrls, type PropagateTraceHeaderUrls } from '../propagate-trace-header-urls.js';
 import { fetchWithClientSpan, type FetchClientSettings, type FetchFunction } from './fetch-client-span.js';
 
 /** Marks otelite's wrapper of `globalThis.fetch` with the function it wraps. */
@@ -13,6 +14,13 @@ export interface FetchInstrumentationOptions {
    * browsers every request does. Default none.
    */
   propagateTraceHeaderCorsUrls?: ReadonlyArray<string | RegExp>;
+  /**
+   * Limits which destinations get the trace headers, on every runtime: origins or whole URLs (strings),
+   * regular expressions matched against the whole URL, or a function given the URL. Other requests still
+   * get their CLIENT span, without the headers. In a browser it applies on top of the same-origin and CORS
+   * rule. Default: every destination (as opentelemetry-js does); see "Trace headers" in docs/getting-started.md.
+   */
+  propagateTraceHeaderUrls?: PropagateTraceHeaderUrls;
 }
 
 /** `instrumentFetch()`'s handle. */
@@ -81,15 +89,12 @@ function unwrappedFetch(): FetchFunction {
 }
 
 function fetchSettings(options: FetchInstrumentationOptions): FetchClientSettings {
+  const limit = resolvePropagateTraceHeaderUrls(options?.propagateTraceHeaderUrls);
   const location = (globalThis as { location?: { origin?: string } }).location;
   const pageOrigin = typeof location?.origin === 'string' && location.origin !== 'null' ? location.origin : undefined;
-  if (pageOrigin === undefined) return {};
-  const allowed = Array.isArray(options.propagateTraceHeaderCorsUrls) ? options.propagateTraceHeaderCorsUrls : [];
+  if (pageOrigin === undefined) return limit === undefined ? {} : { propagateTo: limit };
+  const allowed = Array.isArray(options?.propagateTraceHeaderCorsUrls) ? options.propagateTraceHeaderCorsUrls : [];
   return {
-    propagateTo: (url) =>
-      url.origin === pageOrigin ||
-      allowed.some((entry) =>
-        typeof entry === 'string' ? entry === url.origin || entry === url.href : entry instanceof RegExp && entry.test(url.href),
-      ),
+    propagateTo: (url) => (url.origin === pageOrigin || matchesUrlList(allowed, url)) && (limit === undefined || limit(url)),
   };
 }

@@ -7,5 +7,7 @@ import { installPlatform } from '../../platform.js';
 import { browserPlatform } from './browser-platform.js';
 
 installPlatform(browserPlatform);
+// No useInitEnvironment: a page has no OTEL_LOG_LEVEL or OTEL_TRACES_EXPORTER, so it ships neither the
+// console logger nor the console exporter.
 
-export * from '../web/index.js';
+export * from '../web/exports.js';

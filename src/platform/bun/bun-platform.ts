@@ -34,7 +34,8 @@ export const bunPlatform: Platform = Object.freeze<Platform>({
     const parts: Disableable[] = [];
     const node = nodePlatform.instrumentHttp(options);
     if (node !== undefined) parts.push(node);
-    parts.push(instrumentServerRequestEvents(), instrumentFetch(), instrumentBunServe());
+    // The same options: `propagateTraceHeaderUrls` limits the fetch wrapper's trace headers too.
+    parts.push(instrumentServerRequestEvents(), instrumentFetch(options ?? {}), instrumentBunServe());
     return {
       disable: () => {
         for (const part of parts) part.disable();

@@ -46,7 +46,8 @@ export const denoPlatform: Platform = Object.freeze<Platform>({
     const parts: Disableable[] = [];
     const node = nodePlatform.instrumentHttp(options);
     if (node !== undefined) parts.push(node);
-    parts.push(instrumentFetch(), instrumentDenoServe());
+    // The same options: `propagateTraceHeaderUrls` limits the fetch wrapper's trace headers too.
+    parts.push(instrumentFetch(options ?? {}), instrumentDenoServe());
     return {
       disable: () => {
         for (const part of parts) part.disable();

@@ -68,7 +68,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       return compression === 'gzip' ? new Uint8Array(await gzipAsync(payload)) : payload;
     },
 
-    send(body, signal) {
+    send(body, signal, progress) {
       const requestOptions: RequestOptions = {
         method: 'POST',
         agent,
@@ -91,6 +91,12 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         // and a mark for diagnostics_channel subscribers.
         const req: ClientRequest = context.with(suppressTracing(context.active()), () => request(url, requestOptions));
         markExporterRequest(req);
+        // Once the answer's status is known it decides: a 2xx is out, anything else (a 503 to retry) is not.
+        let answeredStatus: number | undefined;
+        if (progress !== undefined) {
+          progress.sentWhole = () =>
+            answeredStatus === undefined ? isWrittenToLiveSocket(req) : answeredStatus >= 200 && answeredStatus < 300;
+        }
         const onAbort = (): void => {
           const error = abortError();
           settle(() => reject(error));
@@ -104,7 +110,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         timer.unref();
         signal.addEventListener('abort', onAbort, { once: true });
         req.on('error', (error) => settle(() => reject(error)));
-        req.on('response', (res) =>
+        req.on('response', (res) => {
+          answeredStatus = res.statusCode ?? 0;
           readBody(res, maxResponseBytes, (responseBody, bodyError, bodyTooLarge) =>
             settle(() =>
               resolve({
@@ -117,8 +124,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
                 bodyTooLarge,
               }),
             ),
-          ),
-        );
+          );
+        });
         req.end(body);
       });
     },
@@ -131,6 +138,18 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       return postSynchronously({ url, headers, payload, compression, tls: secure ? tls : undefined }, timeoutMillis);
     },
   };
+}
+
+/**
+ * Whether every byte of `req` (headers and body) has been handed to the kernel, on a socket that is
+ * neither destroyed nor errored: the request then reaches the receiver even if this process ends now.
+ * `writableFinished` holds once `end()` was called, nothing waits in the request's own buffer (as it does
+ * while the socket connects) and the socket's write queue is empty (a write libuv has not completed
+ * counts in `writableLength` until it has).
+ */
+function isWrittenToLiveSocket(req: ClientRequest): boolean {
+  const socket = req.socket;
+  return req.writableFinished && socket !== null && !socket.destroyed && !socket.connecting;
 }
 
 /**

@@ -6,10 +6,10 @@
  * `detectResources`) are absent.
  * @packageDocumentation
  */
+import { useInitEnvironment } from '../../init.js';
+import { INIT_ENVIRONMENT } from '../../init-environment.js';
 
-export * from '../../core-exports.js';
-export { init } from './web-init.js';
+// Edge runtimes behind the default condition may have an environment (OTEL_LOG_LEVEL, OTEL_TRACES_EXPORTER).
+useInitEnvironment(INIT_ENVIRONMENT);
 
-// --- web only: fetch client spans where no undici channels exist
-export { instrumentFetch, tracedFetch } from '../../instrumentation/fetch/instrument-fetch.js';
-export type { FetchInstrumentation, FetchInstrumentationOptions } from '../../instrumentation/fetch/instrument-fetch.js';
+export * from './exports.js';

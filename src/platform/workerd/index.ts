@@ -1,13 +1,14 @@
 /**
  * otelite on Cloudflare Workers (the `workerd` and `worker` export conditions): the web entry point with
- * the workerd platform installed; `AsyncLocalStorage` is used when `nodejs_compat` provides it.
+ * the workerd platform installed; `AsyncLocalStorage` is used when `nodejs_compat` provides it (found at
+ * run time, with no import of `node:async_hooks` for a bundler to resolve).
  * @packageDocumentation
  */
-import { loadAsyncLocalStorage } from '../node/context/load-async-local-storage.js';
 import { installPlatform } from '../../platform.js';
+import { findAsyncLocalStorage } from './find-async-local-storage.js';
 import { workerdPlatform } from './workerd-platform.js';
 
-installPlatform(workerdPlatform(await loadAsyncLocalStorage()));
+installPlatform(workerdPlatform(findAsyncLocalStorage()));
 
 export * from '../web/index.js';
 export { createAsyncStorageContextManager } from '../../context/async-storage-context-manager.js';

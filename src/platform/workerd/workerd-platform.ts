@@ -14,7 +14,7 @@ import { webPlatform, type Platform } from '../../platform.js';
  *
  * @example
  * ```ts
- * installPlatform(workerdPlatform(await loadAsyncLocalStorage()));
+ * installPlatform(workerdPlatform(findAsyncLocalStorage()));
  * ```
  */
 export function workerdPlatform(storage: AsyncContextStorage | undefined): Platform {
@@ -25,7 +25,7 @@ export function workerdPlatform(storage: AsyncContextStorage | undefined): Platf
       if (storage !== undefined) return createAsyncStorageContextManager(storage);
       warnOnce(
         'otelite on Workers without nodejs_compat: no AsyncLocalStorage, so the active span does not ' +
-          'cross await; enable the nodejs_compat (or nodejs_als) compatibility flag to keep it.',
+          'cross await; enable the nodejs_compat compatibility flag to keep it.',
       );
       return new StackContextManager().enable();
     },

@@ -7,6 +7,8 @@ export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 export interface EncodedPart {
   readonly payload: Uint8Array;
   readonly spanCount: number;
+  /** The spans the payload holds, in order. */
+  readonly spans: readonly FinishedSpan[];
 }
 
 /**
@@ -43,7 +45,7 @@ function encodeInto(
   if (spans.length === 0) return;
   const payload = encode(spans);
   if (payload.length <= maxBytes) {
-    parts.push({ payload, spanCount: spans.length });
+    parts.push({ payload, spanCount: spans.length, spans });
     return;
   }
   if (spans.length === 1) {

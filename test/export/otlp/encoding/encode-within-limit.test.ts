@@ -23,7 +23,7 @@ describe('encodeWithinLimit', () => {
       () => expect.unreachable(),
     );
     expect(calls).toBe(1);
-    expect(parts).toEqual([{ payload: new Uint8Array(32), spanCount: 2 }]);
+    expect(parts).toEqual([{ payload: new Uint8Array(32), spanCount: 2, spans }]);
   });
 
   it('splits in halves until each part fits, keeping span order', () => {
@@ -36,6 +36,7 @@ describe('encodeWithinLimit', () => {
       () => expect.unreachable(),
     );
     expect(parts.map((part) => part.spanCount)).toEqual([2, 1, 2]);
+    expect(parts.flatMap((part) => part.spans)).toEqual(spans);
     expect(parts.every((part) => part.payload.length <= 90)).toBe(true);
     expect(seen[0]).toEqual([0, 1, 2, 3, 4]);
   });

@@ -146,7 +146,7 @@ function onCreate(message: unknown): void {
     // The caller's own client span for this request (Next.js's fetch span, a contrib instrumentation's):
     // no second span, the trace headers are that span's.
     if (existingClientSpanFor(active, String(request.origin)) !== undefined) {
-      injectHeaders(request, active);
+      injectHeaders(request, active, settings);
       return;
     }
     startFetchSpan(request, settings, active);
@@ -177,7 +177,7 @@ function startFetchSpan(request: UndiciRequest, settings: HttpInstrumentationSet
   if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
   const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
   // Injected for unsampled spans too: downstream services continue the trace with sampled=0.
-  injectHeaders(request, trace.setSpan(parent, span));
+  injectHeaders(request, trace.setSpan(parent, span), settings);
   if (!span.isRecording()) return;
   spans.set(request, span);
   if (settings.requestHeaders.length > 0) recordHeadersFromRawList(span, settings.requestHeaders, request.headers);
@@ -187,8 +187,10 @@ function startFetchSpan(request: UndiciRequest, settings: HttpInstrumentationSet
   }
 }
 
-function injectHeaders(request: UndiciRequest, spanContext: Context): void {
+/** Adds the trace headers of `spanContext` to `request`, unless `propagateTraceHeaderUrls` leaves its URL out. */
+function injectHeaders(request: UndiciRequest, spanContext: Context, settings: HttpInstrumentationSettings): void {
   try {
+    if (settings.propagateTo !== undefined && !settings.propagateTo(redactUrl(String(request.origin) + request.path))) return;
     propagation.inject(spanContext, request, undiciHeaderSetter);
   } catch (error) {
     reportError('instrumentation.http.fetch', error, 'inject');

@@ -2,6 +2,7 @@ import type { Span } from '@opentelemetry/api';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { CapturedHeader } from '../../../../instrumentation/http/captured-headers.js';
 import { reportError } from '../../../../diagnostics/report.js';
+import { resolvePropagateTraceHeaderUrls, type PropagateTraceHeaderUrls } from '../../../../instrumentation/propagate-trace-header-urls.js';
 
 /** An outgoing request as {@link HttpInstrumentationOptions.ignoreOutgoingRequest} and the request hook see it. */
 export interface OutgoingRequestInfo {
@@ -39,6 +40,13 @@ export interface HttpInstrumentationOptions {
    */
   ignoreOutgoingRequest?: (info: OutgoingRequestInfo) => boolean;
   /**
+   * Limits which destinations get the trace headers (`traceparent`, `tracestate`, `baggage`): origins or
+   * whole URLs (strings), regular expressions matched against the whole URL (`url.full`), or a function
+   * given the URL. Other requests still get their CLIENT span, without the headers. Default: every
+   * destination, as opentelemetry-js does (see "Trace headers" in docs/getting-started.md).
+   */
+  propagateTraceHeaderUrls?: PropagateTraceHeaderUrls;
+  /**
    * Request headers recorded as `http.request.header.<lowercased name>` (string arrays), on server and
    * client spans. Names are case-insensitive. Default: none (headers often carry credentials).
    */
@@ -61,6 +69,8 @@ export interface HttpInstrumentationSettings {
   readonly requestHeaders: readonly CapturedHeader[];
   readonly responseHeaders: readonly CapturedHeader[];
   readonly requestHook: ((span: Span, info: IncomingRequestInfo | OutgoingRequestInfo) => void) | undefined;
+  /** Whether a request to this URL gets the trace headers; `undefined`: every request does. */
+  readonly propagateTo: ((url: string | URL) => boolean) | undefined;
 }
 
 /** The settings in force when no options are given (and for the explicit wrappers without `instrumentHttp`). */
@@ -70,6 +80,7 @@ export const DEFAULT_HTTP_INSTRUMENTATION_SETTINGS: HttpInstrumentationSettings 
   requestHeaders: Object.freeze([]),
   responseHeaders: Object.freeze([]),
   requestHook: undefined,
+  propagateTo: undefined,
 });
 
 /** Applies the defaults to `options` and prepares the header lookups. */
@@ -80,6 +91,7 @@ export function resolveHttpInstrumentationSettings(options: HttpInstrumentationO
     requestHeaders: toCapturedHeaders(options.captureRequestHeaders, 'http.request.header.'),
     responseHeaders: toCapturedHeaders(options.captureResponseHeaders, 'http.response.header.'),
     requestHook: typeof options.requestHook === 'function' ? options.requestHook : undefined,
+    propagateTo: resolvePropagateTraceHeaderUrls(options.propagateTraceHeaderUrls),
   });
 }
 

@@ -169,7 +169,7 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
     }
     if (early === undefined && existingClientSpanFor(parent, `${protocol}//${authority}`) !== undefined) {
       // The caller's own client span for this request: no second span, its trace headers.
-      if (inject) injectTraceHeaders(request, parent);
+      if (inject && (settings.propagateTo === undefined || settings.propagateTo(url))) injectTraceHeaders(request, parent);
       states.set(request, null);
       return;
     }
@@ -184,7 +184,9 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
     let span: Span;
     if (early === undefined) {
       span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
-      if (inject) injectTraceHeaders(request, trace.setSpan(parent, span));
+      if (inject && (settings.propagateTo === undefined || settings.propagateTo(url))) {
+        injectTraceHeaders(request, trace.setSpan(parent, span));
+      }
     } else {
       span = early.span;
       span.updateName(spanNameForMethod(method));
@@ -327,7 +329,7 @@ function patchModule(module: HttpModule): Patch {
   const tracesAfterCreation = !hasClientRequestCreatedChannel();
   const defaultProtocol = (module as { globalAgent?: { protocol?: string } }).globalAgent?.protocol ?? 'http:';
   const request = function request(this: unknown, ...args: unknown[]): ClientRequest {
-    const early = activeSettings === undefined ? undefined : withTraceHeadersBeforeCreation(args, defaultProtocol);
+    const early = activeSettings === undefined ? undefined : withTraceHeadersBeforeCreation(args, defaultProtocol, activeSettings);
     if (early === undefined) {
       const clientRequest = originalRequest.apply(this, args);
       if (tracesAfterCreation) traceClientRequest(clientRequest, true);
@@ -365,6 +367,7 @@ type HeaderRecord = Record<string, unknown>;
 function withTraceHeadersBeforeCreation(
   args: unknown[],
   defaultProtocol: string,
+  settings: HttpInstrumentationSettings,
 ): { prepared: PreparedRequest; args: unknown[] } | undefined {
   try {
     const index = isPlainOptions(args[0]) ? 0 : isPlainOptions(args[1]) ? 1 : -1;
@@ -379,6 +382,10 @@ function withTraceHeadersBeforeCreation(
     if (isTracingSuppressed(parent) || isNodeHttpCoveredElsewhere()) return undefined;
     const method = normalizeMethod(typeof options.method === 'string' ? options.method.toUpperCase() : 'GET');
     const target = earlyRequestAttributes(args, index, defaultProtocol);
+    // Not to be given the headers (or no telling where it goes): the span is started at creation, as for
+    // any other request.
+    const url = target?.['url.full'];
+    if (settings.propagateTo !== undefined && (typeof url !== 'string' || !settings.propagateTo(url))) return undefined;
     const span = getHttpTracer().startSpan(
       spanNameForMethod(method),
       { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, ...target } },

@@ -1,0 +1,79 @@
+import { diag } from '@opentelemetry/api';
+
+/**
+ * The report of a call on a span that has already ended (a late `setAttribute('http.route')` from a
+ * framework, an `addEvent` after `end()`). Such calls are ignored; this says which span and which call,
+ * so that the late caller can be found. Only the ended-span branch of a span method reaches this module:
+ * a live span pays nothing for it.
+ *
+ * Every ignored call is counted ({@link endedSpanCallCount}); at most {@link MAX_ENDED_SPAN_LOGS_PER_WINDOW}
+ * are logged (through `diag.warn`) per {@link ENDED_SPAN_LOG_WINDOW_MILLIS}, then one line says how
+ * many more were not logged.
+ */
+
+/** How long one rate-limit window lasts, in milliseconds. */
+export const ENDED_SPAN_LOG_WINDOW_MILLIS = 60_000;
+/** How many ignored calls are logged per window; the rest are only counted. */
+export const MAX_ENDED_SPAN_LOGS_PER_WINDOW = 5;
+/** Longest excerpt of a caller's argument (an attribute key, an event name) quoted in the message. */
+const MAX_QUOTED_LENGTH = 64;
+
+/** What a report needs of the span: read only when a call is ignored. */
+export interface EndedSpanIdentity {
+  readonly name: string;
+  spanContext(): { readonly spanId: string };
+}
+
+let count = 0;
+let windowStart = 0;
+let loggedInWindow = 0;
+let suppressedInWindow = 0;
+
+/**
+ * Counts a call on an ended span and, within the rate limit, logs it naming the span and the call:
+ * `a call on a span that has already ended was ignored: setAttribute('http.route') on span "GET" (span id 00f067aa0ba902b7).`
+ * `argument` is the call's identifying argument (attribute key, event name, new name), quoted in the
+ * message and cut to a bounded length. Never throws.
+ *
+ * @example
+ * ```ts
+ * if (ended) {
+ *   reportEndedSpanCall(this, 'setAttribute', key);
+ *   return this;
+ * }
+ * ```
+ */
+export function reportEndedSpanCall(span: EndedSpanIdentity, call: string, argument?: unknown): void {
+  try {
+    count++;
+    const now = Date.now();
+    if (now - windowStart >= ENDED_SPAN_LOG_WINDOW_MILLIS) {
+      if (suppressedInWindow > 0) {
+        diag.warn(`otelite: ${suppressedInWindow} more calls on ended spans were ignored and not logged in the last window`);
+      }
+      windowStart = now;
+      loggedInWindow = 0;
+      suppressedInWindow = 0;
+    }
+    if (loggedInWindow >= MAX_ENDED_SPAN_LOGS_PER_WINDOW) {
+      suppressedInWindow++;
+      return;
+    }
+    loggedInWindow++;
+    const quoted = typeof argument === 'string' ? `'${excerpt(argument)}'` : '';
+    diag.warn(
+      `otelite: a call on a span that has already ended was ignored: ${call}(${quoted}) on span "${excerpt(String(span.name))}" (span id ${span.spanContext().spanId}).`,
+    );
+  } catch {
+    // A broken logger or a hostile span must not break the caller.
+  }
+}
+
+/** How many calls on ended spans were ignored since the process started (logged or not). */
+export function endedSpanCallCount(): number {
+  return count;
+}
+
+function excerpt(text: string): string {
+  return text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH)}…` : text;
+}
