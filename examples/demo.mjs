@@ -76,7 +76,7 @@ say('    for the fetch, and the backend SERVER span under it, linked by the trac
 say('  • The unicorn request failed: the backend answered 500 and the frontend 502, so both');
 say('    server spans and the fetch span are marked ERROR with error.type set.');
 say('  • No collector was needed: `npx otelite receive` runs this same receiver on port 4318.');
-say('    To send to a real OpenTelemetry Collector or Jaeger, see "Sending to an OpenTelemetry Collector or Jaeger" in the README.');
+say('    To send to a real OpenTelemetry Collector or Jaeger, see docs/getting-started.md.');
 
 clearTimeout(deadline);
 if (ui) {

@@ -6,7 +6,7 @@
 // (`process.env.NODE_ENV` defined), then gzipped; the same page's otelite share is the second line
 // (`@opentelemetry/api` left external). Then the core alone and the workerd entry. Needs `npm run build`
 // first (the web-standard entries stay tsc's unbundled ESM there, so the figures are what an
-// application's bundler makes of them). The README's browser section quotes these lines.
+// application's bundler makes of them). The browser section of docs/runtimes.md quotes these lines.
 // usage: node scripts/browser-size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';

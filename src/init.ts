@@ -82,7 +82,7 @@ export interface InitOptions<HttpOptions extends object = object> {
   /**
    * Whether root spans carry the W3C Level 2 `random` trace flag (0x02), so sampled roots have
    * `traceFlags` 3; `false` gives 1, as opentelemetry-js does (see `TracerProviderOptions.randomTraceFlag`
-   * and the README on Jaeger). Default `true`.
+   * and "Trace flags and Jaeger" in docs/getting-started.md). Default `true`.
    */
   randomTraceFlag?: boolean;
   /**
@@ -110,7 +110,7 @@ export interface InitOptions<HttpOptions extends object = object> {
   exporter?: SpanExporter | CallbackSpanExporter;
   /**
    * Flush pending spans on `beforeExit`, `SIGTERM` and `SIGINT` without changing how the process ends
-   * (see the README, "Graceful shutdown"; none are installed with `OTEL_SDK_DISABLED=true`). The
+   * (see "Graceful shutdown" in docs/getting-started.md; none are installed with `OTEL_SDK_DISABLED=true`). The
    * synchronous send at `exit` (after `process.exit()` or a crash) does not depend on it: that is
    * `batch.exportAtExitTimeoutMillis`. Default `true`.
    */

@@ -167,11 +167,13 @@ describe('partsFromModel', () => {
   });
 });
 
-describe('the README example file', () => {
+describe('the example file of docs/configuration.md', () => {
   it('loads and builds the keep-traces processor over the rule-based head sampler', async () => {
     const { readFileSync } = await import('node:fs');
-    const readme = readFileSync('README.md', 'utf8');
-    const section = readme.slice(readme.indexOf('## Configuration file (`OTEL_CONFIG_FILE`)'));
+    const guide = readFileSync('docs/configuration.md', 'utf8');
+    const start = guide.indexOf('### Starting with a file');
+    expect(start).toBeGreaterThan(0);
+    const section = guide.slice(start);
     const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
     expect(yaml).toBeDefined();
     const parsed = parseConfiguration(yaml!, () => undefined);

@@ -2,8 +2,8 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The web-standard entries stay small (README's browser section, issue 14's 30 KiB target): bundled from
-// the sources as an application's bundler would, `init` with the OTLP exporter pulls in neither the
+// The web-standard entries stay small (the browser section of docs/runtimes.md, issue 14's 30 KiB
+// target): bundled from the sources as an application's bundler would, `init` with the OTLP exporter pulls in neither the
 // @bufbuild/protobuf runtime nor the generated descriptors (gen/**/*_pb.ts); only the tag constants of
 // gen/**/*_wire.ts (inlined). The schema fallback the Node entry installs does carry them, which shows the
 // check can see them.

@@ -8,7 +8,7 @@ import { CHROMIUM, CHROMIUM_FLAGS, root, runService, serviceFolder, startReceive
 // The trace viewer in Debian's headless Chromium (driven by playwright-core, which never downloads a
 // browser), against a real `otelite receive` fed by real otelite services in child processes.
 // Failures leave a screenshot in test-results/viewer/; OTELITE_UPDATE_SCREENSHOTS=1 also writes the
-// README's pictures to docs/images/.
+// pictures of README.md and docs/getting-started.md to docs/images/.
 
 const available = existsSync(CHROMIUM);
 if (!available) console.log(`SKIPPED viewer browser suite: ${CHROMIUM} not found (apt-get install chromium)`);

@@ -18,7 +18,7 @@ export interface FetchInstrumentationOptions {
    * Limits which destinations get the trace headers, on every runtime: origins or whole URLs (strings),
    * regular expressions matched against the whole URL, or a function given the URL. Other requests still
    * get their CLIENT span, without the headers. In a browser it applies on top of the same-origin and CORS
-   * rule. Default: every destination (as opentelemetry-js does); see the README, "Trace headers".
+   * rule. Default: every destination (as opentelemetry-js does); see "Trace headers" in docs/getting-started.md.
    */
   propagateTraceHeaderUrls?: PropagateTraceHeaderUrls;
 }

@@ -43,7 +43,7 @@ export interface HttpInstrumentationOptions {
    * Limits which destinations get the trace headers (`traceparent`, `tracestate`, `baggage`): origins or
    * whole URLs (strings), regular expressions matched against the whole URL (`url.full`), or a function
    * given the URL. Other requests still get their CLIENT span, without the headers. Default: every
-   * destination, as opentelemetry-js does (see the README, "Trace headers").
+   * destination, as opentelemetry-js does (see "Trace headers" in docs/getting-started.md).
    */
   propagateTraceHeaderUrls?: PropagateTraceHeaderUrls;
   /**
