@@ -21,12 +21,12 @@
  * The case fails when the receiver got fewer spans than the full server served requests.
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findCallgrind, instrument, readProcess } from '../lib/callgrind.mjs';
+import { dump, findCallgrind, instrument, readProcess } from '../lib/callgrind.mjs';
 import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
 import { formatNumber } from '../lib/format.mjs';
 import { nodeBinaries } from '../lib/node-binaries.mjs';
@@ -37,11 +37,14 @@ const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url))
 const SERVER = fileURLToPath(new URL('../account/server.mjs', import.meta.url));
 const VARIANTS = ['untraced', 'channel', 'context', 'unsampled', 'no-queue', 'no-export', 'no-send', 'no-extract', 'full'];
 /**
- * The total the parts are checked against comes from a second pair of processes, not from the ladder
- * (whose steps would add up to its own ends by construction).
+ * Every variant runs in `REPEATS` processes; each figure is the median of its processes. The parts come
+ * from window A of each process and the total they are checked against from window B (different
+ * requests, counted separately), so the check is not true by construction.
  */
-const REPEATS = ['untraced', 'full'];
-const RUNS = [...VARIANTS.map((variant) => [variant, variant]), ...REPEATS.map((variant) => [`${variant}#2`, variant])];
+const REPEATS = 3;
+const RUNS = Array.from({ length: REPEATS }, (_, repeat) => VARIANTS.map((variant) => [`${variant}#${repeat + 1}`, variant])).flat();
+/** Requests of the window that absorbs the toggle's latency (counted, not used). */
+const SETTLE = 128;
 const CONNECTIONS = 4;
 /**
  * Under callgrind the server runs ~50× slower, so the batch processor's 5 s delay would export many
@@ -78,8 +81,16 @@ async function burst(port, agent, count) {
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
 }
 
-/** One variant under callgrind: the window's instructions per thread class, requests and spans. */
-async function countVariant(node, [name, variant], receiver, options, directory) {
+/**
+ * One process of one variant under callgrind. After the warm-up (instrumentation off) and a flush,
+ * instrumentation goes on and `requests` are served and flushed, then callgrind dumps and zeroes its
+ * counts: that first dump holds whatever the toggle's latency let in and is not used. Then two windows
+ * of `requests` each, every one served, flushed (every span of it exported) and dumped while the
+ * server is idle: window A and window B count exactly the work between two dumps, so neither the
+ * toggle's latency nor warm-up is in them. The marker (llhttp_execute calls on the main thread) checks
+ * that each window counted one parse per request.
+ */
+export async function countVariant(node, [name, variant], receiver, options, directory) {
   const prefix = name.replace('#', '-');
   const env = { ...process.env, ...SLOWED_DOWN };
   delete env.OTEL_TRACES_EXPORTER;
@@ -96,22 +107,36 @@ async function countVariant(node, [name, variant], receiver, options, directory)
     timeoutMillis: 600_000,
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const { pid } = server.ready;
   try {
     await burst(server.ready.port, agent, options.warmup);
     await ask(server.child, { type: 'flush' }, 600_000);
-    await ask(receiver.child, { type: 'stats' });
-    const before = await ask(server.child, { type: 'flush' }, 600_000);
-    instrument(server.ready.pid, true);
-    await burst(server.ready.port, agent, options.requests);
-    const after = await ask(server.child, { type: 'flush' }, 600_000);
-    instrument(server.ready.pid, false);
-    const received = await ask(receiver.child, { type: 'stats' });
+    instrument(pid, true);
+    const windows = [];
+    let before = await ask(server.child, { type: 'flush' }, 600_000);
+    await ask(receiver.child, { type: 'stats' }); // since the last reply: starts the count here
+    for (let window = 0; window < 3; window++) {
+      await burst(server.ready.port, agent, window === 0 ? SETTLE : options.requests);
+      const after = await ask(server.child, { type: 'flush' }, 600_000);
+      dump(pid);
+      const spans = (await ask(receiver.child, { type: 'stats' })).spans;
+      if (window > 0) {
+        const counts = readProcess(directory, `${prefix}.${pid}.${window + 1}`);
+        windows.push({
+          served: after.requests - before.requests,
+          spans,
+          encodedSpans: after.encodedSpans - before.encodedSpans,
+          ...counts,
+        });
+      }
+      before = after;
+    }
+    instrument(pid, false);
     await new Promise((resolve) => {
       server.child.once('exit', resolve);
       server.child.kill('SIGINT');
     });
-    const counts = readProcess(directory, `${prefix}.${server.ready.pid}`);
-    return { variant: name, served: after.requests - before.requests, spans: received.spans, encodedSpans: after.encodedSpans, ...counts };
+    return { variant: name, windows };
   } finally {
     agent.destroy();
     await stopHelper(server.child);
@@ -160,6 +185,9 @@ async function runOnNode(node, options) {
     );
     const cpu = {};
     for (const variant of ['untraced', 'full']) cpu[variant] = await cpuPerRequest(node, variant, receivers[0], options);
+    // The raw counts, to recompute the accounting without running callgrind again.
+    if (process.env.BENCH_ACCOUNT_RAW)
+      writeFileSync(`${process.env.BENCH_ACCOUNT_RAW}.${node.version}.json`, JSON.stringify({ node, byVariant, cpu }));
     return account(node, byVariant, cpu);
   } finally {
     await Promise.all(receivers.map((r) => stopHelper(r.child)));
@@ -167,21 +195,55 @@ async function runOnNode(node, options) {
   }
 }
 
-/** Per-request figures of a variant: main-thread JS (GC and compile out), main GC, other threads, all. */
-function perRequest(run) {
-  const n = run.served;
+/** Per-request figures of one window: main-thread JS (GC and compile out), main GC, other threads, all. */
+function perRequest(window) {
+  const n = window.served;
   return {
-    mainJs: (run.mainTotal - run.mainGc - run.mainCompile) / n,
-    mainGc: run.mainGc / n,
-    otherGc: (run.otherTotal - run.otherCompile) / n,
-    compile: (run.mainCompile + run.otherCompile) / n,
-    all: (run.mainTotal + run.otherTotal) / n,
+    mainJs: (window.mainTotal - window.mainGc - window.mainCompile) / n,
+    mainGc: window.mainGc / n,
+    otherGc: (window.otherTotal - window.otherCompile) / n,
+    compile: (window.mainCompile + window.otherCompile) / n,
+    steady: (window.mainTotal + window.otherTotal - window.mainCompile - window.otherCompile) / n,
+    all: (window.mainTotal + window.otherTotal) / n,
+    marker: window.markerCalls / n,
   };
 }
 
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const spread = (values) => (Math.max(...values) - Math.min(...values)) / Math.abs(median(values));
+
+/** Per variant and window (0 = A, 1 = B): the median over processes of each figure, and the processes' figures. */
+function byVariant(runs) {
+  const result = {};
+  for (const variant of VARIANTS) {
+    const processes = Object.values(runs).filter((run) => run.variant.split('#')[0] === variant);
+    result[variant] = [0, 1].map((window) => {
+      const figures = processes.map((run) => perRequest(run.windows[window]));
+      const keys = Object.keys(figures[0]);
+      return {
+        ...Object.fromEntries(keys.map((key) => [key, median(figures.map((f) => f[key]))])),
+        processes: figures,
+      };
+    });
+  }
+  return result;
+}
+
 export function account(node, runs, cpu) {
-  const v = Object.fromEntries(Object.entries(runs).map(([name, run]) => [name, perRequest(run)]));
-  const js = (a, b) => v[a].mainJs - v[b].mainJs;
+  const windows = byVariant(runs);
+  const v = Object.fromEntries(VARIANTS.map((variant) => [variant, windows[variant][0]]));
+  const b = Object.fromEntries(VARIANTS.map((variant) => [variant, windows[variant][1]]));
+  const js = (x, y) => v[x].mainJs - v[y].mainJs;
+  // Collections are lumpy (a 1,024-request window holds a few scavenges or none): GC is the mean over
+  // both windows of every process (6,144 requests a variant), used alike in the parts and the total.
+  const gc = (variant, key) => {
+    const figures = [...windows[variant][0].processes, ...windows[variant][1].processes].map((f) => f[key]);
+    return figures.reduce((s, x) => s + x, 0) / figures.length;
+  };
   const parts = [
     ['channel publish and subscriber', js('channel', 'untraced'), 'channel − untraced'],
     ['context entry (AsyncLocalStorage)', js('context', 'channel'), 'context − channel'],
@@ -195,41 +257,58 @@ export function account(node, runs, cpu) {
     ['processor queue (batch processor, exporter drops)', js('no-export', 'no-queue'), 'no-export − no-queue'],
     ['encode (OTLP/protobuf)', js('no-send', 'no-export'), 'no-send − no-export'],
     ['send (HTTP transport, receiver response)', js('full', 'no-send'), 'full − no-send'],
-    ['GC, main thread', v.full.mainGc - v.untraced.mainGc, 'full − untraced, Heap::CollectGarbage etc.'],
-    ['GC and other helper threads', v.full.otherGc - v.untraced.otherGc, 'full − untraced, threads ≠ main, compile out'],
+    ['GC, main thread', gc('full', 'mainGc') - gc('untraced', 'mainGc'), 'full − untraced, Heap::CollectGarbage etc.'],
+    ['GC and other helper threads', gc('full', 'otherGc') - gc('untraced', 'otherGc'), 'full − untraced, threads ≠ main, compile out'],
   ];
-  // JIT compilation left in the window is not steady state (it differs between two processes of the
-  // same variant by more than the smaller parts): reported, and left out of both the parts and the total.
-  const compile = v['full#2'].compile - v['untraced#2'].compile;
-  const ladderTotal = v.full.all - v.untraced.all;
-  const steady = (name) => v[name].all - v[name].compile;
-  const total = steady('full#2') - steady('untraced#2');
+  // JIT compilation left in a window is not steady state: reported, left out of the parts and the total.
+  const compile = b.full.compile - b.untraced.compile;
+  // The total: main-thread JS from window B (other requests than the parts' window A), plus the GC lines.
+  const total = b.full.mainJs - b.untraced.mainJs + parts.at(-2)[1] + parts.at(-1)[1];
   const sum = parts.reduce((s, [, value]) => s + value, 0);
   const untracedIr = v.untraced.all;
-  const instructionsPerMicro = {
-    untraced: untracedIr / cpu.untraced,
-    full: v.full.all / cpu.full,
-  };
+  const instructionsPerMicro = { untraced: v.untraced.all / cpu.untraced, full: v.full.all / cpu.full };
   const perMicro = (instructionsPerMicro.untraced + instructionsPerMicro.full) / 2;
+  // Reproducibility: per variant, the spread of main-thread JS over its processes (window A), and the
+  // difference between window A and window B within the same processes (medians).
+  const reproducibility = Object.fromEntries(
+    VARIANTS.map((variant) => [
+      variant,
+      {
+        mainJs: windows[variant][0].processes.map((f) => f.mainJs),
+        mainJsB: windows[variant][1].processes.map((f) => f.mainJs),
+        acrossProcesses: spread(windows[variant][0].processes.map((f) => f.mainJs)),
+        windowAtoB: (b[variant].mainJs - v[variant].mainJs) / v[variant].mainJs,
+        steadyAcross: spread(windows[variant][0].processes.map((f) => f.steady)),
+        marker: Math.min(...windows[variant][0].processes.map((f) => f.marker), ...windows[variant][1].processes.map((f) => f.marker)),
+      },
+    ]),
+  );
+  const everyWindow = (names, test) =>
+    Object.values(runs)
+      .filter((run) => names.includes(run.variant.split('#')[0]))
+      .every((run) => run.windows.every(test));
   const checks = {
-    everyRequestExported: ['full', 'full#2', 'no-extract'].every((name) => runs[name].spans >= runs[name].served),
-    everyRequestEncoded: runs['no-send'].encodedSpans > 0,
+    everyRequestExported: everyWindow(['full', 'no-extract'], (w) => w.spans >= w.served),
+    everyRequestEncoded: everyWindow(['no-send'], (w) => w.encodedSpans >= w.served),
+    // One llhttp parse per request served in every window: the window counted the requests it should.
+    windowsCountedTheirRequests: Object.values(runs).every((run) => run.windows.every((w) => w.markerCalls >= w.served)),
     addsUp: Math.abs(total - sum) <= ADDS_UP_WITHIN * total,
   };
   return {
     node: node.label,
     version: node.version,
     runs,
-    perRequest: v,
+    perRequest: { A: v, B: b },
     parts: parts.map(([name, instructions, method]) => ({ name, instructions, micros: instructions / perMicro, method })),
     total,
-    ladderTotal,
+    ladderTotal: v.full.steady - v.untraced.steady,
     compile,
     sum,
     untracedIr,
     cpu,
     instructionsPerMicro,
     perMicro,
+    reproducibility,
     checks,
     met: Object.values(checks).every(Boolean),
   };
@@ -249,10 +328,11 @@ export function describe(result) {
   }
   const rest = result.total - result.sum;
   lines.push(
-    `  parts (from the ladder) add up to ${formatNumber(result.sum)}; total measured by a second untraced/full pair ${formatNumber(result.total)}: ` +
+    `  parts (window A) add up to ${formatNumber(result.sum)}; total (window B, full − untraced) ${formatNumber(result.total)}: ` +
       `${((100 * result.sum) / result.total).toFixed(1)}% (everything else ${formatNumber(rest)}); ` +
-      `full: ${result.runs.full.spans} spans received for ${result.runs.full.served} requests`,
-    `  not counted: JIT compilation still running in the window, ${formatNumber(result.compile)} instructions/request (full − untraced, second pair)`,
+      `every window of the full and no-extract servers exported: ${result.checks.everyRequestExported}`,
+    `  reproducibility (main-thread JS, window A): ${VARIANTS.map((name) => `${name} ±${(50 * result.reproducibility[name].acrossProcesses).toFixed(1)}% across ${REPEATS}, A→B ${(100 * result.reproducibility[name].windowAtoB).toFixed(1)}%`).join('; ')}`,
+    `  not counted: JIT compilation still running in the window, ${formatNumber(result.compile)} instructions/request (full − untraced, window B)`,
   );
   const failed = Object.entries(result.checks)
     .filter(([, ok]) => !ok)
@@ -272,7 +352,7 @@ export default {
     if (pending) return { skipped: `otelite not built: ${pending}` };
     const options = {
       warmup: Number(process.env.BENCH_ACCOUNT_WARMUP) || (settings.quick ? 2048 : 12_288),
-      requests: Number(process.env.BENCH_ACCOUNT_REQUESTS) || (settings.quick ? 512 : 1536),
+      requests: Number(process.env.BENCH_ACCOUNT_REQUESTS) || (settings.quick ? 512 : 1024),
       cpuRounds: 5,
       cpuRequests: settings.quick ? 5_000 : 20_000,
     };

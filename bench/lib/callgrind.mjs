@@ -32,6 +32,17 @@ export function instrument(pid, on) {
 }
 
 /**
+ * Dumps the counts gathered since the last dump (or since instrumentation went on) into
+ * `<out-file>.<n>-<thread>` and zeroes them. callgrind_control returns once the process has dumped
+ * (it goes through vgdb, which interrupts the process even when it waits in a syscall), so two dumps
+ * taken while the server is idle enclose exactly the work between them, whenever instrumentation
+ * actually went on.
+ */
+export function dump(pid) {
+  execFileSync('callgrind_control', ['--dump', String(pid)], { stdio: 'ignore', timeout: 120_000 });
+}
+
+/**
  * Main-thread garbage collection: every collection (scavenge, mark-compact, minor mark-sweep) goes
  * through Heap::CollectGarbage (whose inclusive cost takes in the embedder's GC callbacks too);
  * incremental marking steps on allocation and main-thread sweeping tasks run outside it.
@@ -42,6 +53,8 @@ const MAIN_GC = [
   /^v8::internal::IncrementalMarkingJob::Task::RunInternal\(/,
   /^v8::internal::Sweeper::IncrementalSweeperTask::RunInternal\(/,
 ];
+/** Called once per request the server parses (one keep-alive request per read, no pipelining). */
+const MARKER = /^llhttp_execute$/;
 /** JIT compilation (lazy, baseline, Maglev, Turbofan), main thread or helper threads. */
 const COMPILE = [
   /^v8::internal::Runtime_(CompileLazy|CompileOptimized\w*|CompileBaseline|InstallBaselineCode|CompileTurbofan\w*|CompileMaglev\w*)\(/,
@@ -49,6 +62,24 @@ const COMPILE = [
   /^v8::internal::maglev::MaglevConcurrentDispatcher::(JobTask::Run|FinalizeFinishedJobs)\(/,
   /^v8::internal::baseline::ConcurrentBaselineCompiler::\w+::Run\(/,
 ];
+
+/**
+ * How many times functions whose name matches `pattern` were called in one callgrind file (the
+ * `calls=` lines under a matching `cfn=`): a marker that the window counted the requests it should.
+ */
+export function countCalls(file, pattern) {
+  const names = new Map();
+  let callee = '';
+  let calls = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const named = /^c?fn=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (named) {
+      if (named[2] !== undefined) names.set(named[1], named[2]);
+      if (line.startsWith('cfn=')) callee = names.get(named[1]) ?? '';
+    } else if (line.startsWith('calls=') && pattern.test(callee)) calls += Number(line.slice(6).split(' ')[0]);
+  }
+  return calls;
+}
 
 /** `{ total, inclusive: Map<function, Ir> }` of one callgrind file. */
 function readThread(file) {
@@ -79,7 +110,7 @@ export function readProcess(directory, prefix) {
   const files = readdirSync(directory)
     .filter((name) => name.startsWith(`${prefix}-`))
     .sort();
-  const result = { mainTotal: 0, mainGc: 0, mainCompile: 0, otherTotal: 0, otherCompile: 0, threads: files.length };
+  const result = { mainTotal: 0, mainGc: 0, mainCompile: 0, otherTotal: 0, otherCompile: 0, markerCalls: 0, threads: files.length };
   for (const name of files) {
     const file = join(directory, name);
     if (readFileSync(file, 'utf8').length === 0) continue;
@@ -88,6 +119,7 @@ export function readProcess(directory, prefix) {
       result.mainTotal = total;
       result.mainGc = sumMatching(inclusive, MAIN_GC);
       result.mainCompile = sumMatching(inclusive, COMPILE);
+      result.markerCalls = countCalls(file, MARKER);
     } else {
       result.otherTotal += total;
       result.otherCompile += sumMatching(inclusive, COMPILE);
