@@ -5,17 +5,18 @@
  * A hello-world `node:http` server (`bench/account/server.mjs`) runs under callgrind in one variant of
  * a ladder (untraced; channel subscribers; plus a context entered; otelite non-sampled; recording
  * without a processor; with the batch processor and an exporter that drops; with an encode-only
- * exporter; full OTLP/protobuf export to the receiver; and full without extract). A plain Node client
- * in this process sends `warmup` keep-alive requests over 4 connections with callgrind's
- * instrumentation off (the JIT settles), the server flushes, instrumentation goes on, `requests` more
- * are sent, the server flushes again (every span of the window exported), instrumentation goes off.
+ * exporter; full OTLP/protobuf export to the receiver; and full without extract), three processes per
+ * variant. A plain Node client in this process sends `warmup` keep-alive requests over 4 connections
+ * with callgrind's instrumentation off (the JIT settles), the server flushes, instrumentation goes on,
+ * and the counts are taken between `callgrind_control --dump`s of the idle server (see countVariant):
+ * window A gives the parts, window B the total they are checked against.
  * Per thread (`--separate-threads=yes`) the instructions of the window are split into main-thread
  * garbage collection and JIT compilation (by the inclusive cost of V8's C++ entry points, which have
  * symbols), the main thread's remaining instructions (JavaScript, builtins, libuv, syscalls), and the
  * other threads (V8's helper threads: concurrent and parallel GC; compilation taken out).
  *
- * Each part is the difference of one figure between two variants, per request; the parts are then
- * added and compared with the total (full − untraced, every thread). Instructions become µs through
+ * Each part is the difference of one figure (median of the processes) between two variants, per
+ * request; the parts are then added and compared with the total (full − untraced, window B). Instructions become µs through
  * instructions per µs measured here: the same burst against the untraced and full servers without
  * valgrind, server CPU time from /proc, so µs figures carry this machine's speed and its load.
  * The case fails when the receiver got fewer spans than the full server served requests.
