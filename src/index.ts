@@ -7,6 +7,7 @@
  */
 import { useConfigurationFileAccess } from './configuration/configuration-file.js';
 import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobuf-fallback.js';
+import { useEnvironmentReaders } from './environment-readers.js';
 import { useInitEnvironment } from './init.js';
 import { INIT_ENVIRONMENT } from './init-environment.js';
 import { nodeConfigurationFileAccess } from './platform/node/configuration-file-access.js';
@@ -19,6 +20,7 @@ import { createSamplerFromEnvironment } from './sampling/from-environment.js';
 
 installPlatform(nodePlatform);
 useInitEnvironment(INIT_ENVIRONMENT);
+useEnvironmentReaders();
 useEnvironmentSampler(createSamplerFromEnvironment);
 useOtlpEnvironment(() => readOtlpEnvironment());
 // On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent

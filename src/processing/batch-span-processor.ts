@@ -86,6 +86,24 @@ export function readBatchEnvironment(environment: EnvironmentSource = readEnviro
   };
 }
 
+/** Reads `OTEL_BSP_*` ({@link readBatchEnvironment}), where there is an environment. */
+let batchFromEnvironment: (() => BatchSettings) | undefined;
+
+/**
+ * Makes `BatchSpanProcessor` take its defaults from `read` ({@link readBatchEnvironment}). Called by the
+ * entry points of runtimes that have an environment (src/environment-readers.ts); the browser entry
+ * does not, so a page bundles no `OTEL_BSP_*` parsing.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useBatchEnvironment(() => readBatchEnvironment());
+ * ```
+ */
+export function useBatchEnvironment(read: (() => BatchSettings) | undefined): void {
+  batchFromEnvironment = read;
+}
+
 /**
  * Collects sampled spans as they end and exports them in batches: as soon as `maxExportBatchSize`
  * spans are waiting, or `scheduledDelayMillis` after the first one of a partial batch arrived. The
@@ -131,7 +149,7 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
     this.#exporter = exporter;
-    const settings = resolveBatchSettings(readBatchEnvironment(), options);
+    const settings = resolveBatchSettings(batchFromEnvironment?.() ?? DEFAULT_BATCH, options);
     this.#maxQueueSize = settings.maxQueueSize;
     this.#maxExportBatchSize = settings.maxExportBatchSize;
     this.#scheduledDelayMillis = settings.scheduledDelayMillis;

@@ -2,6 +2,7 @@
 // way they run on Node, so the Node platform is installed first, as the entry point would.
 import { nodePlatform } from '../../src/platform/node/node-platform.js';
 import { installPlatform } from '../../src/platform.js';
+import { useEnvironmentReaders } from '../../src/environment-readers.js';
 import { useOtlpEnvironment } from '../../src/export/otlp/otlp-environment-settings.js';
 import { readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
 import { useEnvironmentSampler } from '../../src/sampling/default-sampler.js';
@@ -10,3 +11,4 @@ import { createSamplerFromEnvironment } from '../../src/sampling/from-environmen
 installPlatform(nodePlatform);
 useEnvironmentSampler(createSamplerFromEnvironment);
 useOtlpEnvironment(() => readOtlpEnvironment());
+useEnvironmentReaders();
