@@ -103,6 +103,20 @@ describe('web bundles', () => {
     expect(readers(web).length).toBe(4);
   });
 
+  // Sending at exit is the Node platform's (its `exit` listener): the web entries install neither the exit
+  // registry nor the exporter's exit methods; the Node entry does (bundled for node, which shows the check sees them).
+  it('the web entries carry no exit export; the Node entry does', async () => {
+    const exitParts = (inputs: string[]) => inputs.filter((file) => file.endsWith('otlp/otlp-exit-export.ts'));
+    for (const entry of ['src/platform/browser/index.ts', 'src/platform/web/index.ts']) {
+      expect(exitParts(await bundledInputs(entry, "export * from './index.js';"))).toEqual([]);
+    }
+    const node = await bundledInputs(
+      'src/index.ts',
+      "export { init } from './index.js'; export * from './export/otlp/otlp-exit-export.js';",
+    );
+    expect(exitParts(node)).toEqual([join(root, 'src/export/otlp/otlp-exit-export.ts').slice(root.length + 1)]);
+  });
+
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {
     const inputs = await bundledInputs(
       'src/export/otlp/encoding/schema-fallback-encoder.ts',
