@@ -7,6 +7,11 @@
  */
 import { useConfigurationFileAccess } from './configuration/configuration-file.js';
 import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobuf-fallback.js';
+import { useEnvironmentReaders } from './environment-readers.js';
+import { canExportAtExit, registerAtExit, unsentAtExit } from './export/export-at-exit.js';
+import { createExitExport } from './export/otlp/otlp-exit-export.js';
+import { useOtlpExitExport } from './export/otlp/otlp-trace-exporter.js';
+import { useExitRegistry } from './processing/batch-span-processor.js';
 import { useInitEnvironment } from './init.js';
 import { INIT_ENVIRONMENT } from './init-environment.js';
 import { nodeConfigurationFileAccess } from './platform/node/configuration-file-access.js';
@@ -19,8 +24,12 @@ import { createSamplerFromEnvironment } from './sampling/from-environment.js';
 
 installPlatform(nodePlatform);
 useInitEnvironment(INIT_ENVIRONMENT);
+useEnvironmentReaders();
 useEnvironmentSampler(createSamplerFromEnvironment);
 useOtlpEnvironment(() => readOtlpEnvironment());
+// Only the Node platform (also under Bun and Deno) sends what is pending from its `exit` listener.
+useExitRegistry({ canExportAtExit, registerAtExit, unsentAtExit });
+useOtlpExitExport(createExitExport);
 // On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent
 // encoder); the web entries leave this out so their bundles carry no schema (protobuf-fallback.ts). The
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only

@@ -21,12 +21,12 @@ import { WaitUntilFlushProcessor } from './processing/wait-until-flush-processor
 import { currentPlatform, type Disableable, type RemovableHooks } from './platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import type { SpanProcessor } from './trace/span-processor.js';
-import { createPropagatorFromEnvironment, createPropagatorFromNames, type PropagatorName } from './propagation/from-environment.js';
+import { createPropagatorFromNames, environmentPropagator, type PropagatorName } from './propagation/from-environment.js';
 import { AlwaysOffSampler } from './sampling/always-off.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
 import type { SpanLimits } from './trace/span-limits.js';
-import { flushInBackground, readSdkDisabledEnvironment, TracerProvider } from './trace/tracer-provider.js';
+import { flushInBackground, sdkDisabledByEnvironment, TracerProvider } from './trace/tracer-provider.js';
 
 /**
  * Which instrumentations `init` turns on. `HttpOptions` is the options type of the platform's HTTP
@@ -171,7 +171,7 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
   } else {
     installDiagLogger(environment?.logLevel());
   }
-  const sdkDisabled = file !== undefined ? (fromFile?.disabled ?? true) : readSdkDisabledEnvironment();
+  const sdkDisabled = file !== undefined ? (fromFile?.disabled ?? true) : sdkDisabledByEnvironment();
   if (globalsToReplace) {
     releaseGlobals();
     globalsToReplace = false;
@@ -435,7 +435,7 @@ function initPropagator(option: InitOptions['propagators']): TextMapPropagator {
     if (typeof candidate.inject === 'function' && typeof candidate.extract === 'function') return candidate;
     warnOnce('init(): the propagators option is not names or a propagator; OTEL_PROPAGATORS applies.');
   }
-  return createPropagatorFromEnvironment();
+  return environmentPropagator();
 }
 
 /** Takes back what a stopped SDK registered, so a new one can register. */

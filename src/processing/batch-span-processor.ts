@@ -7,7 +7,7 @@ import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js'
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit, unsentAtExit } from '../export/export-at-exit.js';
+import { EXPORT_AT_EXIT, type canExportAtExit, type registerAtExit, type unsentAtExit } from '../export/export-at-exit.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
 import { exportsUnsampledSpans } from './unsampled-spans.js';
 
@@ -86,6 +86,50 @@ export function readBatchEnvironment(environment: EnvironmentSource = readEnviro
   };
 }
 
+/** Reads `OTEL_BSP_*` ({@link readBatchEnvironment}), where there is an environment. */
+let batchFromEnvironment: (() => BatchSettings) | undefined;
+
+/**
+ * Makes `BatchSpanProcessor` take its defaults from `read` ({@link readBatchEnvironment}). Called by the
+ * entry points of runtimes that have an environment (src/environment-readers.ts); the browser entry
+ * does not, so a page bundles no `OTEL_BSP_*` parsing.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useBatchEnvironment(() => readBatchEnvironment());
+ * ```
+ */
+export function useBatchEnvironment(read: (() => BatchSettings) | undefined): void {
+  batchFromEnvironment = read;
+}
+
+/** The functions of `export/export-at-exit.ts` a processor registers and exports at exit with. */
+export interface ExitRegistry {
+  readonly canExportAtExit: typeof canExportAtExit;
+  readonly registerAtExit: typeof registerAtExit;
+  readonly unsentAtExit: typeof unsentAtExit;
+}
+
+/** Where the platform exports at exit, its registry (see {@link useExitRegistry}). */
+let exitRegistry: ExitRegistry | undefined;
+
+/**
+ * Makes every `BatchSpanProcessor` built from now on whose exporter can send at exit register itself
+ * in `registry`, so that the platform's `exit` listener sends what is pending. Called by the Node entry
+ * point (also Bun's and Deno's base), whose platform runs that listener; the web entries do not, so a
+ * page bundles none of it.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useExitRegistry({ canExportAtExit, registerAtExit, unsentAtExit });
+ * ```
+ */
+export function useExitRegistry(registry: ExitRegistry | undefined): void {
+  exitRegistry = registry;
+}
+
 /**
  * Collects sampled spans as they end and exports them in batches: as soon as `maxExportBatchSize`
  * spans are waiting, or `scheduledDelayMillis` after the first one of a partial batch arrived. The
@@ -131,14 +175,14 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
     this.#exporter = exporter;
-    const settings = resolveBatchSettings(readBatchEnvironment(), options);
+    const settings = resolveBatchSettings(batchFromEnvironment?.() ?? DEFAULT_BATCH, options);
     this.#maxQueueSize = settings.maxQueueSize;
     this.#maxExportBatchSize = settings.maxExportBatchSize;
     this.#scheduledDelayMillis = settings.scheduledDelayMillis;
     this.#exportTimeoutMillis = settings.exportTimeoutMillis;
     this.#exportAtExitTimeoutMillis = resolveExportAtExitTimeout(options);
-    if (this.#exportAtExitTimeoutMillis > 0 && canExportAtExit(exporter)) {
-      this.#unregisterAtExit = registerAtExit(this, BatchSpanProcessor.#exportPendingAtExit);
+    if (this.#exportAtExitTimeoutMillis > 0 && exitRegistry?.canExportAtExit(exporter) === true) {
+      this.#unregisterAtExit = exitRegistry.registerAtExit(this, BatchSpanProcessor.#exportPendingAtExit);
     }
   }
 
@@ -146,6 +190,8 @@ export class BatchSpanProcessor implements SpanProcessor {
   static #exportPendingAtExit(processor: BatchSpanProcessor): void {
     const exporter = processor.#exporter;
     const exporting = processor.#exporting;
+    // Registered only with the registry installed (see the constructor).
+    const { canExportAtExit, unsentAtExit } = exitRegistry as ExitRegistry;
     // Of the export running now, only what has not gone out whole (see UNSENT_AT_EXIT).
     const unsent = exporting === undefined || !canExportAtExit(exporter) ? exporting : unsentAtExit(exporter, exporting);
     const spans = unsent === undefined || unsent.length === 0 ? processor.#queue : unsent.concat(processor.#queue);

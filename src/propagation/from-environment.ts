@@ -52,6 +52,39 @@ export function createPropagatorFromEnvironment(): TextMapPropagator {
   return createPropagatorFromNames(readPropagatorsEnvironment());
 }
 
+/** Builds the propagator `OTEL_PROPAGATORS` names ({@link createPropagatorFromEnvironment}), where there is an environment. */
+let propagatorFromEnvironment: (() => TextMapPropagator) | undefined;
+
+/**
+ * Makes `TracerProvider.register()` and `init()` take their default propagator from `read`
+ * ({@link createPropagatorFromEnvironment}). Called by the entry points of runtimes that have an
+ * environment (src/environment-readers.ts); the browser entry does not, so a page bundles no
+ * `OTEL_PROPAGATORS` parsing.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * usePropagatorEnvironment(createPropagatorFromEnvironment);
+ * ```
+ */
+export function usePropagatorEnvironment(read: (() => TextMapPropagator) | undefined): void {
+  propagatorFromEnvironment = read;
+}
+
+/**
+ * The default propagator: the environment's (see {@link usePropagatorEnvironment}), else
+ * `tracecontext,baggage`, the spec's default.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * propagation.setGlobalPropagator(environmentPropagator());
+ * ```
+ */
+export function environmentPropagator(): TextMapPropagator {
+  return propagatorFromEnvironment !== undefined ? propagatorFromEnvironment() : createPropagatorFromNames(DEFAULT_PROPAGATORS);
+}
+
 /**
  * Builds the propagator for a list of names: `tracecontext` is {@link W3CTraceContextPropagator},
  * `baggage` is {@link W3CBaggagePropagator}, in the order given, duplicates once. One name yields that

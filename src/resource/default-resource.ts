@@ -1,8 +1,26 @@
 import type { Attributes } from '@opentelemetry/api';
 import { currentPlatform } from '../platform.js';
 import { VERSION } from '../version.js';
-import { readResourceEnvironment } from './from-environment.js';
+import type { ResourceSettings } from './from-environment.js';
 import { mergeResources, resourceFromAttributes, type Resource } from './resource.js';
+
+/** Reads `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` (`readResourceEnvironment`), where there is an environment. */
+let resourceFromEnvironment: (() => ResourceSettings) | undefined;
+
+/**
+ * Makes {@link defaultResource} take the environment's part from `read` (`readResourceEnvironment`).
+ * Called by the entry points of runtimes that have an environment (src/environment-readers.ts); the
+ * browser entry does not, so a page bundles no `OTEL_RESOURCE_ATTRIBUTES` parsing.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useResourceEnvironment(() => readResourceEnvironment());
+ * ```
+ */
+export function useResourceEnvironment(read: (() => ResourceSettings) | undefined): void {
+  resourceFromEnvironment = read;
+}
 
 /**
  * The resource a {@link TracerProvider} uses when given none: the SDK's `telemetry.sdk.*`
@@ -17,7 +35,7 @@ import { mergeResources, resourceFromAttributes, type Resource } from './resourc
  * ```
  */
 export function defaultResource(): Resource {
-  const environment = readResourceEnvironment();
+  const environment = resourceFromEnvironment?.() ?? { serviceName: undefined, resourceAttributes: {} };
   const sdk = resourceFromAttributes({
     'service.name': 'unknown_service',
     'telemetry.sdk.name': 'otelite',

@@ -72,6 +72,38 @@ export function readSpanLimitsEnvironment(environment: EnvironmentSource = readE
   };
 }
 
+/** Reads the `OTEL_SPAN_*`/`OTEL_ATTRIBUTE_*` limits ({@link readSpanLimitsEnvironment}), where there is an environment. */
+let limitsFromEnvironment: (() => SpanLimitsSettings) | undefined;
+
+/**
+ * Makes `TracerProvider` take its span limits from `read` ({@link readSpanLimitsEnvironment}). Called by
+ * the entry points of runtimes that have an environment (src/environment-readers.ts); the browser entry
+ * does not, so a page bundles none of the variable parsing.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useSpanLimitsEnvironment(() => readSpanLimitsEnvironment());
+ * ```
+ */
+export function useSpanLimitsEnvironment(read: (() => SpanLimitsSettings) | undefined): void {
+  limitsFromEnvironment = read;
+}
+
+/**
+ * The span limits under a provider's `spanLimits` option: the environment's (see
+ * {@link useSpanLimitsEnvironment}), else {@link DEFAULT_SPAN_LIMITS}.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * environmentSpanLimits().attributeCountLimit; // 128 without OTEL_*_LIMIT variables
+ * ```
+ */
+export function environmentSpanLimits(): SpanLimitsSettings {
+  return limitsFromEnvironment !== undefined ? limitsFromEnvironment() : DEFAULT_SPAN_LIMITS;
+}
+
 const LIMIT_NAMES: ReadonlyArray<keyof SpanLimitsSettings> = [
   'attributeValueLengthLimit',
   'attributeCountLimit',

@@ -14,7 +14,7 @@ import { reportError, warnOnce } from '../diagnostics/report.js';
 import { MultiSpanProcessor } from './multi-span-processor.js';
 import { callAsync, settleWithin } from '../internal/settle-within.js';
 import type { SpanProcessor } from './span-processor.js';
-import { createPropagatorFromEnvironment } from '../propagation/from-environment.js';
+import { environmentPropagator } from '../propagation/from-environment.js';
 import { currentPlatform } from '../platform.js';
 import { defaultResource } from '../resource/default-resource.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
@@ -23,7 +23,7 @@ import type { Sampler } from '../sampling/sampler.js';
 import type { IdGenerator } from './id-generator.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { RandomIdGenerator } from './random-id-generator.js';
-import { readSpanLimitsEnvironment, resolveSpanLimits, type SpanLimits } from './span-limits.js';
+import { environmentSpanLimits, resolveSpanLimits, type SpanLimits } from './span-limits.js';
 import type { SpanOwner } from './span.js';
 import { Tracer, type TracerState } from './tracer.js';
 import { notifyTracerScope } from './tracer-scope-observers.js';
@@ -101,6 +101,37 @@ export function readSdkDisabledEnvironment(environment: EnvironmentSource = read
   return readBooleanVariable(environment, 'OTEL_SDK_DISABLED', false);
 }
 
+/** Reads `OTEL_SDK_DISABLED` ({@link readSdkDisabledEnvironment}), where there is an environment. */
+let disabledFromEnvironment: (() => boolean) | undefined;
+
+/**
+ * Makes `TracerProvider` and `init()` take `OTEL_SDK_DISABLED` from `read` ({@link readSdkDisabledEnvironment}).
+ * Called by the entry points of runtimes that have an environment (src/environment-readers.ts); in the
+ * browser entry the SDK is never disabled by a variable (a page has none).
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useSdkDisabledEnvironment(() => readSdkDisabledEnvironment());
+ * ```
+ */
+export function useSdkDisabledEnvironment(read: (() => boolean) | undefined): void {
+  disabledFromEnvironment = read;
+}
+
+/**
+ * Whether the environment turns the SDK off (see {@link useSdkDisabledEnvironment}); `false` without one.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * sdkDisabledByEnvironment(); // false without OTEL_SDK_DISABLED
+ * ```
+ */
+export function sdkDisabledByEnvironment(): boolean {
+  return disabledFromEnvironment?.() === true;
+}
+
 /** Past this many distinct scopes, tracers are still handed out but no longer cached. */
 const MAX_CACHED_TRACERS = 1024;
 
@@ -137,7 +168,7 @@ export class TracerProvider implements ApiTracerProvider {
   constructor(options: TracerProviderOptions = {}) {
     const given: TracerProviderOptions = options !== null && typeof options === 'object' ? options : {};
     this.#resource = mergeResources(defaultResource(), userResource(given.resource));
-    this.#limits = resolveSpanLimits(readSpanLimitsEnvironment(), given.spanLimits);
+    this.#limits = resolveSpanLimits(environmentSpanLimits(), given.spanLimits);
     const idGenerator = isIdGenerator(given.idGenerator) ? guardIdGenerator(given.idGenerator) : new RandomIdGenerator();
     const sampler = isSampler(given.sampler) ? given.sampler : defaultSampler();
     const processors = Array.isArray(given.spanProcessors)
@@ -150,7 +181,7 @@ export class TracerProvider implements ApiTracerProvider {
       sampler,
       idGenerator,
       randomTraceIds: resolveRandomTraceFlag(given.randomTraceFlag, idGenerator),
-      active: !readSdkDisabledEnvironment(),
+      active: !sdkDisabledByEnvironment(),
     };
   }
 
@@ -253,7 +284,7 @@ export class TracerProvider implements ApiTracerProvider {
     }
     if (given.propagator !== null) {
       try {
-        propagation.setGlobalPropagator(given.propagator ?? createPropagatorFromEnvironment());
+        propagation.setGlobalPropagator(given.propagator ?? environmentPropagator());
       } catch (error) {
         reportError('tracerProvider.register', error, 'setting the global propagator');
       }

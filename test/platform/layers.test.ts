@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/export/otlp/encoding/'],
   ['src/export/'],
   ['src/processing/', 'src/instrumentation/', 'src/configuration/'],
-  ['src/init.ts', 'src/init-environment.ts', 'src/core-exports.ts', 'src/otlp.ts', 'src/proto.ts'],
+  ['src/init.ts', 'src/init-environment.ts', 'src/environment-readers.ts', 'src/core-exports.ts', 'src/otlp.ts', 'src/proto.ts'],
   ['src/platform/', 'src/index.ts'],
   ['src/platform/node/receiver/', 'src/platform/node/cli/', 'src/viewer-page/'],
 ];

@@ -83,6 +83,40 @@ describe('web bundles', () => {
     expect(samplerParts(web).some((file) => file.endsWith('sampling/from-environment.ts'))).toBe(true);
   });
 
+  // Nor does a page parse other OTEL_* variables (span limits, OTEL_BSP_*, the resource, OTEL_PROPAGATORS,
+  // OTEL_SDK_DISABLED): the browser entry installs no environment readers, so the variable parsers stay
+  // out; the web entry installs them (useEnvironmentReaders), which shows the check can see them.
+  it('src/platform/browser/index.ts: init carries no OTEL_* variable parsing', async () => {
+    const readers = (inputs: string[]) =>
+      inputs.filter((file) =>
+        /config\/(environment-variable|typed-variables|key-value-list)\.ts$|resource\/from-environment\.ts$/.test(file),
+      );
+    const browser = await bundledInputs('src/platform/browser/index.ts', "export { init } from './index.js';");
+    expect(browser.some((file) => file.endsWith('processing/batch-span-processor.ts'))).toBe(true);
+    expect(readers(browser)).toEqual([]);
+    // (From the sources the entry's own calls count as side-effect free, package.json lists dist/ only, so
+    // what it installs is exported here, as the test above does.)
+    const web = await bundledInputs(
+      'src/platform/web/index.ts',
+      "export { init } from './index.js'; export { useEnvironmentReaders } from '../../environment-readers.js';",
+    );
+    expect(readers(web).length).toBe(4);
+  });
+
+  // Sending at exit is the Node platform's (its `exit` listener): the web entries install neither the exit
+  // registry nor the exporter's exit methods; the Node entry does (bundled for node, which shows the check sees them).
+  it('the web entries carry no exit export; the Node entry does', async () => {
+    const exitParts = (inputs: string[]) => inputs.filter((file) => file.endsWith('otlp/otlp-exit-export.ts'));
+    for (const entry of ['src/platform/browser/index.ts', 'src/platform/web/index.ts']) {
+      expect(exitParts(await bundledInputs(entry, "export * from './index.js';"))).toEqual([]);
+    }
+    const node = await bundledInputs(
+      'src/index.ts',
+      "export { init } from './index.js'; export * from './export/otlp/otlp-exit-export.js';",
+    );
+    expect(exitParts(node)).toEqual([join(root, 'src/export/otlp/otlp-exit-export.ts').slice(root.length + 1)]);
+  });
+
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {
     const inputs = await bundledInputs(
       'src/export/otlp/encoding/schema-fallback-encoder.ts',

@@ -4,6 +4,7 @@ import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
 import { EXPORT_AT_EXIT, UNSENT_AT_EXIT } from '../export-at-exit.js';
+import type { ExporterExitExport, ExporterExitState } from './otlp-exit-export.js';
 import { encodeSpansToProtobuf } from './encoding/binary-encoder.js';
 import { encodeWithinLimit } from './encoding/encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './wire/export-response.js';
@@ -31,6 +32,24 @@ interface RequestState {
   done: boolean;
   /** The attempt on the wire now, if any (none before the first and between attempts). */
   attempt: RequestProgress | undefined;
+}
+
+/** Builds an exporter's exit export (`createExitExport`), where the platform exports at exit. */
+let createExitExport: ((state: ExporterExitState) => ExporterExitExport) | undefined;
+
+/**
+ * Makes every `OTLPTraceExporter` built from now on able to send synchronously while the process exits
+ * (`createExitExport`, see `export/export-at-exit.ts`). Called by the Node entry point (also Bun's and
+ * Deno's base); the web entries do not, so a page bundles none of that code.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useOtlpExitExport(createExitExport);
+ * ```
+ */
+export function useOtlpExitExport(create: ((state: ExporterExitState) => ExporterExitExport) | undefined): void {
+  createExitExport = create;
 }
 
 /**
@@ -70,6 +89,8 @@ export class OTLPTraceExporter implements SpanExporter {
   /** The requests of each export, keyed by the array `export` was given (held weakly: nothing to clean up). */
   readonly #requests = new WeakMap<readonly FinishedSpan[], readonly RequestState[]>();
   #shutdown: Promise<void> | undefined;
+  /** Where the platform exports at exit (see {@link useOtlpExitExport}), what the two exit methods do. */
+  readonly #atExit: ExporterExitExport | undefined;
 
   /**
    * @param options - see {@link OTLPTraceExporterOptions}; options beat the `OTEL_EXPORTER_OTLP_*`
@@ -92,6 +113,14 @@ export class OTLPTraceExporter implements SpanExporter {
       maxResponseBytes: settings.maxResponseBytes,
       tls: settings.tls,
       ...(settings.tlsFiles !== undefined && { tlsFiles: settings.tlsFiles }),
+    });
+    this.#atExit = createExitExport?.({
+      transport: this.#transport,
+      encode: this.#encode,
+      maxRequestBytes: settings.maxRequestBytes,
+      destination: this.#destination,
+      requests: this.#requests,
+      isShutdown: () => this.#shutdown !== undefined,
     });
   }
 
@@ -138,70 +167,22 @@ export class OTLPTraceExporter implements SpanExporter {
   }
 
   /**
-   * Sends `spans` synchronously, for the `exit` event (see `export/export-at-exit.ts`): encoded
-   * here, posted by the transport with the same URL, headers, compression and TLS settings, one
-   * attempt per request and all of them within `timeoutMillis`. Never throws.
+   * Sends `spans` synchronously, for the `exit` event (see `export/export-at-exit.ts`), within
+   * `timeoutMillis`; where the platform does not export at exit, resolves nothing and fails. Never throws.
    * Called by `BatchSpanProcessor` while the process exits; its key is a symbol no entry point exports,
    * so it cannot be called from outside otelite.
    */
   [EXPORT_AT_EXIT](spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
-    let result: ExportResult;
-    try {
-      result = this.#sendAtExit(spans, timeoutMillis);
-    } catch (error) {
-      result = failed(error instanceof Error ? error : new Error(String(error)));
-    }
-    if (result.error !== undefined) reportError('export', result.error, 'at exit');
-    return result;
+    return this.#atExit?.send(spans, timeoutMillis) ?? failed(new Error('no exit export on this platform'));
   }
 
   /**
-   * Of `batch` (given to `export`, which has not finished), the spans still to send at exit: those of
-   * its requests that are not done and whose current attempt, if any, is not out (see
-   * `RequestProgress`). Called by `BatchSpanProcessor` while the process exits. Never throws.
+   * Of `batch` (given to `export`, which has not finished), the spans still to send at exit (the whole
+   * batch where the platform does not export at exit). Called by `BatchSpanProcessor` while the process
+   * exits. Never throws.
    */
   [UNSENT_AT_EXIT](batch: readonly FinishedSpan[]): readonly FinishedSpan[] {
-    const requests = this.#requests.get(batch);
-    if (requests === undefined) return batch;
-    const unsent: FinishedSpan[] = [];
-    for (const request of requests) {
-      if (request.done || isOut(request.attempt)) continue;
-      for (const span of request.spans) unsent.push(span);
-    }
-    return unsent;
-  }
-
-  #sendAtExit(spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
-    if (spans.length === 0) return SUCCESS;
-    if (this.#shutdown !== undefined) return failed(new Error('the OTLP exporter is shut down'));
-    const transport = this.#transport;
-    if (transport.postSynchronously === undefined) return failed(new Error('this transport cannot send while the process exits'));
-    const deadlineAt = performance.now() + timeoutMillis;
-    const { maxRequestBytes } = this.#settings;
-    const parts = encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
-      reportError(
-        'export',
-        new Error(
-          `a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`,
-        ),
-      ),
-    );
-    let firstError: Error | undefined;
-    for (const part of parts) {
-      const remaining = deadlineAt - performance.now();
-      const outcome = remaining > 0 ? transport.postSynchronously(part.payload, remaining) : ({ kind: 'timed-out' } as const);
-      let error: Error | undefined;
-      if (outcome.kind === 'timed-out') {
-        error = new Error(`POST ${this.#destination} at exit did not finish within ${timeoutMillis} ms`);
-      } else if (outcome.kind === 'failed') {
-        error = new Error(`POST ${this.#destination} at exit failed: ${outcome.reason}`);
-      } else if (outcome.statusCode < 200 || outcome.statusCode >= 300) {
-        error = new Error(`POST ${this.#destination} at exit answered ${outcome.statusCode}`);
-      }
-      firstError ??= error;
-      if (outcome.kind === 'timed-out') break;
-    }
-    return firstError === undefined ? SUCCESS : failed(firstError);
+    return this.#atExit?.unsent(batch) ?? batch;
   }
 
   async #exportGuarded(spans: readonly FinishedSpan[], signal: AbortSignal | undefined): Promise<ExportResult> {
@@ -339,15 +320,6 @@ function collectSecrets(settings: ResolvedExporterOptions): string[] {
     }
   }
   return [...secrets].sort((a, b) => b.length - a.length);
-}
-
-/** Whether an attempt is out (answered, or written whole to a live connection), as far as its transport can tell. */
-function isOut(attempt: RequestProgress | undefined): boolean {
-  try {
-    return attempt?.sentWhole?.() === true;
-  } catch {
-    return false;
-  }
 }
 
 function failed(error: Error): ExportResult {

@@ -6,6 +6,7 @@
  * `detectResources`) are absent.
  * @packageDocumentation
  */
+import { useEnvironmentReaders } from '../../environment-readers.js';
 import { useInitEnvironment } from '../../init.js';
 import { INIT_ENVIRONMENT } from '../../init-environment.js';
 import { useOtlpEnvironment } from '../../export/otlp/otlp-environment-settings.js';
@@ -15,6 +16,7 @@ import { createSamplerFromEnvironment } from '../../sampling/from-environment.js
 
 // Edge runtimes behind the default condition may have an environment (OTEL_LOG_LEVEL, OTEL_TRACES_EXPORTER).
 useInitEnvironment(INIT_ENVIRONMENT);
+useEnvironmentReaders();
 useEnvironmentSampler(createSamplerFromEnvironment);
 useOtlpEnvironment(() => readOtlpEnvironment());
 
