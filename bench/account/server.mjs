@@ -15,7 +15,8 @@
  * - `no-queue`: `init()` recording every span, no exporter (`OTEL_TRACES_EXPORTER=none`): span start,
  *   response hooks, span end, no processor.
  * - `no-export`: `init()` with an exporter that succeeds at once: plus the batch processor's queue.
- * - `no-send`: `init()` with an exporter that encodes the batch to OTLP/protobuf and succeeds.
+ * - `no-send`: `init()` with otelite's `OTLPTraceExporter` whose transport answers 200 at once without
+ *   sending: the exporter's encode (and its bookkeeping), no socket.
  * - `no-extract`: `init()` with `propagators: []`, exporting as usual.
  * - `full`: `init({ endpoint })`, every span exported as OTLP/protobuf to the receiver.
  *
@@ -53,13 +54,31 @@ async function setUp() {
   else if (variant === 'no-queue') process.env.OTEL_TRACES_EXPORTER = 'none';
   else if (variant === 'no-export') options.exporter = { export: async () => SUCCESS, shutdown: async () => {} };
   else if (variant === 'no-send') {
-    const { encodeSpansToProtobuf } = await load('otlp.js');
-    options.exporter = {
-      async export(spans) {
-        encodedSpans += encodeSpansToProtobuf(spans).length > 0 ? spans.length : 0;
-        return SUCCESS;
+    // The OTLP exporter itself, encoding as it does for `full`, with a transport that answers 200 at
+    // once instead of posting: full − no-send is then the transport and the receiver's reply only.
+    const { OTLPTraceExporter } = await load('index.js');
+    const OK = { statusCode: 200, statusMessage: 'OK', retryAfter: undefined, contentType: undefined };
+    const answered = { ...OK, body: new Uint8Array(0), bodyError: undefined, bodyTooLarge: false };
+    let bodyBytes = 0;
+    const transport = {
+      prepare: async (payload) => payload,
+      send: async (body) => {
+        bodyBytes += body.length;
+        return answered;
       },
-      shutdown: async () => {},
+      close() {},
+    };
+    const exporter = new OTLPTraceExporter({ url: `${receiverBase}/v1/traces`, transport: () => transport });
+    options.exporter = {
+      async export(spans, exportOptions) {
+        const before = bodyBytes;
+        const result = await exporter.export(spans, exportOptions);
+        // Every span of the batch went into a request body the transport was handed.
+        if (result.code === 0 && bodyBytes > before) encodedSpans += spans.length;
+        return result;
+      },
+      shutdown: () => exporter.shutdown(),
+      forceFlush: () => exporter.forceFlush(),
     };
   } else if (variant === 'no-extract') options.propagators = [];
   else if (variant !== 'full') throw new Error(`unknown variant ${variant}`);
@@ -78,8 +97,36 @@ const server = http.createServer((request, response) => {
 // instrumentation): the server must not close them.
 server.keepAliveTimeout = 0;
 server.requestTimeout = 0;
+/**
+ * `count` POSTs of an empty OTLP request (a valid `ExportTraceServiceRequest` with no spans) to the
+ * receiver, one at a time, over a keep-alive agent of its own: the HTTP client side of `node:http`
+ * that the exporting variants use. See `clientWarmUp` in the case.
+ */
+async function clientRequests(count) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL('/v1/traces', receiverBase);
+  for (let i = 0; i < count; i++) {
+    await new Promise((resolve, reject) => {
+      const request = http.request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': 0 } },
+        (response) => {
+          response.resume();
+          response.on('end', resolve);
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+  }
+  agent.destroy();
+}
+
 process.on('message', async (message) => {
-  if (message?.type === 'flush') {
+  if (message?.type === 'client') {
+    await clientRequests(message.count);
+    process.send({ requests, encodedSpans });
+  } else if (message?.type === 'flush') {
     await flush();
     process.send({ requests, encodedSpans });
   }

@@ -22,7 +22,7 @@
  * The case fails when the receiver got fewer spans than the full server served requests.
  */
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
 import { formatNumber } from '../lib/format.mjs';
 import { nodeBinaries } from '../lib/node-binaries.mjs';
 import { OTELITE_DIST, missingOtelite } from '../lib/otelite.mjs';
-import { processCpuMicros } from '../lib/process-cpu.mjs';
+import { mainThreadCpuMicros, processCpuMicros } from '../lib/process-cpu.mjs';
 
 const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url));
 const SERVER = fileURLToPath(new URL('../account/server.mjs', import.meta.url));
@@ -59,6 +59,9 @@ const SLOWED_DOWN = {
   OTEL_EXPORTER_OTLP_TIMEOUT: '3600000',
 };
 const ADDS_UP_WITHIN = 0.1;
+const BATCH = 512;
+/** HTTP client requests from the server per warm-up batch (`BENCH_ACCOUNT_CLIENT_WARMUP`, 0 = none). */
+const CLIENT_WARM_UP = Number(process.env.BENCH_ACCOUNT_CLIENT_WARMUP ?? 1);
 
 /** `count` GET requests over `agent`'s keep-alive connections, `CONNECTIONS` at a time. */
 async function burst(port, agent, count) {
@@ -110,7 +113,7 @@ export async function countVariant(node, [name, variant], receiver, options, dir
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const { pid } = server.ready;
   try {
-    await burst(server.ready.port, agent, options.warmup);
+    await warmUp(server, agent, options.warmup);
     await ask(server.child, { type: 'flush' }, 600_000);
     instrument(pid, true);
     const windows = [];
@@ -133,31 +136,75 @@ export async function countVariant(node, [name, variant], receiver, options, dir
       before = after;
     }
     instrument(pid, false);
+    const threads = threadNames(pid);
     await new Promise((resolve) => {
       server.child.once('exit', resolve);
       server.child.kill('SIGINT');
     });
-    return { variant: name, windows };
+    return { variant: name, windows, threads };
   } finally {
     agent.destroy();
     await stopHelper(server.child);
   }
 }
 
-/** Server CPU µs per request without valgrind (best of `rounds` bursts), for instructions → µs. */
+/**
+ * The names of a process's threads (`/proc/<pid>/task/<tid>/comm`), in creation order (ascending
+ * thread ids), which is also callgrind's thread numbering (`-01` the main thread): what each
+ * per-thread count was.
+ */
+function threadNames(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim());
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The warm-up: `requests` in bursts of a batch (512), and after each burst one HTTP request from the
+ * server to the receiver (`clientWarmUp`), in every variant, so that Node's own code shared by the HTTP
+ * server and client (`process.nextTick`, streams, the parser) has the same history in every variant,
+ * and V8 settles it in the same tier, whether or not the variant exports. Without it, on Node 24, the
+ * exporting variants settled `nextTick` in Turbofan and the others in Maglev, ~30 k instructions per
+ * request apart (BENCHMARKS.md, "the Node 24 anomaly").
+ */
+async function warmUp(server, agent, requests) {
+  for (let done = 0; done < requests; done += BATCH) {
+    await burst(server.ready.port, agent, Math.min(BATCH, requests - done));
+    if (CLIENT_WARM_UP > 0) await ask(server.child, { type: 'client', count: CLIENT_WARM_UP }, 600_000);
+  }
+}
+
+/**
+ * Server CPU µs per request without valgrind (best of `rounds` bursts, after the same warm-up), of the
+ * whole process and of its main thread (/proc/<pid>/task/<pid>/stat), for instructions → µs.
+ */
 async function cpuPerRequest(node, variant, receiver, options) {
-  const server = await startHelper(SERVER, [variant, receiver.base, OTELITE_DIST], { execPath: node.path });
+  const server = await startHelper(SERVER, [variant, receiver.base, OTELITE_DIST], {
+    execPath: node.path,
+    env: { ...process.env, ...SLOWED_DOWN },
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   try {
-    await burst(server.ready.port, agent, options.warmup);
-    let best = Number.POSITIVE_INFINITY;
+    await warmUp(server, agent, options.warmup);
+    let best = { process: Number.POSITIVE_INFINITY, main: Number.POSITIVE_INFINITY };
     for (let round = 0; round < options.cpuRounds; round++) {
       const before = await ask(server.child, { type: 'flush' });
       const cpuBefore = processCpuMicros(server.ready.pid);
+      const mainBefore = mainThreadCpuMicros(server.ready.pid);
       // Long enough to span many clock ticks of /proc's CPU time (10 ms each).
       await burst(server.ready.port, agent, options.cpuRequests);
       const after = await ask(server.child, { type: 'flush' });
-      best = Math.min(best, (processCpuMicros(server.ready.pid) - cpuBefore) / (after.requests - before.requests));
+      const served = after.requests - before.requests;
+      const figures = {
+        process: (processCpuMicros(server.ready.pid) - cpuBefore) / served,
+        main: (mainThreadCpuMicros(server.ready.pid) - mainBefore) / served,
+      };
+      if (figures.main < best.main) best = figures;
     }
     return best;
   } finally {
@@ -206,7 +253,9 @@ function perRequest(window) {
     compile: (window.mainCompile + window.otherCompile) / n,
     steady: (window.mainTotal + window.otherTotal - window.mainCompile - window.otherCompile) / n,
     all: (window.mainTotal + window.otherTotal) / n,
+    mainAll: window.mainTotal / n,
     marker: window.markerCalls / n,
+    slowLiteral: window.slowLiteralCalls / n,
   };
 }
 
@@ -267,8 +316,14 @@ export function account(node, runs, cpu) {
   const total = b.full.mainJs - b.untraced.mainJs + parts.at(-2)[1] + parts.at(-1)[1];
   const sum = parts.reduce((s, [, value]) => s + value, 0);
   const untracedIr = v.untraced.all;
-  const instructionsPerMicro = { untraced: v.untraced.all / cpu.untraced, full: v.full.all / cpu.full };
+  // Main-thread instructions per µs of main-thread CPU (the parts are main-thread work, bar one line),
+  // and, for comparison, all threads' instructions per µs of process CPU.
+  const instructionsPerMicro = { untraced: v.untraced.mainAll / cpu.untraced.main, full: v.full.mainAll / cpu.full.main };
+  const processInstructionsPerMicro = { untraced: v.untraced.all / cpu.untraced.process, full: v.full.all / cpu.full.process };
   const perMicro = (instructionsPerMicro.untraced + instructionsPerMicro.full) / 2;
+  // The tier V8 settled Node's nextTick in, per variant (runtime literal calls per request, windows A and B).
+  const slowLiteral = Object.fromEntries(VARIANTS.map((variant) => [variant, [0, 1].map((w) => windows[variant][w].slowLiteral)]));
+  const slowValues = Object.values(slowLiteral).flat();
   // Reproducibility: per variant, the spread of main-thread JS over its processes (window A), and the
   // difference between window A and window B within the same processes (medians).
   const reproducibility = Object.fromEntries(
@@ -293,6 +348,8 @@ export function account(node, runs, cpu) {
     everyRequestEncoded: everyWindow(['no-send'], (w) => w.encodedSpans >= w.served),
     // One llhttp parse per request served in every window: the window counted the requests it should.
     windowsCountedTheirRequests: Object.values(runs).every((run) => run.windows.every((w) => w.markerCalls >= w.served)),
+    // Every variant's median process ran Node's own code in the same JIT tier (see warmUp).
+    sameTier: Math.max(...slowValues) - Math.min(...slowValues) < 1,
     addsUp: Math.abs(total - sum) <= ADDS_UP_WITHIN * total,
   };
   return {
@@ -308,7 +365,9 @@ export function account(node, runs, cpu) {
     untracedIr,
     cpu,
     instructionsPerMicro,
+    processInstructionsPerMicro,
     perMicro,
+    slowLiteral,
     reproducibility,
     checks,
     met: Object.values(checks).every(Boolean),
@@ -318,9 +377,10 @@ export function account(node, runs, cpu) {
 export function describe(result) {
   const lines = [
     `${result.node}: untraced ${formatNumber(result.untracedIr)} instructions/request; otelite adds ${formatNumber(result.total)} ` +
-      `(${formatNumber(result.total / result.perMicro)} µs at ${formatNumber(result.perMicro)} instructions/µs, measured: ` +
-      `untraced ${formatNumber(result.cpu.untraced)} µs/req CPU → ${formatNumber(result.instructionsPerMicro.untraced)}/µs, ` +
-      `full ${formatNumber(result.cpu.full)} µs/req → ${formatNumber(result.instructionsPerMicro.full)}/µs)`,
+      `(${formatNumber(result.total / result.perMicro)} µs at ${formatNumber(result.perMicro)} main-thread instructions/µs, measured natively: ` +
+      `untraced ${formatNumber(result.cpu.untraced.main)} µs/req main-thread CPU → ${formatNumber(result.instructionsPerMicro.untraced)}/µs, ` +
+      `full ${formatNumber(result.cpu.full.main)} µs/req → ${formatNumber(result.instructionsPerMicro.full)}/µs; process CPU ${formatNumber(result.cpu.untraced.process)} / ${formatNumber(result.cpu.full.process)} µs/req → ` +
+      `${formatNumber(result.processInstructionsPerMicro.untraced)} / ${formatNumber(result.processInstructionsPerMicro.full)} all-thread instructions/µs)`,
   ];
   for (const part of result.parts) {
     lines.push(
@@ -334,6 +394,7 @@ export function describe(result) {
       `every window of the full and no-extract servers exported: ${result.checks.everyRequestExported}`,
     `  reproducibility (main-thread JS, window A): ${VARIANTS.map((name) => `${name} ±${(50 * result.reproducibility[name].acrossProcesses).toFixed(1)}% across ${REPEATS}, A→B ${(100 * result.reproducibility[name].windowAtoB).toFixed(1)}%`).join('; ')}`,
     `  not counted: JIT compilation still running in the window, ${formatNumber(result.compile)} instructions/request (full − untraced, window B)`,
+    `  nextTick's tier (V8 runtime literal calls per request, windows A/B; ~0 Turbofan, ~20 Maglev): ${VARIANTS.map((name) => `${name} ${result.slowLiteral[name].map((x) => x.toFixed(1)).join('/')}`).join(', ')}`,
   );
   const failed = Object.entries(result.checks)
     .filter(([, ok]) => !ok)

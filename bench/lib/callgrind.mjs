@@ -55,6 +55,13 @@ const MAIN_GC = [
 ];
 /** Called once per request the server parses (one keep-alive request per read, no pipelining). */
 const MARKER = /^llhttp_execute$/;
+/**
+ * V8's runtime fallback for an object literal with computed keys that the compiled code could not
+ * build inline. On Node 24, `process.nextTick` (whose queue entry is such a literal) takes it ~20 times
+ * per request while its Maglev code runs, not when its Turbofan code runs: which tier a process settled
+ * in shows here (see BENCHMARKS.md, "the Node 24 anomaly").
+ */
+const SLOW_LITERAL = /^v8::internal::Runtime_DefineKeyedOwnPropertyInLiteral\(/;
 /** JIT compilation (lazy, baseline, Maglev, Turbofan), main thread or helper threads. */
 const COMPILE = [
   /^v8::internal::Runtime_(CompileLazy|CompileOptimized\w*|CompileBaseline|InstallBaselineCode|CompileTurbofan\w*|CompileMaglev\w*)\(/,
@@ -110,16 +117,28 @@ export function readProcess(directory, prefix) {
   const files = readdirSync(directory)
     .filter((name) => name.startsWith(`${prefix}-`))
     .sort();
-  const result = { mainTotal: 0, mainGc: 0, mainCompile: 0, otherTotal: 0, otherCompile: 0, markerCalls: 0, threads: files.length };
+  const result = {
+    mainTotal: 0,
+    mainGc: 0,
+    mainCompile: 0,
+    otherTotal: 0,
+    otherCompile: 0,
+    markerCalls: 0,
+    slowLiteralCalls: 0,
+    threads: files.length,
+    perThread: {},
+  };
   for (const name of files) {
     const file = join(directory, name);
     if (readFileSync(file, 'utf8').length === 0) continue;
     const { total, inclusive } = readThread(file);
+    result.perThread[name.slice(name.lastIndexOf('-') + 1)] = total;
     if (name.endsWith('-01')) {
       result.mainTotal = total;
       result.mainGc = sumMatching(inclusive, MAIN_GC);
       result.mainCompile = sumMatching(inclusive, COMPILE);
       result.markerCalls = countCalls(file, MARKER);
+      result.slowLiteralCalls = countCalls(file, SLOW_LITERAL);
     } else {
       result.otherTotal += total;
       result.otherCompile += sumMatching(inclusive, COMPILE);

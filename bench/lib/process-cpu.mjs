@@ -11,9 +11,21 @@ let ticksPerSecond;
 
 /** Microseconds of CPU `pid` has used, or `undefined` where /proc is not available. */
 export function processCpuMicros(pid) {
+  return cpuMicros(`/proc/${pid}/stat`);
+}
+
+/**
+ * Microseconds of CPU the main thread of `pid` has used (`/proc/<pid>/task/<pid>/stat`: the thread
+ * whose id is the process id), without V8's and libuv's helper threads; `undefined` without /proc.
+ */
+export function mainThreadCpuMicros(pid) {
+  return cpuMicros(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuMicros(file) {
   let stat;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
