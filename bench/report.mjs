@@ -97,23 +97,55 @@ for (const result of report.cases) {
     }
     case 'startup': {
       const cpu = (side) => (side?.cpuMillis ? `, CPU ${formatNumber(side.cpuMillis.median)} ms` : '');
+      const own = (r) =>
+        r.ownShare
+          ? `; own share above the api + node:http baseline (${formatNumber(r.sides.baseline.cpuMillis.median)} ms CPU): ${formatNumber(r.ownShare.cpuMillis)} ms CPU`
+          : '';
       print(
-        `| ${result.title} (import + init to ready, ${result.rounds} fresh processes) | ${cell(sides.otelite, 'ms')}${cpu(sides.otelite)} | ${cell(sides['opentelemetry-js'], 'ms')}${cpu(sides['opentelemetry-js'])} | ${ratioCell(result)} wall, ${formatRatio(result.cpuRatio)} CPU | ${result.target.text} | ${verdict(result)} |`,
+        `| ${result.title} (import + init to ready, ${result.rounds} fresh processes each) | ${cell(sides.otelite, 'ms')}${cpu(sides.otelite)}${own(result)} | ${cell(sides['opentelemetry-js'], 'ms')}${cpu(sides['opentelemetry-js'])} | ${formatRatio(result.cpuRatio)} CPU, ${ratioCell(result)} wall | ${result.target.text} | ${verdict(result)} |`,
       );
-      line3Row(result, (side) => `${cell(side, 'ms')}${cpu(side)}`);
+      const line3 = result.line3;
+      if (line3?.sides) {
+        print(
+          `| ${result.title}, vs opentelemetry-js 3.x (${line3.node}) | ${cell(line3.sides.otelite, 'ms')}${cpu(line3.sides.otelite)}${own(line3)} | ${cell(line3.sides['opentelemetry-js-3'], 'ms')}${cpu(line3.sides['opentelemetry-js-3'])} | ${formatRatio(line3.cpuRatio)} CPU, ${ratioCell(line3)} wall | ${result.target.text} | ${line3.met ? 'met' : '**missed**'} |`,
+        );
+      } else line3Row(result);
+      break;
+    }
+    case 'memory': {
+      const q = result.details?.queue2048;
+      const at2048 = (r, side) =>
+        r.details?.queue2048?.sides?.[side] ? `; default queue 2,048: ${cell(r.details.queue2048.sides[side], 'B')}` : '';
+      const ratio2048 = (r) => (Number.isFinite(r.details?.queue2048?.ratio) ? `; 2,048: ${formatRatio(r.details.queue2048.ratio)}` : '');
+      print(
+        `| ${result.title} (queue 16,384; and 8 default queues of 2,048) | ${cell(sides.otelite, result.unit)}${at2048(result, 'otelite')} | ${cell(sides['opentelemetry-js'], result.unit)}${at2048(result, 'opentelemetry-js')} | 16,384: ${ratioCell(result)}${ratio2048(result)} | ${result.target.text} | ${verdict(result)} |`,
+      );
+      const line3 = result.line3;
+      if (line3?.sides && q) {
+        print(
+          `| ${result.title}, vs opentelemetry-js 3.x (${line3.node}) | ${cell(line3.sides.otelite, result.unit)}${at2048(line3, 'otelite')} | ${cell(line3.sides['opentelemetry-js-3'], result.unit)}${at2048(line3, 'opentelemetry-js-3')} | 16,384: ${ratioCell(line3)}${ratio2048(line3)} | ${result.target.text} | ${line3.met ? 'met' : '**missed**'} |`,
+        );
+      } else line3Row(result);
       break;
     }
     case 'saturated-server': {
       for (const node of result.perNode ?? []) {
         const v = node.variants;
+        const range = (summary, digits = 2) => `(${summary.min.toFixed(digits)}–${summary.max.toFixed(digits)})`;
         const describe = (name) =>
-          `kept ${formatRatio(v[name].keptRatio.median)} (${v[name].keptRatio.min.toFixed(2)}–${v[name].keptRatio.max.toFixed(2)}), ${formatSigned(v[name].addedCpuMicros.median)} µs/req (${formatNumber(v[name].addedCpuMicros.min)}–${formatNumber(v[name].addedCpuMicros.max)})`;
+          `kept ${formatRatio(v[name].keptRatio.median)} ${range(v[name].keptRatio)}, main thread ${formatSigned(v[name].addedMainCpuMicros.median)} µs/req ${range(v[name].addedMainCpuMicros, 1)}, process ${formatSigned(v[name].addedCpuMicros.median)} µs/req`;
+        const ratio = (side) => {
+          const r = node.ratios?.[side];
+          return r ? `added CPU, main thread ${formatRatio(r.ratio)} ${range(r.perRound)}; process ${formatRatio(r.processRatio)}` : '';
+        };
+        const verdictFor = () => (node.failures?.length ? `**failed**: ${node.failures.join('; ')}` : node.met ? 'met' : '**missed**');
+        const head = `${result.title}, ${node.node} (wrk -t1 -c32; untraced ${formatNumber(v.untraced.requestsPerSecond.median)} req/s, ${formatNumber(v.untraced.cpuMicrosPerRequest.median)} µs/req process, ${formatNumber(v.untraced.mainCpuMicrosPerRequest.median)} main thread)`;
         print(
-          `| ${result.title}, ${node.node} (wrk -t1 -c32; untraced ${formatNumber(v.untraced.requestsPerSecond.median)} req/s, ${formatNumber(v.untraced.cpuMicrosPerRequest.median)} µs/req) | ${describe('otelite')}; non-sampled ${describe('otelite-unsampled')} | ${describe('opentelemetry-js')} | ${v['context-only'] ? `context propagation alone (AsyncLocalStorage, no SDK): ${describe('context-only')}` : ''} | ${result.target.text} | ${node.met ? 'met' : '**missed**'} |`,
+          `| ${head} | ${describe('otelite')}; non-sampled kept ${formatRatio(v['otelite-unsampled'].keptRatio.median)} ${range(v['otelite-unsampled'].keptRatio)}${v['context-only'] ? `; context propagation alone (no SDK) kept ${formatRatio(v['context-only'].keptRatio.median)}, main thread ${formatSigned(v['context-only'].addedMainCpuMicros.median)} µs/req` : ''} | ${describe('opentelemetry-js')} | ${ratio('opentelemetry-js')} | ${result.target.text}${node.anchor === 'opentelemetry-js' ? '' : ' (CPU vs 3.x)'} | ${verdictFor()} |`,
         );
         if (v['opentelemetry-js-3']) {
           print(
-            `| ${result.title}, ${node.node}, vs opentelemetry-js 3.x | ${describe('otelite')} | ${describe('opentelemetry-js-3')} | | ${result.target.text} | ${node.met ? 'met' : '**missed**'} |`,
+            `| ${result.title}, ${node.node}, vs opentelemetry-js 3.x | (as above) | ${describe('opentelemetry-js-3')} | ${ratio('opentelemetry-js-3')} | ${result.target.text} | ${verdictFor()} |`,
           );
         }
       }
@@ -181,10 +213,11 @@ function readmeTable() {
   simple('startup', 'import + init() to ready (fresh process)', 'ms');
   for (const node of byId['saturated-server']?.perNode ?? []) {
     const v = node.variants;
-    const kept = (name) => `${formatRatio(v[name].keptRatio.median)}, ${formatSigned(v[name].addedCpuMicros.median)} µs`;
+    const kept = (name) =>
+      `${formatRatio(v[name].keptRatio.median)}, ${formatSigned(v[name].addedMainCpuMicros?.median ?? v[name].addedCpuMicros.median)} µs`;
     const js3 = v['opentelemetry-js-3'] ? ` ${kept('otelite')} | ${kept('opentelemetry-js-3')} | |` : ' | | |';
     rows.push(
-      `| saturated hello-world server (wrk), ${node.node}: throughput kept vs untraced, added CPU per request | ${kept('otelite')} (non-sampled ${formatSigned(v['otelite-unsampled'].addedCpuMicros.median)} µs${v['context-only'] ? `; context propagation alone ${formatSigned(v['context-only'].addedCpuMicros.median)} µs` : ''}) | ${kept('opentelemetry-js')} | |${js3}`,
+      `| saturated hello-world server (wrk), ${node.node}: throughput kept vs untraced, added main-thread CPU per request | ${kept('otelite')} (non-sampled kept ${formatRatio(v['otelite-unsampled'].keptRatio.median)}${v['context-only'] ? `; context propagation alone ${formatSigned(v['context-only'].addedMainCpuMicros?.median ?? v['context-only'].addedCpuMicros.median)} µs` : ''}) | ${kept('opentelemetry-js')} | |${js3}`,
     );
   }
   const footprint = byId.footprint;

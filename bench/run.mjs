@@ -64,6 +64,12 @@ const notMeasured = results.filter((r) => r.status !== 'measured').map((r) => `$
 console.log(`\ndone in ${durationSeconds.toFixed(1)} s; results in bench/results.json`);
 if (missed.length > 0) console.log(`targets missed: ${missed.join(', ')}`);
 if (notMeasured.length > 0) console.log(`not measured: ${notMeasured.join(', ')}`);
+// A case that reports failures (e.g. spans missing at the receiver) failed, whatever its figures.
+const failures = results.flatMap((r) => (r.failures ?? []).map((failure) => `${r.title}: ${failure}`));
+if (failures.length > 0) {
+  console.log(`FAILED:\n  ${failures.join('\n  ')}`);
+  process.exitCode = 1;
+}
 
 /**
  * Runs one case: its rounds (A/B cases) or its own orchestration. While otelite parts are missing the
@@ -110,7 +116,8 @@ async function runAlternating(benchCase, sideNames, { execPath, anchor = OPENTEL
   for (const [side, runs] of Object.entries(perSide)) {
     sides[side] = { ...summarize(runs.map((r) => r.value)), runs };
   }
-  const extra = (anchor === OPENTELEMETRY_JS ? benchCase.conclude?.(sides) : undefined) ?? {};
+  // The case's own checks and extra lines, against whichever anchor this pair has.
+  const extra = benchCase.conclude?.(sides, anchor) ?? {};
   if (!sides[OTELITE]) return { rounds, sides, lines: extra.lines ?? [], details: extra.details };
   const ratio = sides[OTELITE].median / sides[anchor].median;
   const ratioRange = summarize(perSide[OTELITE].map((r, i) => r.value / perSide[anchor][i].value));
@@ -179,6 +186,7 @@ function printResult(result) {
   for (const line of result.lines ?? []) console.log(`${' '.repeat(16)}${line}`);
   const anchor3 = line3Line(result);
   if (anchor3 !== undefined) console.log(`${' '.repeat(16)}${anchor3}`);
+  for (const line of result.line3?.lines ?? []) console.log(`${' '.repeat(18)}${line}`);
 }
 
 /** Flags and environment → run settings. */
