@@ -5,6 +5,7 @@
  * so no figure of an earlier run stays:
  *
  *   node bench/report.mjs [results.json] [--write]
+ *   node bench/report.mjs [results.json] --account   (the accounting table of an `account` run)
  */
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -161,7 +162,9 @@ for (const result of report.cases) {
 }
 
 const table = output.join('\n');
-if (!write) {
+if (args.includes('--account')) {
+  console.log(accountTable());
+} else if (!write) {
   console.log(table);
 } else {
   const replaceBetween = (file, marker, content) => {
@@ -224,6 +227,51 @@ function readmeTable() {
   if (footprint?.sides?.otelite) {
     rows.push(
       `| installed for tracing + OTLP + HTTP | ${footprint.sides.otelite.packages} packages, ${formatBytes(footprint.sides.otelite.bytes)} | ${footprint.sides['opentelemetry-js'].packages} packages, ${formatBytes(footprint.sides['opentelemetry-js'].bytes)} | ${formatRatio(footprint.ratio)} | | | |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+/** The Markdown table of the `account` case (BENCHMARKS.md, "Where a traced request's CPU goes"). */
+function accountTable() {
+  const account = report.cases.find((c) => c.id === 'account');
+  if (!account?.perNode?.length) return 'no account case in this results file';
+  const nodes = account.perNode;
+  const signed = (x) => formatNumber(Math.round(x));
+  const rows = [
+    `| part (per traced request) | how | ${nodes.map((n) => `${n.node} instructions | µs`).join(' | ')} |`,
+    `|---|---|${nodes.map(() => '---|---|').join('')}`,
+  ];
+  for (let i = 0; i < nodes[0].parts.length; i++) {
+    const part = nodes[0].parts[i];
+    rows.push(
+      `| ${part.name} | ${part.method} | ${nodes.map((n) => `${signed(n.parts[i].instructions)} | ${n.parts[i].micros.toFixed(2)}`).join(' | ')} |`,
+    );
+  }
+  const cells = (f) => nodes.map(f).join(' | ');
+  rows.push(
+    `| **sum of the parts** (window A) | | ${cells((n) => `**${signed(n.sum)}** | ${(n.sum / n.perMicro).toFixed(2)}`)} |`,
+    `| **total** (window B, full − untraced, compile out) | | ${cells((n) => `**${signed(n.total)}** | ${(n.total / n.perMicro).toFixed(2)}`)} |`,
+    `| **parts / total** | | ${cells((n) => `**${((100 * n.sum) / n.total).toFixed(1)} %** | ${n.checks.addsUp ? 'within 10 %' : 'MISSED'}`)} |`,
+    `| not counted: JIT compilation in window B | full − untraced | ${cells((n) => `${signed(n.compile)} | `)} |`,
+    `| untraced server, for scale (all threads) | | ${cells((n) => `${signed(n.untracedIr)} | `)} |`,
+    `| nextTick's tier: V8 runtime literal calls per request, untraced / full (windows A, B) | | ${cells((n) => `${n.slowLiteral.untraced.map((x) => x.toFixed(1)).join(', ')} / ${n.slowLiteral.full.map((x) => x.toFixed(1)).join(', ')} | ${n.checks.sameTier ? 'same tier' : 'DIFFERENT'}`)} |`,
+    `| main-thread instructions per µs of main-thread CPU (untraced / full, native, best of 5) | | ${cells((n) => `${formatNumber(n.instructionsPerMicro.untraced)} / ${formatNumber(n.instructionsPerMicro.full)} | `)} |`,
+    `| native CPU per request, main thread (process), untraced / full | | ${cells((n) => `${formatNumber(n.cpu.untraced.main)} (${formatNumber(n.cpu.untraced.process)}) / ${formatNumber(n.cpu.full.main)} (${formatNumber(n.cpu.full.process)}) µs | `)} |`,
+  );
+  // Reproducibility: main-thread JS per request of each process (window A), spread and A→B change.
+  const variants = Object.keys(nodes[0].reproducibility);
+  rows.push(
+    '',
+    `| main-thread JS, instructions per request | ${nodes.map((n) => `${n.node}: 3 processes, window A | spread | A→B`).join(' | ')} |`,
+    `|---|${nodes.map(() => '---|---|---|').join('')}`,
+  );
+  for (const variant of variants) {
+    rows.push(
+      `| ${variant} | ${cells((n) => {
+        const r = n.reproducibility[variant];
+        return `${r.mainJs.map((x) => formatNumber(Math.round(x))).join(' · ')} | ${(100 * r.acrossProcesses).toFixed(1)} % | ${(100 * r.windowAtoB).toFixed(1)} %`;
+      })} |`,
     );
   }
   return rows.join('\n');

@@ -4,10 +4,11 @@
  *
  * A hello-world `node:http` server (`bench/account/server.mjs`) runs under callgrind in one variant of
  * a ladder (untraced; channel subscribers; plus a context entered; otelite non-sampled; recording
- * without a processor; with the batch processor and an exporter that drops; with an encode-only
- * exporter; full OTLP/protobuf export to the receiver; and full without extract), three processes per
- * variant. A plain Node client in this process sends `warmup` keep-alive requests over 4 connections
- * with callgrind's instrumentation off (the JIT settles), the server flushes, instrumentation goes on,
+ * without a processor; with the batch processor and an exporter that drops; with the OTLP exporter
+ * and a transport that answers at once; full OTLP/protobuf export to the receiver; and full without
+ * extract), three processes per variant. A plain Node client in this process sends `warmup` keep-alive
+ * requests over 4 connections with callgrind's instrumentation off (the JIT settles; after every batch
+ * the server makes one HTTP request of its own, see warmUp), the server flushes, instrumentation goes on,
  * and the counts are taken between `callgrind_control --dump`s of the idle server (see countVariant):
  * window A gives the parts, window B the total they are checked against.
  * Per thread (`--separate-threads=yes`) the instructions of the window are split into main-thread
