@@ -200,7 +200,7 @@ function describeNode(result) {
   return lines;
 }
 
-const TARGET_TEXT = `otelite kept ≥ ${TARGETS.keptRatio}× untraced, added main-thread CPU ≤ ${TARGETS.mainCpuRatio}× opentelemetry-js's, non-sampled kept ≥ ${TARGETS.unsampledKeptRatio}×`;
+const TARGET_TEXT = `otelite kept ≥ ${TARGETS.keptRatio.toFixed(2)}× untraced, added main-thread CPU ≤ ${TARGETS.mainCpuRatio.toFixed(2)}× opentelemetry-js's, non-sampled kept ≥ ${TARGETS.unsampledKeptRatio.toFixed(2)}×`;
 
 export default {
   id: 'saturated-server',
