@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -94,9 +94,10 @@ describe('startup of the Node entry', () => {
       return (JSON.parse(out) as string[]).filter((name) => name.startsWith('NativeModule ')).map((name) => name.slice(13));
     };
     const initAfterImport = (options: string) => `const { init } = await import('otelite'); init({ shutdownHooks: false, ${options} })`;
-    // What otelite always needs loads some of them by itself on some Node versions (node:http loads
-    // node:tls, node:zlib and node:worker_threads from Node 22 on); where it does not, otelite must not either.
-    const needed = builtinsAfter("await import('node:http'); await import('node:diagnostics_channel')");
+    // What otelite always needs, loaded as otelite loads built-ins (never through an ES import: from Node 22
+    // on, the facade of node:http reads its lazy WebSocket getters, which load undici, node:tls, node:zlib,
+    // node:worker_threads and more); otelite must load no more than that.
+    const needed = builtinsAfter("process.getBuiltinModule('node:http'); process.getBuiltinModule('node:diagnostics_channel')");
     const sameAsNeeded = (builtins: string[], names: string[]) =>
       expect(names.map((name) => [name, builtins.includes(name)])).toEqual(names.map((name) => [name, needed.includes(name)]));
 
@@ -114,6 +115,24 @@ describe('startup of the Node entry', () => {
       sameAsNeeded(withoutInstrumentation, ['tls']);
       expect(builtinsAfter(initAfterImport("endpoint: 'https://127.0.0.1:9', instrumentations: { http: false }"))).toContain('https');
       expect(builtinsAfter(initAfterImport("endpoint: 'http://127.0.0.1:9'"))).toContain('https');
+    });
+
+    it('none through an ES import (whose facade would read every export: undici with node:http from Node 22 on)', () => {
+      // The bundled Node entries and their chunks (scripts/bundle.mjs) name no built-in in an import.
+      const files = readdirSync('dist/src/chunks')
+        .filter((name) => name.endsWith('.js'))
+        .map((name) => join('dist/src/chunks', name))
+        .concat(['dist/src/index.js', 'dist/src/platform/node/register.js', 'dist/src/platform/bun/index.js']);
+      const imports = files.flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](node:[\w/]+)["']/g)].map(
+          (match) => `${file}: ${match[1]}`,
+        ),
+      );
+      expect(files.length).toBeGreaterThan(3);
+      expect(imports).toEqual([]);
+      const builtins = builtinsAfter(initAfterImport("endpoint: 'http://127.0.0.1:9'"));
+      expect(builtins).toContain('http');
+      expect(builtins).not.toContain('internal/deps/undici/undici');
     });
   });
 });
