@@ -77,32 +77,11 @@ const apiThroughRequire = {
       loader: 'js',
       resolveDir: root,
       contents: [
-        `const api = process.getBuiltinModule('node:module').createRequire(import.meta.url)(${JSON.stringify(API)});`,
+        "import { createRequire } from 'node:module';",
+        `const api = createRequire(import.meta.url)(${JSON.stringify(API)});`,
         `export const { ${names.join(', ')} } = api;`,
         'export default api;',
       ].join('\n'),
-    }));
-  },
-};
-
-/**
- * Built-in modules (`node:*`) are not imported either: each becomes a CommonJS module of the bundle whose
- * `module.exports` is `process.getBuiltinModule(name)` (Node >= 20.16, Bun, Deno), so the code that imports
- * one reads its exports where it uses them, as with `require()`. An `import` of a built-in makes Node
- * build an ES module facade of it, which reads every export once: on Node 22 and later node:http's
- * exports include lazy `WebSocket`/`CloseEvent`/`MessageEvent` getters, so `import 'node:http'` loads
- * undici, node:http2, node:tls and node:crypto (nodejs/node#57649; ~35 ms of CPU on the bench machine's
- * Node 24, more than the rest of otelite's start), and node:fs's load its stream classes. Named imports
- * stay live (a property read at each use), as they are through a facade that `syncBuiltinESMExports`
- * updates.
- */
-const builtinsThroughGetBuiltinModule = {
-  name: 'otelite-builtins-through-get-builtin-module',
-  setup(build) {
-    build.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'otelite-builtin' }));
-    build.onLoad({ filter: /.*/, namespace: 'otelite-builtin' }, (args) => ({
-      loader: 'js',
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
     }));
   },
 };
@@ -119,7 +98,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: Object.keys(manifest.peerDependencies ?? {}).filter((name) => name !== API),
-  plugins: [apiThroughRequire, builtinsThroughGetBuiltinModule],
+  plugins: [apiThroughRequire],
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   sourcemap: true,
