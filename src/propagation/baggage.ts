@@ -114,14 +114,23 @@ function encodeValue(value: string, wireForm: boolean): string {
   }
   if (i === value.length) return value;
   let encoded = value.slice(0, i);
-  // Every byte of a code point above U+007F is >= 0x80, so `classOf` sends each of them to `%XX`.
-  for (const byte of utf8Encoder.encode(value.slice(i))) {
-    encoded +=
-      (classOf(byte) & OCTET) !== 0 && (byte !== PERCENT || wireForm)
-        ? String.fromCharCode(byte)
-        : '%' + HEX_DIGITS[byte >> 4] + HEX_DIGITS[byte & 0x0f];
+  for (; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x80) {
+      // The rest as UTF-8: every byte of a code point above U+007F is >= 0x80, so each becomes `%XX`.
+      for (const byte of utf8Encoder.encode(value.slice(i))) encoded += escapeByte(byte, wireForm);
+      break;
+    }
+    encoded += escapeByte(code, wireForm);
   }
   return encoded;
+}
+
+/** An ASCII character or UTF-8 byte as it goes into the header: itself when a `baggage-octet`, else `%XX`. */
+function escapeByte(byte: number, wireForm: boolean): string {
+  return (classOf(byte) & OCTET) !== 0 && (byte !== PERCENT || wireForm)
+    ? String.fromCharCode(byte)
+    : '%' + HEX_DIGITS[byte >> 4] + HEX_DIGITS[byte & 0x0f];
 }
 
 /**
