@@ -49,7 +49,7 @@ export function reportEndedSpanCall(span: EndedSpanIdentity, call: string, argum
     const now = Date.now();
     if (now - windowStart >= ENDED_SPAN_LOG_WINDOW_MILLIS) {
       if (suppressedInWindow > 0) {
-        diag.warn(`otelite: ${suppressedInWindow} more calls on ended spans were ignored and not logged in the last window`);
+        diag.warn(`otelite: ${suppressedInWindow} more calls on ended spans were ignored, not logged in the last window`);
       }
       windowStart = now;
       loggedInWindow = 0;

@@ -177,7 +177,7 @@ function formatMetadata(metadata: string): string {
     const key = (equals === -1 ? part : part.slice(0, equals)).trim();
     if (key === '') continue;
     if (!isBaggageKey(key)) {
-      warnOnce('a baggage metadata property key is not a token; the property is dropped.');
+      warnOnce('a baggage property key is not a token; the property is dropped.');
       continue;
     }
     const property = equals === -1 ? key : key + '=' + encodeValue(part.slice(equals + 1).trim(), true);
@@ -250,7 +250,7 @@ export function formatBaggage(entries: Iterable<[string, BaggageEntry]>): string
   for (const [key, entry] of entries) {
     if (members === MAX_BAGGAGE_MEMBERS) break;
     if (!isBaggageKey(key)) {
-      warnOnce('a baggage key is not an RFC 9110 token; that entry is not propagated.');
+      warnOnce('a baggage key is not a token; the entry is not propagated.');
       continue;
     }
     if (typeof entry?.value !== 'string') continue;

@@ -51,7 +51,7 @@ export class ParentBasedSampler implements Sampler {
   constructor(options: ParentBasedSamplerOptions) {
     let root = options?.root;
     if (!isSampler(root)) {
-      warnOnce('ParentBasedSampler: the root sampler is missing or not a sampler; using AlwaysOnSampler.');
+      warnOnce('ParentBasedSampler: root sampler is missing or not a sampler; using AlwaysOnSampler.');
       root = new AlwaysOnSampler();
     }
     this.#root = root;

@@ -81,7 +81,7 @@ function sendAtExit(state: ExporterExitState, spans: readonly FinishedSpan[], ti
     reportError(
       'export',
       new Error(
-        `a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`,
+        `span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`,
       ),
     ),
   );

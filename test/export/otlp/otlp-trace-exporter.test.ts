@@ -480,7 +480,7 @@ describe('OTLPTraceExporter: retries', () => {
     setTimeout(() => controller.abort(), 50);
     const result = await exporting;
     expect(result.code).toBe(ExportResultCode.FAILED);
-    expect(result.error?.message).toBe('the export was aborted by its caller');
+    expect(result.error?.message).toBe('export aborted by its caller');
     expect(receiver.requests).toHaveLength(1);
   });
 
