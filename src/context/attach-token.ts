@@ -30,8 +30,7 @@ export interface AttachSlot {
 export type LiveTokens = WeakMap<Context, AttachToken>;
 
 const DISPOSED_TWICE = 'context attach token disposed twice; ignored.';
-const DISPOSED_OUT_OF_ORDER =
-  'context attach token disposed out of order: a later context is still active and stays so.';
+const DISPOSED_OUT_OF_ORDER = 'context attach token disposed out of order: a later context is still active and stays so.';
 
 /**
  * One `attach`: the context it made active, the one it replaced, and the live token that had attached

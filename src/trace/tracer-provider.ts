@@ -334,18 +334,16 @@ const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
 function guardIdGenerator(generator: IdGenerator): IdGenerator {
   if (isOwnRandomIdGenerator(generator)) return generator;
   const fallback = new RandomIdGenerator();
-  const guarded =
-    (method: keyof IdGenerator, valid: RegExp) =>
-    (): string => {
-      try {
-        const id = generator[method]();
-        if (valid.test(id)) return id;
-        warnOnce(`idGenerator.${method} made an invalid id; a random one is used.`);
-      } catch (error) {
-        reportError(`idGenerator.${method}`, error);
-      }
-      return fallback[method]();
-    };
+  const guarded = (method: keyof IdGenerator, valid: RegExp) => (): string => {
+    try {
+      const id = generator[method]();
+      if (valid.test(id)) return id;
+      warnOnce(`idGenerator.${method} made an invalid id; a random one is used.`);
+    } catch (error) {
+      reportError(`idGenerator.${method}`, error);
+    }
+    return fallback[method]();
+  };
   return { generateTraceId: guarded('generateTraceId', TRACE_ID), generateSpanId: guarded('generateSpanId', SPAN_ID) };
 }
 

@@ -80,9 +80,7 @@ function sendAtExit(state: ExporterExitState, spans: readonly FinishedSpan[], ti
   const parts = encodeWithinLimit(spans, state.encode, maxRequestBytes, (span, encodedBytes) =>
     reportError(
       'export',
-      new Error(
-        `span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`,
-      ),
+      new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
     ),
   );
   let firstError: Error | undefined;

@@ -119,7 +119,12 @@ export function resolveExporterOptions(options: OTLPTraceExporterOptions, enviro
   const given = options.retry;
   const retry: RetryPolicy = {
     maxAttempts: numberOption('retry.maxAttempts', given?.maxAttempts, DEFAULT_RETRY_POLICY.maxAttempts, 1, true),
-    initialBackoffMillis: numberOption('retry.initialBackoffMillis', given?.initialBackoffMillis, DEFAULT_RETRY_POLICY.initialBackoffMillis, 0),
+    initialBackoffMillis: numberOption(
+      'retry.initialBackoffMillis',
+      given?.initialBackoffMillis,
+      DEFAULT_RETRY_POLICY.initialBackoffMillis,
+      0,
+    ),
     maxBackoffMillis: numberOption('retry.maxBackoffMillis', given?.maxBackoffMillis, DEFAULT_RETRY_POLICY.maxBackoffMillis, 0),
     backoffMultiplier: numberOption('retry.backoffMultiplier', given?.backoffMultiplier, DEFAULT_RETRY_POLICY.backoffMultiplier, 1),
     jitter: DEFAULT_RETRY_POLICY.jitter,

@@ -205,9 +205,7 @@ export class OTLPTraceExporter implements SpanExporter {
       const parts = encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
         reportError(
           'export',
-          new Error(
-            `span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`,
-          ),
+          new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
         ),
       );
       const requests = parts.map((part): RequestState => ({ spans: part.spans, done: false, attempt: undefined }));
