@@ -114,10 +114,9 @@ function isSampler(value: unknown): value is Sampler {
 }
 
 function delegate(value: Sampler | undefined, name: string, parentSampled: boolean): Sampler {
-  if (value === undefined) return parentSampled ? new AlwaysOnSampler() : new AlwaysOffSampler();
   if (isSampler(value)) return value;
   const fallback = parentSampled ? new AlwaysOnSampler() : new AlwaysOffSampler();
-  warnOnce(`ParentBasedSampler: ${name} is not a sampler; using ${fallback}.`);
+  if (value !== undefined) warnOnce(`ParentBasedSampler: ${name} is not a sampler; using ${fallback}.`);
   return fallback;
 }
 

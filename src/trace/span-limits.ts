@@ -104,14 +104,7 @@ export function environmentSpanLimits(): SpanLimitsSettings {
   return limitsFromEnvironment !== undefined ? limitsFromEnvironment() : DEFAULT_SPAN_LIMITS;
 }
 
-const LIMIT_NAMES: ReadonlyArray<keyof SpanLimitsSettings> = [
-  'attributeValueLengthLimit',
-  'attributeCountLimit',
-  'eventCountLimit',
-  'linkCountLimit',
-  'attributePerEventCountLimit',
-  'attributePerLinkCountLimit',
-];
+const LIMIT_NAMES = Object.keys(DEFAULT_SPAN_LIMITS) as ReadonlyArray<keyof SpanLimitsSettings>;
 
 /**
  * The limits a provider uses: `options` over `environment` (which already holds the defaults). An

@@ -269,25 +269,25 @@ export class TracerProvider implements ApiTracerProvider {
   register(options: RegisterOptions = {}): boolean {
     const given: RegisterOptions = options !== null && typeof options === 'object' ? options : {};
     let installed = false;
-    try {
-      installed = trace.setGlobalTracerProvider(this);
-    } catch (error) {
-      reportError('tracerProvider.register', error, 'global tracer provider');
-    }
-    if (given.contextManager !== null) {
+    // Each global is set on its own: one that throws is reported and the others are still set.
+    const setGlobal = (what: string, set: () => void): void => {
       try {
+        set();
+      } catch (error) {
+        reportError('tracerProvider.register', error, what);
+      }
+    };
+    setGlobal('global tracer provider', () => {
+      installed = trace.setGlobalTracerProvider(this);
+    });
+    if (given.contextManager !== null) {
+      setGlobal('global context manager', () => {
         const manager = given.contextManager ?? currentPlatform().createContextManager();
         if (!context.setGlobalContextManager(manager) && given.contextManager === undefined) manager.disable();
-      } catch (error) {
-        reportError('tracerProvider.register', error, 'global context manager');
-      }
+      });
     }
     if (given.propagator !== null) {
-      try {
-        propagation.setGlobalPropagator(given.propagator ?? environmentPropagator());
-      } catch (error) {
-        reportError('tracerProvider.register', error, 'global propagator');
-      }
+      setGlobal('global propagator', () => propagation.setGlobalPropagator(given.propagator ?? environmentPropagator()));
     }
     return installed;
   }
