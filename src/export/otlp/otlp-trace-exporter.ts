@@ -173,7 +173,7 @@ export class OTLPTraceExporter implements SpanExporter {
    * so it cannot be called from outside otelite.
    */
   [EXPORT_AT_EXIT](spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
-    return this.#atExit?.send(spans, timeoutMillis) ?? failed(new Error('no exit export on this platform'));
+    return this.#atExit?.send(spans, timeoutMillis) ?? failed(new Error('no exit export here'));
   }
 
   /**
