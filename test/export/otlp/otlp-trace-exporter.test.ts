@@ -483,7 +483,7 @@ describe('OTLPTraceExporter: retries', () => {
     controller.abort();
     const result = await exporting;
     expect(result.code).toBe(ExportResultCode.FAILED);
-    expect(result.error?.message).toBe('the export was aborted by its caller');
+    expect(result.error?.message).toBe('export aborted by its caller');
     expect(receiver.requests).toHaveLength(1);
   });
 
