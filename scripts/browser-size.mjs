@@ -6,7 +6,8 @@
 // (`process.env.NODE_ENV` defined), then gzipped; the same page's otelite share is the second line
 // (`@opentelemetry/api` left external). Then the core alone and the workerd entry. Needs `npm run build`
 // first (the web-standard entries stay tsc's unbundled ESM there, so the figures are what an
-// application's bundler makes of them). The browser section of docs/runtimes.md quotes these lines.
+// application's bundler makes of them). The pages are bundled by esbuild and again by Vite. The browser
+// section of docs/runtimes.md quotes these lines.
 // usage: node scripts/browser-size.mjs [--json]
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
@@ -69,6 +70,34 @@ for (const [name, { contents, conditions, external }] of Object.entries(cases)) 
     gzippedBytes: gzipSync(code, { level: 9 }).length,
     protobufRuntimeMinifiedBytes: protobufBytes,
   };
+}
+// The same page built by Vite (Rolldown, its default minifier), the bundler most pages are built with:
+// a production `vite build` of the page as its only input, the figure being the entry chunk gzipped.
+const { build: viteBuild } = await import('vite');
+const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+const { join } = await import('node:path');
+for (const [name, external] of [
+  ['page, built by Vite: init() + a traced fetch, @opentelemetry/api bundled', []],
+  ['the same page built by Vite, otelite only (@opentelemetry/api external)', ['@opentelemetry/api']],
+]) {
+  // Inside the project, so that `otelite` resolves to this checkout through its own exports.
+  const dir = mkdtempSync(join(root, 'node_modules', '.browser-size-'));
+  try {
+    writeFileSync(join(dir, 'page.js'), page);
+    const built = await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: 'silent',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      build: { write: false, modulePreload: false, rollupOptions: { input: join(dir, 'page.js'), external } },
+    });
+    const chunks = (Array.isArray(built) ? built[0] : built).output.filter((output) => output.type === 'chunk');
+    if (chunks.length !== 1) throw new Error(`expected one chunk from Vite, got ${chunks.map((chunk) => chunk.fileName).join(', ')}`);
+    const code = Buffer.from(chunks[0].code);
+    results[name] = { minifiedBytes: code.length, gzippedBytes: gzipSync(code, { level: 9 }).length, protobufRuntimeMinifiedBytes: 0 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 if (process.argv.includes('--json')) console.log(JSON.stringify(results));
 else
