@@ -263,7 +263,7 @@ function accountTable() {
   const variants = Object.keys(nodes[0].reproducibility);
   rows.push(
     '',
-    `| main-thread JS, instructions per request | ${nodes.map((n) => `${n.node}: 3 processes, window A | spread | A→B`).join(' | ')} |`,
+    `| main-thread JS, instructions per request | ${nodes.map((n) => `${n.node}: ${n.reproducibility.untraced.mainJs.length} processes, window A | spread | A→B`).join(' | ')} |`,
     `|---|${nodes.map(() => '---|---|---|').join('')}`,
   );
   for (const variant of variants) {

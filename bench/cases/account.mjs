@@ -39,11 +39,11 @@ const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url))
 const SERVER = fileURLToPath(new URL('../account/server.mjs', import.meta.url));
 const VARIANTS = ['untraced', 'channel', 'context', 'unsampled', 'no-queue', 'no-export', 'no-send', 'no-extract', 'full'];
 /**
- * Every variant runs in `REPEATS` processes; each figure is the median of its processes. The parts come
+ * Every variant runs in `REPEATS` processes (`BENCH_ACCOUNT_PROCESSES`, default 3); each figure is the median of its processes. The parts come
  * from window A of each process and the total they are checked against from window B (different
  * requests, counted separately), so the check is not true by construction.
  */
-const REPEATS = 3;
+const REPEATS = Number(process.env.BENCH_ACCOUNT_PROCESSES) || 3;
 const RUNS = Array.from({ length: REPEATS }, (_, repeat) => VARIANTS.map((variant) => [`${variant}#${repeat + 1}`, variant])).flat();
 /** Requests of the window that absorbs the toggle's latency (counted, not used). */
 const SETTLE = 128;
