@@ -84,7 +84,11 @@ class ServerRequest implements Context, JoinableRequest {
   finishedAt: number | undefined = undefined;
   /** The extracted parent context: it answers for every other key. */
   readonly parent: Context;
-  readonly response: TracedResponse;
+  /**
+   * The response, until the span ends: an async resource that outlives the request keeps its context,
+   * and with it this record, but not the response (nor its socket and buffers).
+   */
+  response: TracedResponse | undefined;
   /**
    * The socket whose `'close'` ends the span of a response that never finishes (see
    * {@link watchSocket}); `undefined` when the response's own `'close'` listener does.
@@ -180,7 +184,8 @@ export function disableServerInstrumentation(): void {
       const next = request.next;
       request.socket = undefined;
       request.next = undefined;
-      if (request.response[STATE] === request) request.response.on('close', onResponseClose);
+      const response = request.response;
+      if (response !== undefined && response[STATE] === request) response.on('close', onResponseClose);
       request = next;
     }
   }
@@ -290,7 +295,7 @@ function onSocketClose(this: TracedSocket): void {
     request.next = undefined;
     const response = request.response;
     try {
-      if (response[STATE] === request) {
+      if (response !== undefined && response[STATE] === request) {
         response[STATE] = undefined;
         endServerSpan(request, response, !response.writableFinished);
       }
@@ -418,6 +423,7 @@ function requestAttributes(request: IncomingMessage, method: string, originalMet
 }
 
 function endServerSpan(state: ServerRequest, response: ServerResponse, aborted: boolean): void {
+  state.response = undefined;
   const span = state.span;
   // Seen only after this span started: the other instrumentation's span stands for the request.
   if (!span.isRecording() || isNodeHttpCoveredElsewhere()) return;
