@@ -179,7 +179,9 @@ export function disableServerInstrumentation(): void {
   // The finish channel no longer ends the requests in flight: their responses' 'close' does.
   for (const socket of watchedSockets) {
     let request = socket[IN_FLIGHT];
-    socket[IN_FLIGHT] = null;
+    // Unwatched, as if never seen: enabled again, the instrumentation adds its listener again.
+    socket.removeListener('close', onSocketClose);
+    socket[IN_FLIGHT] = undefined;
     while (request !== undefined && request !== null) {
       const next = request.next;
       request.socket = undefined;

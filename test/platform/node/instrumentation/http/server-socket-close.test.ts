@@ -109,15 +109,22 @@ describe('server spans on a socket that closes', () => {
     }
   });
 
-  it('end a request that was in flight when the instrumentation was disabled, once its response finishes', async () => {
+  it('end a request in flight when the instrumentation is disabled once it finishes, and watch the socket again once enabled', async () => {
     let finish!: () => void;
     let started!: () => void;
     const handlerStarted = new Promise<void>((resolve) => (started = resolve));
-    const server = await startServer((_request, response) => {
+    let closed!: () => void;
+    const requestClosed = new Promise<void>((resolve) => (closed = resolve));
+    const server = await startServer((request, response) => {
       response.writeHead(200);
-      response.write('started');
-      finish = () => response.end('done');
-      started();
+      if (request.url === '/in-flight') {
+        response.write('started');
+        finish = () => response.end('done');
+        started();
+      } else {
+        response.write('partial');
+        request.on('close', () => closed());
+      }
     });
     try {
       const client = connect(server.port);
@@ -130,7 +137,17 @@ describe('server spans on a socket that closes', () => {
       expect(span?.attributes['url.path']).toBe('/in-flight');
       expect(span?.status.code).toBe(SpanStatusCode.UNSET);
       expect(span?.attributes['http.response.status_code']).toBe(200);
+      // Enabled again: the same keep-alive socket's next request ends as aborted when the socket closes.
+      instrumentation = instrumentHttp();
+      client.socket.write('GET /after HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await client.waitFor('partial');
       client.socket.destroy();
+      await requestClosed;
+      const after = serverSpans(await tracing.spans((s) => serverSpans(s).length === 2)).find(
+        (candidate) => candidate.attributes['url.path'] === '/after',
+      );
+      expect(after?.status.code).toBe(SpanStatusCode.ERROR);
+      expect(after?.attributes['error.type']).toBe('aborted');
     } finally {
       instrumentation = instrumentHttp();
       await server.close();
