@@ -29,9 +29,8 @@ export interface AttachSlot {
 /** The live (not yet disposed) token that attached each context, per manager: lets dispose tell "out of order" from "elsewhere". */
 export type LiveTokens = WeakMap<Context, AttachToken>;
 
-const DISPOSED_TWICE = 'a context attach token was disposed twice; the second dispose() did nothing.';
-const DISPOSED_OUT_OF_ORDER =
-  'a context attach token was disposed out of order, while a later context was still active; that one stays active.';
+const DISPOSED_TWICE = 'context attach token disposed twice; ignored.';
+const DISPOSED_OUT_OF_ORDER = 'context attach token disposed out of order: a later context is still active and stays so.';
 
 /**
  * One `attach`: the context it made active, the one it replaced, and the live token that had attached

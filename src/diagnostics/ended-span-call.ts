@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { LOG_WINDOW_MILLIS, type LogWindow, MAX_LOGS_PER_WINDOW, mayLog } from './report.js';
 
 /**
  * The report of a call on a span that has already ended (a late `setAttribute('http.route')` from a
@@ -12,9 +13,9 @@ import { diag } from '@opentelemetry/api';
  */
 
 /** How long one rate-limit window lasts, in milliseconds. */
-export const ENDED_SPAN_LOG_WINDOW_MILLIS = 60_000;
+export const ENDED_SPAN_LOG_WINDOW_MILLIS = LOG_WINDOW_MILLIS;
 /** How many ignored calls are logged per window; the rest are only counted. */
-export const MAX_ENDED_SPAN_LOGS_PER_WINDOW = 5;
+export const MAX_ENDED_SPAN_LOGS_PER_WINDOW = MAX_LOGS_PER_WINDOW;
 /** Longest excerpt of a caller's argument (an attribute key, an event name) quoted in the message. */
 const MAX_QUOTED_LENGTH = 64;
 
@@ -24,10 +25,8 @@ export interface EndedSpanIdentity {
   spanContext(): { readonly spanId: string };
 }
 
-let count = 0;
-let windowStart = 0;
-let loggedInWindow = 0;
-let suppressedInWindow = 0;
+/** Every ignored call counts here, logged or not (the same rate limit as `reportError`'s, apart from it). */
+const endedCalls: LogWindow = { count: 0, windowStart: 0, loggedInWindow: 0, suppressedInWindow: 0 };
 
 /**
  * Counts a call on an ended span and, within the rate limit, logs it naming the span and the call:
@@ -45,21 +44,11 @@ let suppressedInWindow = 0;
  */
 export function reportEndedSpanCall(span: EndedSpanIdentity, call: string, argument?: unknown): void {
   try {
-    count++;
-    const now = Date.now();
-    if (now - windowStart >= ENDED_SPAN_LOG_WINDOW_MILLIS) {
-      if (suppressedInWindow > 0) {
-        diag.warn(`otelite: ${suppressedInWindow} more calls on ended spans were ignored and not logged in the last window`);
-      }
-      windowStart = now;
-      loggedInWindow = 0;
-      suppressedInWindow = 0;
-    }
-    if (loggedInWindow >= MAX_ENDED_SPAN_LOGS_PER_WINDOW) {
-      suppressedInWindow++;
+    if (
+      !mayLog(endedCalls, (count) => diag.warn(`otelite: ${count} more calls on ended spans were ignored, not logged in the last window`))
+    ) {
       return;
     }
-    loggedInWindow++;
     const quoted = typeof argument === 'string' ? `'${excerpt(argument)}'` : '';
     diag.warn(
       `otelite: a call on a span that has already ended was ignored: ${call}(${quoted}) on span "${excerpt(String(span.name))}" (span id ${span.spanContext().spanId}).`,
@@ -71,7 +60,7 @@ export function reportEndedSpanCall(span: EndedSpanIdentity, call: string, argum
 
 /** How many calls on ended spans were ignored since the process started (logged or not). */
 export function endedSpanCallCount(): number {
-  return count;
+  return endedCalls.count;
 }
 
 function excerpt(text: string): string {

@@ -12,14 +12,43 @@ export const LOG_WINDOW_MILLIS = 60_000;
 /** How many messages one kind of failure may log per window; the rest are only counted. */
 export const MAX_LOGS_PER_WINDOW = 5;
 
-interface KindState {
+/** The counts of one rate-limited kind of message. @internal */
+export interface LogWindow {
   count: number;
   windowStart: number;
   loggedInWindow: number;
   suppressedInWindow: number;
 }
 
-const kinds = new Map<string, KindState>();
+/**
+ * Counts one occurrence in `counts` and says whether it may be logged: at most {@link MAX_LOGS_PER_WINDOW}
+ * per {@link LOG_WINDOW_MILLIS}. When a window closes with occurrences held back, `heldBack` is called
+ * with their number first. Shared by {@link reportError} and the ended-span report.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * if (mayLog(counts, (count) => diag.warn(`${count} more not logged`))) diag.warn(message);
+ * ```
+ */
+export function mayLog(counts: LogWindow, heldBack: (count: number) => void): boolean {
+  counts.count++;
+  const now = Date.now();
+  if (now - counts.windowStart >= LOG_WINDOW_MILLIS) {
+    if (counts.suppressedInWindow > 0) heldBack(counts.suppressedInWindow);
+    counts.windowStart = now;
+    counts.loggedInWindow = 0;
+    counts.suppressedInWindow = 0;
+  }
+  if (counts.loggedInWindow < MAX_LOGS_PER_WINDOW) {
+    counts.loggedInWindow++;
+    return true;
+  }
+  counts.suppressedInWindow++;
+  return false;
+}
+
+const kinds = new Map<string, LogWindow>();
 /** Errors already reported: an error passed up a chain (exporter, then processor) is counted and logged once. */
 const reported = new WeakSet<object>();
 const warnedOnce = new Set<string>();
@@ -37,26 +66,13 @@ export function reportError(kind: string, error: unknown, detail?: string): void
       if (reported.has(error)) return;
       reported.add(error);
     }
-    const now = Date.now();
     let state = kinds.get(kind);
     if (state === undefined) {
-      state = { count: 0, windowStart: now, loggedInWindow: 0, suppressedInWindow: 0 };
+      state = { count: 0, windowStart: Date.now(), loggedInWindow: 0, suppressedInWindow: 0 };
       kinds.set(kind, state);
     }
-    state.count++;
-    if (now - state.windowStart >= LOG_WINDOW_MILLIS) {
-      if (state.suppressedInWindow > 0) {
-        diag.error(`otelite: ${state.suppressedInWindow} more "${kind}" failures were not logged in the last window`);
-      }
-      state.windowStart = now;
-      state.loggedInWindow = 0;
-      state.suppressedInWindow = 0;
-    }
-    if (state.loggedInWindow < MAX_LOGS_PER_WINDOW) {
-      state.loggedInWindow++;
+    if (mayLog(state, (count) => diag.error(`otelite: ${count} more "${kind}" failures were not logged in the last window`))) {
       diag.error(`otelite: ${kind} failed${detail ? ` (${detail})` : ''}: ${describe(error)}`);
-    } else {
-      state.suppressedInWindow++;
     }
   } catch {
     // A broken logger must not break the caller either.

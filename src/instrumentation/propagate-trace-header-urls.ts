@@ -62,7 +62,7 @@ export function resolvePropagateTraceHeaderUrls(option: unknown): ((url: string 
   } else {
     reportError(
       'instrumentation.propagateTraceHeaderUrls',
-      new TypeError('propagateTraceHeaderUrls must be an array of strings and RegExps, or a function; trace headers go everywhere'),
+      new TypeError('not strings and RegExps or a function; trace headers go everywhere'),
     );
     return undefined;
   }

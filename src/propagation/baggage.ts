@@ -69,21 +69,21 @@ export function isBaggageKey(key: unknown): key is string {
   return true;
 }
 
+/** UTF-8 both ways: a lone surrogate is written as U+FFFD, a malformed sequence read as U+FFFD (WHATWG), a BOM kept. */
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
 /**
  * Percent-decodes `text[start, end)` (W3C Baggage §3.3.1.3): `%XX` becomes that byte and the bytes are
- * read as UTF-8, each malformed sequence replaced by U+FFFD exactly as the WHATWG UTF-8 decoder (and so
- * `TextDecoder`) does, without its per-call cost. A `%` not followed by two hex digits stays as it is
- * (the sender broke the rule that `%` itself is encoded; its meaning is still plain).
+ * read as UTF-8, each malformed sequence replaced by U+FFFD (the WHATWG UTF-8 decoder's rule). A `%` not
+ * followed by two hex digits stays as it is (the sender broke the rule that `%` itself is encoded; its
+ * meaning is still plain). A value without `%` is a slice, nothing decoded.
  */
 function decodeValue(text: string, start: number, end: number): string {
   const percent = text.indexOf('%', start);
   if (percent === -1 || percent >= end) return text.slice(start, end);
-  let decoded = text.slice(start, percent);
-  let codePoint = 0;
-  let needed = 0;
-  let seen = 0;
-  let lower = 0x80;
-  let upper = 0xbf;
+  const bytes = new Uint8Array(end - percent);
+  let length = 0;
   for (let i = percent; i < end; i++) {
     let byte = text.charCodeAt(i); // an ASCII baggage-octet, checked by the caller
     if (byte === PERCENT && i + 2 < end) {
@@ -94,45 +94,9 @@ function decodeValue(text: string, start: number, end: number): string {
         i += 2;
       }
     }
-    for (;;) {
-      if (needed === 0) {
-        if (byte < 0x80) decoded += String.fromCharCode(byte);
-        else if (byte >= 0xc2 && byte <= 0xdf) {
-          needed = 1;
-          codePoint = byte & 0x1f;
-        } else if (byte >= 0xe0 && byte <= 0xef) {
-          if (byte === 0xe0) lower = 0xa0;
-          else if (byte === 0xed) upper = 0x9f;
-          needed = 2;
-          codePoint = byte & 0x0f;
-        } else if (byte >= 0xf0 && byte <= 0xf4) {
-          if (byte === 0xf0) lower = 0x90;
-          else if (byte === 0xf4) upper = 0x8f;
-          needed = 3;
-          codePoint = byte & 0x07;
-        } else decoded += '\ufffd';
-        break;
-      }
-      if (byte < lower || byte > upper) {
-        // The sequence so far is malformed: replace it, then read this byte afresh.
-        needed = seen = codePoint = 0;
-        lower = 0x80;
-        upper = 0xbf;
-        decoded += '\ufffd';
-        continue;
-      }
-      lower = 0x80;
-      upper = 0xbf;
-      codePoint = (codePoint << 6) | (byte & 0x3f);
-      if (++seen === needed) {
-        decoded += String.fromCodePoint(codePoint);
-        needed = seen = codePoint = 0;
-      }
-      break;
-    }
+    bytes[length++] = byte;
   }
-  if (needed !== 0) decoded += '\ufffd';
-  return decoded;
+  return text.slice(start, percent) + utf8Decoder.decode(bytes.subarray(0, length));
 }
 
 /**
@@ -151,38 +115,22 @@ function encodeValue(value: string, wireForm: boolean): string {
   if (i === value.length) return value;
   let encoded = value.slice(0, i);
   for (; i < value.length; i++) {
-    let code = value.charCodeAt(i);
-    if ((classOf(code) & OCTET) !== 0 && (code !== PERCENT || wireForm)) {
-      encoded += value[i];
-      continue;
+    const code = value.charCodeAt(i);
+    if (code >= 0x80) {
+      // The rest as UTF-8: every byte of a code point above U+007F is >= 0x80, so each becomes `%XX`.
+      for (const byte of utf8Encoder.encode(value.slice(i))) encoded += escapeByte(byte, wireForm);
+      break;
     }
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-      }
-    }
-    if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
-    if (code < 0x80) {
-      encoded += byteEscape(code);
-    } else if (code < 0x800) {
-      encoded += byteEscape(0xc0 | (code >> 6)) + byteEscape(0x80 | (code & 0x3f));
-    } else if (code < 0x10000) {
-      encoded += byteEscape(0xe0 | (code >> 12)) + byteEscape(0x80 | ((code >> 6) & 0x3f)) + byteEscape(0x80 | (code & 0x3f));
-    } else {
-      encoded +=
-        byteEscape(0xf0 | (code >> 18)) +
-        byteEscape(0x80 | ((code >> 12) & 0x3f)) +
-        byteEscape(0x80 | ((code >> 6) & 0x3f)) +
-        byteEscape(0x80 | (code & 0x3f));
-    }
+    encoded += escapeByte(code, wireForm);
   }
   return encoded;
 }
 
-function byteEscape(byte: number): string {
-  return '%' + HEX_DIGITS[byte >> 4] + HEX_DIGITS[byte & 0x0f];
+/** An ASCII character or UTF-8 byte as it goes into the header: itself when a `baggage-octet`, else `%XX`. */
+function escapeByte(byte: number, wireForm: boolean): string {
+  return (classOf(byte) & OCTET) !== 0 && (byte !== PERCENT || wireForm)
+    ? String.fromCharCode(byte)
+    : '%' + HEX_DIGITS[byte >> 4] + HEX_DIGITS[byte & 0x0f];
 }
 
 /**
@@ -229,7 +177,7 @@ function formatMetadata(metadata: string): string {
     const key = (equals === -1 ? part : part.slice(0, equals)).trim();
     if (key === '') continue;
     if (!isBaggageKey(key)) {
-      warnOnce('a baggage metadata property key is not a token; the property is dropped.');
+      warnOnce('a baggage property key is not a token; the property is dropped.');
       continue;
     }
     const property = equals === -1 ? key : key + '=' + encodeValue(part.slice(equals + 1).trim(), true);
@@ -302,7 +250,7 @@ export function formatBaggage(entries: Iterable<[string, BaggageEntry]>): string
   for (const [key, entry] of entries) {
     if (members === MAX_BAGGAGE_MEMBERS) break;
     if (!isBaggageKey(key)) {
-      warnOnce('a baggage key is not an RFC 9110 token; that entry is not propagated.');
+      warnOnce('a baggage key is not a token; the entry is not propagated.');
       continue;
     }
     if (typeof entry?.value !== 'string') continue;

@@ -89,7 +89,7 @@ class W3CTraceState implements TraceState {
 
   set(key: string, value: string): TraceState {
     if (!isValidTraceStateKey(key) || !isValidTraceStateValue(value)) {
-      warnOnce('TraceState.set was given an invalid key or value; the trace state is unchanged.');
+      warnOnce('TraceState.set: invalid key or value; the trace state is unchanged.');
       return this;
     }
     const keys = [key];

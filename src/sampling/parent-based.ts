@@ -51,7 +51,7 @@ export class ParentBasedSampler implements Sampler {
   constructor(options: ParentBasedSamplerOptions) {
     let root = options?.root;
     if (!isSampler(root)) {
-      warnOnce('ParentBasedSampler: the root sampler is missing or not a sampler; using AlwaysOnSampler.');
+      warnOnce('ParentBasedSampler: root sampler is missing or not a sampler; using AlwaysOnSampler.');
       root = new AlwaysOnSampler();
     }
     this.#root = root;
@@ -114,10 +114,9 @@ function isSampler(value: unknown): value is Sampler {
 }
 
 function delegate(value: Sampler | undefined, name: string, parentSampled: boolean): Sampler {
-  if (value === undefined) return parentSampled ? new AlwaysOnSampler() : new AlwaysOffSampler();
   if (isSampler(value)) return value;
   const fallback = parentSampled ? new AlwaysOnSampler() : new AlwaysOffSampler();
-  warnOnce(`ParentBasedSampler: ${name} is not a sampler; using ${fallback}.`);
+  if (value !== undefined) warnOnce(`ParentBasedSampler: ${name} is not a sampler; using ${fallback}.`);
   return fallback;
 }
 

@@ -104,14 +104,7 @@ export function environmentSpanLimits(): SpanLimitsSettings {
   return limitsFromEnvironment !== undefined ? limitsFromEnvironment() : DEFAULT_SPAN_LIMITS;
 }
 
-const LIMIT_NAMES: ReadonlyArray<keyof SpanLimitsSettings> = [
-  'attributeValueLengthLimit',
-  'attributeCountLimit',
-  'eventCountLimit',
-  'linkCountLimit',
-  'attributePerEventCountLimit',
-  'attributePerLinkCountLimit',
-];
+const LIMIT_NAMES = Object.keys(DEFAULT_SPAN_LIMITS) as ReadonlyArray<keyof SpanLimitsSettings>;
 
 /**
  * The limits a provider uses: `options` over `environment` (which already holds the defaults). An
@@ -126,7 +119,7 @@ export function resolveSpanLimits(environment: SpanLimitsSettings, options: Span
     if (typeof value === 'number' && (value === Infinity || (Number.isInteger(value) && value >= 0))) {
       limits[name] = value;
     } else {
-      warnOnce(`spanLimits.${name}=${String(value)} is not a non-negative integer or Infinity; using ${limits[name]}.`);
+      warnOnce(`spanLimits.${name}=${String(value)} is not an integer >= 0 or Infinity; using ${limits[name]}.`);
     }
   }
   return Object.freeze(limits);
@@ -222,7 +215,7 @@ export function limitAttributes(input: unknown, countLimit: number, lengthLimit:
     defineAttribute(attributes, key, value);
     count++;
   }
-  if (dropped > 0) warnOnce('attributes of an event, link or resource were dropped by a count limit.');
+  if (dropped > 0) warnOnce('event, link or resource attributes dropped by a count limit.');
   return { attributes: attributes ?? EMPTY_ATTRIBUTES, droppedAttributesCount: dropped };
 }
 

@@ -216,7 +216,7 @@ export class TracerProvider implements ApiTracerProvider {
     const tracer = new Tracer(this.#state, owner);
     notifyTracerScope(scopeName);
     if (this.#tracers.size < MAX_CACHED_TRACERS) this.#tracers.set(key, tracer);
-    else warnOnce(`more than ${MAX_CACHED_TRACERS} distinct tracers were requested; later ones are not cached.`);
+    else warnOnce(`over ${MAX_CACHED_TRACERS} tracers; later ones are not cached.`);
     return tracer;
   }
 
@@ -269,25 +269,25 @@ export class TracerProvider implements ApiTracerProvider {
   register(options: RegisterOptions = {}): boolean {
     const given: RegisterOptions = options !== null && typeof options === 'object' ? options : {};
     let installed = false;
-    try {
-      installed = trace.setGlobalTracerProvider(this);
-    } catch (error) {
-      reportError('tracerProvider.register', error, 'setting the global tracer provider');
-    }
-    if (given.contextManager !== null) {
+    // Each global is set on its own: one that throws is reported and the others are still set.
+    const setGlobal = (what: string, set: () => void): void => {
       try {
+        set();
+      } catch (error) {
+        reportError('tracerProvider.register', error, what);
+      }
+    };
+    setGlobal('global tracer provider', () => {
+      installed = trace.setGlobalTracerProvider(this);
+    });
+    if (given.contextManager !== null) {
+      setGlobal('global context manager', () => {
         const manager = given.contextManager ?? currentPlatform().createContextManager();
         if (!context.setGlobalContextManager(manager) && given.contextManager === undefined) manager.disable();
-      } catch (error) {
-        reportError('tracerProvider.register', error, 'setting the global context manager');
-      }
+      });
     }
     if (given.propagator !== null) {
-      try {
-        propagation.setGlobalPropagator(given.propagator ?? environmentPropagator());
-      } catch (error) {
-        reportError('tracerProvider.register', error, 'setting the global propagator');
-      }
+      setGlobal('global propagator', () => propagation.setGlobalPropagator(given.propagator ?? environmentPropagator()));
     }
     return installed;
   }
@@ -303,14 +303,14 @@ function resolveRandomTraceFlag(option: unknown, idGenerator: IdGenerator): bool
   if (typeof option === 'boolean') return option;
   // Only otelite's own generator is known to fill every trace id byte at random (a subclass may not).
   const byDefault = isOwnRandomIdGenerator(idGenerator);
-  if (option !== undefined) warnOnce(`the randomTraceFlag option ${String(option)} is not a boolean; using ${byDefault}.`);
+  if (option !== undefined) warnOnce(`randomTraceFlag ${String(option)} is not a boolean; using ${byDefault}.`);
   return byDefault;
 }
 
 function userResource(resource: Resource | undefined): Resource | undefined {
   if (resource === undefined || resource === null) return undefined;
   if (typeof resource !== 'object' || resource.attributes === null || typeof resource.attributes !== 'object') {
-    warnOnce('the resource option is not a resource ({ attributes, schemaUrl? }); it was ignored.');
+    warnOnce('resource option ignored: not { attributes, schemaUrl? }.');
     return undefined;
   }
   return resourceFromAttributes(resource.attributes, resource.schemaUrl);
@@ -319,12 +319,13 @@ function userResource(resource: Resource | undefined): Resource | undefined {
 function isSampler(value: unknown): value is Sampler {
   if (value === undefined) return false;
   if (value !== null && typeof value === 'object' && typeof (value as Sampler).shouldSample === 'function') return true;
-  warnOnce('the sampler option has no shouldSample method; the sampler from the environment is used.');
+  warnOnce('sampler option ignored: no shouldSample(); the default sampler applies.');
   return false;
 }
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
+/** A valid id: lowercase hex of its length, not all zero. */
+const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
+const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
 
 /**
  * A user's id generator, guarded: an id that throws, is malformed or is all zero is replaced by a random
@@ -333,30 +334,17 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
 function guardIdGenerator(generator: IdGenerator): IdGenerator {
   if (isOwnRandomIdGenerator(generator)) return generator;
   const fallback = new RandomIdGenerator();
-  return {
-    generateTraceId(): string {
-      try {
-        const id = generator.generateTraceId();
-        if (TRACE_ID.test(id) && id !== '00000000000000000000000000000000') return id;
-      } catch (error) {
-        reportError('idGenerator.generateTraceId', error);
-        return fallback.generateTraceId();
-      }
-      warnOnce('the idGenerator made an invalid trace id; a random one is used.');
-      return fallback.generateTraceId();
-    },
-    generateSpanId(): string {
-      try {
-        const id = generator.generateSpanId();
-        if (SPAN_ID.test(id) && id !== '0000000000000000') return id;
-      } catch (error) {
-        reportError('idGenerator.generateSpanId', error);
-        return fallback.generateSpanId();
-      }
-      warnOnce('the idGenerator made an invalid span id; a random one is used.');
-      return fallback.generateSpanId();
-    },
+  const guarded = (method: keyof IdGenerator, valid: RegExp) => (): string => {
+    try {
+      const id = generator[method]();
+      if (valid.test(id)) return id;
+      warnOnce(`idGenerator.${method} made an invalid id; a random one is used.`);
+    } catch (error) {
+      reportError(`idGenerator.${method}`, error);
+    }
+    return fallback[method]();
   };
+  return { generateTraceId: guarded('generateTraceId', TRACE_ID), generateSpanId: guarded('generateSpanId', SPAN_ID) };
 }
 
 /**
@@ -378,6 +366,6 @@ function isIdGenerator(value: unknown): value is IdGenerator {
   ) {
     return true;
   }
-  warnOnce('the idGenerator option lacks generateTraceId/generateSpanId; ignored.');
+  warnOnce('idGenerator option ignored: no generateTraceId/generateSpanId.');
   return false;
 }

@@ -84,6 +84,11 @@ export function createFetchTransport(options: HttpTransportOptions, settings: Fe
       const failure = (error: unknown): unknown => {
         if (timedOut) return timeoutError(timeoutMillis);
         if (signal.aborted || controller.signal.aborted) return abortError();
+        // fetch rejects with a TypeError when the request got no response (refused, reset, DNS, CORS);
+        // marked so that the exporter retries it as the OTLP specification says for transient errors.
+        if (error instanceof TypeError && (error as { code?: unknown }).code === undefined) {
+          return Object.assign(new TypeError(`network error: ${error.message}`, { cause: error }), { code: 'ERR_NETWORK' });
+        }
         return error;
       };
       try {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // What `import 'otelite'` + `init()` loads, from dist/ (built by `npm test`'s pretest step), in a child
@@ -94,9 +94,10 @@ describe('startup of the Node entry', () => {
       return (JSON.parse(out) as string[]).filter((name) => name.startsWith('NativeModule ')).map((name) => name.slice(13));
     };
     const initAfterImport = (options: string) => `const { init } = await import('otelite'); init({ shutdownHooks: false, ${options} })`;
-    // What otelite always needs loads some of them by itself on some Node versions (node:http loads
-    // node:tls, node:zlib and node:worker_threads from Node 22 on); where it does not, otelite must not either.
-    const needed = builtinsAfter("await import('node:http'); await import('node:diagnostics_channel')");
+    // What otelite always needs, loaded as otelite loads built-ins (never through an ES import: from Node 22
+    // on, the facade of node:http reads its lazy WebSocket getters, which load undici, node:tls, node:zlib,
+    // node:worker_threads and more); otelite must load no more than that.
+    const needed = builtinsAfter("process.getBuiltinModule('node:http'); process.getBuiltinModule('node:diagnostics_channel')");
     const sameAsNeeded = (builtins: string[], names: string[]) =>
       expect(names.map((name) => [name, builtins.includes(name)])).toEqual(names.map((name) => [name, needed.includes(name)]));
 
@@ -114,6 +115,29 @@ describe('startup of the Node entry', () => {
       sameAsNeeded(withoutInstrumentation, ['tls']);
       expect(builtinsAfter(initAfterImport("endpoint: 'https://127.0.0.1:9', instrumentations: { http: false }"))).toContain('https');
       expect(builtinsAfter(initAfterImport("endpoint: 'http://127.0.0.1:9'"))).toContain('https');
+    });
+
+    it('node:http never through an ES import (its facade reads every export: undici from Node 22 on)', () => {
+      // Node builds an ES module facade of a built-in by reading each export; node:http's lazy WebSocket,
+      // CloseEvent and MessageEvent getters (Node 22 on) load undici, node:http2, node:tls and more. The
+      // files the Node entry loads get node:http from process.getBuiltinModule() instead.
+      const loaded = new Set<string>();
+      const visit = (file: string): void => {
+        if (loaded.has(file)) return;
+        loaded.add(file);
+        for (const match of readFileSync(file, 'utf8').matchAll(
+          /^(?:import|export)\b[^;]*?\bfrom\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gms,
+        )) {
+          visit(join(dirname(file), match[1] ?? match[2]));
+        }
+      };
+      visit('dist/src/index.js');
+      const httpImports = [...loaded].filter((file) => /\b(?:from|import)\s*\(?\s*"node:https?"/.test(readFileSync(file, 'utf8')));
+      expect(loaded.size).toBeGreaterThan(2);
+      expect(httpImports).toEqual([]);
+      const builtins = builtinsAfter(initAfterImport("endpoint: 'http://127.0.0.1:9'"));
+      expect(builtins).toContain('http');
+      expect(builtins).not.toContain('internal/deps/undici/undici');
     });
   });
 });

@@ -107,4 +107,42 @@ describe('createFetchTransport (the exporter over the web-standard fetch)', () =
     expect(collector.received).toHaveLength(1);
     await exporter.shutdown();
   });
+
+  it('retries a request that fetch rejected without a response (the socket closed unanswered), then succeeds', async () => {
+    let connections = 0;
+    const received: Buffer[] = [];
+    const server: Server = createServer((request, response) => {
+      connections += 1;
+      // The first request is dropped without an answer: fetch rejects with a TypeError, as a browser's
+      // "Failed to fetch" does when the collector is unreachable.
+      if (connections === 1) {
+        request.socket.destroy();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push(Buffer.concat(chunks));
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const exporter = new OTLPTraceExporter({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`,
+      retry: { initialBackoffMillis: 10, maxBackoffMillis: 10 },
+      transport: (options) => createFetchTransport(options),
+    });
+
+    const result = await exporter.export(finishedSpans());
+
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(connections).toBe(2);
+    expect(received).toHaveLength(1);
+    const names = decodeExportRequest(received[0] as Buffer, 'protobuf').resourceSpans.flatMap((resourceSpans) =>
+      resourceSpans.scopeSpans.flatMap((scopeSpans) => scopeSpans.spans.map((span) => span.name)),
+    );
+    expect(names).toEqual(['first', 'second']);
+    await exporter.shutdown();
+  });
 });

@@ -2,7 +2,7 @@ import { readEnvironmentVariable, type EnvironmentSource } from '../../config/en
 import { parseKeyValueList } from '../../config/key-value-list.js';
 import { readChoiceVariable, readHttpUrlVariable, readIntegerVariable, readStringVariable } from '../../config/typed-variables.js';
 import { warnOnce } from '../../diagnostics/report.js';
-import type { TlsFile, TlsFiles } from '../../transport/http-transport.js';
+import type { TlsFile, TlsFiles, TlsOptions } from '../../transport/http-transport.js';
 
 /** OTLP exporter settings from `OTEL_EXPORTER_OTLP_[TRACES_]*`, signal-specific beating general, defaults applied. */
 export interface OtlpSettings {
@@ -15,6 +15,11 @@ export interface OtlpSettings {
   protocol: 'http/protobuf' | 'http/json';
   /** The PEM files the `*CERTIFICATE` and `*CLIENT_KEY` variables name; `undefined` when none does. @internal */
   tlsFiles?: TlsFiles;
+  /**
+   * Of {@link tlsFiles}, those the exporter's `tls` option does not give (options beat the environment);
+   * present with `tlsFiles` only, so the merge is bundled only where an environment is read. @internal
+   */
+  tlsFilesNotGiven?: (tls: TlsOptions | undefined) => TlsFiles | undefined;
 }
 
 /** Where OTLP/HTTP goes when nothing says otherwise. */
@@ -55,8 +60,24 @@ export function readOtlpEnvironment(environment: EnvironmentSource = readEnviron
       'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
       readProtocol(environment, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf'),
     ),
-    tlsFiles: readTlsFiles(environment),
+    ...tlsSettings(readTlsFiles(environment)),
   };
+}
+
+/** `tlsFiles` and its merge with a `tls` option, or nothing when no variable names a file. */
+function tlsSettings(files: TlsFiles | undefined): Pick<OtlpSettings, 'tlsFiles' | 'tlsFilesNotGiven'> {
+  if (files === undefined) return {};
+  return { tlsFiles: files, tlsFilesNotGiven: (tls) => filesNotGiven(files, tls) };
+}
+
+/** The environment's TLS files for the parts the `tls` option does not give (options beat the environment). */
+function filesNotGiven(files: TlsFiles, tls: TlsOptions | undefined): TlsFiles | undefined {
+  if (tls === undefined || tls === null) return files;
+  const ca = tls.ca === undefined ? files.ca : undefined;
+  const cert = tls.cert === undefined && tls.pfx === undefined ? files.cert : undefined;
+  const key = tls.key === undefined && tls.pfx === undefined ? files.key : undefined;
+  if (ca === undefined && cert === undefined && key === undefined) return undefined;
+  return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
 }
 
 function readTlsFiles(environment: EnvironmentSource): TlsFiles | undefined {

@@ -80,9 +80,7 @@ function sendAtExit(state: ExporterExitState, spans: readonly FinishedSpan[], ti
   const parts = encodeWithinLimit(spans, state.encode, maxRequestBytes, (span, encodedBytes) =>
     reportError(
       'export',
-      new Error(
-        `a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`,
-      ),
+      new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
     ),
   );
   let firstError: Error | undefined;

@@ -116,58 +116,48 @@ export const DEFAULT_MAX_CONCURRENT_EXPORTS = 2;
  * ```
  */
 export function resolveExporterOptions(options: OTLPTraceExporterOptions, environment: OtlpSettings): ResolvedExporterOptions {
+  const given = options.retry;
   const retry: RetryPolicy = {
-    maxAttempts: integerAtLeast('retry.maxAttempts', options.retry?.maxAttempts, 1, DEFAULT_RETRY_POLICY.maxAttempts),
-    initialBackoffMillis: numberAtLeast(
+    maxAttempts: numberOption('retry.maxAttempts', given?.maxAttempts, DEFAULT_RETRY_POLICY.maxAttempts, 1, true),
+    initialBackoffMillis: numberOption(
       'retry.initialBackoffMillis',
-      options.retry?.initialBackoffMillis,
-      0,
+      given?.initialBackoffMillis,
       DEFAULT_RETRY_POLICY.initialBackoffMillis,
+      0,
     ),
-    maxBackoffMillis: numberAtLeast('retry.maxBackoffMillis', options.retry?.maxBackoffMillis, 0, DEFAULT_RETRY_POLICY.maxBackoffMillis),
-    backoffMultiplier: numberAtLeast(
-      'retry.backoffMultiplier',
-      options.retry?.backoffMultiplier,
-      1,
-      DEFAULT_RETRY_POLICY.backoffMultiplier,
-    ),
+    maxBackoffMillis: numberOption('retry.maxBackoffMillis', given?.maxBackoffMillis, DEFAULT_RETRY_POLICY.maxBackoffMillis, 0),
+    backoffMultiplier: numberOption('retry.backoffMultiplier', given?.backoffMultiplier, DEFAULT_RETRY_POLICY.backoffMultiplier, 1),
     jitter: DEFAULT_RETRY_POLICY.jitter,
   };
-  const jitter = options.retry?.jitter;
+  const jitter = given?.jitter;
   if (jitter !== undefined) {
     if (typeof jitter === 'number' && jitter >= 0 && jitter <= 1) retry.jitter = jitter;
-    else invalid('retry.jitter', `a number between 0 and 1; using ${DEFAULT_RETRY_POLICY.jitter}`);
+    else invalid('retry.jitter', `a number from 0 to 1; using ${DEFAULT_RETRY_POLICY.jitter}`);
   }
-  const timeoutMillis = positiveNumber('timeoutMillis', options.timeoutMillis, environment.timeoutMillis);
+  const timeoutMillis = numberOption('timeoutMillis', options.timeoutMillis, environment.timeoutMillis, 0, false, true);
   return {
     url: resolveUrl(options.url, environment.tracesUrl),
     headers: normalizeHeaders({ ...lowerCaseKeys(environment.headers), ...lowerCaseKeys(options.headers ?? {}) }),
     timeoutMillis,
     compression: choice('compression', options.compression, ['gzip', 'none'], environment.compression),
     protocol: resolveProtocol(options.protocol, environment.protocol),
-    maxConcurrentExports: integerAtLeast('maxConcurrentExports', options.maxConcurrentExports, 1, DEFAULT_MAX_CONCURRENT_EXPORTS),
-    exportTimeoutMillis: positiveNumber(
+    maxConcurrentExports: numberOption('maxConcurrentExports', options.maxConcurrentExports, DEFAULT_MAX_CONCURRENT_EXPORTS, 1, true),
+    exportTimeoutMillis: numberOption(
       'exportTimeoutMillis',
       options.exportTimeoutMillis,
       retry.maxAttempts * timeoutMillis + (retry.maxAttempts - 1) * retry.maxBackoffMillis,
+      0,
+      false,
+      true,
     ),
     retry,
-    maxResponseBytes: integerAtLeast('maxResponseBytes', options.maxResponseBytes, 1, DEFAULT_MAX_RESPONSE_BYTES),
-    maxRequestBytes: integerAtLeast('maxRequestBytes', options.maxRequestBytes, 1, DEFAULT_MAX_REQUEST_BYTES),
+    maxResponseBytes: numberOption('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1, true),
+    maxRequestBytes: numberOption('maxRequestBytes', options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 1, true),
     tls: options.tls,
-    tlsFiles: filesNotGiven(environment.tlsFiles, options.tls),
+    // Only an environment that names TLS files brings the merge (src/export/otlp/otlp-environment.ts).
+    tlsFiles: environment.tlsFilesNotGiven?.(options.tls),
     transport: typeof options.transport === 'function' ? options.transport : undefined,
   };
-}
-
-/** The environment's TLS files for the parts the `tls` option does not give (options beat the environment). */
-function filesNotGiven(files: TlsFiles | undefined, tls: TlsOptions | undefined): TlsFiles | undefined {
-  if (files === undefined || tls === undefined || tls === null) return files;
-  const ca = tls.ca === undefined ? files.ca : undefined;
-  const cert = tls.cert === undefined && tls.pfx === undefined ? files.cert : undefined;
-  const key = tls.key === undefined && tls.pfx === undefined ? files.key : undefined;
-  if (ca === undefined && cert === undefined && key === undefined) return undefined;
-  return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
 }
 
 function invalid(name: string, expectation: string): void {
@@ -185,7 +175,7 @@ function resolveUrl(value: string | undefined, fallback: string): URL {
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     // The URL itself is not echoed: it may carry credentials.
-    invalid('url', 'an absolute http: or https: URL; using the URL from the environment or the default');
+    invalid('url', 'an absolute http(s) URL; ignored');
     return fallbackUrl;
   }
   return url;
@@ -193,7 +183,7 @@ function resolveUrl(value: string | undefined, fallback: string): URL {
 
 function resolveProtocol(value: unknown, fallback: OtlpSettings['protocol']): OtlpSettings['protocol'] {
   if (value === 'grpc') {
-    invalid('protocol', `http/protobuf or http/json (otelite speaks OTLP/HTTP only, not grpc); using http/protobuf`);
+    invalid('protocol', 'http/protobuf or http/json (no grpc); using http/protobuf');
     return 'http/protobuf';
   }
   return choice('protocol', value, ['http/protobuf', 'http/json'], fallback);
@@ -206,24 +196,21 @@ function choice<T extends string>(name: string, value: unknown, choices: readonl
   return fallback;
 }
 
-function positiveNumber(name: string, value: unknown, fallback: number): number {
+/**
+ * `value` when it is a finite number of at least `minimum` (above it when `exclusive`; an integer when
+ * `integer`), else `fallback` with a warning; `undefined` gives `fallback` silently.
+ */
+function numberOption(name: string, value: unknown, fallback: number, minimum: number, integer = false, exclusive = false): number {
   if (value === undefined) return fallback;
-  if (typeof value === 'number' && value > 0 && value < Infinity) return value;
-  invalid(name, `a finite number greater than 0; using ${fallback}`);
-  return fallback;
-}
-
-function numberAtLeast(name: string, value: unknown, minimum: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && value >= minimum && value < Infinity) return value;
-  invalid(name, `a finite number of at least ${minimum}; using ${fallback}`);
-  return fallback;
-}
-
-function integerAtLeast(name: string, value: unknown, minimum: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= minimum) return value;
-  invalid(name, `an integer of at least ${minimum}; using ${fallback}`);
+  if (
+    typeof value === 'number' &&
+    value < Infinity &&
+    (exclusive ? value > minimum : value >= minimum) &&
+    (!integer || Number.isSafeInteger(value))
+  ) {
+    return value;
+  }
+  invalid(name, `${integer ? 'an integer' : 'a finite number'} ${exclusive ? 'above' : 'of at least'} ${minimum}; using ${fallback}`);
   return fallback;
 }
 

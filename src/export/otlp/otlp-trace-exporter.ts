@@ -173,7 +173,7 @@ export class OTLPTraceExporter implements SpanExporter {
    * so it cannot be called from outside otelite.
    */
   [EXPORT_AT_EXIT](spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
-    return this.#atExit?.send(spans, timeoutMillis) ?? failed(new Error('no exit export on this platform'));
+    return this.#atExit?.send(spans, timeoutMillis) ?? failed(new Error('no exit export here'));
   }
 
   /**
@@ -205,9 +205,7 @@ export class OTLPTraceExporter implements SpanExporter {
       const parts = encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
         reportError(
           'export',
-          new Error(
-            `a span ("${span.name}") alone encodes to ${encodedBytes} bytes, over the ${maxRequestBytes}-byte request limit; it is dropped`,
-          ),
+          new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
         ),
       );
       const requests = parts.map((part): RequestState => ({ spans: part.spans, done: false, attempt: undefined }));
@@ -270,7 +268,7 @@ export class OTLPTraceExporter implements SpanExporter {
       const partial = decodePartialSuccess(response.body, json);
       if (partial !== undefined) {
         const text = this.#redact(
-          `${this.#destination} accepted the export partially: ${partial.rejectedSpans} spans rejected${
+          `${this.#destination} accepted partially: ${partial.rejectedSpans} spans rejected${
             partial.errorMessage ? `: ${partial.errorMessage}` : ''
           }`,
         );
@@ -334,7 +332,7 @@ function isJson(contentType: string | undefined, protocol: string): boolean {
 /** The error an export ends with when its signal aborts: the caller's reason, or the export timeout. */
 function deadlineError(signal: AbortSignal, last: unknown): Error {
   const reason: unknown = signal.reason;
-  const message = reason instanceof Error ? reason.message : 'the export was aborted';
+  const message = reason instanceof Error ? reason.message : 'export aborted';
   return new Error(message, { cause: last });
 }
 
@@ -346,7 +344,7 @@ function createDeadline(parent: AbortSignal | undefined, timeoutMillis: number):
   const controller = new AbortController();
   const onParentAbort = (): void => {
     const reason: unknown = parent?.reason;
-    controller.abort(reason instanceof Error && reason.name !== 'AbortError' ? reason : new Error('the export was aborted by its caller'));
+    controller.abort(reason instanceof Error && reason.name !== 'AbortError' ? reason : new Error('export aborted by its caller'));
   };
   const timer = setTimeout(
     () => controller.abort(new Error(`the export did not finish within exportTimeoutMillis (${timeoutMillis} ms)`)),

@@ -53,6 +53,9 @@ const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
   'EHOSTDOWN',
   'EAI_AGAIN',
   'UND_ERR_SOCKET',
+  // The fetch transport's mark for a request that `fetch` rejected (a TypeError): in browsers it carries
+  // no detail ("Failed to fetch", "Load failed"), but it only ever means the request got no response.
+  'ERR_NETWORK',
 ]);
 
 /** Whether a response with this status code should be sent again (429, 502, 503, 504). */
@@ -66,8 +69,10 @@ export function isRetryableStatus(statusCode: number): boolean {
  */
 export function isRetryableNetworkError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  const { code, name, message, cause } = error as { code?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown } };
   if (typeof code === 'string' && RETRYABLE_ERROR_CODES.has(code)) return true;
+  // undici's fetch (Node, Deno) puts the socket's error code on the cause of its TypeError.
+  if (typeof cause?.code === 'string' && RETRYABLE_ERROR_CODES.has(cause.code)) return true;
   if (name === 'TimeoutError') return true;
   return typeof message === 'string' && message.includes('socket hang up');
 }

@@ -1,5 +1,3 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { ConfigurationFileAccess, ConfigurationParser } from '../../configuration/configuration-file.js';
 
 /** Configuration and certificate files larger than this are refused (nothing grows without bound). */
@@ -15,10 +13,14 @@ const PARSER_SPECIFIER = '#otelite/configuration-parser';
 
 /**
  * Node's {@link ConfigurationFileAccess}: synchronous `node:fs` reads, bounded to 1 MiB, and the parser
- * loaded on first use.
+ * loaded on first use. `node:fs` comes from `process.getBuiltinModule` when a file is read, not from an
+ * ES `import`: Node builds the ES module facade of a built-in by reading every export, and node:fs's
+ * lazy stream and promises getters load node:internal/fs/streams, node:internal/fs/promises and readline
+ * (1.5 ms of CPU at startup on the bench machine's Node 20, 3.6 ms on Node 24).
  */
 export const nodeConfigurationFileAccess: ConfigurationFileAccess = {
   readTextFile(name: string): string {
+    const { closeSync, fstatSync, openSync, readSync } = process.getBuiltinModule('node:fs');
     const descriptor = openSync(name, 'r');
     try {
       const size = fstatSync(descriptor).size;
@@ -36,6 +38,6 @@ export const nodeConfigurationFileAccess: ConfigurationFileAccess = {
     }
   },
   loadParser(): ConfigurationParser {
-    return createRequire(import.meta.url)(PARSER_SPECIFIER) as ConfigurationParser;
+    return process.getBuiltinModule('node:module').createRequire(import.meta.url)(PARSER_SPECIFIER) as ConfigurationParser;
   },
 };

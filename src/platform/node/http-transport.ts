@@ -1,5 +1,4 @@
 import { context } from '@opentelemetry/api';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { suppressTracing } from '../../context/suppress-tracing.js';
@@ -47,12 +46,16 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const secure = url.protocol === 'https:';
   const tls = secure ? withTlsFiles(options.tls, options.tlsFiles) : options.tls;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
-  // node:https (and node:tls with it) only for an https: endpoint, when the transport is made.
+  // node:https (and node:tls with it) only for an https: endpoint, when the transport is made. Both through
+  // getBuiltinModule, never an ES `import`: Node builds an ES module facade of a built-in by reading every
+  // export, and node:http's (Node 22 on) include lazy WebSocket getters that load undici, node:http2,
+  // node:tls and node:crypto (~35 ms of CPU on the bench machine, nodejs/node#57649).
   const https = secure ? process.getBuiltinModule('node:https') : undefined;
+  const http = process.getBuiltinModule('node:http');
   const agent =
-    https === undefined ? new HttpAgent(agentOptions) : new https.Agent({ ...(tls as NodeTlsOptions | undefined), ...agentOptions });
+    https === undefined ? new http.Agent(agentOptions) : new https.Agent({ ...(tls as NodeTlsOptions | undefined), ...agentOptions });
   markExporterAgent(agent);
-  const request = https === undefined ? httpRequest : https.request;
+  const request = https === undefined ? http.request : https.request;
 
   const headers: Record<string, string> = {
     'user-agent': USER_AGENT,

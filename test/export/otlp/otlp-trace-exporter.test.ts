@@ -477,10 +477,13 @@ describe('OTLPTraceExporter: retries', () => {
     const exporting = exporter({ retry: { initialBackoffMillis: 20_000, maxBackoffMillis: 20_000 } }).export([makeSpan()], {
       signal: controller.signal,
     });
-    setTimeout(() => controller.abort(), 50);
+    // Abort once the first attempt has been answered (503), i.e. while the exporter sits in its 20 s
+    // backoff; a fixed delay could fire before the request reached the receiver on a loaded machine.
+    while (receiver.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
     const result = await exporting;
     expect(result.code).toBe(ExportResultCode.FAILED);
-    expect(result.error?.message).toBe('the export was aborted by its caller');
+    expect(result.error?.message).toBe('export aborted by its caller');
     expect(receiver.requests).toHaveLength(1);
   });
 

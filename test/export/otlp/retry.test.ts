@@ -37,6 +37,14 @@ describe('retry policy', () => {
     expect(isRetryableNetworkError(undefined)).toBe(false);
     expect(isRetryableNetworkError('ECONNRESET')).toBe(false);
   });
+
+  it("retries a fetch TypeError by its cause (undici) or by the fetch transport's mark, not a bare TypeError", () => {
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    expect(isRetryableNetworkError(refused)).toBe(true);
+    expect(isRetryableNetworkError(Object.assign(new TypeError('network error: Failed to fetch'), { code: 'ERR_NETWORK' }))).toBe(true);
+    expect(isRetryableNetworkError(new TypeError('Failed to fetch'))).toBe(false);
+    expect(isRetryableNetworkError(new TypeError('fetch failed', { cause: new Error('certificate has expired') }))).toBe(false);
+  });
 });
 
 describe('backoffMillis', () => {
