@@ -153,7 +153,7 @@ describe('startup of the Node entry', () => {
         const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
           cwd: process.cwd(),
           encoding: 'utf8',
-          env: { ...process.env, TEST_KEY: key, TEST_CERT: cert },
+          env: { ...process.env, TEST_KEY: key.toString(), TEST_CERT: cert.toString() },
         });
         const result = JSON.parse(out.trim().split('\n').at(-1) ?? '');
         expect(result.loadedAtInit).toBe(false);
