@@ -204,6 +204,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   /**
    * `parent` is the parent's context (`undefined` for a root); `parentIsRecording` says it is that of a
    * {@link RecordingSpan}, whose context needs no keeping when its trace state is this span's.
+   * `attributesOwned` says `attributes` is a new object made for this span, which it may keep.
    */
   constructor(
     owner: SpanOwner,
@@ -218,6 +219,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     startTimeNanos: number,
     clockAnchor: ClockAnchor,
     attributes: Attributes | undefined,
+    attributesOwned = false,
   ) {
     this.#owner = owner;
     this.name = name;
@@ -235,7 +237,8 @@ export class RecordingSpan implements Span, FinishedSpan {
     this.endTimeNanos = startTimeNanos;
     this.#extras = sharedExtrasOn(clockAnchor);
     const count = attributes === undefined ? -1 : countPlainAttributes(attributes, owner.limits);
-    const copy = count === -1 ? undefined : copyAttributes(attributes as Attributes);
+    // Attributes built for this span alone (`attributesOwned`) are kept as they are, not copied.
+    const copy = count === -1 ? undefined : attributesOwned ? attributes : copyAttributes(attributes as Attributes);
     if (copy === undefined) {
       this.#state = state;
       this.attributes = new AttributeObject();

@@ -66,19 +66,20 @@ export class Tracer implements ApiTracer {
   }
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
-    return this.#start(name, options, context, undefined);
+    return this.#start(name, options, context, undefined, false);
   }
 
   /**
    * Starts a span whose start attributes are built by `buildAttributes`, called only when they are
    * needed: at once if the sampler may read them, else only once the span is known to record. A
-   * non-sampled span thus costs no attribute object. Otherwise the same as `startSpan(name, { kind,
+   * non-sampled span thus costs no attribute object. `buildAttributes` returns a new object each time,
+   * which the span keeps as its own attributes (no copy). Otherwise the same as `startSpan(name, { kind,
    * attributes: buildAttributes() }, context)`.
    * @internal For otelite's instrumentations.
    */
   startSpanWithDeferredAttributes(name: string, kind: SpanKind, context: Context, buildAttributes: () => Attributes): Span {
-    if (!this.#samplerReadsNoAttributes) return this.#start(name, { kind, attributes: buildAttributes() }, context, undefined);
-    return this.#start(name, { kind }, context, buildAttributes);
+    if (!this.#samplerReadsNoAttributes) return this.#start(name, { kind, attributes: buildAttributes() }, context, undefined, true);
+    return this.#start(name, { kind }, context, buildAttributes, true);
   }
 
   #start(
@@ -86,6 +87,7 @@ export class Tracer implements ApiTracer {
     options: SpanOptions | undefined,
     context: Context | undefined,
     buildAttributes: (() => Attributes) | undefined,
+    attributesOwned: boolean,
   ): Span {
     const state = this.#state;
     const parentContext =
@@ -182,6 +184,7 @@ export class Tracer implements ApiTracer {
       startTimeNanos,
       currentClockAnchor(),
       attributes === NO_ATTRIBUTES ? undefined : attributes,
+      attributesOwned,
     );
     if (startTime !== undefined) RecordingSpan.keepExactStartTime(span, startTime);
     if (result.attributes !== undefined) span.setAttributes(result.attributes as Attributes);

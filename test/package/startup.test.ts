@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasClientRequestCreatedChannel } from '../../src/platform/node/instrumentation/http/node-client.js';
+import { selfSignedCertificate } from '../support/self-signed-certificate.js';
 
 // What `import 'otelite'` + `init()` loads, from dist/ (built by `npm test`'s pretest step), in a child
 // process whose module loads a module.register hook records (fixtures/record-loaded-files.mjs); the
@@ -114,8 +116,52 @@ describe('startup of the Node entry', () => {
       expect(withoutInstrumentation).not.toContain('https');
       sameAsNeeded(withoutInstrumentation, ['tls']);
       expect(builtinsAfter(initAfterImport("endpoint: 'https://127.0.0.1:9', instrumentations: { http: false }"))).toContain('https');
-      expect(builtinsAfter(initAfterImport("endpoint: 'http://127.0.0.1:9'"))).toContain('https');
+      // The HTTP instrumentation wraps https.request: at once where Node has no
+      // http.client.request.created channel, else only when the application loads node:https.
+      const withInstrumentation = builtinsAfter(initAfterImport("endpoint: 'http://127.0.0.1:9'"));
+      if (hasClientRequestCreatedChannel()) expect(withInstrumentation).not.toContain('https');
+      else expect(withInstrumentation).toContain('https');
     });
+
+    it.runIf(hasClientRequestCreatedChannel())(
+      'an application that loads node:https after init() gets its requests traced, and the wrapper from its first one',
+      () => {
+        const { key, cert } = selfSignedCertificate();
+        const program = `
+          const { init } = await import('otelite');
+          init({ shutdownHooks: false, endpoint: 'http://127.0.0.1:9' });
+          const loadedAtInit = process.moduleLoadList.includes('NativeModule https');
+          const https = await import('node:https');
+          const original = https.request;
+          const received = [];
+          const server = https.createServer({ key: process.env.TEST_KEY, cert: process.env.TEST_CERT }, (request, response) => {
+            received.push(request.headers.traceparent ?? null);
+            response.end('ok');
+          });
+          await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+          const get = () => new Promise((resolve, reject) =>
+            https.get('https://127.0.0.1:' + server.address().port + '/', { rejectUnauthorized: false }, (response) => {
+              response.resume();
+              response.on('end', resolve);
+            }).on('error', reject));
+          await get();
+          const wrappedAfterFirst = https.request !== original;
+          await get();
+          server.close();
+          console.log(JSON.stringify({ loadedAtInit, wrappedAfterFirst, received }));
+          process.exit(0);`;
+        const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
+          cwd: process.cwd(),
+          encoding: 'utf8',
+          env: { ...process.env, TEST_KEY: key.toString(), TEST_CERT: cert.toString() },
+        });
+        const result = JSON.parse(out.trim().split('\n').at(-1) ?? '');
+        expect(result.loadedAtInit).toBe(false);
+        expect(result.wrappedAfterFirst).toBe(true);
+        expect(result.received).toHaveLength(2);
+        for (const traceparent of result.received) expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]$/);
+      },
+    );
 
     it('node:http never through an ES import (its facade reads every export: undici from Node 22 on)', () => {
       // Node builds an ES module facade of a built-in by reading each export; node:http's lazy WebSocket,

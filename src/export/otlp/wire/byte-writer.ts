@@ -45,13 +45,12 @@ export function putString(bytes: Uint8Array, offset: number, value: string, byte
   return offset + byteLength;
 }
 
-/** Copies `source` into `bytes`: a loop for the short runs (attribute keys) where `set` costs more than it saves. */
+/**
+ * Copies `source` into `bytes`. Always `set`, even for the short runs (keys, pre-encoded attribute
+ * fields): under callgrind a byte loop costs 20–60 instructions per byte, `set` about 150 per call, and
+ * natively the encode loop ran ~15 % faster with `set` for every run (measured on HTTP server spans).
+ */
 export function putBytes(bytes: Uint8Array, offset: number, source: Uint8Array): number {
-  const length = source.length;
-  if (length < 32) {
-    for (let i = 0; i < length; i++) bytes[offset + i] = source[i];
-  } else {
-    bytes.set(source, offset);
-  }
-  return offset + length;
+  bytes.set(source, offset);
+  return offset + source.length;
 }

@@ -135,6 +135,107 @@ describe('encodeSpansToProtobuf', () => {
     expect(span.attributes.slice(0, values.length).map((kv) => kv.value?.value.value)).toEqual(values.map(BigInt));
   });
 
+  it('encodes repeated attributes from its per-scope memo exactly, whatever changes from span to span', () => {
+    const scopeA: InstrumentationScope = { name: 'memo-a' };
+    const scopeB: InstrumentationScope = { name: 'memo-b' };
+    const http = { 'http.request.method': 'GET', 'url.scheme': 'http', 'server.port': 8080, 'app.flag': true, 'app.ratio': 0.5 };
+    const long = 'u'.repeat(300);
+    const attributeSets: Attributes[] = [
+      http,
+      http,
+      http,
+      { ...http, 'http.request.method': 'POST' },
+      { ...http, 'http.request.method': 'POST' },
+      { 'url.scheme': 'http', 'http.request.method': 'POST', 'server.port': 8080, 'app.flag': true, 'app.ratio': 0.5 },
+      { ...http, 'server.port': -0 },
+      { ...http, 'server.port': 0 },
+      { ...http, 'server.port': Number.NaN },
+      { ...http, 'server.port': Number.NaN },
+      { ...http, 'server.port': 2 ** 53 },
+      { ...http, 'server.port': 2 ** 53 },
+      { ...http, 'app.flag': false },
+      { ...http, 'app.flag': 'true' },
+      { ...http, 'app.flag': 'true' },
+      { ...http, 'url.scheme': ['http', 'https'] },
+      { ...http, 'url.scheme': ['http', 'https'] },
+      { ...http, 'url.scheme': undefined },
+      { ...http, 'url.scheme': undefined },
+      { ...http, 'url.scheme': long },
+      { ...http, 'url.scheme': long },
+      { ...http, 'url.scheme': 'héllo 🌍' },
+      { ...http, 'url.scheme': 'héllo 🌍' },
+      { 'http.request.method': 'GET' },
+      {},
+      Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i % 3 === 0 ? 'v' : i])),
+      Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i % 3 === 0 ? 'v' : i])),
+      http,
+    ];
+    // One scope, then two interleaved scopes; in one batch, then one span per batch (the memo outlives batches).
+    const oneScope = attributeSets.map((attributes) => finishedSpan({ attributes, instrumentationScope: scopeA }));
+    const twoScopes = attributeSets.map((attributes, i) =>
+      finishedSpan({ attributes, instrumentationScope: i % 2 === 0 ? scopeA : scopeB }),
+    );
+    for (const spans of [oneScope, twoScopes]) {
+      expectSameAsMapping(spans);
+      for (const span of spans) expectSameAsMapping([span]);
+    }
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf(oneScope));
+    const methods = decoded.resourceSpans[0].scopeSpans[0].spans.map(
+      (span) => span.attributes.find((kv) => kv.key === 'http.request.method')?.value?.value.value,
+    );
+    expect(methods.slice(0, 6)).toEqual(['GET', 'GET', 'GET', 'POST', 'POST', 'POST']);
+  });
+
+  it('encodes the new value of an attribute object changed between batches (the memo holds values, not objects)', () => {
+    const attributes: Record<string, string | number> = { 'http.route': '/a', 'http.response.status_code': 200 };
+    const span = finishedSpan({ attributes });
+    const values = () =>
+      fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf([span, span])).resourceSpans[0].scopeSpans[0].spans.map((s) =>
+        s.attributes.map((kv) => kv.value?.value.value),
+      );
+    expect(values()).toEqual([
+      ['/a', 200n],
+      ['/a', 200n],
+    ]);
+    attributes['http.route'] = '/b';
+    attributes['http.response.status_code'] = 404;
+    expect(values()).toEqual([
+      ['/b', 404n],
+      ['/b', 404n],
+    ]);
+    expectSameAsMapping([span]);
+  });
+
+  it('checks every id while decoding it once: upper-case hex passes, non-hex and non-ASCII ids drop only their span', () => {
+    const before = failureCounts()['export.otlp.encode'] ?? 0;
+    const upper = '0AF7651916CD43DD8448EB211C80319C';
+    const spans = [
+      finishedSpan({ name: 'a', traceId: upper, spanId: 'B7AD6B7169203331' }),
+      finishedSpan({ name: 'same trace', traceId: upper }),
+      finishedSpan({ name: 'non-ascii span id', traceId: upper, spanId: 'b7ad6b71692033é1' }),
+      finishedSpan({ name: 'non-hex trace id', traceId: '0af7651916cd43dd8448eb211c80319g' }),
+      finishedSpan({ name: 'non-ascii trace id', traceId: '0af7651916cd43dd8448eb211c8031\u0100c' }),
+      finishedSpan({ name: 'bad parent', parent: { traceId: upper, spanId: 'zz', traceFlags: 1 } }),
+      finishedSpan({
+        name: 'child',
+        traceId: upper,
+        parent: { traceId: upper, spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true },
+      }),
+    ];
+    const bytes = expectSameAsMapping(spans);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes).resourceSpans[0].scopeSpans[0].spans;
+    expect(decoded.map((span) => span.name)).toEqual(['a', 'same trace', 'child']);
+    expect(decoded.map((span) => Buffer.from(span.traceId).toString('hex'))).toEqual([
+      upper.toLowerCase(),
+      upper.toLowerCase(),
+      upper.toLowerCase(),
+    ]);
+    expect(Buffer.from(decoded[0].spanId).toString('hex')).toBe('b7ad6b7169203331');
+    expect(Buffer.from(decoded[2].parentSpanId).toString('hex')).toBe('b7ad6b7169203331');
+    // Each encoding (fast and the mapping it is compared with) reports the four dropped spans.
+    expect(failureCounts()['export.otlp.encode']).toBe(before + 8);
+  });
+
   it('drops and reports spans it cannot encode, and encodes the rest', () => {
     const before = failureCounts()['export.otlp.encode'] ?? 0;
     const throwing = {

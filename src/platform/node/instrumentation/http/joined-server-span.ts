@@ -151,7 +151,8 @@ function finishRequestSpan(request: JoinableRequest, _unused: undefined): void {
   try {
     if (request.deferTimer !== undefined) clearTimeout(request.deferTimer);
     request.deferTimer = undefined;
-    joinedBySpanId.delete(request.span.spanContext().spanId);
+    // Only a request with a joined span was ever registered (most never are: no context object to build).
+    if (joinedBySpanId.size !== 0) joinedBySpanId.delete(request.span.spanContext().spanId);
     const span = request.span;
     const route = request.route ?? request.childRoute;
     if (typeof route === 'string' && route !== '') {

@@ -12,8 +12,9 @@ import {
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { enterContext } from '../../context/async-local-storage-context-manager.js';
-import { setContextValue } from '../../../../context/overlay-context.js';
+import { OverlayContext, setContextValue } from '../../../../context/overlay-context.js';
 import { SPAN_KEY, type Tracer as OteliteTracer } from '../../../../trace/tracer.js';
 import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
@@ -44,45 +45,106 @@ import { isExportRequestHeaders } from '../../../../transport/exporter-requests.
  *   called the response's `end()` (see response-end-time.ts). Node publishes the channel from the
  *   socket's write callback, an event-loop turn or, with the loop busy right after `end()`, many later:
  *   the client may have its answer long before.
- * - the response's `'close'` event without a finish (client went away, socket destroyed): the span ends
- *   with status Error and `error.type` `aborted`.
+ * - the socket's `'close'` event with the response not finished (client went away, socket destroyed):
+ *   the span ends with status Error and `error.type` `aborted`. One listener per socket, not per
+ *   response; a span started without the channels (`traceHandler`, Bun) listens to its response's
+ *   `'close'` instead.
  *
- * Per-request state lives on the response, under a symbol key, removed when the span ends.
+ * Per-request state lives on the response, under a symbol key, removed when the span ends: one
+ * {@link ServerRequest} record for a recording span, only the handler's context for a non-recording one.
  */
 
 /**
- * What is known about one traced server request while it runs. It is also the request's RPC metadata
- * in opentelemetry-js's shape (`{ type: 'http', span, route? }`, under {@link RPC_METADATA_KEY}):
- * framework instrumentations (Express, Fastify, Koa, Hapi, ...) find it in the active context and set
- * `route`, which names the span when it ends.
+ * What is known about one traced, recording server request while it runs, in one record allocated per
+ * request: the state, the span, and the context the request's handler runs in, which it *is*: the
+ * extracted parent context plus two slots, the server span under the API's span key and the record
+ * itself under {@link RPC_METADATA_KEY}. It is thus also the request's RPC metadata in
+ * opentelemetry-js's shape (`{ type: 'http', span, route? }`): framework instrumentations (Express,
+ * Fastify, Koa, Hapi, ...) find it in the active context and set `route`, which names the span when it
+ * ends. As a context it is immutable (its two slots never change); `setValue` and `deleteValue` make
+ * overlays over it.
+ *
+ * A request whose span does not record has no record: its response holds its context (the parent
+ * plus the non-recording span) and nothing else is kept or hooked for it.
  */
-interface ServerRequestState extends JoinableRequest {
+class ServerRequest implements Context, JoinableRequest {
   /** opentelemetry-js's `RPCType.HTTP`. */
-  readonly type: 'http';
+  readonly type = 'http';
   readonly span: Span;
   /** The route template, set by a framework instrumentation, a joined framework span or {@link setHttpRoute}. */
-  route: string | undefined;
+  route: string | undefined = undefined;
   /** The span name without a route: the method, or `HTTP`. */
   readonly baseName: string;
-  /** The context the request's handler runs in: the parent plus the server span. */
-  context: Context;
+  openJoined = 0;
+  deferredEnd: number | undefined = undefined;
+  deferTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  finished = false;
+  childRoute: string | undefined = undefined;
   /** `performance.now()` when the application called the response's `end()`, if it has. */
-  finishedAt: number | undefined;
+  finishedAt: number | undefined = undefined;
+  /** The extracted parent context: it answers for every other key. */
+  readonly parent: Context;
+  /**
+   * The response, until the span ends: an async resource that outlives the request keeps its context,
+   * and with it this record, but not the response (nor its socket and buffers).
+   */
+  response: TracedResponse | undefined;
+  /**
+   * The socket whose `'close'` ends the span of a response that never finishes (see
+   * {@link watchSocket}); `undefined` when the response's own `'close'` listener does.
+   */
+  socket: TracedSocket | undefined = undefined;
+  /** The next recording request in flight on the same socket. */
+  next: ServerRequest | undefined = undefined;
+
+  constructor(span: Span, baseName: string, parent: Context, response: TracedResponse) {
+    this.span = span;
+    this.baseName = baseName;
+    this.parent = parent;
+    this.response = response;
+  }
+
+  getValue(key: symbol): unknown {
+    if (key === SPAN_KEY) return this.span;
+    if (key === RPC_METADATA_KEY) return this;
+    return this.parent.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return new OverlayContext(this, [key, value]);
+  }
+
+  deleteValue(key: symbol): Context {
+    return new OverlayContext(this, []).deleteValue(key);
+  }
 }
 
 /**
- * The key of a response's {@link ServerRequestState}: `null` marks a request deliberately left
- * untraced, `undefined` (or no property) one not seen or already ended. A symbol-keyed property rather
- * than a WeakMap entry: adding, reading and clearing it costs a fraction of the WeakMap operations, and
- * the collector has no ephemeron to trace per request.
+ * The key of a response's traced state: the {@link ServerRequest} of a recording span, the context of
+ * a non-recording one, `null` for a request deliberately left untraced, `undefined` (or no property)
+ * for one not seen or already ended. A symbol-keyed property rather than a WeakMap entry: adding,
+ * reading and clearing it costs a fraction of the WeakMap operations, and the collector has no
+ * ephemeron to trace per request.
  */
 const STATE = Symbol('otelite http server request');
 
 /** A response as the server instrumentation sees it. */
-type TracedResponse = ServerResponse & { [STATE]?: ServerRequestState | null };
+type TracedResponse = ServerResponse & { [STATE]?: Context | null };
 
 /**
- * Holds the {@link ServerRequestState} in a handler's context. The key is opentelemetry-js's RPC
+ * The key of a socket's recording requests in flight, oldest first, linked by `next`: `null` once the
+ * socket has our `'close'` listener and none is in flight, `undefined` (no property) before.
+ */
+const IN_FLIGHT = Symbol('otelite http server requests in flight');
+
+/** A server socket as the server instrumentation sees it. */
+type TracedSocket = Socket & { [IN_FLIGHT]?: ServerRequest | null };
+
+/** The sockets with a `'close'` listener of ours, so that disabling can hand their requests over. */
+const watchedSockets = new Set<TracedSocket>();
+
+/**
+ * Holds the {@link ServerRequest} in a handler's context. The key is opentelemetry-js's RPC
  * metadata key (`@opentelemetry/core`'s `setRPCMetadata`/`getRPCMetadata`): `createContextKey` makes
  * `Symbol.for(description)`, so the same description is the same key, without depending on that package.
  */
@@ -103,7 +165,10 @@ export function enableServerInstrumentation(settings: HttpInstrumentationSetting
   setServerSpanJoiner(serverSpanJoiner);
 }
 
-/** Unsubscribes the server channels. Spans already started still end (through the response's `'close'`). */
+/**
+ * Unsubscribes the server channels. Spans already started still end: their responses get a `'close'`
+ * listener, as without channels.
+ */
 export function disableServerInstrumentation(): void {
   if (activeSettings === undefined) return;
   activeSettings = undefined;
@@ -111,14 +176,30 @@ export function disableServerInstrumentation(): void {
   unsubscribe(RESPONSE_FINISH, onResponseFinish);
   setServerSpanJoiner(undefined);
   stopNoticingResponseEnds();
+  // The finish channel no longer ends the requests in flight: their responses' 'close' does.
+  for (const socket of watchedSockets) {
+    let request = socket[IN_FLIGHT];
+    // Unwatched, as if never seen: enabled again, the instrumentation adds its listener again.
+    socket.removeListener('close', onSocketClose);
+    socket[IN_FLIGHT] = undefined;
+    while (request !== undefined && request !== null) {
+      const next = request.next;
+      request.socket = undefined;
+      request.next = undefined;
+      const response = request.response;
+      if (response !== undefined && response[STATE] === request) response.on('close', onResponseClose);
+      request = next;
+    }
+  }
+  watchedSockets.clear();
 }
 
 function onRequestStart(message: unknown): void {
   const settings = activeSettings;
   if (settings === undefined) return;
   try {
-    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
-    const requestContext = startServerSpan(request, response, settings);
+    const { request, response, socket } = message as { request: IncomingMessage; response: ServerResponse; socket?: Socket };
+    const requestContext = startServerSpan(request, response, settings, socket);
     // Entered even when untraced: a keep-alive socket would otherwise hand the previous request's
     // context to this one.
     enterRequestContext(requestContext);
@@ -127,14 +208,16 @@ function onRequestStart(message: unknown): void {
   }
 }
 
+/** A response finished (Node publishes it for every response, traced or not): ends a recording span. */
 function onResponseFinish(message: unknown): void {
-  if (activeSettings === undefined) return;
   try {
     const response = (message as { response: TracedResponse }).response;
     const state = response[STATE];
-    if (state === undefined) return;
+    // Nothing to end for an untraced or non-recording request; its context stays with its response.
+    if (!(state instanceof ServerRequest)) return;
     response[STATE] = undefined;
-    if (state !== null) endServerSpan(state, response, false);
+    forgetInSocket(state);
+    endServerSpan(state, response, false);
   } catch (error) {
     reportError('instrumentation.http.server', error);
   }
@@ -143,18 +226,85 @@ function onResponseFinish(message: unknown): void {
 /** A response's `end()` was called: the span's end time, unless the response turns out aborted. */
 function onResponseEnd(response: ServerResponse): void {
   const state = (response as TracedResponse)[STATE];
-  if (state !== undefined && state !== null && state.finishedAt === undefined) state.finishedAt = performance.now();
+  if (state instanceof ServerRequest && state.finishedAt === undefined) state.finishedAt = performance.now();
 }
 
-/** A response closed: ends the span if the finish channel has not (aborted, or traced without channels). */
+/**
+ * A response closed: ends the span if the finish channel has not (aborted, or traced without channels).
+ * Listened to only for requests traced without the channels (see {@link watchSocket}).
+ */
 function onResponseClose(this: TracedResponse): void {
   try {
     const state = this[STATE];
     if (state === undefined) return;
     this[STATE] = undefined;
-    if (state !== null) endServerSpan(state, this, !this.writableFinished);
+    if (state instanceof ServerRequest) endServerSpan(state, this, !this.writableFinished);
   } catch (error) {
     reportError('instrumentation.http.server', error);
+  }
+}
+
+/**
+ * Makes `socket`'s `'close'` end the span of `request` if its response never finishes: the finish
+ * channel ends it otherwise. One listener per socket, not per response, so that a keep-alive connection
+ * pays for it once; the socket keeps its recording requests in flight in order (pipelined requests
+ * are answered in order, so the finished one is the first).
+ */
+function watchSocket(request: ServerRequest, socket: TracedSocket): void {
+  request.socket = socket;
+  let last = socket[IN_FLIGHT];
+  if (last === undefined) {
+    socket.on('close', onSocketClose);
+    watchedSockets.add(socket);
+    socket[IN_FLIGHT] = request;
+    return;
+  }
+  if (last === null) {
+    socket[IN_FLIGHT] = request;
+    return;
+  }
+  while (last.next !== undefined) last = last.next;
+  last.next = request;
+}
+
+/** Takes `request` out of its socket's requests in flight. */
+function forgetInSocket(request: ServerRequest): void {
+  const socket = request.socket;
+  if (socket === undefined) return;
+  request.socket = undefined;
+  let previous = socket[IN_FLIGHT];
+  if (previous === request) {
+    socket[IN_FLIGHT] = request.next ?? null;
+  } else {
+    while (previous !== undefined && previous !== null && previous.next !== request) previous = previous.next;
+    if (previous !== undefined && previous !== null) previous.next = request.next;
+  }
+  request.next = undefined;
+}
+
+/**
+ * A watched socket closed: the requests still in flight on it will not finish. Each span ends as its
+ * response's `'close'` would have ended it: with status Error and `error.type` `aborted` unless the
+ * response had finished writing.
+ */
+function onSocketClose(this: TracedSocket): void {
+  let request = this[IN_FLIGHT];
+  this[IN_FLIGHT] = null;
+  watchedSockets.delete(this);
+  while (request !== undefined && request !== null) {
+    const next = request.next;
+    request.socket = undefined;
+    request.next = undefined;
+    const response = request.response;
+    try {
+      if (response !== undefined && response[STATE] === request) {
+        response[STATE] = undefined;
+        endServerSpan(request, response, !response.writableFinished);
+      }
+    } catch (error) {
+      reportError('instrumentation.http.server', error);
+    }
+    request = next;
   }
 }
 
@@ -163,8 +313,7 @@ function onResponseClose(this: TracedResponse): void {
  * server instrumentation: `null` for a request it left untraced, `undefined` for one it has not seen.
  */
 function existingServerContext(response: ServerResponse): Context | null | undefined {
-  const state = (response as TracedResponse)[STATE];
-  return state === undefined ? undefined : state === null ? null : state.context;
+  return (response as TracedResponse)[STATE];
 }
 
 /**
@@ -177,7 +326,7 @@ export function handlerContextOf(request: IncomingMessage, response: ServerRespo
   try {
     const existing = existingServerContext(response);
     if (existing !== undefined) return existing;
-    return startServerSpan(request, response, activeSettings ?? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS);
+    return startServerSpan(request, response, activeSettings ?? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS, undefined);
   } catch (error) {
     reportError('instrumentation.http.server', error, where);
     return null;
@@ -187,9 +336,15 @@ export function handlerContextOf(request: IncomingMessage, response: ServerRespo
 /**
  * Starts the server span of `request` (unless `ignoreIncomingRequest` says not to) and returns the
  * context its handler should run in: the extracted parent plus the span, or the root context for an
- * ignored request. The span ends when the response finishes or closes.
+ * ignored request. A recording span ends when the response finishes (the finish channel) or, when it
+ * never does, when `socket` closes; without a `socket` (no channels), when the response closes.
  */
-export function startServerSpan(request: IncomingMessage, response: ServerResponse, settings: HttpInstrumentationSettings): Context {
+export function startServerSpan(
+  request: IncomingMessage,
+  response: ServerResponse,
+  settings: HttpInstrumentationSettings,
+  socket: Socket | undefined,
+): Context {
   if (isNodeHttpCoveredElsewhere() || isExportRequestHeaders(request.headers) || isIncomingRequestIgnored(settings, request)) {
     (response as TracedResponse)[STATE] = null;
     return ROOT_CONTEXT;
@@ -214,31 +369,21 @@ export function startServerSpan(request: IncomingMessage, response: ServerRespon
     pendingRequest = undefined;
     setOwnServerSpanStarting(false);
   }
-  const state: ServerRequestState = {
-    type: 'http',
-    span,
-    route: undefined,
-    baseName,
-    context: ROOT_CONTEXT,
-    openJoined: 0,
-    deferredEnd: undefined,
-    deferTimer: undefined,
-    finished: false,
-    finishedAt: undefined,
-  };
-  // Overlay contexts (see overlay-context.ts): a few array slots over the parent, not a Map copy each.
-  const spanContext = setContextValue(parent, SPAN_KEY, span);
-  // The context holds the state, so it is built once the state exists. A span that records nothing has
-  // no route to take: one context, without the RPC metadata.
-  state.context = span.isRecording() ? setContextValue(spanContext, RPC_METADATA_KEY, state) : spanContext;
-  (response as TracedResponse)[STATE] = state;
-  if (span.isRecording()) {
-    if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
-    if (settings.requestHook !== undefined) runRequestHook(settings, span, { direction: 'incoming', request });
-    noticeResponseEnds(response, onResponseEnd);
-    response.on('close', onResponseClose);
+  if (!span.isRecording()) {
+    // A span that records nothing has no route to take and no end to wait for: one overlay context
+    // (see overlay-context.ts), without the RPC metadata.
+    const spanContext = setContextValue(parent, SPAN_KEY, span);
+    (response as TracedResponse)[STATE] = spanContext;
+    return spanContext;
   }
-  return state.context;
+  const state = new ServerRequest(span, baseName, parent, response);
+  (response as TracedResponse)[STATE] = state;
+  if (settings.requestHeaders.length > 0) recordHeadersFromRecord(span, settings.requestHeaders, headers);
+  if (settings.requestHook !== undefined) runRequestHook(settings, span, { direction: 'incoming', request });
+  noticeResponseEnds(response, onResponseEnd);
+  if (socket !== undefined && socket !== null) watchSocket(state, socket as TracedSocket);
+  else response.on('close', onResponseClose);
+  return state;
 }
 
 /** The request whose start attributes {@link buildPendingRequestAttributes} builds, while its span starts. */
@@ -279,7 +424,8 @@ function requestAttributes(request: IncomingMessage, method: string, originalMet
   return attributes;
 }
 
-function endServerSpan(state: ServerRequestState, response: ServerResponse, aborted: boolean): void {
+function endServerSpan(state: ServerRequest, response: ServerResponse, aborted: boolean): void {
+  state.response = undefined;
   const span = state.span;
   // Seen only after this span started: the other instrumentation's span stands for the request.
   if (!span.isRecording() || isNodeHttpCoveredElsewhere()) return;
