@@ -7,6 +7,8 @@
  */
 import { useConfigurationFileAccess } from './configuration/configuration-file.js';
 import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobuf-fallback.js';
+import { useSpanAttributeSizer } from './export/otlp/encoding/binary-encoder.js';
+import { sizeMemoizedSpanAttributes } from './export/otlp/encoding/span-attribute-memo.js';
 import { useEnvironmentReaders } from './environment-readers.js';
 import { canExportAtExit, registerAtExit, unsentAtExit } from './export/export-at-exit.js';
 import { createExitExport } from './export/otlp/otlp-exit-export.js';
@@ -34,6 +36,9 @@ useOtlpExitExport(createExitExport);
 // encoder); the web entries leave this out so their bundles carry no schema (protobuf-fallback.ts). The
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only
 // for a writer failure, so they are loaded by the first encoding, not here (a chunk of their own in dist/).
+// On Node the protobuf writer memoizes repeated span attributes per scope (faster, same bytes); the web
+// entries keep the plain way, which is smaller to ship (span-attribute-memo.ts).
+useSpanAttributeSizer(sizeMemoizedSpanAttributes);
 useProtobufFallbackEncoderLoader(async () => (await import('./export/otlp/encoding/schema-fallback-encoder.js')).encodeWithSchema);
 
 // OTEL_CONFIG_FILE / init({ configFile }): files are read with node:fs; the YAML parser and the schema

@@ -416,9 +416,32 @@ function writeDetached(size: number, sizeStart: number, refStart: number, write:
   }
 }
 
+/** Sizes a span's attributes; {@link useSpanAttributeSizer} may replace it. */
+let sizeSpanAttributes = plainSpanAttributeSize;
+
+function plainSpanAttributeSize(span: FinishedSpan): number {
+  return sizeAttributes(TAG_SPAN_ATTRIBUTES, span.attributes);
+}
+
+/**
+ * Installs how span attributes are sized (`undefined`: the plain way). The Node entry installs the
+ * memo of span-attribute-memo.ts; the web entries do not, so their bundles carry none of it. An
+ * installed sizer does what `sizeAttributes` does, and may record a whole pre-encoded field as the
+ * refs `undefined` and the field's bytes (written as they are), giving the same bytes.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useSpanAttributeSizer(sizeMemoizedSpanAttributes);
+ * ```
+ */
+export function useSpanAttributeSizer(sizer: ((span: FinishedSpan) => number) | undefined): void {
+  sizeSpanAttributes = sizer ?? plainSpanAttributeSize;
+}
+
 // --- the scratch arrays of the size pass
 
-function pushSize(size: number): void {
+export function pushSize(size: number): void {
   if (sizeCount === sizes.length) {
     const grown = new Int32Array(sizes.length * 2);
     grown.set(sizes);
@@ -427,8 +450,18 @@ function pushSize(size: number): void {
   sizes[sizeCount++] = size;
 }
 
-function pushRef(value: unknown): void {
+export function pushRef(value: unknown): void {
   refs[refCount++] = value;
+}
+
+/** Reserves a `sizes` entry to be filled by {@link setSize}; returns its index. */
+export function reserveSize(): number {
+  pushSize(0);
+  return sizeCount - 1;
+}
+
+export function setSize(slot: number, size: number): void {
+  sizes[slot] = size;
 }
 
 // --- Span
@@ -463,7 +496,7 @@ function sizeSpan(span: FinishedSpan): number {
   size += sizeOptionalString(TAG_SPAN_TRACE_STATE, otlpTraceState(parts));
   size += sizeOptionalString(TAG_SPAN_NAME, stringOrEmpty(span.name));
   size += optionalVarintSize(TAG_SPAN_KIND, otlpSpanKind(span.kind));
-  size += sizeAttributes(TAG_SPAN_ATTRIBUTES, span.attributes);
+  size += sizeSpanAttributes(span);
   size += optionalVarintSize(TAG_SPAN_DROPPED_ATTRIBUTES_COUNT, otlpCount(span.droppedAttributesCount));
 
   const events = span.events;
@@ -634,8 +667,13 @@ function sizeAttributes(tag: number, attributes: Attributes | undefined): number
 function writeAttributes(tag: number): void {
   const count = sizes[sizeCursor++];
   for (let i = 0; i < count; i++) {
-    const keyBytes = refs[refCursor++] as Uint8Array;
+    const keyBytes = refs[refCursor++] as Uint8Array | undefined;
     const value = refs[refCursor++];
+    if (keyBytes === undefined) {
+      // A whole field, encoded before (the Node entry's span-attribute-memo.ts): tag, length, key, value.
+      writeBytes(value as Uint8Array);
+      continue;
+    }
     writeVarint32(tag);
     if (typeof value === 'string') {
       // The commonest case, written in one go: KeyValue length, key, value tag and length, string.
@@ -672,7 +710,7 @@ function writeAttributes(tag: number): void {
 }
 
 /** The encoded `KeyValue.key` field (tag, length, UTF-8) for `key`, from the bounded cache. */
-function keyField(key: string): Uint8Array {
+export function keyField(key: string): Uint8Array {
   let bytes = keyFieldCache.get(key);
   if (bytes === undefined) {
     const keyUtf8 = utf8.encode(key);
@@ -693,7 +731,7 @@ function keyField(key: string): Uint8Array {
  * what the write pass cannot recompute cheaply: a string's UTF-8 length, an array's content size
  * (then its elements' string lengths).
  */
-function sizeValue(value: unknown): number {
+export function sizeValue(value: unknown): number {
   if (typeof value === 'string') {
     const length = utf8Length(value);
     pushSize(length);

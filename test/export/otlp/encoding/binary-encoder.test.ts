@@ -2,9 +2,10 @@ import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { Attributes, SpanContext } from '@opentelemetry/api';
 import { createTraceState } from '@opentelemetry/api';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { failureCounts } from '../../../../src/diagnostics/report.js';
-import { encodeSpansToProtobuf } from '../../../../src/export/otlp/encoding/binary-encoder.js';
+import { encodeSpansToProtobuf, useSpanAttributeSizer } from '../../../../src/export/otlp/encoding/binary-encoder.js';
+import { sizeMemoizedSpanAttributes } from '../../../../src/export/otlp/encoding/span-attribute-memo.js';
 import { useProtobufFallbackEncoder, useProtobufFallbackEncoderLoader } from '../../../../src/export/otlp/encoding/protobuf-fallback.js';
 import { encodeWithSchema } from '../../../../src/export/otlp/encoding/schema-fallback-encoder.js';
 import { toExportTraceServiceRequest } from '../../../../src/export/otlp/encoding/to-export-request.js';
@@ -28,7 +29,15 @@ function expectSameAsMapping(spans: readonly FinishedSpan[]): Uint8Array {
   return bytes;
 }
 
-describe('encodeSpansToProtobuf', () => {
+// Every test runs on both ways of sizing span attributes: the plain one (web entries) and the memo the
+// Node entry installs (span-attribute-memo.ts).
+describe.each([
+  { path: 'plain', sizer: undefined },
+  { path: 'with the span attribute memo', sizer: sizeMemoizedSpanAttributes },
+])('encodeSpansToProtobuf ($path)', ({ sizer }) => {
+  beforeAll(() => useSpanAttributeSizer(sizer));
+  afterAll(() => useSpanAttributeSizer(undefined));
+
   it('encodes a span using every feature to bytes that decode to the mapped message', () => {
     const bytes = expectSameAsMapping([kitchenSinkSpan()]);
     const span = fromBinary(ExportTraceServiceRequestSchema, bytes).resourceSpans[0].scopeSpans[0].spans[0];
@@ -402,6 +411,67 @@ describe('encodeSpansToProtobuf', () => {
         expect(decoded.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)).length).toBe(spans.length);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('the span attribute memo (Node entry)', () => {
+  afterEach(() => useSpanAttributeSizer(undefined));
+
+  /** The bytes of each batch in turn, with the memo or without. */
+  function encodeEach(batches: readonly (readonly FinishedSpan[])[], memoized: boolean): Buffer[] {
+    useSpanAttributeSizer(memoized ? sizeMemoizedSpanAttributes : undefined);
+    return batches.map((spans) => Buffer.from(encodeSpansToProtobuf(spans)));
+  }
+
+  it('gives exactly the plain bytes, batch after batch, for random spans (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          spanBatch.filter((spans) => spans.length > 0),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (batches) => {
+          // Each batch twice in a row, so the memo's repeated fields are used, not only recorded.
+          const twice = batches.flatMap((spans) => [spans, spans]);
+          const plain = encodeEach(twice, false);
+          expect(encodeEach(twice, true)).toEqual(plain);
+          expect(plain.every((bytes) => bytes.length > 0)).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives exactly the plain bytes for HTTP server spans recorded by the SDK', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = provider.getTracer('http-server', '1.0.0');
+    for (let i = 0; i < 20; i++) {
+      tracer
+        .startSpan(`GET /users/:id`, {
+          kind: SpanKind.SERVER,
+          attributes: {
+            'http.request.method': 'GET',
+            'url.scheme': 'http',
+            'network.protocol.version': '1.1',
+            'server.address': 'localhost',
+            'server.port': 8080,
+            'http.route': '/users/:id',
+            'url.path': `/users/${i}`,
+            'http.response.status_code': i % 5 === 0 ? 404 : 200,
+          },
+        })
+        .end();
+    }
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(20);
+    const batches = [spans, spans.slice(0, 7), spans.slice(7)];
+    const plain = encodeEach(batches, false);
+    expect(encodeEach(batches, true)).toEqual(plain);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, plain[0]).resourceSpans[0].scopeSpans[0].spans;
+    expect(decoded.map((span) => span.attributes.find((kv) => kv.key === 'url.path')?.value?.value.value)).toEqual(
+      spans.map((span) => span.attributes['url.path']),
     );
   });
 });
