@@ -74,13 +74,17 @@ export function anchoredNowNanos(): number {
     difference <= -MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI
   ) {
     // The two readings describe one instant only if nothing ran in between: a thread preempted between
-    // them (a loaded machine) would take an anchor off by as long as it waited, and keep it for every
-    // span started before the next check. Such a pair is not used; the next start checks again.
+    // them (a loaded machine) would take an anchor off by up to as long as it waited, and keep it for
+    // every span started before the next check. Such a pair is not used (the next start checks again)
+    // unless the anchor is off by far more than the wait: a stepped wall clock (an hour, after a VM
+    // suspend) is then followed at once, within the wait, and the next check refines it.
     const after = monotonic.now();
-    if (after - monotonicMillis > MAX_READING_GAP_MILLIS) {
+    const gapNanos = (after - monotonicMillis) * NANOS_PER_MILLI;
+    if (gapNanos > MAX_READING_GAP_MILLIS * NANOS_PER_MILLI && (difference < 0 ? -difference : difference) <= 2 * gapNanos) {
       nextWallClockCheckMillis = after;
       return now;
     }
+    if (gapNanos > MAX_READING_GAP_MILLIS * NANOS_PER_MILLI) nextWallClockCheckMillis = after;
     current = { offsetNanos: wallNanos - monotonicNanos };
     return wallNanos;
   }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { anchoredNowNanos, CLOCK_BASE_MILLIS, currentClockAnchor } from '../../src/trace/clock.js';
 import { decodeExportRequest, toReceivedSpans } from '../../src/platform/node/receiver/index.js';
 import { encodeSpansToJson, encodeSpansToProtobuf } from '../../src/otlp.js';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type FinishedSpan } from '../../src/index.js';
@@ -48,4 +49,42 @@ describe('explicit times are exported exactly', () => {
       expect(byName.get('span 1')!.duration).toEqual([0, 2500000]);
     });
   }
+});
+
+describe('the anchor when the wall-clock reading is interrupted', () => {
+  const waitMonotonicMillis = (millis: number) => {
+    const until = performance.now() + millis;
+    while (performance.now() < until);
+  };
+  /** Date.now() that takes `slowMillis` of monotonic time (a thread preempted while reading it) and reads `offsetMillis` ahead. */
+  const withSlowDateNow = <T>(offsetMillis: number, slowMillis: number, run: () => T): T => {
+    const realNow = Date.now.bind(Date);
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => {
+      waitMonotonicMillis(slowMillis);
+      return realNow() + offsetMillis;
+    });
+    try {
+      return run();
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  const wallNanos = () => (Date.now() - CLOCK_BASE_MILLIS) * 1e6;
+
+  it('follows a step far larger than the interruption at once, and ignores a difference the interruption could explain', () => {
+    const HOUR_MILLIS = 3_600_000;
+    // An hour ahead, read in 5 ms: the old anchor is an hour off, the new one at most 5 ms.
+    waitMonotonicMillis(2);
+    const stepped = withSlowDateNow(HOUR_MILLIS, 5, () => anchoredNowNanos());
+    expect(stepped).toBeGreaterThanOrEqual(wallNanos() + (HOUR_MILLIS - 50) * 1e6);
+    // Back on the real clock, read without delay: the anchor returns.
+    waitMonotonicMillis(2);
+    const back = anchoredNowNanos();
+    expect(Math.abs(back - wallNanos())).toBeLessThan(50 * 1e6);
+    // 3 ms ahead, read in 5 ms: the interruption alone could explain the difference, so the anchor stays.
+    waitMonotonicMillis(2);
+    const before = currentClockAnchor();
+    withSlowDateNow(3, 5, () => anchoredNowNanos());
+    expect(currentClockAnchor()).toBe(before);
+  });
 });
