@@ -79,12 +79,11 @@ export function anchoredNowNanos(): number {
     // unless the anchor is off by far more than the wait: a stepped wall clock (an hour, after a VM
     // suspend) is then followed at once, within the wait, and the next check refines it.
     const after = monotonic.now();
-    const gapNanos = (after - monotonicMillis) * NANOS_PER_MILLI;
-    if (gapNanos > MAX_READING_GAP_MILLIS * NANOS_PER_MILLI && (difference < 0 ? -difference : difference) <= 2 * gapNanos) {
+    const gapMillis = after - monotonicMillis;
+    if (gapMillis > MAX_READING_GAP_MILLIS) {
       nextWallClockCheckMillis = after;
-      return now;
+      if ((difference < 0 ? -difference : difference) <= 2 * gapMillis * NANOS_PER_MILLI) return now;
     }
-    if (gapNanos > MAX_READING_GAP_MILLIS * NANOS_PER_MILLI) nextWallClockCheckMillis = after;
     current = { offsetNanos: wallNanos - monotonicNanos };
     return wallNanos;
   }
