@@ -244,7 +244,22 @@ function encodeAgain(spans: readonly FinishedSpan[]): Uint8Array {
  * scratch state, the caller's state put back afterwards.
  */
 function encodeNested(spans: readonly FinishedSpan[]): Uint8Array {
-  const saved = { sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos, idParts, idOffsets, idAscii, idView };
+  const saved = {
+    sizes,
+    sizeCount,
+    sizeCursor,
+    refs,
+    refCount,
+    refCursor,
+    refHighWater,
+    out,
+    view,
+    pos,
+    idParts,
+    idOffsets,
+    idAscii,
+    idView,
+  };
   sizes = new Int32Array(INITIAL_SIZES);
   refs = [];
   idParts = [];
@@ -258,7 +273,8 @@ function encodeNested(spans: readonly FinishedSpan[]): Uint8Array {
     reportError(ENCODE_ERROR_KIND, error, 'batch dropped');
     return new Uint8Array(0);
   } finally {
-    ({ sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos, idParts, idOffsets, idAscii, idView } = saved);
+    ({ sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos, idParts, idOffsets, idAscii, idView } =
+      saved);
   }
 }
 
@@ -478,6 +494,17 @@ export function pushRef(value: unknown): void {
   refs[refCount++] = value;
 }
 
+/** How many refs are recorded: a mark for {@link dropRefsFrom}. */
+export function refMark(): number {
+  return refCount;
+}
+
+/** Takes back the refs recorded since `mark` (their slots are cleared after the call, as all are). */
+export function dropRefsFrom(mark: number): void {
+  if (refCount > refHighWater) refHighWater = refCount;
+  refCount = mark;
+}
+
 /** Reserves a `sizes` entry to be filled by {@link setSize}; returns its index. */
 export function reserveSize(): number {
   pushSize(0);
@@ -654,7 +681,8 @@ function readIds(spans: readonly FinishedSpan[]): void {
     const offset = idOffsets[i];
     if (offset === IDS_INVALID) continue;
     const base = i * ID_PARTS;
-    const idLength = idParts[base + 2] === undefined ? TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH : TRACE_ID_HEX_LENGTH + 2 * SPAN_ID_HEX_LENGTH;
+    const idLength =
+      idParts[base + 2] === undefined ? TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH : TRACE_ID_HEX_LENGTH + 2 * SPAN_ID_HEX_LENGTH;
     if (shifted ? !stringIdsValid(idParts[base], idParts[base + 1], idParts[base + 2]) : !isAsciiHex(ascii, offset, idLength / 4)) {
       idOffsets[i] = IDS_INVALID;
     }

@@ -60,17 +60,26 @@ export function isAsciiHex(ascii: DataView, from: number, wordCount: number): bo
 }
 
 /**
- * Writes the `byteLength` bytes (a multiple of 2) of the hex id held as ASCII digits in `ascii` at
+ * Writes the `byteLength` bytes (a multiple of 4) of the hex id held as ASCII digits in `ascii` at
  * `from` (checked by {@link isAsciiHex}) into `out` at `offset`, returning the offset after them.
  */
 export function writeAsciiHexId(ascii: DataView, from: number, byteLength: number, out: DataView, offset: number): number {
-  for (let i = 0; i < byteLength; i += 2) {
-    const x = ascii.getInt32(from + 2 * i, true);
-    const v = (x & 0x0f0f0f0f) + 9 * ((x >> 6) & 0x01010101);
-    // Bytes n0 n1 n2 n3 (first digit lowest) → (n0 << 4 | n1), (n2 << 4 | n3).
-    out.setUint16(offset + i, ((v & 0x0f) << 4) | ((v >> 8) & 0x0f) | ((v >> 4) & 0xf000) | ((v >> 16) & 0x0f00), true);
+  for (let i = 0; i < byteLength; i += 4) {
+    const low = nibbles(ascii.getInt32(from + 2 * i, true));
+    const high = nibbles(ascii.getInt32(from + 2 * i + 4, true));
+    out.setInt32(offset + i, pairs(low) | (pairs(high) << 16), true);
   }
   return offset + byteLength;
+}
+
+/** The values of four ASCII hex digits, one per byte. */
+function nibbles(digits: number): number {
+  return (digits & 0x0f0f0f0f) + 9 * ((digits >> 6) & 0x01010101);
+}
+
+/** Nibbles n0 n1 n2 n3 (first digit lowest) → the 16 bits (n0 << 4 | n1), (n2 << 4 | n3), little endian. */
+function pairs(v: number): number {
+  return ((v & 0x0f) << 4) | ((v >> 8) & 0x0f) | ((v >> 4) & 0xf000) | ((v >> 16) & 0x0f00);
 }
 
 /** The bytes of a hex id, or `undefined` when `id` is not exactly `hexLength` hex digits. */
