@@ -57,7 +57,7 @@ import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
-import { isAsciiHex, isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeAsciiHexId, writeHexId } from '../wire/hex-id.js';
+import { isAsciiHex, isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeAsciiHexId8, writeHexId } from '../wire/hex-id.js';
 import {
   isEncodableTime,
   otlpCount,
@@ -494,17 +494,6 @@ export function pushRef(value: unknown): void {
   refs[refCount++] = value;
 }
 
-/** How many refs are recorded: a mark for {@link dropRefsFrom}. */
-export function refMark(): number {
-  return refCount;
-}
-
-/** Takes back the refs recorded since `mark` (their slots are cleared after the call, as all are). */
-export function dropRefsFrom(mark: number): void {
-  if (refCount > refHighWater) refHighWater = refCount;
-  refCount = mark;
-}
-
 /** Reserves a `sizes` entry to be filled by {@link setSize}; returns its index. */
 export function reserveSize(): number {
   pushSize(0);
@@ -574,15 +563,15 @@ function writeSpan(span: FinishedSpan): void {
   const ascii = idView;
   writeVarint32(TAG_SPAN_TRACE_ID);
   out[pos++] = TRACE_ID_HEX_LENGTH / 2;
-  pos = writeAsciiHexId(ascii, idOffset, TRACE_ID_HEX_LENGTH / 2, view, pos);
+  pos = writeAsciiHexId8(ascii, idOffset + SPAN_ID_HEX_LENGTH, view, writeAsciiHexId8(ascii, idOffset, view, pos));
   writeVarint32(TAG_SPAN_SPAN_ID);
   out[pos++] = SPAN_ID_HEX_LENGTH / 2;
-  pos = writeAsciiHexId(ascii, idOffset + TRACE_ID_HEX_LENGTH, SPAN_ID_HEX_LENGTH / 2, view, pos);
+  pos = writeAsciiHexId8(ascii, idOffset + TRACE_ID_HEX_LENGTH, view, pos);
   writeRecordedString(TAG_SPAN_TRACE_STATE);
   if (idEntry < 0) {
     writeVarint32(TAG_SPAN_PARENT_SPAN_ID);
     out[pos++] = SPAN_ID_HEX_LENGTH / 2;
-    pos = writeAsciiHexId(ascii, idOffset + TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH, SPAN_ID_HEX_LENGTH / 2, view, pos);
+    pos = writeAsciiHexId8(ascii, idOffset + TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH, view, pos);
   }
   writeRecordedString(TAG_SPAN_NAME);
   writeOptionalVarint(TAG_SPAN_KIND, otlpSpanKind(span.kind));

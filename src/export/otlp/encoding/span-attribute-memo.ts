@@ -10,7 +10,7 @@ import type { FinishedSpan } from '../../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { putBytes, putInt64, putString, putVarint32 } from '../wire/byte-writer.js';
 import { int64Size, lengthDelimitedSize, utf8Length, varint32Size } from '../wire/wire-size.js';
-import { dropRefsFrom, keyField, pushRef, refMark, reserveSize, setSize, sizeValue } from './binary-encoder.js';
+import { keyField, pushRef, reserveSize, setSize, sizeValue } from './binary-encoder.js';
 import { cachePerObject } from './resource-scope-groups.js';
 
 /**
@@ -37,10 +37,10 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
     lastScope = scope;
   }
   const memo = lastMemo;
-  const mark = refMark();
   let count = 0;
   let size = 0;
   let position = 0;
+  // While every attribute so far repeats the last span's, their fields are not recorded yet (see below).
   let allRepeated = true;
   for (const key in attributes) {
     const value = attributes[key];
@@ -55,8 +55,10 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
             field = encodeField(memo.keyBytes[slot], value);
             memo.fields[slot] = field;
           }
-          pushRef(undefined);
-          pushRef(field);
+          if (!allRepeated) {
+            pushRef(undefined);
+            pushRef(field);
+          }
           size += field.length;
           count++;
           continue;
@@ -70,7 +72,14 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
       memo.values[slot] = isMemoizable(value) ? value : NOT_MEMOIZED;
       memo.fields[slot] = undefined;
     }
-    allRepeated = false;
+    if (allRepeated) {
+      allRepeated = false;
+      // The repeated fields before this one, recorded now.
+      for (let i = 0; i < count; i++) {
+        pushRef(undefined);
+        pushRef(memo.fields[i]);
+      }
+    }
     const valueSize = sizeValue(value);
     if (valueSize < 0) continue;
     if (keyBytes === undefined) keyBytes = keyField(key);
@@ -88,7 +97,6 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
       memo.block = joinFields(memo.fields, count, size);
       memo.blockCount = count;
     }
-    dropRefsFrom(mark);
     pushRef(undefined);
     pushRef(memo.block);
     count = 1;

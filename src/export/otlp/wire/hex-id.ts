@@ -60,16 +60,13 @@ export function isAsciiHex(ascii: DataView, from: number, wordCount: number): bo
 }
 
 /**
- * Writes the `byteLength` bytes (a multiple of 4) of the hex id held as ASCII digits in `ascii` at
- * `from` (checked by {@link isAsciiHex}) into `out` at `offset`, returning the offset after them.
+ * Writes the 8 bytes of the hex id (or part of one) held as 16 ASCII digits in `ascii` at `from`
+ * (checked by {@link isAsciiHex}) into `out` at `offset`, returning the offset after them.
  */
-export function writeAsciiHexId(ascii: DataView, from: number, byteLength: number, out: DataView, offset: number): number {
-  for (let i = 0; i < byteLength; i += 4) {
-    const low = nibbles(ascii.getInt32(from + 2 * i, true));
-    const high = nibbles(ascii.getInt32(from + 2 * i + 4, true));
-    out.setInt32(offset + i, pairs(low) | (pairs(high) << 16), true);
-  }
-  return offset + byteLength;
+export function writeAsciiHexId8(ascii: DataView, from: number, out: DataView, offset: number): number {
+  out.setInt32(offset, pairs(nibbles(ascii.getInt32(from, true))) | (pairs(nibbles(ascii.getInt32(from + 4, true))) << 16), true);
+  out.setInt32(offset + 4, pairs(nibbles(ascii.getInt32(from + 8, true))) | (pairs(nibbles(ascii.getInt32(from + 12, true))) << 16), true);
+  return offset + 8;
 }
 
 /** The values of four ASCII hex digits, one per byte. */

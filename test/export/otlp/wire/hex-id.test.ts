@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAsciiHex, isHexId, writeAsciiHexId } from '../../../../src/export/otlp/wire/hex-id.js';
+import { isAsciiHex, isHexId, writeAsciiHexId8 } from '../../../../src/export/otlp/wire/hex-id.js';
 
 const HEX = '0123456789abcdefABCDEF';
 
@@ -33,7 +33,8 @@ describe('ids as ASCII bytes, four at a time', () => {
       const asciiView = new DataView(ascii.buffer);
       expect(isAsciiHex(asciiView, 4, 8)).toBe(true);
       const out = new Uint8Array(20).fill(0xee);
-      expect(writeAsciiHexId(asciiView, 4, 16, new DataView(out.buffer), 3)).toBe(19);
+      const outView = new DataView(out.buffer);
+      expect(writeAsciiHexId8(asciiView, 20, outView, writeAsciiHexId8(asciiView, 4, outView, 3))).toBe(19);
       expect([...out.subarray(3, 19)]).toEqual([...Buffer.from(id, 'hex')]);
       expect([...out.subarray(0, 3), out[19]]).toEqual([0xee, 0xee, 0xee, 0xee]);
     }
