@@ -126,6 +126,11 @@ const SIZE_EVENT_TIME = varint32Size(TAG_SPAN_EVENT_TIME_UNIX_NANO) + 8;
 /** How many distinct attribute keys keep their encoded bytes; past this the cache starts over. */
 const MAX_CACHED_KEYS = 4096;
 const keyFieldCache = new Map<string, Uint8Array>();
+/** Span and event names up to this long keep their encoded fields, up to this many of each. */
+const MAX_CACHED_NAME_LENGTH = 64;
+const MAX_CACHED_NAMES = 1024;
+const spanNameFields = new Map<string, Uint8Array>();
+const eventNameFields = new Map<string, Uint8Array>();
 const resourceBytes = cachePerObject(encodeResource);
 const scopeBytes = cachePerObject(encodeScope);
 const utf8 = new TextEncoder();
@@ -522,7 +527,7 @@ function sizeSpan(span: FinishedSpan, index: number): number {
   if (hasParent) size += SIZE_PARENT_SPAN_ID_FIELD;
   const traceState = idParts[base + 4] as SpanContextParts['traceState'];
   size += sizeOptionalString(TAG_SPAN_TRACE_STATE, traceState === undefined ? '' : otlpString(traceState.serialize()));
-  size += sizeOptionalString(TAG_SPAN_NAME, stringOrEmpty(span.name));
+  size += sizeNameField(spanNameFields, TAG_SPAN_NAME, stringOrEmpty(span.name));
   size += optionalVarintSize(TAG_SPAN_KIND, otlpSpanKind(span.kind));
   size += sizeSpanAttributes(span);
   size += optionalVarintSize(TAG_SPAN_DROPPED_ATTRIBUTES_COUNT, otlpCount(span.droppedAttributesCount));
@@ -573,7 +578,7 @@ function writeSpan(span: FinishedSpan): void {
     out[pos++] = SPAN_ID_HEX_LENGTH / 2;
     pos = writeAsciiHexId8(ascii, idOffset + TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH, view, pos);
   }
-  writeRecordedString(TAG_SPAN_NAME);
+  writeNameField(TAG_SPAN_NAME);
   writeOptionalVarint(TAG_SPAN_KIND, otlpSpanKind(span.kind));
   writeVarint32(TAG_SPAN_START_TIME_UNIX_NANO);
   writeTimeOf(span.startTimeNanos, span, 'startTime');
@@ -723,7 +728,7 @@ function sizeEvent(event: SpanEvent): number {
   pushSize(0);
   if (!isEncodableTime(event.timeNanos, event, 'time')) throw new Error(`invalid event time ${String(event.timeNanos)}`);
   let size = SIZE_EVENT_TIME;
-  size += sizeOptionalString(TAG_SPAN_EVENT_NAME, stringOrEmpty(event.name));
+  size += sizeNameField(eventNameFields, TAG_SPAN_EVENT_NAME, stringOrEmpty(event.name));
   size += sizeAttributes(TAG_SPAN_EVENT_ATTRIBUTES, event.attributes);
   size += optionalVarintSize(TAG_SPAN_EVENT_DROPPED_ATTRIBUTES_COUNT, otlpCount(event.droppedAttributesCount));
   sizes[slot] = size;
@@ -734,7 +739,7 @@ function writeEvent(event: SpanEvent): void {
   writeVarint32(sizes[sizeCursor++]);
   writeVarint32(TAG_SPAN_EVENT_TIME_UNIX_NANO);
   writeTimeOf(event.timeNanos, event, 'time');
-  writeRecordedString(TAG_SPAN_EVENT_NAME);
+  writeNameField(TAG_SPAN_EVENT_NAME);
   writeAttributes(TAG_SPAN_EVENT_ATTRIBUTES);
   writeOptionalVarint(TAG_SPAN_EVENT_DROPPED_ATTRIBUTES_COUNT, otlpCount(event.droppedAttributesCount));
 }
@@ -955,6 +960,37 @@ function sizeOptionalString(tag: number, value: string): number {
   pushRef(value);
   pushSize(length);
   return optionalStringSize(tag, length);
+}
+
+/**
+ * Size of a span's or an event's name field, from a bounded cache of encoded name fields (names repeat:
+ * routes, operations); records the field's bytes (ref) and -1 (size), or what {@link sizeOptionalString} does.
+ */
+function sizeNameField(cache: Map<string, Uint8Array>, tag: number, name: string): number {
+  if (name.length > MAX_CACHED_NAME_LENGTH || name.length === 0) return sizeOptionalString(tag, name);
+  let field = cache.get(name);
+  if (field === undefined) {
+    const length = utf8Length(name);
+    field = new Uint8Array(lengthDelimitedSize(tag, length));
+    putString(field, putVarint32(field, putVarint32(field, 0, tag), length), name, length);
+    if (cache.size >= MAX_CACHED_NAMES) cache.clear();
+    cache.set(name, field);
+  }
+  pushRef(field);
+  pushSize(-1);
+  return field.length;
+}
+
+/** Writes a name field recorded by {@link sizeNameField}. */
+function writeNameField(tag: number): void {
+  const value = refs[refCursor++];
+  const length = sizes[sizeCursor++];
+  if (length === -1) {
+    writeBytes(value as Uint8Array);
+  } else if (length !== 0) {
+    writeVarint32(tag);
+    writeString(value as string, length);
+  }
 }
 
 /** Writes a string recorded by {@link sizeOptionalString} (nothing when empty). */
