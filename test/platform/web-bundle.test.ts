@@ -117,6 +117,19 @@ describe('web bundles', () => {
     expect(exitParts(node)).toEqual([join(root, 'src/export/otlp/otlp-exit-export.ts').slice(root.length + 1)]);
   });
 
+  // Flushing through a request's waitUntil is the edge platform's (requestFlushProcessor): a page's init
+  // carries no WaitUntilFlushProcessor; the edge entry's does (which shows the check sees it).
+  it("the browser entry's init carries no per-request flush processor; the edge entry's does", async () => {
+    const flushParts = (inputs: string[]) => inputs.filter((file) => file.endsWith('processing/wait-until-flush-processor.ts'));
+    expect(flushParts(await bundledInputs('src/platform/browser/index.ts', "export { init } from './index.js';"))).toEqual([]);
+    // (The platform the entry installs is exported here, as above: from the sources its call counts as side-effect free.)
+    const edge = await bundledInputs(
+      'src/platform/edge/index.ts',
+      "export { init } from './index.js'; export { edgePlatform } from './edge-platform.js';",
+    );
+    expect(flushParts(edge).length).toBe(1);
+  });
+
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {
     const inputs = await bundledInputs(
       'src/export/otlp/encoding/schema-fallback-encoder.ts',
