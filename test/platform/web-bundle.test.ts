@@ -106,15 +106,18 @@ describe('web bundles', () => {
   // Sending at exit is the Node platform's (its `exit` listener): the web entries install neither the exit
   // registry nor the exporter's exit methods; the Node entry does (bundled for node, which shows the check sees them).
   it('the web entries carry no exit export; the Node entry does', async () => {
-    const exitParts = (inputs: string[]) => inputs.filter((file) => file.endsWith('otlp/otlp-exit-export.ts'));
+    const exitParts = (inputs: string[]) =>
+      inputs.filter((file) => file.endsWith('otlp/otlp-exit-export.ts') || file.endsWith('processing/batch-exit-export.ts'));
     for (const entry of ['src/platform/browser/index.ts', 'src/platform/web/index.ts']) {
       expect(exitParts(await bundledInputs(entry, "export * from './index.js';"))).toEqual([]);
     }
     const node = await bundledInputs(
       'src/index.ts',
-      "export { init } from './index.js'; export * from './export/otlp/otlp-exit-export.js';",
+      "export { init } from './index.js'; export * from './export/otlp/otlp-exit-export.js'; export * from './processing/batch-exit-export.js';",
     );
-    expect(exitParts(node)).toEqual([join(root, 'src/export/otlp/otlp-exit-export.ts').slice(root.length + 1)]);
+    expect(exitParts(node).sort()).toEqual(
+      ['src/export/otlp/otlp-exit-export.ts', 'src/processing/batch-exit-export.ts'].map((file) => join(root, file).slice(root.length + 1)),
+    );
   });
 
   // Flushing through a request's waitUntil is the edge platform's (requestFlushProcessor): a page's init
