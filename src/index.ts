@@ -7,8 +7,10 @@
  */
 import { useConfigurationFileAccess } from './configuration/configuration-file.js';
 import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobuf-fallback.js';
-import { useSpanAttributeSizer } from './export/otlp/encoding/binary-encoder.js';
+import { useBatchSpanIds, useNameFieldCache, useSpanAttributeSizer } from './export/otlp/encoding/binary-encoder.js';
+import { sizeCachedNameField } from './export/otlp/encoding/name-field-cache.js';
 import { sizeMemoizedSpanAttributes } from './export/otlp/encoding/span-attribute-memo.js';
+import { asciiBatchSpanIds } from './export/otlp/encoding/span-id-batch.js';
 import { useEnvironmentReaders } from './environment-readers.js';
 import { createExitExport } from './export/otlp/otlp-exit-export.js';
 import { useOtlpExitExport } from './export/otlp/otlp-trace-exporter.js';
@@ -36,9 +38,12 @@ useOtlpExitExport(createExitExport);
 // encoder); the web entries leave this out so their bundles carry no schema (protobuf-fallback.ts). The
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only
 // for a writer failure, so they are loaded by the first encoding, not here (a chunk of their own in dist/).
-// On Node the protobuf writer memoizes repeated span attributes per scope (faster, same bytes); the web
-// entries keep the plain way, which is smaller to ship (span-attribute-memo.ts).
+// On Node the protobuf writer memoizes repeated span attributes per scope, reads a batch's span ids in
+// one go and keeps encoded span and event names (faster, same bytes); the web entries keep the plain
+// ways, which are smaller to ship (span-attribute-memo.ts, span-id-batch.ts, name-field-cache.ts).
 useSpanAttributeSizer(sizeMemoizedSpanAttributes);
+useBatchSpanIds(asciiBatchSpanIds);
+useNameFieldCache(sizeCachedNameField);
 useProtobufFallbackEncoderLoader(async () => (await import('./export/otlp/encoding/schema-fallback-encoder.js')).encodeWithSchema);
 
 // OTEL_CONFIG_FILE / init({ configFile }): files are read with node:fs; the YAML parser and the schema

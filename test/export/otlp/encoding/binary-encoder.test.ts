@@ -4,8 +4,15 @@ import { createTraceState } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { failureCounts } from '../../../../src/diagnostics/report.js';
-import { encodeSpansToProtobuf, useSpanAttributeSizer } from '../../../../src/export/otlp/encoding/binary-encoder.js';
+import {
+  encodeSpansToProtobuf,
+  useBatchSpanIds,
+  useNameFieldCache,
+  useSpanAttributeSizer,
+} from '../../../../src/export/otlp/encoding/binary-encoder.js';
+import { sizeCachedNameField } from '../../../../src/export/otlp/encoding/name-field-cache.js';
 import { sizeMemoizedSpanAttributes } from '../../../../src/export/otlp/encoding/span-attribute-memo.js';
+import { asciiBatchSpanIds } from '../../../../src/export/otlp/encoding/span-id-batch.js';
 import { useProtobufFallbackEncoder, useProtobufFallbackEncoderLoader } from '../../../../src/export/otlp/encoding/protobuf-fallback.js';
 import { encodeWithSchema } from '../../../../src/export/otlp/encoding/schema-fallback-encoder.js';
 import { toExportTraceServiceRequest } from '../../../../src/export/otlp/encoding/to-export-request.js';
@@ -29,14 +36,24 @@ function expectSameAsMapping(spans: readonly FinishedSpan[]): Uint8Array {
   return bytes;
 }
 
-// Every test runs on both ways of sizing span attributes: the plain one (web entries) and the memo the
-// Node entry installs (span-attribute-memo.ts).
+/**
+ * Installs (or takes out) the writer's fast paths the Node entry installs: the span attribute memo
+ * (span-attribute-memo.ts), a batch's span ids read in one go (span-id-batch.ts) and the name field
+ * cache (name-field-cache.ts). Without them the writer runs as in the web entries.
+ */
+function useNodeWriterPaths(installed: boolean): void {
+  useSpanAttributeSizer(installed ? sizeMemoizedSpanAttributes : undefined);
+  useBatchSpanIds(installed ? asciiBatchSpanIds : undefined);
+  useNameFieldCache(installed ? sizeCachedNameField : undefined);
+}
+
+// Every test runs on both ways: the plain one (web entries) and with the Node entry's fast paths.
 describe.each([
-  { path: 'plain', sizer: undefined },
-  { path: 'with the span attribute memo', sizer: sizeMemoizedSpanAttributes },
-])('encodeSpansToProtobuf ($path)', ({ sizer }) => {
-  beforeAll(() => useSpanAttributeSizer(sizer));
-  afterAll(() => useSpanAttributeSizer(undefined));
+  { path: 'plain, as in the web entries', installed: false },
+  { path: "with the Node entry's fast paths", installed: true },
+])('encodeSpansToProtobuf ($path)', ({ installed }) => {
+  beforeAll(() => useNodeWriterPaths(installed));
+  afterAll(() => useNodeWriterPaths(false));
 
   it('encodes a span using every feature to bytes that decode to the mapped message', () => {
     const bytes = expectSameAsMapping([kitchenSinkSpan()]);
@@ -111,7 +128,7 @@ describe.each([
     expectSameAsMapping([finishedSpan({ name: 'n'.repeat(200), attributes })]);
   });
 
-  it('encodes span and event names from its name cache as it does without one: repeated, changed, long, non-ASCII, past the bound', () => {
+  it("encodes span and event names (through the Node entry's name field cache or not) as the mapping gives them: repeated, changed, long, non-ASCII, past the bound", () => {
     const names = [
       'GET /items/{id}',
       'GET /items/{id}',
@@ -238,7 +255,7 @@ describe.each([
     expectSameAsMapping([span]);
   });
 
-  it('checks every id while decoding it once: upper-case hex passes, non-hex and non-ASCII ids drop only their span', () => {
+  it("checks every id (one at a time, or a batch's at once on Node): upper-case hex passes, non-hex and non-ASCII ids drop only their span", () => {
     const before = failureCounts()['export.otlp.encode'] ?? 0;
     const upper = '0AF7651916CD43DD8448EB211C80319C';
     const spans = [
@@ -438,12 +455,12 @@ describe.each([
   });
 });
 
-describe('the span attribute memo (Node entry)', () => {
-  afterEach(() => useSpanAttributeSizer(undefined));
+describe("the Node entry's fast paths (attribute memo, batch span ids, name field cache)", () => {
+  afterEach(() => useNodeWriterPaths(false));
 
-  /** The bytes of each batch in turn, with the memo or without. */
-  function encodeEach(batches: readonly (readonly FinishedSpan[])[], memoized: boolean): Buffer[] {
-    useSpanAttributeSizer(memoized ? sizeMemoizedSpanAttributes : undefined);
+  /** The bytes of each batch in turn, with the fast paths or without. */
+  function encodeEach(batches: readonly (readonly FinishedSpan[])[], fast: boolean): Buffer[] {
+    useNodeWriterPaths(fast);
     return batches.map((spans) => Buffer.from(encodeSpansToProtobuf(spans)));
   }
 
@@ -455,7 +472,7 @@ describe('the span attribute memo (Node entry)', () => {
           { minLength: 1, maxLength: 4 },
         ),
         (batches) => {
-          // Each batch twice in a row, so the memo's repeated fields are used, not only recorded.
+          // Each batch twice in a row, so the memo's repeated fields and the cached names are used, not only recorded.
           const twice = batches.flatMap((spans) => [spans, spans]);
           const plain = encodeEach(twice, false);
           expect(encodeEach(twice, true)).toEqual(plain);
