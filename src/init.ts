@@ -9,8 +9,6 @@ import {
   type TextMapPropagator,
 } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from './config/environment-variable.js';
-import type { LoadedConfiguration } from './configuration/configuration-file.js';
-import type { ConfiguredParts } from './configuration/from-model.js';
 import { readNameListVariable, readStringVariable } from './config/typed-variables.js';
 import { reportError, warnOnce } from './diagnostics/report.js';
 import { appendTracesPath } from './export/otlp/otlp-environment.js';
@@ -21,7 +19,6 @@ import { currentPlatform, type Disableable, type RemovableHooks } from './platfo
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import type { SpanProcessor } from './trace/span-processor.js';
 import { createPropagatorFromNames, environmentPropagator, type PropagatorName } from './propagation/from-environment.js';
-import { AlwaysOffSampler } from './sampling/always-off.js';
 import { resourceFromAttributes, type Resource } from './resource/resource.js';
 import type { Sampler } from './sampling/sampler.js';
 import type { SpanLimits } from './trace/span-limits.js';
@@ -160,27 +157,26 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
     return current;
   }
   const given: InitOptions = options !== null && typeof options === 'object' ? options : {};
-  const configFile = configFileOf(given);
-  // With a file: its parts (or undefined when it cannot be used: tracing off), and OTEL_* hidden until shutdown.
-  const file = configFile === undefined || environment === undefined ? undefined : environment.loadConfigurationFile(configFile);
-  const fromFile: ConfiguredParts | undefined = file?.parts;
-  if (file !== undefined) {
-    if (fromFile?.logLevel !== undefined) installDiagLogger(fromFile.logLevel);
-    warnIgnoredOptions(given);
-  } else {
-    installDiagLogger(environment?.logLevel());
+  // With a file: what it sets up (tracing off when it cannot be used), and OTEL_* hidden until shutdown.
+  let file: InitFromFile | undefined;
+  if (environment !== undefined) file = environment.fromConfigurationFile(given);
+  else if (typeof given.configFile === 'string' && given.configFile.trim() !== '') {
+    warnOnce('init(): configFile is ignored here: this runtime reads no configuration files.');
   }
-  const sdkDisabled = file !== undefined ? (fromFile?.disabled ?? true) : sdkDisabledByEnvironment();
+  if (file === undefined) installDiagLogger(environment?.logLevel());
+  // A file that could not be used leaves tracing off: no processors and no instrumentation either.
+  const usable = file === undefined || file.usable;
+  const sdkDisabled = file !== undefined ? file.disabled : sdkDisabledByEnvironment();
   if (globalsToReplace) {
     releaseGlobals();
     globalsToReplace = false;
   }
 
-  const processors: SpanProcessor[] = sdkDisabled ? [] : file !== undefined ? (fromFile?.spanProcessors ?? []) : exportProcessors(given);
-  if (Array.isArray(given.spanProcessors) && (file === undefined || fromFile !== undefined)) processors.push(...given.spanProcessors);
+  const processors: SpanProcessor[] = sdkDisabled ? [] : file !== undefined ? file.spanProcessors : exportProcessors(given);
+  if (Array.isArray(given.spanProcessors) && usable) processors.push(...given.spanProcessors);
   const platform = currentPlatform();
   const requestFlushProcessor = platform.requestFlushProcessor;
-  if (!sdkDisabled && (file === undefined || fromFile !== undefined) && requestFlushProcessor !== undefined) {
+  if (!sdkDisabled && usable && requestFlushProcessor !== undefined) {
     // Edge: each request's spans flushed through its waitUntil (the provider exists by the first call).
     processors.push(
       requestFlushProcessor.call(platform, () =>
@@ -190,12 +186,7 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
   }
   const tracerProvider = new TracerProvider(
     file !== undefined
-      ? {
-          resource: fromFile?.resource,
-          sampler: fromFile?.sampler ?? new AlwaysOffSampler(),
-          spanLimits: fromFile?.spanLimits,
-          spanProcessors: processors,
-        }
+      ? { resource: file.resource, sampler: file.sampler, spanLimits: file.spanLimits, spanProcessors: processors }
       : {
           resource: initResource(given),
           sampler: given.sampler,
@@ -204,7 +195,7 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
           spanProcessors: processors,
         },
   );
-  const propagator = file !== undefined ? (fromFile?.propagator ?? createPropagatorFromNames([])) : initPropagator(given.propagators);
+  const propagator = file !== undefined ? file.propagator : initPropagator(given.propagators);
   const registered = tracerProvider.register({ propagator });
   if (!registered) {
     warnOnce('init(): another global tracer provider is registered; trace.getTracer() spans miss otelite (use sdk.tracerProvider).');
@@ -212,8 +203,7 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
 
   let http: Disableable | undefined;
   const httpOption = given.instrumentations?.http ?? true;
-  // A file that could not be used leaves tracing off: no instrumentation either.
-  if (httpOption !== false && (file === undefined || fromFile !== undefined)) {
+  if (httpOption !== false && usable) {
     http = platform.instrumentHttp(typeof httpOption === 'object' && httpOption !== null ? httpOption : undefined);
   }
 
@@ -270,24 +260,33 @@ export interface InitEnvironment {
   consoleLogger(): DiagLogger;
   /** The processor of the exporter `OTEL_TRACES_EXPORTER=console` names (each span printed as it ends). */
   consoleProcessor(): SpanProcessor;
-  /** `OTEL_CONFIG_FILE`, read. */
-  configFileName(): string | undefined;
-  /** Loads a configuration file (see `configuration/configuration-file.ts`). */
-  loadConfigurationFile(fileName: string): LoadedConfiguration;
+  /**
+   * The configuration file `init` uses, `options.configFile`, else `OTEL_CONFIG_FILE`, loaded (see
+   * `configuration/configuration-file.ts`; its `log_level` installed), and what it sets up; `undefined`
+   * without a file. Without an
+   * environment (the browser entry) there is none: a `configFile` option is ignored with a warning (a
+   * page reads no files).
+   */
+  fromConfigurationFile(options: InitOptions): InitFromFile | undefined;
 }
 
 /**
- * The configuration file `init` uses: `options.configFile`, else `OTEL_CONFIG_FILE`. Without an
- * environment (the browser entry) there is none: a `configFile` option is ignored with a warning (a page
- * reads no files).
+ * What `init` sets up from a configuration file (see {@link InitEnvironment.fromConfigurationFile}); a
+ * file that cannot be used sets tracing off: `usable` false, `disabled` true, the always-off sampler and
+ * no propagators.
+ * @internal
  */
-function configFileOf(given: InitOptions): string | undefined {
-  const option = typeof given.configFile === 'string' && given.configFile.trim() !== '' ? given.configFile.trim() : undefined;
-  if (environment === undefined) {
-    if (option !== undefined) warnOnce('init(): configFile is ignored here: this runtime reads no configuration files.');
-    return undefined;
-  }
-  return option ?? environment.configFileName();
+export interface InitFromFile {
+  /** Whether the file could be used (else no span processor and no instrumentation is installed). */
+  readonly usable: boolean;
+  readonly disabled: boolean;
+  readonly resource: Resource | undefined;
+  readonly sampler: Sampler;
+  readonly spanLimits: SpanLimits | undefined;
+  readonly spanProcessors: SpanProcessor[];
+  readonly propagator: TextMapPropagator;
+  /** Gives the environment back to the `OTEL_*` readers (see `loadConfigurationFile`). */
+  readonly restoreEnvironment: () => void;
 }
 
 let environment: InitEnvironment | undefined;
@@ -309,8 +308,9 @@ export function useInitEnvironment(parts: InitEnvironment): void {
 /**
  * With `OTEL_LOG_LEVEL` (or the file's `log_level`) set, otelite's (and the API's) diagnostics go to the
  * console at that level (where an entry point installed the console logger, see {@link useInitEnvironment}).
+ * @internal
  */
-function installDiagLogger(level: DiagLogLevel | undefined): void {
+export function installDiagLogger(level: DiagLogLevel | undefined): void {
   if (environment === undefined || level === undefined) return;
   try {
     diag.setLogger(environment.consoleLogger(), { logLevel: level, suppressOverrideMessage: true });
@@ -364,27 +364,6 @@ export type TracesExporterName = 'otlp' | 'console';
  */
 export function readTracesExportersEnvironment(environment: EnvironmentSource = readEnvironmentVariable): TracesExporterName[] {
   return readNameListVariable(environment, 'OTEL_TRACES_EXPORTER', ['otlp', 'console'], ['otlp'], 'exporter');
-}
-
-/** The options a configuration file replaces: given together with a file, they are reported once and ignored. */
-const OPTIONS_THE_FILE_REPLACES = [
-  'serviceName',
-  'resourceAttributes',
-  'endpoint',
-  'headers',
-  'protocol',
-  'compression',
-  'sampler',
-  'randomTraceFlag',
-  'batch',
-  'spanLimits',
-  'propagators',
-  'exporter',
-] as const;
-
-function warnIgnoredOptions(options: InitOptions): void {
-  const ignored = OPTIONS_THE_FILE_REPLACES.filter((name) => options[name] !== undefined);
-  if (ignored.length > 0) warnOnce(`init(): a configuration file is in force, so these options are ignored: ${ignored.join(', ')}.`);
 }
 
 /** The span processors of the exporters: `options.exporter`, else those `OTEL_TRACES_EXPORTER` names. */
