@@ -11,12 +11,16 @@ export interface ExporterExitState {
   readonly maxRequestBytes: number;
   /** Origin and path, for messages. */
   readonly destination: string;
-  /** The requests of each export still running, keyed by the array `export` was given. */
-  readonly requests: WeakMap<
-    readonly FinishedSpan[],
-    readonly { readonly spans: readonly FinishedSpan[]; done: boolean; attempt: RequestProgress | undefined }[]
-  >;
   isShutdown(): boolean;
+}
+
+/** One request of an export still running: its spans, whether it is done with, and its current attempt. */
+export interface ExitRequest {
+  readonly spans: readonly FinishedSpan[];
+  /** Answered for good (accepted, or rejected with a final status): never sent again (set by the exporter). */
+  done: boolean;
+  /** The attempt on the wire now, if any (none before the first and between attempts; set by the exporter). */
+  attempt: RequestProgress | undefined;
 }
 
 /** An exporter's exit export, over its state: what its `EXPORT_AT_EXIT` and `UNSENT_AT_EXIT` methods do. */
@@ -33,6 +37,11 @@ export interface ExporterExitExport {
    * `RequestProgress`). Never throws.
    */
   unsent(batch: readonly FinishedSpan[]): readonly FinishedSpan[];
+  /**
+   * At the start of an export of `batch`: its requests, one per part (in order), for the exporter to
+   * keep up to date while it sends them and for `unsent` to read.
+   */
+  track(batch: readonly FinishedSpan[], parts: readonly { readonly spans: readonly FinishedSpan[] }[]): ExitRequest[];
 }
 
 /**
@@ -47,6 +56,8 @@ export interface ExporterExitExport {
  * ```
  */
 export function createExitExport(state: ExporterExitState): ExporterExitExport {
+  /** The requests of each export, keyed by the array `export` was given (held weakly: nothing to clean up). */
+  const requestsOf = new WeakMap<readonly FinishedSpan[], readonly ExitRequest[]>();
   return {
     send(spans, timeoutMillis) {
       let result: ExportResult;
@@ -59,7 +70,7 @@ export function createExitExport(state: ExporterExitState): ExporterExitExport {
       return result;
     },
     unsent(batch) {
-      const requests = state.requests.get(batch);
+      const requests = requestsOf.get(batch);
       if (requests === undefined) return batch;
       const unsent: FinishedSpan[] = [];
       for (const request of requests) {
@@ -67,6 +78,11 @@ export function createExitExport(state: ExporterExitState): ExporterExitExport {
         for (const span of request.spans) unsent.push(span);
       }
       return unsent;
+    },
+    track(batch, parts) {
+      const requests = parts.map((part): ExitRequest => ({ spans: part.spans, done: false, attempt: undefined }));
+      requestsOf.set(batch, requests);
+      return requests;
     },
   };
 }

@@ -4,7 +4,7 @@ import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
 import { EXPORT_AT_EXIT, UNSENT_AT_EXIT } from '../export-at-exit.js';
-import type { ExporterExitExport, ExporterExitState } from './otlp-exit-export.js';
+import type { ExitRequest, ExporterExitExport, ExporterExitState } from './otlp-exit-export.js';
 import { encodeSpansToProtobuf } from './encoding/binary-encoder.js';
 import { encodeWithinLimit } from './encoding/encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './wire/export-response.js';
@@ -23,15 +23,6 @@ interface AttemptOutcome {
   readonly retry: boolean;
   /** The receiver's `Retry-After`, in milliseconds, when it sent one. */
   readonly retryAfterMillis?: number;
-}
-
-/** One request of an export still running: its spans, whether it is done with, and its current attempt. */
-interface RequestState {
-  readonly spans: readonly FinishedSpan[];
-  /** Answered for good (accepted, or rejected with a final status): never sent again. */
-  done: boolean;
-  /** The attempt on the wire now, if any (none before the first and between attempts). */
-  attempt: RequestProgress | undefined;
 }
 
 /** Builds an exporter's exit export (`createExitExport`), where the platform exports at exit. */
@@ -86,8 +77,6 @@ export class OTLPTraceExporter implements SpanExporter {
   /** Header values and URL credentials, longest first: removed from anything the receiver says before it is logged. */
   readonly #secrets: readonly string[];
   readonly #inFlight = new Set<Promise<ExportResult>>();
-  /** The requests of each export, keyed by the array `export` was given (held weakly: nothing to clean up). */
-  readonly #requests = new WeakMap<readonly FinishedSpan[], readonly RequestState[]>();
   #shutdown: Promise<void> | undefined;
   /** Where the platform exports at exit (see {@link useOtlpExitExport}), what the two exit methods do. */
   readonly #atExit: ExporterExitExport | undefined;
@@ -119,7 +108,6 @@ export class OTLPTraceExporter implements SpanExporter {
       encode: this.#encode,
       maxRequestBytes: settings.maxRequestBytes,
       destination: this.#destination,
-      requests: this.#requests,
       isShutdown: () => this.#shutdown !== undefined,
     });
   }
@@ -208,11 +196,11 @@ export class OTLPTraceExporter implements SpanExporter {
           new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
         ),
       );
-      const requests = parts.map((part): RequestState => ({ spans: part.spans, done: false, attempt: undefined }));
-      this.#requests.set(spans, requests);
+      // Where the platform exports at exit, each request's progress, for UNSENT_AT_EXIT.
+      const requests = this.#atExit?.track(spans, parts);
       let firstError: Error | undefined;
       for (let i = 0; i < parts.length; i++) {
-        const error = await this.#deliver(await this.#transport.prepare(parts[i].payload), deadline.signal, deadlineAt, requests[i]);
+        const error = await this.#deliver(await this.#transport.prepare(parts[i].payload), deadline.signal, deadlineAt, requests?.[i]);
         firstError ??= error;
         if (deadline.signal.aborted) break;
       }
@@ -223,24 +211,24 @@ export class OTLPTraceExporter implements SpanExporter {
   }
 
   /** Sends one request body until it is accepted, rejected for good, out of attempts or out of time. */
-  async #deliver(body: Uint8Array, signal: AbortSignal, deadlineAt: number, request: RequestState): Promise<Error | undefined> {
+  async #deliver(body: Uint8Array, signal: AbortSignal, deadlineAt: number, request: ExitRequest | undefined): Promise<Error | undefined> {
     const policy = this.#settings.retry;
     for (let attempt = 1; ; attempt++) {
       let outcome: AttemptOutcome;
       const progress: RequestProgress = {};
-      request.attempt = progress;
+      if (request !== undefined) request.attempt = progress;
       try {
         outcome = this.#judge(await this.#transport.send(body, signal, progress));
-        request.done = !outcome.retry;
-        request.attempt = undefined;
+        if (request !== undefined) request.done = !outcome.retry;
       } catch (error) {
-        request.attempt = undefined;
         if (signal.aborted) return deadlineError(signal, error);
         const cause = error instanceof Error ? error : new Error(String(error));
         outcome = {
           error: new Error(`POST ${this.#destination} failed: ${cause.message}`, { cause }),
           retry: isRetryableNetworkError(error),
         };
+      } finally {
+        if (request !== undefined) request.attempt = undefined;
       }
       if (!outcome.retry) return outcome.error;
       const error = outcome.error as Error;
