@@ -12,6 +12,11 @@ const root = join(import.meta.dirname, '../..');
 
 /** The files with bytes in the minified bundle (the wire tags are inlined, so their files have none). */
 async function bundledInputs(entry: string, contents: string): Promise<string[]> {
+  return (await bundled(entry, contents)).inputs;
+}
+
+/** The minified bundle of `contents` (resolved beside `entry`): its code and the files with bytes in it. */
+async function bundled(entry: string, contents: string): Promise<{ code: string; inputs: string[] }> {
   const output = await build({
     stdin: { contents, resolveDir: join(root, entry, '..'), loader: 'ts' },
     bundle: true,
@@ -24,9 +29,10 @@ async function bundledInputs(entry: string, contents: string): Promise<string[]>
     logLevel: 'silent',
   });
   const [bundle] = Object.values(output.metafile.outputs);
-  return Object.entries(bundle.inputs)
+  const inputs = Object.entries(bundle.inputs)
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([file]) => file);
+  return { code: output.outputFiles[0].text, inputs };
 }
 
 const schemaParts = (inputs: string[]) => inputs.filter((file) => file.includes('@bufbuild/protobuf') || /_pb\.ts$/.test(file));
@@ -54,15 +60,19 @@ describe('web bundles', () => {
   // file loader nor the console logger/exporter. The entries with an environment install INIT_ENVIRONMENT,
   // which carries them (bundled here directly, which shows the check can see them).
   it('src/platform/browser/index.ts: init carries no configuration file loader and no console exporter', async () => {
-    const browser = await bundledInputs('src/platform/browser/index.ts', "export { init } from './index.js';");
+    const browser = await bundled('src/platform/browser/index.ts', "export { init } from './index.js';");
     const leftOut = (inputs: string[]) =>
       inputs.filter((file) => /configuration-file\.ts$|console-span-exporter\.ts$|init-environment\.ts$/.test(file));
-    expect(leftOut(browser)).toEqual([]);
-    const withEnvironment = await bundledInputs(
+    expect(leftOut(browser.inputs)).toEqual([]);
+    // Nor what init does with a file (the options a file replaces, reported once).
+    const fileInForce = 'a configuration file is in force';
+    expect(browser.code).not.toContain(fileInForce);
+    const withEnvironment = await bundled(
       'src/platform/web/index.ts',
       "export { init } from './index.js'; export { INIT_ENVIRONMENT } from '../../init-environment.js';",
     );
-    expect(leftOut(withEnvironment).length).toBe(3);
+    expect(leftOut(withEnvironment.inputs).length).toBe(3);
+    expect(withEnvironment.code).toContain(fileInForce);
   });
 
   // The samplers OTEL_TRACES_SAMPLER names (and ProbabilitySampler, which only the configuration file
@@ -117,6 +127,31 @@ describe('web bundles', () => {
     );
     expect(exitParts(node).sort()).toEqual(
       ['src/export/otlp/otlp-exit-export.ts', 'src/processing/batch-exit-export.ts'].map((file) => join(root, file).slice(root.length + 1)),
+    );
+  });
+
+  // The protobuf writer's fast paths (a batch's span ids read at once, the name field cache, the span
+  // attribute memo) are installed by the Node entry only: a page's writer reads ids one at a time and caches
+  // no names, which is smaller to ship; the Node entry's init carries them (which shows the check sees them).
+  it("the web entries' protobuf writer carries no fast id path, name cache or attribute memo; the Node entry's does", async () => {
+    const fastParts = (inputs: string[]) =>
+      inputs.filter((file) => /encoding\/(span-id-batch|name-field-cache|span-attribute-memo)\.ts$/.test(file)).sort();
+    // The four-digits-at-a-time hex check (hex-id.ts's isAsciiHex) adds 0x50505050 to each 32-bit word.
+    const asciiHexCheck = /1347440720|0x50505050/i;
+    for (const entry of ['src/platform/browser/index.ts', 'src/platform/web/index.ts']) {
+      const { code, inputs } = await bundled(entry, "export { init, encodeSpansToProtobuf } from './index.js';");
+      expect(inputs.some((file) => file.endsWith('wire/hex-id.ts'))).toBe(true);
+      expect(fastParts(inputs)).toEqual([]);
+      expect(code).not.toMatch(asciiHexCheck);
+    }
+    const node = await bundled('src/index.ts', "export { init, encodeSpansToProtobuf } from './index.js';");
+    expect(node.code).toMatch(asciiHexCheck);
+    expect(fastParts(node.inputs)).toEqual(
+      [
+        'src/export/otlp/encoding/name-field-cache.ts',
+        'src/export/otlp/encoding/span-attribute-memo.ts',
+        'src/export/otlp/encoding/span-id-batch.ts',
+      ].map((file) => join(root, file).slice(root.length + 1)),
     );
   });
 
