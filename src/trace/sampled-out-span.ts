@@ -1,14 +1,4 @@
-import type {
-  AttributeValue,
-  Attributes,
-  Exception,
-  Link,
-  Span,
-  SpanContext,
-  SpanStatus,
-  TimeInput,
-  TraceState,
-} from '@opentelemetry/api';
+import type { AttributeValue, Attributes, Exception, Link, Span, SpanContext, SpanStatus, TimeInput, TraceState } from '@opentelemetry/api';
 import type { IdGenerator } from './id-generator.js';
 
 /**
