@@ -10,10 +10,10 @@ import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobu
 import { useSpanAttributeSizer } from './export/otlp/encoding/binary-encoder.js';
 import { sizeMemoizedSpanAttributes } from './export/otlp/encoding/span-attribute-memo.js';
 import { useEnvironmentReaders } from './environment-readers.js';
-import { canExportAtExit, registerAtExit, unsentAtExit } from './export/export-at-exit.js';
 import { createExitExport } from './export/otlp/otlp-exit-export.js';
 import { useOtlpExitExport } from './export/otlp/otlp-trace-exporter.js';
 import { useExitRegistry } from './processing/batch-span-processor.js';
+import { batchExitRegistry } from './processing/batch-exit-export.js';
 import { useInitEnvironment } from './init.js';
 import { INIT_ENVIRONMENT } from './init-environment.js';
 import { nodeConfigurationFileAccess } from './platform/node/configuration-file-access.js';
@@ -30,7 +30,7 @@ useEnvironmentReaders();
 useEnvironmentSampler(createSamplerFromEnvironment);
 useOtlpEnvironment(() => readOtlpEnvironment());
 // Only the Node platform (also under Bun and Deno) sends what is pending from its `exit` listener.
-useExitRegistry({ canExportAtExit, registerAtExit, unsentAtExit });
+useExitRegistry(batchExitRegistry);
 useOtlpExitExport(createExitExport);
 // On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent
 // encoder); the web entries leave this out so their bundles carry no schema (protobuf-fallback.ts). The

@@ -17,7 +17,6 @@ import { appendTracesPath } from './export/otlp/otlp-environment.js';
 import { OTLPTraceExporter } from './export/otlp/otlp-trace-exporter.js';
 import type { CallbackSpanExporter } from './export/callback-span-exporter.js';
 import type { SpanExporter } from './export/span-exporter.js';
-import { WaitUntilFlushProcessor } from './processing/wait-until-flush-processor.js';
 import { currentPlatform, type Disableable, type RemovableHooks } from './platform.js';
 import { BatchSpanProcessor, type BatchSpanProcessorOptions } from './processing/batch-span-processor.js';
 import type { SpanProcessor } from './trace/span-processor.js';
@@ -180,14 +179,13 @@ export function startSdk(options: InitOptions = {}): OteliteSdk {
   const processors: SpanProcessor[] = sdkDisabled ? [] : file !== undefined ? (fromFile?.spanProcessors ?? []) : exportProcessors(given);
   if (Array.isArray(given.spanProcessors) && (file === undefined || fromFile !== undefined)) processors.push(...given.spanProcessors);
   const platform = currentPlatform();
-  const currentWaitUntil = platform.currentWaitUntil;
-  if (!sdkDisabled && (file === undefined || fromFile !== undefined) && currentWaitUntil !== undefined) {
+  const requestFlushProcessor = platform.requestFlushProcessor;
+  if (!sdkDisabled && (file === undefined || fromFile !== undefined) && requestFlushProcessor !== undefined) {
     // Edge: each request's spans flushed through its waitUntil (the provider exists by the first call).
     processors.push(
-      new WaitUntilFlushProcessor(
-        () => flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
-        () => currentWaitUntil.call(platform),
-      ),
+      requestFlushProcessor.call(platform, () =>
+        flushInBackground(tracerProvider).catch((error: unknown) => reportError('init.forceFlush', error)),
+      ) as SpanProcessor,
     );
   }
   const tracerProvider = new TracerProvider(
@@ -321,16 +319,6 @@ function installDiagLogger(level: DiagLogLevel | undefined): void {
   }
 }
 
-const LOG_LEVELS: Readonly<Record<string, DiagLogLevel>> = {
-  none: DiagLogLevel.NONE,
-  error: DiagLogLevel.ERROR,
-  warn: DiagLogLevel.WARN,
-  info: DiagLogLevel.INFO,
-  debug: DiagLogLevel.DEBUG,
-  verbose: DiagLogLevel.VERBOSE,
-  all: DiagLogLevel.ALL,
-};
-
 /**
  * Reads `OTEL_LOG_LEVEL` (`none`, `error`, `warn`, `info`, `debug`, `verbose`, `all`, any case):
  * `undefined` when unset, or when invalid (with one warning).
@@ -344,6 +332,16 @@ const LOG_LEVELS: Readonly<Record<string, DiagLogLevel>> = {
 export function readLogLevelEnvironment(environment: EnvironmentSource = readEnvironmentVariable): DiagLogLevel | undefined {
   const raw = readStringVariable(environment, 'OTEL_LOG_LEVEL');
   if (raw === undefined) return undefined;
+  // Built here, not at module load, so that a page (whose entry never reads variables) bundles none of it.
+  const LOG_LEVELS: Readonly<Record<string, DiagLogLevel>> = {
+    none: DiagLogLevel.NONE,
+    error: DiagLogLevel.ERROR,
+    warn: DiagLogLevel.WARN,
+    info: DiagLogLevel.INFO,
+    debug: DiagLogLevel.DEBUG,
+    verbose: DiagLogLevel.VERBOSE,
+    all: DiagLogLevel.ALL,
+  };
   const level = LOG_LEVELS[raw.toLowerCase()];
   if (level === undefined) {
     warnOnce(`OTEL_LOG_LEVEL="${raw}" is not one of ${Object.keys(LOG_LEVELS).join(', ')}; using the default.`);

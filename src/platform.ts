@@ -51,10 +51,12 @@ export interface Platform {
   /** Flushes `sdk` when the program or page goes away; `undefined` where there is no such moment. */
   installShutdownHooks(sdk: FlushTarget): RemovableHooks | undefined;
   /**
-   * The current request's `waitUntil`, on runtimes that stop a request's work with its response (edge):
-   * `init()` then flushes when a request's local root span ends and hands the flush to it. Absent elsewhere.
+   * On runtimes that stop a request's work with its response (edge): a span processor that calls `flush`
+   * when a request's local root span ends and hands the flush to the current request's `waitUntil`;
+   * `init()` adds it. Absent elsewhere (so other bundles carry none of it). Typed as `object` because this
+   * layer sits below the span processors; it is a `SpanProcessor`.
    */
-  currentWaitUntil?(): ((promise: Promise<unknown>) => void) | undefined;
+  requestFlushProcessor?(flush: () => Promise<void>): object;
 }
 
 /**

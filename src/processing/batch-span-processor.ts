@@ -7,7 +7,6 @@ import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js'
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import { EXPORT_AT_EXIT, type canExportAtExit, type registerAtExit, type unsentAtExit } from '../export/export-at-exit.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
 import { exportsUnsampledSpans } from './unsampled-spans.js';
 
@@ -36,7 +35,7 @@ export interface BatchSpanProcessorOptions {
    * `process.exit()`, an uncaught exception or an unhandled rejection, when no asynchronous export can
    * run any more. Only exporters that can send synchronously take part (`OTLPTraceExporter` on Node: one
    * attempt per request, from a worker thread). The exit code and signal are unchanged. 0 disables it.
-   * Default 2000.
+   * Default 2000. Read (and checked) only where the platform exports at exit: Node.js, Bun and Deno.
    */
   exportAtExitTimeoutMillis?: number;
 }
@@ -104,12 +103,28 @@ export function useBatchEnvironment(read: (() => BatchSettings) | undefined): vo
   batchFromEnvironment = read;
 }
 
-/** The functions of `export/export-at-exit.ts` a processor registers and exports at exit with. */
+/**
+ * Where a processor registers to send at exit (`processing/batch-exit-export.ts`, which the Node entry
+ * installs): `register` checks `options.exportAtExitTimeoutMillis` and the exporter, and at exit sends
+ * what `take` hands over (the processor's exporter, its unfinished export and its queue, which it then
+ * counts as taken), counting a failed send through `failed`. Returns how to unregister, if registered.
+ */
 export interface ExitRegistry {
-  readonly canExportAtExit: typeof canExportAtExit;
-  readonly registerAtExit: typeof registerAtExit;
-  readonly unsentAtExit: typeof unsentAtExit;
+  register(
+    processor: BatchSpanProcessor,
+    exporter: SpanExporter | CallbackSpanExporter,
+    options: BatchSpanProcessorOptions,
+    take: (processor: BatchSpanProcessor) => PendingAtExit,
+    failed: (processor: BatchSpanProcessor, count: number) => void,
+  ): (() => void) | undefined;
 }
+
+/** What a processor holds at exit: its exporter, the batch of its unfinished export, its queue. */
+export type PendingAtExit = readonly [
+  exporter: SpanExporter | CallbackSpanExporter,
+  exporting: readonly FinishedSpan[] | undefined,
+  queue: readonly FinishedSpan[],
+];
 
 /** Where the platform exports at exit, its registry (see {@link useExitRegistry}). */
 let exitRegistry: ExitRegistry | undefined;
@@ -123,7 +138,7 @@ let exitRegistry: ExitRegistry | undefined;
  *
  * @example
  * ```ts
- * useExitRegistry({ canExportAtExit, registerAtExit, unsentAtExit });
+ * useExitRegistry(batchExitRegistry);
  * ```
  */
 export function useExitRegistry(registry: ExitRegistry | undefined): void {
@@ -170,7 +185,6 @@ export class BatchSpanProcessor implements SpanProcessor {
   #shutdown: Promise<void> | undefined;
   /** The batch of the export running now (its spans are sent again at exit if it has not finished). */
   #exporting: FinishedSpan[] | undefined;
-  readonly #exportAtExitTimeoutMillis: number;
   #unregisterAtExit: (() => void) | undefined;
 
   constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
@@ -180,27 +194,26 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.#maxExportBatchSize = settings.maxExportBatchSize;
     this.#scheduledDelayMillis = settings.scheduledDelayMillis;
     this.#exportTimeoutMillis = settings.exportTimeoutMillis;
-    this.#exportAtExitTimeoutMillis = resolveExportAtExitTimeout(options);
-    if (this.#exportAtExitTimeoutMillis > 0 && exitRegistry?.canExportAtExit(exporter) === true) {
-      this.#unregisterAtExit = exitRegistry.registerAtExit(this, BatchSpanProcessor.#exportPendingAtExit);
-    }
+    this.#unregisterAtExit = exitRegistry?.register(
+      this,
+      exporter,
+      options,
+      BatchSpanProcessor.#takeAtExit,
+      BatchSpanProcessor.#failedAtExit,
+    );
   }
 
-  /** Sends, synchronously, what is queued and what an unfinished export holds (the process is exiting). */
-  static #exportPendingAtExit(processor: BatchSpanProcessor): void {
-    const exporter = processor.#exporter;
-    const exporting = processor.#exporting;
-    // Registered only with the registry installed (see the constructor).
-    const { canExportAtExit, unsentAtExit } = exitRegistry as ExitRegistry;
-    // Of the export running now, only what has not gone out whole (see UNSENT_AT_EXIT).
-    const unsent = exporting === undefined || !canExportAtExit(exporter) ? exporting : unsentAtExit(exporter, exporting);
-    const spans = unsent === undefined || unsent.length === 0 ? processor.#queue : unsent.concat(processor.#queue);
+  /** Hands over what is pending (the process is exiting): the queue counts as taken, the export as over. */
+  static #takeAtExit(processor: BatchSpanProcessor): PendingAtExit {
+    const pending = [processor.#exporter, processor.#exporting, processor.#queue] as const;
     processor.#taken += processor.#queue.length;
     processor.#exporting = undefined;
     processor.#queue = [];
-    if (spans.length === 0 || !canExportAtExit(exporter)) return;
-    const result = exporter[EXPORT_AT_EXIT](spans, processor.#exportAtExitTimeoutMillis);
-    if (result.code !== ExportResultCode.SUCCESS) processor.#failed += spans.length;
+    return pending;
+  }
+
+  static #failedAtExit(processor: BatchSpanProcessor, count: number): void {
+    processor.#failed += count;
   }
 
   /** How many ended spans were dropped because the queue was full, since this processor was built. */
@@ -367,16 +380,4 @@ function resolveBatchSettings(environment: BatchSettings, options: BatchSpanProc
     settings.maxExportBatchSize = settings.maxQueueSize;
   }
   return settings;
-}
-
-/** `exportAtExitTimeoutMillis`, checked: a non-negative integer, else the default with a warning. */
-function resolveExportAtExitTimeout(options: BatchSpanProcessorOptions): number {
-  const value = options !== null && typeof options === 'object' ? options.exportAtExitTimeoutMillis : undefined;
-  if (value === undefined) return DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  warnOnce(
-    `BatchSpanProcessor option exportAtExitTimeoutMillis=${String(value)} is not a non-negative ` +
-      `integer; using ${DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS}.`,
-  );
-  return DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS;
 }

@@ -125,7 +125,7 @@ class W3CTraceState implements TraceState {
   }
 }
 
-const EMPTY_TRACE_STATE: TraceState = new W3CTraceState([], [], '');
+const EMPTY_TRACE_STATE: TraceState = /* @__PURE__ */ new W3CTraceState([], [], '');
 
 /**
  * Parses a (combined) `tracestate` header value. Linear in the header's length, never throws.

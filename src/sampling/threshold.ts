@@ -19,12 +19,13 @@ export const THRESHOLD_DIGITS = 14;
 /** Where the randomness starts in a 32-digit trace id: its last 14 digits. */
 export const TRACE_ID_RANDOMNESS_OFFSET = 32 - THRESHOLD_DIGITS;
 /** The smallest probability consistent sampling can express: one randomness value out of 2^56. */
-export const MIN_PROBABILITY = 2 ** -56;
+// Literals, not `2 ** n`: bundlers keep an unused `**` expression, and a page uses none of these three.
+export const MIN_PROBABILITY = 1.3877787807814457e-17; // 2 ** -56, exactly
 /** The spec's bound on the length of the `ot` entry value. */
 export const MAX_OTEL_VALUE_LENGTH = 256;
 
-const TWO_POW_24 = 2 ** 24;
-const TWO_POW_56 = 2 ** 56;
+const TWO_POW_24 = 0x1000000;
+const TWO_POW_56 = 0x100000000000000;
 const ZERO = 0x30;
 
 /**

@@ -106,15 +106,31 @@ describe('web bundles', () => {
   // Sending at exit is the Node platform's (its `exit` listener): the web entries install neither the exit
   // registry nor the exporter's exit methods; the Node entry does (bundled for node, which shows the check sees them).
   it('the web entries carry no exit export; the Node entry does', async () => {
-    const exitParts = (inputs: string[]) => inputs.filter((file) => file.endsWith('otlp/otlp-exit-export.ts'));
+    const exitParts = (inputs: string[]) =>
+      inputs.filter((file) => file.endsWith('otlp/otlp-exit-export.ts') || file.endsWith('processing/batch-exit-export.ts'));
     for (const entry of ['src/platform/browser/index.ts', 'src/platform/web/index.ts']) {
       expect(exitParts(await bundledInputs(entry, "export * from './index.js';"))).toEqual([]);
     }
     const node = await bundledInputs(
       'src/index.ts',
-      "export { init } from './index.js'; export * from './export/otlp/otlp-exit-export.js';",
+      "export { init } from './index.js'; export * from './export/otlp/otlp-exit-export.js'; export * from './processing/batch-exit-export.js';",
     );
-    expect(exitParts(node)).toEqual([join(root, 'src/export/otlp/otlp-exit-export.ts').slice(root.length + 1)]);
+    expect(exitParts(node).sort()).toEqual(
+      ['src/export/otlp/otlp-exit-export.ts', 'src/processing/batch-exit-export.ts'].map((file) => join(root, file).slice(root.length + 1)),
+    );
+  });
+
+  // Flushing through a request's waitUntil is the edge platform's (requestFlushProcessor): a page's init
+  // carries no WaitUntilFlushProcessor; the edge entry's does (which shows the check sees it).
+  it("the browser entry's init carries no per-request flush processor; the edge entry's does", async () => {
+    const flushParts = (inputs: string[]) => inputs.filter((file) => file.endsWith('processing/wait-until-flush-processor.ts'));
+    expect(flushParts(await bundledInputs('src/platform/browser/index.ts', "export { init } from './index.js';"))).toEqual([]);
+    // (The platform the entry installs is exported here, as above: from the sources its call counts as side-effect free.)
+    const edge = await bundledInputs(
+      'src/platform/edge/index.ts',
+      "export { init } from './index.js'; export { edgePlatform } from './edge-platform.js';",
+    );
+    expect(flushParts(edge).length).toBe(1);
   });
 
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {

@@ -3,10 +3,10 @@
 import { nodePlatform } from '../../src/platform/node/node-platform.js';
 import { installPlatform } from '../../src/platform.js';
 import { useEnvironmentReaders } from '../../src/environment-readers.js';
-import { canExportAtExit, registerAtExit, unsentAtExit } from '../../src/export/export-at-exit.js';
 import { createExitExport } from '../../src/export/otlp/otlp-exit-export.js';
 import { useOtlpExitExport } from '../../src/export/otlp/otlp-trace-exporter.js';
 import { useExitRegistry } from '../../src/processing/batch-span-processor.js';
+import { batchExitRegistry } from '../../src/processing/batch-exit-export.js';
 import { useOtlpEnvironment } from '../../src/export/otlp/otlp-environment-settings.js';
 import { readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
 import { useEnvironmentSampler } from '../../src/sampling/default-sampler.js';
@@ -16,6 +16,6 @@ installPlatform(nodePlatform);
 useEnvironmentSampler(createSamplerFromEnvironment);
 useOtlpEnvironment(() => readOtlpEnvironment());
 // Only the Node platform (also under Bun and Deno) sends what is pending from its `exit` listener.
-useExitRegistry({ canExportAtExit, registerAtExit, unsentAtExit });
+useExitRegistry(batchExitRegistry);
 useOtlpExitExport(createExitExport);
 useEnvironmentReaders();

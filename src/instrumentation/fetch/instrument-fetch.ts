@@ -81,7 +81,7 @@ export function tracedFetch(input: string | URL | Request, init?: RequestInit): 
   return fetchWithClientSpan(unwrappedFetch(), input, init, DEFAULT_SETTINGS);
 }
 
-const DEFAULT_SETTINGS: FetchClientSettings = fetchSettings({});
+const DEFAULT_SETTINGS: FetchClientSettings = /* @__PURE__ */ fetchSettings({});
 
 /** The runtime's `fetch` as it was before any instrumentation, else the current one. */
 function unwrappedFetch(): FetchFunction {

@@ -2,6 +2,7 @@ import { createAsyncStorageContextManager, type AsyncContextStorage } from '../.
 import { StackContextManager } from '../../context/stack-context-manager.js';
 import { instrumentFetch, type FetchInstrumentationOptions } from '../../instrumentation/fetch/instrument-fetch.js';
 import { webPlatform, type Platform } from '../../platform.js';
+import { WaitUntilFlushProcessor } from '../../processing/wait-until-flush-processor.js';
 import { currentWaitUntil } from './wait-until-flush.js';
 
 /**
@@ -44,5 +45,5 @@ export const edgePlatform: Platform = Object.freeze<Platform>({
     };
   },
   instrumentHttp: (options) => instrumentFetch(options as FetchInstrumentationOptions | undefined),
-  currentWaitUntil,
+  requestFlushProcessor: (flush) => new WaitUntilFlushProcessor(flush, currentWaitUntil),
 });
