@@ -172,7 +172,8 @@ describe('startup of the Node entry', () => {
         if (loaded.has(file)) return;
         loaded.add(file);
         for (const match of readFileSync(file, 'utf8').matchAll(
-          /^(?:import|export)\b[^;]*?\bfrom\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gms,
+          // Statements at a line start or after a `;` (the bundles are whitespace-minified).
+          /(?:^|;)\s*(?:import|export)\b[^;]*?\bfrom\s*"(\.[^"]+)"|(?:^|;)\s*import\s*"(\.[^"]+)"/gms,
         )) {
           visit(join(dirname(file), match[1] ?? match[2]));
         }

@@ -57,13 +57,14 @@ import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
-import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeHexId } from '../wire/hex-id.js';
+import { isAsciiHex, isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeAsciiHexId8, writeHexId } from '../wire/hex-id.js';
 import {
   isEncodableTime,
   otlpCount,
   otlpFlags,
   otlpSpanKind,
   otlpStatusCode,
+  otlpString,
   otlpTraceState,
   type TimeKey,
   unixNanoParts,
@@ -125,6 +126,11 @@ const SIZE_EVENT_TIME = varint32Size(TAG_SPAN_EVENT_TIME_UNIX_NANO) + 8;
 /** How many distinct attribute keys keep their encoded bytes; past this the cache starts over. */
 const MAX_CACHED_KEYS = 4096;
 const keyFieldCache = new Map<string, Uint8Array>();
+/** Span and event names up to this long keep their encoded fields, up to this many of each. */
+const MAX_CACHED_NAME_LENGTH = 64;
+const MAX_CACHED_NAMES = 1024;
+const spanNameFields = new Map<string, Uint8Array>();
+const eventNameFields = new Map<string, Uint8Array>();
 const resourceBytes = cachePerObject(encodeResource);
 const scopeBytes = cachePerObject(encodeScope);
 const utf8 = new TextEncoder();
@@ -151,9 +157,20 @@ let out = new Uint8Array(0);
 let view = new DataView(out.buffer);
 let pos = 0;
 let busy = false;
-/** The last trace id that passed validation (strings are immutable, so an equal one is valid too). */
-let lastValidTraceId = '';
-/** Filled by `RecordingSpan.readContextParts` for each span measured (the size pass is not re-entrant per call). */
+/**
+ * The ids of the batch's spans, read before the size pass (see {@link readIds}): per span, its context
+ * parts in `idParts` ({@link ID_PARTS} entries: trace id, span id, parent span id, flags, trace state;
+ * or the error reading them threw), and in `idOffsets` where its ids start in `idAscii`, the ASCII
+ * bytes of all the ids (trace id, span id, then the parent's, if any), or {@link IDS_INVALID}.
+ */
+let idParts: unknown[] = [];
+let idOffsets = new Int32Array(256);
+let idAscii = new Uint8Array(0);
+let idView = new DataView(idAscii.buffer);
+const ID_PARTS = 5;
+/** An `idOffsets` entry: the span's ids could not be read or are not hex ids of the right lengths. */
+const IDS_INVALID = -1;
+/** Filled by `RecordingSpan.readContextParts` for each span read (one call reads one span at a time). */
 const contextParts: SpanContextParts = {
   traceId: '',
   spanId: '',
@@ -232,9 +249,28 @@ function encodeAgain(spans: readonly FinishedSpan[]): Uint8Array {
  * scratch state, the caller's state put back afterwards.
  */
 function encodeNested(spans: readonly FinishedSpan[]): Uint8Array {
-  const saved = { sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos };
+  const saved = {
+    sizes,
+    sizeCount,
+    sizeCursor,
+    refs,
+    refCount,
+    refCursor,
+    refHighWater,
+    out,
+    view,
+    pos,
+    idParts,
+    idOffsets,
+    idAscii,
+    idView,
+  };
   sizes = new Int32Array(INITIAL_SIZES);
   refs = [];
+  idParts = [];
+  idOffsets = new Int32Array(256);
+  idAscii = new Uint8Array(0);
+  idView = new DataView(idAscii.buffer);
   sizeCount = sizeCursor = refCount = refCursor = refHighWater = 0;
   try {
     return encodeBatch(spans);
@@ -242,7 +278,8 @@ function encodeNested(spans: readonly FinishedSpan[]): Uint8Array {
     reportError(ENCODE_ERROR_KIND, error, 'batch dropped');
     return new Uint8Array(0);
   } finally {
-    ({ sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos } = saved);
+    ({ sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos, idParts, idOffsets, idAscii, idView } =
+      saved);
   }
 }
 
@@ -250,6 +287,13 @@ function releaseScratch(): void {
   refs.fill(undefined, 0, Math.max(refCount, refHighWater));
   if (sizes.length > MAX_RETAINED_SIZES) sizes = new Int32Array(INITIAL_SIZES);
   if (refs.length > MAX_RETAINED_SIZES) refs = [];
+  idParts.fill(undefined);
+  if (idParts.length > MAX_RETAINED_SIZES) {
+    idParts = [];
+    idOffsets = new Int32Array(256);
+    idAscii = new Uint8Array(0);
+    idView = new DataView(idAscii.buffer);
+  }
   sizeCount = sizeCursor = refCount = refCursor = refHighWater = 0;
   out = new Uint8Array(0);
   view = new DataView(out.buffer);
@@ -261,6 +305,7 @@ function releaseScratch(): void {
 function encodeBatch(spans: readonly FinishedSpan[]): Uint8Array {
   sizeCount = refCount = 0;
   const groups = new ResourceScopeGroups<ResourceGroup, ScopeGroup>(newResourceGroup, newScopeGroup);
+  readIds(spans);
 
   // Size pass.
   for (let i = 0; i < spans.length; i++) {
@@ -268,7 +313,7 @@ function encodeBatch(spans: readonly FinishedSpan[]): Uint8Array {
     const sizeStart = sizeCount;
     const refStart = refCount;
     try {
-      const spanSize = sizeSpan(span);
+      const spanSize = sizeSpan(span, i);
       const scopeGroup = groups.scopeGroup(span.resource, span.instrumentationScope);
       scopeGroup.spans.push(span);
       scopeGroup.sizeStarts.push(sizeStart);
@@ -467,34 +512,22 @@ export function setSize(slot: number, size: number): void {
 // --- Span
 
 /** Measures a span (content only), recording what the write pass needs; throws for spans that cannot be encoded. */
-function sizeSpan(span: FinishedSpan): number {
+function sizeSpan(span: FinishedSpan, index: number): number {
   const slot = sizeCount;
   pushSize(0);
-  // The ids and flags without assembling context objects (RecordingSpan keeps them as parts).
-  const parts = contextParts;
-  RecordingSpan.readContextParts(span, parts);
-  const traceId = parts.traceId;
-  const spanId = parts.spanId;
-  const parentSpanId = parts.parentSpanId;
-  // Spans of one trace arrive together: a trace id equal to the last one checked is valid too.
-  if (traceId !== lastValidTraceId) {
-    if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) throw new Error(`invalid trace id ${JSON.stringify(traceId)}`);
-    lastValidTraceId = traceId;
-  }
-  if (!isHexId(spanId, SPAN_ID_HEX_LENGTH)) throw new Error(`invalid span id ${JSON.stringify(spanId)}`);
-  if (parentSpanId !== undefined && !isHexId(parentSpanId, SPAN_ID_HEX_LENGTH)) {
-    throw new Error(`invalid parent span id ${JSON.stringify(parentSpanId)}`);
-  }
+  const idOffset = idOffsets[index];
+  const base = index * ID_PARTS;
+  if (idOffset === IDS_INVALID) throw invalidIdsError(idParts[base], idParts[base + 1], idParts[base + 2]);
+  const hasParent = idParts[base + 2] !== undefined;
   if (!isEncodableTime(span.startTimeNanos, span, 'startTime')) throw new Error(`invalid start time ${String(span.startTimeNanos)}`);
   if (!isEncodableTime(span.endTimeNanos, span, 'endTime')) throw new Error(`invalid end time ${String(span.endTimeNanos)}`);
-  pushSize(otlpFlags(parts.traceFlags, parts.parentIsRemote));
-  pushRef(traceId);
-  pushRef(spanId);
-  pushRef(parentSpanId);
+  pushSize(idParts[base + 3] as number);
+  pushSize(hasParent ? -1 - idOffset : idOffset);
   let size = SIZE_TRACE_ID_FIELD + SIZE_SPAN_ID_FIELD + SIZE_SPAN_TIMES + SIZE_SPAN_FLAGS_TAG + 4;
-  if (parentSpanId !== undefined) size += SIZE_PARENT_SPAN_ID_FIELD;
-  size += sizeOptionalString(TAG_SPAN_TRACE_STATE, otlpTraceState(parts));
-  size += sizeOptionalString(TAG_SPAN_NAME, stringOrEmpty(span.name));
+  if (hasParent) size += SIZE_PARENT_SPAN_ID_FIELD;
+  const traceState = idParts[base + 4] as SpanContextParts['traceState'];
+  size += sizeOptionalString(TAG_SPAN_TRACE_STATE, traceState === undefined ? '' : otlpString(traceState.serialize()));
+  size += sizeNameField(spanNameFields, TAG_SPAN_NAME, stringOrEmpty(span.name));
   size += optionalVarintSize(TAG_SPAN_KIND, otlpSpanKind(span.kind));
   size += sizeSpanAttributes(span);
   size += optionalVarintSize(TAG_SPAN_DROPPED_ATTRIBUTES_COUNT, otlpCount(span.droppedAttributesCount));
@@ -529,22 +562,23 @@ function sizeSpan(span: FinishedSpan): number {
 function writeSpan(span: FinishedSpan): void {
   writeVarint32(sizes[sizeCursor++]);
   const flags = sizes[sizeCursor++];
-  const traceId = refs[refCursor++] as string;
-  const spanId = refs[refCursor++] as string;
-  const parentSpanId = refs[refCursor++] as string | undefined;
+  // Where the span's ids start in idAscii; negative (-1 - offset) when a parent span id follows them.
+  const idEntry = sizes[sizeCursor++];
+  const idOffset = idEntry < 0 ? -1 - idEntry : idEntry;
+  const ascii = idView;
   writeVarint32(TAG_SPAN_TRACE_ID);
   out[pos++] = TRACE_ID_HEX_LENGTH / 2;
-  pos = writeHexId(traceId, out, pos);
+  pos = writeAsciiHexId8(ascii, idOffset + SPAN_ID_HEX_LENGTH, view, writeAsciiHexId8(ascii, idOffset, view, pos));
   writeVarint32(TAG_SPAN_SPAN_ID);
   out[pos++] = SPAN_ID_HEX_LENGTH / 2;
-  pos = writeHexId(spanId, out, pos);
+  pos = writeAsciiHexId8(ascii, idOffset + TRACE_ID_HEX_LENGTH, view, pos);
   writeRecordedString(TAG_SPAN_TRACE_STATE);
-  if (parentSpanId !== undefined) {
+  if (idEntry < 0) {
     writeVarint32(TAG_SPAN_PARENT_SPAN_ID);
     out[pos++] = SPAN_ID_HEX_LENGTH / 2;
-    pos = writeHexId(parentSpanId, out, pos);
+    pos = writeAsciiHexId8(ascii, idOffset + TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH, view, pos);
   }
-  writeRecordedString(TAG_SPAN_NAME);
+  writeNameField(TAG_SPAN_NAME);
   writeOptionalVarint(TAG_SPAN_KIND, otlpSpanKind(span.kind));
   writeVarint32(TAG_SPAN_START_TIME_UNIX_NANO);
   writeTimeOf(span.startTimeNanos, span, 'startTime');
@@ -579,6 +613,114 @@ function writeSpan(span: FinishedSpan): void {
   pos += 4;
 }
 
+// --- the batch's ids, read and checked together
+
+/**
+ * Reads every span's context parts and checks its ids in one go: the ids of all spans that have hex
+ * ids of the right lengths are joined into one string, which `TextEncoder` turns into ASCII bytes in
+ * one call, and the bytes are checked against the hex digits; the write pass decodes them from there.
+ * (Reading the id strings char by char cost ~130 instructions per id byte, checked and decoded.)
+ */
+function readIds(spans: readonly FinishedSpan[]): void {
+  const count = spans.length;
+  if (idOffsets.length < count) idOffsets = new Int32Array(Math.max(count, idOffsets.length * 2));
+  const parts = contextParts;
+  const pieces: string[] = [];
+  let length = 0;
+  for (let i = 0; i < count; i++) {
+    const base = i * ID_PARTS;
+    try {
+      RecordingSpan.readContextParts(spans[i], parts);
+    } catch (error) {
+      idParts[base] = error;
+      idParts[base + 1] = idParts[base + 2] = READ_FAILED;
+      idOffsets[i] = IDS_INVALID;
+      continue;
+    }
+    const traceId = parts.traceId;
+    const spanId = parts.spanId;
+    const parentSpanId = parts.parentSpanId;
+    idParts[base] = traceId;
+    idParts[base + 1] = spanId;
+    idParts[base + 2] = parentSpanId;
+    idParts[base + 3] = otlpFlags(parts.traceFlags, parts.parentIsRemote);
+    idParts[base + 4] = parts.traceState;
+    if (
+      typeof traceId === 'string' &&
+      traceId.length === TRACE_ID_HEX_LENGTH &&
+      typeof spanId === 'string' &&
+      spanId.length === SPAN_ID_HEX_LENGTH &&
+      (parentSpanId === undefined || (typeof parentSpanId === 'string' && parentSpanId.length === SPAN_ID_HEX_LENGTH))
+    ) {
+      idOffsets[i] = length;
+      pieces.push(traceId, spanId);
+      length += TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH;
+      if (parentSpanId !== undefined) {
+        pieces.push(parentSpanId);
+        length += SPAN_ID_HEX_LENGTH;
+      }
+    } else {
+      idOffsets[i] = IDS_INVALID;
+    }
+  }
+  if (idAscii.length < length) {
+    idAscii = new Uint8Array(Math.max(length, idAscii.length * 2));
+    idView = new DataView(idAscii.buffer);
+  }
+  const ascii = idView;
+  const { read, written } = utf8.encodeInto(pieces.join(''), idAscii);
+  // A code unit ≥ 0x80 (never in a hex id) shifts every byte after it: then each span's ids are checked as strings.
+  const shifted = read !== length || written !== length;
+  for (let i = 0; i < count; i++) {
+    const offset = idOffsets[i];
+    if (offset === IDS_INVALID) continue;
+    const base = i * ID_PARTS;
+    const idLength =
+      idParts[base + 2] === undefined ? TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH : TRACE_ID_HEX_LENGTH + 2 * SPAN_ID_HEX_LENGTH;
+    if (shifted ? !stringIdsValid(idParts[base], idParts[base + 1], idParts[base + 2]) : !isAsciiHex(ascii, offset, idLength / 4)) {
+      idOffsets[i] = IDS_INVALID;
+    }
+  }
+  if (shifted) rewriteValidIds(count);
+}
+
+/** After a non-ASCII id: writes the ASCII bytes of the spans whose ids are valid again, each after the last. */
+function rewriteValidIds(count: number): void {
+  const pieces: string[] = [];
+  let length = 0;
+  for (let i = 0; i < count; i++) {
+    if (idOffsets[i] === IDS_INVALID) continue;
+    const base = i * ID_PARTS;
+    idOffsets[i] = length;
+    for (let p = 0; p < 3; p++) {
+      const id = idParts[base + p];
+      if (typeof id !== 'string') continue;
+      pieces.push(id);
+      length += id.length;
+    }
+  }
+  utf8.encodeInto(pieces.join(''), idAscii);
+}
+
+/** Marks ids whose reading threw (the error is in the span's first `idParts` entry). */
+const READ_FAILED: unique symbol = Symbol();
+
+function stringIdsValid(traceId: unknown, spanId: unknown, parentSpanId: unknown): boolean {
+  return (
+    isHexId(traceId, TRACE_ID_HEX_LENGTH) &&
+    isHexId(spanId, SPAN_ID_HEX_LENGTH) &&
+    (parentSpanId === undefined || isHexId(parentSpanId, SPAN_ID_HEX_LENGTH))
+  );
+}
+
+/** The error a span whose ids {@link readIds} rejected is dropped with. */
+function invalidIdsError(traceId: unknown, spanId: unknown, parentSpanId: unknown): unknown {
+  if (spanId === READ_FAILED) return traceId;
+  if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) return new Error(`invalid trace id ${JSON.stringify(traceId)}`);
+  if (!isHexId(spanId, SPAN_ID_HEX_LENGTH)) return new Error(`invalid span id ${JSON.stringify(spanId)}`);
+  return new Error(`invalid parent span id ${JSON.stringify(parentSpanId)}`);
+}
+
 // --- Span.Event
 
 function sizeEvent(event: SpanEvent): number {
@@ -586,7 +728,7 @@ function sizeEvent(event: SpanEvent): number {
   pushSize(0);
   if (!isEncodableTime(event.timeNanos, event, 'time')) throw new Error(`invalid event time ${String(event.timeNanos)}`);
   let size = SIZE_EVENT_TIME;
-  size += sizeOptionalString(TAG_SPAN_EVENT_NAME, stringOrEmpty(event.name));
+  size += sizeNameField(eventNameFields, TAG_SPAN_EVENT_NAME, stringOrEmpty(event.name));
   size += sizeAttributes(TAG_SPAN_EVENT_ATTRIBUTES, event.attributes);
   size += optionalVarintSize(TAG_SPAN_EVENT_DROPPED_ATTRIBUTES_COUNT, otlpCount(event.droppedAttributesCount));
   sizes[slot] = size;
@@ -597,7 +739,7 @@ function writeEvent(event: SpanEvent): void {
   writeVarint32(sizes[sizeCursor++]);
   writeVarint32(TAG_SPAN_EVENT_TIME_UNIX_NANO);
   writeTimeOf(event.timeNanos, event, 'time');
-  writeRecordedString(TAG_SPAN_EVENT_NAME);
+  writeNameField(TAG_SPAN_EVENT_NAME);
   writeAttributes(TAG_SPAN_EVENT_ATTRIBUTES);
   writeOptionalVarint(TAG_SPAN_EVENT_DROPPED_ATTRIBUTES_COUNT, otlpCount(event.droppedAttributesCount));
 }
@@ -818,6 +960,37 @@ function sizeOptionalString(tag: number, value: string): number {
   pushRef(value);
   pushSize(length);
   return optionalStringSize(tag, length);
+}
+
+/**
+ * Size of a span's or an event's name field, from a bounded cache of encoded name fields (names repeat:
+ * routes, operations); records the field's bytes (ref) and -1 (size), or what {@link sizeOptionalString} does.
+ */
+function sizeNameField(cache: Map<string, Uint8Array>, tag: number, name: string): number {
+  if (name.length > MAX_CACHED_NAME_LENGTH || name.length === 0) return sizeOptionalString(tag, name);
+  let field = cache.get(name);
+  if (field === undefined) {
+    const length = utf8Length(name);
+    field = new Uint8Array(lengthDelimitedSize(tag, length));
+    putString(field, putVarint32(field, putVarint32(field, 0, tag), length), name, length);
+    if (cache.size >= MAX_CACHED_NAMES) cache.clear();
+    cache.set(name, field);
+  }
+  pushRef(field);
+  pushSize(-1);
+  return field.length;
+}
+
+/** Writes a name field recorded by {@link sizeNameField}. */
+function writeNameField(tag: number): void {
+  const value = refs[refCursor++];
+  const length = sizes[sizeCursor++];
+  if (length === -1) {
+    writeBytes(value as Uint8Array);
+  } else if (length !== 0) {
+    writeVarint32(tag);
+    writeString(value as string, length);
+  }
 }
 
 /** Writes a string recorded by {@link sizeOptionalString} (nothing when empty). */

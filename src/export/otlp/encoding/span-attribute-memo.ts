@@ -1,9 +1,15 @@
-import { TAG_ANY_VALUE_STRING_VALUE, TAG_KEY_VALUE_VALUE } from '../../../../gen/opentelemetry/proto/common/v1/common_wire.js';
+import {
+  TAG_ANY_VALUE_BOOL_VALUE,
+  TAG_ANY_VALUE_DOUBLE_VALUE,
+  TAG_ANY_VALUE_INT_VALUE,
+  TAG_ANY_VALUE_STRING_VALUE,
+  TAG_KEY_VALUE_VALUE,
+} from '../../../../gen/opentelemetry/proto/common/v1/common_wire.js';
 import { TAG_SPAN_ATTRIBUTES } from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
 import type { FinishedSpan } from '../../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
-import { putBytes, putString, putVarint32 } from '../wire/byte-writer.js';
-import { lengthDelimitedSize, utf8Length, varint32Size } from '../wire/wire-size.js';
+import { putBytes, putInt64, putString, putVarint32 } from '../wire/byte-writer.js';
+import { int64Size, lengthDelimitedSize, utf8Length, varint32Size } from '../wire/wire-size.js';
 import { keyField, pushRef, reserveSize, setSize, sizeValue } from './binary-encoder.js';
 import { cachePerObject } from './resource-scope-groups.js';
 
@@ -34,6 +40,8 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
   let count = 0;
   let size = 0;
   let position = 0;
+  // While every attribute so far repeats the last span's, their fields are not recorded yet (see below).
+  let allRepeated = true;
   for (const key in attributes) {
     const value = attributes[key];
     let keyBytes: Uint8Array | undefined;
@@ -44,11 +52,13 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
           // The same key and value as the last span of this scope at this position: its field, encoded once.
           let field = memo.fields[slot];
           if (field === undefined) {
-            field = encodeStringField(memo.keyBytes[slot], value as string);
+            field = encodeField(memo.keyBytes[slot], value);
             memo.fields[slot] = field;
           }
-          pushRef(undefined);
-          pushRef(field);
+          if (!allRepeated) {
+            pushRef(undefined);
+            pushRef(field);
+          }
           size += field.length;
           count++;
           continue;
@@ -59,8 +69,16 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
         memo.keys[slot] = key;
         memo.keyBytes[slot] = keyBytes;
       }
-      memo.values[slot] = typeof value === 'string' && value.length <= MAX_MEMOIZED_STRING ? value : NOT_MEMOIZED;
+      memo.values[slot] = isMemoizable(value) ? value : NOT_MEMOIZED;
       memo.fields[slot] = undefined;
+    }
+    if (allRepeated) {
+      allRepeated = false;
+      // The repeated fields before this one, recorded now.
+      for (let i = 0; i < count; i++) {
+        pushRef(undefined);
+        pushRef(memo.fields[i]);
+      }
     }
     const valueSize = sizeValue(value);
     if (valueSize < 0) continue;
@@ -71,21 +89,36 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
     size += SIZE_ATTRIBUTES_TAG + varint32Size(keyValueSize) + keyValueSize;
     count++;
   }
+  if (!allRepeated || count === 0) {
+    memo.block = undefined;
+  } else {
+    // Every attribute as the last span of this scope had them: all the fields in one copy.
+    if (memo.block === undefined || memo.blockCount !== count) {
+      memo.block = joinFields(memo.fields, count, size);
+      memo.blockCount = count;
+    }
+    pushRef(undefined);
+    pushRef(memo.block);
+    count = 1;
+  }
   setSize(countSlot, count);
   return size;
 }
 
 /**
  * What a scope's spans had at each of their first {@link MEMO_SLOTS} attribute positions the last time:
- * the key, its encoded key field, the value (a string of at most {@link MAX_MEMOIZED_STRING} code units;
- * {@link NOT_MEMOIZED} for others) and, once the same key and value came twice in a row, the whole
- * encoded field. Bounded: one entry per position.
+ * the key, its encoded key field, the value (a string of at most {@link MAX_MEMOIZED_STRING} code units,
+ * a number or a boolean; {@link NOT_MEMOIZED} for others) and, once the same key and value came twice
+ * in a row, the whole encoded field; and once a span repeated every attribute of the one before, all
+ * its fields joined (`block`, for `blockCount` attributes). Bounded: one entry per position.
  */
 interface AttributeMemo {
   readonly keys: (string | undefined)[];
   readonly keyBytes: Uint8Array[];
   readonly values: unknown[];
   readonly fields: (Uint8Array | undefined)[];
+  block: Uint8Array | undefined;
+  blockCount: number;
 }
 
 /** Attribute positions (per span, in iteration order) a scope's memo covers. */
@@ -97,12 +130,51 @@ const NOT_MEMOIZED: unique symbol = Symbol();
 const SIZE_ATTRIBUTES_TAG = varint32Size(TAG_SPAN_ATTRIBUTES);
 const SIZE_KEY_VALUE_VALUE_TAG = varint32Size(TAG_KEY_VALUE_VALUE);
 const SIZE_ANY_STRING_TAG = varint32Size(TAG_ANY_VALUE_STRING_VALUE);
+const SIZE_ANY_BOOL_TAG = varint32Size(TAG_ANY_VALUE_BOOL_VALUE);
+const SIZE_ANY_INT_TAG = varint32Size(TAG_ANY_VALUE_INT_VALUE);
+const SIZE_ANY_DOUBLE_TAG = varint32Size(TAG_ANY_VALUE_DOUBLE_VALUE);
 const attributeMemoOf = cachePerObject(
-  (_scope: InstrumentationScope): AttributeMemo => ({ keys: [], keyBytes: [], values: [], fields: [] }),
+  (_scope: InstrumentationScope): AttributeMemo => ({ keys: [], keyBytes: [], values: [], fields: [], block: undefined, blockCount: 0 }),
 );
 /** Spans of one scope arrive together: the last scope's memo, without a lookup. */
 let lastScope: InstrumentationScope | undefined;
 let lastMemo: AttributeMemo | undefined;
+
+/** Whether a value's field is kept: a short string, a number or a boolean (equal values, by `===`, encode alike). */
+function isMemoizable(value: unknown): boolean {
+  const type = typeof value;
+  return (type === 'string' && (value as string).length <= MAX_MEMOIZED_STRING) || type === 'number' || type === 'boolean';
+}
+
+/** The first `count` fields joined (`size` bytes). */
+function joinFields(fields: readonly (Uint8Array | undefined)[], count: number, size: number): Uint8Array {
+  const block = new Uint8Array(size);
+  let at = 0;
+  for (let i = 0; i < count; i++) at = putBytes(block, at, fields[i] as Uint8Array);
+  return block;
+}
+
+/** The whole span attribute field for a key (its encoded key field) and a value {@link isMemoizable} accepted. */
+function encodeField(keyBytes: Uint8Array, value: unknown): Uint8Array {
+  if (typeof value === 'string') return encodeStringField(keyBytes, value);
+  let valueSize: number;
+  if (typeof value === 'boolean') valueSize = SIZE_ANY_BOOL_TAG + 1;
+  else if (Number.isSafeInteger(value)) valueSize = SIZE_ANY_INT_TAG + int64Size(value as number);
+  else valueSize = SIZE_ANY_DOUBLE_TAG + 8;
+  const keyValueSize = keyBytes.length + SIZE_KEY_VALUE_VALUE_TAG + varint32Size(valueSize) + valueSize;
+  const field = new Uint8Array(lengthDelimitedSize(TAG_SPAN_ATTRIBUTES, keyValueSize));
+  let at = putBytes(field, putVarint32(field, putVarint32(field, 0, TAG_SPAN_ATTRIBUTES), keyValueSize), keyBytes);
+  at = putVarint32(field, putVarint32(field, at, TAG_KEY_VALUE_VALUE), valueSize);
+  if (typeof value === 'boolean') {
+    putVarint32(field, putVarint32(field, at, TAG_ANY_VALUE_BOOL_VALUE), value ? 1 : 0);
+  } else if (Number.isSafeInteger(value)) {
+    putInt64(field, putVarint32(field, at, TAG_ANY_VALUE_INT_VALUE), value as number);
+  } else {
+    at = putVarint32(field, at, TAG_ANY_VALUE_DOUBLE_VALUE);
+    new DataView(field.buffer).setFloat64(at, value as number, true);
+  }
+  return field;
+}
 
 /** The whole span attribute field for a key (its encoded key field) and a string value. */
 function encodeStringField(keyBytes: Uint8Array, value: string): Uint8Array {

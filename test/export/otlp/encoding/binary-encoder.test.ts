@@ -111,6 +111,29 @@ describe.each([
     expectSameAsMapping([finishedSpan({ name: 'n'.repeat(200), attributes })]);
   });
 
+  it('encodes span and event names from its name cache as it does without one: repeated, changed, long, non-ASCII, past the bound', () => {
+    const names = [
+      'GET /items/{id}',
+      'GET /items/{id}',
+      'db.query 1',
+      '',
+      'n'.repeat(64),
+      'n'.repeat(65),
+      'héllo 🌍',
+      'a\ud800b',
+      'GET /items/{id}',
+    ];
+    for (let i = 0; i < 1100; i++) names.push(`route ${i % 1050}`);
+    const spans = names.map((name, i) =>
+      finishedSpan({ name, events: [spanEvent(names[(i + 3) % names.length], 2_000_000), spanEvent(name, 3_000_000)] }),
+    );
+    const bytes = expectSameAsMapping(spans);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes).resourceSpans[0].scopeSpans[0].spans;
+    expect(decoded.map((span) => span.name)).toEqual(names.map((name) => name.replace('\ud800', '\ufffd')));
+    expect(decoded.map((span) => span.events[1].name)).toEqual(decoded.map((span) => span.name));
+    expectSameAsMapping(spans.slice(0, 20));
+  });
+
   it('encodes lone surrogates the way the generated encoder does', () => {
     expectSameAsMapping([finishedSpan({ name: 'a\ud800b', attributes: { s: '\udc00', t: 'x\ud83d' } })]);
   });
