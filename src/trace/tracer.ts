@@ -1,5 +1,6 @@
 import {
   INVALID_SPAN_CONTEXT,
+  ROOT_CONTEXT,
   SpanKind,
   TraceFlags,
   context as contextApi,
@@ -17,11 +18,15 @@ import {
 import { setContextValue } from '../context/overlay-context.js';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
+import { AlwaysOffSampler } from '../sampling/always-off.js';
+import { AlwaysOnSampler } from '../sampling/always-on.js';
 import { readsNoAttributes } from '../sampling/reads-no-attributes.js';
 import { SamplingDecision, type Sampler, type SamplingResult } from '../sampling/sampler.js';
 import { anchoredNowNanos, currentClockAnchor, toClockNanos } from './clock.js';
 import type { IdGenerator } from './id-generator.js';
 import { currentServerSpanJoiner } from './server-span-join.js';
+import { RandomIdGenerator } from './random-id-generator.js';
+import { SampledOutSpan } from './sampled-out-span.js';
 import { RecordingSpan, toName, type SpanOwner } from './span.js';
 
 /** The W3C Trace Context Level 2 `random` flag: the trace id's rightmost 7 bytes are random. */
@@ -41,6 +46,8 @@ const NOT_RECORD: SamplingResult = Object.freeze({ decision: SamplingDecision.NO
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+/** The options `startSpanWithDeferredAttributes` starts with, one frozen object per kind (none allocated per span). */
+const KIND_OPTIONS: readonly SpanOptions[] = [0, 1, 2, 3, 4].map((kind) => Object.freeze({ kind }));
 /**
  * The key `trace.setSpan` stores a span under (the API makes it a shared `Symbol.for`), for putting a
  * span into an overlay context (`setContextValue`).
@@ -58,11 +65,24 @@ export class Tracer implements ApiTracer {
 
   /** Whether the sampler is known to ignore attributes, so that building them may wait for the decision. */
   #samplerReadsNoAttributes: boolean;
+  /**
+   * Whether ids may be drawn once needed rather than at start: the id generator is the SDK's own random
+   * one, whose ids drawn later are indistinguishable from ids drawn now (a user's generator is called at
+   * start, in order). A dropped span then draws its span id only when its context is read (see
+   * {@link SampledOutSpan}).
+   */
+  #lazyIds: boolean;
+  /** Whether, with {@link #lazyIds}, a root's trace id may also wait: the sampler never reads it. */
+  #lazyRootTraceIds: boolean;
 
   constructor(state: TracerState, owner: SpanOwner) {
     this.#state = state;
     this.#owner = owner;
     this.#samplerReadsNoAttributes = readsNoAttributes(state.sampler);
+    const generator = state.idGenerator;
+    this.#lazyIds = generator instanceof RandomIdGenerator && Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
+    const samplerType = (state.sampler as { constructor?: unknown }).constructor;
+    this.#lazyRootTraceIds = this.#lazyIds && (samplerType === AlwaysOffSampler || samplerType === AlwaysOnSampler);
   }
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
@@ -79,7 +99,7 @@ export class Tracer implements ApiTracer {
    */
   startSpanWithDeferredAttributes(name: string, kind: SpanKind, context: Context, buildAttributes: () => Attributes): Span {
     if (!this.#samplerReadsNoAttributes) return this.#start(name, { kind, attributes: buildAttributes() }, context, undefined, true);
-    return this.#start(name, { kind }, context, buildAttributes, true);
+    return this.#start(name, KIND_OPTIONS[kind] ?? { kind }, context, buildAttributes, true);
   }
 
   #start(
@@ -92,7 +112,9 @@ export class Tracer implements ApiTracer {
     const state = this.#state;
     const parentContext =
       context === undefined || typeof (context as Partial<Context> | null)?.getValue !== 'function' ? contextApi.active() : context;
-    if (isTracingSuppressed(parentContext)) return INVALID_SPAN;
+    // The root context (an incoming request without a parent) holds neither suppression nor a span.
+    const isRoot = parentContext === ROOT_CONTEXT;
+    if (!isRoot && isTracingSuppressed(parentContext)) return INVALID_SPAN;
     const root = options?.root === true;
     if (options?.kind === SpanKind.SERVER && !root) {
       const joiner = currentServerSpanJoiner();
@@ -107,7 +129,7 @@ export class Tracer implements ApiTracer {
     }
     let parent: SpanContext | undefined;
     let parentIsRecording = false;
-    if (!root) {
+    if (!root && !isRoot) {
       const parentSpan = trace.getSpan(parentContext);
       if (parentSpan !== undefined) {
         if (parentSpan instanceof RecordingSpan) {
@@ -136,8 +158,10 @@ export class Tracer implements ApiTracer {
         traceFlags: state.randomTraceIds ? RANDOM_TRACE_FLAG : TraceFlags.NONE,
       });
     }
-    const traceId = parent === undefined ? idGenerator.generateTraceId() : parent.traceId;
-    const spanId = idGenerator.generateSpanId();
+    // Ids drawn now only where they must be (see #lazyIds); the rest once the span records.
+    const lazyIds = this.#lazyIds;
+    let traceId = parent !== undefined ? parent.traceId : this.#lazyRootTraceIds ? undefined : idGenerator.generateTraceId();
+    let spanId = lazyIds ? undefined : idGenerator.generateSpanId();
     const spanName = toName(name, 'span');
     let kind = options?.kind ?? SpanKind.INTERNAL;
     if (kind !== SpanKind.INTERNAL && !(kind >= SpanKind.INTERNAL && kind <= SpanKind.CONSUMER && Number.isInteger(kind))) {
@@ -150,7 +174,8 @@ export class Tracer implements ApiTracer {
     try {
       // A root span is sampled as a root even when the context holds a span.
       const samplerContext = root ? trace.deleteSpan(parentContext) : parentContext;
-      result = state.sampler.shouldSample(samplerContext, traceId, spanName, kind, attributes, links) ?? NOT_RECORD;
+      // Without a trace id yet only for samplers that never read it (AlwaysOff, AlwaysOn).
+      result = state.sampler.shouldSample(samplerContext, traceId ?? '', spanName, kind, attributes, links) ?? NOT_RECORD;
     } catch (error) {
       reportError('sampler.shouldSample', error);
       result = NOT_RECORD;
@@ -163,8 +188,10 @@ export class Tracer implements ApiTracer {
         : (parent.traceFlags & RANDOM_TRACE_FLAG) | sampledFlag; // the random bit is inherited; undefined bits are not
     const traceState = result.traceState ?? parent?.traceState;
     if (decision !== SamplingDecision.RECORD && decision !== SamplingDecision.RECORD_AND_SAMPLED) {
-      return trace.wrapSpanContext({ traceId, spanId, traceFlags, traceState });
+      return new SampledOutSpan(traceId, spanId, traceFlags, traceState, idGenerator);
     }
+    traceId ??= idGenerator.generateTraceId();
+    spanId ??= idGenerator.generateSpanId();
 
     if (buildAttributes !== undefined) attributes = buildAttributes();
     const startTime = options?.startTime;

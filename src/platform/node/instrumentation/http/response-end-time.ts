@@ -41,7 +41,7 @@ export function noticeResponseEnds(response: ServerResponse, onEnd: EndListener)
     const methods = owner as { end: (...args: unknown[]) => unknown };
     const original = methods.end;
     if (typeof original !== 'function') return;
-    const wrapper = function end(this: ServerResponse, ...args: unknown[]): unknown {
+    const wrapper = function end(this: ServerResponse): unknown {
       const notify = listener;
       if (notify !== undefined) {
         try {
@@ -50,7 +50,9 @@ export function noticeResponseEnds(response: ServerResponse, onEnd: EndListener)
           reportError('instrumentation.http.server', error, 'response end');
         }
       }
-      return original.apply(this, args);
+      // `arguments` passed straight on is not materialized (a rest parameter is an array per response).
+      // biome-ignore lint/complexity/noArguments: the call's arguments as they are, without an allocation
+      return original.apply(this, arguments as unknown as unknown[]);
     };
     Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
     methods.end = wrapper;

@@ -1,7 +1,6 @@
 import {
   context,
   createContextKey,
-  propagation,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -14,7 +13,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { enterContext } from '../../context/async-local-storage-context-manager.js';
-import { OverlayContext, setContextValue } from '../../../../context/overlay-context.js';
+import { OverlayContext, overlayDeleting, setContextValue } from '../../../../context/overlay-context.js';
 import { SPAN_KEY, type Tracer as OteliteTracer } from '../../../../trace/tracer.js';
 import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
@@ -25,6 +24,7 @@ import {
   runRequestHook,
   type HttpInstrumentationSettings,
 } from './http-instrumentation-options.js';
+import { extractWithGlobalPropagator } from '../../../../instrumentation/http/api-globals.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
 import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
@@ -111,11 +111,11 @@ class ServerRequest implements Context, JoinableRequest {
   }
 
   setValue(key: symbol, value: unknown): Context {
-    return new OverlayContext(this, [key, value]);
+    return new OverlayContext(this, key, value);
   }
 
   deleteValue(key: symbol): Context {
-    return new OverlayContext(this, []).deleteValue(key);
+    return overlayDeleting(this, key);
   }
 }
 
@@ -345,12 +345,14 @@ export function startServerSpan(
   settings: HttpInstrumentationSettings,
   socket: Socket | undefined,
 ): Context {
-  if (isNodeHttpCoveredElsewhere() || isExportRequestHeaders(request.headers) || isIncomingRequestIgnored(settings, request)) {
+  // request.headers costs nothing more here: Node's server builds it for every request right after this
+  // channel (it reads host and expect), so reading the raw list instead would only add work.
+  const headers = request.headers;
+  if (isNodeHttpCoveredElsewhere() || isExportRequestHeaders(headers) || isIncomingRequestIgnored(settings, request)) {
     (response as TracedResponse)[STATE] = null;
     return ROOT_CONTEXT;
   }
-  const headers = request.headers;
-  const parent = propagation.extract(ROOT_CONTEXT, headers);
+  const parent = extractWithGlobalPropagator(headers);
   const originalMethod = request.method ?? 'GET';
   const method = normalizeMethod(originalMethod);
   const baseName = spanNameForMethod(method);
@@ -396,6 +398,16 @@ function buildPendingRequestAttributes(): Attributes {
   return requestAttributes(request, pendingMethod, request.method ?? 'GET');
 }
 
+/**
+ * Makes a server span's attribute object: indistinguishable from `{}` (its prototype is
+ * `Object.prototype`), but built by a constructor, so V8 sizes it by what such objects come to hold (its
+ * slack tracking): the usual eight attributes, the status code set at the end included, fit in the object
+ * itself. An object literal of four keys would keep the rest in a separate property array, grown again
+ * when the status code comes.
+ */
+const RequestAttributes = function RequestAttributes() {} as unknown as new () => Attributes;
+RequestAttributes.prototype = Object.prototype;
+
 /** The start attributes of a server span for `request`, whose method normalizes to `method`. */
 function requestAttributes(request: IncomingMessage, method: string, originalMethod: string): Attributes {
   const headers = request.headers;
@@ -403,12 +415,11 @@ function requestAttributes(request: IncomingMessage, method: string, originalMet
   const scheme = encrypted ? 'https' : 'http';
   const target = request.url ?? '/';
   const question = target.indexOf('?');
-  const attributes: Attributes = {
-    'http.request.method': method,
-    'url.scheme': scheme,
-    'url.path': question === -1 ? pathOf(target) : pathOf(target.slice(0, question)),
-    'network.protocol.version': request.httpVersion,
-  };
+  const attributes = new RequestAttributes();
+  attributes['http.request.method'] = method;
+  attributes['url.scheme'] = scheme;
+  attributes['url.path'] = question === -1 ? pathOf(target) : pathOf(target.slice(0, question));
+  attributes['network.protocol.version'] = protocolVersion(request.httpVersion);
   if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
   if (question !== -1) attributes['url.query'] = redactQuery(target.slice(question + 1));
   const host = headers.host;
@@ -447,6 +458,16 @@ function endServerSpan(state: ServerRequest, response: ServerResponse, aborted: 
   if (!aborted && state.finishedAt !== undefined) state.deferredEnd = state.finishedAt;
   // Named by its route and ended there, or once a framework span joined to it has ended.
   endOrDeferRequestSpan(state);
+}
+
+/**
+ * `request.httpVersion` as a constant string for the usual versions: Node builds a new string per
+ * request, which the span would keep until it is exported.
+ */
+function protocolVersion(version: string): string {
+  if (version === '1.1') return '1.1';
+  if (version === '1.0') return '1.0';
+  return version;
 }
 
 /** The path of a request target: as is in origin form, without scheme and authority in absolute form. */
