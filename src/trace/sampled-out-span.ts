@@ -94,3 +94,17 @@ export class SampledOutSpan implements Span {
 
   recordException(_exception: Exception, _time?: TimeInput): void {}
 }
+
+/**
+ * The factory the Node entry installs with `useSampledOutSpans` (src/trace/tracer.ts).
+ * @internal
+ */
+export function createSampledOutSpan(
+  traceId: string | undefined,
+  spanId: string | undefined,
+  traceFlags: number,
+  traceState: TraceState | undefined,
+  ids: IdGenerator,
+): Span {
+  return new SampledOutSpan(traceId, spanId, traceFlags, traceState, ids);
+}

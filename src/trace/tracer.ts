@@ -13,6 +13,7 @@ import {
   type Span,
   type SpanContext,
   type SpanOptions,
+  type TraceState,
   type Tracer as ApiTracer,
 } from '@opentelemetry/api';
 import { setContextValue } from '../context/overlay-context.js';
@@ -26,7 +27,7 @@ import { anchoredNowNanos, currentClockAnchor, toClockNanos } from './clock.js';
 import type { IdGenerator } from './id-generator.js';
 import { currentServerSpanJoiner } from './server-span-join.js';
 import { RandomIdGenerator } from './random-id-generator.js';
-import { SampledOutSpan } from './sampled-out-span.js';
+import type { SampledOutSpan } from './sampled-out-span.js';
 import { RecordingSpan, toName, type SpanOwner } from './span.js';
 
 /** The W3C Trace Context Level 2 `random` flag: the trace id's rightmost 7 bytes are random. */
@@ -59,6 +60,28 @@ export const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
  * Starts spans for one instrumentation scope. Created and cached by {@link TracerProvider.getTracer}.
  * @internal
  */
+/** Makes the span for a dropped span whose ids may not be drawn yet ({@link useSampledOutSpans}). */
+export type SampledOutSpanFactory = (
+  traceId: string | undefined,
+  spanId: string | undefined,
+  traceFlags: number,
+  traceState: TraceState | undefined,
+  ids: IdGenerator,
+) => Span;
+
+let sampledOutSpan: SampledOutSpanFactory | undefined;
+
+/**
+ * Installs the dropped span whose ids are drawn when its context is first read ({@link SampledOutSpan}).
+ * The Node entry installs it (a non-sampled server request then draws no ids); without it, as in the web
+ * entries (smaller to ship), a dropped span is the API's non-recording span over ids drawn at start.
+ * Tracers made after the call use it.
+ * @internal
+ */
+export function useSampledOutSpans(factory: SampledOutSpanFactory | undefined): void {
+  sampledOutSpan = factory;
+}
+
 export class Tracer implements ApiTracer {
   #state: TracerState;
   #owner: SpanOwner;
@@ -80,7 +103,10 @@ export class Tracer implements ApiTracer {
     this.#owner = owner;
     this.#samplerReadsNoAttributes = readsNoAttributes(state.sampler);
     const generator = state.idGenerator;
-    this.#lazyIds = generator instanceof RandomIdGenerator && Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
+    this.#lazyIds =
+      sampledOutSpan !== undefined &&
+      generator instanceof RandomIdGenerator &&
+      Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
     const samplerType = (state.sampler as { constructor?: unknown }).constructor;
     this.#lazyRootTraceIds = this.#lazyIds && (samplerType === AlwaysOffSampler || samplerType === AlwaysOnSampler);
   }
@@ -188,7 +214,8 @@ export class Tracer implements ApiTracer {
         : (parent.traceFlags & RANDOM_TRACE_FLAG) | sampledFlag; // the random bit is inherited; undefined bits are not
     const traceState = result.traceState ?? parent?.traceState;
     if (decision !== SamplingDecision.RECORD && decision !== SamplingDecision.RECORD_AND_SAMPLED) {
-      return new SampledOutSpan(traceId, spanId, traceFlags, traceState, idGenerator);
+      if (sampledOutSpan !== undefined) return sampledOutSpan(traceId, spanId, traceFlags, traceState, idGenerator);
+      return trace.wrapSpanContext({ traceId: traceId as string, spanId: spanId as string, traceFlags, traceState });
     }
     traceId ??= idGenerator.generateTraceId();
     spanId ??= idGenerator.generateSpanId();
