@@ -204,25 +204,13 @@ function hexId(id: string, hexLength: number, what: string): string {
   return id.toLowerCase();
 }
 
-/**
- * Epoch nanoseconds of a clock time as a decimal string, from its two 32-bit halves without BigInt:
- * long division by 10^9 over four 16-bit digits keeps every step exact.
- */
 const TIME_NAMES = { startTime: 'start time', endTime: 'end time', time: 'event time' } as const;
 
+/** Epoch nanoseconds of a clock time as a decimal string, from its two exact 32-bit halves. */
 function unixNanoDecimal(clockNanos: number, holder: object, key: TimeKey): string {
   if (!isEncodableTime(clockNanos, holder, key)) throw new Error(`invalid ${TIME_NAMES[key]} ${String(clockNanos)}`);
   const [high, low] = unixNanoParts(clockNanos, holder, key);
-  const digits = [Math.floor(high / 65536), high % 65536, Math.floor(low / 65536), low % 65536];
-  let quotient = 0;
-  let remainder = 0;
-  for (let i = 0; i < 4; i++) {
-    const current = remainder * 65536 + digits[i];
-    const digit = Math.floor(current / 1e9);
-    remainder = current - digit * 1e9;
-    quotient = quotient * 65536 + digit;
-  }
-  return quotient === 0 ? String(remainder) : `${quotient}${String(remainder).padStart(9, '0')}`;
+  return String((BigInt(high) << 32n) | BigInt(low));
 }
 
 function setString(target: JsonObject, key: string, value: string): void {
