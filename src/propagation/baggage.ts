@@ -25,7 +25,8 @@ export const MAX_BAGGAGE_BYTES = 8192;
 
 const TOKEN_CHAR = 1;
 const OCTET = 2;
-/** Character classes of ASCII: RFC 9110 `tchar` and the spec's `baggage-octet`. */
+const OWS = 4;
+/** Character classes of ASCII: RFC 9110 `tchar`, the spec's `baggage-octet` and optional whitespace. */
 const CLASSES = new Uint8Array(128);
 for (const char of "!#$%&'*+-.^_`|~") CLASSES[char.charCodeAt(0)] |= TOKEN_CHAR;
 for (let code = 0x30; code <= 0x39; code++) CLASSES[code] |= TOKEN_CHAR;
@@ -35,9 +36,8 @@ for (let code = 0x61; code <= 0x7a; code++) CLASSES[code] |= TOKEN_CHAR;
 for (let code = 0x21; code <= 0x7e; code++) {
   if (code !== 0x22 && code !== 0x2c && code !== 0x3b && code !== 0x5c) CLASSES[code] |= OCTET;
 }
+CLASSES[0x20] = CLASSES[0x09] = OWS; // space, tab
 
-const SPACE = 0x20;
-const TAB = 0x09;
 const SEMICOLON = 0x3b;
 const EQUALS = 0x3d;
 const PERCENT = 0x25;
@@ -49,8 +49,10 @@ function classOf(code: number): number {
   return code < 128 ? CLASSES[code] : 0;
 }
 
-function isOws(code: number): boolean {
-  return code === SPACE || code === TAB;
+/** The first index from `i` to `end` whose character is in none of the classes `mask`, or `end`. */
+function skip(text: string, i: number, end: number, mask: number): number {
+  while (i < end && (classOf(text.charCodeAt(i)) & mask) !== 0) i++;
+  return i;
 }
 
 function hexValue(code: number): number {
@@ -62,11 +64,7 @@ function hexValue(code: number): number {
 
 /** Whether `key` is an RFC 9110 token, the only keys W3C Baggage allows (§3.3.1.2). */
 export function isBaggageKey(key: unknown): key is string {
-  if (typeof key !== 'string' || key.length === 0) return false;
-  for (let i = 0; i < key.length; i++) {
-    if ((classOf(key.charCodeAt(i)) & TOKEN_CHAR) === 0) return false;
-  }
-  return true;
+  return typeof key === 'string' && key.length > 0 && skip(key, 0, key.length, TOKEN_CHAR) === key.length;
 }
 
 /** UTF-8 both ways: a lone surrogate is written as U+FFFD, a malformed sequence read as U+FFFD (WHATWG), a BOM kept. */
@@ -143,24 +141,24 @@ function readProperties(text: string, start: number, end: number): string | unde
   let properties = '';
   let i = start;
   while (i <= end) {
-    while (i < end && isOws(text.charCodeAt(i))) i++;
+    i = skip(text, i, end, OWS);
     if (i === end) break;
     if (text.charCodeAt(i) === SEMICOLON) {
       i++;
       continue;
     }
     const keyStart = i;
-    while (i < end && (classOf(text.charCodeAt(i)) & TOKEN_CHAR) !== 0) i++;
+    i = skip(text, i, end, TOKEN_CHAR);
     if (i === keyStart) return undefined;
     let property = text.slice(keyStart, i);
-    while (i < end && isOws(text.charCodeAt(i))) i++;
+    i = skip(text, i, end, OWS);
     if (i < end && text.charCodeAt(i) === EQUALS) {
       i++;
-      while (i < end && isOws(text.charCodeAt(i))) i++;
+      i = skip(text, i, end, OWS);
       const valueStart = i;
-      while (i < end && (classOf(text.charCodeAt(i)) & OCTET) !== 0) i++;
+      i = skip(text, i, end, OCTET);
       property += '=' + text.slice(valueStart, i);
-      while (i < end && isOws(text.charCodeAt(i))) i++;
+      i = skip(text, i, end, OWS);
     }
     if (i < end && text.charCodeAt(i) !== SEMICOLON) return undefined;
     properties += (properties ? ';' : '') + property;
@@ -203,23 +201,23 @@ export function parseBaggage(header: string): Array<[string, BaggageEntry]> {
     let start = memberStart;
     let end = memberEnd;
     memberStart = memberEnd + 1;
-    while (start < end && isOws(header.charCodeAt(start))) start++;
-    while (end > start && isOws(header.charCodeAt(end - 1))) end--;
+    start = skip(header, start, end, OWS);
+    while (end > start && classOf(header.charCodeAt(end - 1)) === OWS) end--;
     if (start === end) continue; // empty member, e.g. where several headers were joined
 
     // key OWS "=" OWS value *( OWS ";" OWS property )
     let i = start;
-    while (i < end && (classOf(header.charCodeAt(i)) & TOKEN_CHAR) !== 0) i++;
+    i = skip(header, i, end, TOKEN_CHAR);
     if (i === start) continue;
     const keyEnd = i;
-    while (i < end && isOws(header.charCodeAt(i))) i++;
+    i = skip(header, i, end, OWS);
     if (i === end || header.charCodeAt(i) !== EQUALS) continue;
     i++;
-    while (i < end && isOws(header.charCodeAt(i))) i++;
+    i = skip(header, i, end, OWS);
     const valueStart = i;
-    while (i < end && (classOf(header.charCodeAt(i)) & OCTET) !== 0) i++;
+    i = skip(header, i, end, OCTET);
     const valueEnd = i;
-    while (i < end && isOws(header.charCodeAt(i))) i++;
+    i = skip(header, i, end, OWS);
     let metadata: string | undefined;
     if (i < end) {
       if (header.charCodeAt(i) !== SEMICOLON) continue;
