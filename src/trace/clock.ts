@@ -9,7 +9,7 @@ import { TWO_POW_32 } from '../internal/numeric-constants.js';
  * allocation, one subtraction gives a duration), exact for any whole-millisecond, `Date` or `[s, ns]`
  * input near the present (the base is an integer, so no fraction of it is lost), and precise to well
  * under a microsecond for the first 100 days of a process. Absolute (Unix epoch) times are derived only
- * when a span is exported or asked for its `HrTime`, as exact 32-bit halves (no `BigInt`).
+ * when a span is exported or asked for its `HrTime`, as exact 32-bit halves (no `BigInt` on the per-span path).
  *
  * "Now" is the monotonic `performance.now()`, anchored to the wall clock: a {@link ClockAnchor} holds
  * the offset between the two. A span start compares the anchored time with `Date.now()` (at most once
@@ -42,7 +42,7 @@ const MAX_WALL_CLOCK_DIFFERENCE_MILLIS = 1;
 /** The epoch millisecond clock nanoseconds count from: `performance.timeOrigin`, rounded down. */
 export const CLOCK_BASE_MILLIS = Math.floor(performance.timeOrigin);
 /** Epoch nanoseconds of the base as two exact unsigned 32-bit halves. */
-const [BASE_HIGH, BASE_LOW] = splitProduct(CLOCK_BASE_MILLIS * 1000, 1000);
+const [BASE_HIGH, BASE_LOW] = unsignedHalves(BigInt(CLOCK_BASE_MILLIS) * 1_000_000n);
 
 /**
  * How often, in monotonic milliseconds, the anchored time is compared with `Date.now()`: a wall-clock
@@ -175,16 +175,8 @@ export function hrTimeToUnixNanoParts(time: HrTime): [high: number, low: number]
   ) {
     return undefined;
   }
-  // seconds * 1e9 + nanos with seconds split at 2^16, so that every partial product stays below 2^53.
-  const secondsHigh = Math.floor(seconds / 65536);
-  const secondsLow = seconds - secondsHigh * 65536;
-  const upper = secondsHigh * 1e9; // times 2^16 below
-  const upperHigh = Math.floor(upper / 65536);
-  let low = (upper - upperHigh * 65536) * 65536 + secondsLow * 1e9 + nanos;
-  const carry = Math.floor(low / TWO_POW_32);
-  low -= carry * TWO_POW_32;
-  const high = upperHigh + carry;
-  return high < TWO_POW_32 ? [high, low] : undefined;
+  const halves = unsignedHalves(BigInt(seconds) * 1_000_000_000n + BigInt(nanos));
+  return halves[0] < TWO_POW_32 ? halves : undefined;
 }
 
 /** Clock nanoseconds → epoch `HrTime` `[seconds, nanoseconds]`. */
@@ -227,14 +219,7 @@ export function clockNanosToUnixNanoBigInt(clockNanos: number): bigint {
   return (BigInt(high) << 32n) | BigInt(low);
 }
 
-/** a × b for non-negative integers whose product may exceed 2^53, as exact `[high, low]` 32-bit halves (b < 2^16). */
-function splitProduct(a: number, b: number): [number, number] {
-  const aHigh = Math.floor(a / 65536);
-  const aLow = a - aHigh * 65536;
-  const x = aHigh * b; // the product's part above bit 16, exact
-  const y = aLow * b; // exact
-  const xLow16 = x % 65536;
-  const lowSum = xLow16 * 65536 + y;
-  const carry = Math.floor(lowSum / TWO_POW_32);
-  return [Math.floor(x / 65536) + carry, lowSum - carry * TWO_POW_32];
+/** A non-negative integer as `[high, low]`: its bits above 32 (exact below 2^85) and its low 32 bits. */
+function unsignedHalves(value: bigint): [high: number, low: number] {
+  return [Number(value >> 32n), Number(value & 0xffffffffn)];
 }
