@@ -132,6 +132,11 @@ export type SynchronousPostOutcome =
 /** Makes the transport of one exporter. */
 export type HttpTransportFactory = (options: HttpTransportOptions) => HttpTransport;
 
+/** A field name: one or more RFC 9110 `tchar` (visible ASCII except delimiters). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A field value: tab, visible ASCII, space and obs-text (0x80-0xff); no other control characters. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /**
  * Validates user headers (names as RFC 9110 tokens, values without control characters, as Node checks
  * them when sending) and lower-cases their names. An invalid header is dropped with a warning that
@@ -146,34 +151,13 @@ export function normalizeHeaders(headers: Readonly<Record<string, unknown>>): Re
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const key = name.toLowerCase();
-    if (typeof value !== 'string' || !isToken(key) || !isFieldValue(value)) {
+    if (typeof value !== 'string' || !TOKEN.test(key) || !FIELD_VALUE.test(value)) {
       warnOnce(`OTLP exporter header "${name}" is not a valid HTTP header; not sent.`);
       continue;
     }
     result[key] = value;
   }
   return result;
-}
-
-/** `tchar` of RFC 9110: visible ASCII except delimiters. */
-function isToken(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    const alphanumeric = (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
-    if (!alphanumeric && "!#$%&'*+-.^_`|~".indexOf(text[index] as string) === -1) return false;
-  }
-  return true;
-}
-
-/** A field value: tab, visible ASCII, space and obs-text (0x80-0xff); no other control characters. */
-function isFieldValue(text: string): boolean {
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === 0x09) continue;
-    if (code < 0x20 || code === 0x7f || code > 0xff) return false;
-  }
-  return true;
 }
 
 /** An error named `AbortError`, as the transports reject with when the caller's signal aborts. */
