@@ -2,7 +2,10 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import * as http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import {
+  instrumentHttp,
+  type HttpInstrumentation,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
@@ -17,6 +20,42 @@ export interface Tracing {
   readonly provider: TracerProvider;
   /** Waits until `predicate` holds for the exported spans (default: at least one), then returns them. */
   spans(predicate?: (spans: FinishedSpan[]) => boolean, timeoutMillis?: number): Promise<FinishedSpan[]>;
+}
+
+/** What {@link useInstrumentedTracing} set up for a test file (read inside tests, after `beforeAll`). */
+export interface InstrumentedSuite {
+  readonly tracing: Tracing;
+  /** The file's instrumentation; a test that makes a new one assigns it here, so `afterAll` disables that one. */
+  instrumentation: HttpInstrumentation;
+}
+
+/**
+ * The hooks most HTTP test files share: tracing and `instrumentHttp()` set up once for the file, torn
+ * down after it, and the exported spans cleared after each test.
+ */
+export function useInstrumentedTracing(sampler?: Sampler): InstrumentedSuite {
+  let tracing: Tracing | undefined;
+  let instrumentation: HttpInstrumentation | undefined;
+  beforeAll(() => {
+    tracing = setUpTracing(sampler);
+    instrumentation = instrumentHttp();
+  });
+  afterAll(() => {
+    instrumentation?.disable();
+    tearDownTracing();
+  });
+  afterEach(() => tracing?.exporter.reset());
+  return {
+    get tracing() {
+      return tracing as Tracing;
+    },
+    get instrumentation() {
+      return instrumentation as HttpInstrumentation;
+    },
+    set instrumentation(replacement: HttpInstrumentation) {
+      instrumentation = replacement;
+    },
+  };
 }
 
 /** Registers a fresh provider (AsyncLocalStorage context manager, W3C trace context + baggage propagators). */

@@ -6,26 +6,15 @@ import { trace } from '@opentelemetry/api';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { instrumentHttp, type FinishedSpan, type HttpInstrumentation } from '../../../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { FinishedSpan } from '../../../../../src/index.js';
 import { selfSignedCertificate } from '../../../../support/self-signed-certificate.js';
-import { serverSpans, setUpTracing, tearDownTracing, type Tracing } from './http-test-kit.js';
+import { serverSpans, useInstrumentedTracing } from './http-test-kit.js';
 
 /** How long each handler blocks its event loop after end(). Not asserted on: only ordering is. */
 const BUSY_AFTER_END_MILLIS = 20;
 
-let tracing: Tracing;
-let instrumentation: HttpInstrumentation;
-
-beforeAll(() => {
-  tracing = setUpTracing();
-  instrumentation = instrumentHttp();
-});
-afterAll(() => {
-  instrumentation.disable();
-  tearDownTracing();
-});
-afterEach(() => tracing.exporter.reset());
+const suite = useInstrumentedTracing();
 
 function busy(millis: number): void {
   const until = performance.now() + millis;
@@ -46,7 +35,7 @@ const nanos = (span: FinishedSpan, which: 'startTime' | 'endTime'): bigint =>
 
 /** Every request's server span ended no later than its handler's after-the-wait span started. */
 async function expectEndedAtEnd(paths: string[]): Promise<void> {
-  const spans = await tracing.spans((all) => all.length >= paths.length * 2);
+  const spans = await suite.tracing.spans((all) => all.length >= paths.length * 2);
   const servers = serverSpans(spans);
   expect(servers).toHaveLength(paths.length);
   for (const path of paths) {
@@ -142,7 +131,7 @@ describe('server spans end when the response ended', () => {
           request.destroy();
         });
       });
-      const spans = await tracing.spans((all) => all.length >= 3);
+      const spans = await suite.tracing.spans((all) => all.length >= 3);
       const [serverSpan] = serverSpans(spans);
       expect(serverSpan?.attributes['error.type']).toBe('aborted');
       const aborts = spans.find((span) => span.name === 'client aborts') as FinishedSpan;

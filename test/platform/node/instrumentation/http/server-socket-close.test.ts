@@ -1,29 +1,14 @@
 import { context, createContextKey, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import * as net from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { instrumentHttp, type HttpInstrumentation } from '../../../../../src/index.js';
-import { serverSpans, setUpTracing, startServer, tearDownTracing, type Tracing } from './http-test-kit.js';
+import { describe, expect, it } from 'vitest';
+import { instrumentHttp } from '../../../../../src/index.js';
+import { serverSpans, startServer, useInstrumentedTracing } from './http-test-kit.js';
 
 // A server span ends with its response's finish (the channel), or, when the response never finishes,
 // with its socket's 'close' (one listener per socket, shared by the requests of a keep-alive connection).
 
-let tracing: Tracing;
-let instrumentation: HttpInstrumentation;
-
-beforeAll(() => {
-  tracing = setUpTracing();
-  instrumentation = instrumentHttp();
-});
-
-afterAll(() => {
-  instrumentation.disable();
-  tearDownTracing();
-});
-
-afterEach(() => {
-  tracing.exporter.reset();
-});
+const suite = useInstrumentedTracing();
 
 /** A raw client connection that collects what it receives. */
 function connect(port: number): { socket: net.Socket; received: () => string; waitFor: (text: string) => Promise<void> } {
@@ -58,12 +43,12 @@ describe('server spans on a socket that closes', () => {
       const client = connect(server.port);
       client.socket.write('GET /fast HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       await client.waitFor('fast-done');
-      await tracing.spans((spans) => serverSpans(spans).length === 1);
+      await suite.tracing.spans((spans) => serverSpans(spans).length === 1);
       client.socket.write('GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       await client.waitFor('partial');
       client.socket.destroy();
       await requestClosed;
-      const spans = serverSpans(await tracing.spans((s) => serverSpans(s).length === 2));
+      const spans = serverSpans(await suite.tracing.spans((s) => serverSpans(s).length === 2));
       const fast = spans.find((span) => span.attributes['url.path'] === '/fast');
       const slow = spans.find((span) => span.attributes['url.path'] === '/slow');
       expect(fast?.status.code).toBe(SpanStatusCode.UNSET);
@@ -97,7 +82,7 @@ describe('server spans on a socket that closes', () => {
       await handledBoth;
       await client.waitFor('first-partial');
       client.socket.destroy();
-      const spans = serverSpans(await tracing.spans((s) => serverSpans(s).length === 2));
+      const spans = serverSpans(await suite.tracing.spans((s) => serverSpans(s).length === 2));
       expect(client.received()).not.toContain('second');
       for (const path of ['/first', '/second']) {
         const span = spans.find((candidate) => candidate.attributes['url.path'] === path);
@@ -130,26 +115,26 @@ describe('server spans on a socket that closes', () => {
       const client = connect(server.port);
       client.socket.write('GET /in-flight HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       await handlerStarted;
-      instrumentation.disable();
+      suite.instrumentation.disable();
       finish();
       await client.waitFor('done');
-      const [span] = serverSpans(await tracing.spans());
+      const [span] = serverSpans(await suite.tracing.spans());
       expect(span?.attributes['url.path']).toBe('/in-flight');
       expect(span?.status.code).toBe(SpanStatusCode.UNSET);
       expect(span?.attributes['http.response.status_code']).toBe(200);
       // Enabled again: the same keep-alive socket's next request ends as aborted when the socket closes.
-      instrumentation = instrumentHttp();
+      suite.instrumentation = instrumentHttp();
       client.socket.write('GET /after HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       await client.waitFor('partial');
       client.socket.destroy();
       await requestClosed;
-      const after = serverSpans(await tracing.spans((s) => serverSpans(s).length === 2)).find(
+      const after = serverSpans(await suite.tracing.spans((s) => serverSpans(s).length === 2)).find(
         (candidate) => candidate.attributes['url.path'] === '/after',
       );
       expect(after?.status.code).toBe(SpanStatusCode.ERROR);
       expect(after?.attributes['error.type']).toBe('aborted');
     } finally {
-      instrumentation = instrumentHttp();
+      suite.instrumentation = instrumentHttp();
       await server.close();
     }
   });
@@ -189,7 +174,7 @@ describe("a recording request's handler context", () => {
       const client = connect(server.port);
       client.socket.write('GET /context HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       await client.waitFor('ok');
-      const [span] = serverSpans(await tracing.spans());
+      const [span] = serverSpans(await suite.tracing.spans());
       expect(seen?.spanId).toBe(span.spanContext().spanId);
       expect(seen?.rpc).toBe(RPCType.HTTP);
       expect(seen?.derived).toEqual(['2'.repeat(16), 'value', undefined]);
