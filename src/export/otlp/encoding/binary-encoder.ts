@@ -154,14 +154,12 @@ let busy = false;
 /** The last trace id that passed validation (strings are immutable, so an equal one is valid too). */
 let lastValidTraceId = '';
 /** Filled by `RecordingSpan.readContextParts` for each span measured (the size pass is not re-entrant per call). */
-const contextParts: SpanContextParts = {
-  traceId: '',
-  spanId: '',
-  traceFlags: 0,
-  traceState: undefined,
-  parentSpanId: undefined,
-  parentIsRemote: undefined,
-};
+const contextParts = newContextParts();
+
+/** An empty {@link SpanContextParts} for `RecordingSpan.readContextParts` to fill (one per reader). */
+export function newContextParts(): SpanContextParts {
+  return { traceId: '', spanId: '', traceFlags: 0, traceState: undefined, parentSpanId: undefined, parentIsRemote: undefined };
+}
 
 interface ScopeGroup {
   readonly bytes: Uint8Array;

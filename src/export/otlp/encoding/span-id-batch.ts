@@ -8,7 +8,15 @@ import type { FinishedSpan } from '../../../trace/finished-span.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
 import { isAsciiHex, isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import { varint32Size } from '../wire/wire-size.js';
-import { type BatchSpanIds, nextSize, pushSize, sizeOptionalString, writeAsciiIdField, writeRecordedString } from './binary-encoder.js';
+import {
+  type BatchSpanIds,
+  newContextParts,
+  nextSize,
+  pushSize,
+  sizeOptionalString,
+  writeAsciiIdField,
+  writeRecordedString,
+} from './binary-encoder.js';
 import { otlpFlags, otlpString } from './otlp-field-values.js';
 
 /**
@@ -49,14 +57,7 @@ const SIZE_IDS =
   varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_HEX_LENGTH / 2 + varint32Size(TAG_SPAN_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
 const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
 /** Filled by `RecordingSpan.readContextParts` for each span read (one call reads one span at a time). */
-const contextParts: SpanContextParts = {
-  traceId: '',
-  spanId: '',
-  traceFlags: 0,
-  traceState: undefined,
-  parentSpanId: undefined,
-  parentIsRemote: undefined,
-};
+const contextParts = newContextParts();
 const utf8 = new TextEncoder();
 
 function readIds(spans: readonly FinishedSpan[]): void {
