@@ -156,7 +156,10 @@ let lastValidTraceId = '';
 /** Filled by `RecordingSpan.readContextParts` for each span measured (the size pass is not re-entrant per call). */
 const contextParts = newContextParts();
 
-/** An empty {@link SpanContextParts} for `RecordingSpan.readContextParts` to fill (one per reader). */
+/**
+ * An empty {@link SpanContextParts} for `RecordingSpan.readContextParts` to fill (one per reader).
+ * @internal
+ */
 export function newContextParts(): SpanContextParts {
   return { traceId: '', spanId: '', traceFlags: 0, traceState: undefined, parentSpanId: undefined, parentIsRemote: undefined };
 }
