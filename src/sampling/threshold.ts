@@ -1,4 +1,5 @@
 import { warnOnce } from '../diagnostics/report.js';
+import { DIGIT_ZERO } from '../internal/char-codes.js';
 import { TWO_POW_32 } from '../internal/numeric-constants.js';
 
 /**
@@ -26,7 +27,6 @@ export const MAX_OTEL_VALUE_LENGTH = 256;
 
 const TWO_POW_24 = 0x1000000;
 const TWO_POW_56 = 0x100000000000000;
-const ZERO = 0x30;
 
 /**
  * The sampling ratio a sampler uses for the `ratio` it was given, with one warning per kind of problem:
@@ -102,7 +102,7 @@ export function ratioToThreshold(ratio: number): string | undefined {
  */
 export function encodeThreshold(threshold: string): string {
   let end = threshold.length;
-  while (end > 0 && threshold.charCodeAt(end - 1) === ZERO) end--;
+  while (end > 0 && threshold.charCodeAt(end - 1) === DIGIT_ZERO) end--;
   return end === 0 ? '0' : threshold.slice(0, end);
 }
 
@@ -123,7 +123,7 @@ export function meetsThreshold(
     // `| 0x20` folds A-F onto a-f and leaves digits alone; a missing character (NaN) becomes 0x20,
     // below every digit, so a short id never passes.
     const r = randomness.charCodeAt(randomnessStart + i) | 0x20;
-    const t = i < thresholdLength ? threshold.charCodeAt(thresholdStart + i) : ZERO;
+    const t = i < thresholdLength ? threshold.charCodeAt(thresholdStart + i) : DIGIT_ZERO;
     if (r !== t) return r > t;
   }
   return true;
