@@ -21,6 +21,7 @@ import type { FinishedSpan, SpanEvent, SpanLink } from './finished-span.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue, type SpanLimitsSettings } from './span-limits.js';
 import { detachString } from '../internal/detach-string.js';
+import { ATTRIBUTE, ENDED, FLAGS_SHIFT, KIND_SHIFT, PARENT_FLAGS_SHIFT } from './span-state-layout.js';
 
 /** What every span of one tracer shares: built once per tracer, referenced (not copied) by each span. */
 export interface SpanOwner {
@@ -90,18 +91,6 @@ function sharedExtrasOn(clockAnchor: ClockAnchor): SpanExtras {
   }
   return lastSharedExtras;
 }
-
-/**
- * The layout of {@link RecordingSpan}'s `#state`, one small integer for what would otherwise be five
- * fields: bit 0 ended, bits 1-3 the kind, bits 4-11 the trace flags, bits 12-19 the parent's trace
- * flags (when the parent was a recording span), and from bit 20 on the attribute count. Only additions
- * change it (never `|=`), so it stays exact past 32 bits; `&` reads the low bits at any size.
- */
-const ENDED = 1;
-const KIND_SHIFT = 1;
-const FLAGS_SHIFT = 4;
-const PARENT_FLAGS_SHIFT = 12;
-const ATTRIBUTE = 1 << 20;
 
 /**
  * Makes the plain objects a span keeps its attributes in: `new AttributeObject()` is indistinguishable
