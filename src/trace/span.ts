@@ -1,16 +1,15 @@
-import {
-  SpanStatusCode,
-  type AttributeValue,
-  type Attributes,
-  type Exception,
-  type HrTime,
-  type Link,
-  type Span,
-  type SpanContext,
-  type SpanKind,
-  type SpanStatus,
-  type TimeInput,
-  type TraceState,
+import type {
+  AttributeValue,
+  Attributes,
+  Exception,
+  HrTime,
+  Link,
+  Span,
+  SpanContext,
+  SpanKind,
+  SpanStatus,
+  TimeInput,
+  TraceState,
 } from '@opentelemetry/api';
 import { reportEndedSpanCall } from '../diagnostics/ended-span-call.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
@@ -22,6 +21,7 @@ import type { InstrumentationScope } from './instrumentation-scope.js';
 import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue, type SpanLimitsSettings } from './span-limits.js';
 import { detachString } from '../internal/detach-string.js';
 import { ATTRIBUTE, ENDED, FLAGS_SHIFT, KIND_SHIFT, PARENT_FLAGS_SHIFT } from './span-state-layout.js';
+import { STATUS_ERROR, STATUS_OK, STATUS_UNSET } from '../internal/api-enum-values.js';
 
 /** What every span of one tracer shares: built once per tracer, referenced (not copied) by each span. */
 export interface SpanOwner {
@@ -34,7 +34,7 @@ export interface SpanOwner {
 
 const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
 const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
-const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: STATUS_UNSET });
 
 /**
  * The parts of a span that most spans leave at their defaults (events, links, an explicit status and
@@ -516,10 +516,10 @@ export class RecordingSpan implements Span, FinishedSpan {
     }
     if (status === null || typeof status !== 'object') return this;
     const code = status.code;
-    if (this.#extras.status.code === SpanStatusCode.OK) return this;
-    if (code !== SpanStatusCode.OK && code !== SpanStatusCode.ERROR) return this;
+    if (this.#extras.status.code === STATUS_OK) return this;
+    if (code !== STATUS_OK && code !== STATUS_ERROR) return this;
     const extras = ownExtras(this);
-    if (code === SpanStatusCode.OK) {
+    if (code === STATUS_OK) {
       extras.status = { code };
     } else {
       const message = status.message;

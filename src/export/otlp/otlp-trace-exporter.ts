@@ -2,7 +2,8 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
-import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
+import type { ExportOptions, ExportResult, SpanExporter } from '../span-exporter.js';
+import { EXPORT_FAILED, EXPORT_SUCCESS } from '../export-result-code-values.js';
 import { EXPORT_AT_EXIT, UNSENT_AT_EXIT } from '../export-at-exit.js';
 import type { ExitRequest, ExporterExitExport, ExporterExitState } from './otlp-exit-export.js';
 import { encodeSpansToProtobuf } from './encoding/binary-encoder.js';
@@ -15,7 +16,7 @@ import { otlpEnvironmentSettings } from './otlp-environment-settings.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';
 
-const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });
+const SUCCESS: ExportResult = Object.freeze({ code: EXPORT_SUCCESS });
 
 /** How one attempt ended: delivered or given up (`retry` false), or worth another try. */
 interface AttemptOutcome {
@@ -309,7 +310,7 @@ function collectSecrets(settings: ResolvedExporterOptions): string[] {
 }
 
 function failed(error: Error): ExportResult {
-  return { code: ExportResultCode.FAILED, error };
+  return { code: EXPORT_FAILED, error };
 }
 
 function isJson(contentType: string | undefined, protocol: string): boolean {
