@@ -1,11 +1,14 @@
 /**
- * The sizes the W3C Trace Context and Baggage specifications fix for their headers, and the thresholds
- * otelite's parsers derive from them. This module imports nothing on purpose: bundlers then replace every
- * use with the number itself (esbuild only inlines the constants of a module without imports).
+ * The sizes and trace-flags bits the W3C Trace Context and Baggage specifications fix for their headers,
+ * and the thresholds otelite's parsers derive from them. This module imports nothing on purpose: bundlers
+ * then replace every use with the number itself (esbuild only inlines the constants of a module without
+ * imports).
  */
 
 /** `00` version `traceparent` length: 2 + 1 + 32 + 1 + 16 + 1 + 2 (W3C Trace Context §3.2). */
 export const TRACE_PARENT_LENGTH = 55;
+/** The W3C Trace Context Level 2 `random` flag: the trace id's rightmost 7 bytes are random (§3.2.2.5). */
+export const RANDOM_TRACE_FLAG = 0x02;
 /** The trace-flags bits Level 2 defines: sampled (0x01) and random trace id (0x02) (§3.2.2.5). */
 export const DEFINED_TRACE_FLAGS = 0x03;
 /** The most list members a `tracestate` may hold (W3C Trace Context §3.3.1). */

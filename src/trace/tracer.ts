@@ -36,9 +36,7 @@ import {
   TRACE_FLAGS_NONE,
   TRACE_FLAGS_SAMPLED,
 } from '../internal/api-enum-values.js';
-
-/** The W3C Trace Context Level 2 `random` flag: the trace id's rightmost 7 bytes are random. */
-export const RANDOM_TRACE_FLAG = 0x02;
+import { RANDOM_TRACE_FLAG } from '../propagation/header-limits.js';
 
 /** What all tracers of one provider share; the provider flips `active` off at shutdown. */
 export interface TracerState {

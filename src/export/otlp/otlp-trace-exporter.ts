@@ -13,6 +13,7 @@ import { encodeSpansToJson } from './encoding/json-encoder.js';
 import type { HttpResponse, HttpTransport, RequestProgress } from '../../transport/http-transport.js';
 import { currentPlatform } from '../../platform.js';
 import { otlpEnvironmentSettings } from './otlp-environment-settings.js';
+import { MIN_SECRET_LENGTH, MIN_SECRET_WORD_LENGTH } from './otlp-limits.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';
 
@@ -282,11 +283,6 @@ export class OTLPTraceExporter implements SpanExporter {
     return text;
   }
 }
-
-/** Shorter values are not treated as secrets (redacting them would garble messages, and they protect nothing). */
-const MIN_SECRET_LENGTH = 4;
-/** A word of a header value (such as the token of `Bearer <token>`) this long is a secret of its own. */
-const MIN_SECRET_WORD_LENGTH = 8;
 
 /** The strings a receiver's message must not repeat: header values (and their long words) and URL credentials. */
 function collectSecrets(settings: ResolvedExporterOptions): string[] {
