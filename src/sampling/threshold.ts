@@ -1,6 +1,7 @@
 import { warnOnce } from '../diagnostics/report.js';
 import { DIGIT_ZERO } from '../internal/char-codes.js';
 import { TWO_POW_32 } from '../internal/numeric-constants.js';
+import { MAX_OTEL_VALUE_LENGTH, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET } from './threshold-format.js';
 
 /**
  * Consistent probability sampling arithmetic: rejection thresholds (`T`, the `th` sub-key of the
@@ -15,15 +16,10 @@ import { TWO_POW_32 } from '../internal/numeric-constants.js';
 
 /** The trace state key under which OpenTelemetry keeps its sub-keys (`ot=th:c;rv:...`). */
 export const OTEL_TRACE_STATE_KEY = 'ot';
-/** How many hex digits a threshold or randomness value has: 56 bits. */
-export const THRESHOLD_DIGITS = 14;
-/** Where the randomness starts in a 32-digit trace id: its last 14 digits. */
-export const TRACE_ID_RANDOMNESS_OFFSET = 32 - THRESHOLD_DIGITS;
 /** The smallest probability consistent sampling can express: one randomness value out of 2^56. */
 // Literals, not `2 ** n`: bundlers keep an unused `**` expression, and a page uses none of these three.
 export const MIN_PROBABILITY = 1.3877787807814457e-17; // 2 ** -56, exactly
-/** The spec's bound on the length of the `ot` entry value. */
-export const MAX_OTEL_VALUE_LENGTH = 256;
+export { MAX_OTEL_VALUE_LENGTH, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET };
 
 const TWO_POW_24 = 0x1000000;
 const TWO_POW_56 = 0x100000000000000;
