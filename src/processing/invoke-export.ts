@@ -6,8 +6,6 @@ import type { FinishedSpan } from '../trace/finished-span.js';
 /** The second argument of `export`: opentelemetry-js's result callback that is also otelite's `{ signal }`. */
 type ResultCallback = ((result: CallbackExportResult) => void) & { signal: AbortSignal };
 
-const NO_RESULT = 'the exporter returned no result';
-
 /**
  * Calls `exporter.export(spans, …)` so that both exporter contracts work, the one place otelite adapts
  * them:
@@ -49,7 +47,7 @@ export function invokeExport(
   Promise.resolve(returned as PromiseLike<unknown>).then(
     (result) => {
       if (isExportResult(result)) deliver(result);
-      else if (!waitsForCallback) deliver({ code: EXPORT_FAILED, error: new Error(NO_RESULT) });
+      else if (!waitsForCallback) deliver({ code: EXPORT_FAILED, error: new Error('the exporter returned no result') });
     },
     (error: unknown) => deliver({ code: EXPORT_FAILED, error: toError(error) }),
   );
