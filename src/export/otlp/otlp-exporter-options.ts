@@ -9,7 +9,14 @@ import {
   type TlsFiles,
   type TlsOptions,
 } from '../../transport/http-transport.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import {
+  DEFAULT_BACKOFF_MULTIPLIER,
+  DEFAULT_INITIAL_BACKOFF_MILLIS,
+  DEFAULT_JITTER,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_BACKOFF_MILLIS,
+  type RetryPolicy,
+} from './retry.js';
 import { DEFAULT_MAX_CONCURRENT_EXPORTS } from './otlp-limits.js';
 
 /**
@@ -118,21 +125,16 @@ export { DEFAULT_MAX_CONCURRENT_EXPORTS };
 export function resolveExporterOptions(options: OTLPTraceExporterOptions, environment: OtlpSettings): ResolvedExporterOptions {
   const given = options.retry;
   const retry: RetryPolicy = {
-    maxAttempts: numberOption('retry.maxAttempts', given?.maxAttempts, DEFAULT_RETRY_POLICY.maxAttempts, 1, true),
-    initialBackoffMillis: numberOption(
-      'retry.initialBackoffMillis',
-      given?.initialBackoffMillis,
-      DEFAULT_RETRY_POLICY.initialBackoffMillis,
-      0,
-    ),
-    maxBackoffMillis: numberOption('retry.maxBackoffMillis', given?.maxBackoffMillis, DEFAULT_RETRY_POLICY.maxBackoffMillis, 0),
-    backoffMultiplier: numberOption('retry.backoffMultiplier', given?.backoffMultiplier, DEFAULT_RETRY_POLICY.backoffMultiplier, 1),
-    jitter: DEFAULT_RETRY_POLICY.jitter,
+    maxAttempts: numberOption('retry.maxAttempts', given?.maxAttempts, DEFAULT_MAX_ATTEMPTS, 1, true),
+    initialBackoffMillis: numberOption('retry.initialBackoffMillis', given?.initialBackoffMillis, DEFAULT_INITIAL_BACKOFF_MILLIS, 0),
+    maxBackoffMillis: numberOption('retry.maxBackoffMillis', given?.maxBackoffMillis, DEFAULT_MAX_BACKOFF_MILLIS, 0),
+    backoffMultiplier: numberOption('retry.backoffMultiplier', given?.backoffMultiplier, DEFAULT_BACKOFF_MULTIPLIER, 1),
+    jitter: DEFAULT_JITTER,
   };
   const jitter = given?.jitter;
   if (jitter !== undefined) {
     if (typeof jitter === 'number' && jitter >= 0 && jitter <= 1) retry.jitter = jitter;
-    else invalid('retry.jitter', `a number from 0 to 1; using ${DEFAULT_RETRY_POLICY.jitter}`);
+    else invalid('retry.jitter', `a number from 0 to 1; using ${DEFAULT_JITTER}`);
   }
   const timeoutMillis = numberOption('timeoutMillis', options.timeoutMillis, environment.timeoutMillis, 0, false, true);
   return {

@@ -22,6 +22,19 @@ export interface RetryPolicy {
   jitter: number;
 }
 
+// The default policy's values one by one, for the option resolver: this module imports nothing, so
+// bundlers write each use as the number itself rather than a property read of the frozen policy.
+/** {@link RetryPolicy.maxAttempts} of the default policy. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+/** {@link RetryPolicy.initialBackoffMillis} of the default policy. */
+export const DEFAULT_INITIAL_BACKOFF_MILLIS = 1000;
+/** {@link RetryPolicy.maxBackoffMillis} of the default policy. */
+export const DEFAULT_MAX_BACKOFF_MILLIS = 5000;
+/** {@link RetryPolicy.backoffMultiplier} of the default policy. */
+export const DEFAULT_BACKOFF_MULTIPLIER = 1.5;
+/** {@link RetryPolicy.jitter} of the default policy. */
+export const DEFAULT_JITTER = 0.2;
+
 /**
  * The default policy: waits of about 1 s, 1.5 s, 2.25 s and 3.4 s (each ±20 %) between five attempts,
  * never more than 5 s. These are the values opentelemetry-js's OTLP exporters use. The waits add up to
@@ -30,11 +43,11 @@ export interface RetryPolicy {
  * the export then ends with the timeout, and later attempts are not made.
  */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
-  maxAttempts: 5,
-  initialBackoffMillis: 1000,
-  maxBackoffMillis: 5000,
-  backoffMultiplier: 1.5,
-  jitter: 0.2,
+  maxAttempts: DEFAULT_MAX_ATTEMPTS,
+  initialBackoffMillis: DEFAULT_INITIAL_BACKOFF_MILLIS,
+  maxBackoffMillis: DEFAULT_MAX_BACKOFF_MILLIS,
+  backoffMultiplier: DEFAULT_BACKOFF_MULTIPLIER,
+  jitter: DEFAULT_JITTER,
 });
 
 /** The HTTP status codes the OTLP specification says to retry. */
