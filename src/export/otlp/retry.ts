@@ -42,7 +42,7 @@ export const DEFAULT_JITTER = 0.2;
  * never answers exhausts a batch span processor's default 30 s export timeout during the third attempt:
  * the export then ends with the timeout, and later attempts are not made.
  */
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = /* @__PURE__ */ Object.freeze({
   maxAttempts: DEFAULT_MAX_ATTEMPTS,
   initialBackoffMillis: DEFAULT_INITIAL_BACKOFF_MILLIS,
   maxBackoffMillis: DEFAULT_MAX_BACKOFF_MILLIS,
