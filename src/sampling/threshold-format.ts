@@ -1,10 +1,12 @@
 /**
  * The shape of a consistent-sampling threshold or randomness value (threshold.ts): how many hex digits
- * it has, where it sits in a trace id, and how long the `ot` entry holding it may be. This module imports
- * nothing on purpose: bundlers then replace every use with the number itself (esbuild only inlines the
- * constants of a module without imports).
+ * it has, where it sits in a trace id, how long the `ot` entry holding it may be, and that entry's key.
+ * This module imports nothing on purpose: bundlers then replace every use with the value itself (esbuild
+ * only inlines the constants of a module without imports, and strings only up to three characters).
  */
 
+/** The trace state key under which OpenTelemetry keeps its sub-keys (`ot=th:c;rv:...`). */
+export const OTEL_TRACE_STATE_KEY = 'ot';
 /** How many hex digits a threshold or randomness value has: 56 bits. */
 export const THRESHOLD_DIGITS = 14;
 /** Where the randomness starts in a 32-digit trace id: its last 14 digits. */

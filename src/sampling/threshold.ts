@@ -1,7 +1,7 @@
 import { warnOnce } from '../diagnostics/report.js';
 import { DIGIT_ZERO } from '../internal/char-codes.js';
 import { TWO_POW_32 } from '../internal/numeric-constants.js';
-import { MAX_OTEL_VALUE_LENGTH, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET } from './threshold-format.js';
+import { MAX_OTEL_VALUE_LENGTH, OTEL_TRACE_STATE_KEY, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET } from './threshold-format.js';
 
 /**
  * Consistent probability sampling arithmetic: rejection thresholds (`T`, the `th` sub-key of the
@@ -14,12 +14,10 @@ import { MAX_OTEL_VALUE_LENGTH, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET } f
  * hot path neither parses hex nor needs BigInt: the comparison usually ends at the first digit.
  */
 
-/** The trace state key under which OpenTelemetry keeps its sub-keys (`ot=th:c;rv:...`). */
-export const OTEL_TRACE_STATE_KEY = 'ot';
 /** The smallest probability consistent sampling can express: one randomness value out of 2^56. */
 // Literals, not `2 ** n`: bundlers keep an unused `**` expression, and a page uses none of these three.
 export const MIN_PROBABILITY = 1.3877787807814457e-17; // 2 ** -56, exactly
-export { MAX_OTEL_VALUE_LENGTH, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET };
+export { MAX_OTEL_VALUE_LENGTH, OTEL_TRACE_STATE_KEY, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET };
 
 const TWO_POW_24 = 0x1000000;
 const TWO_POW_56 = 0x100000000000000;
