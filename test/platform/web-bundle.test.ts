@@ -204,6 +204,7 @@ describe('web bundles', () => {
       'export/export-result-code-values.ts',
       'export/otlp/otlp-limits.ts',
       'export/otlp/wire/response-limits.ts',
+      'export/otlp/wire/rpc-status-tags.ts',
     ]) {
       expect(bytesOf(file), file).toBe(0);
     }

@@ -3,8 +3,9 @@ import {
   TAG_EXPORT_TRACE_PARTIAL_SUCCESS_REJECTED_SPANS,
   TAG_EXPORT_TRACE_SERVICE_RESPONSE_PARTIAL_SUCCESS,
 } from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_wire.js';
-import { WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
+import { WireReader } from './wire-reader.js';
 import { MAX_MESSAGE_LENGTH } from './response-limits.js';
+import { STATUS_CODE_TAG, STATUS_MESSAGE_TAG } from './rpc-status-tags.js';
 
 /**
  * Reading what an OTLP/HTTP receiver answers: the `ExportTraceServiceResponse` of a 200 (which may
@@ -90,14 +91,6 @@ function jsonPartialSuccess(body: Uint8Array): PartialSuccess | undefined {
   else throw new Error('rejectedSpans is not an integer');
   return { rejectedSpans, errorMessage: message };
 }
-
-/**
- * Field numbers of `google.rpc.Status`, from googleapis `google/rpc/status.proto`
- * (`int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3;`). The message is not
- * part of `gen/` (opentelemetry-proto does not import it), so its two scalar fields are read by hand.
- */
-const STATUS_CODE_TAG = (1 << 3) | WIRE_VARINT;
-const STATUS_MESSAGE_TAG = (2 << 3) | WIRE_LENGTH_DELIMITED;
 
 /** The parts of a `google.rpc.Status` error body worth logging. */
 export interface ErrorStatus {
