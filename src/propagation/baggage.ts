@@ -19,6 +19,7 @@ import {
   BAGGAGE_TOKEN_CHAR as TOKEN_CHAR,
 } from './header-char-classes.js';
 import { joinedHeaderValue } from './joined-header-value.js';
+import { utf8Encoder } from '../internal/utf8-encoder.js';
 
 export { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_MEMBERS };
 
@@ -50,7 +51,6 @@ export function isBaggageKey(key: unknown): key is string {
 }
 
 /** UTF-8 both ways: a lone surrogate is written as U+FFFD, a malformed sequence read as U+FFFD (WHATWG), a BOM kept. */
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**

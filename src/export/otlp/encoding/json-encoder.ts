@@ -18,8 +18,8 @@ import {
 } from './otlp-field-values.js';
 import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js';
 import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
+import { utf8Encoder } from '../../../internal/utf8-encoder.js';
 
-const utf8 = new TextEncoder();
 
 /**
  * Resource and scope messages in proto3 JSON, built once per object, by hand like the spans (the
@@ -80,10 +80,10 @@ export function encodeSpansToJson(spans: readonly FinishedSpan[]): Uint8Array {
         reportError(ENCODE_ERROR_KIND, error, 'span dropped from the OTLP batch');
       }
     }
-    return utf8.encode(JSON.stringify(resourceSpans.length === 0 ? {} : { resourceSpans }));
+    return utf8Encoder.encode(JSON.stringify(resourceSpans.length === 0 ? {} : { resourceSpans }));
   } catch (error) {
     reportError(ENCODE_ERROR_KIND, error, 'JSON batch dropped');
-    return utf8.encode('{}');
+    return utf8Encoder.encode('{}');
   }
 }
 

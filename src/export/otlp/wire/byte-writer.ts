@@ -1,4 +1,5 @@
 import { TWO_POW_32 } from '../../../internal/numeric-constants.js';
+import { utf8Encoder } from '../../../internal/utf8-encoder.js';
 
 /*
  * Protobuf wire writes: each puts one value's bytes into `bytes` at `offset` and returns the offset
@@ -6,8 +7,6 @@ import { TWO_POW_32 } from '../../../internal/numeric-constants.js';
  * nothing here checks bounds or grows a buffer. Shared by the binary encoder's write pass and its
  * cached key fields.
  */
-
-const utf8 = new TextEncoder();
 
 /** Writes an unsigned 32-bit varint (tags, lengths, `uint32` values). */
 export function putVarint32(bytes: Uint8Array, offset: number, value: number): number {
@@ -40,7 +39,7 @@ export function putString(bytes: Uint8Array, offset: number, value: string, byte
     // ASCII: one byte per code unit; a loop beats a call into the encoder for short strings.
     for (let i = 0; i < byteLength; i++) bytes[offset + i] = value.charCodeAt(i);
   } else {
-    utf8.encodeInto(value, bytes.subarray(offset, offset + byteLength));
+    utf8Encoder.encodeInto(value, bytes.subarray(offset, offset + byteLength));
   }
   return offset + byteLength;
 }
