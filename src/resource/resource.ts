@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { warnOnce } from '../diagnostics/report.js';
+import { EMPTY_OBJECT } from '../internal/frozen-empty.js';
 
 /** The entity producing telemetry: a service, its process, its host. Immutable. */
 export interface Resource {
@@ -74,7 +75,7 @@ export function mergeResources(base: Resource | undefined, update: Resource | un
   return schemaUrl ? Object.freeze({ attributes, schemaUrl }) : Object.freeze({ attributes });
 }
 
-const EMPTY_RESOURCE: Resource = Object.freeze({ attributes: Object.freeze({}) });
+const EMPTY_RESOURCE: Resource = Object.freeze({ attributes: EMPTY_OBJECT });
 
 function isResourceAttributeValue(value: unknown): boolean {
   const type = typeof value;

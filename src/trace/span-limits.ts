@@ -3,6 +3,7 @@ import { readEnvironmentVariable, type EnvironmentSource } from '../config/envir
 import { readIntegerVariable } from '../config/typed-variables.js';
 import { warnOnce } from '../diagnostics/report.js';
 import { detachString } from '../internal/detach-string.js';
+import { EMPTY_OBJECT as EMPTY_ATTRIBUTES } from '../internal/frozen-empty.js';
 
 /**
  * Bounds on what one span may hold (the spec's span limits). Every field is optional; an unset field
@@ -126,7 +127,7 @@ export function resolveSpanLimits(environment: SpanLimitsSettings, options: Span
 }
 
 /** Shared, frozen empty attributes for events and links that carry none. */
-export const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
+export { EMPTY_ATTRIBUTES };
 
 const INVALID_VALUE_WARNING = 'an attribute value was dropped: not a string, number, boolean or array of those.';
 

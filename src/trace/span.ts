@@ -22,6 +22,7 @@ import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttribu
 import { detachString } from '../internal/detach-string.js';
 import { ATTRIBUTE, ENDED, FLAGS_SHIFT, KIND_SHIFT, PARENT_FLAGS_SHIFT } from './span-state-layout.js';
 import { STATUS_ERROR, STATUS_OK, STATUS_UNSET } from '../internal/api-enum-values.js';
+import { EMPTY_ARRAY as NO_EVENTS, EMPTY_ARRAY as NO_LINKS } from '../internal/frozen-empty.js';
 
 /** What every span of one tracer shares: built once per tracer, referenced (not copied) by each span. */
 export interface SpanOwner {
@@ -32,8 +33,6 @@ export interface SpanOwner {
   readonly processor: SpanProcessor | undefined;
 }
 
-const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
-const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: STATUS_UNSET });
 
 /**

@@ -8,7 +8,6 @@ import {
   trace,
   type Attributes,
   type Context,
-  type Link,
   type Span,
   type SpanContext,
   type SpanOptions,
@@ -37,6 +36,7 @@ import {
   TRACE_FLAGS_SAMPLED,
 } from '../internal/api-enum-values.js';
 import { RANDOM_TRACE_FLAG } from '../propagation/header-limits.js';
+import { EMPTY_OBJECT as NO_ATTRIBUTES, EMPTY_ARRAY as NO_LINKS } from '../internal/frozen-empty.js';
 
 /** What all tracers of one provider share; the provider flips `active` off at shutdown. */
 export interface TracerState {
@@ -49,8 +49,6 @@ export interface TracerState {
 }
 
 const NOT_RECORD: SamplingResult = Object.freeze({ decision: DECISION_NOT_RECORD });
-const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
-const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 /** The options `startSpanWithDeferredAttributes` starts with, one frozen object per kind (none allocated per span). */
 const KIND_OPTIONS: readonly SpanOptions[] = [0, 1, 2, 3, 4].map((kind) => Object.freeze({ kind }));
