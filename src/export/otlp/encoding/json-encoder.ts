@@ -20,7 +20,6 @@ import { cachePerObject, ResourceScopeGroups } from './resource-scope-groups.js'
 import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
 import { utf8Encoder } from '../../../internal/utf8-encoder.js';
 
-
 /**
  * Resource and scope messages in proto3 JSON, built once per object, by hand like the spans (the
  * fields of `toResourceMessage` / `toScopeMessage`: attributes, and a scope's name and version), so
