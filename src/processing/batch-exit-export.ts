@@ -23,7 +23,13 @@ export const batchExitRegistry: ExitRegistry = {
     // Sends, synchronously, what an unfinished export holds and what is queued. Captures no processor
     // (the registry holds it weakly) and no exporter (the processor's, read at exit).
     return registerAtExit(processor, (owner) => {
-      const [current, exporting, queue] = take(owner);
+      const [current, exporting, queue, encoded] = take(owner);
+      if (encoded !== undefined) {
+        // Spans kept encoded: the queue sends its bytes (of the export running now, what has not gone out whole).
+        const result = encoded.queue.exportAtExit(encoded.exporting, encoded.batches, timeoutMillis);
+        if (result.count > 0) failed(owner, result.count);
+        return;
+      }
       // Of the export running now, only what has not gone out whole (see UNSENT_AT_EXIT).
       const unsent = exporting === undefined || !canExportAtExit(current) ? exporting : unsentAtExit(current, exporting);
       const spans = unsent === undefined || unsent.length === 0 ? queue : unsent.concat(queue);

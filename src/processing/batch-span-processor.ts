@@ -6,7 +6,8 @@ import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
-import { callExporter, exportSpans } from './export-spans.js';
+import { callExporter, exportEncodedSpans, exportSpans } from './export-spans.js';
+import type { EncodedSpanBatch, EncodedSpanQueue } from '../export/encoded-span-queue.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
 import { exportsUnsampledSpans } from './unsampled-spans.js';
 
@@ -119,11 +120,15 @@ export interface ExitRegistry {
   ): (() => void) | undefined;
 }
 
-/** What a processor holds at exit: its exporter, the batch of its unfinished export, its queue. */
+/**
+ * What a processor holds at exit: its exporter, the batch of its unfinished export, its queue; or,
+ * when it keeps its spans encoded, that queue, the batch of its unfinished export and what was queued.
+ */
 export type PendingAtExit = readonly [
   exporter: SpanExporter | CallbackSpanExporter,
   exporting: readonly FinishedSpan[] | undefined,
   queue: readonly FinishedSpan[],
+  encoded?: { readonly queue: EncodedSpanQueue; readonly exporting: EncodedSpanBatch | undefined; readonly batches: EncodedSpanBatch[] },
 ];
 
 /** Where the platform exports at exit, its registry (see {@link useExitRegistry}). */
@@ -143,6 +148,27 @@ let exitRegistry: ExitRegistry | undefined;
  */
 export function useExitRegistry(registry: ExitRegistry | undefined): void {
   exitRegistry = registry;
+}
+
+/** Makes the queue of encoded spans for an exporter, where there is one (see {@link useEncodedSpanQueues}). */
+let encodedSpanQueues: ((exporter: SpanExporter | CallbackSpanExporter, batchSize: number) => EncodedSpanQueue | undefined) | undefined;
+
+/**
+ * Makes every `BatchSpanProcessor` built from now on ask `create` for a queue that keeps its spans
+ * encoded (see {@link EncodedSpanQueue}); `create` gives one only for exporters it can encode for
+ * (otelite's own OTLP/protobuf exporter), and the processor keeps the spans themselves otherwise.
+ * Called by the Node entry point; the web entries do not, so a page bundles none of it.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useEncodedSpanQueues(createSpanRecordQueue);
+ * ```
+ */
+export function useEncodedSpanQueues(
+  create: ((exporter: SpanExporter | CallbackSpanExporter, batchSize: number) => EncodedSpanQueue | undefined) | undefined,
+): void {
+  encodedSpanQueues = create;
 }
 
 /**
@@ -172,6 +198,8 @@ export class BatchSpanProcessor implements SpanProcessor {
   readonly #scheduledDelayMillis: number;
   readonly #exportTimeoutMillis: number;
   #queue: FinishedSpan[] = [];
+  /** Where the spans wait encoded instead of in `#queue` (see {@link useEncodedSpanQueues}). */
+  readonly #encoded: EncodedSpanQueue | undefined;
   /** Spans ever accepted into the queue, and spans ever taken out of it for export. */
   #accepted = 0;
   #taken = 0;
@@ -184,7 +212,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   #isShutdown = false;
   #shutdown: Promise<void> | undefined;
   /** The batch of the export running now (its spans are sent again at exit if it has not finished). */
-  #exporting: FinishedSpan[] | undefined;
+  #exporting: FinishedSpan[] | EncodedSpanBatch | undefined;
   #unregisterAtExit: (() => void) | undefined;
 
   constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
@@ -194,6 +222,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.#maxExportBatchSize = settings.maxExportBatchSize;
     this.#scheduledDelayMillis = settings.scheduledDelayMillis;
     this.#exportTimeoutMillis = settings.exportTimeoutMillis;
+    this.#encoded = encodedSpanQueues?.(exporter, settings.maxExportBatchSize);
     this.#unregisterAtExit = exitRegistry?.register(
       this,
       exporter,
@@ -205,7 +234,14 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   /** Hands over what is pending (the process is exiting): the queue counts as taken, the export as over. */
   static #takeAtExit(processor: BatchSpanProcessor): PendingAtExit {
-    const pending = [processor.#exporter, processor.#exporting, processor.#queue] as const;
+    const encoded = processor.#encoded;
+    if (encoded !== undefined) {
+      processor.#taken += encoded.length;
+      const exporting = processor.#exporting as EncodedSpanBatch | undefined;
+      processor.#exporting = undefined;
+      return [processor.#exporter, undefined, [], { queue: encoded, exporting, batches: encoded.takeAll() }];
+    }
+    const pending = [processor.#exporter, processor.#exporting as FinishedSpan[] | undefined, processor.#queue] as const;
     processor.#taken += processor.#queue.length;
     processor.#exporting = undefined;
     processor.#queue = [];
@@ -230,15 +266,17 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   onEnd(span: FinishedSpan): void {
     if (this.#isShutdown || ((RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0 && !exportsUnsampledSpans(this))) return;
-    const queue = this.#queue;
-    if (queue.length >= this.#maxQueueSize) {
+    const encoded = this.#encoded;
+    const length = encoded === undefined ? this.#queue.length : encoded.length;
+    if (length >= this.#maxQueueSize) {
       this.#dropped++;
       warnOnce('BatchSpanProcessor dropped spans because its queue was full (see droppedSpansCount).');
       return;
     }
-    queue.push(span);
+    if (encoded === undefined) this.#queue.push(span);
+    else if (!encoded.add(span)) return;
     this.#accepted++;
-    if (queue.length >= this.#maxExportBatchSize) {
+    if (length + 1 >= this.#maxExportBatchSize) {
       if (!this.#fullBatchQueued) {
         this.#fullBatchQueued = true;
         this.#enqueue(() => this.#exportFullBatches());
@@ -246,6 +284,11 @@ export class BatchSpanProcessor implements SpanProcessor {
     } else if (this.#timer === undefined) {
       this.#startTimer();
     }
+  }
+
+  /** Spans waiting for export. */
+  #queued(): number {
+    return this.#encoded === undefined ? this.#queue.length : this.#encoded.length;
   }
 
   /**
@@ -277,7 +320,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.#clearTimer();
     const target = this.#accepted;
     return this.#enqueue(async () => {
-      while (this.#taken < target && this.#queue.length > 0) await this.#exportBatch();
+      while (this.#taken < target && this.#queued() > 0) await this.#exportBatch();
       await callExporter(this.#exporter, 'forceFlush', this.#exportTimeoutMillis);
     });
   }
@@ -295,17 +338,18 @@ export class BatchSpanProcessor implements SpanProcessor {
   }
 
   async #exportFullBatches(): Promise<void> {
-    while (this.#queue.length >= this.#maxExportBatchSize) await this.#exportBatch();
+    while (this.#queued() >= this.#maxExportBatchSize) await this.#exportBatch();
     this.#fullBatchQueued = false;
   }
 
   async #exportOnSchedule(): Promise<void> {
-    if (this.#queue.length > 0) await this.#exportBatch();
+    if (this.#queued() > 0) await this.#exportBatch();
   }
 
   #afterWork(): void {
-    if (this.#queue.length === 0 || this.#isShutdown) return;
-    if (this.#queue.length >= this.#maxExportBatchSize) {
+    const queued = this.#queued();
+    if (queued === 0 || this.#isShutdown) return;
+    if (queued >= this.#maxExportBatchSize) {
       if (!this.#fullBatchQueued) {
         this.#fullBatchQueued = true;
         this.#enqueue(() => this.#exportFullBatches());
@@ -332,6 +376,10 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   /** Takes up to one batch off the front of the queue and exports it. */
   async #exportBatch(): Promise<void> {
+    if (this.#encoded !== undefined) {
+      await this.#exportEncodedBatch(this.#encoded);
+      return;
+    }
     const queue = this.#queue;
     let batch: FinishedSpan[];
     if (queue.length <= this.#maxExportBatchSize) {
@@ -346,6 +394,16 @@ export class BatchSpanProcessor implements SpanProcessor {
     if (this.#exporting !== batch) return; // sent at exit meanwhile
     this.#exporting = undefined;
     if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.length;
+  }
+
+  async #exportEncodedBatch(encoded: EncodedSpanQueue): Promise<void> {
+    const batch = encoded.take();
+    this.#taken += batch.count;
+    this.#exporting = batch;
+    const result = await exportEncodedSpans(encoded, batch, this.#exportTimeoutMillis);
+    if (this.#exporting !== batch) return; // sent at exit meanwhile
+    this.#exporting = undefined;
+    if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.count;
   }
 }
 

@@ -4,7 +4,8 @@ import { reportError } from '../diagnostics/report.js';
 import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type ExportResult, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
-import { invokeExport } from './invoke-export.js';
+import { invokeExport, toError } from './invoke-export.js';
+import type { EncodedSpanBatch, EncodedSpanQueue } from '../export/encoded-span-queue.js';
 import { callAsync, settleWithin } from '../internal/settle-within.js';
 
 /**
@@ -21,6 +22,32 @@ export function exportSpans(
   spans: readonly FinishedSpan[],
   timeoutMillis: number,
 ): Promise<ExportResult> {
+  return exportWithin(spans.length, timeoutMillis, (signal, finish) => invokeExport(exporter, spans, signal, finish));
+}
+
+/**
+ * {@link exportSpans} for a batch of an {@link EncodedSpanQueue}: its `export` runs inside this call,
+ * with tracing suppressed, guarded and bounded the same way. Never rejects.
+ * @internal
+ */
+export function exportEncodedSpans(queue: EncodedSpanQueue, batch: EncodedSpanBatch, timeoutMillis: number): Promise<ExportResult> {
+  return exportWithin(batch.count, timeoutMillis, (signal, finish) => {
+    let promise: Promise<ExportResult>;
+    try {
+      promise = queue.export(batch, signal);
+    } catch (error) {
+      finish({ code: ExportResultCode.FAILED, error: toError(error) });
+      return;
+    }
+    promise.then(finish, (error: unknown) => finish({ code: ExportResultCode.FAILED, error: toError(error) }));
+  });
+}
+
+function exportWithin(
+  count: number,
+  timeoutMillis: number,
+  start: (signal: AbortSignal, finish: (result: ExportResult) => void) => void,
+): Promise<ExportResult> {
   return new Promise<ExportResult>((resolve) => {
     const controller = new AbortController();
     let settled = false;
@@ -29,7 +56,7 @@ export function exportSpans(
       settled = true;
       if (timer !== undefined) clearTimeout(timer);
       if (result.code !== ExportResultCode.SUCCESS) {
-        reportError('export', result.error ?? new Error('the exporter reported a failure'), `${spans.length} spans`);
+        reportError('export', result.error ?? new Error('the exporter reported a failure'), `${count} spans`);
       }
       resolve(result);
     };
@@ -42,7 +69,7 @@ export function exportSpans(
       }, timeoutMillis);
       timer.unref?.();
     }
-    context.with(suppressTracing(context.active()), () => invokeExport(exporter, spans, controller.signal, finish));
+    context.with(suppressTracing(context.active()), () => start(controller.signal, finish));
   });
 }
 

@@ -1,0 +1,231 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { failureCounts } from '../../../src/diagnostics/report.js';
+import {
+  encodeSpansToProtobuf,
+  useBatchSpanIds,
+  useNameFieldCache,
+  useSpanAttributeSizer,
+} from '../../../src/export/otlp/encoding/binary-encoder.js';
+import { sizeCachedNameField } from '../../../src/export/otlp/encoding/name-field-cache.js';
+import { sizeMemoizedSpanAttributes } from '../../../src/export/otlp/encoding/span-attribute-memo.js';
+import { asciiBatchSpanIds } from '../../../src/export/otlp/encoding/span-id-batch.js';
+import { toExportTraceServiceRequest } from '../../../src/export/otlp/encoding/to-export-request.js';
+import { OTLPTraceExporter } from '../../../src/export/otlp/otlp-trace-exporter.js';
+import { createSpanRecordQueue } from '../../../src/export/otlp/span-record-queue.js';
+import { ExportResultCode } from '../../../src/export/span-exporter.js';
+import { BatchSpanProcessor } from '../../../src/processing/batch-span-processor.js';
+import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
+import type { Resource } from '../../../src/resource/resource.js';
+import type { FinishedSpan } from '../../../src/trace/finished-span.js';
+import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
+import type { HttpResponse, HttpTransport } from '../../../src/transport/http-transport.js';
+import { spanBatch } from './span-arbitrary.js';
+import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, spanEvent } from './span-fixtures.js';
+
+const OK: HttpResponse = {
+  statusCode: 200,
+  statusMessage: 'OK',
+  retryAfter: undefined,
+  contentType: undefined,
+  body: new Uint8Array(0),
+  bodyError: undefined,
+  bodyTooLarge: false,
+};
+const UNAVAILABLE: HttpResponse = { ...OK, statusCode: 503, statusMessage: 'Service Unavailable' };
+
+/** A transport that keeps every body it is asked to send and answers from `answers` (then 200). */
+function capturingTransport(answers: HttpResponse[] = []): { bodies: Buffer[]; transport: () => HttpTransport } {
+  const bodies: Buffer[] = [];
+  const transport: HttpTransport = {
+    prepare: async (payload) => payload,
+    send: async (body) => {
+      bodies.push(Buffer.from(body));
+      return answers.shift() ?? OK;
+    },
+    close() {},
+  };
+  return { bodies, transport: () => transport };
+}
+
+function useNodeWriterPaths(installed: boolean): void {
+  useSpanAttributeSizer(installed ? sizeMemoizedSpanAttributes : undefined);
+  useBatchSpanIds(installed ? asciiBatchSpanIds : undefined);
+  useNameFieldCache(installed ? sizeCachedNameField : undefined);
+}
+
+const isSampled = (span: FinishedSpan): boolean => (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
+
+/** Spans through a batch processor in front of the OTLP exporter; the request bodies it sent. */
+async function exportThroughProcessor(
+  spans: readonly FinishedSpan[],
+  batch: { maxExportBatchSize?: number; maxQueueSize?: number } = {},
+  exporterOptions: { maxRequestBytes?: number } = {},
+): Promise<Buffer[]> {
+  const { bodies, transport } = capturingTransport();
+  const exporter = new OTLPTraceExporter({ url: 'http://127.0.0.1:4318/v1/traces', transport, ...exporterOptions });
+  const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxQueueSize: 4096, ...batch });
+  for (const span of spans) processor.onEnd(span);
+  await processor.shutdown();
+  return bodies;
+}
+
+const RESOURCE_A: Resource = { attributes: { 'service.name': 'a' }, schemaUrl: 'https://a.test/schema' };
+const RESOURCE_B: Resource = { attributes: { 'service.name': 'b', 'host.cpus': 2 } };
+const SCOPE_1: InstrumentationScope = { name: 'one', version: '1.0.0', schemaUrl: 'https://one.test', attributes: { k: 'v' } };
+const SCOPE_2: InstrumentationScope = { name: 'two' };
+
+/** Spans of two resources and two scopes, interleaved, with events, links, status, limits' counts. */
+function mixedSpans(count: number): FinishedSpan[] {
+  const pairs = [
+    [RESOURCE_A, SCOPE_1],
+    [RESOURCE_B, SCOPE_2],
+    [RESOURCE_A, SCOPE_2],
+    [RESOURCE_B, SCOPE_1],
+  ] as const;
+  return Array.from({ length: count }, (_, i) =>
+    finishedSpan({
+      name: `span ${i}`,
+      kind: i % 2 === 0 ? SpanKind.SERVER : SpanKind.CLIENT,
+      resource: pairs[i % 4][0],
+      instrumentationScope: pairs[(i >> 1) % 4][1],
+      attributes: { 'http.request.method': 'GET', 'url.path': `/items/${i}`, n: i, ok: i % 3 === 0 },
+      events: i % 3 === 0 ? [spanEvent('exception', 2_000_000 + i, { 'exception.message': 'boom' }, 1)] : [],
+      links: i % 4 === 1 ? [{ context: { traceId: LINK_TRACE_ID, spanId: LINK_SPAN_ID, traceFlags: 1 }, attributes: { l: 1 }, droppedAttributesCount: 2 }] : [],
+      status: i % 5 === 0 ? { code: SpanStatusCode.ERROR, message: 'failed' } : { code: SpanStatusCode.UNSET },
+      droppedAttributesCount: i % 7,
+      droppedEventsCount: i % 2,
+      droppedLinksCount: i % 3,
+    }),
+  );
+}
+
+describe.each([
+  { path: 'plain writer', installed: false },
+  { path: "the Node entry's writer paths", installed: true },
+])('BatchSpanProcessor in front of OTLPTraceExporter keeps spans encoded ($path)', ({ installed }) => {
+  afterEach(() => useNodeWriterPaths(false));
+
+  it('sends exactly the bytes the object path gives, decoding to the mapped message (random spans, property)', async () => {
+    useNodeWriterPaths(installed);
+    await fc.assert(
+      fc.asyncProperty(spanBatch, async (spans) => {
+        const sampled = spans.filter(isSampled);
+        const bodies = await exportThroughProcessor(spans);
+        if (sampled.length === 0) {
+          expect(bodies).toEqual([]);
+          return;
+        }
+        const expected = Buffer.from(encodeSpansToProtobuf(sampled));
+        const sent = bodies.length === 0 ? Buffer.alloc(0) : bodies[0];
+        expect(bodies.length).toBeLessThanOrEqual(1);
+        expect(sent).toEqual(expected);
+        if (bodies.length === 1) expect(fromBinary(ExportTraceServiceRequestSchema, new Uint8Array(sent))).toEqual(toExportTraceServiceRequest(sampled));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('groups resources and scopes in one batch, with events, links, status and dropped counts, batch by batch', async () => {
+    useNodeWriterPaths(installed);
+    const spans = [kitchenSinkSpan(), ...mixedSpans(21)];
+    const bodies = await exportThroughProcessor(spans, { maxExportBatchSize: 8 });
+    expect(bodies.length).toBe(3);
+    for (let b = 0; b < 3; b++) {
+      const batch = spans.slice(b * 8, b * 8 + 8);
+      expect(bodies[b]).toEqual(Buffer.from(encodeSpansToProtobuf(batch)));
+      const decoded = fromBinary(ExportTraceServiceRequestSchema, new Uint8Array(bodies[b]));
+      expect(decoded).toEqual(toExportTraceServiceRequest(batch));
+      expect(decoded.resourceSpans.length).toBe(b === 0 ? 3 : 2);
+    }
+  });
+});
+
+describe('the encoded span queue', () => {
+  it('is made only for OTLPTraceExporter sending protobuf with its own export', () => {
+    const url = 'http://127.0.0.1:4318/v1/traces';
+    expect(createSpanRecordQueue(new OTLPTraceExporter({ url }), 512)).toBeDefined();
+    expect(createSpanRecordQueue(new OTLPTraceExporter({ url, protocol: 'http/json' }), 512)).toBeUndefined();
+    class Wrapped extends OTLPTraceExporter {
+      override export(spans: readonly FinishedSpan[]) {
+        return super.export(spans);
+      }
+    }
+    expect(createSpanRecordQueue(new Wrapped({ url }), 512)).toBeUndefined();
+    const patched = new OTLPTraceExporter({ url });
+    patched.export = async () => ({ code: ExportResultCode.SUCCESS });
+    expect(createSpanRecordQueue(patched, 512)).toBeUndefined();
+    expect(createSpanRecordQueue({ export: async () => ({ code: ExportResultCode.SUCCESS }) }, 512)).toBeUndefined();
+  });
+
+  it('encodes each span when it ends: a change to its data afterwards is not sent', async () => {
+    const { bodies, transport } = capturingTransport();
+    const exporter = new OTLPTraceExporter({ url: 'http://127.0.0.1:4318/v1/traces', transport });
+    const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000 });
+    const attributes: Record<string, string> = { when: 'at end' };
+    const span = finishedSpan({ attributes });
+    const atEnd = Buffer.from(encodeSpansToProtobuf([span]));
+    processor.onEnd(span);
+    attributes.when = 'changed after end';
+    await processor.forceFlush();
+    expect(bodies).toEqual([atEnd]);
+  });
+
+  it('keeps the queue bounded in spans: drops and counts the newest past maxQueueSize', async () => {
+    const spans = mixedSpans(10);
+    const { bodies, transport } = capturingTransport();
+    const exporter = new OTLPTraceExporter({ url: 'http://127.0.0.1:4318/v1/traces', transport });
+    const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxQueueSize: 6, maxExportBatchSize: 4 });
+    // The exporter is busy with the first full batch while the rest arrives: 4 in export + 6 queued at most.
+    for (const span of spans) processor.onEnd(span);
+    for (const span of mixedSpans(3)) processor.onEnd(span);
+    await processor.forceFlush();
+    const sent = bodies.map((body) => fromBinary(ExportTraceServiceRequestSchema, body));
+    const sentCount = sent.flatMap((request) => request.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))).length;
+    expect(sentCount + processor.droppedSpansCount).toBe(13);
+    expect(processor.droppedSpansCount).toBeGreaterThan(0);
+    expect(bodies.slice(0, 1)).toEqual([Buffer.from(encodeSpansToProtobuf(spans.slice(0, 4)))]);
+  });
+
+  it('splits a batch over maxRequestBytes into requests within it, and drops a span that alone exceeds it, naming it', async () => {
+    const before = failureCounts().export ?? 0;
+    const big = finishedSpan({ name: 'too big', attributes: { blob: 'x'.repeat(5000) } });
+    const spans = [...mixedSpans(6), big, ...mixedSpans(6)];
+    const bodies = await exportThroughProcessor(spans, {}, { maxRequestBytes: 1200 });
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) expect(body.length).toBeLessThanOrEqual(1200);
+    const names = bodies.flatMap((body) =>
+      fromBinary(ExportTraceServiceRequestSchema, body).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name))),
+    );
+    expect(names.sort()).toEqual(spans.filter((s) => s !== big).map((s) => s.name).sort());
+    expect((failureCounts().export ?? 0) - before).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sends the same bytes again on a retry', async () => {
+    const { bodies, transport } = capturingTransport([UNAVAILABLE]);
+    const exporter = new OTLPTraceExporter({
+      url: 'http://127.0.0.1:4318/v1/traces',
+      transport,
+      retry: { maxAttempts: 3, initialBackoffMillis: 1, maxBackoffMillis: 1 },
+    });
+    const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000 });
+    const spans = mixedSpans(5);
+    for (const span of spans) processor.onEnd(span);
+    await processor.forceFlush();
+    expect(bodies.length).toBe(2);
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[0]).toEqual(Buffer.from(encodeSpansToProtobuf(spans)));
+    expect(processor.failedSpansCount).toBe(0);
+  });
+
+  it('counts the spans of a failed export', async () => {
+    const { transport } = capturingTransport([{ ...OK, statusCode: 400, statusMessage: 'Bad Request' }]);
+    const exporter = new OTLPTraceExporter({ url: 'http://127.0.0.1:4318/v1/traces', transport });
+    const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000 });
+    for (const span of mixedSpans(5)) processor.onEnd(span);
+    await processor.forceFlush();
+    expect(processor.failedSpansCount).toBe(5);
+  });
+});
