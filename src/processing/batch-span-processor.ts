@@ -6,8 +6,8 @@ import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
-import { callExporter, exportEncodedSpans, exportSpans } from './export-spans.js';
-import type { EncodedSpanBatch, EncodedSpanQueue } from '../export/encoded-span-queue.js';
+import { callExporter, exportSpans } from './export-spans.js';
+import type { EncodedSpanBatch, EncodedSpanQueue } from './encoded-span-queue.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
 import { exportsUnsampledSpans } from './unsampled-spans.js';
 
@@ -121,14 +121,15 @@ export interface ExitRegistry {
 }
 
 /**
- * What a processor holds at exit: its exporter, the batch of its unfinished export, its queue; or,
- * when it keeps its spans encoded, that queue, the batch of its unfinished export and what was queued.
+ * What a processor holds at exit: its exporter, the batch of its unfinished export, its queue, and the
+ * queue of encoded spans it keeps instead, if any (then the batch is one of that queue's, whose
+ * remaining batches the taker takes).
  */
 export type PendingAtExit = readonly [
   exporter: SpanExporter | CallbackSpanExporter,
-  exporting: readonly FinishedSpan[] | undefined,
+  exporting: readonly FinishedSpan[] | EncodedSpanBatch | undefined,
   queue: readonly FinishedSpan[],
-  encoded?: { readonly queue: EncodedSpanQueue; readonly exporting: EncodedSpanBatch | undefined; readonly batches: EncodedSpanBatch[] },
+  encoded: EncodedSpanQueue | undefined,
 ];
 
 /** Where the platform exports at exit, its registry (see {@link useExitRegistry}). */
@@ -234,15 +235,8 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   /** Hands over what is pending (the process is exiting): the queue counts as taken, the export as over. */
   static #takeAtExit(processor: BatchSpanProcessor): PendingAtExit {
-    const encoded = processor.#encoded;
-    if (encoded !== undefined) {
-      processor.#taken += encoded.length;
-      const exporting = processor.#exporting as EncodedSpanBatch | undefined;
-      processor.#exporting = undefined;
-      return [processor.#exporter, undefined, [], { queue: encoded, exporting, batches: encoded.takeAll() }];
-    }
-    const pending = [processor.#exporter, processor.#exporting as FinishedSpan[] | undefined, processor.#queue] as const;
-    processor.#taken += processor.#queue.length;
+    const pending = [processor.#exporter, processor.#exporting, processor.#queue, processor.#encoded] as const;
+    processor.#taken += (processor.#encoded ?? processor.#queue).length;
     processor.#exporting = undefined;
     processor.#queue = [];
     return pending;
@@ -267,8 +261,8 @@ export class BatchSpanProcessor implements SpanProcessor {
   onEnd(span: FinishedSpan): void {
     if (this.#isShutdown || ((RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0 && !exportsUnsampledSpans(this))) return;
     const encoded = this.#encoded;
-    const length = encoded === undefined ? this.#queue.length : encoded.length;
-    if (length >= this.#maxQueueSize) {
+    const queue = encoded ?? this.#queue;
+    if (queue.length >= this.#maxQueueSize) {
       this.#dropped++;
       warnOnce('BatchSpanProcessor dropped spans because its queue was full (see droppedSpansCount).');
       return;
@@ -276,7 +270,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     if (encoded === undefined) this.#queue.push(span);
     else if (!encoded.add(span)) return;
     this.#accepted++;
-    if (length + 1 >= this.#maxExportBatchSize) {
+    if (queue.length >= this.#maxExportBatchSize) {
       if (!this.#fullBatchQueued) {
         this.#fullBatchQueued = true;
         this.#enqueue(() => this.#exportFullBatches());
@@ -284,11 +278,6 @@ export class BatchSpanProcessor implements SpanProcessor {
     } else if (this.#timer === undefined) {
       this.#startTimer();
     }
-  }
-
-  /** Spans waiting for export. */
-  #queued(): number {
-    return this.#encoded === undefined ? this.#queue.length : this.#encoded.length;
   }
 
   /**
@@ -320,7 +309,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.#clearTimer();
     const target = this.#accepted;
     return this.#enqueue(async () => {
-      while (this.#taken < target && this.#queued() > 0) await this.#exportBatch();
+      while (this.#taken < target && (this.#encoded ?? this.#queue).length > 0) await this.#exportBatch();
       await callExporter(this.#exporter, 'forceFlush', this.#exportTimeoutMillis);
     });
   }
@@ -338,16 +327,16 @@ export class BatchSpanProcessor implements SpanProcessor {
   }
 
   async #exportFullBatches(): Promise<void> {
-    while (this.#queued() >= this.#maxExportBatchSize) await this.#exportBatch();
+    while ((this.#encoded ?? this.#queue).length >= this.#maxExportBatchSize) await this.#exportBatch();
     this.#fullBatchQueued = false;
   }
 
   async #exportOnSchedule(): Promise<void> {
-    if (this.#queued() > 0) await this.#exportBatch();
+    if ((this.#encoded ?? this.#queue).length > 0) await this.#exportBatch();
   }
 
   #afterWork(): void {
-    const queued = this.#queued();
+    const queued = (this.#encoded ?? this.#queue).length;
     if (queued === 0 || this.#isShutdown) return;
     if (queued >= this.#maxExportBatchSize) {
       if (!this.#fullBatchQueued) {
@@ -376,13 +365,12 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   /** Takes up to one batch off the front of the queue and exports it. */
   async #exportBatch(): Promise<void> {
-    if (this.#encoded !== undefined) {
-      await this.#exportEncodedBatch(this.#encoded);
-      return;
-    }
+    const encoded = this.#encoded;
     const queue = this.#queue;
-    let batch: FinishedSpan[];
-    if (queue.length <= this.#maxExportBatchSize) {
+    let batch: FinishedSpan[] | EncodedSpanBatch;
+    if (encoded !== undefined) {
+      batch = encoded.take();
+    } else if (queue.length <= this.#maxExportBatchSize) {
       batch = queue;
       this.#queue = [];
     } else {
@@ -390,20 +378,10 @@ export class BatchSpanProcessor implements SpanProcessor {
     }
     this.#taken += batch.length;
     this.#exporting = batch;
-    const result = await exportSpans(this.#exporter, batch, this.#exportTimeoutMillis);
+    const result = await exportSpans(encoded ?? this.#exporter, batch, this.#exportTimeoutMillis);
     if (this.#exporting !== batch) return; // sent at exit meanwhile
     this.#exporting = undefined;
     if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.length;
-  }
-
-  async #exportEncodedBatch(encoded: EncodedSpanQueue): Promise<void> {
-    const batch = encoded.take();
-    this.#taken += batch.count;
-    this.#exporting = batch;
-    const result = await exportEncodedSpans(encoded, batch, this.#exportTimeoutMillis);
-    if (this.#exporting !== batch) return; // sent at exit meanwhile
-    this.#exporting = undefined;
-    if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.count;
   }
 }
 

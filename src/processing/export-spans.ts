@@ -4,8 +4,8 @@ import { reportError } from '../diagnostics/report.js';
 import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type ExportResult, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
-import { invokeExport, toError } from './invoke-export.js';
-import type { EncodedSpanBatch, EncodedSpanQueue } from '../export/encoded-span-queue.js';
+import { invokeExport } from './invoke-export.js';
+import type { EncodedSpanBatch, EncodedSpanQueue } from './encoded-span-queue.js';
 import { callAsync, settleWithin } from '../internal/settle-within.js';
 
 /**
@@ -18,35 +18,9 @@ import { callAsync, settleWithin } from '../internal/settle-within.js';
  * @internal
  */
 export function exportSpans(
-  exporter: SpanExporter | CallbackSpanExporter,
-  spans: readonly FinishedSpan[],
+  exporter: SpanExporter | CallbackSpanExporter | EncodedSpanQueue,
+  spans: readonly FinishedSpan[] | EncodedSpanBatch,
   timeoutMillis: number,
-): Promise<ExportResult> {
-  return exportWithin(spans.length, timeoutMillis, (signal, finish) => invokeExport(exporter, spans, signal, finish));
-}
-
-/**
- * {@link exportSpans} for a batch of an {@link EncodedSpanQueue}: its `export` runs inside this call,
- * with tracing suppressed, guarded and bounded the same way. Never rejects.
- * @internal
- */
-export function exportEncodedSpans(queue: EncodedSpanQueue, batch: EncodedSpanBatch, timeoutMillis: number): Promise<ExportResult> {
-  return exportWithin(batch.count, timeoutMillis, (signal, finish) => {
-    let promise: Promise<ExportResult>;
-    try {
-      promise = queue.export(batch, signal);
-    } catch (error) {
-      finish({ code: ExportResultCode.FAILED, error: toError(error) });
-      return;
-    }
-    promise.then(finish, (error: unknown) => finish({ code: ExportResultCode.FAILED, error: toError(error) }));
-  });
-}
-
-function exportWithin(
-  count: number,
-  timeoutMillis: number,
-  start: (signal: AbortSignal, finish: (result: ExportResult) => void) => void,
 ): Promise<ExportResult> {
   return new Promise<ExportResult>((resolve) => {
     const controller = new AbortController();
@@ -56,7 +30,7 @@ function exportWithin(
       settled = true;
       if (timer !== undefined) clearTimeout(timer);
       if (result.code !== ExportResultCode.SUCCESS) {
-        reportError('export', result.error ?? new Error('the exporter reported a failure'), `${count} spans`);
+        reportError('export', result.error ?? new Error('the exporter reported a failure'), `${spans.length} spans`);
       }
       resolve(result);
     };
@@ -69,7 +43,10 @@ function exportWithin(
       }, timeoutMillis);
       timer.unref?.();
     }
-    context.with(suppressTracing(context.active()), () => start(controller.signal, finish));
+    // An encoded queue's `export` takes its batches as an exporter takes spans (see EncodedSpanQueue).
+    context.with(suppressTracing(context.active()), () =>
+      invokeExport(exporter as SpanExporter, spans as readonly FinishedSpan[], controller.signal, finish),
+    );
   });
 }
 

@@ -15,14 +15,6 @@ import { otlpEnvironmentSettings } from './otlp-environment-settings.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';
 
-/**
- * Internal methods of {@link OTLPTraceExporter} for the Node entry's record queue (span-record-queue.ts).
- * (No internal tag on these: `stripInternal` would drop them from the published types.)
- */
-export const ENCODED_REQUEST_LIMIT: unique symbol = Symbol('otelite.encodedRequestLimit');
-export const SEND_ENCODED: unique symbol = Symbol('otelite.sendEncoded');
-export const ENCODED_AT_EXIT: unique symbol = Symbol('otelite.encodedAtExit');
-
 const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });
 
 /** How one attempt ended: delivered or given up (`retry` false), or worth another try. */
@@ -49,6 +41,41 @@ let createExitExport: ((state: ExporterExitState) => ExporterExitExport) | undef
  */
 export function useOtlpExitExport(create: ((state: ExporterExitState) => ExporterExitExport) | undefined): void {
   createExitExport = create;
+}
+
+/**
+ * What the Node entry's span-record-queue.ts reaches of an exporter (see {@link useEncodedExportAccess}).
+ * @internal
+ */
+export interface EncodedExportAccess {
+  /** Whether it sends OTLP/protobuf. */
+  readonly protobuf: boolean;
+  readonly maxRequestBytes: number;
+  /** Its exit export, where the platform exports at exit. */
+  readonly atExit: ExporterExitExport | undefined;
+  /**
+   * What `export` does for a batch of `batch.length` spans already encoded: `encode` gives the request
+   * bodies (each within the request limit); `batch` keys the export for the exit export. Never rejects.
+   */
+  send(batch: { readonly length: number }, signal: AbortSignal | undefined, encode: () => EncodedPart[]): Promise<ExportResult>;
+}
+
+/** Hands each exporter's {@link EncodedExportAccess} to the Node entry (see {@link useEncodedExportAccess}). */
+let encodedExportAccess: ((exporter: OTLPTraceExporter, access: EncodedExportAccess) => void) | undefined;
+
+/**
+ * Makes every `OTLPTraceExporter` built from now on hand `keep` what a queue of encoded spans needs to
+ * send through it (platform/node/span-record-queue.ts). Called by the Node entry point; the web
+ * entries do not, so a page bundles none of it.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useEncodedExportAccess(keepEncodedExportAccess);
+ * ```
+ */
+export function useEncodedExportAccess(keep: ((exporter: OTLPTraceExporter, access: EncodedExportAccess) => void) | undefined): void {
+  encodedExportAccess = keep;
 }
 
 /**
@@ -118,6 +145,12 @@ export class OTLPTraceExporter implements SpanExporter {
       destination: this.#destination,
       isShutdown: () => this.#shutdown !== undefined,
     });
+    encodedExportAccess?.(this, {
+      protobuf: !json,
+      maxRequestBytes: settings.maxRequestBytes,
+      atExit: this.#atExit,
+      send: (batch, signal, encode) => this.#export(batch as readonly FinishedSpan[], signal, encode),
+    });
   }
 
   /**
@@ -125,82 +158,32 @@ export class OTLPTraceExporter implements SpanExporter {
    * success included), `FAILED` with the reason otherwise. Never rejects.
    */
   export(spans: readonly FinishedSpan[], options?: ExportOptions): Promise<ExportResult> {
+    return this.#export(spans, options?.signal);
+  }
+
+  /** `export`, or with `encode`, of a batch of encoded spans (`spans` is then only its key and count). */
+  #export(spans: readonly FinishedSpan[], signal: AbortSignal | undefined, encode?: () => EncodedPart[]): Promise<ExportResult> {
+    if (this.#shutdown !== undefined) {
+      return Promise.resolve(failed(new Error('the OTLP exporter is shut down')));
+    }
     try {
-      return this.#start(spans.length, () => this.#encodeWithinLimit(spans), spans, options?.signal);
+      if (this.#inFlight.size >= this.#settings.maxConcurrentExports) {
+        const error = new Error(
+          `${this.#settings.maxConcurrentExports} exports already in flight to ${this.#destination}; ${spans.length} spans dropped`,
+        );
+        reportError('export', error);
+        return Promise.resolve(failed(error));
+      }
+      const promise = this.#exportGuarded(spans, signal, encode);
+      this.#inFlight.add(promise);
+      void promise.then(() => this.#inFlight.delete(promise));
+      return promise;
     } catch (error) {
       // Only a caller breaking the contract (spans not an array, options not an object) gets here.
       const reason = error instanceof Error ? error : new Error(String(error));
       reportError('export', reason);
       return Promise.resolve(failed(reason));
     }
-  }
-
-  /**
-   * For span-record-queue.ts (the Node entry's): this exporter's request limit when it sends
-   * OTLP/protobuf and its `export` is this class's own (not overridden), else `undefined`: only then may
-   * a `BatchSpanProcessor` keep its spans encoded and send them through {@link SEND_ENCODED}.
-   * @internal
-   */
-  [ENCODED_REQUEST_LIMIT](): number | undefined {
-    const own = this.export === OTLPTraceExporter.prototype.export;
-    return own && this.#encode === encodeSpansToProtobuf ? this.#settings.maxRequestBytes : undefined;
-  }
-
-  /**
-   * What `export` does for `count` spans already encoded: `encode` gives the request bodies (each
-   * within the request limit), `batch` keys the export for the exit export. Never rejects.
-   * @internal
-   */
-  [SEND_ENCODED](count: number, encode: () => EncodedPart[], batch: object, signal: AbortSignal | undefined): Promise<ExportResult> {
-    return this.#start(count, encode, batch, signal);
-  }
-
-  /**
-   * While the process exits, for span-record-queue.ts: sends synchronously what of `exporting` (given to
-   * {@link SEND_ENCODED}, not finished) has not gone out whole (the same bodies), then the bodies `encode`
-   * gives, within `timeoutMillis`. Where the platform does not export at exit, sends nothing and fails.
-   * Returns whether all went out. Never throws.
-   * @internal
-   */
-  [ENCODED_AT_EXIT](exporting: object | undefined, encodeExporting: () => EncodedPart[], encode: () => EncodedPart[], timeoutMillis: number): boolean {
-    const atExit = this.#atExit;
-    if (atExit === undefined) {
-      reportError('export', new Error('no exit export here'), 'at exit');
-      return false;
-    }
-    try {
-      const parts = exporting === undefined ? [] : (atExit.unsentParts(exporting) ?? encodeExporting());
-      for (const part of encode()) parts.push(part);
-      return atExit.sendParts(parts, timeoutMillis).result.code === ExportResultCode.SUCCESS;
-    } catch (error) {
-      reportError('export', error, 'at exit');
-      return false;
-    }
-  }
-
-  #start(count: number, encode: () => EncodedPart[], batch: object, signal: AbortSignal | undefined): Promise<ExportResult> {
-    if (this.#shutdown !== undefined) {
-      return Promise.resolve(failed(new Error('the OTLP exporter is shut down')));
-    }
-    if (this.#inFlight.size >= this.#settings.maxConcurrentExports) {
-      const error = new Error(`${this.#settings.maxConcurrentExports} exports already in flight to ${this.#destination}; ${count} spans dropped`);
-      reportError('export', error);
-      return Promise.resolve(failed(error));
-    }
-    const promise = this.#exportGuarded(count, encode, batch, signal);
-    this.#inFlight.add(promise);
-    void promise.then(() => this.#inFlight.delete(promise));
-    return promise;
-  }
-
-  #encodeWithinLimit(spans: readonly FinishedSpan[]): EncodedPart[] {
-    const { maxRequestBytes } = this.#settings;
-    return encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
-      reportError(
-        'export',
-        new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
-      ),
-    );
   }
 
   /** Resolves once every export started so far has finished. */
@@ -236,10 +219,10 @@ export class OTLPTraceExporter implements SpanExporter {
     return this.#atExit?.unsent(batch) ?? batch;
   }
 
-  async #exportGuarded(count: number, encode: () => EncodedPart[], batch: object, signal: AbortSignal | undefined): Promise<ExportResult> {
+  async #exportGuarded(spans: readonly FinishedSpan[], signal: AbortSignal | undefined, encode?: () => EncodedPart[]): Promise<ExportResult> {
     let result: ExportResult;
     try {
-      result = await context.with(suppressTracing(context.active()), () => this.#send(count, encode, batch, signal));
+      result = await context.with(suppressTracing(context.active()), () => this.#send(spans, signal, encode));
     } catch (error) {
       result = failed(error instanceof Error ? error : new Error(String(error)));
     }
@@ -247,15 +230,22 @@ export class OTLPTraceExporter implements SpanExporter {
     return result;
   }
 
-  async #send(count: number, encode: () => EncodedPart[], batch: object, signal: AbortSignal | undefined): Promise<ExportResult> {
-    if (count === 0) return SUCCESS;
-    const { exportTimeoutMillis } = this.#settings;
+  async #send(spans: readonly FinishedSpan[], signal: AbortSignal | undefined, encode?: () => EncodedPart[]): Promise<ExportResult> {
+    if (spans.length === 0) return SUCCESS;
+    const { exportTimeoutMillis, maxRequestBytes } = this.#settings;
     const deadlineAt = performance.now() + exportTimeoutMillis;
     const deadline = createDeadline(signal, exportTimeoutMillis);
     try {
-      const parts = encode();
+      const parts =
+        encode?.() ??
+        encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
+          reportError(
+            'export',
+            new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
+          ),
+        );
       // Where the platform exports at exit, each request's progress, for UNSENT_AT_EXIT.
-      const requests = this.#atExit?.track(batch, parts);
+      const requests = this.#atExit?.track(spans, parts);
       let firstError: Error | undefined;
       for (let i = 0; i < parts.length; i++) {
         const error = await this.#deliver(await this.#transport.prepare(parts[i].payload), deadline.signal, deadlineAt, requests?.[i]);

@@ -323,7 +323,7 @@ export interface SpanRecordArena {
 }
 
 /** The one-span batch the record writer reads ids from (see {@link appendSpanRecord}). */
-const oneSpan: FinishedSpan[] = [];
+const oneSpan: FinishedSpan[] = /* @__PURE__ */ [];
 
 /**
  * Appends `span`'s `ScopeSpans.spans` field to `arena` (grown as needed): the bytes the batch writer
@@ -399,8 +399,8 @@ function releaseRecordScratch(): void {
   pos = 0;
 }
 
-const EMPTY_BYTES = new Uint8Array(0);
-const EMPTY_VIEW = new DataView(EMPTY_BYTES.buffer);
+const EMPTY_BYTES = /* @__PURE__ */ new Uint8Array(0);
+const EMPTY_VIEW = /* @__PURE__ */ new DataView(/* @__PURE__ */ new ArrayBuffer(0));
 
 /**
  * Span records (see {@link appendSpanRecord}) to put in one request: record `i` is

@@ -14,7 +14,7 @@ import { sizeMemoizedSpanAttributes } from '../../../src/export/otlp/encoding/sp
 import { asciiBatchSpanIds } from '../../../src/export/otlp/encoding/span-id-batch.js';
 import { toExportTraceServiceRequest } from '../../../src/export/otlp/encoding/to-export-request.js';
 import { OTLPTraceExporter } from '../../../src/export/otlp/otlp-trace-exporter.js';
-import { createSpanRecordQueue } from '../../../src/export/otlp/span-record-queue.js';
+import { createSpanRecordQueue } from '../../../src/platform/node/span-record-queue.js';
 import { ExportResultCode } from '../../../src/export/span-exporter.js';
 import { BatchSpanProcessor } from '../../../src/processing/batch-span-processor.js';
 import { ExportTraceServiceRequestSchema } from '../../../src/proto.js';
@@ -22,8 +22,8 @@ import type { Resource } from '../../../src/resource/resource.js';
 import type { FinishedSpan } from '../../../src/trace/finished-span.js';
 import type { InstrumentationScope } from '../../../src/trace/instrumentation-scope.js';
 import type { HttpResponse, HttpTransport } from '../../../src/transport/http-transport.js';
-import { spanBatch } from './span-arbitrary.js';
-import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, spanEvent } from './span-fixtures.js';
+import { spanBatch } from '../../export/otlp/span-arbitrary.js';
+import { finishedSpan, kitchenSinkSpan, LINK_SPAN_ID, LINK_TRACE_ID, spanEvent } from '../../export/otlp/span-fixtures.js';
 
 const OK: HttpResponse = {
   statusCode: 200,

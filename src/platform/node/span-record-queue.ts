@@ -1,20 +1,30 @@
 import { reportError } from '../../diagnostics/report.js';
-import type { Resource } from '../../resource/resource.js';
-import type { FinishedSpan } from '../../trace/finished-span.js';
-import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
-import type { EncodedSpanBatch, EncodedSpanQueue } from '../encoded-span-queue.js';
-import type { SpanExporter } from '../span-exporter.js';
-import type { CallbackSpanExporter } from '../callback-span-exporter.js';
-import type { ExportResult } from '../span-exporter.js';
+import type { CallbackSpanExporter } from '../../export/callback-span-exporter.js';
 import {
   appendSpanRecord,
   encodeSpanRecords,
   singleRecordRequestSize,
   type SpanRecordArena,
   type SpanRecords,
-} from './encoding/binary-encoder.js';
-import type { EncodedPart } from './encoding/encode-within-limit.js';
-import { ENCODED_AT_EXIT, ENCODED_REQUEST_LIMIT, OTLPTraceExporter, SEND_ENCODED } from './otlp-trace-exporter.js';
+} from '../../export/otlp/encoding/binary-encoder.js';
+import type { EncodedPart } from '../../export/otlp/encoding/encode-within-limit.js';
+import { type EncodedExportAccess, OTLPTraceExporter } from '../../export/otlp/otlp-trace-exporter.js';
+import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../../export/span-exporter.js';
+import type { EncodedSpanBatch, EncodedSpanQueue } from '../../processing/encoded-span-queue.js';
+import type { Resource } from '../../resource/resource.js';
+import type { FinishedSpan } from '../../trace/finished-span.js';
+import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
+
+/** What each `OTLPTraceExporter` built since {@link keepEncodedExportAccess} was installed handed over. */
+const accessOf = new WeakMap<OTLPTraceExporter, EncodedExportAccess>();
+
+/**
+ * Keeps an exporter's {@link EncodedExportAccess} (installed with `useEncodedExportAccess` by the Node entry).
+ * @internal
+ */
+export function keepEncodedExportAccess(exporter: OTLPTraceExporter, access: EncodedExportAccess): void {
+  accessOf.set(exporter, access);
+}
 
 /**
  * The Node entry's queue of encoded spans for a `BatchSpanProcessor` in front of otelite's own
@@ -24,7 +34,9 @@ import { ENCODED_AT_EXIT, ENCODED_REQUEST_LIMIT, OTLPTraceExporter, SEND_ENCODED
  * in (a chunk of `maxExportBatchSize` spans); at export the request is the chunk's records grouped
  * under their cached resource and scope messages: the bytes `encodeSpansToProtobuf` gives for the same
  * spans. A chunk holds its bytes, an end offset and a resource-and-scope index per span, so a queued
- * span is no object graph for the garbage collector.
+ * span is no object graph for the garbage collector. Any other exporter (a user's, JSON, an
+ * `OTLPTraceExporter` whose `export` was replaced) gets `undefined`: the processor keeps the spans.
+ * @internal
  *
  * @example
  * ```ts
@@ -32,10 +44,10 @@ import { ENCODED_AT_EXIT, ENCODED_REQUEST_LIMIT, OTLPTraceExporter, SEND_ENCODED
  * ```
  */
 export function createSpanRecordQueue(exporter: SpanExporter | CallbackSpanExporter, batchSize: number): EncodedSpanQueue | undefined {
-  if (!(exporter instanceof OTLPTraceExporter)) return undefined;
-  const maxRequestBytes = exporter[ENCODED_REQUEST_LIMIT]();
-  if (maxRequestBytes === undefined) return undefined;
-  return new SpanRecordQueue(exporter, batchSize, maxRequestBytes);
+  if (!(exporter instanceof OTLPTraceExporter) || exporter.export !== OTLPTraceExporter.prototype.export) return undefined;
+  const access = accessOf.get(exporter);
+  if (access === undefined || !access.protobuf) return undefined;
+  return new SpanRecordQueue(access, batchSize);
 }
 
 /** Up to one export batch of span records. */
@@ -46,7 +58,8 @@ class RecordChunk implements SpanRecords, EncodedSpanBatch {
   readonly pairs: (readonly [Resource, InstrumentationScope])[] = [];
   /** Per pair: the size of a request holding none of its spans (the resource and scope around them). */
   readonly pairOverheads: number[] = [];
-  count = 0;
+  /** How many spans. */
+  length = 0;
   lastResource: Resource | undefined;
   lastScope: InstrumentationScope | undefined;
   lastPair = -1;
@@ -91,23 +104,23 @@ const MAX_PAIR_INDEX = 0xffff;
 const INITIAL_CHUNK_BYTES = 16 * 1024;
 
 class SpanRecordQueue implements EncodedSpanQueue {
-  readonly #exporter: OTLPTraceExporter;
+  readonly #access: EncodedExportAccess;
   readonly #batchSize: number;
   readonly #maxRequestBytes: number;
   readonly #chunks: RecordChunk[] = [];
   #chunkBytes = INITIAL_CHUNK_BYTES;
   length = 0;
 
-  constructor(exporter: OTLPTraceExporter, batchSize: number, maxRequestBytes: number) {
-    this.#exporter = exporter;
+  constructor(access: EncodedExportAccess, batchSize: number) {
+    this.#access = access;
     this.#batchSize = batchSize;
-    this.#maxRequestBytes = maxRequestBytes;
+    this.#maxRequestBytes = access.maxRequestBytes;
   }
 
   add(span: FinishedSpan): boolean {
     const chunks = this.#chunks;
     let chunk = chunks.length === 0 ? undefined : chunks[chunks.length - 1];
-    if (chunk === undefined || chunk.count === this.#batchSize) {
+    if (chunk === undefined || chunk.length === this.#batchSize) {
       if (chunk !== undefined) this.#chunkBytes = Math.max(INITIAL_CHUNK_BYTES, chunk.arena.length);
       chunk = new RecordChunk(this.#batchSize, this.#chunkBytes);
       chunks.push(chunk);
@@ -138,16 +151,16 @@ class SpanRecordQueue implements EncodedSpanQueue {
         return false;
       }
     }
-    chunk.ends[chunk.count] = arena.length;
-    chunk.pairOf[chunk.count] = pair;
-    chunk.count++;
+    chunk.ends[chunk.length] = arena.length;
+    chunk.pairOf[chunk.length] = pair;
+    chunk.length++;
     this.length++;
     return true;
   }
 
   take(): EncodedSpanBatch {
     const chunk = this.#chunks.shift() as RecordChunk;
-    this.length -= chunk.count;
+    this.length -= chunk.length;
     return chunk;
   }
 
@@ -157,35 +170,33 @@ class SpanRecordQueue implements EncodedSpanQueue {
     return chunks;
   }
 
-  exportAtExit(exporting: EncodedSpanBatch | undefined, batches: readonly EncodedSpanBatch[], timeoutMillis: number): { count: number } {
-    let count = 0;
-    for (const batch of batches) count += batch.count;
-    if (exporting !== undefined) count += exporting.count;
-    if (count === 0) return { count: 0 };
-    const max = this.#maxRequestBytes;
-    const sent = this.#exporter[ENCODED_AT_EXIT](
-      exporting,
-      () => recordParts(exporting as RecordChunk, max),
-      () => {
-        const parts: EncodedPart[] = [];
-        for (const batch of batches) for (const part of recordParts(batch as RecordChunk, max)) parts.push(part);
-        return parts;
-      },
-      timeoutMillis,
-    );
-    return { count: sent ? 0 : count };
+  exportAtExit(exporting: EncodedSpanBatch | undefined, batches: readonly EncodedSpanBatch[], timeoutMillis: number): number {
+    let count = exporting === undefined ? 0 : exporting.length;
+    for (const batch of batches) count += batch.length;
+    if (count === 0) return 0;
+    const atExit = this.#access.atExit;
+    try {
+      if (atExit === undefined) throw new Error('no exit export here');
+      // Of the export running now, the requests that have not gone out whole: their bodies, as they were.
+      const parts = exporting === undefined ? [] : (atExit.unsentParts(exporting) ?? recordParts(exporting as RecordChunk, this.#maxRequestBytes));
+      for (const batch of batches) for (const part of recordParts(batch as RecordChunk, this.#maxRequestBytes)) parts.push(part);
+      return atExit.sendParts(parts, timeoutMillis).result.code === ExportResultCode.SUCCESS ? 0 : count;
+    } catch (error) {
+      reportError('export', error, 'at exit');
+      return count;
+    }
   }
 
-  export(batch: EncodedSpanBatch, signal: AbortSignal): Promise<ExportResult> {
+  export(batch: EncodedSpanBatch, options: ExportOptions): Promise<ExportResult> {
     const chunk = batch as RecordChunk;
-    return this.#exporter[SEND_ENCODED](chunk.count, () => recordParts(chunk, this.#maxRequestBytes), chunk, signal);
+    return this.#access.send(chunk, options.signal, () => recordParts(chunk, this.#maxRequestBytes));
   }
 }
 
 /** The request bodies of `chunk`: one, or as many halves as keep each within `maxBytes`. */
-export function recordParts(chunk: SpanRecords & { readonly count: number }, maxBytes: number): EncodedPart[] {
+export function recordParts(chunk: SpanRecords & { readonly length: number }, maxBytes: number): EncodedPart[] {
   const parts: EncodedPart[] = [];
-  partsInto(chunk, 0, chunk.count, maxBytes, parts);
+  partsInto(chunk, 0, chunk.length, maxBytes, parts);
   return parts;
 }
 
