@@ -44,24 +44,19 @@ export function useOtlpExitExport(create: ((state: ExporterExitState) => Exporte
 }
 
 /**
- * What the Node entry's span-record-queue.ts reaches of an exporter (see {@link useEncodedExportAccess}).
+ * What `export` does for a batch of `batch.length` spans already encoded: `encode` gives the request
+ * bodies (each within the request limit); `batch` keys the export for the exit export. Never rejects.
  * @internal
  */
-export interface EncodedExportAccess {
-  /** Whether it sends OTLP/protobuf. */
-  readonly protobuf: boolean;
-  readonly maxRequestBytes: number;
-  /** Its exit export, where the platform exports at exit. */
-  readonly atExit: ExporterExitExport | undefined;
-  /**
-   * What `export` does for a batch of `batch.length` spans already encoded: `encode` gives the request
-   * bodies (each within the request limit); `batch` keys the export for the exit export. Never rejects.
-   */
-  send(batch: { readonly length: number }, signal: AbortSignal | undefined, encode: () => EncodedPart[]): Promise<ExportResult>;
-}
+export type SendEncoded = (batch: { readonly length: number }, signal: AbortSignal | undefined, encode: () => EncodedPart[]) => Promise<ExportResult>;
 
-/** Hands each exporter's {@link EncodedExportAccess} to the Node entry (see {@link useEncodedExportAccess}). */
-let encodedExportAccess: ((exporter: OTLPTraceExporter, access: EncodedExportAccess) => void) | undefined;
+/**
+ * Hands each exporter's settings, exit export and {@link SendEncoded} to the Node entry (see
+ * {@link useEncodedExportAccess}).
+ */
+let encodedExportAccess:
+  | ((exporter: OTLPTraceExporter, settings: ResolvedExporterOptions, atExit: ExporterExitExport | undefined, send: SendEncoded) => void)
+  | undefined;
 
 /**
  * Makes every `OTLPTraceExporter` built from now on hand `keep` what a queue of encoded spans needs to
@@ -74,7 +69,7 @@ let encodedExportAccess: ((exporter: OTLPTraceExporter, access: EncodedExportAcc
  * useEncodedExportAccess(keepEncodedExportAccess);
  * ```
  */
-export function useEncodedExportAccess(keep: ((exporter: OTLPTraceExporter, access: EncodedExportAccess) => void) | undefined): void {
+export function useEncodedExportAccess(keep: typeof encodedExportAccess): void {
   encodedExportAccess = keep;
 }
 
@@ -145,12 +140,7 @@ export class OTLPTraceExporter implements SpanExporter {
       destination: this.#destination,
       isShutdown: () => this.#shutdown !== undefined,
     });
-    encodedExportAccess?.(this, {
-      protobuf: !json,
-      maxRequestBytes: settings.maxRequestBytes,
-      atExit: this.#atExit,
-      send: (batch, signal, encode) => this.#export(batch as readonly FinishedSpan[], signal, encode),
-    });
+    encodedExportAccess?.(this, settings, this.#atExit, (batch, signal, encode) => this.#export(batch as readonly FinishedSpan[], signal, encode));
   }
 
   /**

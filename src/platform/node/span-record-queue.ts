@@ -8,22 +8,39 @@ import {
   type SpanRecords,
 } from '../../export/otlp/encoding/binary-encoder.js';
 import type { EncodedPart } from '../../export/otlp/encoding/encode-within-limit.js';
-import { type EncodedExportAccess, OTLPTraceExporter } from '../../export/otlp/otlp-trace-exporter.js';
+import type { ExporterExitExport } from '../../export/otlp/otlp-exit-export.js';
+import type { ResolvedExporterOptions } from '../../export/otlp/otlp-exporter-options.js';
+import { OTLPTraceExporter, type SendEncoded } from '../../export/otlp/otlp-trace-exporter.js';
 import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../../export/span-exporter.js';
 import type { EncodedSpanBatch, EncodedSpanQueue } from '../../processing/encoded-span-queue.js';
 import type { Resource } from '../../resource/resource.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../trace/instrumentation-scope.js';
 
+/** What a queue of encoded spans reaches of an `OTLPTraceExporter`. */
+interface EncodedExportAccess {
+  /** Whether it sends OTLP/protobuf. */
+  readonly protobuf: boolean;
+  readonly maxRequestBytes: number;
+  /** Its exit export, where the platform exports at exit. */
+  readonly atExit: ExporterExitExport | undefined;
+  readonly send: SendEncoded;
+}
+
 /** What each `OTLPTraceExporter` built since {@link keepEncodedExportAccess} was installed handed over. */
 const accessOf = new WeakMap<OTLPTraceExporter, EncodedExportAccess>();
 
 /**
- * Keeps an exporter's {@link EncodedExportAccess} (installed with `useEncodedExportAccess` by the Node entry).
+ * Keeps what an exporter hands over (installed with `useEncodedExportAccess` by the Node entry).
  * @internal
  */
-export function keepEncodedExportAccess(exporter: OTLPTraceExporter, access: EncodedExportAccess): void {
-  accessOf.set(exporter, access);
+export function keepEncodedExportAccess(
+  exporter: OTLPTraceExporter,
+  settings: ResolvedExporterOptions,
+  atExit: ExporterExitExport | undefined,
+  send: SendEncoded,
+): void {
+  accessOf.set(exporter, { protobuf: settings.protocol !== 'http/json', maxRequestBytes: settings.maxRequestBytes, atExit, send });
 }
 
 /**
