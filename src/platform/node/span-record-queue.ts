@@ -88,6 +88,17 @@ class RecordChunk implements SpanRecords, EncodedSpanBatch {
     this.pairOf = new Uint16Array(capacity);
   }
 
+  /** Empties the chunk for reuse (its buffers kept). */
+  reset(): void {
+    this.length = 0;
+    this.arena.length = 0;
+    this.pairs.length = 0;
+    this.pairOverheads.length = 0;
+    this.lastResource = undefined;
+    this.lastScope = undefined;
+    this.lastPair = -1;
+  }
+
   get bytes(): Uint8Array<ArrayBuffer> {
     return this.arena.bytes;
   }
@@ -120,11 +131,26 @@ const MAX_PAIR_INDEX = 0xffff;
 /** The first chunk's buffer; later ones start at the size the chunk before ended with. */
 const INITIAL_CHUNK_BYTES = 16 * 1024;
 
+/** A batch taken off the queue: its chunk until the chunk's requests are encoded, then only its count. */
+class RecordBatch implements EncodedSpanBatch {
+  readonly length: number;
+  chunk: RecordChunk | undefined;
+
+  constructor(chunk: RecordChunk) {
+    this.length = chunk.length;
+    this.chunk = chunk;
+  }
+}
+
+/** Chunks kept for reuse once their requests are encoded (their buffers are then free). */
+const MAX_FREE_CHUNKS = 2;
+
 class SpanRecordQueue implements EncodedSpanQueue {
   readonly #access: EncodedExportAccess;
   readonly #batchSize: number;
   readonly #maxRequestBytes: number;
   readonly #chunks: RecordChunk[] = [];
+  readonly #free: RecordChunk[] = [];
   #chunkBytes = INITIAL_CHUNK_BYTES;
   length = 0;
 
@@ -139,7 +165,7 @@ class SpanRecordQueue implements EncodedSpanQueue {
     let chunk = chunks.length === 0 ? undefined : chunks[chunks.length - 1];
     if (chunk === undefined || chunk.length === this.#batchSize) {
       if (chunk !== undefined) this.#chunkBytes = Math.max(INITIAL_CHUNK_BYTES, chunk.arena.length);
-      chunk = new RecordChunk(this.#batchSize, this.#chunkBytes);
+      chunk = this.#free.pop() ?? new RecordChunk(this.#batchSize, this.#chunkBytes);
       chunks.push(chunk);
     }
     let pair: number;
@@ -178,13 +204,26 @@ class SpanRecordQueue implements EncodedSpanQueue {
   take(): EncodedSpanBatch {
     const chunk = this.#chunks.shift() as RecordChunk;
     this.length -= chunk.length;
-    return chunk;
+    return new RecordBatch(chunk);
   }
 
   takeAll(): EncodedSpanBatch[] {
     const chunks = this.#chunks.splice(0);
     this.length = 0;
-    return chunks;
+    return chunks.map((chunk) => new RecordBatch(chunk));
+  }
+
+  /** The requests of `batch`; its chunk is then free for reuse. */
+  #encode(batch: RecordBatch): EncodedPart[] {
+    const chunk = batch.chunk;
+    if (chunk === undefined) return [];
+    const parts = recordParts(chunk, this.#maxRequestBytes);
+    batch.chunk = undefined;
+    if (this.#free.length < MAX_FREE_CHUNKS && chunk.length === this.#batchSize) {
+      chunk.reset();
+      this.#free.push(chunk);
+    }
+    return parts;
   }
 
   exportAtExit(exporting: EncodedSpanBatch | undefined, batches: readonly EncodedSpanBatch[], timeoutMillis: number): number {
@@ -195,8 +234,8 @@ class SpanRecordQueue implements EncodedSpanQueue {
     try {
       if (atExit === undefined) throw new Error('no exit export here');
       // Of the export running now, the requests that have not gone out whole: their bodies, as they were.
-      const parts = exporting === undefined ? [] : (atExit.unsentParts(exporting) ?? recordParts(exporting as RecordChunk, this.#maxRequestBytes));
-      for (const batch of batches) for (const part of recordParts(batch as RecordChunk, this.#maxRequestBytes)) parts.push(part);
+      const parts = exporting === undefined ? [] : (atExit.unsentParts(exporting) ?? this.#encode(exporting as RecordBatch));
+      for (const batch of batches) for (const part of this.#encode(batch as RecordBatch)) parts.push(part);
       return atExit.sendParts(parts, timeoutMillis).result.code === ExportResultCode.SUCCESS ? 0 : count;
     } catch (error) {
       reportError('export', error, 'at exit');
@@ -205,8 +244,7 @@ class SpanRecordQueue implements EncodedSpanQueue {
   }
 
   export(batch: EncodedSpanBatch, options: ExportOptions): Promise<ExportResult> {
-    const chunk = batch as RecordChunk;
-    return this.#access.send(chunk, options.signal, () => recordParts(chunk, this.#maxRequestBytes));
+    return this.#access.send(batch, options.signal, () => this.#encode(batch as RecordBatch));
   }
 }
 

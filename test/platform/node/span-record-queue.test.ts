@@ -203,6 +203,18 @@ describe('the encoded span queue', () => {
     expect((failureCounts().export ?? 0) - before).toBeGreaterThanOrEqual(1);
   });
 
+  it('reuses the buffers of exported batches: batch after batch, the bytes of the object path', async () => {
+    const { bodies, transport } = capturingTransport();
+    const exporter = new OTLPTraceExporter({ url: 'http://127.0.0.1:4318/v1/traces', transport });
+    const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxExportBatchSize: 5 });
+    const batches = [mixedSpans(5), [kitchenSinkSpan(), ...mixedSpans(4)], mixedSpans(5).reverse(), mixedSpans(3)];
+    for (const batch of batches) {
+      for (const span of batch) processor.onEnd(span);
+      await processor.forceFlush();
+    }
+    expect(bodies).toEqual(batches.map((batch) => Buffer.from(encodeSpansToProtobuf(batch))));
+  });
+
   it('sends the same bytes again on a retry', async () => {
     const { bodies, transport } = capturingTransport([UNAVAILABLE]);
     const exporter = new OTLPTraceExporter({
