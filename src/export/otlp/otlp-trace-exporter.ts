@@ -48,7 +48,11 @@ export function useOtlpExitExport(create: ((state: ExporterExitState) => Exporte
  * bodies (each within the request limit); `batch` keys the export for the exit export. Never rejects.
  * @internal
  */
-export type SendEncoded = (batch: { readonly length: number }, signal: AbortSignal | undefined, encode: () => EncodedPart[]) => Promise<ExportResult>;
+export type SendEncoded = (
+  batch: { readonly length: number },
+  signal: AbortSignal | undefined,
+  encode: () => EncodedPart[],
+) => Promise<ExportResult>;
 
 /**
  * Hands each exporter's settings, exit export and {@link SendEncoded} to the Node entry (see
@@ -140,7 +144,9 @@ export class OTLPTraceExporter implements SpanExporter {
       destination: this.#destination,
       isShutdown: () => this.#shutdown !== undefined,
     });
-    encodedExportAccess?.(this, settings, this.#atExit, (batch, signal, encode) => this.#export(batch as readonly FinishedSpan[], signal, encode));
+    encodedExportAccess?.(this, settings, this.#atExit, (batch, signal, encode) =>
+      this.#export(batch as readonly FinishedSpan[], signal, encode),
+    );
   }
 
   /**
@@ -209,7 +215,11 @@ export class OTLPTraceExporter implements SpanExporter {
     return this.#atExit?.unsent(batch) ?? batch;
   }
 
-  async #exportGuarded(spans: readonly FinishedSpan[], signal: AbortSignal | undefined, encode?: () => EncodedPart[]): Promise<ExportResult> {
+  async #exportGuarded(
+    spans: readonly FinishedSpan[],
+    signal: AbortSignal | undefined,
+    encode?: () => EncodedPart[],
+  ): Promise<ExportResult> {
     let result: ExportResult;
     try {
       result = await context.with(suppressTracing(context.active()), () => this.#send(spans, signal, encode));

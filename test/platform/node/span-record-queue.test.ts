@@ -93,7 +93,10 @@ function mixedSpans(count: number): FinishedSpan[] {
       instrumentationScope: pairs[(i >> 1) % 4][1],
       attributes: { 'http.request.method': 'GET', 'url.path': `/items/${i}`, n: i, ok: i % 3 === 0 },
       events: i % 3 === 0 ? [spanEvent('exception', 2_000_000 + i, { 'exception.message': 'boom' }, 1)] : [],
-      links: i % 4 === 1 ? [{ context: { traceId: LINK_TRACE_ID, spanId: LINK_SPAN_ID, traceFlags: 1 }, attributes: { l: 1 }, droppedAttributesCount: 2 }] : [],
+      links:
+        i % 4 === 1
+          ? [{ context: { traceId: LINK_TRACE_ID, spanId: LINK_SPAN_ID, traceFlags: 1 }, attributes: { l: 1 }, droppedAttributesCount: 2 }]
+          : [],
       status: i % 5 === 0 ? { code: SpanStatusCode.ERROR, message: 'failed' } : { code: SpanStatusCode.UNSET },
       droppedAttributesCount: i % 7,
       droppedEventsCount: i % 2,
@@ -122,7 +125,8 @@ describe.each([
         const sent = bodies.length === 0 ? Buffer.alloc(0) : bodies[0];
         expect(bodies.length).toBeLessThanOrEqual(1);
         expect(sent).toEqual(expected);
-        if (bodies.length === 1) expect(fromBinary(ExportTraceServiceRequestSchema, new Uint8Array(sent))).toEqual(toExportTraceServiceRequest(sampled));
+        if (bodies.length === 1)
+          expect(fromBinary(ExportTraceServiceRequestSchema, new Uint8Array(sent))).toEqual(toExportTraceServiceRequest(sampled));
       }),
       { numRuns: 100 },
     );
@@ -197,9 +201,16 @@ describe('the encoded span queue', () => {
     expect(bodies.length).toBeGreaterThan(1);
     for (const body of bodies) expect(body.length).toBeLessThanOrEqual(1200);
     const names = bodies.flatMap((body) =>
-      fromBinary(ExportTraceServiceRequestSchema, body).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name))),
+      fromBinary(ExportTraceServiceRequestSchema, body).resourceSpans.flatMap((rs) =>
+        rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name)),
+      ),
     );
-    expect(names.sort()).toEqual(spans.filter((s) => s !== big).map((s) => s.name).sort());
+    expect(names.sort()).toEqual(
+      spans
+        .filter((s) => s !== big)
+        .map((s) => s.name)
+        .sort(),
+    );
     expect((failureCounts().export ?? 0) - before).toBeGreaterThanOrEqual(1);
   });
 
