@@ -7,8 +7,8 @@ import type { FinishedSpan } from '../trace/finished-span.js';
  * copy). Made by the factory the Node entry installs (`useEncodedSpanQueues`,
  * platform/node/span-record-queue.ts), only for otelite's own OTLP/protobuf exporter; the processor
  * keeps the spans themselves for every other exporter. Its `export` takes its batches the way an
- * exporter's takes spans, so the processor exports both through `exportSpans`.
- * @internal
+ * exporter's takes spans, so the processor exports both through `exportSpans`. (No internal tag:
+ * `stripInternal` would drop it from the published types, which name it.)
  */
 export interface EncodedSpanQueue {
   /** Spans queued. */
@@ -29,10 +29,7 @@ export interface EncodedSpanQueue {
   exportAtExit(exporting: EncodedSpanBatch | undefined, batches: readonly EncodedSpanBatch[], timeoutMillis: number): number;
 }
 
-/**
- * Spans taken off an {@link EncodedSpanQueue}, in the order they ended.
- * @internal
- */
+/** Spans taken off an {@link EncodedSpanQueue}, in the order they ended. */
 export interface EncodedSpanBatch {
   /** How many spans. */
   readonly length: number;
