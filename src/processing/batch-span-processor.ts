@@ -7,7 +7,6 @@ import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js'
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import type { EncodedSpanBatch, EncodedSpanQueue } from './encoded-span-queue.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
 import { exportsUnsampledSpans } from './unsampled-spans.js';
 
@@ -120,16 +119,11 @@ export interface ExitRegistry {
   ): (() => void) | undefined;
 }
 
-/**
- * What a processor holds at exit: its exporter, the batch of its unfinished export, its queue, and the
- * queue of encoded spans it keeps instead, if any (then the batch is one of that queue's, whose
- * remaining batches the taker takes).
- */
+/** What a processor holds at exit: its exporter, the batch of its unfinished export, its queue. */
 export type PendingAtExit = readonly [
   exporter: SpanExporter | CallbackSpanExporter,
-  exporting: readonly FinishedSpan[] | EncodedSpanBatch | undefined,
+  exporting: readonly FinishedSpan[] | undefined,
   queue: readonly FinishedSpan[],
-  encoded: EncodedSpanQueue | undefined,
 ];
 
 /** Where the platform exports at exit, its registry (see {@link useExitRegistry}). */
@@ -149,27 +143,6 @@ let exitRegistry: ExitRegistry | undefined;
  */
 export function useExitRegistry(registry: ExitRegistry | undefined): void {
   exitRegistry = registry;
-}
-
-/** Makes the queue of encoded spans for an exporter, where there is one (see {@link useEncodedSpanQueues}). */
-let encodedSpanQueues: ((exporter: SpanExporter | CallbackSpanExporter, batchSize: number) => EncodedSpanQueue | undefined) | undefined;
-
-/**
- * Makes every `BatchSpanProcessor` built from now on ask `create` for a queue that keeps its spans
- * encoded (see {@link EncodedSpanQueue}); `create` gives one only for exporters it can encode for
- * (otelite's own OTLP/protobuf exporter), and the processor keeps the spans themselves otherwise.
- * Called by the Node entry point; the web entries do not, so a page bundles none of it.
- * @internal
- *
- * @example
- * ```ts
- * useEncodedSpanQueues(createSpanRecordQueue);
- * ```
- */
-export function useEncodedSpanQueues(
-  create: ((exporter: SpanExporter | CallbackSpanExporter, batchSize: number) => EncodedSpanQueue | undefined) | undefined,
-): void {
-  encodedSpanQueues = create;
 }
 
 /**
@@ -199,8 +172,6 @@ export class BatchSpanProcessor implements SpanProcessor {
   readonly #scheduledDelayMillis: number;
   readonly #exportTimeoutMillis: number;
   #queue: FinishedSpan[] = [];
-  /** Where the spans wait encoded instead of in `#queue` (see {@link useEncodedSpanQueues}). */
-  readonly #encoded: EncodedSpanQueue | undefined;
   /** Spans ever accepted into the queue, and spans ever taken out of it for export. */
   #accepted = 0;
   #taken = 0;
@@ -213,7 +184,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   #isShutdown = false;
   #shutdown: Promise<void> | undefined;
   /** The batch of the export running now (its spans are sent again at exit if it has not finished). */
-  #exporting: FinishedSpan[] | EncodedSpanBatch | undefined;
+  #exporting: FinishedSpan[] | undefined;
   #unregisterAtExit: (() => void) | undefined;
 
   constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
@@ -223,7 +194,6 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.#maxExportBatchSize = settings.maxExportBatchSize;
     this.#scheduledDelayMillis = settings.scheduledDelayMillis;
     this.#exportTimeoutMillis = settings.exportTimeoutMillis;
-    this.#encoded = encodedSpanQueues?.(exporter, settings.maxExportBatchSize);
     this.#unregisterAtExit = exitRegistry?.register(
       this,
       exporter,
@@ -235,8 +205,8 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   /** Hands over what is pending (the process is exiting): the queue counts as taken, the export as over. */
   static #takeAtExit(processor: BatchSpanProcessor): PendingAtExit {
-    const pending = [processor.#exporter, processor.#exporting, processor.#queue, processor.#encoded] as const;
-    processor.#taken += (processor.#encoded ?? processor.#queue).length;
+    const pending = [processor.#exporter, processor.#exporting, processor.#queue] as const;
+    processor.#taken += processor.#queue.length;
     processor.#exporting = undefined;
     processor.#queue = [];
     return pending;
@@ -260,15 +230,13 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   onEnd(span: FinishedSpan): void {
     if (this.#isShutdown || ((RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0 && !exportsUnsampledSpans(this))) return;
-    const encoded = this.#encoded;
-    const queue = encoded ?? this.#queue;
+    const queue = this.#queue;
     if (queue.length >= this.#maxQueueSize) {
       this.#dropped++;
       warnOnce('BatchSpanProcessor dropped spans because its queue was full (see droppedSpansCount).');
       return;
     }
-    if (encoded === undefined) this.#queue.push(span);
-    else if (!encoded.add(span)) return;
+    queue.push(span);
     this.#accepted++;
     if (queue.length >= this.#maxExportBatchSize) {
       if (!this.#fullBatchQueued) {
@@ -309,7 +277,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.#clearTimer();
     const target = this.#accepted;
     return this.#enqueue(async () => {
-      while (this.#taken < target && (this.#encoded ?? this.#queue).length > 0) await this.#exportBatch();
+      while (this.#taken < target && this.#queue.length > 0) await this.#exportBatch();
       await callExporter(this.#exporter, 'forceFlush', this.#exportTimeoutMillis);
     });
   }
@@ -327,18 +295,17 @@ export class BatchSpanProcessor implements SpanProcessor {
   }
 
   async #exportFullBatches(): Promise<void> {
-    while ((this.#encoded ?? this.#queue).length >= this.#maxExportBatchSize) await this.#exportBatch();
+    while (this.#queue.length >= this.#maxExportBatchSize) await this.#exportBatch();
     this.#fullBatchQueued = false;
   }
 
   async #exportOnSchedule(): Promise<void> {
-    if ((this.#encoded ?? this.#queue).length > 0) await this.#exportBatch();
+    if (this.#queue.length > 0) await this.#exportBatch();
   }
 
   #afterWork(): void {
-    const queued = (this.#encoded ?? this.#queue).length;
-    if (queued === 0 || this.#isShutdown) return;
-    if (queued >= this.#maxExportBatchSize) {
+    if (this.#queue.length === 0 || this.#isShutdown) return;
+    if (this.#queue.length >= this.#maxExportBatchSize) {
       if (!this.#fullBatchQueued) {
         this.#fullBatchQueued = true;
         this.#enqueue(() => this.#exportFullBatches());
@@ -365,12 +332,9 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   /** Takes up to one batch off the front of the queue and exports it. */
   async #exportBatch(): Promise<void> {
-    const encoded = this.#encoded;
     const queue = this.#queue;
-    let batch: FinishedSpan[] | EncodedSpanBatch;
-    if (encoded !== undefined) {
-      batch = encoded.take();
-    } else if (queue.length <= this.#maxExportBatchSize) {
+    let batch: FinishedSpan[];
+    if (queue.length <= this.#maxExportBatchSize) {
       batch = queue;
       this.#queue = [];
     } else {
@@ -378,7 +342,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     }
     this.#taken += batch.length;
     this.#exporting = batch;
-    const result = await exportSpans(encoded ?? this.#exporter, batch, this.#exportTimeoutMillis);
+    const result = await exportSpans(this.#exporter, batch, this.#exportTimeoutMillis);
     if (this.#exporting !== batch) return; // sent at exit meanwhile
     this.#exporting = undefined;
     if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.length;

@@ -5,7 +5,6 @@ import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import { ExportResultCode, type ExportResult, type SpanExporter } from '../export/span-exporter.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { invokeExport } from './invoke-export.js';
-import type { EncodedSpanBatch, EncodedSpanQueue } from './encoded-span-queue.js';
 import { callAsync, settleWithin } from '../internal/settle-within.js';
 
 /**
@@ -18,8 +17,8 @@ import { callAsync, settleWithin } from '../internal/settle-within.js';
  * @internal
  */
 export function exportSpans(
-  exporter: SpanExporter | CallbackSpanExporter | EncodedSpanQueue,
-  spans: readonly FinishedSpan[] | EncodedSpanBatch,
+  exporter: SpanExporter | CallbackSpanExporter,
+  spans: readonly FinishedSpan[],
   timeoutMillis: number,
 ): Promise<ExportResult> {
   return new Promise<ExportResult>((resolve) => {
@@ -43,10 +42,7 @@ export function exportSpans(
       }, timeoutMillis);
       timer.unref?.();
     }
-    // An encoded queue's `export` takes its batches as an exporter takes spans (see EncodedSpanQueue).
-    context.with(suppressTracing(context.active()), () =>
-      invokeExport(exporter as SpanExporter, spans as readonly FinishedSpan[], controller.signal, finish),
-    );
+    context.with(suppressTracing(context.active()), () => invokeExport(exporter, spans, controller.signal, finish));
   });
 }
 

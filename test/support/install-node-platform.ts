@@ -4,9 +4,8 @@ import { nodePlatform } from '../../src/platform/node/node-platform.js';
 import { installPlatform } from '../../src/platform.js';
 import { useEnvironmentReaders } from '../../src/environment-readers.js';
 import { createExitExport } from '../../src/export/otlp/otlp-exit-export.js';
-import { useEncodedExportAccess, useOtlpExitExport } from '../../src/export/otlp/otlp-trace-exporter.js';
-import { useEncodedSpanQueues, useExitRegistry } from '../../src/processing/batch-span-processor.js';
-import { createSpanRecordQueue, keepEncodedExportAccess } from '../../src/platform/node/span-record-queue.js';
+import { useOtlpExitExport } from '../../src/export/otlp/otlp-trace-exporter.js';
+import { useExitRegistry } from '../../src/processing/batch-span-processor.js';
 import { batchExitRegistry } from '../../src/processing/batch-exit-export.js';
 import { useOtlpEnvironment } from '../../src/export/otlp/otlp-environment-settings.js';
 import { readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
@@ -21,8 +20,5 @@ useOtlpEnvironment(() => readOtlpEnvironment());
 // Only the Node platform (also under Bun and Deno) sends what is pending from its `exit` listener.
 useExitRegistry(batchExitRegistry);
 useOtlpExitExport(createExitExport);
-// A batch processor in front of otelite's OTLP/protobuf exporter keeps its spans encoded, as on Node.
-useEncodedExportAccess(keepEncodedExportAccess);
-useEncodedSpanQueues(createSpanRecordQueue);
 useEnvironmentReaders();
 useSampledOutSpans(createSampledOutSpan);

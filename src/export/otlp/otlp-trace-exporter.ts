@@ -6,7 +6,7 @@ import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExpor
 import { EXPORT_AT_EXIT, UNSENT_AT_EXIT } from '../export-at-exit.js';
 import type { ExitRequest, ExporterExitExport, ExporterExitState } from './otlp-exit-export.js';
 import { encodeSpansToProtobuf } from './encoding/binary-encoder.js';
-import { encodeWithinLimit, type EncodedPart } from './encoding/encode-within-limit.js';
+import { encodeWithinLimit } from './encoding/encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './wire/export-response.js';
 import { encodeSpansToJson } from './encoding/json-encoder.js';
 import type { HttpResponse, HttpTransport, RequestProgress } from '../../transport/http-transport.js';
@@ -41,40 +41,6 @@ let createExitExport: ((state: ExporterExitState) => ExporterExitExport) | undef
  */
 export function useOtlpExitExport(create: ((state: ExporterExitState) => ExporterExitExport) | undefined): void {
   createExitExport = create;
-}
-
-/**
- * What `export` does for a batch of `batch.length` spans already encoded: `encode` gives the request
- * bodies (each within the request limit); `batch` keys the export for the exit export. Never rejects.
- * @internal
- */
-export type SendEncoded = (
-  batch: { readonly length: number },
-  signal: AbortSignal | undefined,
-  encode: () => EncodedPart[],
-) => Promise<ExportResult>;
-
-/**
- * Hands each exporter's settings, exit export and {@link SendEncoded} to the Node entry (see
- * {@link useEncodedExportAccess}).
- */
-let encodedExportAccess:
-  | ((exporter: OTLPTraceExporter, settings: ResolvedExporterOptions, atExit: ExporterExitExport | undefined, send: SendEncoded) => void)
-  | undefined;
-
-/**
- * Makes every `OTLPTraceExporter` built from now on hand `keep` what a queue of encoded spans needs to
- * send through it (platform/node/span-record-queue.ts). Called by the Node entry point; the web
- * entries do not, so a page bundles none of it.
- * @internal
- *
- * @example
- * ```ts
- * useEncodedExportAccess(keepEncodedExportAccess);
- * ```
- */
-export function useEncodedExportAccess(keep: typeof encodedExportAccess): void {
-  encodedExportAccess = keep;
 }
 
 /**
@@ -144,9 +110,6 @@ export class OTLPTraceExporter implements SpanExporter {
       destination: this.#destination,
       isShutdown: () => this.#shutdown !== undefined,
     });
-    encodedExportAccess?.(this, settings, this.#atExit, (batch, signal, encode) =>
-      this.#export(batch as readonly FinishedSpan[], signal, encode),
-    );
   }
 
   /**
@@ -154,11 +117,6 @@ export class OTLPTraceExporter implements SpanExporter {
    * success included), `FAILED` with the reason otherwise. Never rejects.
    */
   export(spans: readonly FinishedSpan[], options?: ExportOptions): Promise<ExportResult> {
-    return this.#export(spans, options?.signal);
-  }
-
-  /** `export`, or with `encode`, of a batch of encoded spans (`spans` is then only its key and count). */
-  #export(spans: readonly FinishedSpan[], signal: AbortSignal | undefined, encode?: () => EncodedPart[]): Promise<ExportResult> {
     if (this.#shutdown !== undefined) {
       return Promise.resolve(failed(new Error('the OTLP exporter is shut down')));
     }
@@ -170,7 +128,7 @@ export class OTLPTraceExporter implements SpanExporter {
         reportError('export', error);
         return Promise.resolve(failed(error));
       }
-      const promise = this.#exportGuarded(spans, signal, encode);
+      const promise = this.#exportGuarded(spans, options?.signal);
       this.#inFlight.add(promise);
       void promise.then(() => this.#inFlight.delete(promise));
       return promise;
@@ -215,14 +173,10 @@ export class OTLPTraceExporter implements SpanExporter {
     return this.#atExit?.unsent(batch) ?? batch;
   }
 
-  async #exportGuarded(
-    spans: readonly FinishedSpan[],
-    signal: AbortSignal | undefined,
-    encode?: () => EncodedPart[],
-  ): Promise<ExportResult> {
+  async #exportGuarded(spans: readonly FinishedSpan[], signal: AbortSignal | undefined): Promise<ExportResult> {
     let result: ExportResult;
     try {
-      result = await context.with(suppressTracing(context.active()), () => this.#send(spans, signal, encode));
+      result = await context.with(suppressTracing(context.active()), () => this.#send(spans, signal));
     } catch (error) {
       result = failed(error instanceof Error ? error : new Error(String(error)));
     }
@@ -230,20 +184,18 @@ export class OTLPTraceExporter implements SpanExporter {
     return result;
   }
 
-  async #send(spans: readonly FinishedSpan[], signal: AbortSignal | undefined, encode?: () => EncodedPart[]): Promise<ExportResult> {
+  async #send(spans: readonly FinishedSpan[], signal: AbortSignal | undefined): Promise<ExportResult> {
     if (spans.length === 0) return SUCCESS;
     const { exportTimeoutMillis, maxRequestBytes } = this.#settings;
     const deadlineAt = performance.now() + exportTimeoutMillis;
     const deadline = createDeadline(signal, exportTimeoutMillis);
     try {
-      const parts =
-        encode?.() ??
-        encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
-          reportError(
-            'export',
-            new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
-          ),
-        );
+      const parts = encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
+        reportError(
+          'export',
+          new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
+        ),
+      );
       // Where the platform exports at exit, each request's progress, for UNSENT_AT_EXIT.
       const requests = this.#atExit?.track(spans, parts);
       let firstError: Error | undefined;
