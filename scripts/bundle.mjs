@@ -1,8 +1,8 @@
 /**
  * Bundles every file package.json's `exports` map and `bin` point at, in place in dist/ (after `tsc`
  * emitted them): one module per entry plus chunks shared between entries (dist/src/chunks/), so an
- * `import 'otelite'` loads a handful of files instead of ~170 small modules, and one copy of every
- * internal module still backs every entry. `@opentelemetry/api` (the peer dependency, shared with the
+ * `import 'otelite'` loads two files (the entry and one chunk, see `oneNodeChunk`) instead of ~170 small
+ * modules, and one copy of every internal module still backs every entry. `@opentelemetry/api` (the peer dependency, shared with the
  * application) stays external, loaded with `require()` (see `apiThroughRequire`); `@bufbuild/protobuf` is bundled in (only the parts otelite uses), which
  * saves its ~55 modules at load. The Node entry imports the schema fallback encoder dynamically (see
  * src/index.ts), so the generated schema and that runtime land in chunks only that import reaches
@@ -21,6 +21,7 @@
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -86,9 +87,96 @@ const apiThroughRequire = {
   },
 };
 
+/**
+ * One chunk for everything the Node entry imports. esbuild's code splitting puts a module in the chunk
+ * of the set of entries that reach it, so the Node entry's modules were spread over four chunks (the
+ * parts `otelite/otlp`, `otelite/register`, the Bun and Deno entries, the CLI, the receiver and the
+ * schema fallback each share with it), and `import 'otelite'` loaded five files. Two files (this
+ * layout) cost 5.5 M instructions less on Node 20 and 10 M less on Node 24 for `import` + `init()`
+ * (≈ 1.2 and 2.3 ms; callgrind, BENCHMARKS.md "Startup, accounted").
+ * So every entry that shares a module with the Node entry (the Node entry too) is built through a
+ * wrapper that also reaches all of the Node entry's modules (`otelite-core` below, never run: nothing
+ * imports a name from it): those modules then have one set of entries, hence one chunk, still one copy
+ * of each (one `installPlatform`, one set of failure counts, one exit registry), and dist/src/index.js
+ * only re-exports from it. The price: an entry that used part of those modules (`otelite/otlp`, the
+ * receiver, the CLI) now loads all of them, the Node entry's top-level code too (it installs the Node
+ * platform and its defaults: registrations, nothing starts), as the Bun, Deno and register entries,
+ * which import the Node entry, always did. Entries that share nothing with it (`otelite/proto`) are
+ * built as they are.
+ */
+const NODE_ENTRY = 'dist/src/index.js';
+
+/**
+ * The modules a bundle of `file` holds, as esbuild names them in a metafile, and the files it imports
+ * dynamically (left out of it, relative to the project).
+ */
+async function moduleGraph(file) {
+  const dynamicImports = [];
+  const { metafile } = await build({
+    absWorkingDir: root,
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'node',
+    external: Object.keys(manifest.peerDependencies ?? {}).filter((name) => name !== API),
+    plugins: [
+      apiThroughRequire,
+      {
+        name: 'otelite-no-dynamic-imports',
+        setup(build) {
+          build.onResolve({ filter: /.*/ }, (args) => {
+            if (args.kind !== 'dynamic-import') return undefined;
+            dynamicImports.push(relative(root, resolve(args.resolveDir, args.path)));
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+    logLevel: 'silent',
+  });
+  return { modules: new Set(Object.keys(metafile.inputs)), dynamicImports };
+}
+
+const nodeEntry = await moduleGraph(NODE_ENTRY);
+const nodeModules = nodeEntry.modules;
+/** Whether a bundle of `file` shares a module with the Node entry's (so must be built through the wrapper). */
+const sharesWithNodeEntry = async (file) => [...(await moduleGraph(file)).modules].some((module) => nodeModules.has(module));
+const wrapped = new Set();
+// The Node entry's dynamic imports (the schema fallback encoder) are entries of the split build too.
+for (const file of [...entries, ...nodeEntry.dynamicImports]) if (await sharesWithNodeEntry(file)) wrapped.add(file);
+
+const oneNodeChunk = {
+  name: 'otelite-one-node-chunk',
+  setup(build) {
+    const modulePath = (module) => (module.startsWith('otelite-api:') ? API : `${root}/${module}`);
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.namespace === 'otelite-entry' || (args.kind !== 'entry-point' && args.kind !== 'dynamic-import')) return undefined;
+      const file = relative(root, resolve(args.kind === 'entry-point' ? root : args.resolveDir, args.path));
+      return wrapped.has(file) ? { path: `${root}/${file}`, namespace: 'otelite-entry' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'otelite-entry' }, (args) => {
+      // esbuild keeps an entry's hashbang (the CLI's): the wrapper is the entry now, so it carries it.
+      const hashbang = /^#!.*\n/.exec(readFileSync(args.path, 'utf8'))?.[0] ?? '';
+      return {
+        loader: 'js',
+        resolveDir: root,
+        contents: `${hashbang}export * from ${JSON.stringify(args.path)};\nimport 'otelite-core';\n`,
+      };
+    });
+    build.onResolve({ filter: /^otelite-core$/ }, () => ({ path: 'otelite-core', namespace: 'otelite-core' }));
+    build.onLoad({ filter: /.*/, namespace: 'otelite-core' }, () => ({
+      loader: 'js',
+      resolveDir: root,
+      contents: [...nodeModules].map((module) => `export * from ${JSON.stringify(modulePath(module))};`).join('\n'),
+    }));
+  },
+};
+
 await build({
   absWorkingDir: root,
-  entryPoints: entries,
+  entryPoints: entries.map((file) => ({ in: file, out: file.replace(/^dist\/src\//, '').replace(/\.js$/, '') })),
   outdir: 'dist/src',
   outbase: 'dist/src',
   allowOverwrite: true,
@@ -98,7 +186,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: Object.keys(manifest.peerDependencies ?? {}).filter((name) => name !== API),
-  plugins: [apiThroughRequire],
+  plugins: [apiThroughRequire, oneNodeChunk],
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   // Whitespace and syntax only: V8 scans every byte of a module when it compiles it at import, and this

@@ -29,9 +29,6 @@ export interface AttachSlot {
 /** The live (not yet disposed) token that attached each context, per manager: lets dispose tell "out of order" from "elsewhere". */
 export type LiveTokens = WeakMap<Context, AttachToken>;
 
-const DISPOSED_TWICE = 'context attach token disposed twice; ignored.';
-const DISPOSED_OUT_OF_ORDER = 'context attach token disposed out of order: a later context is still active and stays so.';
-
 /**
  * One `attach`: the context it made active, the one it replaced, and the live token that had attached
  * that one (so that a token disposed out of order is skipped when the token above it restores).
@@ -73,7 +70,7 @@ export class AttachToken implements ContextToken {
    */
   dispose(): void {
     if (this.#disposed) {
-      warnOnce(DISPOSED_TWICE);
+      warnOnce('context attach token disposed twice; ignored.');
       return;
     }
     this.#disposed = true;
@@ -81,7 +78,7 @@ export class AttachToken implements ContextToken {
     try {
       const active = this.#slot.read();
       if (active !== this.#attached) {
-        if (this.#isBelow(active)) warnOnce(DISPOSED_OUT_OF_ORDER);
+        if (this.#isBelow(active)) warnOnce('context attach token disposed out of order: a later context is still active and stays so.');
         return;
       }
       let restore = this.#previous;

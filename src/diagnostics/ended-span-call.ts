@@ -1,5 +1,6 @@
 import { diag } from '@opentelemetry/api';
-import { LOG_WINDOW_MILLIS, type LogWindow, MAX_LOGS_PER_WINDOW, mayLog } from './report.js';
+import { LOG_WINDOW_MILLIS, MAX_LOGS_PER_WINDOW, MAX_QUOTED_LENGTH } from './log-limits.js';
+import { type LogWindow, mayLog } from './report.js';
 
 /**
  * The report of a call on a span that has already ended (a late `setAttribute('http.route')` from a
@@ -16,8 +17,6 @@ import { LOG_WINDOW_MILLIS, type LogWindow, MAX_LOGS_PER_WINDOW, mayLog } from '
 export const ENDED_SPAN_LOG_WINDOW_MILLIS = LOG_WINDOW_MILLIS;
 /** How many ignored calls are logged per window; the rest are only counted. */
 export const MAX_ENDED_SPAN_LOGS_PER_WINDOW = MAX_LOGS_PER_WINDOW;
-/** Longest excerpt of a caller's argument (an attribute key, an event name) quoted in the message. */
-const MAX_QUOTED_LENGTH = 64;
 
 /** What a report needs of the span: read only when a call is ignored. */
 export interface EndedSpanIdentity {

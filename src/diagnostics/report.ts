@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { LOG_WINDOW_MILLIS, MAX_LOGS_PER_WINDOW, MAX_REMEMBERED_WARNINGS } from './log-limits.js';
 
 /**
  * The one place otelite reports its own trouble. Telemetry must never break the application, so every
@@ -7,10 +8,7 @@ import { diag } from '@opentelemetry/api';
  * {@link LOG_WINDOW_MILLIS} for each kind of failure.
  */
 
-/** How long one rate-limit window lasts, in milliseconds. */
-export const LOG_WINDOW_MILLIS = 60_000;
-/** How many messages one kind of failure may log per window; the rest are only counted. */
-export const MAX_LOGS_PER_WINDOW = 5;
+export { LOG_WINDOW_MILLIS, MAX_LOGS_PER_WINDOW, MAX_REMEMBERED_WARNINGS };
 
 /** The counts of one rate-limited kind of message. @internal */
 export interface LogWindow {
@@ -52,8 +50,6 @@ const kinds = new Map<string, LogWindow>();
 /** Errors already reported: an error passed up a chain (exporter, then processor) is counted and logged once. */
 const reported = new WeakSet<object>();
 const warnedOnce = new Set<string>();
-/** Bounds the memory held by {@link warnOnce}: past this many distinct messages, new ones are still logged but not remembered. */
-export const MAX_REMEMBERED_WARNINGS = 1000;
 
 /**
  * Counts a failure of the given kind (`'export'`, `'processor.onEnd'`, `'propagator.extract'`, ...)

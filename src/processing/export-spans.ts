@@ -2,7 +2,8 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
-import { ExportResultCode, type ExportResult, type SpanExporter } from '../export/span-exporter.js';
+import type { ExportResult, SpanExporter } from '../export/span-exporter.js';
+import { EXPORT_FAILED, EXPORT_SUCCESS } from '../export/export-result-code-values.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { invokeExport } from './invoke-export.js';
 import { callAsync, settleWithin } from '../internal/settle-within.js';
@@ -28,7 +29,7 @@ export function exportSpans(
       if (settled) return;
       settled = true;
       if (timer !== undefined) clearTimeout(timer);
-      if (result.code !== ExportResultCode.SUCCESS) {
+      if (result.code !== EXPORT_SUCCESS) {
         reportError('export', result.error ?? new Error('the exporter reported a failure'), `${spans.length} spans`);
       }
       resolve(result);
@@ -38,7 +39,7 @@ export function exportSpans(
       timer = setTimeout(() => {
         const error = new Error(`the export did not finish within ${timeoutMillis} ms`);
         controller.abort(error);
-        finish({ code: ExportResultCode.FAILED, error });
+        finish({ code: EXPORT_FAILED, error });
       }, timeoutMillis);
       timer.unref?.();
     }

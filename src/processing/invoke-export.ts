@@ -1,11 +1,10 @@
 import type { CallbackExportResult, CallbackSpanExporter } from '../export/callback-span-exporter.js';
-import { ExportResultCode, type ExportResult, type SpanExporter } from '../export/span-exporter.js';
+import type { ExportResult, SpanExporter } from '../export/span-exporter.js';
+import { EXPORT_FAILED, EXPORT_SUCCESS } from '../export/export-result-code-values.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 
 /** The second argument of `export`: opentelemetry-js's result callback that is also otelite's `{ signal }`. */
 type ResultCallback = ((result: CallbackExportResult) => void) & { signal: AbortSignal };
-
-const NO_RESULT = 'the exporter returned no result';
 
 /**
  * Calls `exporter.export(spans, …)` so that both exporter contracts work, the one place otelite adapts
@@ -40,7 +39,7 @@ export function invokeExport(
   try {
     returned = (exporter as { export(spans: readonly FinishedSpan[], second: ResultCallback): unknown }).export(spans, callback);
   } catch (error) {
-    deliver({ code: ExportResultCode.FAILED, error: toError(error) });
+    deliver({ code: EXPORT_FAILED, error: toError(error) });
     return;
   }
   if (returned === undefined || returned === null || typeof (returned as PromiseLike<unknown>).then !== 'function') return;
@@ -48,9 +47,9 @@ export function invokeExport(
   Promise.resolve(returned as PromiseLike<unknown>).then(
     (result) => {
       if (isExportResult(result)) deliver(result);
-      else if (!waitsForCallback) deliver({ code: ExportResultCode.FAILED, error: new Error(NO_RESULT) });
+      else if (!waitsForCallback) deliver({ code: EXPORT_FAILED, error: new Error('the exporter returned no result') });
     },
-    (error: unknown) => deliver({ code: ExportResultCode.FAILED, error: toError(error) }),
+    (error: unknown) => deliver({ code: EXPORT_FAILED, error: toError(error) }),
   );
 }
 
@@ -59,10 +58,10 @@ function isExportResult(value: unknown): value is ExportResult {
 }
 
 function fromCallbackResult(result: CallbackExportResult): ExportResult {
-  if (!isExportResult(result)) return { code: ExportResultCode.FAILED, error: new Error('the exporter called back without a result') };
-  if (result.code === ExportResultCode.SUCCESS) return result;
+  if (!isExportResult(result)) return { code: EXPORT_FAILED, error: new Error('the exporter called back without a result') };
+  if (result.code === EXPORT_SUCCESS) return result;
   const error = result.error instanceof Error ? result.error : new Error(`the exporter reported a failure (code ${String(result.code)})`);
-  return { code: ExportResultCode.FAILED, error };
+  return { code: EXPORT_FAILED, error };
 }
 
 /** `error` as an `Error`, for reporting. */

@@ -9,41 +9,23 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
+import { EQUALS, PERCENT, SEMICOLON } from '../internal/char-codes.js';
 import { detachString } from '../internal/detach-string.js';
+import { BAGGAGE_DETACH_THRESHOLD, MAX_BAGGAGE_BYTES, MAX_BAGGAGE_MEMBERS } from './header-limits.js';
+import {
+  BAGGAGE_CLASSES as CLASSES,
+  BAGGAGE_OCTET as OCTET,
+  BAGGAGE_OWS as OWS,
+  BAGGAGE_TOKEN_CHAR as TOKEN_CHAR,
+} from './header-char-classes.js';
 import { joinedHeaderValue } from './joined-header-value.js';
+
+export { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_MEMBERS };
 
 /** The `baggage` header name (W3C Baggage §3.2 "Header Name"). */
 export const BAGGAGE_HEADER = 'baggage';
-/**
- * The most list members read from, or written to, one combined `baggage` header. W3C Baggage §3.3.3
- * "Limits" requires propagating everything up to 64 members and 8192 bytes and allows dropping members
- * beyond either; otelite keeps exactly those minimums.
- */
-export const MAX_BAGGAGE_MEMBERS = 64;
-/** The most bytes of a combined `baggage` header, commas included (W3C Baggage §3.3.3). */
-export const MAX_BAGGAGE_BYTES = 8192;
 
-const TOKEN_CHAR = 1;
-const OCTET = 2;
-const OWS = 4;
-/** Character classes of ASCII: RFC 9110 `tchar`, the spec's `baggage-octet` and optional whitespace. */
-const CLASSES = new Uint8Array(128);
-for (const char of "!#$%&'*+-.^_`|~") CLASSES[char.charCodeAt(0)] |= TOKEN_CHAR;
-for (let code = 0x30; code <= 0x39; code++) CLASSES[code] |= TOKEN_CHAR;
-for (let code = 0x41; code <= 0x5a; code++) CLASSES[code] |= TOKEN_CHAR;
-for (let code = 0x61; code <= 0x7a; code++) CLASSES[code] |= TOKEN_CHAR;
-// baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
-for (let code = 0x21; code <= 0x7e; code++) {
-  if (code !== 0x22 && code !== 0x2c && code !== 0x3b && code !== 0x5c) CLASSES[code] |= OCTET;
-}
-CLASSES[0x20] = CLASSES[0x09] = OWS; // space, tab
-
-const SEMICOLON = 0x3b;
-const EQUALS = 0x3d;
-const PERCENT = 0x25;
 const HEX_DIGITS = '0123456789ABCDEF';
-/** Headers longer than this are copied out of after parsing, so entries never pin a huge header in memory. */
-const DETACH_THRESHOLD = 2 * MAX_BAGGAGE_BYTES;
 
 function classOf(code: number): number {
   return code < 128 ? CLASSES[code] : 0;
@@ -231,7 +213,7 @@ export function parseBaggage(header: string): Array<[string, BaggageEntry]> {
     const key = header.slice(start, keyEnd);
     const value = decodeValue(header, valueStart, valueEnd);
     const entry: BaggageEntry = metadata ? { value, metadata: baggageEntryMetadataFromString(metadata) } : { value };
-    entries.push(length > DETACH_THRESHOLD ? [detachString(key), { ...entry, value: detachString(value) }] : [key, entry]);
+    entries.push(length > BAGGAGE_DETACH_THRESHOLD ? [detachString(key), { ...entry, value: detachString(value) }] : [key, entry]);
   }
   return entries;
 }

@@ -10,7 +10,14 @@ import {
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { parseTraceState } from './trace-state.js';
+import { DASH, SPACE, TAB } from '../internal/char-codes.js';
 import { detachString } from '../internal/detach-string.js';
+import {
+  DEFINED_TRACE_FLAGS,
+  LARGE_TRACE_STATE_ENTRY_LENGTH,
+  MAX_PROPAGATED_TRACE_STATE_LENGTH,
+  TRACE_PARENT_LENGTH,
+} from './header-limits.js';
 import { joinedHeaderValue } from './joined-header-value.js';
 
 /** The `traceparent` header name (W3C Trace Context §3.2.1), in the recommended lowercase. */
@@ -18,24 +25,7 @@ export const TRACE_PARENT_HEADER = 'traceparent';
 /** The `tracestate` header name (W3C Trace Context §3.3.1), in the recommended lowercase. */
 export const TRACE_STATE_HEADER = 'tracestate';
 
-/**
- * The longest `tracestate` this propagator sends, in characters. The spec asks to propagate at least
- * 512 characters (§3.3.1.5 "tracestate Limits") and to document a smaller or larger maximum; otelite sends
- * exactly that minimum for the spans it creates, so one hostile 16 KB `tracestate` is not copied onto
- * every outgoing request. Longer states are cut by whole entries as §3.3.1.5 prescribes. A remote span
- * context passed through unchanged keeps its whole (valid, at most 32 members) `tracestate`.
- */
-export const MAX_PROPAGATED_TRACE_STATE_LENGTH = 512;
-/** Entries longer than this are dropped first when a `tracestate` is cut (§3.3.1.5). */
-const LARGE_ENTRY_LENGTH = 128;
-
-/** The trace-flags bits Level 2 defines: sampled (0x01) and random trace id (0x02) (§3.2.2.5). */
-const DEFINED_TRACE_FLAGS = 0x03;
-/** `00` version traceparent length: 2 + 1 + 32 + 1 + 16 + 1 + 2. */
-const TRACE_PARENT_LENGTH = 55;
-const DASH = 0x2d;
-const SPACE = 0x20;
-const TAB = 0x09;
+export { MAX_PROPAGATED_TRACE_STATE_LENGTH };
 
 /** Lowercase hex digit values by char code; -1 for anything else (upper case included, §3.2.2 HEXDIGLC). */
 const HEX_VALUES = new Int8Array(128).fill(-1);
@@ -135,7 +125,7 @@ export function truncateTraceState(serialized: string): string {
   let total = serialized.length;
   const kept = entries.map(() => true);
   for (let i = entries.length - 1; i >= 0 && total > MAX_PROPAGATED_TRACE_STATE_LENGTH; i--) {
-    if (entries[i].length > LARGE_ENTRY_LENGTH) {
+    if (entries[i].length > LARGE_TRACE_STATE_ENTRY_LENGTH) {
       kept[i] = false;
       total -= entries[i].length + 1;
     }

@@ -1,6 +1,20 @@
 import type { TraceState } from '@opentelemetry/api';
 import { warnOnce } from '../diagnostics/report.js';
+import { COMMA, EQUALS, SPACE, TAB } from '../internal/char-codes.js';
 import { detachString } from '../internal/detach-string.js';
+import {
+  MAX_TRACE_STATE_KEY_LENGTH,
+  MAX_TRACE_STATE_MEMBERS,
+  MAX_TRACE_STATE_VALUE_LENGTH,
+  TRACE_STATE_DETACH_THRESHOLD,
+} from './header-limits.js';
+import {
+  TRACE_STATE_CLASSES as CLASSES,
+  TRACE_STATE_KEY_CHAR as KEY_CHAR,
+  TRACE_STATE_KEY_START as KEY_START,
+  TRACE_STATE_OWS as OWS,
+  TRACE_STATE_VALUE_CHAR as VALUE_CHAR,
+} from './header-char-classes.js';
 
 /**
  * The W3C Trace Context Level 2 `tracestate` list (§3.3 "Tracestate Header"): an immutable, ordered list
@@ -15,33 +29,7 @@ import { detachString } from '../internal/detach-string.js';
  * - at most {@link MAX_TRACE_STATE_MEMBERS} members (§3.3.1 "list").
  */
 
-/** The most list members a `tracestate` may hold (W3C Trace Context §3.3.1). */
-export const MAX_TRACE_STATE_MEMBERS = 32;
-/** The longest key and the longest value, in characters (W3C Trace Context §3.3.1.3). */
-const MAX_KEY_LENGTH = 256;
-const MAX_VALUE_LENGTH = 256;
-/** Headers longer than this are copied out of after parsing, so members never pin a huge header in memory. */
-const DETACH_THRESHOLD = 1024;
-
-const KEY_START = 1;
-const KEY_CHAR = 2;
-const VALUE_CHAR = 4;
-const OWS = 8;
-/** Character classes of the ASCII range; every code at or above 128 is in no class. */
-const CLASSES = new Uint8Array(128);
-for (let code = 0x20; code <= 0x7e; code++) {
-  if (code !== 0x2c && code !== 0x3d) CLASSES[code] |= VALUE_CHAR;
-}
-for (let code = 0x61; code <= 0x7a; code++) CLASSES[code] |= KEY_START | KEY_CHAR;
-for (let code = 0x30; code <= 0x39; code++) CLASSES[code] |= KEY_START | KEY_CHAR;
-for (const char of '_-*/@') CLASSES[char.charCodeAt(0)] |= KEY_CHAR;
-CLASSES[0x20] |= OWS;
-CLASSES[0x09] |= OWS;
-
-const COMMA = 0x2c;
-const EQUALS = 0x3d;
-const SPACE = 0x20;
-const TAB = 0x09;
+export { MAX_TRACE_STATE_MEMBERS };
 
 function classOf(code: number): number {
   return code < 128 ? CLASSES[code] : 0;
@@ -49,7 +37,7 @@ function classOf(code: number): number {
 
 /** Whether `key` is a valid `tracestate` key (W3C Trace Context §3.3.1.3.1). */
 export function isValidTraceStateKey(key: unknown): key is string {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) return false;
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_TRACE_STATE_KEY_LENGTH) return false;
   if ((classOf(key.charCodeAt(0)) & KEY_START) === 0) return false;
   for (let i = 1; i < key.length; i++) {
     if ((classOf(key.charCodeAt(i)) & KEY_CHAR) === 0) return false;
@@ -59,7 +47,7 @@ export function isValidTraceStateKey(key: unknown): key is string {
 
 /** Whether `value` is a valid `tracestate` value (W3C Trace Context §3.3.1.3.2). */
 export function isValidTraceStateValue(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_VALUE_LENGTH) return false;
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TRACE_STATE_VALUE_LENGTH) return false;
   if (value.charCodeAt(value.length - 1) === SPACE) return false;
   for (let i = 0; i < value.length; i++) {
     if ((classOf(value.charCodeAt(i)) & VALUE_CHAR) === 0) return false;
@@ -159,7 +147,7 @@ export function parseTraceState(header: string): TraceState | undefined {
     if ((classOf(code) & KEY_START) === 0) return undefined;
     i++;
     while (i < length && (classOf(header.charCodeAt(i)) & KEY_CHAR) !== 0) i++;
-    if (i === length || header.charCodeAt(i) !== EQUALS || i - keyStart > MAX_KEY_LENGTH) return undefined;
+    if (i === length || header.charCodeAt(i) !== EQUALS || i - keyStart > MAX_TRACE_STATE_KEY_LENGTH) return undefined;
     const keyEnd = i++;
     const valueStart = i;
     let firstTab = -1;
@@ -173,7 +161,7 @@ export function parseTraceState(header: string): TraceState | undefined {
     }
     let valueEnd = i;
     while (valueEnd > valueStart && (classOf(header.charCodeAt(valueEnd - 1)) & OWS) !== 0) valueEnd--;
-    if (valueEnd === valueStart || valueEnd - valueStart > MAX_VALUE_LENGTH) return undefined;
+    if (valueEnd === valueStart || valueEnd - valueStart > MAX_TRACE_STATE_VALUE_LENGTH) return undefined;
     // A tab is only allowed in the trailing optional whitespace, never inside the value.
     if (firstTab !== -1 && firstTab < valueEnd) return undefined;
     if (++members > MAX_TRACE_STATE_MEMBERS) return undefined;
@@ -188,7 +176,7 @@ export function parseTraceState(header: string): TraceState | undefined {
     i++; // the comma, or past the end
   }
   if (keys === undefined || values === undefined) return undefined;
-  if (length > DETACH_THRESHOLD) {
+  if (length > TRACE_STATE_DETACH_THRESHOLD) {
     for (let k = 0; k < keys.length; k++) {
       keys[k] = detachString(keys[k]);
       values[k] = detachString(values[k]);

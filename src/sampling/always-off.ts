@@ -1,11 +1,11 @@
 import type { Sampler, SamplingResult } from './sampler.js';
-import { SamplingDecision } from './sampler.js';
+import { DECISION_NOT_RECORD } from './sampling-decision-values.js';
 
 /**
  * The one result every "drop, keep the parent's trace state" decision returns: frozen and shared, so
  * such a decision allocates nothing.
  */
-export const NOT_RECORD_RESULT: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
+export const NOT_RECORD_RESULT: SamplingResult = Object.freeze({ decision: DECISION_NOT_RECORD });
 
 /**
  * The spec's `AlwaysOff` sampler: no span is recorded (each is a non-recording span that still

@@ -1,12 +1,13 @@
-import { TraceFlags, type Attributes, type Context, type Link, type SpanKind, type TraceState } from '@opentelemetry/api';
+import type { Attributes, Context, Link, SpanKind, TraceState } from '@opentelemetry/api';
 import { warnOnce } from '../diagnostics/report.js';
 import { AlwaysOffSampler } from './always-off.js';
 import { AlwaysOnSampler } from './always-on.js';
 import { parentSpanContext } from './parent-span-context.js';
 import { registerAttributeFreeComposite } from './reads-no-attributes.js';
 import type { Sampler, SamplingResult } from './sampler.js';
-import { SamplingDecision } from './sampler.js';
+import { DECISION_RECORD_AND_SAMPLED } from './sampling-decision-values.js';
 import { isThresholdConsistent, OTEL_TRACE_STATE_KEY, rewriteOtelValue } from './threshold.js';
+import { TRACE_FLAGS_SAMPLED } from '../internal/api-enum-values.js';
 
 /** Options of {@link ParentBasedSampler}: which sampler decides in each case. */
 export interface ParentBasedSamplerOptions {
@@ -83,7 +84,7 @@ export class ParentBasedSampler implements Sampler {
     if (parent === undefined) {
       return this.#root.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     }
-    const sampled = (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
+    const sampled = (parent.traceFlags & TRACE_FLAGS_SAMPLED) !== 0;
     const sampler = parent.isRemote
       ? sampled
         ? this.#remoteParentSampled
@@ -93,7 +94,7 @@ export class ParentBasedSampler implements Sampler {
         : this.#localParentNotSampled;
     const result = sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     const traceState = parent.traceState;
-    if (sampled && traceState !== undefined && result.traceState === undefined && result.decision === SamplingDecision.RECORD_AND_SAMPLED) {
+    if (sampled && traceState !== undefined && result.traceState === undefined && result.decision === DECISION_RECORD_AND_SAMPLED) {
       return withConsistentThreshold(result, traceState, traceId);
     }
     return result;

@@ -1,5 +1,7 @@
 import { warnOnce } from '../diagnostics/report.js';
+import { DIGIT_ZERO } from '../internal/char-codes.js';
 import { TWO_POW_32 } from '../internal/numeric-constants.js';
+import { MAX_OTEL_VALUE_LENGTH, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET } from './threshold-format.js';
 
 /**
  * Consistent probability sampling arithmetic: rejection thresholds (`T`, the `th` sub-key of the
@@ -14,19 +16,13 @@ import { TWO_POW_32 } from '../internal/numeric-constants.js';
 
 /** The trace state key under which OpenTelemetry keeps its sub-keys (`ot=th:c;rv:...`). */
 export const OTEL_TRACE_STATE_KEY = 'ot';
-/** How many hex digits a threshold or randomness value has: 56 bits. */
-export const THRESHOLD_DIGITS = 14;
-/** Where the randomness starts in a 32-digit trace id: its last 14 digits. */
-export const TRACE_ID_RANDOMNESS_OFFSET = 32 - THRESHOLD_DIGITS;
 /** The smallest probability consistent sampling can express: one randomness value out of 2^56. */
 // Literals, not `2 ** n`: bundlers keep an unused `**` expression, and a page uses none of these three.
 export const MIN_PROBABILITY = 1.3877787807814457e-17; // 2 ** -56, exactly
-/** The spec's bound on the length of the `ot` entry value. */
-export const MAX_OTEL_VALUE_LENGTH = 256;
+export { MAX_OTEL_VALUE_LENGTH, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET };
 
 const TWO_POW_24 = 0x1000000;
 const TWO_POW_56 = 0x100000000000000;
-const ZERO = 0x30;
 
 /**
  * The sampling ratio a sampler uses for the `ratio` it was given, with one warning per kind of problem:
@@ -102,7 +98,7 @@ export function ratioToThreshold(ratio: number): string | undefined {
  */
 export function encodeThreshold(threshold: string): string {
   let end = threshold.length;
-  while (end > 0 && threshold.charCodeAt(end - 1) === ZERO) end--;
+  while (end > 0 && threshold.charCodeAt(end - 1) === DIGIT_ZERO) end--;
   return end === 0 ? '0' : threshold.slice(0, end);
 }
 
@@ -123,7 +119,7 @@ export function meetsThreshold(
     // `| 0x20` folds A-F onto a-f and leaves digits alone; a missing character (NaN) becomes 0x20,
     // below every digit, so a short id never passes.
     const r = randomness.charCodeAt(randomnessStart + i) | 0x20;
-    const t = i < thresholdLength ? threshold.charCodeAt(thresholdStart + i) : ZERO;
+    const t = i < thresholdLength ? threshold.charCodeAt(thresholdStart + i) : DIGIT_ZERO;
     if (r !== t) return r > t;
   }
   return true;

@@ -1,5 +1,13 @@
 import type { HrTime, TimeInput } from '@opentelemetry/api';
 import { TWO_POW_32 } from '../internal/numeric-constants.js';
+import {
+  EPOCH_MILLIS_THRESHOLD,
+  MAX_FIXED64_SECONDS,
+  MAX_READING_GAP_MILLIS,
+  MAX_WALL_CLOCK_DIFFERENCE_MILLIS,
+  NANOS_PER_MILLI,
+  WALL_CLOCK_CHECK_INTERVAL_MILLIS,
+} from './clock-limits.js';
 
 /**
  * The SDK clock.
@@ -26,30 +34,14 @@ export interface ClockAnchor {
   readonly offsetNanos: number;
 }
 
-const NANOS_PER_MILLI = 1e6;
 /** Read once: the global `performance` is an accessor, and the clock runs twice per span. */
 const monotonic = performance;
-/** Numbers from here on are epoch milliseconds; below it, `performance.now()` readings. */
-const EPOCH_MILLIS_THRESHOLD = 1e12;
-/**
- * The longest a monotonic reading, `Date.now()` and a second monotonic reading may take together for the
- * pair to move the anchor, in milliseconds (they take microseconds unless the thread was preempted).
- */
-const MAX_READING_GAP_MILLIS = 0.1;
-/** The anchor moves when the anchored time and `Date.now()` differ by this much, in milliseconds. */
-const MAX_WALL_CLOCK_DIFFERENCE_MILLIS = 1;
 
 /** The epoch millisecond clock nanoseconds count from: `performance.timeOrigin`, rounded down. */
 export const CLOCK_BASE_MILLIS = Math.floor(performance.timeOrigin);
 /** Epoch nanoseconds of the base as two exact unsigned 32-bit halves. */
 const [BASE_HIGH, BASE_LOW] = unsignedHalves(BigInt(CLOCK_BASE_MILLIS) * 1_000_000n);
 
-/**
- * How often, in monotonic milliseconds, the anchored time is compared with `Date.now()`: a wall-clock
- * step moves the starts of spans begun from at most this long after it. Reading the wall clock for every
- * span cost a tenth of a span's start.
- */
-const WALL_CLOCK_CHECK_INTERVAL_MILLIS = 1;
 /** The monotonic time (`performance.now()`) from which the next start compares with `Date.now()`. */
 let nextWallClockCheckMillis = Number.NEGATIVE_INFINITY;
 
@@ -133,8 +125,6 @@ export function toClockNanos(input: TimeInput | undefined, anchor: ClockAnchor =
  * 2^59 ns), but an `[s, ns]` time farther away needs {@link exactHrTime} kept beside its clock time.
  */
 const EXACT_CLOCK_NANOS_LIMIT = 2 ** 53;
-/** The last whole second whose nanoseconds fit a `fixed64` (2^64 ns is 18,446,744,073.7 s). */
-const MAX_FIXED64_SECONDS = 18446744073;
 
 /** Whether a clock time is within the range where it holds every nanosecond exactly (see {@link exactHrTime}). */
 export function isExactClockNanos(clockNanos: number): boolean {

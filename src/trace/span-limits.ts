@@ -129,7 +129,6 @@ export function resolveSpanLimits(environment: SpanLimitsSettings, options: Span
 export const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
 const INVALID_VALUE_WARNING = 'an attribute value was dropped: not a string, number, boolean or array of those.';
-const INVALID_KEY_WARNING = 'an attribute was dropped: keys must be non-empty strings.';
 
 /**
  * Checks an attribute value that is not a plain string, number or boolean (those the caller handles
@@ -202,7 +201,7 @@ export function limitAttributes(input: unknown, countLimit: number, lengthLimit:
   for (const key in input) {
     if (!Object.hasOwn(input, key)) continue;
     if (key.length === 0) {
-      warnOnce(INVALID_KEY_WARNING);
+      warnOnce('an attribute was dropped: keys must be non-empty strings.');
       continue;
     }
     const value = limitAttributeValue((input as Record<string, unknown>)[key], lengthLimit);

@@ -1,16 +1,15 @@
-import {
-  SpanStatusCode,
-  type AttributeValue,
-  type Attributes,
-  type Exception,
-  type HrTime,
-  type Link,
-  type Span,
-  type SpanContext,
-  type SpanKind,
-  type SpanStatus,
-  type TimeInput,
-  type TraceState,
+import type {
+  AttributeValue,
+  Attributes,
+  Exception,
+  HrTime,
+  Link,
+  Span,
+  SpanContext,
+  SpanKind,
+  SpanStatus,
+  TimeInput,
+  TraceState,
 } from '@opentelemetry/api';
 import { reportEndedSpanCall } from '../diagnostics/ended-span-call.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
@@ -21,6 +20,8 @@ import type { FinishedSpan, SpanEvent, SpanLink } from './finished-span.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { EMPTY_ATTRIBUTES, defineAttribute, limitAttributes, limitComplexAttributeValue, type SpanLimitsSettings } from './span-limits.js';
 import { detachString } from '../internal/detach-string.js';
+import { ATTRIBUTE, ENDED, FLAGS_SHIFT, KIND_SHIFT, PARENT_FLAGS_SHIFT } from './span-state-layout.js';
+import { STATUS_ERROR, STATUS_OK, STATUS_UNSET } from '../internal/api-enum-values.js';
 
 /** What every span of one tracer shares: built once per tracer, referenced (not copied) by each span. */
 export interface SpanOwner {
@@ -33,7 +34,7 @@ export interface SpanOwner {
 
 const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
 const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
-const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: STATUS_UNSET });
 
 /**
  * The parts of a span that most spans leave at their defaults (events, links, an explicit status and
@@ -90,18 +91,6 @@ function sharedExtrasOn(clockAnchor: ClockAnchor): SpanExtras {
   }
   return lastSharedExtras;
 }
-
-/**
- * The layout of {@link RecordingSpan}'s `#state`, one small integer for what would otherwise be five
- * fields: bit 0 ended, bits 1-3 the kind, bits 4-11 the trace flags, bits 12-19 the parent's trace
- * flags (when the parent was a recording span), and from bit 20 on the attribute count. Only additions
- * change it (never `|=`), so it stays exact past 32 bits; `&` reads the low bits at any size.
- */
-const ENDED = 1;
-const KIND_SHIFT = 1;
-const FLAGS_SHIFT = 4;
-const PARENT_FLAGS_SHIFT = 12;
-const ATTRIBUTE = 1 << 20;
 
 /**
  * Makes the plain objects a span keeps its attributes in: `new AttributeObject()` is indistinguishable
@@ -527,10 +516,10 @@ export class RecordingSpan implements Span, FinishedSpan {
     }
     if (status === null || typeof status !== 'object') return this;
     const code = status.code;
-    if (this.#extras.status.code === SpanStatusCode.OK) return this;
-    if (code !== SpanStatusCode.OK && code !== SpanStatusCode.ERROR) return this;
+    if (this.#extras.status.code === STATUS_OK) return this;
+    if (code !== STATUS_OK && code !== STATUS_ERROR) return this;
     const extras = ownExtras(this);
-    if (code === SpanStatusCode.OK) {
+    if (code === STATUS_OK) {
       extras.status = { code };
     } else {
       const message = status.message;

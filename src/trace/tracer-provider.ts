@@ -15,6 +15,7 @@ import { MultiSpanProcessor } from './multi-span-processor.js';
 import { callAsync, settleWithin } from '../internal/settle-within.js';
 import type { SpanProcessor } from './span-processor.js';
 import { environmentPropagator } from '../propagation/from-environment.js';
+import { DEFAULT_FORCE_FLUSH_TIMEOUT_MILLIS, MAX_CACHED_TRACERS } from './provider-limits.js';
 import { currentPlatform } from '../platform.js';
 import { defaultResource } from '../resource/default-resource.js';
 import { mergeResources, resourceFromAttributes, type Resource } from '../resource/resource.js';
@@ -78,8 +79,6 @@ export interface RegisterOptions {
   propagator?: TextMapPropagator | null;
 }
 
-const DEFAULT_FORCE_FLUSH_TIMEOUT_MILLIS = 30_000;
-
 /**
  * `provider.forceFlush()` without holding the process open: for the `beforeExit` hook, where an
  * unreachable collector must not delay the exit (the flush at `exit` sends what is left).
@@ -131,9 +130,6 @@ export function useSdkDisabledEnvironment(read: (() => boolean) | undefined): vo
 export function sdkDisabledByEnvironment(): boolean {
   return disabledFromEnvironment?.() === true;
 }
-
-/** Past this many distinct scopes, tracers are still handed out but no longer cached. */
-const MAX_CACHED_TRACERS = 1024;
 
 /**
  * The SDK's tracer provider: hands out tracers, and owns the resource, sampler, span limits, id

@@ -1,8 +1,7 @@
 import {
   INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
-  SpanKind,
-  TraceFlags,
+  type SpanKind,
   context as contextApi,
   createContextKey,
   isSpanContextValid,
@@ -22,16 +21,22 @@ import { reportError } from '../diagnostics/report.js';
 import { AlwaysOffSampler } from '../sampling/always-off.js';
 import { AlwaysOnSampler } from '../sampling/always-on.js';
 import { readsNoAttributes } from '../sampling/reads-no-attributes.js';
-import { SamplingDecision, type Sampler, type SamplingResult } from '../sampling/sampler.js';
+import type { Sampler, SamplingResult } from '../sampling/sampler.js';
+import { DECISION_NOT_RECORD, DECISION_RECORD, DECISION_RECORD_AND_SAMPLED } from '../sampling/sampling-decision-values.js';
 import { anchoredNowNanos, currentClockAnchor, toClockNanos } from './clock.js';
 import type { IdGenerator } from './id-generator.js';
 import { currentServerSpanJoiner } from './server-span-join.js';
 import { RandomIdGenerator } from './random-id-generator.js';
 import type { SampledOutSpan } from './sampled-out-span.js';
 import { RecordingSpan, toName, type SpanOwner } from './span.js';
-
-/** The W3C Trace Context Level 2 `random` flag: the trace id's rightmost 7 bytes are random. */
-export const RANDOM_TRACE_FLAG = 0x02;
+import {
+  SPAN_KIND_CONSUMER,
+  SPAN_KIND_INTERNAL,
+  SPAN_KIND_SERVER,
+  TRACE_FLAGS_NONE,
+  TRACE_FLAGS_SAMPLED,
+} from '../internal/api-enum-values.js';
+import { RANDOM_TRACE_FLAG } from '../propagation/header-limits.js';
 
 /** What all tracers of one provider share; the provider flips `active` off at shutdown. */
 export interface TracerState {
@@ -43,7 +48,7 @@ export interface TracerState {
   active: boolean;
 }
 
-const NOT_RECORD: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
+const NOT_RECORD: SamplingResult = Object.freeze({ decision: DECISION_NOT_RECORD });
 const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
@@ -142,7 +147,7 @@ export class Tracer implements ApiTracer {
     const isRoot = parentContext === ROOT_CONTEXT;
     if (!isRoot && isTracingSuppressed(parentContext)) return INVALID_SPAN;
     const root = options?.root === true;
-    if (options?.kind === SpanKind.SERVER && !root) {
+    if (options?.kind === SPAN_KIND_SERVER && !root) {
       const joiner = currentServerSpanJoiner();
       if (joiner !== undefined) {
         try {
@@ -181,7 +186,7 @@ export class Tracer implements ApiTracer {
       return trace.wrapSpanContext({
         traceId: idGenerator.generateTraceId(),
         spanId: idGenerator.generateSpanId(),
-        traceFlags: state.randomTraceIds ? RANDOM_TRACE_FLAG : TraceFlags.NONE,
+        traceFlags: state.randomTraceIds ? RANDOM_TRACE_FLAG : TRACE_FLAGS_NONE,
       });
     }
     // Ids drawn now only where they must be (see #lazyIds); the rest once the span records.
@@ -189,9 +194,9 @@ export class Tracer implements ApiTracer {
     let traceId = parent !== undefined ? parent.traceId : this.#lazyRootTraceIds ? undefined : idGenerator.generateTraceId();
     let spanId = lazyIds ? undefined : idGenerator.generateSpanId();
     const spanName = toName(name, 'span');
-    let kind = options?.kind ?? SpanKind.INTERNAL;
-    if (kind !== SpanKind.INTERNAL && !(kind >= SpanKind.INTERNAL && kind <= SpanKind.CONSUMER && Number.isInteger(kind))) {
-      kind = SpanKind.INTERNAL;
+    let kind = options?.kind ?? SPAN_KIND_INTERNAL;
+    if (kind !== SPAN_KIND_INTERNAL && !(kind >= SPAN_KIND_INTERNAL && kind <= SPAN_KIND_CONSUMER && Number.isInteger(kind))) {
+      kind = SPAN_KIND_INTERNAL;
     }
     let attributes = options?.attributes ?? NO_ATTRIBUTES;
     const links = options?.links ?? NO_LINKS;
@@ -207,13 +212,13 @@ export class Tracer implements ApiTracer {
       result = NOT_RECORD;
     }
     const decision = result.decision;
-    const sampledFlag = decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE;
+    const sampledFlag = decision === DECISION_RECORD_AND_SAMPLED ? TRACE_FLAGS_SAMPLED : TRACE_FLAGS_NONE;
     const traceFlags =
       parent === undefined
-        ? (state.randomTraceIds ? RANDOM_TRACE_FLAG : TraceFlags.NONE) | sampledFlag
+        ? (state.randomTraceIds ? RANDOM_TRACE_FLAG : TRACE_FLAGS_NONE) | sampledFlag
         : (parent.traceFlags & RANDOM_TRACE_FLAG) | sampledFlag; // the random bit is inherited; undefined bits are not
     const traceState = result.traceState ?? parent?.traceState;
-    if (decision !== SamplingDecision.RECORD && decision !== SamplingDecision.RECORD_AND_SAMPLED) {
+    if (decision !== DECISION_RECORD && decision !== DECISION_RECORD_AND_SAMPLED) {
       if (sampledOutSpan !== undefined) return sampledOutSpan(traceId, spanId, traceFlags, traceState, idGenerator);
       return trace.wrapSpanContext({ traceId: traceId as string, spanId: spanId as string, traceFlags, traceState });
     }

@@ -1,5 +1,6 @@
 import { warnOnce } from '../diagnostics/report.js';
 import { VERSION } from '../version.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './transport-limits.js';
 
 /**
  * The contract between the OTLP exporter and the HTTP client of a platform: `node:http(s)` on Node
@@ -9,8 +10,7 @@ import { VERSION } from '../version.js';
 /** The `User-Agent` of every export request. */
 export const USER_AGENT = `otelite/${VERSION}`;
 
-/** The OTLP specification's recommended limit on a response body, in bytes (4 MiB). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+export { DEFAULT_MAX_RESPONSE_BYTES };
 
 /** PEM text or DER bytes, one or several. */
 export type TlsMaterial = string | Uint8Array | ReadonlyArray<string | Uint8Array>;

@@ -168,6 +168,51 @@ describe('web bundles', () => {
     expect(flushParts(edge).length).toBe(1);
   });
 
+  // The numbers a page's code tests live in modules that import nothing (ARCHITECTURE.md, "Numeric
+  // constants in modules that import nothing"), so esbuild writes each use as a literal: those modules
+  // reach the page's bundle with no bytes of their own. Enum members are such constants too, so the page
+  // imports neither the API's SpanKind nor its SpanStatusCode (the last module shows the check sees bytes).
+  it("the browser entry's init writes its constants as literals and reads no SpanKind or SpanStatusCode", async () => {
+    const output = await build({
+      stdin: { contents: "export { init } from './index.js';", resolveDir: join(root, 'src/platform/browser'), loader: 'ts' },
+      bundle: true,
+      write: false,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      external: ['@opentelemetry/api', 'node:*'],
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const [bundle] = Object.values(output.metafile.outputs);
+    // Bytes in the page of a module the bundle reached (esbuild lists a module that left none only among the build's inputs).
+    const bytesOf = (file: string): number | undefined => {
+      if (!Object.keys(output.metafile.inputs).some((input) => input.endsWith(file))) return undefined;
+      return Object.entries(bundle.inputs).find(([input]) => input.endsWith(file))?.[1].bytesInOutput ?? 0;
+    };
+    for (const file of [
+      'internal/char-codes.ts',
+      'internal/api-enum-values.ts',
+      'propagation/header-limits.ts',
+      'diagnostics/log-limits.ts',
+      'trace/clock-limits.ts',
+      'trace/span-state-layout.ts',
+      'trace/provider-limits.ts',
+      'transport/transport-limits.ts',
+      'sampling/threshold-format.ts',
+      'sampling/sampling-decision-values.ts',
+      'export/export-result-code-values.ts',
+      'export/otlp/otlp-limits.ts',
+      'export/otlp/wire/response-limits.ts',
+    ]) {
+      expect(bytesOf(file), file).toBe(0);
+    }
+    expect(bytesOf('propagation/header-char-classes.ts')).toBeGreaterThan(0);
+    const apiImport = output.outputFiles[0].text.match(/import\s*\{([^}]*)\}\s*from\s*"@opentelemetry\/api"/g)?.join(' ');
+    expect(apiImport).toContain('trace');
+    expect(apiImport).not.toMatch(/\bSpanKind\b|\bSpanStatusCode\b/);
+  });
+
   it("the Node entry's protobuf fallback carries the generated schema (the check sees it)", async () => {
     const inputs = await bundledInputs(
       'src/export/otlp/encoding/schema-fallback-encoder.ts',

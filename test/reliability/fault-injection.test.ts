@@ -173,7 +173,9 @@ describe('retryable faults: every span arrives exactly once', () => {
   it('a request never answered is abandoned after timeoutMillis and sent again; the spans arrive once', async () => {
     const run = await runScenario('neverAnswersOnce', { exporter: { timeoutMillis: 300 } });
     expect(run.attempts).toBe(2);
-    expect(run.gaps[0]).toBeGreaterThanOrEqual(280);
+    // The gap is taken at the receiver: under load the first request can reach it tens of ms after the
+    // exporter's timer started, so the bound leaves room for that; an early abandon would show ~0 ms.
+    expect(run.gaps[0]).toBeGreaterThanOrEqual(200);
     expectExactlyOnce(run.ids, run.delivered);
   });
 

@@ -3,6 +3,7 @@ import { parseKeyValueList } from '../../config/key-value-list.js';
 import { readChoiceVariable, readHttpUrlVariable, readIntegerVariable, readStringVariable } from '../../config/typed-variables.js';
 import { warnOnce } from '../../diagnostics/report.js';
 import type { TlsFile, TlsFiles, TlsOptions } from '../../transport/http-transport.js';
+import { DEFAULT_OTLP_TIMEOUT_MILLIS } from './otlp-limits.js';
 
 /** OTLP exporter settings from `OTEL_EXPORTER_OTLP_[TRACES_]*`, signal-specific beating general, defaults applied. */
 export interface OtlpSettings {
@@ -24,8 +25,7 @@ export interface OtlpSettings {
 
 /** Where OTLP/HTTP goes when nothing says otherwise. */
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
-/** The default OTLP request timeout, in milliseconds. */
-export const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
+export { DEFAULT_OTLP_TIMEOUT_MILLIS };
 
 const COMPRESSIONS = ['gzip', 'none'] as const;
 

@@ -10,6 +10,7 @@ import {
   type TlsOptions,
 } from '../../transport/http-transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { DEFAULT_MAX_CONCURRENT_EXPORTS } from './otlp-limits.js';
 
 /**
  * Options of {@link OTLPTraceExporter}. Every one is optional; each falls back to its
@@ -102,8 +103,7 @@ export interface ResolvedExporterOptions {
   readonly transport: HttpTransportFactory | undefined;
 }
 
-/** The default bound on exports in flight. */
-export const DEFAULT_MAX_CONCURRENT_EXPORTS = 2;
+export { DEFAULT_MAX_CONCURRENT_EXPORTS };
 
 /**
  * Defaults, then the environment (`environment`, which already holds the defaults), then `options`,

@@ -2,7 +2,8 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
-import { ExportResultCode, type ExportOptions, type ExportResult, type SpanExporter } from '../span-exporter.js';
+import type { ExportOptions, ExportResult, SpanExporter } from '../span-exporter.js';
+import { EXPORT_FAILED, EXPORT_SUCCESS } from '../export-result-code-values.js';
 import { EXPORT_AT_EXIT, UNSENT_AT_EXIT } from '../export-at-exit.js';
 import type { ExitRequest, ExporterExitExport, ExporterExitState } from './otlp-exit-export.js';
 import { encodeSpansToProtobuf } from './encoding/binary-encoder.js';
@@ -12,10 +13,11 @@ import { encodeSpansToJson } from './encoding/json-encoder.js';
 import type { HttpResponse, HttpTransport, RequestProgress } from '../../transport/http-transport.js';
 import { currentPlatform } from '../../platform.js';
 import { otlpEnvironmentSettings } from './otlp-environment-settings.js';
+import { MIN_SECRET_LENGTH, MIN_SECRET_WORD_LENGTH } from './otlp-limits.js';
 import { resolveExporterOptions, type OTLPTraceExporterOptions, type ResolvedExporterOptions } from './otlp-exporter-options.js';
 import { backoffMillis, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, waitMillis } from './retry.js';
 
-const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });
+const SUCCESS: ExportResult = Object.freeze({ code: EXPORT_SUCCESS });
 
 /** How one attempt ended: delivered or given up (`retry` false), or worth another try. */
 interface AttemptOutcome {
@@ -282,11 +284,6 @@ export class OTLPTraceExporter implements SpanExporter {
   }
 }
 
-/** Shorter values are not treated as secrets (redacting them would garble messages, and they protect nothing). */
-const MIN_SECRET_LENGTH = 4;
-/** A word of a header value (such as the token of `Bearer <token>`) this long is a secret of its own. */
-const MIN_SECRET_WORD_LENGTH = 8;
-
 /** The strings a receiver's message must not repeat: header values (and their long words) and URL credentials. */
 function collectSecrets(settings: ResolvedExporterOptions): string[] {
   const secrets = new Set<string>();
@@ -309,7 +306,7 @@ function collectSecrets(settings: ResolvedExporterOptions): string[] {
 }
 
 function failed(error: Error): ExportResult {
-  return { code: ExportResultCode.FAILED, error };
+  return { code: EXPORT_FAILED, error };
 }
 
 function isJson(contentType: string | undefined, protocol: string): boolean {

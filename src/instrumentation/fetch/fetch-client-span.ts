@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, propagation, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { reportError } from '../../diagnostics/report.js';
 import { getHttpTracer } from '../http/http-tracer.js';
@@ -18,6 +18,7 @@ import {
 import { HEADERS_SETTER } from './headers-carrier.js';
 import { endSpanWithError } from '../http/end-span-with-error.js';
 import { existingClientSpanFor } from '../http/existing-client-span.js';
+import { SPAN_KIND_CLIENT, STATUS_ERROR } from '../../internal/api-enum-values.js';
 
 /** The `fetch` function's shape. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -103,7 +104,7 @@ function startClientSpan(
   // The caller's own client span for this call (Next.js's fetch span, a contrib instrumentation's): no
   // second span; the trace headers are that span's.
   const existing = existingClientSpanFor(parent, url.origin);
-  const span = existing ?? getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
+  const span = existing ?? getHttpTracer().startSpan(spanNameForMethod(method), { kind: SPAN_KIND_CLIENT, attributes }, parent);
   let request = { input, init };
   if (settings.propagateTo === undefined || settings.propagateTo(url)) {
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
@@ -119,7 +120,7 @@ function endWithResponse(span: Span, response: Response): void {
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
     if (status >= 400) {
       span.setAttribute(ATTR_ERROR_TYPE, String(status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.setStatus({ code: STATUS_ERROR });
     }
     span.end();
   } catch (error) {

@@ -1,5 +1,6 @@
-import { SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
+import { trace, type Context, type Span } from '@opentelemetry/api';
 import { RecordingSpan } from '../../trace/span.js';
+import { SPAN_KIND_CLIENT } from '../../internal/api-enum-values.js';
 
 /**
  * The CLIENT span already active in `active` for a request to `origin` (`scheme://host[:port]`), if
@@ -19,7 +20,7 @@ import { RecordingSpan } from '../../trace/span.js';
 export function existingClientSpanFor(active: Context, origin: string): Span | undefined {
   try {
     const span = trace.getSpan(active);
-    if (!(span instanceof RecordingSpan) || span.kind !== SpanKind.CLIENT || span.ended) return undefined;
+    if (!(span instanceof RecordingSpan) || span.kind !== SPAN_KIND_CLIENT || span.ended) return undefined;
     const attributes = span.attributes;
     const url = attributes['url.full'] ?? attributes['http.url'];
     if (typeof url !== 'string') return span;

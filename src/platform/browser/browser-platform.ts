@@ -2,9 +2,7 @@ import { createFetchTransport } from '../../transport/fetch-transport.js';
 import { instrumentFetch, type FetchInstrumentationOptions } from '../../instrumentation/fetch/instrument-fetch.js';
 import { reportError } from '../../diagnostics/report.js';
 import { webPlatform, type Platform } from '../../platform.js';
-
-/** Bytes of one keep-alive export request: under the 64 KiB browsers allow in flight, with room for headers. */
-const KEEPALIVE_MAX_BYTES = 60 * 1024;
+import { KEEPALIVE_MAX_BYTES } from '../../transport/transport-limits.js';
 
 interface PageEvents {
   addEventListener(type: string, listener: () => void, options?: { capture?: boolean }): void;

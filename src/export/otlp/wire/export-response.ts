@@ -4,6 +4,7 @@ import {
   TAG_EXPORT_TRACE_SERVICE_RESPONSE_PARTIAL_SUCCESS,
 } from '../../../../gen/opentelemetry/proto/collector/trace/v1/trace_service_wire.js';
 import { WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
+import { MAX_MESSAGE_LENGTH } from './response-limits.js';
 
 /**
  * Reading what an OTLP/HTTP receiver answers: the `ExportTraceServiceResponse` of a 200 (which may
@@ -18,9 +19,6 @@ export interface PartialSuccess {
   /** The receiver's explanation, possibly empty. */
   readonly errorMessage: string;
 }
-
-/** Server messages are shortened to this many characters before they go into logs. */
-const MAX_MESSAGE_LENGTH = 1024;
 
 /**
  * Decodes the body of a 200 response and returns its `partial_success` when that is populated (rejected
