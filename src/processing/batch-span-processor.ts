@@ -1,9 +1,11 @@
-import { TraceFlags, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { readEnvironmentVariable, type EnvironmentSource } from '../config/environment-variable.js';
 import { readIntegerVariable } from '../config/typed-variables.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
-import { ExportResultCode, type SpanExporter } from '../export/span-exporter.js';
+import { EXPORT_SUCCESS } from '../export/export-result-code-values.js';
+import type { SpanExporter } from '../export/span-exporter.js';
+import { TRACE_FLAGS_SAMPLED } from '../internal/api-enum-values.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
@@ -229,7 +231,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: FinishedSpan): void {
-    if (this.#isShutdown || ((RecordingSpan.traceFlagsOf(span) & TraceFlags.SAMPLED) === 0 && !exportsUnsampledSpans(this))) return;
+    if (this.#isShutdown || ((RecordingSpan.traceFlagsOf(span) & TRACE_FLAGS_SAMPLED) === 0 && !exportsUnsampledSpans(this))) return;
     const queue = this.#queue;
     if (queue.length >= this.#maxQueueSize) {
       this.#dropped++;
@@ -345,7 +347,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     const result = await exportSpans(this.#exporter, batch, this.#exportTimeoutMillis);
     if (this.#exporting !== batch) return; // sent at exit meanwhile
     this.#exporting = undefined;
-    if (result.code !== ExportResultCode.SUCCESS) this.#failed += batch.length;
+    if (result.code !== EXPORT_SUCCESS) this.#failed += batch.length;
   }
 }
 
