@@ -480,10 +480,8 @@ export class RecordingSpan implements Span, FinishedSpan {
       warnOnce('span links were dropped by the link count limit.');
       return this;
     }
-    const limited =
-      link.attributes === undefined
-        ? { attributes: EMPTY_ATTRIBUTES, droppedAttributesCount: 0 }
-        : limitAttributes(link.attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit);
+    // No attributes (undefined) come back as the shared empty ones, without a warning.
+    const limited = limitAttributes(link.attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit);
     const given = typeof link.droppedAttributesCount === 'number' && link.droppedAttributesCount > 0 ? link.droppedAttributesCount : 0;
     const stored: SpanLink = {
       context: link.context,
