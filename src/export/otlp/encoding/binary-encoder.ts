@@ -74,6 +74,7 @@ import { protobufFallbackEncoder, startLoadingPendingFallback } from './protobuf
 import { putBytes, putInt64, putString, putVarint32 } from '../wire/byte-writer.js';
 import { int64Size, lengthDelimitedSize, optionalStringSize, optionalVarintSize, utf8Length, varint32Size } from '../wire/wire-size.js';
 import { TWO_POW_32 } from '../../../internal/numeric-constants.js';
+import { utf8Encoder } from '../../../internal/utf8-encoder.js';
 
 /*
  * A single-buffer protobuf writer for `ExportTraceServiceRequest`, specialised to the OTLP trace
@@ -127,7 +128,6 @@ const MAX_CACHED_KEYS = 4096;
 const keyFieldCache = new Map<string, Uint8Array>();
 const resourceBytes = cachePerObject(encodeResource);
 const scopeBytes = cachePerObject(encodeScope);
-const utf8 = new TextEncoder();
 
 /** Epoch nanoseconds of clock time 0, as 32-bit halves; times are written as these plus the clock reading. */
 const [ORIGIN_HIGH, ORIGIN_LOW] = clockNanosToUnixNanoParts(0);
@@ -789,7 +789,7 @@ function writeAttributes(tag: number): void {
 export function keyField(key: string): Uint8Array {
   let bytes = keyFieldCache.get(key);
   if (bytes === undefined) {
-    const keyUtf8 = utf8.encode(key);
+    const keyUtf8 = utf8Encoder.encode(key);
     bytes = new Uint8Array(lengthDelimitedSize(TAG_KEY_VALUE_KEY, keyUtf8.length));
     let offset = putVarint32(bytes, 0, TAG_KEY_VALUE_KEY);
     offset = putVarint32(bytes, offset, keyUtf8.length);
