@@ -142,6 +142,22 @@ export interface SpanContextParts {
   /** `undefined` for a root. */
   parentSpanId: string | undefined;
   parentIsRemote: boolean | undefined;
+  /**
+   * Whether the reader takes ids as numbers: then a span that has them gives them in `numericIds`, and
+   * `traceId` and `spanId` are `''` until its context is read; else (`false` or absent) the hex strings
+   * are made and `numericIds` is `undefined`.
+   */
+  takesNumericIds?: boolean;
+  numericIds: NumericIds | undefined;
+}
+
+/**
+ * A root span's ids kept as numbers (Node: trace/numeric-span-ids.ts); hex only when read.
+ * @internal
+ */
+export interface NumericIds {
+  traceIdHex(): string;
+  spanIdHex(): string;
 }
 
 /**
@@ -178,6 +194,8 @@ export class RecordingSpan implements Span, FinishedSpan {
   // queue holds no context object).
   #traceId: string;
   #spanId: string;
+  /** The ids as numbers, or `undefined`; while `#spanId` is `''` the hex strings are not made yet. */
+  #ids: NumericIds | undefined;
   #traceState: TraceState | undefined;
   /**
    * The parent: `undefined` for a root; the parent's span id when the parent was a recording span of the
@@ -197,7 +215,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   constructor(
     owner: SpanOwner,
     name: string,
-    traceId: string,
+    traceId: string | NumericIds,
     spanId: string,
     traceFlags: number,
     traceState: TraceState | undefined,
@@ -211,7 +229,13 @@ export class RecordingSpan implements Span, FinishedSpan {
   ) {
     this.#owner = owner;
     this.name = name;
-    this.#traceId = traceId;
+    if (typeof traceId === 'string') {
+      this.#traceId = traceId;
+      this.#ids = undefined;
+    } else {
+      this.#traceId = '';
+      this.#ids = traceId;
+    }
     this.#spanId = spanId;
     this.#traceState = traceState;
     let state = kind * (1 << KIND_SHIFT) + (traceFlags & 0xff) * (1 << FLAGS_SHIFT);
@@ -325,9 +349,11 @@ export class RecordingSpan implements Span, FinishedSpan {
    */
   static readContextParts(span: FinishedSpan, parts: SpanContextParts): void {
     if (#state in span) {
+      if (span.#spanId === '' && parts.takesNumericIds !== true) span.spanContext();
       const state = span.#state;
       parts.traceId = span.#traceId;
       parts.spanId = span.#spanId;
+      parts.numericIds = parts.takesNumericIds === true ? span.#ids : undefined;
       parts.traceFlags = (state >> FLAGS_SHIFT) & 0xff;
       parts.traceState = span.#traceState;
       const parent = span.#parent;
@@ -342,6 +368,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     }
     const context = span.spanContext();
     const parent = span.parentSpanContext;
+    parts.numericIds = undefined;
     parts.traceId = context.traceId;
     parts.spanId = context.spanId;
     parts.traceFlags = context.traceFlags;
@@ -352,6 +379,11 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   /** The span's context, assembled on each call (equal each time, not the same object). */
   spanContext(): SpanContext {
+    if (this.#spanId === '') {
+      const ids = this.#ids as NumericIds;
+      this.#traceId = ids.traceIdHex();
+      this.#spanId = ids.spanIdHex();
+    }
     return {
       traceId: this.#traceId,
       spanId: this.#spanId,

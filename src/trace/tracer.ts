@@ -19,6 +19,7 @@ import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { AlwaysOffSampler } from '../sampling/always-off.js';
 import { AlwaysOnSampler } from '../sampling/always-on.js';
+import { ParentBasedSampler } from '../sampling/parent-based.js';
 import { readsNoAttributes } from '../sampling/reads-no-attributes.js';
 import type { Sampler, SamplingResult } from '../sampling/sampler.js';
 import { DECISION_NOT_RECORD, DECISION_RECORD, DECISION_RECORD_AND_SAMPLED } from '../sampling/sampling-decision-values.js';
@@ -27,7 +28,7 @@ import type { IdGenerator } from './id-generator.js';
 import { currentServerSpanJoiner } from './server-span-join.js';
 import { RandomIdGenerator } from './random-id-generator.js';
 import type { SampledOutSpan } from './sampled-out-span.js';
-import { RecordingSpan, toName, type SpanOwner } from './span.js';
+import { RecordingSpan, toName, type NumericIds, type SpanOwner } from './span.js';
 import {
   SPAN_KIND_CONSUMER,
   SPAN_KIND_INTERNAL,
@@ -85,6 +86,16 @@ export function useSampledOutSpans(factory: SampledOutSpanFactory | undefined): 
   sampledOutSpan = factory;
 }
 
+let numericIds: (() => NumericIds) | undefined;
+
+/**
+ * Installs the drawing of a recording root's ids as numbers (Node entry; see trace/numeric-span-ids.ts).
+ * @internal
+ */
+export function useNumericIds(draw: (() => NumericIds) | undefined): void {
+  numericIds = draw;
+}
+
 export class Tracer implements ApiTracer {
   #state: TracerState;
   #owner: SpanOwner;
@@ -111,7 +122,11 @@ export class Tracer implements ApiTracer {
       generator instanceof RandomIdGenerator &&
       Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
     const samplerType = (state.sampler as { constructor?: unknown }).constructor;
-    this.#lazyRootTraceIds = this.#lazyIds && (samplerType === AlwaysOffSampler || samplerType === AlwaysOnSampler);
+    this.#lazyRootTraceIds =
+      this.#lazyIds &&
+      (samplerType === AlwaysOffSampler ||
+        samplerType === AlwaysOnSampler ||
+        (samplerType === ParentBasedSampler && /^ParentBased\{root=Always(On|Off)Sampler,/.test(state.sampler.toString())));
   }
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
@@ -220,8 +235,14 @@ export class Tracer implements ApiTracer {
       if (sampledOutSpan !== undefined) return sampledOutSpan(traceId, spanId, traceFlags, traceState, idGenerator);
       return trace.wrapSpanContext({ traceId: traceId as string, spanId: spanId as string, traceFlags, traceState });
     }
-    traceId ??= idGenerator.generateTraceId();
-    spanId ??= idGenerator.generateSpanId();
+    let ids: string | NumericIds;
+    if (traceId === undefined && numericIds !== undefined) {
+      ids = numericIds();
+      spanId = '';
+    } else {
+      ids = traceId ??= idGenerator.generateTraceId();
+      spanId ??= idGenerator.generateSpanId();
+    }
 
     if (buildAttributes !== undefined) attributes = buildAttributes();
     const startTime = options?.startTime;
@@ -231,7 +252,7 @@ export class Tracer implements ApiTracer {
     const span = new RecordingSpan(
       owner,
       spanName,
-      traceId,
+      ids,
       spanId,
       traceFlags,
       traceState,

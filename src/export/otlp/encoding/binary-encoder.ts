@@ -160,8 +160,17 @@ const contextParts = newContextParts();
  * An empty {@link SpanContextParts} for `RecordingSpan.readContextParts` to fill (one per reader).
  * @internal
  */
-export function newContextParts(): SpanContextParts {
-  return { traceId: '', spanId: '', traceFlags: 0, traceState: undefined, parentSpanId: undefined, parentIsRemote: undefined };
+export function newContextParts(takesNumericIds = false): SpanContextParts {
+  return {
+    takesNumericIds,
+    traceId: '',
+    spanId: '',
+    traceFlags: 0,
+    traceState: undefined,
+    parentSpanId: undefined,
+    parentIsRemote: undefined,
+    numericIds: undefined,
+  };
 }
 
 interface ScopeGroup {
@@ -653,6 +662,35 @@ export function writeAsciiIdField(tag: number, ascii: DataView, from: number, he
   out[pos++] = hexLength / 2;
   pos = writeAsciiHexId8(ascii, from, view, pos);
   if (hexLength === TRACE_ID_HEX_LENGTH) pos = writeAsciiHexId8(ascii, from + SPAN_ID_HEX_LENGTH, view, pos);
+}
+
+/**
+ * For span-id-batch.ts: writes an id field (`tag`, length, `bytes` bytes) from the next `sizes` entries,
+ * 24-bit chunks (3 bytes each, the last one the 1–3 bytes left).
+ */
+export function writeChunkedIdField(tag: number, bytes: number): void {
+  writeVarint32(tag);
+  const o = out;
+  let p = pos;
+  o[p++] = bytes;
+  let cursor = sizeCursor;
+  for (let left = bytes; left > 0; left -= 3) {
+    const c = sizes[cursor++];
+    if (left >= 3) {
+      o[p] = c >>> 16;
+      o[p + 1] = c >>> 8;
+      o[p + 2] = c;
+      p += 3;
+    } else if (left === 2) {
+      o[p] = c >>> 8;
+      o[p + 1] = c;
+      p += 2;
+    } else {
+      o[p++] = c;
+    }
+  }
+  sizeCursor = cursor;
+  pos = p;
 }
 
 // --- Span.Event
