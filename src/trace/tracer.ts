@@ -19,7 +19,7 @@ import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { AlwaysOffSampler } from '../sampling/always-off.js';
 import { AlwaysOnSampler } from '../sampling/always-on.js';
-import { ParentBasedSampler } from '../sampling/parent-based.js';
+import { rootReadsNoTraceId } from '../sampling/parent-based.js';
 import { readsNoAttributes } from '../sampling/reads-no-attributes.js';
 import type { Sampler, SamplingResult } from '../sampling/sampler.js';
 import { DECISION_NOT_RECORD, DECISION_RECORD, DECISION_RECORD_AND_SAMPLED } from '../sampling/sampling-decision-values.js';
@@ -111,6 +111,11 @@ export class Tracer implements ApiTracer {
   #lazyIds: boolean;
   /** Whether, with {@link #lazyIds}, a root's trace id may also wait: the sampler never reads it. */
   #lazyRootTraceIds: boolean;
+  /**
+   * Whether, with {@link #lazyIds}, the trace id of a span whose context holds no span may also wait: the
+   * sampler is parent-based and its root sampler never reads it (the other delegates are not asked then).
+   */
+  #lazyParentBasedRootTraceIds: boolean;
 
   constructor(state: TracerState, owner: SpanOwner) {
     this.#state = state;
@@ -122,11 +127,8 @@ export class Tracer implements ApiTracer {
       generator instanceof RandomIdGenerator &&
       Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
     const samplerType = (state.sampler as { constructor?: unknown }).constructor;
-    this.#lazyRootTraceIds =
-      this.#lazyIds &&
-      (samplerType === AlwaysOffSampler ||
-        samplerType === AlwaysOnSampler ||
-        (samplerType === ParentBasedSampler && /^ParentBased\{root=Always(On|Off)Sampler,/.test(state.sampler.toString())));
+    this.#lazyRootTraceIds = this.#lazyIds && (samplerType === AlwaysOffSampler || samplerType === AlwaysOnSampler);
+    this.#lazyParentBasedRootTraceIds = this.#lazyIds && rootReadsNoTraceId(state.sampler);
   }
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
@@ -173,9 +175,11 @@ export class Tracer implements ApiTracer {
     }
     let parent: SpanContext | undefined;
     let parentIsRecording = false;
+    let spanInContext = false;
     if (!root && !isRoot) {
       const parentSpan = trace.getSpan(parentContext);
       if (parentSpan !== undefined) {
+        spanInContext = true;
         if (parentSpan instanceof RecordingSpan) {
           parent = parentSpan.spanContext();
           parentIsRecording = true;
@@ -204,7 +208,12 @@ export class Tracer implements ApiTracer {
     }
     // Ids drawn now only where they must be (see #lazyIds); the rest once the span records.
     const lazyIds = this.#lazyIds;
-    let traceId = parent !== undefined ? parent.traceId : this.#lazyRootTraceIds ? undefined : idGenerator.generateTraceId();
+    let traceId =
+      parent !== undefined
+        ? parent.traceId
+        : this.#lazyRootTraceIds || (this.#lazyParentBasedRootTraceIds && !spanInContext)
+          ? undefined
+          : idGenerator.generateTraceId();
     let spanId = lazyIds ? undefined : idGenerator.generateSpanId();
     const spanName = toName(name, 'span');
     let kind = options?.kind ?? SPAN_KIND_INTERNAL;

@@ -105,15 +105,22 @@ describe('span ids kept as numbers (Node entry)', () => {
       { get: (carrier, key) => carrier[key as 'traceparent'], keys: (carrier) => Object.keys(carrier) },
     );
     tracer.startSpan('server', {}, remote).end();
+    // A span in the context whose ids are not hex: the new span is a root; its trace id is drawn at start.
+    const odd = trace.wrapSpanContext({ traceId: 'z'.repeat(32), spanId: 'z'.repeat(16), traceFlags: 1 });
+    const underOdd = tracer.startSpan('under odd', {}, trace.setSpan(ROOT_CONTEXT, odd));
+    underOdd.end();
     await provider.forceFlush();
-    expect(exporter.getFinishedSpans().map(hasNumericIds)).toEqual([false, true, false]);
-    const [encodedChild, encodedRoot, encodedServer] = decodeSpans(encodeSpansToProtobuf(exporter.getFinishedSpans()));
+    expect(exporter.getFinishedSpans().map(hasNumericIds)).toEqual([false, true, false, false]);
+    expect(underOdd.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    const [encodedChild, encodedRoot, encodedServer, encodedUnderOdd] = decodeSpans(encodeSpansToProtobuf(exporter.getFinishedSpans()));
     expect(hex(encodedRoot.spanId)).toBe(root.spanContext().spanId);
     expect(hex(encodedChild.traceId)).toBe(root.spanContext().traceId);
     expect(hex(encodedChild.parentSpanId)).toBe(root.spanContext().spanId);
     expect(hex(encodedChild.spanId)).toBe(child.spanContext().spanId);
     expect(hex(encodedServer.traceId)).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(hex(encodedServer.parentSpanId)).toBe('b7ad6b7169203331');
+    expect(hex(encodedUnderOdd.traceId)).toBe(underOdd.spanContext().traceId);
+    expect(encodedUnderOdd.parentSpanId).toHaveLength(0);
     await provider.shutdown();
   });
 
