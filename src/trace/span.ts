@@ -145,10 +145,11 @@ export interface SpanContextParts {
   /**
    * Whether the reader takes ids as numbers: then a span that has them gives them in `numericIds`, and
    * `traceId` and `spanId` are `''` until its context is read; else (`false` or absent) the hex strings
-   * are made and `numericIds` is `undefined`.
+   * are made first and `numericIds` is not touched.
    */
   takesNumericIds?: boolean;
-  numericIds: NumericIds | undefined;
+  /** Set only for a reader that takes numbers (which clears it before each span). */
+  numericIds?: NumericIds | undefined;
 }
 
 /**
@@ -349,11 +350,11 @@ export class RecordingSpan implements Span, FinishedSpan {
    */
   static readContextParts(span: FinishedSpan, parts: SpanContextParts): void {
     if (#state in span) {
-      if (span.#spanId === '' && parts.takesNumericIds !== true) span.spanContext();
+      if (parts.takesNumericIds === true) parts.numericIds = span.#ids;
+      else if (span.#spanId === '') span.spanContext();
       const state = span.#state;
       parts.traceId = span.#traceId;
       parts.spanId = span.#spanId;
-      parts.numericIds = parts.takesNumericIds === true ? span.#ids : undefined;
       parts.traceFlags = (state >> FLAGS_SHIFT) & 0xff;
       parts.traceState = span.#traceState;
       const parent = span.#parent;
@@ -368,7 +369,6 @@ export class RecordingSpan implements Span, FinishedSpan {
     }
     const context = span.spanContext();
     const parent = span.parentSpanContext;
-    parts.numericIds = undefined;
     parts.traceId = context.traceId;
     parts.spanId = context.spanId;
     parts.traceFlags = context.traceFlags;

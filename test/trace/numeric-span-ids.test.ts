@@ -27,7 +27,7 @@ function recordingProvider(options: ConstructorParameters<typeof TracerProvider>
 
 /** Whether `span` holds its ids as numbers (what the writer reads). */
 function hasNumericIds(span: unknown): boolean {
-  const parts = newContextParts(true);
+  const parts = { ...newContextParts(), takesNumericIds: true };
   RecordingSpan.readContextParts(span as FinishedSpan, parts);
   return parts.numericIds !== undefined;
 }

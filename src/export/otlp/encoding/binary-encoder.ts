@@ -160,17 +160,8 @@ const contextParts = newContextParts();
  * An empty {@link SpanContextParts} for `RecordingSpan.readContextParts` to fill (one per reader).
  * @internal
  */
-export function newContextParts(takesNumericIds = false): SpanContextParts {
-  return {
-    takesNumericIds,
-    traceId: '',
-    spanId: '',
-    traceFlags: 0,
-    traceState: undefined,
-    parentSpanId: undefined,
-    parentIsRemote: undefined,
-    numericIds: undefined,
-  };
+export function newContextParts(): SpanContextParts {
+  return { traceId: '', spanId: '', traceFlags: 0, traceState: undefined, parentSpanId: undefined, parentIsRemote: undefined };
 }
 
 interface ScopeGroup {

@@ -63,7 +63,7 @@ const SIZE_IDS =
   varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_HEX_LENGTH / 2 + varint32Size(TAG_SPAN_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
 const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
 /** Filled by `RecordingSpan.readContextParts` for each span read (one call reads one span at a time). */
-const contextParts = newContextParts(true);
+const contextParts: SpanContextParts = { ...newContextParts(), takesNumericIds: true, numericIds: undefined };
 const utf8 = new TextEncoder();
 
 function readIds(spans: readonly FinishedSpan[]): void {
@@ -74,6 +74,7 @@ function readIds(spans: readonly FinishedSpan[]): void {
   let length = 0;
   for (let i = 0; i < count; i++) {
     const base = i * ID_PARTS;
+    parts.numericIds = undefined;
     try {
       RecordingSpan.readContextParts(spans[i], parts);
     } catch (error) {
