@@ -22,8 +22,7 @@ import { nodeConfigurationFileAccess } from './platform/node/configuration-file-
 import { nodePlatform } from './platform/node/node-platform.js';
 import { installPlatform } from './platform.js';
 import { createSampledOutSpan } from './trace/sampled-out-span.js';
-import { drawNumericIds } from './trace/numeric-span-ids.js';
-import { useNumericIds, useSampledOutSpans } from './trace/tracer.js';
+import { useSampledOutSpans } from './trace/tracer.js';
 import { useOtlpEnvironment } from './export/otlp/otlp-environment-settings.js';
 import { readOtlpEnvironment } from './export/otlp/otlp-environment.js';
 import { useEnvironmentSampler } from './sampling/default-sampler.js';
@@ -50,8 +49,6 @@ useNameFieldCache(sizeCachedNameField);
 // On Node a dropped span draws its ids only when its context is read (a non-sampled request that calls
 // nothing downstream draws none); the web entries keep the API's non-recording span (sampled-out-span.ts).
 useSampledOutSpans(createSampledOutSpan);
-// On Node a recording root keeps its ids as numbers until its context is read (numeric-span-ids.ts).
-useNumericIds(drawNumericIds);
 useProtobufFallbackEncoderLoader(async () => (await import('./export/otlp/encoding/schema-fallback-encoder.js')).encodeWithSchema);
 
 // OTEL_CONFIG_FILE / init({ configFile }): files are read with node:fs; the YAML parser and the schema

@@ -42,19 +42,6 @@ export interface ParentBasedSamplerOptions {
  * //   localParentSampled=AlwaysOnSampler,localParentNotSampled=AlwaysOffSampler}' (one line)
  * ```
  */
-/** Parent-based samplers (of the class exactly) whose root delegate is `AlwaysOnSampler` or `AlwaysOffSampler` exactly. */
-const rootTraceIdFree = new WeakSet<Sampler>();
-
-/**
- * Whether `sampler` is a {@link ParentBasedSampler} (exactly) that never reads the trace id of a span
- * whose context holds no span: its root delegate is otelite's `AlwaysOnSampler` or `AlwaysOffSampler`
- * exactly. A tracer may then draw a root's trace id only once the span records.
- * @internal
- */
-export function rootReadsNoTraceId(sampler: Sampler): boolean {
-  return rootTraceIdFree.has(sampler);
-}
-
 export class ParentBasedSampler implements Sampler {
   readonly #root: Sampler;
   readonly #remoteParentSampled: Sampler;
@@ -74,8 +61,6 @@ export class ParentBasedSampler implements Sampler {
     this.#localParentSampled = delegate(options.localParentSampled, 'localParentSampled', true);
     this.#localParentNotSampled = delegate(options.localParentNotSampled, 'localParentNotSampled', false);
     if (new.target === ParentBasedSampler) {
-      const rootType = (root as { constructor?: unknown }).constructor;
-      if (rootType === AlwaysOnSampler || rootType === AlwaysOffSampler) rootTraceIdFree.add(this);
       registerAttributeFreeComposite(this, [
         root,
         this.#remoteParentSampled,

@@ -142,23 +142,6 @@ export interface SpanContextParts {
   /** `undefined` for a root. */
   parentSpanId: string | undefined;
   parentIsRemote: boolean | undefined;
-  /**
-   * Whether the reader takes ids as numbers: then a span that has them gives them in `numericIds`, and
-   * `traceId` and `spanId` are `''` until its context is read; else (`false` or absent) the hex strings
-   * are made first and `numericIds` is not touched.
-   */
-  takesNumericIds?: boolean;
-  /** Set only for a reader that takes numbers (which clears it before each span). */
-  numericIds?: NumericIds | undefined;
-}
-
-/**
- * A root span's ids kept as numbers (Node: trace/numeric-span-ids.ts); hex only when read.
- * @internal
- */
-export interface NumericIds {
-  traceIdHex(): string;
-  spanIdHex(): string;
 }
 
 /**
@@ -195,8 +178,6 @@ export class RecordingSpan implements Span, FinishedSpan {
   // queue holds no context object).
   #traceId: string;
   #spanId: string;
-  /** The ids as numbers, or `undefined`; while `#spanId` is `''` the hex strings are not made yet. */
-  #ids: NumericIds | undefined;
   #traceState: TraceState | undefined;
   /**
    * The parent: `undefined` for a root; the parent's span id when the parent was a recording span of the
@@ -216,7 +197,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   constructor(
     owner: SpanOwner,
     name: string,
-    traceId: string | NumericIds,
+    traceId: string,
     spanId: string,
     traceFlags: number,
     traceState: TraceState | undefined,
@@ -230,13 +211,7 @@ export class RecordingSpan implements Span, FinishedSpan {
   ) {
     this.#owner = owner;
     this.name = name;
-    if (typeof traceId === 'string') {
-      this.#traceId = traceId;
-      this.#ids = undefined;
-    } else {
-      this.#traceId = '';
-      this.#ids = traceId;
-    }
+    this.#traceId = traceId;
     this.#spanId = spanId;
     this.#traceState = traceState;
     let state = kind * (1 << KIND_SHIFT) + (traceFlags & 0xff) * (1 << FLAGS_SHIFT);
@@ -350,8 +325,6 @@ export class RecordingSpan implements Span, FinishedSpan {
    */
   static readContextParts(span: FinishedSpan, parts: SpanContextParts): void {
     if (#state in span) {
-      if (parts.takesNumericIds === true) parts.numericIds = span.#ids;
-      else if (span.#spanId === '') span.spanContext();
       const state = span.#state;
       parts.traceId = span.#traceId;
       parts.spanId = span.#spanId;
@@ -379,11 +352,6 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   /** The span's context, assembled on each call (equal each time, not the same object). */
   spanContext(): SpanContext {
-    if (this.#spanId === '') {
-      const ids = this.#ids as NumericIds;
-      this.#traceId = ids.traceIdHex();
-      this.#spanId = ids.spanIdHex();
-    }
     return {
       traceId: this.#traceId,
       spanId: this.#spanId,

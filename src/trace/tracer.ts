@@ -19,7 +19,6 @@ import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import { AlwaysOffSampler } from '../sampling/always-off.js';
 import { AlwaysOnSampler } from '../sampling/always-on.js';
-import { rootReadsNoTraceId } from '../sampling/parent-based.js';
 import { readsNoAttributes } from '../sampling/reads-no-attributes.js';
 import type { Sampler, SamplingResult } from '../sampling/sampler.js';
 import { DECISION_NOT_RECORD, DECISION_RECORD, DECISION_RECORD_AND_SAMPLED } from '../sampling/sampling-decision-values.js';
@@ -28,7 +27,7 @@ import type { IdGenerator } from './id-generator.js';
 import { currentServerSpanJoiner } from './server-span-join.js';
 import { RandomIdGenerator } from './random-id-generator.js';
 import type { SampledOutSpan } from './sampled-out-span.js';
-import { RecordingSpan, toName, type NumericIds, type SpanOwner } from './span.js';
+import { RecordingSpan, toName, type SpanOwner } from './span.js';
 import {
   SPAN_KIND_CONSUMER,
   SPAN_KIND_INTERNAL,
@@ -86,16 +85,6 @@ export function useSampledOutSpans(factory: SampledOutSpanFactory | undefined): 
   sampledOutSpan = factory;
 }
 
-let numericIds: (() => NumericIds) | undefined;
-
-/**
- * Installs the drawing of a recording root's ids as numbers (Node entry; see trace/numeric-span-ids.ts).
- * @internal
- */
-export function useNumericIds(draw: (() => NumericIds) | undefined): void {
-  numericIds = draw;
-}
-
 export class Tracer implements ApiTracer {
   #state: TracerState;
   #owner: SpanOwner;
@@ -111,11 +100,6 @@ export class Tracer implements ApiTracer {
   #lazyIds: boolean;
   /** Whether, with {@link #lazyIds}, a root's trace id may also wait: the sampler never reads it. */
   #lazyRootTraceIds: boolean;
-  /**
-   * Whether, with {@link #lazyIds}, the trace id of a span whose context holds no span may also wait: the
-   * sampler is parent-based and its root sampler never reads it (the other delegates are not asked then).
-   */
-  #lazyParentBasedRootTraceIds: boolean;
 
   constructor(state: TracerState, owner: SpanOwner) {
     this.#state = state;
@@ -128,7 +112,6 @@ export class Tracer implements ApiTracer {
       Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
     const samplerType = (state.sampler as { constructor?: unknown }).constructor;
     this.#lazyRootTraceIds = this.#lazyIds && (samplerType === AlwaysOffSampler || samplerType === AlwaysOnSampler);
-    this.#lazyParentBasedRootTraceIds = this.#lazyIds && rootReadsNoTraceId(state.sampler);
   }
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
@@ -175,11 +158,9 @@ export class Tracer implements ApiTracer {
     }
     let parent: SpanContext | undefined;
     let parentIsRecording = false;
-    let spanInContext = false;
     if (!root && !isRoot) {
       const parentSpan = trace.getSpan(parentContext);
       if (parentSpan !== undefined) {
-        spanInContext = true;
         if (parentSpan instanceof RecordingSpan) {
           parent = parentSpan.spanContext();
           parentIsRecording = true;
@@ -208,12 +189,7 @@ export class Tracer implements ApiTracer {
     }
     // Ids drawn now only where they must be (see #lazyIds); the rest once the span records.
     const lazyIds = this.#lazyIds;
-    let traceId =
-      parent !== undefined
-        ? parent.traceId
-        : this.#lazyRootTraceIds || (this.#lazyParentBasedRootTraceIds && !spanInContext)
-          ? undefined
-          : idGenerator.generateTraceId();
+    let traceId = parent !== undefined ? parent.traceId : this.#lazyRootTraceIds ? undefined : idGenerator.generateTraceId();
     let spanId = lazyIds ? undefined : idGenerator.generateSpanId();
     const spanName = toName(name, 'span');
     let kind = options?.kind ?? SPAN_KIND_INTERNAL;
@@ -244,14 +220,8 @@ export class Tracer implements ApiTracer {
       if (sampledOutSpan !== undefined) return sampledOutSpan(traceId, spanId, traceFlags, traceState, idGenerator);
       return trace.wrapSpanContext({ traceId: traceId as string, spanId: spanId as string, traceFlags, traceState });
     }
-    let ids: string | NumericIds;
-    if (traceId === undefined && numericIds !== undefined) {
-      ids = numericIds();
-      spanId = '';
-    } else {
-      ids = traceId ??= idGenerator.generateTraceId();
-      spanId ??= idGenerator.generateSpanId();
-    }
+    traceId ??= idGenerator.generateTraceId();
+    spanId ??= idGenerator.generateSpanId();
 
     if (buildAttributes !== undefined) attributes = buildAttributes();
     const startTime = options?.startTime;
@@ -261,7 +231,7 @@ export class Tracer implements ApiTracer {
     const span = new RecordingSpan(
       owner,
       spanName,
-      ids,
+      traceId,
       spanId,
       traceFlags,
       traceState,

@@ -655,35 +655,6 @@ export function writeAsciiIdField(tag: number, ascii: DataView, from: number, he
   if (hexLength === TRACE_ID_HEX_LENGTH) pos = writeAsciiHexId8(ascii, from + SPAN_ID_HEX_LENGTH, view, pos);
 }
 
-/**
- * For span-id-batch.ts: writes an id field (`tag`, length, `bytes` bytes) from the next `sizes` entries,
- * 24-bit chunks (3 bytes each, the last one the 1–3 bytes left).
- */
-export function writeChunkedIdField(tag: number, bytes: number): void {
-  writeVarint32(tag);
-  const o = out;
-  let p = pos;
-  o[p++] = bytes;
-  let cursor = sizeCursor;
-  for (let left = bytes; left > 0; left -= 3) {
-    const c = sizes[cursor++];
-    if (left >= 3) {
-      o[p] = c >>> 16;
-      o[p + 1] = c >>> 8;
-      o[p + 2] = c;
-      p += 3;
-    } else if (left === 2) {
-      o[p] = c >>> 8;
-      o[p + 1] = c;
-      p += 2;
-    } else {
-      o[p++] = c;
-    }
-  }
-  sizeCursor = cursor;
-  pos = p;
-}
-
 // --- Span.Event
 
 function sizeEvent(event: SpanEvent): number {

@@ -5,7 +5,6 @@ import {
   TAG_SPAN_TRACE_STATE,
 } from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
 import type { FinishedSpan } from '../../../trace/finished-span.js';
-import type { RandomNumericIds } from '../../../trace/numeric-span-ids.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
 import { isAsciiHex, isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import { varint32Size } from '../wire/wire-size.js';
@@ -16,7 +15,6 @@ import {
   pushSize,
   sizeOptionalString,
   writeAsciiIdField,
-  writeChunkedIdField,
   writeRecordedString,
 } from './binary-encoder.js';
 import { otlpFlags, otlpString } from './otlp-field-values.js';
@@ -50,10 +48,6 @@ let idView = new DataView(idAscii.buffer);
 const ID_PARTS = 5;
 /** An `idOffsets` entry: the span's ids could not be read or are not hex ids of the right lengths. */
 const IDS_INVALID = -1;
-/** An `idOffsets` entry: the span (a root) has its ids as numbers (in its first `idParts` entry). */
-const IDS_NUMERIC = -2;
-/** The `sizes` entry for ids written from numbers (the chunks follow it). */
-const NUMERIC_ENTRY = -0x80000000;
 /** Beyond this many entries the id arrays are released after the call, so one huge batch does not pin memory. */
 const MAX_RETAINED_PARTS = 1 << 20;
 /** Marks ids whose reading threw (the error is in the span's first `idParts` entry). */
@@ -63,7 +57,7 @@ const SIZE_IDS =
   varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_HEX_LENGTH / 2 + varint32Size(TAG_SPAN_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
 const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
 /** Filled by `RecordingSpan.readContextParts` for each span read (one call reads one span at a time). */
-const contextParts: SpanContextParts = { ...newContextParts(), takesNumericIds: true, numericIds: undefined };
+const contextParts = newContextParts();
 const utf8 = new TextEncoder();
 
 function readIds(spans: readonly FinishedSpan[]): void {
@@ -74,22 +68,12 @@ function readIds(spans: readonly FinishedSpan[]): void {
   let length = 0;
   for (let i = 0; i < count; i++) {
     const base = i * ID_PARTS;
-    parts.numericIds = undefined;
     try {
       RecordingSpan.readContextParts(spans[i], parts);
     } catch (error) {
       idParts[base] = error;
       idParts[base + 1] = idParts[base + 2] = READ_FAILED;
       idOffsets[i] = IDS_INVALID;
-      continue;
-    }
-    const numeric = parts.numericIds;
-    if (numeric !== undefined) {
-      idParts[base] = idParts[base + 1] = numeric;
-      idParts[base + 2] = undefined;
-      idParts[base + 3] = otlpFlags(parts.traceFlags, parts.parentIsRemote);
-      idParts[base + 4] = parts.traceState;
-      idOffsets[i] = IDS_NUMERIC;
       continue;
     }
     const traceId = parts.traceId;
@@ -128,7 +112,7 @@ function readIds(spans: readonly FinishedSpan[]): void {
   const shifted = read !== length || written !== length;
   for (let i = 0; i < count; i++) {
     const offset = idOffsets[i];
-    if (offset < 0) continue;
+    if (offset === IDS_INVALID) continue;
     const base = i * ID_PARTS;
     const idLength =
       idParts[base + 2] === undefined ? TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH : TRACE_ID_HEX_LENGTH + 2 * SPAN_ID_HEX_LENGTH;
@@ -144,7 +128,7 @@ function rewriteValidIds(count: number): void {
   const pieces: string[] = [];
   let length = 0;
   for (let i = 0; i < count; i++) {
-    if (idOffsets[i] < 0) continue;
+    if (idOffsets[i] === IDS_INVALID) continue;
     const base = i * ID_PARTS;
     idOffsets[i] = length;
     for (let p = 0; p < 3; p++) {
@@ -178,24 +162,6 @@ function sizeIds(index: number): number {
   const idOffset = idOffsets[index];
   const base = index * ID_PARTS;
   if (idOffset === IDS_INVALID) throw invalidIdsError(idParts[base], idParts[base + 1], idParts[base + 2]);
-  if (idOffset === IDS_NUMERIC) {
-    const ids = idParts[base] as RandomNumericIds;
-    pushSize(idParts[base + 3] as number);
-    pushSize(NUMERIC_ENTRY);
-    pushSize(ids.t0);
-    pushSize(ids.t1);
-    pushSize(ids.t2);
-    pushSize(ids.t3);
-    pushSize(ids.t4);
-    pushSize(ids.t5);
-    pushSize(ids.s0);
-    pushSize(ids.s1);
-    pushSize(ids.s2);
-    const numericTraceState = idParts[base + 4] as SpanContextParts['traceState'];
-    return (
-      SIZE_IDS + sizeOptionalString(TAG_SPAN_TRACE_STATE, numericTraceState === undefined ? '' : otlpString(numericTraceState.serialize()))
-    );
-  }
   const hasParent = idParts[base + 2] !== undefined;
   pushSize(idParts[base + 3] as number);
   pushSize(hasParent ? -1 - idOffset : idOffset);
@@ -208,12 +174,6 @@ function sizeIds(index: number): number {
 
 function writeIds(): void {
   const idEntry = nextSize();
-  if (idEntry === NUMERIC_ENTRY) {
-    writeChunkedIdField(TAG_SPAN_TRACE_ID, TRACE_ID_HEX_LENGTH / 2);
-    writeChunkedIdField(TAG_SPAN_SPAN_ID, SPAN_ID_HEX_LENGTH / 2);
-    writeRecordedString(TAG_SPAN_TRACE_STATE);
-    return;
-  }
   const idOffset = idEntry < 0 ? -1 - idEntry : idEntry;
   const ascii = idView;
   writeAsciiIdField(TAG_SPAN_TRACE_ID, ascii, idOffset, TRACE_ID_HEX_LENGTH);
