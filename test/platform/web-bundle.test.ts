@@ -205,6 +205,7 @@ describe('web bundles', () => {
       'export/otlp/otlp-limits.ts',
       'export/otlp/wire/response-limits.ts',
       'export/otlp/wire/rpc-status-tags.ts',
+      'export/otlp/wire/hex-id-lengths.ts',
     ]) {
       expect(bytesOf(file), file).toBe(0);
     }
