@@ -12,7 +12,7 @@ import { reportError } from '../diagnostics/report.js';
 import { parseTraceState } from './trace-state.js';
 import { DASH, SPACE, TAB } from '../internal/char-codes.js';
 import { detachString } from '../internal/detach-string.js';
-import { HEX_DIGIT_VALUES } from '../internal/hex-digit-values.js';
+import { LOWERCASE_HEX_DIGIT_VALUES as HEX_VALUES } from '../internal/hex-digit-values.js';
 import {
   DEFINED_TRACE_FLAGS,
   LARGE_TRACE_STATE_ENTRY_LENGTH,
@@ -27,9 +27,6 @@ export const TRACE_PARENT_HEADER = 'traceparent';
 export const TRACE_STATE_HEADER = 'tracestate';
 
 export { MAX_PROPAGATED_TRACE_STATE_LENGTH };
-
-/** Lowercase hex digit values by char code; -1 for anything else (upper case included, §3.2.2 HEXDIGLC). */
-const HEX_VALUES = HEX_DIGIT_VALUES.slice().fill(-1, 65, 71);
 
 /** `traceparent` flags for every defined-bits value, so inject never formats a number. */
 const FLAGS_HEX = ['00', '01', '02', '03'];

@@ -6,7 +6,6 @@ import { HEX_DIGIT_VALUES as NIBBLE } from '../../../internal/hex-digit-values.j
 
 export { SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id-lengths.js';
 
-
 /** Whether `id` is a string of exactly `hexLength` hex digits. */
 export function isHexId(id: unknown, hexLength: number): id is string {
   if (typeof id !== 'string' || id.length !== hexLength) return false;
