@@ -11,6 +11,7 @@ import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../diagnostics/report.js';
 import { EQUALS, PERCENT, SEMICOLON } from '../internal/char-codes.js';
 import { detachString } from '../internal/detach-string.js';
+import { HEX_DIGIT_VALUES } from '../internal/hex-digit-values.js';
 import { BAGGAGE_DETACH_THRESHOLD, MAX_BAGGAGE_BYTES, MAX_BAGGAGE_MEMBERS } from './header-limits.js';
 import {
   BAGGAGE_CLASSES as CLASSES,
@@ -38,11 +39,9 @@ function skip(text: string, i: number, end: number, mask: number): number {
   return i;
 }
 
+/** The value of the hex digit (either case) with char code `code`, or -1. */
 function hexValue(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  const lower = code | 0x20;
-  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
-  return -1;
+  return code < 128 ? HEX_DIGIT_VALUES[code] : -1;
 }
 
 /** Whether `key` is an RFC 9110 token, the only keys W3C Baggage allows (§3.3.1.2). */

@@ -12,6 +12,7 @@ import { reportError } from '../diagnostics/report.js';
 import { parseTraceState } from './trace-state.js';
 import { DASH, SPACE, TAB } from '../internal/char-codes.js';
 import { detachString } from '../internal/detach-string.js';
+import { LOWERCASE_HEX_DIGIT_VALUES as HEX_VALUES } from '../internal/hex-digit-values.js';
 import {
   DEFINED_TRACE_FLAGS,
   LARGE_TRACE_STATE_ENTRY_LENGTH,
@@ -26,10 +27,6 @@ export const TRACE_PARENT_HEADER = 'traceparent';
 export const TRACE_STATE_HEADER = 'tracestate';
 
 export { MAX_PROPAGATED_TRACE_STATE_LENGTH };
-
-/** Lowercase hex digit values by char code; -1 for anything else (upper case included, §3.2.2 HEXDIGLC). */
-const HEX_VALUES = new Int8Array(128).fill(-1);
-for (let digit = 0; digit < 16; digit++) HEX_VALUES['0123456789abcdef'.charCodeAt(digit)] = digit;
 
 /** `traceparent` flags for every defined-bits value, so inject never formats a number. */
 const FLAGS_HEX = ['00', '01', '02', '03'];

@@ -1,5 +1,6 @@
 import { warnOnce } from '../diagnostics/report.js';
 import { DIGIT_ZERO } from '../internal/char-codes.js';
+import { LOWERCASE_HEX_DIGIT_VALUES } from '../internal/hex-digit-values.js';
 import { TWO_POW_32 } from '../internal/numeric-constants.js';
 import { MAX_OTEL_VALUE_LENGTH, OTEL_TRACE_STATE_KEY, THRESHOLD_DIGITS, TRACE_ID_RANDOMNESS_OFFSET } from './threshold-format.js';
 
@@ -149,8 +150,8 @@ export function subKeyValueEnd(ot: string, valueStart: number): number {
 
 function isLowercaseHex(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+    // A code of 128 or more reads as undefined, which is not >= 0 either.
+    if (!(LOWERCASE_HEX_DIGIT_VALUES[text.charCodeAt(i)] >= 0)) return false;
   }
   return true;
 }

@@ -15,8 +15,15 @@ async function bundledInputs(entry: string, contents: string): Promise<string[]>
   return (await bundled(entry, contents)).inputs;
 }
 
-/** The minified bundle of `contents` (resolved beside `entry`): its code and the files with bytes in it. */
-async function bundled(entry: string, contents: string): Promise<{ code: string; inputs: string[] }> {
+/**
+ * The minified bundle of `contents` (resolved beside `entry`): its code, the files with bytes in it, and
+ * `bytesOf(file)`: the bytes in it of a module the build reached (0 for one that left none), undefined
+ * for a module it never reached.
+ */
+async function bundled(
+  entry: string,
+  contents: string,
+): Promise<{ code: string; inputs: string[]; bytesOf: (file: string) => number | undefined }> {
   const output = await build({
     stdin: { contents, resolveDir: join(root, entry, '..'), loader: 'ts' },
     bundle: true,
@@ -32,7 +39,11 @@ async function bundled(entry: string, contents: string): Promise<{ code: string;
   const inputs = Object.entries(bundle.inputs)
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([file]) => file);
-  return { code: output.outputFiles[0].text, inputs };
+  const bytesOf = (file: string): number | undefined => {
+    if (!Object.keys(output.metafile.inputs).some((input) => input.endsWith(file))) return undefined;
+    return Object.entries(bundle.inputs).find(([input]) => input.endsWith(file))?.[1].bytesInOutput ?? 0;
+  };
+  return { code: output.outputFiles[0].text, inputs, bytesOf };
 }
 
 const schemaParts = (inputs: string[]) => inputs.filter((file) => file.includes('@bufbuild/protobuf') || /_pb\.ts$/.test(file));
@@ -173,23 +184,7 @@ describe('web bundles', () => {
   // reach the page's bundle with no bytes of their own. Enum members are such constants too, so the page
   // imports neither the API's SpanKind nor its SpanStatusCode (the last module shows the check sees bytes).
   it("the browser entry's init writes its constants as literals and reads no SpanKind or SpanStatusCode", async () => {
-    const output = await build({
-      stdin: { contents: "export { init } from './index.js';", resolveDir: join(root, 'src/platform/browser'), loader: 'ts' },
-      bundle: true,
-      write: false,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      external: ['@opentelemetry/api', 'node:*'],
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const [bundle] = Object.values(output.metafile.outputs);
-    // Bytes in the page of a module the bundle reached (esbuild lists a module that left none only among the build's inputs).
-    const bytesOf = (file: string): number | undefined => {
-      if (!Object.keys(output.metafile.inputs).some((input) => input.endsWith(file))) return undefined;
-      return Object.entries(bundle.inputs).find(([input]) => input.endsWith(file))?.[1].bytesInOutput ?? 0;
-    };
+    const { code, bytesOf } = await bundled('src/platform/browser/index.ts', "export { init } from './index.js';");
     for (const file of [
       'internal/char-codes.ts',
       'internal/api-enum-values.ts',
@@ -205,11 +200,12 @@ describe('web bundles', () => {
       'export/otlp/otlp-limits.ts',
       'export/otlp/wire/response-limits.ts',
       'export/otlp/wire/rpc-status-tags.ts',
+      'export/otlp/wire/hex-id-lengths.ts',
     ]) {
       expect(bytesOf(file), file).toBe(0);
     }
     expect(bytesOf('propagation/header-char-classes.ts')).toBeGreaterThan(0);
-    const apiImport = output.outputFiles[0].text.match(/import\s*\{([^}]*)\}\s*from\s*"@opentelemetry\/api"/g)?.join(' ');
+    const apiImport = code.match(/import\s*\{([^}]*)\}\s*from\s*"@opentelemetry\/api"/g)?.join(' ');
     expect(apiImport).toContain('trace');
     expect(apiImport).not.toMatch(/\bSpanKind\b|\bSpanStatusCode\b/);
   });

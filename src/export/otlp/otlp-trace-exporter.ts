@@ -136,7 +136,7 @@ export class OTLPTraceExporter implements SpanExporter {
       return promise;
     } catch (error) {
       // Only a caller breaking the contract (spans not an array, options not an object) gets here.
-      const reason = error instanceof Error ? error : new Error(String(error));
+      const reason = asError(error);
       reportError('export', reason);
       return Promise.resolve(failed(reason));
     }
@@ -180,7 +180,7 @@ export class OTLPTraceExporter implements SpanExporter {
     try {
       result = await context.with(suppressTracing(context.active()), () => this.#send(spans, signal));
     } catch (error) {
-      result = failed(error instanceof Error ? error : new Error(String(error)));
+      result = failed(asError(error));
     }
     if (result.error !== undefined) reportError('export', result.error);
     return result;
@@ -224,7 +224,7 @@ export class OTLPTraceExporter implements SpanExporter {
         if (request !== undefined) request.done = !outcome.retry;
       } catch (error) {
         if (signal.aborted) return deadlineError(signal, error);
-        const cause = error instanceof Error ? error : new Error(String(error));
+        const cause = asError(error);
         outcome = {
           error: new Error(`POST ${this.#destination} failed: ${cause.message}`, { cause }),
           retry: isRetryableNetworkError(error),
@@ -303,6 +303,11 @@ function collectSecrets(settings: ResolvedExporterOptions): string[] {
     }
   }
   return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+/** `error` itself when it is an `Error`, else an `Error` whose message is it as a string. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function failed(error: Error): ExportResult {

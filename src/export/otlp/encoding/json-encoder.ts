@@ -1,4 +1,3 @@
-import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Attributes } from '@opentelemetry/api';
 import { reportError } from '../../../diagnostics/report.js';
 import type { Resource } from '../../../resource/resource.js';
@@ -21,22 +20,24 @@ import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
 import { utf8Encoder } from '../../../internal/utf8-encoder.js';
 
 /**
+ * A JSON object as built here: a field holding its default value is `undefined`, which `JSON.stringify`
+ * leaves out, so no field is written only to be tested first.
+ */
+type Json = { [key: string]: unknown };
+
+/**
  * Resource and scope messages in proto3 JSON, built once per object, by hand like the spans (the
  * fields of `toResourceMessage` / `toScopeMessage`: attributes, and a scope's name and version), so
  * that the JSON encoder needs no generated schema at run time (the browser build ships none).
  */
-const resourceJson = cachePerObject((resource: Resource): JsonValue => {
-  const json: JsonObject = {};
-  setList(json, 'attributes', toJsonAttributes(resource.attributes));
-  return json;
-});
-const scopeJson = cachePerObject((scope: InstrumentationScope): JsonValue => {
-  const json: JsonObject = {};
-  setString(json, 'name', otlpString(scope.name));
-  setString(json, 'version', otlpString(scope.version));
-  setList(json, 'attributes', toJsonAttributes(scope.attributes));
-  return json;
-});
+const resourceJson = cachePerObject((resource: Resource): Json => ({ attributes: toJsonAttributes(resource.attributes) }));
+const scopeJson = cachePerObject(
+  (scope: InstrumentationScope): Json => ({
+    name: text(scope.name),
+    version: text(scope.version),
+    attributes: toJsonAttributes(scope.attributes),
+  }),
+);
 
 /**
  * Encodes finished spans as an OTLP/JSON `ExportTraceServiceRequest` (the body of an
@@ -74,7 +75,7 @@ export function encodeSpansToJson(spans: readonly FinishedSpan[]): Uint8Array {
       try {
         const span = spans[i];
         const json = toJsonSpan(span);
-        (groups.scopeGroup(span.resource, span.instrumentationScope).spans as JsonObject[]).push(json);
+        (groups.scopeGroup(span.resource, span.instrumentationScope).spans as Json[]).push(json);
       } catch (error) {
         reportError(ENCODE_ERROR_KIND, error, 'span dropped from the OTLP batch');
       }
@@ -86,95 +87,72 @@ export function encodeSpansToJson(spans: readonly FinishedSpan[]): Uint8Array {
   }
 }
 
-function newResourceEntry(resource: Resource): JsonObject {
-  const entry: JsonObject = { resource: resourceJson(resource), scopeSpans: [] };
-  setString(entry, 'schemaUrl', otlpString(resource.schemaUrl));
+function newResourceEntry(resource: Resource): Json {
+  return { resource: resourceJson(resource), scopeSpans: [], schemaUrl: text(resource.schemaUrl) };
+}
+
+function newScopeEntry(resourceEntry: Json, scope: InstrumentationScope): Json {
+  const entry: Json = { scope: scopeJson(scope), spans: [], schemaUrl: text(scope.schemaUrl) };
+  (resourceEntry.scopeSpans as Json[]).push(entry);
   return entry;
 }
 
-function newScopeEntry(resourceEntry: JsonObject, scope: InstrumentationScope): JsonObject {
-  const entry: JsonObject = { scope: scopeJson(scope), spans: [] };
-  setString(entry, 'schemaUrl', otlpString(scope.schemaUrl));
-  (resourceEntry.scopeSpans as JsonObject[]).push(entry);
-  return entry;
-}
-
-function toJsonSpan(span: FinishedSpan): JsonObject {
+function toJsonSpan(span: FinishedSpan): Json {
   const context = span.spanContext();
   const parent = span.parentSpanContext;
-  const json: JsonObject = {
+  const status = span.status;
+  return {
     traceId: hexId(context.traceId, TRACE_ID_HEX_LENGTH, 'trace id'),
     spanId: hexId(context.spanId, SPAN_ID_HEX_LENGTH, 'span id'),
+    traceState: text(otlpTraceState(context)),
+    parentSpanId: parent === undefined ? undefined : hexId(parent.spanId, SPAN_ID_HEX_LENGTH, 'parent span id'),
+    flags: otlpFlags(context.traceFlags, parent?.isRemote),
+    name: text(span.name),
+    kind: nonZero(otlpSpanKind(span.kind)),
+    startTimeUnixNano: unixNanoDecimal(span.startTimeNanos, span, 'startTime'),
+    endTimeUnixNano: unixNanoDecimal(span.endTimeNanos, span, 'endTime'),
+    attributes: toJsonAttributes(span.attributes),
+    droppedAttributesCount: count(span.droppedAttributesCount),
+    events: nonEmpty(span.events.map(toJsonEvent)),
+    droppedEventsCount: count(span.droppedEventsCount),
+    links: nonEmpty(span.links.map(toJsonLink)),
+    droppedLinksCount: count(span.droppedLinksCount),
+    status: { message: text(status.message), code: nonZero(otlpStatusCode(status.code)) },
   };
-  setString(json, 'traceState', otlpTraceState(context));
-  if (parent !== undefined) json.parentSpanId = hexId(parent.spanId, SPAN_ID_HEX_LENGTH, 'parent span id');
-  json.flags = otlpFlags(context.traceFlags, parent?.isRemote);
-  setString(json, 'name', otlpString(span.name));
-  setNumber(json, 'kind', otlpSpanKind(span.kind));
-  setTime(json, 'startTimeUnixNano', unixNanoDecimal(span.startTimeNanos, span, 'startTime'));
-  setTime(json, 'endTimeUnixNano', unixNanoDecimal(span.endTimeNanos, span, 'endTime'));
-  setList(json, 'attributes', toJsonAttributes(span.attributes));
-  setNumber(json, 'droppedAttributesCount', otlpCount(span.droppedAttributesCount));
-  const events = span.events;
-  if (events.length > 0) {
-    const list: JsonObject[] = [];
-    for (let i = 0; i < events.length; i++) list.push(toJsonEvent(events[i]));
-    json.events = list;
-  }
-  setNumber(json, 'droppedEventsCount', otlpCount(span.droppedEventsCount));
-  const links = span.links;
-  if (links.length > 0) {
-    const list: JsonObject[] = [];
-    for (let i = 0; i < links.length; i++) list.push(toJsonLink(links[i]));
-    json.links = list;
-  }
-  setNumber(json, 'droppedLinksCount', otlpCount(span.droppedLinksCount));
-  const status = span.status;
-  const statusJson: JsonObject = {};
-  setString(statusJson, 'message', otlpString(status.message));
-  setNumber(statusJson, 'code', otlpStatusCode(status.code));
-  json.status = statusJson;
-  return json;
 }
 
-function toJsonEvent(event: SpanEvent): JsonObject {
-  const json: JsonObject = {};
-  setTime(json, 'timeUnixNano', unixNanoDecimal(event.timeNanos, event, 'time'));
-  setString(json, 'name', otlpString(event.name));
-  setList(json, 'attributes', toJsonAttributes(event.attributes));
-  setNumber(json, 'droppedAttributesCount', otlpCount(event.droppedAttributesCount));
-  return json;
+function toJsonEvent(event: SpanEvent): Json {
+  return {
+    timeUnixNano: unixNanoDecimal(event.timeNanos, event, 'time'),
+    name: text(event.name),
+    attributes: toJsonAttributes(event.attributes),
+    droppedAttributesCount: count(event.droppedAttributesCount),
+  };
 }
 
-function toJsonLink(link: SpanLink): JsonObject {
+function toJsonLink(link: SpanLink): Json {
   const context = link.context;
-  const json: JsonObject = {
+  return {
     traceId: hexId(context.traceId, TRACE_ID_HEX_LENGTH, 'link trace id'),
     spanId: hexId(context.spanId, SPAN_ID_HEX_LENGTH, 'link span id'),
+    traceState: text(otlpTraceState(context)),
+    attributes: toJsonAttributes(link.attributes),
+    droppedAttributesCount: count(link.droppedAttributesCount),
+    flags: otlpFlags(context.traceFlags, context.isRemote),
   };
-  setString(json, 'traceState', otlpTraceState(context));
-  setList(json, 'attributes', toJsonAttributes(link.attributes));
-  setNumber(json, 'droppedAttributesCount', otlpCount(link.droppedAttributesCount));
-  json.flags = otlpFlags(context.traceFlags, context.isRemote);
-  return json;
 }
 
-function toJsonAttributes(attributes: Attributes | undefined): JsonObject[] {
-  const list: JsonObject[] = [];
-  if (attributes === undefined) return list;
+function toJsonAttributes(attributes: Attributes | undefined): Json[] | undefined {
+  const list: Json[] = [];
   for (const key in attributes) {
     const value = toJsonValue(attributes[key], false);
-    if (value === undefined) continue;
-    const keyValue: JsonObject = {};
-    setString(keyValue, 'key', otlpString(key));
-    keyValue.value = value;
-    list.push(keyValue);
+    if (value !== undefined) list.push({ key: text(key), value });
   }
-  return list;
+  return nonEmpty(list);
 }
 
 /** An attribute value as an OTLP/JSON `AnyValue` (the same rules as the message mapping). */
-function toJsonValue(value: unknown, inArray: boolean): JsonObject | undefined {
+function toJsonValue(value: unknown, inArray: boolean): Json | undefined {
   if (typeof value === 'string') return { stringValue: otlpString(value) };
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value)) return { intValue: String(value) };
@@ -183,7 +161,7 @@ function toJsonValue(value: unknown, inArray: boolean): JsonObject | undefined {
   if (typeof value === 'boolean') return { boolValue: value };
   if (value instanceof Uint8Array) return { bytesValue: base64(value) };
   if (!inArray && Array.isArray(value)) {
-    const values: JsonObject[] = [];
+    const values: Json[] = [];
     for (let i = 0; i < value.length; i++) values.push(toJsonValue(value[i], true) ?? {});
     return { arrayValue: values.length === 0 ? {} : { values } };
   }
@@ -205,26 +183,31 @@ function hexId(id: string, hexLength: number, what: string): string {
 
 const TIME_NAMES = { startTime: 'start time', endTime: 'end time', time: 'event time' } as const;
 
-/** Epoch nanoseconds of a clock time as a decimal string, from its two exact 32-bit halves. */
-function unixNanoDecimal(clockNanos: number, holder: object, key: TimeKey): string {
+/**
+ * Epoch nanoseconds of a clock time as a decimal string, from its two exact 32-bit halves; `undefined`
+ * (omitted) when zero, like every proto3 JSON default.
+ */
+function unixNanoDecimal(clockNanos: number, holder: object, key: TimeKey): string | undefined {
   if (!isEncodableTime(clockNanos, holder, key)) throw new Error(`invalid ${TIME_NAMES[key]} ${String(clockNanos)}`);
   const [high, low] = unixNanoParts(clockNanos, holder, key);
-  return String((BigInt(high) << 32n) | BigInt(low));
+  const nanos = (BigInt(high) << 32n) | BigInt(low);
+  return nanos === 0n ? undefined : String(nanos);
 }
 
-function setString(target: JsonObject, key: string, value: string): void {
-  if (value !== '') target[key] = value;
+/** A string field: {@link otlpString}, or `undefined` (omitted) when empty. */
+function text(value: string | undefined): string | undefined {
+  return otlpString(value) || undefined;
 }
 
-/** A 64-bit time in decimal, omitted when zero like every proto3 JSON default. */
-function setTime(target: JsonObject, key: string, decimal: string): void {
-  if (decimal !== '0') target[key] = decimal;
+/** A dropped count: {@link otlpCount}, or `undefined` (omitted) when zero. */
+function count(value: number): number | undefined {
+  return otlpCount(value) || undefined;
 }
 
-function setNumber(target: JsonObject, key: string, value: number): void {
-  if (value !== 0) target[key] = value;
+function nonZero(value: number): number | undefined {
+  return value || undefined;
 }
 
-function setList(target: JsonObject, key: string, list: JsonObject[]): void {
-  if (list.length > 0) target[key] = list;
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }

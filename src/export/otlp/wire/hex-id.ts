@@ -2,19 +2,9 @@
  * Hex trace and span ids ↔ bytes, through a char-code lookup table: no `Buffer`, no intermediate
  * strings or arrays. OTLP/protobuf carries ids as bytes; OTLP/JSON as lowercase hex.
  */
+import { HEX_DIGIT_VALUES as NIBBLE } from '../../../internal/hex-digit-values.js';
 
-/** Length of a trace id in hex characters (16 bytes). */
-export const TRACE_ID_HEX_LENGTH = 32;
-/** Length of a span id in hex characters (8 bytes). */
-export const SPAN_ID_HEX_LENGTH = 16;
-
-/** Char code → nibble value, or -1 for a character that is not a hex digit (both cases accepted). */
-const NIBBLE = new Int8Array(128).fill(-1);
-for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
-for (let i = 0; i < 6; i++) {
-  NIBBLE[65 + i] = 10 + i;
-  NIBBLE[97 + i] = 10 + i;
-}
+export { SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from './hex-id-lengths.js';
 
 /** Whether `id` is a string of exactly `hexLength` hex digits. */
 export function isHexId(id: unknown, hexLength: number): id is string {
