@@ -1,8 +1,7 @@
-import { ROOT_CONTEXT, TraceFlags, context, diag, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_CONTEXT, TraceFlags, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
 import {
   AlwaysOffSampler,
-  AsyncLocalStorageContextManager,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
@@ -11,16 +10,10 @@ import {
   type IdGenerator,
   type Sampler,
 } from '../../src/index.js';
+import { useGlobalContextManager } from '../support/global-context-manager.js';
 import { SampledOutSpan } from '../../src/trace/sampled-out-span.js';
 
-const contextManager = new AsyncLocalStorageContextManager();
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(() => {
-  context.disable();
-  diag.disable();
-});
+useGlobalContextManager();
 
 function tracerWith(sampler: Sampler, idGenerator?: IdGenerator) {
   const exporter = new InMemorySpanExporter();

@@ -4,18 +4,16 @@ import {
   TraceFlags,
   context,
   createContextKey,
-  diag,
   trace,
   defaultTextMapSetter,
   type Context,
   type SpanContext,
 } from '@opentelemetry/api';
 import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
-  AsyncLocalStorageContextManager,
   InMemorySpanExporter,
   ParentBasedSampler,
   SamplingDecision,
@@ -28,15 +26,9 @@ import {
   type Sampler,
   type SamplingResult,
 } from '../../src/index.js';
+import { useGlobalContextManager } from '../support/global-context-manager.js';
 
-const contextManager = new AsyncLocalStorageContextManager();
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(() => {
-  context.disable();
-  diag.disable();
-});
+useGlobalContextManager();
 
 function setup(sampler: Sampler = new AlwaysOnSampler(), idGenerator?: IdGenerator) {
   const exporter = new InMemorySpanExporter();

@@ -1,0 +1,18 @@
+import { context, diag } from '@opentelemetry/api';
+import { afterAll, beforeAll } from 'vitest';
+import { AsyncLocalStorageContextManager } from '../../src/index.js';
+
+/**
+ * Registers otelite's AsyncLocalStorage context manager as the API's global one for the calling test
+ * file, and after the file disables it and any diag logger a test installed.
+ */
+export function useGlobalContextManager(): void {
+  const contextManager = new AsyncLocalStorageContextManager();
+  beforeAll(() => {
+    context.setGlobalContextManager(contextManager.enable());
+  });
+  afterAll(() => {
+    context.disable();
+    diag.disable();
+  });
+}
