@@ -10,7 +10,7 @@ import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobu
 import { useBatchSpanIds, useNameFieldCache, useSpanAttributeSizer } from './export/otlp/encoding/binary-encoder.js';
 import { sizeCachedNameField } from './export/otlp/encoding/name-field-cache.js';
 import { sizeMemoizedSpanAttributes } from './export/otlp/encoding/span-attribute-memo.js';
-import { asciiBatchSpanIds } from './export/otlp/encoding/span-id-batch.js';
+import { bufferBatchSpanIds } from './export/otlp/encoding/span-id-batch.js';
 import { useEnvironmentReaders } from './environment-readers.js';
 import { createExitExport } from './export/otlp/otlp-exit-export.js';
 import { useOtlpExitExport } from './export/otlp/otlp-trace-exporter.js';
@@ -44,7 +44,7 @@ useOtlpExitExport(createExitExport);
 // one go and keeps encoded span and event names (faster, same bytes); the web entries keep the plain
 // ways, which are smaller to ship (span-attribute-memo.ts, span-id-batch.ts, name-field-cache.ts).
 useSpanAttributeSizer(sizeMemoizedSpanAttributes);
-useBatchSpanIds(asciiBatchSpanIds);
+useBatchSpanIds(bufferBatchSpanIds);
 useNameFieldCache(sizeCachedNameField);
 // On Node a dropped span draws its ids only when its context is read (a non-sampled request that calls
 // nothing downstream draws none); the web entries keep the API's non-recording span (sampled-out-span.ts).

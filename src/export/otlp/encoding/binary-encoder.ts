@@ -57,7 +57,7 @@ import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
-import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeAsciiHexId8, writeHexId } from '../wire/hex-id.js';
+import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeHexId } from '../wire/hex-id.js';
 import {
   isEncodableTime,
   otlpCount,
@@ -632,7 +632,7 @@ let batchSpanIds: BatchSpanIds | undefined;
  *
  * @example
  * ```ts
- * useBatchSpanIds(asciiBatchSpanIds);
+ * useBatchSpanIds(bufferBatchSpanIds);
  * ```
  */
 export function useBatchSpanIds(ids: BatchSpanIds | undefined): void {
@@ -645,14 +645,24 @@ export function nextSize(): number {
 }
 
 /**
- * For span-id-batch.ts: writes an id field (`tag`, length, bytes) from `hexLength` ASCII hex digits
- * (checked) in `ascii` at `from`.
+ * For span-id-batch.ts: writes the id field `tag` (tag, length, the `length` bytes of `ids` from
+ * `from`, a multiple of 4), then, unless `nextTag` is 0, the id field `nextTag` from the `nextLength`
+ * bytes after them. (Copied as 32-bit words: a byte loop costs several times more.)
  */
-export function writeAsciiIdField(tag: number, ascii: DataView, from: number, hexLength: number): void {
-  writeVarint32(tag);
-  out[pos++] = hexLength / 2;
-  pos = writeAsciiHexId8(ascii, from, view, pos);
-  if (hexLength === TRACE_ID_HEX_LENGTH) pos = writeAsciiHexId8(ascii, from + SPAN_ID_HEX_LENGTH, view, pos);
+export function writeIdFields(tag: number, length: number, nextTag: number, nextLength: number, ids: DataView, from: number): void {
+  const target = view;
+  let at = putVarint32(out, pos, tag);
+  out[at++] = length;
+  for (let i = 0; i < length; i += 4) target.setInt32(at + i, ids.getInt32(from + i));
+  at += length;
+  if (nextTag !== 0) {
+    at = putVarint32(out, at, nextTag);
+    out[at++] = nextLength;
+    from += length;
+    for (let i = 0; i < nextLength; i += 4) target.setInt32(at + i, ids.getInt32(from + i));
+    at += nextLength;
+  }
+  pos = at;
 }
 
 // --- Span.Event

@@ -12,7 +12,7 @@ import {
 } from '../../../../src/export/otlp/encoding/binary-encoder.js';
 import { sizeCachedNameField } from '../../../../src/export/otlp/encoding/name-field-cache.js';
 import { sizeMemoizedSpanAttributes } from '../../../../src/export/otlp/encoding/span-attribute-memo.js';
-import { asciiBatchSpanIds } from '../../../../src/export/otlp/encoding/span-id-batch.js';
+import { bufferBatchSpanIds } from '../../../../src/export/otlp/encoding/span-id-batch.js';
 import { useProtobufFallbackEncoder, useProtobufFallbackEncoderLoader } from '../../../../src/export/otlp/encoding/protobuf-fallback.js';
 import { encodeWithSchema } from '../../../../src/export/otlp/encoding/schema-fallback-encoder.js';
 import { toExportTraceServiceRequest } from '../../../../src/export/otlp/encoding/to-export-request.js';
@@ -43,7 +43,7 @@ function expectSameAsMapping(spans: readonly FinishedSpan[]): Uint8Array {
  */
 function useNodeWriterPaths(installed: boolean): void {
   useSpanAttributeSizer(installed ? sizeMemoizedSpanAttributes : undefined);
-  useBatchSpanIds(installed ? asciiBatchSpanIds : undefined);
+  useBatchSpanIds(installed ? bufferBatchSpanIds : undefined);
   useNameFieldCache(installed ? sizeCachedNameField : undefined);
 }
 
@@ -264,6 +264,9 @@ describe.each([
       finishedSpan({ name: 'non-ascii span id', traceId: upper, spanId: 'b7ad6b71692033é1' }),
       finishedSpan({ name: 'non-hex trace id', traceId: '0af7651916cd43dd8448eb211c80319g' }),
       finishedSpan({ name: 'non-ascii trace id', traceId: '0af7651916cd43dd8448eb211c8031\u0100c' }),
+      // Code units whose low byte is a hex digit ('0', 'a'): the Node batch decodes a string's low bytes, so it checks for ASCII first.
+      finishedSpan({ name: 'non-ascii trace id, hex low byte', traceId: '0af7651916cd43dd8448eb211c8031\u01300' }),
+      finishedSpan({ name: 'non-ascii span id, hex low byte', traceId: upper, spanId: 'b7ad6b71692033\u0161a' }),
       finishedSpan({ name: 'bad parent', parent: { traceId: upper, spanId: 'zz', traceFlags: 1 } }),
       finishedSpan({
         name: 'child',
@@ -281,8 +284,8 @@ describe.each([
     ]);
     expect(Buffer.from(decoded[0].spanId).toString('hex')).toBe('b7ad6b7169203331');
     expect(Buffer.from(decoded[2].parentSpanId).toString('hex')).toBe('b7ad6b7169203331');
-    // Each encoding (fast and the mapping it is compared with) reports the four dropped spans.
-    expect(failureCounts()['export.otlp.encode']).toBe(before + 8);
+    // Each encoding (fast and the mapping it is compared with) reports the six dropped spans.
+    expect(failureCounts()['export.otlp.encode']).toBe(before + 12);
   });
 
   it('drops and reports spans it cannot encode, and encodes the rest', () => {
