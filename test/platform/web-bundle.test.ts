@@ -146,7 +146,7 @@ describe('web bundles', () => {
   // no names, which is smaller to ship; the Node entry's init carries them (which shows the check sees them).
   it("the web entries' protobuf writer carries no fast id path, name cache or attribute memo; the Node entry's does", async () => {
     const fastParts = (inputs: string[]) =>
-      inputs.filter((file) => /encoding\/(span-id-batch|name-field-cache|span-attribute-memo)\.ts$/.test(file)).sort();
+      inputs.filter((file) => /encoding\/(span-id-batch|simple-spans|name-field-cache|span-attribute-memo)\.ts$/.test(file)).sort();
     // The batch id path (span-id-batch.ts) decodes a batch's ids with one Buffer written as 'hex'.
     const batchIdMarker = /allocUnsafeSlow/;
     for (const entry of ['src/platform/browser/index.ts', 'src/platform/web/index.ts']) {
@@ -160,6 +160,7 @@ describe('web bundles', () => {
     expect(fastParts(node.inputs)).toEqual(
       [
         'src/export/otlp/encoding/name-field-cache.ts',
+        'src/export/otlp/encoding/simple-spans.ts',
         'src/export/otlp/encoding/span-attribute-memo.ts',
         'src/export/otlp/encoding/span-id-batch.ts',
       ].map((file) => join(root, file).slice(root.length + 1)),

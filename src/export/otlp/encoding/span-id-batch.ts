@@ -8,68 +8,53 @@ import type { FinishedSpan } from '../../../trace/finished-span.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import { varint32Size } from '../wire/wire-size.js';
-import {
-  type BatchSpanIds,
-  newContextParts,
-  nextSize,
-  pushSize,
-  sizeOptionalString,
-  writeIdFields,
-  writeRecordedString,
-} from './binary-encoder.js';
+import { newContextParts, sizeOptionalString, writeIdFields, writeRecordedString } from './binary-encoder.js';
 import { otlpFlags, otlpString } from './otlp-field-values.js';
 
-/**
- * The protobuf writer's span ids read a batch at a time (installed by the Node entry through
- * `useBatchSpanIds`; the web entries keep the writer's per-id way, so their bundles carry none of
+/*
+ * The protobuf writer's span ids read a batch at a time, for the Node entry's fast span writer
+ * (simple-spans.ts; the web entries keep the writer's per-id way, so their bundles carry none of
  * this): before the size pass every span's context parts are read and the ids of all spans that have
  * string ids of the right lengths are joined into one string, which one `Buffer#write(…, 'hex')` call
  * decodes into bytes. That call stops at the first pair that is not hex, so a full count proves every
  * id hex; it reads each UTF-16 code unit's low byte only, so the string is first checked to be ASCII
  * (its UTF-8 length equals its length). When either check fails, each span's ids are checked as
- * strings and the valid ones decoded again. The write pass copies the bytes. (Checking and decoding
- * ASCII bytes in JavaScript, four digits at a time, cost ~2.5 k instructions per span, ids read, checked
- * and written; this ~1 k.) The bytes are the per-id way's.
- *
- * @example
- * ```ts
- * useBatchSpanIds(bufferBatchSpanIds);
- * ```
+ * strings and the valid ones decoded again. The write pass copies the bytes as 32-bit words. (Checking
+ * and decoding TextEncoder's ASCII bytes in JavaScript, four digits at a time, cost ~3.5 k instructions
+ * per span, ids read, checked and written; this ~2 k.) The bytes are the per-id way's.
  */
-export const bufferBatchSpanIds: BatchSpanIds = { read: readIds, size: sizeIds, write: writeIds, release, nest };
 
 /**
- * The ids of the batch's spans, read before the size pass (see {@link readIds}): per span, in
- * `idEntries` where its id bytes start in `idBytes` (trace id, span id, then the parent's, if any)
- * times {@link ENTRY_SCALE}, plus {@link HAS_PARENT} and {@link HAS_TRACE_STATE}; or
- * {@link IDS_INVALID}, the error to drop it with then in `idErrors`. Its flags are in `idFlags`, its
- * trace state (if any) in `traceStates`.
+ * Per span of the batch: in `idEntries` where its id bytes start in `idBytes` (trace id, span id, then
+ * the parent's, if any) times {@link ENTRY_SCALE}, plus {@link HAS_PARENT} and {@link HAS_TRACE_STATE};
+ * or {@link IDS_INVALID}. Its OTLP flags are in `idFlags`, its trace state (if any) in `traceStates`.
  */
 let idEntries = new Int32Array(256);
 let idFlags = new Int32Array(256);
-let traceStates: (SpanContextParts['traceState'] | undefined)[] = [];
-let idErrors: unknown[] = [];
 let idBytes = Buffer.allocUnsafeSlow(0);
 let idView = new DataView(idBytes.buffer);
-/** Whether this call put anything in `traceStates` or `idErrors` (else {@link release} has nothing to clear). */
-let heldObjects = false;
-const HAS_PARENT = 1;
-const HAS_TRACE_STATE = 2;
+let traceStates: SpanContextParts['traceState'][] = [];
+/** Whether this call put anything in `traceStates` (else {@link releaseIds} has nothing to clear). */
+let heldTraceStates = false;
+/** An id entry bit: the span has a parent span id. */
+export const HAS_PARENT = 1;
+/** An id entry bit: the span has a trace state. */
+export const HAS_TRACE_STATE = 2;
 const ENTRY_SCALE = 4;
-/** An `idEntries` entry: the span's ids could not be read or are not hex ids of the right lengths. */
-const IDS_INVALID = -1;
+/** An id entry: the span's ids could not be read or are not hex ids of the right lengths. */
+export const IDS_INVALID = -1;
 /** Beyond this many spans the id arrays are released after the call, so one huge batch does not pin memory. */
 const MAX_RETAINED_SPANS = 1 << 18;
-/** Id fields: the tag, a one-byte length, then the id bytes (16 for a trace id, 8 for a span id). */
-const SIZE_IDS =
-  varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_HEX_LENGTH / 2 + varint32Size(TAG_SPAN_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
-const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
 const TRACE_ID_BYTES = TRACE_ID_HEX_LENGTH / 2;
 const SPAN_ID_BYTES = SPAN_ID_HEX_LENGTH / 2;
+/** Id fields: the tag, a one-byte length, then the id bytes. */
+const SIZE_IDS = varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_BYTES + varint32Size(TAG_SPAN_SPAN_ID) + 1 + SPAN_ID_BYTES;
+const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_BYTES;
 /** Filled by `RecordingSpan.readContextParts` for each span read (one call reads one span at a time). */
 const contextParts = newContextParts();
 
-function readIds(spans: readonly FinishedSpan[]): void {
+/** Reads the ids of a batch's spans, before the size pass. */
+export function readIds(spans: readonly FinishedSpan[]): void {
   const count = spans.length;
   if (idEntries.length < count) {
     const capacity = Math.max(count, idEntries.length * 2);
@@ -82,19 +67,19 @@ function readIds(spans: readonly FinishedSpan[]): void {
   for (let i = 0; i < count; i++) {
     try {
       RecordingSpan.readContextParts(spans[i], parts);
-    } catch (error) {
-      invalidate(i, error);
+    } catch {
+      // The general way reads them again and drops the span with this error.
+      idEntries[i] = IDS_INVALID;
       continue;
     }
     const traceId = parts.traceId;
     const spanId = parts.spanId;
     const parentSpanId = parts.parentSpanId;
-    const traceState = parts.traceState;
     idFlags[i] = otlpFlags(parts.traceFlags, parts.parentIsRemote);
     let entry = length * (ENTRY_SCALE / 2);
-    if (traceState !== undefined) {
-      traceStates[i] = traceState;
-      heldObjects = true;
+    if (parts.traceState !== undefined) {
+      traceStates[i] = parts.traceState;
+      heldTraceStates = true;
       entry |= HAS_TRACE_STATE;
     }
     if (
@@ -116,7 +101,7 @@ function readIds(spans: readonly FinishedSpan[]): void {
         continue;
       }
     }
-    invalidate(i, invalidIdsError(traceId, spanId, parentSpanId));
+    idEntries[i] = IDS_INVALID;
   }
   const byteLength = length / 2;
   if (idBytes.length < byteLength) {
@@ -134,11 +119,12 @@ function decodeValidIds(spans: readonly FinishedSpan[]): void {
   const pieces: string[] = [];
   let length = 0;
   for (let i = 0; i < spans.length; i++) {
-    if (idEntries[i] === IDS_INVALID) continue;
+    const entry = idEntries[i];
+    if (entry === IDS_INVALID) continue;
+    idEntries[i] = IDS_INVALID;
     try {
       RecordingSpan.readContextParts(spans[i], parts);
-    } catch (error) {
-      invalidate(i, error);
+    } catch {
       continue;
     }
     const { traceId, spanId, parentSpanId } = parts;
@@ -147,10 +133,9 @@ function decodeValidIds(spans: readonly FinishedSpan[]): void {
       !isHexId(spanId, SPAN_ID_HEX_LENGTH) ||
       (parentSpanId !== undefined && !isHexId(parentSpanId, SPAN_ID_HEX_LENGTH))
     ) {
-      invalidate(i, invalidIdsError(traceId, spanId, parentSpanId));
       continue;
     }
-    idEntries[i] = length * (ENTRY_SCALE / 2) + (idEntries[i] & HAS_TRACE_STATE) + (parentSpanId === undefined ? 0 : HAS_PARENT);
+    idEntries[i] = length * (ENTRY_SCALE / 2) + (entry & HAS_TRACE_STATE) + (parentSpanId === undefined ? 0 : HAS_PARENT);
     pieces.push(traceId, spanId);
     length += TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH;
     if (parentSpanId !== undefined) {
@@ -158,37 +143,31 @@ function decodeValidIds(spans: readonly FinishedSpan[]): void {
       length += SPAN_ID_HEX_LENGTH;
     }
   }
+  // Every piece is checked hex, so this decodes them all; should it not, no span takes the batch way.
   const byteLength = length / 2;
-  if (idBytes.write(pieces.join(''), 0, byteLength, 'hex') !== byteLength) throw new Error('span ids changed while being read');
+  if (idBytes.write(pieces.join(''), 0, byteLength, 'hex') !== byteLength) idEntries.fill(IDS_INVALID, 0, spans.length);
 }
 
-function invalidate(index: number, error: unknown): void {
-  idEntries[index] = IDS_INVALID;
-  idErrors[index] = error;
-  heldObjects = true;
+/** The id entry of the span at `index` in the batch: {@link IDS_INVALID}, or where its ids are, with {@link HAS_PARENT} and {@link HAS_TRACE_STATE}. */
+export function idEntry(index: number): number {
+  return idEntries[index];
 }
 
-/** The error a span whose ids are not hex ids of the right lengths is dropped with (the per-id way's). */
-function invalidIdsError(traceId: unknown, spanId: unknown, parentSpanId: unknown): Error {
-  if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) return new Error(`invalid trace id ${JSON.stringify(traceId)}`);
-  if (!isHexId(spanId, SPAN_ID_HEX_LENGTH)) return new Error(`invalid span id ${JSON.stringify(spanId)}`);
-  return new Error(`invalid parent span id ${JSON.stringify(parentSpanId)}`);
+/** The OTLP flags of the span at `index` in the batch (when its ids are valid). */
+export function idFlagsOf(index: number): number {
+  return idFlags[index];
 }
 
-/** Records the span's flags, then its `idEntries` entry (and its trace state, when it has one). */
-function sizeIds(index: number): number {
-  const entry = idEntries[index];
-  if (entry === IDS_INVALID) throw idErrors[index];
-  pushSize(idFlags[index]);
-  pushSize(entry);
+/** The size of the id and trace state fields of the span at `index` with a valid id entry; records its trace state, if it has one. */
+export function sizeIdFields(index: number, entry: number): number {
   const size = entry & HAS_PARENT ? SIZE_IDS + SIZE_PARENT_SPAN_ID_FIELD : SIZE_IDS;
   if ((entry & HAS_TRACE_STATE) === 0) return size;
   const traceState = traceStates[index] as NonNullable<SpanContextParts['traceState']>;
   return size + sizeOptionalString(TAG_SPAN_TRACE_STATE, otlpString(traceState.serialize()));
 }
 
-function writeIds(): void {
-  const entry = nextSize();
+/** Writes the trace id, span id, trace state and parent span id fields {@link sizeIdFields} measured. */
+export function writeIds(entry: number): void {
   const from = (entry - (entry % ENTRY_SCALE)) / ENTRY_SCALE;
   const ids = idView;
   writeIdFields(TAG_SPAN_TRACE_ID, TRACE_ID_BYTES, TAG_SPAN_SPAN_ID, SPAN_ID_BYTES, ids, from);
@@ -196,32 +175,17 @@ function writeIds(): void {
   if (entry & HAS_PARENT) writeIdFields(TAG_SPAN_PARENT_SPAN_ID, SPAN_ID_BYTES, 0, 0, ids, from + TRACE_ID_BYTES + SPAN_ID_BYTES);
 }
 
-function release(): void {
-  if (heldObjects) {
+/** After a call: lets go of a huge batch's arrays. */
+export function releaseIds(): void {
+  if (heldTraceStates) {
     traceStates.fill(undefined);
-    idErrors.fill(undefined);
-    heldObjects = false;
+    heldTraceStates = false;
   }
   if (idEntries.length > MAX_RETAINED_SPANS) {
     idEntries = new Int32Array(256);
     idFlags = new Int32Array(256);
-    traceStates = [];
-    idErrors = [];
     idBytes = Buffer.allocUnsafeSlow(0);
     idView = new DataView(idBytes.buffer);
+    traceStates = [];
   }
-}
-
-function nest(): () => void {
-  const saved = { idEntries, idFlags, traceStates, idErrors, idBytes, idView, heldObjects };
-  idEntries = new Int32Array(256);
-  idFlags = new Int32Array(256);
-  traceStates = [];
-  idErrors = [];
-  idBytes = Buffer.allocUnsafeSlow(0);
-  idView = new DataView(idBytes.buffer);
-  heldObjects = false;
-  return () => {
-    ({ idEntries, idFlags, traceStates, idErrors, idBytes, idView, heldObjects } = saved);
-  };
 }
