@@ -494,7 +494,10 @@ function sizeSpan(span: FinishedSpan, index: number): number {
 function writeSpan(span: FinishedSpan): void {
   const size = sizes[sizeCursor++];
   // Recorded by the installed fast span writer (see useFastSpans).
-  if (size < 0) return (fastSpans as FastSpans).write(span, ~size);
+  if (size < 0) {
+    (fastSpans as FastSpans).write(span, ~size);
+    return;
+  }
   writeVarint32(size);
   const flags = sizes[sizeCursor++];
   writeSpanIds();

@@ -485,7 +485,7 @@ describe("the Node entry's fast paths (attribute memo, batch span ids, name fiel
   it("gives exactly the plain bytes for spans on both sides of the simple span writer's bounds, mixed in one batch", () => {
     const remote = { traceId: TRACE_ID, spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true };
     const local = { traceId: TRACE_ID, spanId: 'c7ad6b7169203331', traceFlags: 0, isRemote: false };
-    const attributes = { 'http.request.method': 'GET', 'server.port': 8080, ok: true, ratio: 0.5, list: ['a', 1] };
+    const attributes = { 'http.request.method': 'GET', 'server.port': 8080, ok: true, ratio: 0.5, list: ['a', 'b'] };
     const spans = [
       // Taken by the simple writer: every kind, parents or none, trace state, status codes and messages.
       ...[0, 1, 2, 3, 4, 7].map((kind) => finishedSpan({ name: `kind ${kind}`, kind: kind as SpanKind, attributes })),
