@@ -296,7 +296,7 @@ function encodeBatch(spans: readonly FinishedSpan[]): Uint8Array {
   }
 
   // Write pass.
-  out = new Uint8Array(total);
+  out = fastSpans?.allocate(total) ?? new Uint8Array(total);
   view = new DataView(out.buffer);
   pos = 0;
   for (let r = 0; r < resources.length; r++) {
@@ -605,6 +605,11 @@ export interface FastSpans {
   readonly write: (span: FinishedSpan, size: number) => void;
   /** After a call: lets go of the batch. (A re-entrant call goes the general way.) */
   readonly release: () => void;
+  /**
+   * The output buffer of `size` bytes, on an `ArrayBuffer` of its own at offset 0; its bytes need not
+   * be zero (the write pass writes every one, or the buffer is dropped).
+   */
+  readonly allocate: (size: number) => Uint8Array<ArrayBuffer>;
 }
 
 let fastSpans: FastSpans | undefined;

@@ -42,7 +42,13 @@ import { IDS_INVALID, idEntry, idFlagsOf, readIds, releaseIds, sizeIdFields, wri
  * useFastSpans(simpleSpans);
  * ```
  */
-export const simpleSpans: FastSpans = { read: readIds, size: sizeSimpleSpan, write: writeSimpleSpan, release: releaseIds };
+export const simpleSpans: FastSpans = {
+  read: readIds,
+  size: sizeSimpleSpan,
+  write: writeSimpleSpan,
+  release: releaseIds,
+  allocate: allocateUnzeroed,
+};
 
 /** Clock times within this of 0 hold every nanosecond and are surely encodable (see isEncodableTime). */
 const EXACT_CLOCK_NANOS_LIMIT = 2 ** 53;
@@ -96,6 +102,14 @@ function sizeSimpleSpan(span: FinishedSpan, index: number): number {
   size += varint32Size(TAG_SPAN_STATUS) + varint32Size(statusSize) + statusSize + SIZE_SPAN_FLAGS;
   setSize(slot, ~size);
   return size;
+}
+
+/**
+ * The output buffer, not zero-filled (`Buffer.allocUnsafeSlow`: an `ArrayBuffer` of its own), as a
+ * plain `Uint8Array` (what the general way returns).
+ */
+function allocateUnzeroed(size: number): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer, 0, size);
 }
 
 function writeSimpleSpan(span: FinishedSpan, size: number): void {
