@@ -37,6 +37,27 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
     lastScope = scope;
   }
   const memo = lastMemo;
+  const block = memo.block;
+  if (block !== undefined) {
+    // The commonest case first, in a tight loop: every attribute as the last span of this scope had them.
+    const blockCount = memo.blockCount;
+    const keys = memo.keys;
+    const values = memo.values;
+    let same = 0;
+    for (const key in attributes) {
+      if (same === blockCount || keys[same] !== key || values[same] !== attributes[key]) {
+        same = -1;
+        break;
+      }
+      same++;
+    }
+    if (same === blockCount) {
+      pushRef(undefined);
+      pushRef(block);
+      setSize(countSlot, 1);
+      return block.length;
+    }
+  }
   let count = 0;
   let size = 0;
   let position = 0;
