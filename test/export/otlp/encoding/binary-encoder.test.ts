@@ -482,6 +482,37 @@ describe("the Node entry's fast paths (attribute memo, batch span ids, name fiel
     );
   });
 
+  it('gives exactly the plain bytes when a span differs from the repeated ones only at the end, by one more or one fewer attribute, or by order', () => {
+    const base = { a: 'x', b: 1, c: true, d: 'y' };
+    const shapes = [
+      base,
+      base,
+      base,
+      { ...base, e: 'z' },
+      base,
+      { a: 'x', b: 1, c: true },
+      base,
+      { ...base, d: 'changed' },
+      base,
+      { b: 1, a: 'x', c: true, d: 'y' },
+      base,
+      base,
+      {},
+      base,
+      { ...base, d: -0 },
+      { ...base, d: 0 },
+      { ...base, d: 0 },
+      { ...base, d: Number.NaN },
+      { ...base, d: Number.NaN },
+    ];
+    const spans = shapes.map((attributes, i) => finishedSpan({ name: `span ${i}`, attributes }));
+    const batches = [spans, spans, spans.slice(5)];
+    const plain = encodeEach(batches, false);
+    expect(encodeEach(batches, true)).toEqual(plain);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, plain[0]).resourceSpans[0].scopeSpans[0].spans;
+    expect(decoded.map((span) => span.attributes.map((kv) => kv.key).join())).toEqual(shapes.map((shape) => Object.keys(shape).join()));
+  });
+
   it("gives exactly the plain bytes for spans on both sides of the simple span writer's bounds, mixed in one batch", () => {
     const remote = { traceId: TRACE_ID, spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true };
     const local = { traceId: TRACE_ID, spanId: 'c7ad6b7169203331', traceFlags: 0, isRemote: false };
