@@ -638,24 +638,25 @@ export function writeSimpleSpanFields(span: FinishedSpan): void {
   const flags = sizes[sizeCursor++];
   const kindAndCode = sizes[sizeCursor++];
   writeBytes(refs[refCursor++] as Uint8Array);
+  // The tags below take one byte each (fields 1-15; the tests check it), stored as such.
   const kind = kindAndCode & 0xff;
   if (kind !== 0) {
-    writeVarint32(TAG_SPAN_KIND);
+    out[pos++] = TAG_SPAN_KIND;
     out[pos++] = kind;
   }
-  writeVarint32(TAG_SPAN_START_TIME_UNIX_NANO);
+  out[pos++] = TAG_SPAN_START_TIME_UNIX_NANO;
   writeTime(span.startTimeNanos);
-  writeVarint32(TAG_SPAN_END_TIME_UNIX_NANO);
+  out[pos++] = TAG_SPAN_END_TIME_UNIX_NANO;
   writeTime(span.endTimeNanos);
   writeAttributes(TAG_SPAN_ATTRIBUTES);
-  writeVarint32(TAG_SPAN_STATUS);
+  out[pos++] = TAG_SPAN_STATUS;
   const code = (kindAndCode >> 8) & 0xff;
   // The status message: its message field, if any, and its code field (tag and a one-byte value), if any.
   const messageSize = kindAndCode >> 16 === 0 ? 0 : lengthDelimitedSize(TAG_STATUS_MESSAGE, sizes[sizeCursor]);
   writeVarint32(messageSize + (code === 0 ? 0 : varint32Size(TAG_STATUS_CODE) + 1));
   if (messageSize !== 0) writeRecordedString(TAG_STATUS_MESSAGE);
   if (code !== 0) {
-    writeVarint32(TAG_STATUS_CODE);
+    out[pos++] = TAG_STATUS_CODE;
     out[pos++] = code;
   }
   writeVarint32(TAG_SPAN_FLAGS);
@@ -669,19 +670,21 @@ export function nextSize(): number {
 }
 
 /**
- * For span-id-batch.ts: writes the id field `tag` (tag, length, the `length` bytes of `ids` from
+ * For span-id-batch.ts: writes the id field `tag` (a one-byte tag, length, the `length` bytes of `ids` from
  * `from`, a multiple of 4), then, unless `nextTag` is 0, the id field `nextTag` from the `nextLength`
  * bytes after them. (Copied as 32-bit words: a byte loop costs several times more.)
  */
 export function writeIdFields(tag: number, length: number, nextTag: number, nextLength: number, ids: DataView, from: number): void {
   const target = view;
-  let at = putVarint32(out, pos, tag);
-  out[at++] = length;
+  const bytes = out;
+  let at = pos;
+  bytes[at++] = tag;
+  bytes[at++] = length;
   for (let i = 0; i < length; i += 4) target.setInt32(at + i, ids.getInt32(from + i));
   at += length;
   if (nextTag !== 0) {
-    at = putVarint32(out, at, nextTag);
-    out[at++] = nextLength;
+    bytes[at++] = nextTag;
+    bytes[at++] = nextLength;
     from += length;
     for (let i = 0; i < nextLength; i += 4) target.setInt32(at + i, ids.getInt32(from + i));
     at += nextLength;

@@ -6,6 +6,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { failureCounts } from '../../../../src/diagnostics/report.js';
 import { encodeSpansToProtobuf, useFastSpans } from '../../../../src/export/otlp/encoding/binary-encoder.js';
 import { simpleSpans } from '../../../../src/export/otlp/encoding/simple-spans.js';
+import {
+  TAG_SPAN_END_TIME_UNIX_NANO,
+  TAG_SPAN_KIND,
+  TAG_SPAN_PARENT_SPAN_ID,
+  TAG_SPAN_SPAN_ID,
+  TAG_SPAN_START_TIME_UNIX_NANO,
+  TAG_SPAN_STATUS,
+  TAG_SPAN_TRACE_ID,
+  TAG_STATUS_CODE,
+} from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
 import { useProtobufFallbackEncoder, useProtobufFallbackEncoderLoader } from '../../../../src/export/otlp/encoding/protobuf-fallback.js';
 import { encodeWithSchema } from '../../../../src/export/otlp/encoding/schema-fallback-encoder.js';
 import { toExportTraceServiceRequest } from '../../../../src/export/otlp/encoding/to-export-request.js';
@@ -480,6 +490,20 @@ describe("the Node entry's fast paths (attribute memo, batch span ids, name fiel
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('relies on one-byte tags where the simple span writer stores them as bytes', () => {
+    const oneByteTags = [
+      TAG_SPAN_TRACE_ID,
+      TAG_SPAN_SPAN_ID,
+      TAG_SPAN_PARENT_SPAN_ID,
+      TAG_SPAN_KIND,
+      TAG_SPAN_START_TIME_UNIX_NANO,
+      TAG_SPAN_END_TIME_UNIX_NANO,
+      TAG_SPAN_STATUS,
+      TAG_STATUS_CODE,
+    ];
+    expect(oneByteTags.every((tag) => tag > 0 && tag < 0x80)).toBe(true);
   });
 
   it('gives exactly the plain bytes when a span differs from the repeated ones only at the end, by one more or one fewer attribute, or by order', () => {
