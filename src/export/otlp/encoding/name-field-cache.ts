@@ -15,6 +15,8 @@ import { lengthDelimitedSize, utf8Length } from '../wire/wire-size.js';
  */
 export function cachedNameField(tag: number, name: string): Uint8Array | undefined {
   if (name.length > MAX_CACHED_NAME_LENGTH || name.length === 0) return undefined;
+  // Spans of one route come together: the last span name's field, without a lookup.
+  if (name === lastSpanName && tag === TAG_SPAN_NAME) return lastSpanNameField;
   const cache = tag === TAG_SPAN_NAME ? spanNameFields : eventNameFields;
   let field = cache.get(name);
   if (field === undefined) {
@@ -24,6 +26,10 @@ export function cachedNameField(tag: number, name: string): Uint8Array | undefin
     if (cache.size >= MAX_CACHED_NAMES) cache.clear();
     cache.set(name, field);
   }
+  if (tag === TAG_SPAN_NAME) {
+    lastSpanName = name;
+    lastSpanNameField = field;
+  }
   return field;
 }
 
@@ -32,3 +38,6 @@ const MAX_CACHED_NAME_LENGTH = 64;
 const MAX_CACHED_NAMES = 1024;
 const spanNameFields = new Map<string, Uint8Array>();
 const eventNameFields = new Map<string, Uint8Array>();
+/** The last span name looked up (a cached one: empty and long names are not) and its field. */
+let lastSpanName = '';
+let lastSpanNameField: Uint8Array | undefined;
