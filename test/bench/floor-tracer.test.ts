@@ -45,6 +45,8 @@ async function rawRequest(port: number, head: string): Promise<string> {
   return Buffer.concat(chunks).toString('latin1');
 }
 
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+
 it('writes the same span as otelite for the same request', async () => {
   const bodies: { path: string; body: Buffer }[] = [];
   const receiver = createServer((request, response) => {
@@ -79,6 +81,7 @@ it('writes the same span as otelite for the same request', async () => {
     `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}`,
     `POST /orders/42?page=2 HTTP/1.1\r\nHost: localhost:${port}\r\nUser-Agent: check/1.0 (caf\u00e9)\r\nContent-Length: 0`,
     `GET /missing/caf%C3%A9 HTTP/1.1\r\nHost: 127.0.0.1:${port}`,
+    `GET /child HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ntraceparent: 00-${TRACE_ID}-00f067aa0ba902b7-01`,
   ];
   for (const head of requests) expect(await rawRequest(port, head)).toMatch(/^HTTP\/1\.1 (200|404)/);
   await sdk.forceFlush();
@@ -98,14 +101,15 @@ it('writes the same span as otelite for the same request', async () => {
     );
   const otelite = byPath(spansOf('/otelite/v1/traces'));
   const floor = byPath(spansOf('/v1/traces'));
-  expect([...otelite.keys()].sort()).toEqual(['/', '/missing/caf%C3%A9', '/orders/42'].sort());
+  expect([...otelite.keys()].sort()).toEqual(['/', '/child', '/missing/caf%C3%A9', '/orders/42'].sort());
   expect([...floor.keys()].sort()).toEqual([...otelite.keys()].sort());
   for (const [path, expected] of otelite) {
     const actual = floor.get(path) as ProtoSpan;
     const comparable = (span: ProtoSpan) => ({
       name: span.name,
       kind: span.kind,
-      parent: span.parentSpanId.length,
+      parent: Buffer.from(span.parentSpanId).toString('hex'),
+      childOf: span.parentSpanId.length > 0 ? Buffer.from(span.traceId).toString('hex') : undefined,
       flags: span.flags,
       status: span.status,
       attributes: span.attributes.map((a) => [a.key, a.value?.value]),
