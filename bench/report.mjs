@@ -142,7 +142,7 @@ for (const result of report.cases) {
         const verdictFor = () => (node.failures?.length ? `**failed**: ${node.failures.join('; ')}` : node.met ? 'met' : '**missed**');
         const head = `${result.title}, ${node.node} (wrk -t1 -c32; untraced ${formatNumber(v.untraced.requestsPerSecond.median)} req/s, ${formatNumber(v.untraced.cpuMicrosPerRequest.median)} µs/req process, ${formatNumber(v.untraced.mainCpuMicrosPerRequest.median)} main thread)`;
         print(
-          `| ${head} | ${describe('otelite')}; non-sampled kept ${formatRatio(v['otelite-unsampled'].keptRatio.median)} ${range(v['otelite-unsampled'].keptRatio)}${v['context-only'] ? `; context propagation alone (no SDK) kept ${formatRatio(v['context-only'].keptRatio.median)}, main thread ${formatSigned(v['context-only'].addedMainCpuMicros.median)} µs/req` : ''} | ${describe('opentelemetry-js')} | ${ratio('opentelemetry-js')} | ${result.target.text}${node.anchor === 'opentelemetry-js' ? '' : ' (CPU vs 3.x)'} | ${verdictFor()} |`,
+          `| ${head} | ${describe('otelite')}; non-sampled kept ${formatRatio(v['otelite-unsampled'].keptRatio.median)} ${range(v['otelite-unsampled'].keptRatio)}${v['context-only'] ? `; context propagation alone (no SDK) kept ${formatRatio(v['context-only'].keptRatio.median)}, main thread ${formatSigned(v['context-only'].addedMainCpuMicros.median)} µs/req` : ''}${v.floor ? `; floor tracer (the same spans, written by hand) kept ${formatRatio(v.floor.keptRatio.median)}, main thread ${formatSigned(v.floor.addedMainCpuMicros.median)} µs/req ${range(v.floor.addedMainCpuMicros, 1)} = ${formatRatio(node.floor.ratio)} of ${node.anchor === 'opentelemetry-js' ? '2.x' : '3.x'}'s` : ''} | ${describe('opentelemetry-js')} | ${ratio('opentelemetry-js')} | ${result.target.text}${node.anchor === 'opentelemetry-js' ? '' : ' (CPU vs 3.x)'} | ${verdictFor()} |`,
         );
         if (v['opentelemetry-js-3']) {
           print(
@@ -253,6 +253,12 @@ function accountTable() {
     `| **sum of the parts** (window A) | | ${cells((n) => `**${signed(n.sum)}** | ${(n.sum / n.perMicro).toFixed(2)}`)} |`,
     `| **total** (window B, full − untraced, compile out) | | ${cells((n) => `**${signed(n.total)}** | ${(n.total / n.perMicro).toFixed(2)}`)} |`,
     `| **parts / total** | | ${cells((n) => `**${((100 * n.sum) / n.total).toFixed(1)} %** | ${n.checks.addsUp ? 'within 10 %' : 'MISSED'}`)} |`,
+    ...(nodes.every((n) => n.floor)
+      ? [
+          `| reference, not in the sum: the floor tracer (the same spans written by hand), main-thread JS + GC, both lines | floor − untraced (JS window B) | ${cells((n) => `${signed(n.floor.total)} | ${(n.floor.total / n.perMicro).toFixed(2)}`)} |`,
+          `| of which main thread (JS + GC) | | ${cells((n) => `${signed(n.floor.mainJsB + n.floor.mainGc)} | ${((n.floor.mainJsB + n.floor.mainGc) / n.perMicro).toFixed(2)}`)} |`,
+        ]
+      : []),
     `| not counted: JIT compilation in window B | full − untraced | ${cells((n) => `${signed(n.compile)} | `)} |`,
     `| untraced server, for scale (all threads) | | ${cells((n) => `${signed(n.untracedIr)} | `)} |`,
     `| nextTick's tier: V8 runtime literal calls per request, untraced / full (windows A, B) | | ${cells((n) => `${n.slowLiteral.untraced.map((x) => x.toFixed(1)).join(', ')} / ${n.slowLiteral.full.map((x) => x.toFixed(1)).join(', ')} | ${n.checks.sameTier ? 'same tier' : 'DIFFERENT'}`)} |`,

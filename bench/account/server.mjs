@@ -19,12 +19,15 @@
  *   sending: the exporter's encode (and its bookkeeping), no socket.
  * - `no-extract`: `init()` with `propagators: []`, exporting as usual.
  * - `full`: `init({ endpoint })`, every span exported as OTLP/protobuf to the receiver.
+ * - `floor`: not otelite: the floor tracer (bench/experiments/floor-tracer.cjs), the same spans written by
+ *   hand for this one shape and exported to the receiver; the least a tracer producing them pays.
  *
  * Sends `{ port, pid }` when listening; replies to `{ type: 'flush' }` by flushing, then
  * `{ requests, encodedSpans }`.
  */
 
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
 import { subscribe } from 'node:diagnostics_channel';
 import http from 'node:http';
 import path from 'node:path';
@@ -47,6 +50,12 @@ async function setUp() {
     });
     subscribe('http.server.response.finish', () => {});
     return async () => {};
+  }
+  if (variant === 'floor') {
+    const { installFloorTracer } = createRequire(import.meta.url)('../experiments/floor-tracer.cjs');
+    const scope = { name: 'otelite/http', version: '0.1.0' };
+    const flushFloor = await installFloorTracer({ endpoint: receiverBase, resourceAttributes: SERVICE, scope });
+    return () => flushFloor();
   }
   const { init, AlwaysOffSampler } = await load('index.js');
   const options = { endpoint: receiverBase, resourceAttributes: SERVICE, shutdownHooks: false };

@@ -37,7 +37,7 @@ import { mainThreadCpuMicros, processCpuMicros } from '../lib/process-cpu.mjs';
 
 const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url));
 const SERVER = fileURLToPath(new URL('../account/server.mjs', import.meta.url));
-const VARIANTS = ['untraced', 'channel', 'context', 'unsampled', 'no-queue', 'no-export', 'no-send', 'no-extract', 'full'];
+const VARIANTS = ['untraced', 'channel', 'context', 'unsampled', 'no-queue', 'no-export', 'no-send', 'no-extract', 'full', 'floor'];
 /**
  * Every variant runs in `REPEATS` processes (`BENCH_ACCOUNT_PROCESSES`, default 3); each figure is the median of its processes. The parts come
  * from window A of each process and the total they are checked against from window B (different
@@ -324,6 +324,14 @@ export function account(node, runs, cpu) {
   // The total: main-thread JS from window B (other requests than the parts' window A), plus the GC lines.
   const total = b.full.mainJs - b.untraced.mainJs + parts.at(-2)[1] + parts.at(-1)[1];
   const sum = parts.reduce((s, [, value]) => s + value, 0);
+  // The floor tracer (not in the ladder): the same spans written by hand, counted the same way.
+  const floor = {
+    mainJs: js('floor', 'untraced'),
+    mainJsB: b.floor.mainJs - b.untraced.mainJs,
+    mainGc: gc('floor', 'mainGc') - gc('untraced', 'mainGc'),
+    otherGc: gc('floor', 'otherGc') - gc('untraced', 'otherGc'),
+  };
+  floor.total = floor.mainJsB + floor.mainGc + floor.otherGc;
   const untracedIr = v.untraced.all;
   // Main-thread instructions per µs of main-thread CPU (the parts are main-thread work, bar one line),
   // and, for comparison, all threads' instructions per µs of process CPU.
@@ -353,7 +361,7 @@ export function account(node, runs, cpu) {
       .filter((run) => names.includes(run.variant.split('#')[0]))
       .every((run) => run.windows.every(test));
   const checks = {
-    everyRequestExported: everyWindow(['full', 'no-extract'], (w) => w.spans >= w.served),
+    everyRequestExported: everyWindow(['full', 'no-extract', 'floor'], (w) => w.spans >= w.served),
     everyRequestEncoded: everyWindow(['no-send'], (w) => w.encodedSpans >= w.served),
     // One llhttp parse per request served in every window: the window counted the requests it should.
     windowsCountedTheirRequests: Object.values(runs).every((run) => run.windows.every((w) => w.markerCalls >= w.served)),
@@ -368,6 +376,7 @@ export function account(node, runs, cpu) {
     perRequest: { A: v, B: b },
     parts: parts.map(([name, instructions, method]) => ({ name, instructions, micros: instructions / perMicro, method })),
     total,
+    floor,
     ladderTotal: v.full.steady - v.untraced.steady,
     compile,
     sum,
@@ -401,6 +410,9 @@ export function describe(result) {
     `  parts (window A) add up to ${formatNumber(result.sum)}; total (window B, full − untraced) ${formatNumber(result.total)}: ` +
       `${((100 * result.sum) / result.total).toFixed(1)}% (everything else ${formatNumber(rest)}); ` +
       `every window of the full and no-extract servers exported: ${result.checks.everyRequestExported}`,
+    `  floor tracer (the same spans written by hand; not in the ladder): main-thread JS ${formatNumber(result.floor.mainJs)} (window A) / ${formatNumber(result.floor.mainJsB)} (B), ` +
+      `GC main ${formatNumber(result.floor.mainGc)}, helper threads ${formatNumber(result.floor.otherGc)}; total ${formatNumber(result.floor.total)} instr ` +
+      `(${formatNumber(result.floor.total / result.perMicro)} µs), ${((100 * result.floor.total) / result.total).toFixed(1)}% of otelite's`,
     `  reproducibility (main-thread JS, window A): ${VARIANTS.map((name) => `${name} ±${(50 * result.reproducibility[name].acrossProcesses).toFixed(1)}% across ${REPEATS}, A→B ${(100 * result.reproducibility[name].windowAtoB).toFixed(1)}%`).join('; ')}`,
     `  not counted: JIT compilation still running in the window, ${formatNumber(result.compile)} instructions/request (full − untraced, window B)`,
     `  nextTick's tier (V8 runtime literal calls per request, windows A/B; ~0 Turbofan, ~20 Maglev): ${VARIANTS.map((name) => `${name} ${result.slowLiteral[name].map((x) => x.toFixed(1)).join('/')}`).join(', ')}`,

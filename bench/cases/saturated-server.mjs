@@ -5,7 +5,8 @@
  * + instrumentation-http); otelite `init()` with `OTEL_TRACES_SAMPLER=always_off` (non-sampled); and, as a
  * reference floor with no target, `context-only`: an AsyncLocalStorage store entered per request and
  * nothing else (what propagating a context into the handler costs any SDK; on Node 20 that turns on
- * async_hooks).
+ * async_hooks); and `floor`, the floor tracer (bench/experiments/floor-tracer.cjs): the same spans as
+ * otelite's, written by hand for this one shape, the least a tracer producing them pays (no target).
  *
  * Each variant is one server process, warmed up once; every round then loads each server in turn (order
  * rotating) and flushes it, so no variant exports while another is loaded. Per round: requests per
@@ -30,9 +31,11 @@ const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url))
 const SERVER = fileURLToPath(new URL('../saturated/server.cjs', import.meta.url));
 
 const UNTRACED = 'untraced';
-const VARIANTS = [UNTRACED, 'otelite', 'opentelemetry-js', 'otelite-unsampled', 'context-only'];
+const VARIANTS = [UNTRACED, 'otelite', 'opentelemetry-js', 'otelite-unsampled', 'context-only', 'floor'];
 /** Reported for reference (what entering an AsyncLocalStorage store per request alone costs), no target. */
 const REFERENCE = 'context-only';
+/** Reported for reference (the least a tracer writing otelite's spans pays), no target; must export every span. */
+const FLOOR = 'floor';
 /**
  * Issue 26's targets: otelite keeps ≥ 0.80× of the untraced throughput; its added main-thread CPU per
  * traced request is ≤ 0.12× of the anchor's (opentelemetry-js 2.x; on the Node that runs the 3.x
@@ -146,12 +149,17 @@ function conclude(node, perVariant) {
   const ratios = Object.fromEntries(
     ['opentelemetry-js', OPENTELEMETRY_JS_3].filter((side) => variants[side]).map((side) => [side, mainCpuRatio(side)]),
   );
+  // The floor tracer's added main-thread CPU against the anchor's: where the least tracer lands.
+  const floor = variants[FLOOR]
+    ? { ratio: variants[FLOOR].addedMainCpuMicros.median / variants[anchor].addedMainCpuMicros.median }
+    : undefined;
   const checks = {
     kept: otelite.keptRatio.median >= TARGETS.keptRatio,
     mainCpu: ratios[anchor].ratio <= TARGETS.mainCpuRatio,
     unsampledKept: unsampled.keptRatio.median >= TARGETS.unsampledKeptRatio,
     everyRequestExported: otelite.shortBursts === 0 && otelite.malformedExports === 0,
     unsampledExportsNothing: unsampled.exportedSpans === 0,
+    floorExportedEverySpan: !variants[FLOOR] || (variants[FLOOR].shortBursts === 0 && variants[FLOOR].malformedExports === 0),
   };
   // Spans missing at the receiver make the case fail, not merely miss a target: a faster server that
   // drops spans is no result.
@@ -162,8 +170,19 @@ function conclude(node, perVariant) {
         `(${otelite.exportedSpans} spans for ${otelite.served} requests, ${otelite.malformedExports} malformed exports)`,
     );
   }
+  if (!checks.floorExportedEverySpan) failures.push(`${node.label}: the floor tracer's receiver got fewer spans than requests`);
   if (!checks.unsampledExportsNothing) failures.push(`${node.label}: the non-sampled server exported ${unsampled.exportedSpans} spans`);
-  return { node: node.label, version: node.version, variants, anchor, ratios, checks, failures, met: Object.values(checks).every(Boolean) };
+  return {
+    node: node.label,
+    version: node.version,
+    variants,
+    anchor,
+    ratios,
+    floor,
+    checks,
+    failures,
+    met: Object.values(checks).every(Boolean),
+  };
 }
 
 const range = (summary, digits) => (summary.values.length > 1 ? ` (${summary.min.toFixed(digits)}–${summary.max.toFixed(digits)})` : '');
@@ -190,6 +209,11 @@ function describeNode(result) {
   for (const [side, r] of Object.entries(result.ratios)) {
     lines.push(
       `  otelite / ${side}, added CPU per request: main thread ${formatRatio(r.ratio)} (per round ${r.perRound.min.toFixed(2)}–${r.perRound.max.toFixed(2)}), process ${formatRatio(r.processRatio)}${side === result.anchor ? ' (target anchor)' : ''}`,
+    );
+  }
+  if (result.floor) {
+    lines.push(
+      `  floor tracer / ${result.anchor}, added main-thread CPU per request: ${formatRatio(result.floor.ratio)} (the least a tracer writing otelite's spans pays; no target)`,
     );
   }
   const failed = Object.entries(result.checks)

@@ -16,6 +16,9 @@
  *   diagnostics channel otelite uses), so that the request's callbacks see it. This is the least any
  *   tracer that propagates context into the handler pays (on Node 20 it turns async_hooks on), reported
  *   as a reference floor, with no target.
+ * - `floor`: the floor tracer (bench/experiments/floor-tracer.cjs): the same spans as otelite's, written
+ *   by hand for this one shape and exported as OTLP/protobuf to the same receiver; the least any tracer
+ *   producing them pays on the main thread. A reference, with no target.
  *
  * CommonJS on purpose: instrumentation-http patches `http` through require-in-the-middle, so tracing is
  * set up first and `http` is required after it. Sends `{ port, pid }` when listening; replies to
@@ -82,12 +85,18 @@ async function setUpOtelite() {
   return () => sdk.forceFlush();
 }
 
+async function setUpFloor() {
+  const { installFloorTracer } = require('../experiments/floor-tracer.cjs');
+  return installFloorTracer({ endpoint: receiverBase, resourceAttributes: SERVICE, scope: { name: 'otelite/http', version: '0.1.0' } });
+}
+
 async function main() {
   let flush = async () => {};
   if (variant === 'opentelemetry-js') flush = setUpOpenTelemetryJs();
   else if (variant === 'opentelemetry-js-3') flush = setUpOpenTelemetryJs3();
   else if (variant === 'otelite' || variant === 'otelite-unsampled') flush = await setUpOtelite();
   else if (variant === 'context-only') enterAStorePerRequest();
+  else if (variant === 'floor') flush = await setUpFloor();
   else if (variant !== 'untraced') throw new Error(`unknown variant ${variant}`);
 
   const http = require('http');
