@@ -63,6 +63,8 @@ const ADDS_UP_WITHIN = 0.1;
 const BATCH = 512;
 /** HTTP client requests from the server per warm-up batch (`BENCH_ACCOUNT_CLIENT_WARMUP`, 0 = none). */
 const CLIENT_WARM_UP = Number(process.env.BENCH_ACCOUNT_CLIENT_WARMUP ?? 1);
+/** Whether the server flushes after every warm-up batch (`BENCH_ACCOUNT_WARMUP_FLUSH`, 0 = no; see warmUp). */
+const WARM_UP_FLUSH = process.env.BENCH_ACCOUNT_WARMUP_FLUSH !== '0';
 
 /** `count` GET requests over `agent`'s keep-alive connections, `CONNECTIONS` at a time. */
 async function burst(port, agent, count) {
@@ -172,11 +174,17 @@ function threadNames(pid) {
  * and V8 settles it in the same tier, whether or not the variant exports. Without it, on Node 24, the
  * exporting variants settled `nextTick` in Turbofan and the others in Maglev, ~30 k instructions per
  * request apart (BENCHMARKS.md, "the Node 24 anomaly").
+ * Each burst ends with a flush, as every measured window does (`BENCH_ACCOUNT_WARMUP_FLUSH=0` leaves it
+ * out): the batch processor starts its timer on the first span after a flush and at no other time in
+ * this run, so without it that path first runs, without type feedback, in the settling window, and V8
+ * throws the optimized `span.end()` (the processor's `onEnd` is inlined there) back to baseline code
+ * for the next thousands of spans, window A included.
  */
 async function warmUp(server, agent, requests) {
   for (let done = 0; done < requests; done += BATCH) {
     await burst(server.ready.port, agent, Math.min(BATCH, requests - done));
     if (CLIENT_WARM_UP > 0) await ask(server.child, { type: 'client', count: CLIENT_WARM_UP }, 600_000);
+    if (WARM_UP_FLUSH) await ask(server.child, { type: 'flush' }, 600_000);
   }
 }
 

@@ -1,4 +1,4 @@
-import { INVALID_SPANID, INVALID_TRACEID, trace, type Context, type SpanContext } from '@opentelemetry/api';
+import { INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, trace, type Context, type SpanContext } from '@opentelemetry/api';
 
 /**
  * The span context of the parent span in `context`, or `undefined` when there is none or it is invalid
@@ -11,6 +11,9 @@ import { INVALID_SPANID, INVALID_TRACEID, trace, type Context, type SpanContext 
  * from the SDK, a propagator that validated it, or the API's invalid span.
  */
 export function parentSpanContext(context: Context): SpanContext | undefined {
+  // The API's root context holds nothing (every value set makes a new context): a request without a
+  // parent asks for it, and answering costs a lookup in its empty map.
+  if (context === ROOT_CONTEXT) return undefined;
   const parent = trace.getSpanContext(context);
   if (parent === undefined) return undefined;
   const { traceId, spanId } = parent;

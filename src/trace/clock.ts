@@ -54,17 +54,25 @@ let current: ClockAnchor = { offsetNanos: (performance.timeOrigin - CLOCK_BASE_M
  */
 export function anchoredNowNanos(): number {
   const monotonicMillis = monotonic.now();
+  return monotonicMillis < nextWallClockCheckMillis
+    ? monotonicMillis * NANOS_PER_MILLI + current.offsetNanos
+    : checkedNowNanos(monotonicMillis);
+}
+
+/**
+ * {@link anchoredNowNanos} once a millisecond: checks the anchor against the wall clock. A function of
+ * its own, so that the optimizing compiler keeps it out of the span start it would otherwise be inlined
+ * into: the anchor moves rarely (a drifting or stepped clock), and the first time that branch runs in
+ * optimized code, V8 has no type feedback for it and throws the enclosing code back to baseline code.
+ */
+function checkedNowNanos(monotonicMillis: number): number {
   const monotonicNanos = monotonicMillis * NANOS_PER_MILLI;
-  if (monotonicMillis < nextWallClockCheckMillis) return monotonicNanos + current.offsetNanos;
   nextWallClockCheckMillis = monotonicMillis + WALL_CLOCK_CHECK_INTERVAL_MILLIS;
   const wallNanos = (Date.now() - CLOCK_BASE_MILLIS) * NANOS_PER_MILLI;
   const now = monotonicNanos + current.offsetNanos;
-  const difference = now - wallNanos;
   // Date.now() is truncated to the millisecond: an exact anchor reads 0 to 1 ms ahead of it.
-  if (
-    difference >= MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI ||
-    difference <= -MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI
-  ) {
+  const distance = Math.abs(now - wallNanos);
+  if (distance >= MAX_WALL_CLOCK_DIFFERENCE_MILLIS * NANOS_PER_MILLI) {
     // The two readings describe one instant only if nothing ran in between: a thread preempted between
     // them (a loaded machine) would take an anchor off by up to as long as it waited, and keep it for
     // every span started before the next check. Such a pair is not used (the next start checks again)
@@ -74,7 +82,7 @@ export function anchoredNowNanos(): number {
     const gapMillis = after - monotonicMillis;
     if (gapMillis > MAX_READING_GAP_MILLIS) {
       nextWallClockCheckMillis = after;
-      if ((difference < 0 ? -difference : difference) <= 2 * gapMillis * NANOS_PER_MILLI) return now;
+      if (distance <= 2 * gapMillis * NANOS_PER_MILLI) return now;
     }
     current = { offsetNanos: wallNanos - monotonicNanos };
     return wallNanos;

@@ -635,9 +635,10 @@ function countPlainAttributes(attributes: Attributes, limits: SpanLimitsSettings
   try {
     for (const key in attributes) {
       const value = attributes[key];
-      const type = typeof value;
+      // `typeof value === '...'` each time, not a `typeof` kept in a variable: V8 then tests the type
+      // directly instead of calling its `typeof` builtin for every attribute.
       if (
-        !((type === 'string' && (value as string).length <= lengthLimit) || type === 'number' || type === 'boolean') ||
+        !((typeof value === 'string' && value.length <= lengthLimit) || typeof value === 'number' || typeof value === 'boolean') ||
         key === '' ||
         key === '__proto__'
       ) {

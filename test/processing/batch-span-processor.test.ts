@@ -120,6 +120,32 @@ describe('BatchSpanProcessor', () => {
     expect(exporter.batches[2]).toEqual(['s6']);
   });
 
+  it('hands every export an array of its own, which spans ending later never change', async () => {
+    const held: Array<readonly FinishedSpan[]> = [];
+    const exporter = new RecordingExporter();
+    const holding: SpanExporter = {
+      export(spans, options) {
+        held.push(spans);
+        return exporter.export(spans, options);
+      },
+      shutdown: () => exporter.shutdown(),
+    };
+    const { endSpans, provider } = setup({ scheduledDelayMillis: 1000, maxExportBatchSize: 3 }, holding as RecordingExporter);
+    endSpans(4); // a full batch at once, one span left in the queue
+    await vi.advanceTimersByTimeAsync(0);
+    endSpans(1);
+    await vi.advanceTimersByTimeAsync(1000); // the partial batch of the two
+    endSpans(3);
+    await vi.advanceTimersByTimeAsync(0);
+    await provider.forceFlush();
+    expect(held.map((batch) => batch.map((span) => span.name))).toEqual([
+      ['s0', 's1', 's2'],
+      ['s3', 's4'],
+      ['s5', 's6', 's7'],
+    ]);
+    expect(new Set(held).size).toBe(3);
+  });
+
   it('drops the newest spans when the queue is full, counts them and warns once', async () => {
     const exporter = new RecordingExporter('manual');
     const { processor, endSpans } = setup({ maxQueueSize: 4, maxExportBatchSize: 2, scheduledDelayMillis: 60_000 }, exporter);

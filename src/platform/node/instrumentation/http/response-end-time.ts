@@ -14,6 +14,8 @@ let listener: EndListener | undefined;
 const patches = new Map<object, EndPatch>();
 /** The prototype of the last response seen, whose `end` is known to be wrapped. */
 let lastPrototype: object | null | undefined;
+/** The wrapper installed last: a response whose `end` is it needs nothing more (one property read). */
+let lastWrapper: unknown;
 
 /**
  * Makes `end()` of responses like `response` call `onEnd(response)` first, before any byte of the end
@@ -32,6 +34,9 @@ let lastPrototype: object | null | undefined;
 export function noticeResponseEnds(response: ServerResponse, onEnd: EndListener): void {
   listener = onEnd;
   try {
+    // The usual case, every response of the process alike: its `end` is the wrapper already. Cheaper
+    // than reading its prototype (`Object.getPrototypeOf` of a response is a call into the runtime).
+    if (lastWrapper !== undefined && response.end === lastWrapper) return;
     const prototype = Object.getPrototypeOf(response) as object | null;
     if (prototype === lastPrototype) return; // the usual case: every response of the process is alike
     lastPrototype = prototype;
@@ -56,6 +61,7 @@ export function noticeResponseEnds(response: ServerResponse, onEnd: EndListener)
     };
     Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
     methods.end = wrapper;
+    lastWrapper = wrapper;
     patches.set(owner, { original, wrapper });
   } catch (error) {
     reportError('instrumentation.http.server', error, 'wrapping ServerResponse.end');
@@ -71,4 +77,5 @@ export function stopNoticingResponseEnds(): void {
   }
   patches.clear();
   lastPrototype = undefined;
+  lastWrapper = undefined;
 }

@@ -68,40 +68,52 @@ import { isExportRequestHeaders } from '../../../../transport/exporter-requests.
  * plus the non-recording span) and nothing else is kept or hooked for it.
  */
 class ServerRequest implements Context, JoinableRequest {
+  // The fields are declared here and set in the constructor, in this order: field initializers would
+  // be a separate function V8 calls for every request.
   /** opentelemetry-js's `RPCType.HTTP`. */
-  readonly type = 'http';
-  readonly span: Span;
+  declare readonly type: 'http';
+  declare readonly span: Span;
   /** The route template, set by a framework instrumentation, a joined framework span or {@link setHttpRoute}. */
-  route: string | undefined = undefined;
+  declare route: string | undefined;
   /** The span name without a route: the method, or `HTTP`. */
-  readonly baseName: string;
-  openJoined = 0;
-  deferredEnd: number | undefined = undefined;
-  deferTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  finished = false;
-  childRoute: string | undefined = undefined;
+  declare readonly baseName: string;
+  declare openJoined: number;
+  declare deferredEnd: number | undefined;
+  declare deferTimer: ReturnType<typeof setTimeout> | undefined;
+  declare finished: boolean;
+  declare childRoute: string | undefined;
   /** `performance.now()` when the application called the response's `end()`, if it has. */
-  finishedAt: number | undefined = undefined;
+  declare finishedAt: number | undefined;
   /** The extracted parent context: it answers for every other key. */
-  readonly parent: Context;
+  declare readonly parent: Context;
   /**
    * The response, until the span ends: an async resource that outlives the request keeps its context,
    * and with it this record, but not the response (nor its socket and buffers).
    */
-  response: TracedResponse | undefined;
+  declare response: TracedResponse | undefined;
   /**
    * The socket whose `'close'` ends the span of a response that never finishes (see
    * {@link watchSocket}); `undefined` when the response's own `'close'` listener does.
    */
-  socket: TracedSocket | undefined = undefined;
+  declare socket: TracedSocket | undefined;
   /** The next recording request in flight on the same socket. */
-  next: ServerRequest | undefined = undefined;
+  declare next: ServerRequest | undefined;
 
   constructor(span: Span, baseName: string, parent: Context, response: TracedResponse) {
+    this.type = 'http';
     this.span = span;
+    this.route = undefined;
     this.baseName = baseName;
+    this.openJoined = 0;
+    this.deferredEnd = undefined;
+    this.deferTimer = undefined;
+    this.finished = false;
+    this.childRoute = undefined;
+    this.finishedAt = undefined;
     this.parent = parent;
     this.response = response;
+    this.socket = undefined;
+    this.next = undefined;
   }
 
   getValue(key: symbol): unknown {
@@ -354,7 +366,8 @@ export function startServerSpan(
   }
   const parent = extractWithGlobalPropagator(headers);
   const originalMethod = request.method ?? 'GET';
-  const method = normalizeMethod(originalMethod);
+  // GET, most requests, without the set lookup of normalizeMethod.
+  const method = originalMethod === 'GET' ? originalMethod : normalizeMethod(originalMethod);
   const baseName = spanNameForMethod(method);
   const tracer = getHttpTracer() as Tracer & Partial<Pick<OteliteTracer, 'startSpanWithDeferredAttributes'>>;
   let span: Span;
@@ -419,7 +432,7 @@ function requestAttributes(request: IncomingMessage, method: string, originalMet
   attributes['http.request.method'] = method;
   attributes['url.scheme'] = scheme;
   attributes['url.path'] = question === -1 ? pathOf(target) : pathOf(target.slice(0, question));
-  attributes['network.protocol.version'] = protocolVersion(request.httpVersion);
+  attributes['network.protocol.version'] = protocolVersion(request);
   if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
   if (question !== -1) attributes['url.query'] = redactQuery(target.slice(question + 1));
   const host = headers.host;
@@ -461,13 +474,17 @@ function endServerSpan(state: ServerRequest, response: ServerResponse, aborted: 
 }
 
 /**
- * `request.httpVersion` as a constant string for the usual versions: Node builds a new string per
- * request, which the span would keep until it is exported.
+ * `request.httpVersion` as a constant string for the usual versions, told from the parser's numbers:
+ * Node builds a new string per request, which the span would keep until it is exported, and comparing
+ * it with a constant compares characters.
  */
-function protocolVersion(version: string): string {
-  if (version === '1.1') return '1.1';
-  if (version === '1.0') return '1.0';
-  return version;
+function protocolVersion(request: IncomingMessage): string {
+  if (request.httpVersionMajor === 1) {
+    const minor = request.httpVersionMinor;
+    if (minor === 1) return '1.1';
+    if (minor === 0) return '1.0';
+  }
+  return request.httpVersion;
 }
 
 /** The path of a request target: as is in origin form, without scheme and authority in absolute form. */

@@ -101,6 +101,43 @@ describe('server spans end when the response ended', () => {
     }
   });
 
+  it('responses of a subclass with an end() of its own, and with a per-response end(), between plain ones', async () => {
+    class OwnEndResponse extends http.ServerResponse {
+      override end(...args: unknown[]): this {
+        return (http.ServerResponse.prototype.end as (...a: unknown[]) => this).apply(this, args);
+      }
+    }
+    const plain = http.createServer(busyAfterEnd);
+    const subclassed = http.createServer({ ServerResponse: OwnEndResponse as typeof http.ServerResponse }, busyAfterEnd);
+    const perResponse = http.createServer((request, response) => {
+      const end = response.end;
+      response.end = function (this: http.ServerResponse, ...args: unknown[]) {
+        return (end as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+      } as typeof response.end;
+      busyAfterEnd(request, response);
+    });
+    const servers = [plain, subclassed, perResponse];
+    const ports = await Promise.all(servers.map(listen));
+    const agent = new http.Agent({ keepAlive: false });
+    try {
+      const targets: Array<[number, string]> = [
+        [ports[0], '/plain1'],
+        [ports[1], '/subclassed1'],
+        [ports[0], '/plain2'],
+        [ports[2], '/per-response'],
+        [ports[1], '/subclassed2'],
+        [ports[0], '/plain3'],
+      ];
+      for (const [port, path] of targets)
+        expect((await get(http, `http://127.0.0.1:${port}${path}`, agent)).body).toBe(`answer to ${path}`);
+      await expectEndedAtEnd(targets.map(([, path]) => path));
+    } finally {
+      agent.destroy();
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    }
+  });
+
   it('node:https, with keep-alive', async () => {
     const server = https.createServer(selfSignedCertificate(), busyAfterEnd);
     const port = await listen(server);

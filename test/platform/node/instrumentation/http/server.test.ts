@@ -204,6 +204,23 @@ describe('server spans', () => {
     }
   });
 
+  it('record network.protocol.version as the HTTP version of the request: 1.0 and 1.1', async () => {
+    const server = await startServer((_request, response) => response.end('ok'));
+    try {
+      for (const version of ['1.0', '1.1']) {
+        const socket = net.connect(server.port, '127.0.0.1');
+        socket.write(`GET /v${version} HTTP/${version}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+        socket.resume();
+        await new Promise((resolve) => socket.once('close', resolve));
+      }
+      const spans = serverSpans(await tracing.spans((all) => all.length >= 2));
+      expect(spans.find((span) => span.attributes['url.path'] === '/v1.0')?.attributes['network.protocol.version']).toBe('1.0');
+      expect(spans.find((span) => span.attributes['url.path'] === '/v1.1')?.attributes['network.protocol.version']).toBe('1.1');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('leave 4xx unset and mark 5xx as Error', async () => {
     const server = await startServer((request, response) => {
       response.statusCode = request.url === '/missing' ? 404 : 500;
