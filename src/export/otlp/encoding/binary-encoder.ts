@@ -133,6 +133,9 @@ const scopeBytes = cachePerObject(encodeScope);
 const [ORIGIN_HIGH, ORIGIN_LOW] = clockNanosToUnixNanoParts(0);
 /** Clock times within this of 0 hold every nanosecond (see isExactClockNanos in clock.ts). */
 const EXACT_CLOCK_NANOS_LIMIT = 2 ** 53;
+/** Bits of a simple span's kind-and-code entry (see writeSimpleSpanFields). */
+export const SIMPLE_SPAN_HAS_MESSAGE = 0x10000;
+export const SIMPLE_SPAN_HAS_EVENTS_OR_LINKS = 0x20000;
 
 // --- scratch state of one encoding call (encoding is synchronous; a re-entrant call saves and restores it)
 
@@ -463,18 +466,7 @@ function sizeSpan(span: FinishedSpan, index: number): number {
   size += optionalVarintSize(TAG_SPAN_KIND, otlpSpanKind(span.kind));
   size += sizeAttributes(TAG_SPAN_ATTRIBUTES, span.attributes);
   size += optionalVarintSize(TAG_SPAN_DROPPED_ATTRIBUTES_COUNT, otlpCount(span.droppedAttributesCount));
-
-  const events = span.events;
-  pushRef(events);
-  pushSize(events.length);
-  for (let i = 0; i < events.length; i++) size += lengthDelimitedSize(TAG_SPAN_EVENTS, sizeEvent(events[i]));
-  size += optionalVarintSize(TAG_SPAN_DROPPED_EVENTS_COUNT, otlpCount(span.droppedEventsCount));
-
-  const links = span.links;
-  pushRef(links);
-  pushSize(links.length);
-  for (let i = 0; i < links.length; i++) size += lengthDelimitedSize(TAG_SPAN_LINKS, sizeLink(links[i]));
-  size += optionalVarintSize(TAG_SPAN_DROPPED_LINKS_COUNT, otlpCount(span.droppedLinksCount));
+  size += sizeEventsAndLinks(span);
 
   // Status (always present): its length slot, then its message and code.
   const status = span.status;
@@ -509,22 +501,7 @@ function writeSpan(span: FinishedSpan): void {
   writeTimeOf(span.endTimeNanos, span, 'endTime');
   writeAttributes(TAG_SPAN_ATTRIBUTES);
   writeOptionalVarint(TAG_SPAN_DROPPED_ATTRIBUTES_COUNT, otlpCount(span.droppedAttributesCount));
-
-  const events = refs[refCursor++] as readonly SpanEvent[];
-  const eventCount = sizes[sizeCursor++];
-  for (let i = 0; i < eventCount; i++) {
-    writeVarint32(TAG_SPAN_EVENTS);
-    writeEvent(events[i]);
-  }
-  writeOptionalVarint(TAG_SPAN_DROPPED_EVENTS_COUNT, otlpCount(span.droppedEventsCount));
-
-  const links = refs[refCursor++] as readonly SpanLink[];
-  const linkCount = sizes[sizeCursor++];
-  for (let i = 0; i < linkCount; i++) {
-    writeVarint32(TAG_SPAN_LINKS);
-    writeLink(links[i]);
-  }
-  writeOptionalVarint(TAG_SPAN_DROPPED_LINKS_COUNT, otlpCount(span.droppedLinksCount));
+  writeEventsAndLinks(span);
 
   writeVarint32(TAG_SPAN_STATUS);
   writeVarint32(sizes[sizeCursor++]);
@@ -534,6 +511,42 @@ function writeSpan(span: FinishedSpan): void {
   writeVarint32(TAG_SPAN_FLAGS);
   view.setUint32(pos, flags, true);
   pos += 4;
+}
+
+/**
+ * Measures a span's events and links fields with their dropped counts (fields 11-14), recording what
+ * {@link writeEventsAndLinks} writes; also for simple-spans.ts, whose spans may have events and links.
+ */
+export function sizeEventsAndLinks(span: FinishedSpan): number {
+  let size = 0;
+  const events = span.events;
+  pushRef(events);
+  pushSize(events.length);
+  for (let i = 0; i < events.length; i++) size += lengthDelimitedSize(TAG_SPAN_EVENTS, sizeEvent(events[i]));
+  size += optionalVarintSize(TAG_SPAN_DROPPED_EVENTS_COUNT, otlpCount(span.droppedEventsCount));
+  const links = span.links;
+  pushRef(links);
+  pushSize(links.length);
+  for (let i = 0; i < links.length; i++) size += lengthDelimitedSize(TAG_SPAN_LINKS, sizeLink(links[i]));
+  return size + optionalVarintSize(TAG_SPAN_DROPPED_LINKS_COUNT, otlpCount(span.droppedLinksCount));
+}
+
+/** The write pass of {@link sizeEventsAndLinks}. */
+export function writeEventsAndLinks(span: FinishedSpan): void {
+  const events = refs[refCursor++] as readonly SpanEvent[];
+  const eventCount = sizes[sizeCursor++];
+  for (let i = 0; i < eventCount; i++) {
+    writeVarint32(TAG_SPAN_EVENTS);
+    writeEvent(events[i]);
+  }
+  writeOptionalVarint(TAG_SPAN_DROPPED_EVENTS_COUNT, otlpCount(span.droppedEventsCount));
+  const links = refs[refCursor++] as readonly SpanLink[];
+  const linkCount = sizes[sizeCursor++];
+  for (let i = 0; i < linkCount; i++) {
+    writeVarint32(TAG_SPAN_LINKS);
+    writeLink(links[i]);
+  }
+  writeOptionalVarint(TAG_SPAN_DROPPED_LINKS_COUNT, otlpCount(span.droppedLinksCount));
 }
 
 /**
@@ -630,9 +643,10 @@ export function useFastSpans(writer: FastSpans | undefined): void {
 
 /**
  * For simple-spans.ts, the write pass of a span it recorded, after its ids: the name field (a ref),
- * kind, times, attributes, status and flags, from the `sizes` entries flags and kind + 256 × status
- * code (+ 65536 when a status message follows the attributes' entries, recorded by
- * {@link sizeOptionalString}).
+ * kind, times, attributes, events and links, status and flags, from the `sizes` entries flags and
+ * kind + 256 × status code (+ {@link SIMPLE_SPAN_HAS_EVENTS_OR_LINKS} when the entries of
+ * {@link sizeEventsAndLinks} follow the attributes' entries, + {@link SIMPLE_SPAN_HAS_MESSAGE} when a
+ * status message's, recorded by {@link sizeOptionalString}, follow those).
  */
 export function writeSimpleSpanFields(span: FinishedSpan): void {
   const flags = sizes[sizeCursor++];
@@ -658,10 +672,11 @@ export function writeSimpleSpanFields(span: FinishedSpan): void {
   out[pos++] = TAG_SPAN_END_TIME_UNIX_NANO;
   writeTime(span.endTimeNanos);
   writeAttributes(TAG_SPAN_ATTRIBUTES);
+  if ((kindAndCode & SIMPLE_SPAN_HAS_EVENTS_OR_LINKS) !== 0) writeEventsAndLinks(span);
   out[pos++] = TAG_SPAN_STATUS;
   const code = (kindAndCode >> 8) & 0xff;
   // The status message: its message field, if any, and its code field (tag and a one-byte value), if any.
-  const messageSize = kindAndCode >> 16 === 0 ? 0 : lengthDelimitedSize(TAG_STATUS_MESSAGE, sizes[sizeCursor]);
+  const messageSize = (kindAndCode & SIMPLE_SPAN_HAS_MESSAGE) === 0 ? 0 : lengthDelimitedSize(TAG_STATUS_MESSAGE, sizes[sizeCursor]);
   writeVarint32(messageSize + (code === 0 ? 0 : varint32Size(TAG_STATUS_CODE) + 1));
   if (messageSize !== 0) writeRecordedString(TAG_STATUS_MESSAGE);
   if (code !== 0) {

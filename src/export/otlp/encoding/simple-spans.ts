@@ -16,7 +16,10 @@ import {
   pushRef,
   pushSize,
   reserveSize,
+  SIMPLE_SPAN_HAS_EVENTS_OR_LINKS,
+  SIMPLE_SPAN_HAS_MESSAGE,
   setSize,
+  sizeEventsAndLinks,
   sizeOptionalString,
   writeSimpleSpanFields,
   writeVarint32,
@@ -31,10 +34,11 @@ import { IDS_INVALID, idEntry, idFlagsOf, readIds, releaseIds, sizeIdFields, wri
  * entries keep the general way, so their bundles carry none of this). It takes the commonest span, an
  * HTTP server or client span for one: valid ids read with the batch (span-id-batch.ts), a name up to
  * 64 code units (its field cached, name-field-cache.ts), times within the clock's exact range,
- * attributes (through the per-scope memo, span-attribute-memo.ts), no events, links or dropped counts.
+ * attributes (through the per-scope memo, span-attribute-memo.ts), no dropped counts; events and links
+ * are sized and written as the general way does.
  * For such a span the size pass records four entries and the name field besides the attributes (and
  * the trace state and status message, when it has them), and the write pass writes its fields in one
- * go, without the general way's checks and bookkeeping for events, links and dropped counts. Any other
+ * go, without the general way's checks and bookkeeping for dropped counts. Any other
  * span goes the general way. The bytes are the general way's.
  *
  * @example
@@ -72,15 +76,8 @@ function sizeSimpleSpan(span: FinishedSpan, index: number): number {
   ) {
     return -1;
   }
-  if (
-    span.events.length !== 0 ||
-    span.links.length !== 0 ||
-    span.droppedAttributesCount !== 0 ||
-    span.droppedEventsCount !== 0 ||
-    span.droppedLinksCount !== 0
-  ) {
-    return -1;
-  }
+  if (span.droppedAttributesCount !== 0 || span.droppedEventsCount !== 0 || span.droppedLinksCount !== 0) return -1;
+  const hasEventsOrLinks = span.events.length !== 0 || span.links.length !== 0;
   const status = span.status;
   const message = status.message;
   const name = span.name;
@@ -94,9 +91,11 @@ function sizeSimpleSpan(span: FinishedSpan, index: number): number {
   pushSize(entry);
   let size = sizeIdFields(index, entry);
   pushSize(idFlagsOf(index));
-  pushSize(kind + 256 * code + (hasMessage ? 65536 : 0));
+  pushSize(kind + 256 * code + (hasMessage ? SIMPLE_SPAN_HAS_MESSAGE : 0) + (hasEventsOrLinks ? SIMPLE_SPAN_HAS_EVENTS_OR_LINKS : 0));
   pushRef(nameField);
   size += nameField.length + (kind === 0 ? 0 : SIZE_KIND_FIELD) + SIZE_SPAN_TIMES + sizeMemoizedSpanAttributes(span);
+  // Events and links the general way's (their entries between the attributes' and the status message's).
+  if (hasEventsOrLinks) size += sizeEventsAndLinks(span);
   let statusSize = code === 0 ? 0 : SIZE_STATUS_CODE_FIELD;
   if (hasMessage) statusSize += sizeOptionalString(TAG_STATUS_MESSAGE, message);
   size += varint32Size(TAG_SPAN_STATUS) + varint32Size(statusSize) + statusSize + SIZE_SPAN_FLAGS;

@@ -397,7 +397,7 @@ describe.each([
     // A span that misreads only once is encoded by the second attempt.
     let reads = 0;
     const once = Object.defineProperty(
-      { ...finishedSpan({ name: 'once', events: [spanEvent('e', 1_000_000)] }) },
+      { ...finishedSpan({ name: 'once', events: [spanEvent('e', 1_000_000)] }), droppedEventsCount: 1 },
       'droppedAttributesCount',
       {
         get: () => (reads++ === 1 ? 100_000 : 0),
@@ -552,9 +552,19 @@ describe("the Node entry's fast paths (attribute memo, batch span ids, name fiel
       finishedSpan({ name: 'message', status: { code: SpanStatusCode.ERROR, message: 'broke: ünïcode' } }),
       finishedSpan({ name: 'message, unset code', status: { code: SpanStatusCode.UNSET, message: 'm' } }),
       finishedSpan({ name: 'ünïcode name', attributes: { key: 'välue' } }),
-      // Left to the general way: events, links, dropped counts, long or empty names, times far out.
+      // Events and links (written the general way's, between the attributes and the status).
       finishedSpan({ name: 'event', events: [spanEvent('e', 2_000_000)] }),
       finishedSpan({ name: 'link', links: [{ context: remote, attributes: {}, droppedAttributesCount: 0 }] }),
+      finishedSpan({
+        name: 'all of it',
+        parent: remote,
+        traceState: 'vendor=value',
+        attributes,
+        events: [spanEvent('first', 2_000_000), spanEvent('second', 3_000_000)],
+        links: [{ context: local, attributes: { 'link.kind': 'follows' }, droppedAttributesCount: 0 }],
+        status: { code: SpanStatusCode.ERROR, message: 'failed after the events' },
+      }),
+      // Left to the general way: dropped counts, long or empty names, times far out.
       finishedSpan({ name: 'dropped', droppedAttributesCount: 2, droppedEventsCount: 1, droppedLinksCount: 3 }),
       finishedSpan({ name: 'x'.repeat(65) }),
       finishedSpan({ name: '' }),
@@ -607,12 +617,17 @@ describe("the Node entry's fast paths (attribute memo, batch span ids, name fiel
 
 /**
  * A span whose dropped-attributes count reads differently on every other read (so the two passes
- * disagree). It has an event, so the Node entry's simple span writer (which reads the count once) leaves
- * it to the general way.
+ * disagree). It has a dropped event, so the Node entry's simple span writer (which reads the count
+ * once) leaves it to the general way.
  */
 function shiftySpan(): FinishedSpan {
   let reads = 0;
-  return Object.defineProperty({ ...finishedSpan({ name: 'shifty', events: [spanEvent('e', 1_000_000)] }) }, 'droppedAttributesCount', {
-    get: () => (reads++ % 2 === 0 ? 0 : 100_000),
-  }) as FinishedSpan;
+  // A dropped event count sends it the general way, which reads droppedAttributesCount in both passes.
+  return Object.defineProperty(
+    { ...finishedSpan({ name: 'shifty', events: [spanEvent('e', 1_000_000)] }), droppedEventsCount: 1 },
+    'droppedAttributesCount',
+    {
+      get: () => (reads++ % 2 === 0 ? 0 : 100_000),
+    },
+  ) as FinishedSpan;
 }
