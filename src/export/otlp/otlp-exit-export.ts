@@ -42,7 +42,17 @@ export interface ExporterExitExport {
    * keep up to date while it sends them and for `unsent` to read.
    */
   track(batch: readonly FinishedSpan[], parts: readonly { readonly spans: readonly FinishedSpan[] }[]): ExitRequest[];
+  /**
+   * When the export of `batch` has finished sending: keeps only its requests that are not done, so that
+   * a delivered batch's spans are no longer held here (a WeakMap's values live as long as its key in
+   * every collection, and V8's young-generation collections keep them: the spans of every exported
+   * batch would otherwise be promoted to the old generation). `unsent` answers as before.
+   */
+  finish(batch: readonly FinishedSpan[]): void;
 }
+
+/** A finished export's requests when every one is done. */
+const NO_REQUESTS: readonly ExitRequest[] = Object.freeze([]);
 
 /**
  * The exit export of an `OTLPTraceExporter` over `state` (see `export/export-at-exit.ts`). Installed with
@@ -83,6 +93,13 @@ export function createExitExport(state: ExporterExitState): ExporterExitExport {
       const requests = parts.map((part): ExitRequest => ({ spans: part.spans, done: false, attempt: undefined }));
       requestsOf.set(batch, requests);
       return requests;
+    },
+    finish(batch) {
+      const requests = requestsOf.get(batch);
+      if (requests === undefined) return;
+      let open = 0;
+      for (const request of requests) if (!request.done) open++;
+      requestsOf.set(batch, open === 0 ? NO_REQUESTS : requests.filter((request) => !request.done));
     },
   };
 }

@@ -209,6 +209,7 @@ export class OTLPTraceExporter implements SpanExporter {
       return firstError === undefined ? SUCCESS : failed(firstError);
     } finally {
       deadline.dispose();
+      this.#atExit?.finish(spans);
     }
   }
 
