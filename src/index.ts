@@ -7,10 +7,8 @@
  */
 import { useConfigurationFileAccess } from './configuration/configuration-file.js';
 import { useProtobufFallbackEncoderLoader } from './export/otlp/encoding/protobuf-fallback.js';
-import { useBatchSpanIds, useNameFieldCache, useSpanAttributeSizer } from './export/otlp/encoding/binary-encoder.js';
-import { sizeCachedNameField } from './export/otlp/encoding/name-field-cache.js';
-import { sizeMemoizedSpanAttributes } from './export/otlp/encoding/span-attribute-memo.js';
-import { asciiBatchSpanIds } from './export/otlp/encoding/span-id-batch.js';
+import { useFastSpans } from './export/otlp/encoding/binary-encoder.js';
+import { simpleSpans } from './export/otlp/encoding/simple-spans.js';
 import { useEnvironmentReaders } from './environment-readers.js';
 import { createExitExport } from './export/otlp/otlp-exit-export.js';
 import { useOtlpExitExport } from './export/otlp/otlp-trace-exporter.js';
@@ -40,12 +38,11 @@ useOtlpExitExport(createExitExport);
 // encoder); the web entries leave this out so their bundles carry no schema (protobuf-fallback.ts). The
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only
 // for a writer failure, so they are loaded by the first encoding, not here (a chunk of their own in dist/).
-// On Node the protobuf writer memoizes repeated span attributes per scope, reads a batch's span ids in
-// one go and keeps encoded span and event names (faster, same bytes); the web entries keep the plain
-// ways, which are smaller to ship (span-attribute-memo.ts, span-id-batch.ts, name-field-cache.ts).
-useSpanAttributeSizer(sizeMemoizedSpanAttributes);
-useBatchSpanIds(asciiBatchSpanIds);
-useNameFieldCache(sizeCachedNameField);
+// On Node the protobuf writer writes the commonest spans (HTTP server spans among them) in one go: a
+// batch's span ids read at once, encoded span names kept, repeated span attributes memoized per scope
+// (faster, same bytes); the web entries keep the plain way, which is smaller to ship (simple-spans.ts,
+// span-id-batch.ts, name-field-cache.ts, span-attribute-memo.ts).
+useFastSpans(simpleSpans);
 // On Node a dropped span draws its ids only when its context is read (a non-sampled request that calls
 // nothing downstream draws none); the web entries keep the API's non-recording span (sampled-out-span.ts).
 useSampledOutSpans(createSampledOutSpan);

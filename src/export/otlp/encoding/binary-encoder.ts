@@ -57,7 +57,7 @@ import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
-import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeAsciiHexId8, writeHexId } from '../wire/hex-id.js';
+import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH, writeHexId } from '../wire/hex-id.js';
 import {
   isEncodableTime,
   otlpCount,
@@ -233,8 +233,9 @@ function encodeAgain(spans: readonly FinishedSpan[]): Uint8Array {
  * scratch state, the caller's state put back afterwards.
  */
 function encodeNested(spans: readonly FinishedSpan[]): Uint8Array {
-  const saved = { sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos };
-  const restoreIds = batchSpanIds?.nest();
+  // The fast span writer's state is the caller's: the nested call goes the general way.
+  const saved = { sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos, fastSpans };
+  fastSpans = undefined;
   sizes = new Int32Array(INITIAL_SIZES);
   refs = [];
   sizeCount = sizeCursor = refCount = refCursor = refHighWater = 0;
@@ -244,8 +245,7 @@ function encodeNested(spans: readonly FinishedSpan[]): Uint8Array {
     reportError(ENCODE_ERROR_KIND, error, 'batch dropped');
     return new Uint8Array(0);
   } finally {
-    ({ sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos } = saved);
-    restoreIds?.();
+    ({ sizes, sizeCount, sizeCursor, refs, refCount, refCursor, refHighWater, out, view, pos, fastSpans } = saved);
   }
 }
 
@@ -253,7 +253,7 @@ function releaseScratch(): void {
   refs.fill(undefined, 0, Math.max(refCount, refHighWater));
   if (sizes.length > MAX_RETAINED_SIZES) sizes = new Int32Array(INITIAL_SIZES);
   if (refs.length > MAX_RETAINED_SIZES) refs = [];
-  batchSpanIds?.release();
+  fastSpans?.release();
   sizeCount = sizeCursor = refCount = refCursor = refHighWater = 0;
   out = new Uint8Array(0);
   view = new DataView(out.buffer);
@@ -265,7 +265,7 @@ function releaseScratch(): void {
 function encodeBatch(spans: readonly FinishedSpan[]): Uint8Array {
   sizeCount = refCount = 0;
   const groups = new ResourceScopeGroups<ResourceGroup, ScopeGroup>(newResourceGroup, newScopeGroup);
-  batchSpanIds?.read(spans);
+  fastSpans?.read(spans);
 
   // Size pass.
   for (let i = 0; i < spans.length; i++) {
@@ -296,7 +296,7 @@ function encodeBatch(spans: readonly FinishedSpan[]): Uint8Array {
   }
 
   // Write pass.
-  out = new Uint8Array(total);
+  out = fastSpans?.allocate(total) ?? new Uint8Array(total);
   view = new DataView(out.buffer);
   pos = 0;
   for (let r = 0; r < resources.length; r++) {
@@ -421,29 +421,6 @@ function writeDetached(size: number, sizeStart: number, refStart: number, write:
   }
 }
 
-/** Sizes a span's attributes; {@link useSpanAttributeSizer} may replace it. */
-let sizeSpanAttributes = plainSpanAttributeSize;
-
-function plainSpanAttributeSize(span: FinishedSpan): number {
-  return sizeAttributes(TAG_SPAN_ATTRIBUTES, span.attributes);
-}
-
-/**
- * Installs how span attributes are sized (`undefined`: the plain way). The Node entry installs the
- * memo of span-attribute-memo.ts; the web entries do not, so their bundles carry none of it. An
- * installed sizer does what `sizeAttributes` does, and may record a whole pre-encoded field as the
- * refs `undefined` and the field's bytes (written as they are), giving the same bytes.
- * @internal
- *
- * @example
- * ```ts
- * useSpanAttributeSizer(sizeMemoizedSpanAttributes);
- * ```
- */
-export function useSpanAttributeSizer(sizer: ((span: FinishedSpan) => number) | undefined): void {
-  sizeSpanAttributes = sizer ?? plainSpanAttributeSize;
-}
-
 // --- the scratch arrays of the size pass
 
 export function pushSize(size: number): void {
@@ -473,15 +450,18 @@ export function setSize(slot: number, size: number): void {
 
 /** Measures a span (content only), recording what the write pass needs; throws for spans that cannot be encoded. */
 function sizeSpan(span: FinishedSpan, index: number): number {
+  // `undefined` (no fast writer) is not >= 0 either.
+  const fastSize = fastSpans?.size(span, index) as number;
+  if (fastSize >= 0) return fastSize;
   const slot = sizeCount;
   pushSize(0);
-  let size = batchSpanIds === undefined ? sizeSpanIds(span) : batchSpanIds.size(index);
+  let size = sizeSpanIds(span);
   if (!isEncodableTime(span.startTimeNanos, span, 'startTime')) throw new Error(`invalid start time ${String(span.startTimeNanos)}`);
   if (!isEncodableTime(span.endTimeNanos, span, 'endTime')) throw new Error(`invalid end time ${String(span.endTimeNanos)}`);
   size += SIZE_SPAN_TIMES + SIZE_SPAN_FLAGS_TAG + 4;
-  size += sizeName(TAG_SPAN_NAME, stringOrEmpty(span.name));
+  size += sizeOptionalString(TAG_SPAN_NAME, stringOrEmpty(span.name));
   size += optionalVarintSize(TAG_SPAN_KIND, otlpSpanKind(span.kind));
-  size += sizeSpanAttributes(span);
+  size += sizeAttributes(TAG_SPAN_ATTRIBUTES, span.attributes);
   size += optionalVarintSize(TAG_SPAN_DROPPED_ATTRIBUTES_COUNT, otlpCount(span.droppedAttributesCount));
 
   const events = span.events;
@@ -512,11 +492,16 @@ function sizeSpan(span: FinishedSpan, index: number): number {
 }
 
 function writeSpan(span: FinishedSpan): void {
-  writeVarint32(sizes[sizeCursor++]);
+  const size = sizes[sizeCursor++];
+  // Recorded by the installed fast span writer (see useFastSpans).
+  if (size < 0) {
+    (fastSpans as FastSpans).write(span, ~size);
+    return;
+  }
+  writeVarint32(size);
   const flags = sizes[sizeCursor++];
-  if (batchSpanIds === undefined) writeSpanIds();
-  else batchSpanIds.write();
-  writeName(TAG_SPAN_NAME);
+  writeSpanIds();
+  writeRecordedString(TAG_SPAN_NAME);
   writeOptionalVarint(TAG_SPAN_KIND, otlpSpanKind(span.kind));
   writeVarint32(TAG_SPAN_START_TIME_UNIX_NANO);
   writeTimeOf(span.startTimeNanos, span, 'startTime');
@@ -552,7 +537,7 @@ function writeSpan(span: FinishedSpan): void {
 }
 
 /**
- * Measures a span's id fields and trace state (the per-id way; see {@link useBatchSpanIds}): reads its
+ * Measures a span's id fields and trace state (the per-id way; see {@link useFastSpans}): reads its
  * context parts, throws when an id is not hex of the right length, records its flags (sizes), its ids
  * (refs) and its trace state.
  */
@@ -601,58 +586,119 @@ function writeSpanIds(): void {
 }
 
 /**
- * A way of reading a whole batch's span ids before the size pass, installed by the Node entry through
- * {@link useBatchSpanIds} (span-id-batch.ts); the web entries keep the per-id way above, which is
- * smaller to ship. It records and writes exactly what {@link sizeSpanIds} and {@link writeSpanIds} do.
+ * A writer of the commonest spans in one go, installed by the Node entry through {@link useFastSpans}
+ * (simple-spans.ts); the web entries keep the general way above, which is smaller to ship. It gives
+ * exactly the bytes the general way gives.
  * @internal
  */
-export interface BatchSpanIds {
-  /** Before the size pass: reads the ids of the batch's spans. */
+export interface FastSpans {
+  /** Before the size pass: reads what it needs of the batch's spans. */
   readonly read: (spans: readonly FinishedSpan[]) => void;
   /**
-   * The size pass, for the span at `index` in the batch: throws what {@link sizeSpanIds} throws for its
-   * ids; else records its flags (one `sizes` entry) then what `write` needs, and returns the size of its
-   * id and trace state fields.
+   * The size pass, for `span` at `index` in the batch: -1, recording nothing, when it does not handle
+   * the span (the general way then sizes it, and throws for it when it cannot be encoded); else the
+   * span's content size, having recorded first `~size` (a negative `sizes` entry) and then what
+   * `write` needs.
    */
-  readonly size: (index: number) => number;
-  /** The write pass: writes the trace id, span id, trace state and parent span id fields `size` recorded. */
-  readonly write: () => void;
-  /** After a call: lets go of the batch's ids. */
+  readonly size: (span: FinishedSpan, index: number) => number;
+  /** The write pass: writes the length (`size`) and content of a span `size` handled. */
+  readonly write: (span: FinishedSpan, size: number) => void;
+  /** After a call: lets go of the batch. (A re-entrant call goes the general way.) */
   readonly release: () => void;
-  /** For a re-entrant call: fresh state; returns what puts the caller's back. */
-  readonly nest: () => () => void;
+  /**
+   * The output buffer of `size` bytes, on an `ArrayBuffer` of its own at offset 0; its bytes need not
+   * be zero (the write pass writes every one, or the buffer is dropped).
+   */
+  readonly allocate: (size: number) => Uint8Array<ArrayBuffer>;
 }
 
-let batchSpanIds: BatchSpanIds | undefined;
+let fastSpans: FastSpans | undefined;
 
 /**
- * Installs a way of reading a batch's span ids (`undefined`: the per-id way). The Node entry installs
- * span-id-batch.ts's; the web entries do not, so their bundles carry none of it.
+ * Installs a fast span writer (`undefined`: none). The Node entry installs simple-spans.ts's; the web
+ * entries do not, so their bundles carry none of it.
  * @internal
  *
  * @example
  * ```ts
- * useBatchSpanIds(asciiBatchSpanIds);
+ * useFastSpans(simpleSpans);
  * ```
  */
-export function useBatchSpanIds(ids: BatchSpanIds | undefined): void {
-  batchSpanIds = ids;
+export function useFastSpans(writer: FastSpans | undefined): void {
+  fastSpans = writer;
 }
 
-/** For span-id-batch.ts: the next `sizes` entry of the write pass. */
+/**
+ * For simple-spans.ts, the write pass of a span it recorded, after its ids: the name field (a ref),
+ * kind, times, attributes, status and flags, from the `sizes` entries flags and kind + 256 × status
+ * code (+ 65536 when a status message follows the attributes' entries, recorded by
+ * {@link sizeOptionalString}).
+ */
+export function writeSimpleSpanFields(span: FinishedSpan): void {
+  const flags = sizes[sizeCursor++];
+  const kindAndCode = sizes[sizeCursor++];
+  // The name field: short ones (methods, routes) byte by byte, cheaper than a call to `set`.
+  const name = refs[refCursor++] as Uint8Array;
+  const nameLength = name.length;
+  if (nameLength <= 16) {
+    const bytes = out;
+    for (let i = 0; i < nameLength; i++) bytes[pos + i] = name[i];
+    pos += nameLength;
+  } else {
+    writeBytes(name);
+  }
+  // The tags below take one byte each (fields 1-15; the tests check it), stored as such.
+  const kind = kindAndCode & 0xff;
+  if (kind !== 0) {
+    out[pos++] = TAG_SPAN_KIND;
+    out[pos++] = kind;
+  }
+  out[pos++] = TAG_SPAN_START_TIME_UNIX_NANO;
+  writeTime(span.startTimeNanos);
+  out[pos++] = TAG_SPAN_END_TIME_UNIX_NANO;
+  writeTime(span.endTimeNanos);
+  writeAttributes(TAG_SPAN_ATTRIBUTES);
+  out[pos++] = TAG_SPAN_STATUS;
+  const code = (kindAndCode >> 8) & 0xff;
+  // The status message: its message field, if any, and its code field (tag and a one-byte value), if any.
+  const messageSize = kindAndCode >> 16 === 0 ? 0 : lengthDelimitedSize(TAG_STATUS_MESSAGE, sizes[sizeCursor]);
+  writeVarint32(messageSize + (code === 0 ? 0 : varint32Size(TAG_STATUS_CODE) + 1));
+  if (messageSize !== 0) writeRecordedString(TAG_STATUS_MESSAGE);
+  if (code !== 0) {
+    out[pos++] = TAG_STATUS_CODE;
+    out[pos++] = code;
+  }
+  writeVarint32(TAG_SPAN_FLAGS);
+  view.setUint32(pos, flags, true);
+  pos += 4;
+}
+
+/** The next `sizes` entry of the write pass. */
 export function nextSize(): number {
   return sizes[sizeCursor++];
 }
 
 /**
- * For span-id-batch.ts: writes an id field (`tag`, length, bytes) from `hexLength` ASCII hex digits
- * (checked) in `ascii` at `from`.
+ * For span-id-batch.ts: writes the id field `tag` (a one-byte tag, length, the `length` bytes of `ids` from
+ * `from`, a multiple of 4), then, unless `nextTag` is 0, the id field `nextTag` from the `nextLength`
+ * bytes after them. (Copied as 32-bit words: a byte loop costs several times more.)
  */
-export function writeAsciiIdField(tag: number, ascii: DataView, from: number, hexLength: number): void {
-  writeVarint32(tag);
-  out[pos++] = hexLength / 2;
-  pos = writeAsciiHexId8(ascii, from, view, pos);
-  if (hexLength === TRACE_ID_HEX_LENGTH) pos = writeAsciiHexId8(ascii, from + SPAN_ID_HEX_LENGTH, view, pos);
+export function writeIdFields(tag: number, length: number, nextTag: number, nextLength: number, ids: DataView, from: number): void {
+  const target = view;
+  const bytes = out;
+  let at = pos;
+  bytes[at++] = tag;
+  bytes[at++] = length;
+  for (let i = 0; i < length; i += 4) target.setInt32(at + i, ids.getInt32(from + i));
+  at += length;
+  if (nextTag !== 0) {
+    bytes[at++] = nextTag;
+    bytes[at++] = nextLength;
+    from += length;
+    for (let i = 0; i < nextLength; i += 4) target.setInt32(at + i, ids.getInt32(from + i));
+    at += nextLength;
+  }
+  pos = at;
 }
 
 // --- Span.Event
@@ -662,7 +708,7 @@ function sizeEvent(event: SpanEvent): number {
   pushSize(0);
   if (!isEncodableTime(event.timeNanos, event, 'time')) throw new Error(`invalid event time ${String(event.timeNanos)}`);
   let size = SIZE_EVENT_TIME;
-  size += sizeName(TAG_SPAN_EVENT_NAME, stringOrEmpty(event.name));
+  size += sizeOptionalString(TAG_SPAN_EVENT_NAME, stringOrEmpty(event.name));
   size += sizeAttributes(TAG_SPAN_EVENT_ATTRIBUTES, event.attributes);
   size += optionalVarintSize(TAG_SPAN_EVENT_DROPPED_ATTRIBUTES_COUNT, otlpCount(event.droppedAttributesCount));
   sizes[slot] = size;
@@ -673,7 +719,7 @@ function writeEvent(event: SpanEvent): void {
   writeVarint32(sizes[sizeCursor++]);
   writeVarint32(TAG_SPAN_EVENT_TIME_UNIX_NANO);
   writeTimeOf(event.timeNanos, event, 'time');
-  writeName(TAG_SPAN_EVENT_NAME);
+  writeRecordedString(TAG_SPAN_EVENT_NAME);
   writeAttributes(TAG_SPAN_EVENT_ATTRIBUTES);
   writeOptionalVarint(TAG_SPAN_EVENT_DROPPED_ATTRIBUTES_COUNT, otlpCount(event.droppedAttributesCount));
 }
@@ -896,38 +942,6 @@ export function sizeOptionalString(tag: number, value: string): number {
   return optionalStringSize(tag, length);
 }
 
-/** Sizes a span's or an event's name field; {@link useNameFieldCache} may replace it (and {@link writeName}). */
-let sizeName = sizeOptionalString;
-let writeName = writeRecordedString;
-
-/**
- * Installs a cache of encoded name fields (`undefined`: none): `sizer` does what
- * {@link sizeOptionalString} does, or records the whole field's bytes (ref) and -1 (size), which are
- * then written as they are. The Node entry installs name-field-cache.ts's; the web entries do not.
- * @internal
- *
- * @example
- * ```ts
- * useNameFieldCache(sizeCachedNameField);
- * ```
- */
-export function useNameFieldCache(sizer: ((tag: number, name: string) => number) | undefined): void {
-  sizeName = sizer ?? sizeOptionalString;
-  writeName = sizer === undefined ? writeRecordedString : writeNameField;
-}
-
-/** Writes a name field recorded by an installed name field cache. */
-function writeNameField(tag: number): void {
-  const value = refs[refCursor++];
-  const length = sizes[sizeCursor++];
-  if (length === -1) {
-    writeBytes(value as Uint8Array);
-  } else if (length !== 0) {
-    writeVarint32(tag);
-    writeString(value as string, length);
-  }
-}
-
 /** Writes a string recorded by {@link sizeOptionalString} (nothing when empty). */
 export function writeRecordedString(tag: number): void {
   const value = refs[refCursor++] as string;
@@ -965,7 +979,8 @@ function writeOptionalVarint(tag: number, value: number): void {
   writeVarint32(value);
 }
 
-function writeVarint32(value: number): void {
+/** Writes an unsigned 32-bit varint (also for simple-spans.ts). */
+export function writeVarint32(value: number): void {
   pos = putVarint32(out, pos, value);
 }
 

@@ -15,7 +15,7 @@ import { cachePerObject } from './resource-scope-groups.js';
 
 /**
  * Sizes a span's attributes as the protobuf writer's plain way does, with a per-scope memo of
- * repeated string attributes (installed by the Node entry through `useSpanAttributeSizer`; the web
+ * repeated string attributes (for the Node entry's simple span writer, simple-spans.ts; the web
  * entries keep the plain way, so their bundles carry none of this). A scope's memo keeps, per
  * attribute position, the key and its encoded key field and, once the same key and string value came
  * twice in a row, the whole encoded KeyValue field: instrumentations set the same keys in the same
@@ -24,7 +24,7 @@ import { cachePerObject } from './resource-scope-groups.js';
  *
  * @example
  * ```ts
- * useSpanAttributeSizer(sizeMemoizedSpanAttributes);
+ * const size = sizeMemoizedSpanAttributes(span);
  * ```
  */
 export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
@@ -37,6 +37,27 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
     lastScope = scope;
   }
   const memo = lastMemo;
+  const block = memo.block;
+  if (block !== undefined) {
+    // The commonest case first, in a tight loop: every attribute as the last span of this scope had them.
+    const blockCount = memo.blockCount;
+    const keys = memo.keys;
+    const values = memo.values;
+    let same = 0;
+    for (const key in attributes) {
+      if (same === blockCount || keys[same] !== key || values[same] !== attributes[key]) {
+        same = -1;
+        break;
+      }
+      same++;
+    }
+    if (same === blockCount) {
+      pushRef(undefined);
+      pushRef(block);
+      setSize(countSlot, 1);
+      return block.length;
+    }
+  }
   let count = 0;
   let size = 0;
   let position = 0;

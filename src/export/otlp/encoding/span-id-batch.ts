@@ -6,200 +6,186 @@ import {
 } from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
 import type { FinishedSpan } from '../../../trace/finished-span.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
-import { isAsciiHex, isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
+import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import { varint32Size } from '../wire/wire-size.js';
-import {
-  type BatchSpanIds,
-  newContextParts,
-  nextSize,
-  pushSize,
-  sizeOptionalString,
-  writeAsciiIdField,
-  writeRecordedString,
-} from './binary-encoder.js';
+import { newContextParts, sizeOptionalString, writeIdFields, writeRecordedString } from './binary-encoder.js';
 import { otlpFlags, otlpString } from './otlp-field-values.js';
 
-/**
- * The protobuf writer's span ids read a batch at a time (installed by the Node entry through
- * `useBatchSpanIds`; the web entries keep the writer's per-id way, so their bundles carry none of
+/*
+ * The protobuf writer's span ids read a batch at a time, for the Node entry's fast span writer
+ * (simple-spans.ts; the web entries keep the writer's per-id way, so their bundles carry none of
  * this): before the size pass every span's context parts are read and the ids of all spans that have
- * hex ids of the right lengths are joined into one string, which `TextEncoder` turns into ASCII bytes
- * in one call; the bytes are checked four hex digits at a time and the write pass decodes them from
- * there (reading the id strings char by char cost ~130 instructions per id byte, checked and decoded).
- * The bytes are the per-id way's.
- *
- * @example
- * ```ts
- * useBatchSpanIds(asciiBatchSpanIds);
- * ```
+ * string ids of the right lengths are joined into one string, which one `Buffer#write(…, 'hex')` call
+ * decodes into bytes. That call stops at the first pair that is not hex, so a full count proves every
+ * id hex; it reads each UTF-16 code unit's low byte only, so the string is first checked to be ASCII
+ * (its UTF-8 length equals its length). When either check fails, each span's ids are checked as
+ * strings and the valid ones decoded again. The write pass copies the bytes as 32-bit words. (Checking
+ * and decoding TextEncoder's ASCII bytes in JavaScript, four digits at a time, cost ~3.5 k instructions
+ * per span, ids read, checked and written; this ~2 k.) The bytes are the per-id way's.
  */
-export const asciiBatchSpanIds: BatchSpanIds = { read: readIds, size: sizeIds, write: writeIds, release, nest };
 
 /**
- * The ids of the batch's spans, read before the size pass (see {@link readIds}): per span, its context
- * parts in `idParts` ({@link ID_PARTS} entries: trace id, span id, parent span id, flags, trace state;
- * or the error reading them threw), and in `idOffsets` where its ids start in `idAscii`, the ASCII
- * bytes of all the ids (trace id, span id, then the parent's, if any), or {@link IDS_INVALID}.
+ * Per span of the batch: in `idEntries` where its id bytes start in `idBytes` (trace id, span id, then
+ * the parent's, if any) times {@link ENTRY_SCALE}, plus {@link HAS_PARENT} and {@link HAS_TRACE_STATE};
+ * or {@link IDS_INVALID}. Its OTLP flags are in `idFlags`, its trace state (if any) in `traceStates`.
  */
-let idParts: unknown[] = [];
-let idOffsets = new Int32Array(256);
-let idAscii = new Uint8Array(0);
-let idView = new DataView(idAscii.buffer);
-const ID_PARTS = 5;
-/** An `idOffsets` entry: the span's ids could not be read or are not hex ids of the right lengths. */
-const IDS_INVALID = -1;
-/** Beyond this many entries the id arrays are released after the call, so one huge batch does not pin memory. */
-const MAX_RETAINED_PARTS = 1 << 20;
-/** Marks ids whose reading threw (the error is in the span's first `idParts` entry). */
-const READ_FAILED: unique symbol = Symbol();
-/** Id fields: the tag, a one-byte length, then the id bytes (16 for a trace id, 8 for a span id). */
-const SIZE_IDS =
-  varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_HEX_LENGTH / 2 + varint32Size(TAG_SPAN_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
-const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_HEX_LENGTH / 2;
+let idEntries = new Int32Array(256);
+let idFlags = new Int32Array(256);
+let idBytes = Buffer.allocUnsafeSlow(0);
+let idView = new DataView(idBytes.buffer);
+let traceStates: SpanContextParts['traceState'][] = [];
+/** Whether this call put anything in `traceStates` (else {@link releaseIds} has nothing to clear). */
+let heldTraceStates = false;
+/** An id entry bit: the span has a parent span id. */
+export const HAS_PARENT = 1;
+/** An id entry bit: the span has a trace state. */
+export const HAS_TRACE_STATE = 2;
+const ENTRY_SCALE = 4;
+/** An id entry: the span's ids could not be read or are not hex ids of the right lengths. */
+export const IDS_INVALID = -1;
+/** Beyond this many spans the id arrays are released after the call, so one huge batch does not pin memory. */
+const MAX_RETAINED_SPANS = 1 << 18;
+const TRACE_ID_BYTES = TRACE_ID_HEX_LENGTH / 2;
+const SPAN_ID_BYTES = SPAN_ID_HEX_LENGTH / 2;
+/** Id fields: the tag, a one-byte length, then the id bytes. */
+const SIZE_IDS = varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_BYTES + varint32Size(TAG_SPAN_SPAN_ID) + 1 + SPAN_ID_BYTES;
+const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_BYTES;
 /** Filled by `RecordingSpan.readContextParts` for each span read (one call reads one span at a time). */
 const contextParts = newContextParts();
-const utf8 = new TextEncoder();
 
-function readIds(spans: readonly FinishedSpan[]): void {
+/** Reads the ids of a batch's spans, before the size pass. */
+export function readIds(spans: readonly FinishedSpan[]): void {
   const count = spans.length;
-  if (idOffsets.length < count) idOffsets = new Int32Array(Math.max(count, idOffsets.length * 2));
+  if (idEntries.length < count) {
+    const capacity = Math.max(count, idEntries.length * 2);
+    idEntries = new Int32Array(capacity);
+    idFlags = new Int32Array(capacity);
+  }
   const parts = contextParts;
   const pieces: string[] = [];
   let length = 0;
   for (let i = 0; i < count; i++) {
-    const base = i * ID_PARTS;
     try {
       RecordingSpan.readContextParts(spans[i], parts);
-    } catch (error) {
-      idParts[base] = error;
-      idParts[base + 1] = idParts[base + 2] = READ_FAILED;
-      idOffsets[i] = IDS_INVALID;
+    } catch {
+      // The general way reads them again and drops the span with this error.
+      idEntries[i] = IDS_INVALID;
       continue;
     }
     const traceId = parts.traceId;
     const spanId = parts.spanId;
     const parentSpanId = parts.parentSpanId;
-    idParts[base] = traceId;
-    idParts[base + 1] = spanId;
-    idParts[base + 2] = parentSpanId;
-    idParts[base + 3] = otlpFlags(parts.traceFlags, parts.parentIsRemote);
-    idParts[base + 4] = parts.traceState;
+    idFlags[i] = otlpFlags(parts.traceFlags, parts.parentIsRemote);
+    let entry = length * (ENTRY_SCALE / 2);
+    if (parts.traceState !== undefined) {
+      traceStates[i] = parts.traceState;
+      heldTraceStates = true;
+      entry |= HAS_TRACE_STATE;
+    }
     if (
       typeof traceId === 'string' &&
       traceId.length === TRACE_ID_HEX_LENGTH &&
       typeof spanId === 'string' &&
-      spanId.length === SPAN_ID_HEX_LENGTH &&
-      (parentSpanId === undefined || (typeof parentSpanId === 'string' && parentSpanId.length === SPAN_ID_HEX_LENGTH))
+      spanId.length === SPAN_ID_HEX_LENGTH
     ) {
-      idOffsets[i] = length;
-      pieces.push(traceId, spanId);
-      length += TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH;
-      if (parentSpanId !== undefined) {
-        pieces.push(parentSpanId);
-        length += SPAN_ID_HEX_LENGTH;
+      if (parentSpanId === undefined) {
+        pieces.push(traceId, spanId);
+        length += TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH;
+        idEntries[i] = entry;
+        continue;
       }
-    } else {
-      idOffsets[i] = IDS_INVALID;
+      if (typeof parentSpanId === 'string' && parentSpanId.length === SPAN_ID_HEX_LENGTH) {
+        pieces.push(traceId, spanId, parentSpanId);
+        length += TRACE_ID_HEX_LENGTH + 2 * SPAN_ID_HEX_LENGTH;
+        idEntries[i] = entry | HAS_PARENT;
+        continue;
+      }
     }
+    idEntries[i] = IDS_INVALID;
   }
-  if (idAscii.length < length) {
-    idAscii = new Uint8Array(Math.max(length, idAscii.length * 2));
-    idView = new DataView(idAscii.buffer);
+  const byteLength = length / 2;
+  if (idBytes.length < byteLength) {
+    idBytes = Buffer.allocUnsafeSlow(Math.max(byteLength, idBytes.length * 2));
+    idView = new DataView(idBytes.buffer, idBytes.byteOffset, idBytes.length);
   }
-  const ascii = idView;
-  const { read, written } = utf8.encodeInto(pieces.join(''), idAscii);
-  // A code unit ≥ 0x80 (never in a hex id) shifts every byte after it: then each span's ids are checked as strings.
-  const shifted = read !== length || written !== length;
-  for (let i = 0; i < count; i++) {
-    const offset = idOffsets[i];
-    if (offset === IDS_INVALID) continue;
-    const base = i * ID_PARTS;
-    const idLength =
-      idParts[base + 2] === undefined ? TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH : TRACE_ID_HEX_LENGTH + 2 * SPAN_ID_HEX_LENGTH;
-    if (shifted ? !stringIdsValid(idParts[base], idParts[base + 1], idParts[base + 2]) : !isAsciiHex(ascii, offset, idLength / 4)) {
-      idOffsets[i] = IDS_INVALID;
-    }
-  }
-  if (shifted) rewriteValidIds(count);
+  const hex = pieces.join('');
+  // A code unit past 0x7f (never in a hex id) could pass the hex decoding, which reads its low byte only.
+  if (Buffer.byteLength(hex) !== length || idBytes.write(hex, 0, byteLength, 'hex') !== byteLength) decodeValidIds(spans);
 }
 
-/** After a non-ASCII id: writes the ASCII bytes of the spans whose ids are valid again, each after the last. */
-function rewriteValidIds(count: number): void {
+/** After an id that is not ASCII hex: checks each span's ids as strings, and decodes those of the valid ones again, each after the last. */
+function decodeValidIds(spans: readonly FinishedSpan[]): void {
+  const parts = contextParts;
   const pieces: string[] = [];
   let length = 0;
-  for (let i = 0; i < count; i++) {
-    if (idOffsets[i] === IDS_INVALID) continue;
-    const base = i * ID_PARTS;
-    idOffsets[i] = length;
-    for (let p = 0; p < 3; p++) {
-      const id = idParts[base + p];
-      if (typeof id !== 'string') continue;
-      pieces.push(id);
-      length += id.length;
+  for (let i = 0; i < spans.length; i++) {
+    const entry = idEntries[i];
+    if (entry === IDS_INVALID) continue;
+    idEntries[i] = IDS_INVALID;
+    try {
+      RecordingSpan.readContextParts(spans[i], parts);
+    } catch {
+      continue;
+    }
+    const { traceId, spanId, parentSpanId } = parts;
+    if (
+      !isHexId(traceId, TRACE_ID_HEX_LENGTH) ||
+      !isHexId(spanId, SPAN_ID_HEX_LENGTH) ||
+      (parentSpanId !== undefined && !isHexId(parentSpanId, SPAN_ID_HEX_LENGTH))
+    ) {
+      continue;
+    }
+    idEntries[i] = length * (ENTRY_SCALE / 2) + (entry & HAS_TRACE_STATE) + (parentSpanId === undefined ? 0 : HAS_PARENT);
+    pieces.push(traceId, spanId);
+    length += TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH;
+    if (parentSpanId !== undefined) {
+      pieces.push(parentSpanId);
+      length += SPAN_ID_HEX_LENGTH;
     }
   }
-  utf8.encodeInto(pieces.join(''), idAscii);
+  // Every piece is checked hex, so this decodes them all; should it not, no span takes the batch way.
+  const byteLength = length / 2;
+  if (idBytes.write(pieces.join(''), 0, byteLength, 'hex') !== byteLength) idEntries.fill(IDS_INVALID, 0, spans.length);
 }
 
-function stringIdsValid(traceId: unknown, spanId: unknown, parentSpanId: unknown): boolean {
-  return (
-    isHexId(traceId, TRACE_ID_HEX_LENGTH) &&
-    isHexId(spanId, SPAN_ID_HEX_LENGTH) &&
-    (parentSpanId === undefined || isHexId(parentSpanId, SPAN_ID_HEX_LENGTH))
-  );
+/** The id entry of the span at `index` in the batch: {@link IDS_INVALID}, or where its ids are, with {@link HAS_PARENT} and {@link HAS_TRACE_STATE}. */
+export function idEntry(index: number): number {
+  return idEntries[index];
 }
 
-/** The error a span whose ids {@link readIds} rejected is dropped with (the per-id way's). */
-function invalidIdsError(traceId: unknown, spanId: unknown, parentSpanId: unknown): unknown {
-  if (spanId === READ_FAILED) return traceId;
-  if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) return new Error(`invalid trace id ${JSON.stringify(traceId)}`);
-  if (!isHexId(spanId, SPAN_ID_HEX_LENGTH)) return new Error(`invalid span id ${JSON.stringify(spanId)}`);
-  return new Error(`invalid parent span id ${JSON.stringify(parentSpanId)}`);
+/** The OTLP flags of the span at `index` in the batch (when its ids are valid). */
+export function idFlagsOf(index: number): number {
+  return idFlags[index];
 }
 
-/** Records the span's flags and where its ids start in `idAscii`, negative (-1 - offset) when a parent span id follows them. */
-function sizeIds(index: number): number {
-  const idOffset = idOffsets[index];
-  const base = index * ID_PARTS;
-  if (idOffset === IDS_INVALID) throw invalidIdsError(idParts[base], idParts[base + 1], idParts[base + 2]);
-  const hasParent = idParts[base + 2] !== undefined;
-  pushSize(idParts[base + 3] as number);
-  pushSize(hasParent ? -1 - idOffset : idOffset);
-  const traceState = idParts[base + 4] as SpanContextParts['traceState'];
-  return (
-    (hasParent ? SIZE_IDS + SIZE_PARENT_SPAN_ID_FIELD : SIZE_IDS) +
-    sizeOptionalString(TAG_SPAN_TRACE_STATE, traceState === undefined ? '' : otlpString(traceState.serialize()))
-  );
+/** The size of the id and trace state fields of the span at `index` with a valid id entry; records its trace state, if it has one. */
+export function sizeIdFields(index: number, entry: number): number {
+  const size = entry & HAS_PARENT ? SIZE_IDS + SIZE_PARENT_SPAN_ID_FIELD : SIZE_IDS;
+  if ((entry & HAS_TRACE_STATE) === 0) return size;
+  const traceState = traceStates[index] as NonNullable<SpanContextParts['traceState']>;
+  return size + sizeOptionalString(TAG_SPAN_TRACE_STATE, otlpString(traceState.serialize()));
 }
 
-function writeIds(): void {
-  const idEntry = nextSize();
-  const idOffset = idEntry < 0 ? -1 - idEntry : idEntry;
-  const ascii = idView;
-  writeAsciiIdField(TAG_SPAN_TRACE_ID, ascii, idOffset, TRACE_ID_HEX_LENGTH);
-  writeAsciiIdField(TAG_SPAN_SPAN_ID, ascii, idOffset + TRACE_ID_HEX_LENGTH, SPAN_ID_HEX_LENGTH);
-  writeRecordedString(TAG_SPAN_TRACE_STATE);
-  if (idEntry < 0)
-    writeAsciiIdField(TAG_SPAN_PARENT_SPAN_ID, ascii, idOffset + TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH, SPAN_ID_HEX_LENGTH);
+/** Writes the trace id, span id, trace state and parent span id fields {@link sizeIdFields} measured. */
+export function writeIds(entry: number): void {
+  const from = (entry - (entry % ENTRY_SCALE)) / ENTRY_SCALE;
+  const ids = idView;
+  writeIdFields(TAG_SPAN_TRACE_ID, TRACE_ID_BYTES, TAG_SPAN_SPAN_ID, SPAN_ID_BYTES, ids, from);
+  if (entry & HAS_TRACE_STATE) writeRecordedString(TAG_SPAN_TRACE_STATE);
+  if (entry & HAS_PARENT) writeIdFields(TAG_SPAN_PARENT_SPAN_ID, SPAN_ID_BYTES, 0, 0, ids, from + TRACE_ID_BYTES + SPAN_ID_BYTES);
 }
 
-function release(): void {
-  idParts.fill(undefined);
-  if (idParts.length > MAX_RETAINED_PARTS) {
-    idParts = [];
-    idOffsets = new Int32Array(256);
-    idAscii = new Uint8Array(0);
-    idView = new DataView(idAscii.buffer);
+/** After a call: lets go of a huge batch's arrays. */
+export function releaseIds(): void {
+  if (heldTraceStates) {
+    traceStates.fill(undefined);
+    heldTraceStates = false;
   }
-}
-
-function nest(): () => void {
-  const saved = { idParts, idOffsets, idAscii, idView };
-  idParts = [];
-  idOffsets = new Int32Array(256);
-  idAscii = new Uint8Array(0);
-  idView = new DataView(idAscii.buffer);
-  return () => {
-    ({ idParts, idOffsets, idAscii, idView } = saved);
-  };
+  if (idEntries.length > MAX_RETAINED_SPANS) {
+    idEntries = new Int32Array(256);
+    idFlags = new Int32Array(256);
+    idBytes = Buffer.allocUnsafeSlow(0);
+    idView = new DataView(idBytes.buffer);
+    traceStates = [];
+  }
 }

@@ -4,15 +4,18 @@ import { createTraceState } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { failureCounts } from '../../../../src/diagnostics/report.js';
+import { encodeSpansToProtobuf, useFastSpans } from '../../../../src/export/otlp/encoding/binary-encoder.js';
+import { simpleSpans } from '../../../../src/export/otlp/encoding/simple-spans.js';
 import {
-  encodeSpansToProtobuf,
-  useBatchSpanIds,
-  useNameFieldCache,
-  useSpanAttributeSizer,
-} from '../../../../src/export/otlp/encoding/binary-encoder.js';
-import { sizeCachedNameField } from '../../../../src/export/otlp/encoding/name-field-cache.js';
-import { sizeMemoizedSpanAttributes } from '../../../../src/export/otlp/encoding/span-attribute-memo.js';
-import { asciiBatchSpanIds } from '../../../../src/export/otlp/encoding/span-id-batch.js';
+  TAG_SPAN_END_TIME_UNIX_NANO,
+  TAG_SPAN_KIND,
+  TAG_SPAN_PARENT_SPAN_ID,
+  TAG_SPAN_SPAN_ID,
+  TAG_SPAN_START_TIME_UNIX_NANO,
+  TAG_SPAN_STATUS,
+  TAG_SPAN_TRACE_ID,
+  TAG_STATUS_CODE,
+} from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
 import { useProtobufFallbackEncoder, useProtobufFallbackEncoderLoader } from '../../../../src/export/otlp/encoding/protobuf-fallback.js';
 import { encodeWithSchema } from '../../../../src/export/otlp/encoding/schema-fallback-encoder.js';
 import { toExportTraceServiceRequest } from '../../../../src/export/otlp/encoding/to-export-request.js';
@@ -37,14 +40,13 @@ function expectSameAsMapping(spans: readonly FinishedSpan[]): Uint8Array {
 }
 
 /**
- * Installs (or takes out) the writer's fast paths the Node entry installs: the span attribute memo
- * (span-attribute-memo.ts), a batch's span ids read in one go (span-id-batch.ts) and the name field
- * cache (name-field-cache.ts). Without them the writer runs as in the web entries.
+ * Installs (or takes out) the writer's fast path the Node entry installs: the simple span writer
+ * (simple-spans.ts), with a batch's span ids read in one go (span-id-batch.ts), cached span name fields
+ * (name-field-cache.ts) and the per-scope attribute memo (span-attribute-memo.ts). Without it the
+ * writer runs as in the web entries.
  */
 function useNodeWriterPaths(installed: boolean): void {
-  useSpanAttributeSizer(installed ? sizeMemoizedSpanAttributes : undefined);
-  useBatchSpanIds(installed ? asciiBatchSpanIds : undefined);
-  useNameFieldCache(installed ? sizeCachedNameField : undefined);
+  useFastSpans(installed ? simpleSpans : undefined);
 }
 
 // Every test runs on both ways: the plain one (web entries) and with the Node entry's fast paths.
@@ -264,6 +266,9 @@ describe.each([
       finishedSpan({ name: 'non-ascii span id', traceId: upper, spanId: 'b7ad6b71692033é1' }),
       finishedSpan({ name: 'non-hex trace id', traceId: '0af7651916cd43dd8448eb211c80319g' }),
       finishedSpan({ name: 'non-ascii trace id', traceId: '0af7651916cd43dd8448eb211c8031\u0100c' }),
+      // Code units whose low byte is a hex digit ('0', 'a'): the Node batch decodes a string's low bytes, so it checks for ASCII first.
+      finishedSpan({ name: 'non-ascii trace id, hex low byte', traceId: '0af7651916cd43dd8448eb211c8031\u01300' }),
+      finishedSpan({ name: 'non-ascii span id, hex low byte', traceId: upper, spanId: 'b7ad6b71692033\u0161a' }),
       finishedSpan({ name: 'bad parent', parent: { traceId: upper, spanId: 'zz', traceFlags: 1 } }),
       finishedSpan({
         name: 'child',
@@ -281,8 +286,8 @@ describe.each([
     ]);
     expect(Buffer.from(decoded[0].spanId).toString('hex')).toBe('b7ad6b7169203331');
     expect(Buffer.from(decoded[2].parentSpanId).toString('hex')).toBe('b7ad6b7169203331');
-    // Each encoding (fast and the mapping it is compared with) reports the four dropped spans.
-    expect(failureCounts()['export.otlp.encode']).toBe(before + 8);
+    // Each encoding (fast and the mapping it is compared with) reports the six dropped spans.
+    expect(failureCounts()['export.otlp.encode']).toBe(before + 12);
   });
 
   it('drops and reports spans it cannot encode, and encodes the rest', () => {
@@ -391,9 +396,13 @@ describe.each([
     expect(failureCounts()['export.otlp.encode']).toBe(before + 2);
     // A span that misreads only once is encoded by the second attempt.
     let reads = 0;
-    const once = Object.defineProperty({ ...finishedSpan({ name: 'once' }) }, 'droppedAttributesCount', {
-      get: () => (reads++ === 1 ? 100_000 : 0),
-    }) as FinishedSpan;
+    const once = Object.defineProperty(
+      { ...finishedSpan({ name: 'once', events: [spanEvent('e', 1_000_000)] }) },
+      'droppedAttributesCount',
+      {
+        get: () => (reads++ === 1 ? 100_000 : 0),
+      },
+    ) as FinishedSpan;
     const decoded = fromBinary(ExportTraceServiceRequestSchema, encodeSpansToProtobuf([finishedSpan({ name: 'steady' }), once]));
     expect(decoded.resourceSpans[0].scopeSpans[0].spans.map((span) => span.name)).toEqual(['steady', 'once']);
     expect(failureCounts()['export.otlp.encode']).toBe(before + 3);
@@ -483,6 +492,86 @@ describe("the Node entry's fast paths (attribute memo, batch span ids, name fiel
     );
   });
 
+  it('relies on one-byte tags where the simple span writer stores them as bytes', () => {
+    const oneByteTags = [
+      TAG_SPAN_TRACE_ID,
+      TAG_SPAN_SPAN_ID,
+      TAG_SPAN_PARENT_SPAN_ID,
+      TAG_SPAN_KIND,
+      TAG_SPAN_START_TIME_UNIX_NANO,
+      TAG_SPAN_END_TIME_UNIX_NANO,
+      TAG_SPAN_STATUS,
+      TAG_STATUS_CODE,
+    ];
+    expect(oneByteTags.every((tag) => tag > 0 && tag < 0x80)).toBe(true);
+  });
+
+  it('gives exactly the plain bytes when a span differs from the repeated ones only at the end, by one more or one fewer attribute, or by order', () => {
+    const base = { a: 'x', b: 1, c: true, d: 'y' };
+    const shapes = [
+      base,
+      base,
+      base,
+      { ...base, e: 'z' },
+      base,
+      { a: 'x', b: 1, c: true },
+      base,
+      { ...base, d: 'changed' },
+      base,
+      { b: 1, a: 'x', c: true, d: 'y' },
+      base,
+      base,
+      {},
+      base,
+      { ...base, d: -0 },
+      { ...base, d: 0 },
+      { ...base, d: 0 },
+      { ...base, d: Number.NaN },
+      { ...base, d: Number.NaN },
+    ];
+    const spans = shapes.map((attributes, i) => finishedSpan({ name: `span ${i}`, attributes }));
+    const batches = [spans, spans, spans.slice(5)];
+    const plain = encodeEach(batches, false);
+    expect(encodeEach(batches, true)).toEqual(plain);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, plain[0]).resourceSpans[0].scopeSpans[0].spans;
+    expect(decoded.map((span) => span.attributes.map((kv) => kv.key).join())).toEqual(shapes.map((shape) => Object.keys(shape).join()));
+  });
+
+  it("gives exactly the plain bytes for spans on both sides of the simple span writer's bounds, mixed in one batch", () => {
+    const remote = { traceId: TRACE_ID, spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true };
+    const local = { traceId: TRACE_ID, spanId: 'c7ad6b7169203331', traceFlags: 0, isRemote: false };
+    const attributes = { 'http.request.method': 'GET', 'server.port': 8080, ok: true, ratio: 0.5, list: ['a', 'b'] };
+    const spans = [
+      // Taken by the simple writer: every kind, parents or none, trace state, status codes and messages.
+      ...[0, 1, 2, 3, 4, 7].map((kind) => finishedSpan({ name: `kind ${kind}`, kind: kind as SpanKind, attributes })),
+      finishedSpan({ name: 'remote parent', parent: remote, attributes }),
+      finishedSpan({ name: 'local parent', parent: local, traceFlags: 0 }),
+      finishedSpan({ name: 'trace state', traceState: 'vendor=value,other=1', parent: remote }),
+      finishedSpan({ name: 'error', status: { code: SpanStatusCode.ERROR } }),
+      finishedSpan({ name: 'ok', status: { code: SpanStatusCode.OK } }),
+      finishedSpan({ name: 'message', status: { code: SpanStatusCode.ERROR, message: 'broke: ünïcode' } }),
+      finishedSpan({ name: 'message, unset code', status: { code: SpanStatusCode.UNSET, message: 'm' } }),
+      finishedSpan({ name: 'ünïcode name', attributes: { key: 'välue' } }),
+      // Left to the general way: events, links, dropped counts, long or empty names, times far out.
+      finishedSpan({ name: 'event', events: [spanEvent('e', 2_000_000)] }),
+      finishedSpan({ name: 'link', links: [{ context: remote, attributes: {}, droppedAttributesCount: 0 }] }),
+      finishedSpan({ name: 'dropped', droppedAttributesCount: 2, droppedEventsCount: 1, droppedLinksCount: 3 }),
+      finishedSpan({ name: 'x'.repeat(65) }),
+      finishedSpan({ name: '' }),
+      finishedSpan({ name: 'far', startTimeNanos: 2 ** 60, endTimeNanos: 2 ** 60 }),
+      finishedSpan({ name: 'after the others', parent: remote, attributes }),
+    ];
+    const batches = [spans, spans, spans.slice(3), [...spans].reverse()];
+    const plain = encodeEach(batches, false);
+    expect(encodeEach(batches, true)).toEqual(plain);
+    useNodeWriterPaths(true);
+    const bytes = expectSameAsMapping(spans);
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes).resourceSpans[0].scopeSpans[0].spans;
+    expect(decoded.map((span) => span.name)).toEqual(spans.map((span) => span.name));
+    expect(decoded.find((span) => span.name === 'trace state')?.traceState).toBe('vendor=value,other=1');
+    expect(decoded.find((span) => span.name === 'message')?.status?.message).toBe('broke: ünïcode');
+  });
+
   it('gives exactly the plain bytes for HTTP server spans recorded by the SDK', () => {
     const exporter = new InMemorySpanExporter();
     const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -516,10 +605,14 @@ describe("the Node entry's fast paths (attribute memo, batch span ids, name fiel
   });
 });
 
-/** A span whose dropped-attributes count reads differently on every other read (so the two passes disagree). */
+/**
+ * A span whose dropped-attributes count reads differently on every other read (so the two passes
+ * disagree). It has an event, so the Node entry's simple span writer (which reads the count once) leaves
+ * it to the general way.
+ */
 function shiftySpan(): FinishedSpan {
   let reads = 0;
-  return Object.defineProperty({ ...finishedSpan({ name: 'shifty' }) }, 'droppedAttributesCount', {
+  return Object.defineProperty({ ...finishedSpan({ name: 'shifty', events: [spanEvent('e', 1_000_000)] }) }, 'droppedAttributesCount', {
     get: () => (reads++ % 2 === 0 ? 0 : 100_000),
   }) as FinishedSpan;
 }
