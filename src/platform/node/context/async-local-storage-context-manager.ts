@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
 import { AttachToken, type AttachSlot, type ContextToken, type LiveTokens } from '../../../context/attach-token.js';
@@ -129,9 +129,15 @@ export class AsyncLocalStorageContextManager implements ContextManager {
    * Starts the storage tracking async work (an empty `run`: on Node 20 and 22 the storage's hooks start
    * with its first `run` or `enterWith`, and promises made before that share one context, which an
    * `attach` as the first use would change for all of them). Returns the manager.
+   *
+   * The `run` happens in a scope of its own that puts the caller's async context frame back as it was:
+   * a bare `run` ends with an `enterWith` of the prior (no) store, which on Node 24 leaves a frame
+   * holding this storage (as `undefined`) current, and every server, socket and timer made after
+   * `init()` would then carry it, so that each request's context entry copies it (an iterator and its
+   * results per request) instead of starting from no frame.
    */
   enable(): this {
-    this.#storage.run(ROOT_CONTEXT, doNothing);
+    new AsyncResource('otelite.context-manager').runInAsyncScope(this.#storage.run, this.#storage, ROOT_CONTEXT, doNothing);
     removeEnabled(this);
     enabledManagers.push(this);
     return this;
