@@ -108,6 +108,8 @@ export async function countVariant(node, [name, variant], receiver, options, dir
       '--instr-atstart=no',
       '--separate-threads=yes',
       `--callgrind-out-file=${join(directory, `${prefix}.%p`)}`,
+      // Extra callgrind options for experiments (e.g. `--cache-sim=yes --branch-sim=yes`); none by default.
+      ...(process.env.BENCH_CALLGRIND_ARGS ?? '').split(' ').filter(Boolean),
       node.path,
     ],
     env,

@@ -1,0 +1,93 @@
+/**
+ * Two otelite builds side by side under the saturated-server case's load (bench/cases/saturated-server.mjs:
+ * `wrk -t1 -c32` on the same hello-world server, OTLP/protobuf to the same receiver), with the untraced
+ * server and the floor tracer, interleaved round by round, to tell whether a change moves the added
+ * main-thread CPU per request by less than a full bench run resolves:
+ *
+ *   node bench/experiments/ab-saturated.mjs <dist A> <dist B> [rounds] [seconds]
+ *   BENCH_NODES=24.22.3 node bench/experiments/ab-saturated.mjs ...
+ *
+ * Prints, per variant, the median (min–max) of the per-round added main-thread CPU over untraced (µs per
+ * request) and of the per-round kept throughput, and the median of B − A taken round by round.
+ */
+
+import { fileURLToPath } from 'node:url';
+import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
+import { nodeBinaries } from '../lib/node-binaries.mjs';
+import { mainThreadCpuMicros } from '../lib/process-cpu.mjs';
+import { findWrk, runWrk } from '../lib/wrk.mjs';
+
+const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url));
+const SERVER = fileURLToPath(new URL('../saturated/server.cjs', import.meta.url));
+const [distA, distB, roundsArg, secondsArg] = process.argv.slice(2);
+if (!distA || !distB) {
+  console.error('usage: node bench/experiments/ab-saturated.mjs <dist A> <dist B> [rounds] [seconds]');
+  process.exit(2);
+}
+const rounds = Number(roundsArg) || 8;
+const seconds = Number(secondsArg) || 2;
+const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
+const wrk = findWrk();
+if (wrk.skipped || node.skipped) throw new Error(wrk.skipped ?? node.skipped);
+
+const VARIANTS = [
+  ['untraced', 'untraced', distA],
+  ['A', 'otelite', distA],
+  ['B', 'otelite', distB],
+  ['floor', 'floor', distA],
+];
+const median = (values) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function burst(server, receiver) {
+  await ask(receiver.child, { type: 'stats' });
+  const before = await ask(server.child, { type: 'served' });
+  const cpuBefore = mainThreadCpuMicros(server.ready.pid);
+  const load = await runWrk(wrk.path, `http://127.0.0.1:${server.ready.port}/`, { seconds });
+  const after = await ask(server.child, { type: 'flush' }, 60_000);
+  const cpu = mainThreadCpuMicros(server.ready.pid) - cpuBefore;
+  const { spans } = await ask(receiver.child, { type: 'stats' });
+  const served = after.requests - before.requests;
+  return { rps: load.requestsPerSecond, main: cpu / served, served, spans };
+}
+
+const helpers = [];
+const results = Object.fromEntries(VARIANTS.map(([label]) => [label, []]));
+try {
+  const receiver = await startHelper(RECEIVER, []);
+  helpers.push(receiver);
+  const base = `http://127.0.0.1:${receiver.ready.port}`;
+  const servers = {};
+  for (const [label, variant, dist] of VARIANTS) {
+    const env = { ...process.env, OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
+    servers[label] = await startHelper(SERVER, [variant, base, dist], { execPath: node.path, env });
+    helpers.push(servers[label]);
+    await burst(servers[label], receiver);
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < VARIANTS.length; i++) {
+      const [label] = VARIANTS[(i + round) % VARIANTS.length];
+      results[label].push(await burst(servers[label], receiver));
+    }
+  }
+} finally {
+  await Promise.all(helpers.map((helper) => stopHelper(helper.child)));
+}
+
+const untraced = results.untraced;
+const f = (x) => x.toFixed(2);
+console.log(`Node ${node.version}, ${rounds} rounds of ${seconds} s, wrk -t1 -c32`);
+console.log(`untraced: main ${f(median(untraced.map((r) => r.main)))} µs/request, ${Math.round(median(untraced.map((r) => r.rps)))} req/s`);
+for (const label of ['A', 'B', 'floor']) {
+  const added = results[label].map((r, i) => r.main - untraced[i].main);
+  const kept = results[label].map((r, i) => r.rps / untraced[i].rps);
+  const missing = results[label].filter((r) => r.spans < r.served).length;
+  console.log(
+    `${label.padEnd(6)} added main ${f(median(added))} µs (${f(Math.min(...added))}–${f(Math.max(...added))}), kept ${f(median(kept))}× (${f(Math.min(...kept))}–${f(Math.max(...kept))})${missing ? `, ${missing} bursts short of spans` : ''}`,
+  );
+}
+const delta = results.B.map((r, i) => r.main - results.A[i].main);
+console.log(`B − A, round by round: median ${f(median(delta))} µs (${f(Math.min(...delta))}–${f(Math.max(...delta))})`);
