@@ -387,7 +387,11 @@ export function startServerSpan(
       pendingMethod = method;
       span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildPendingRequestAttributes);
     } else {
-      span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, headers, method, originalMethod) }, parent);
+      span = tracer.startSpan(
+        baseName,
+        { kind: SpanKind.SERVER, attributes: requestAttributes(request, headers, method, originalMethod) },
+        parent,
+      );
     }
   } finally {
     pendingRequest = undefined;

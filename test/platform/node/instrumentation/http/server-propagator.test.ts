@@ -7,7 +7,17 @@ import {
   W3CTraceContextPropagator,
   type HttpInstrumentation,
 } from '../../../../../src/index.js';
-import { randomHex, send, serverSpans, setUpTracing, startServer, tearDownTracing, traceparent, type TestServer, type Tracing } from './http-test-kit.js';
+import {
+  randomHex,
+  send,
+  serverSpans,
+  setUpTracing,
+  startServer,
+  tearDownTracing,
+  traceparent,
+  type TestServer,
+  type Tracing,
+} from './http-test-kit.js';
 
 // The server skips the propagator for a request without traceparent and baggage only when the global
 // propagator is otelite's W3C propagation; any other propagator still sees every request.
