@@ -19,7 +19,7 @@ import { INIT_ENVIRONMENT } from './init-environment.js';
 import { nodeConfigurationFileAccess } from './platform/node/configuration-file-access.js';
 import { nodePlatform } from './platform/node/node-platform.js';
 import { installPlatform } from './platform.js';
-import { POOLED_ID_SPANS } from './trace/pooled-id-span.js';
+import { PooledIdSpan } from './trace/pooled-id-span.js';
 import { useLazyIdSpans } from './trace/tracer.js';
 import { useOtlpEnvironment } from './export/otlp/otlp-environment-settings.js';
 import { readOtlpEnvironment } from './export/otlp/otlp-environment.js';
@@ -47,7 +47,7 @@ useFastSpans(simpleSpans);
 // nothing downstream draws none), and a recorded span keeps its ids as pooled random bytes, made hex only
 // when its context is read and written into the protobuf as they are; the web entries keep the API's
 // non-recording span and hex ids drawn at start (sampled-out-span.ts, pooled-id-span.ts).
-useLazyIdSpans(POOLED_ID_SPANS);
+useLazyIdSpans(PooledIdSpan);
 useProtobufFallbackEncoderLoader(async () => (await import('./export/otlp/encoding/schema-fallback-encoder.js')).encodeWithSchema);
 
 // OTEL_CONFIG_FILE / init({ configFile }): files are read with node:fs; the YAML parser and the schema

@@ -7,11 +7,11 @@ import type { ClockAnchor } from './clock.js';
 import type { FinishedSpan } from './finished-span.js';
 import { createSampledOutSpan } from './sampled-out-span.js';
 import { RecordingSpan, type SpanOwner } from './span.js';
-import type { LazyIdSpans } from './tracer.js';
+import type { SampledOutSpanFactory } from './tracer.js';
 
 /*
  * A recording span whose ids stay random bytes until someone reads them, for the Node entry (installed
- * with `useLazyIdSpans`; the web entries keep `RecordingSpan` over the generator's hex ids, which is
+ * with `useLazyIdSpans(PooledIdSpan)`; the web entries keep `RecordingSpan` over the generator's hex ids, which is
  * smaller to ship). With the SDK's own random generator the tracer starts these without ids: the span
  * takes its span id, and a root under a sampler that never reads the trace id its trace id as well, as
  * 4-byte words of a pooled random buffer (a new buffer when one is used up; spans keep theirs). The hex
@@ -170,14 +170,16 @@ export class PooledIdSpan extends RecordingSpan {
     ids.traceState = span.#traceState;
     return true;
   }
-}
 
-/** The sampled-out span the tracer returns on Node, and {@link PooledIdSpan} for recorded spans. */
-export const POOLED_ID_SPANS: LazyIdSpans = {
-  sampledOut: createSampledOutSpan,
-  recording: PooledIdSpan as unknown as LazyIdSpans['recording'],
-  lateRootTraceIds: (sampler: Sampler): boolean => {
+  /** The span the tracer returns for a dropped span on Node ({@link SampledOutSpan}, ids drawn when read). */
+  static readonly sampledOut: SampledOutSpanFactory = createSampledOutSpan;
+
+  /**
+   * Whether `sampler` never reads the trace id of a span without a parent (`AlwaysOn`, `AlwaysOff`, or
+   * a sampler `markRootIgnoresTraceIds` marked), so that a root may draw its trace id after the decision.
+   */
+  static lateRootTraceIds(sampler: Sampler): boolean {
     const type = (sampler as { constructor?: unknown }).constructor;
     return type === AlwaysOffSampler || type === AlwaysOnSampler || rootSamplerIgnoresTraceIds(sampler);
-  },
-};
+  }
+}

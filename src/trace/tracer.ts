@@ -71,21 +71,18 @@ export type SampledOutSpanFactory = (
 ) => Span;
 
 /**
- * The spans whose ids are drawn once needed ({@link useLazyIdSpans}).
+ * The spans whose ids are drawn once needed ({@link useLazyIdSpans}): the recording span class for the
+ * SDK's own random generator, started without a span id (and without a trace id for a root whose
+ * sampler {@link LazyIdSpans.lateRootTraceIds} says ignores it), which draws them itself
+ * (src/trace/pooled-id-span.ts), with two statics.
  * @internal
  */
-export interface LazyIdSpans {
+export type LazyIdSpans = typeof RecordingSpan & {
   /** Makes the span for a dropped span ({@link SampledOutSpan}). */
   readonly sampledOut: SampledOutSpanFactory;
-  /**
-   * The recording span class for the SDK's own random generator, started without a span id (and
-   * without a trace id for a root whose sampler {@link lateRootTraceIds} says ignores it), which draws
-   * them itself (src/trace/pooled-id-span.ts).
-   */
-  readonly recording: typeof RecordingSpan;
   /** Whether `sampler` never reads a root's trace id, so that a root may draw it after the decision. */
   lateRootTraceIds(sampler: Sampler): boolean;
-}
+};
 
 let lazyIdSpans: LazyIdSpans | undefined;
 
@@ -100,7 +97,7 @@ let lazyIdSpans: LazyIdSpans | undefined;
  *
  * @example
  * ```ts
- * useLazyIdSpans(POOLED_ID_SPANS);
+ * useLazyIdSpans(PooledIdSpan);
  * ```
  */
 export function useLazyIdSpans(spans: LazyIdSpans | undefined): void {
@@ -122,7 +119,7 @@ export class Tracer implements ApiTracer {
   #lazyIds: boolean;
   /** Whether, with {@link #lazyIds}, a root's trace id may also wait: the sampler never reads it. */
   #lazyRootTraceIds: boolean;
-  /** The recording span class: {@link LazyIdSpans.recording} with {@link #lazyIds}, which draws the ids not given. */
+  /** The recording span class: the {@link LazyIdSpans} class with {@link #lazyIds}, which draws the ids not given. */
   #recordingSpan: typeof RecordingSpan;
 
   constructor(state: TracerState, owner: SpanOwner) {
@@ -131,10 +128,11 @@ export class Tracer implements ApiTracer {
     this.#samplerReadsNoAttributes = readsNoAttributes(state.sampler);
     const generator = state.idGenerator;
     const lazy = lazyIdSpans;
-    this.#lazyIds =
+    const lazyIds =
       lazy !== undefined && generator instanceof RandomIdGenerator && Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
-    this.#lazyRootTraceIds = this.#lazyIds && (lazy as LazyIdSpans).lateRootTraceIds(state.sampler);
-    this.#recordingSpan = this.#lazyIds ? (lazy as LazyIdSpans).recording : RecordingSpan;
+    this.#lazyIds = lazyIds;
+    this.#lazyRootTraceIds = lazyIds && lazy.lateRootTraceIds(state.sampler);
+    this.#recordingSpan = lazyIds ? lazy : RecordingSpan;
   }
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {

@@ -11,7 +11,7 @@ import { useOtlpEnvironment } from '../../src/export/otlp/otlp-environment-setti
 import { readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
 import { useEnvironmentSampler } from '../../src/sampling/default-sampler.js';
 import { createSamplerFromEnvironment } from '../../src/sampling/from-environment.js';
-import { POOLED_ID_SPANS } from '../../src/trace/pooled-id-span.js';
+import { PooledIdSpan } from '../../src/trace/pooled-id-span.js';
 import { useLazyIdSpans } from '../../src/trace/tracer.js';
 
 installPlatform(nodePlatform);
@@ -21,4 +21,4 @@ useOtlpEnvironment(() => readOtlpEnvironment());
 useExitRegistry(batchExitRegistry);
 useOtlpExitExport(createExitExport);
 useEnvironmentReaders();
-useLazyIdSpans(POOLED_ID_SPANS);
+useLazyIdSpans(PooledIdSpan);
