@@ -77,13 +77,16 @@ function hex(words: Int32Array, at: number, bytes: number): string {
 }
 
 /**
- * Filled by {@link PooledIdSpan.readRootIds}: where a root's id bytes are (a trace id then a span id, 24
- * bytes from word `at` of `words`), with its trace flags and trace state.
+ * Filled by {@link PooledIdSpan.readPooledIds}: where a span's id bytes are (its span id, 8 bytes from
+ * word `at` of `words`; a root's trace id, when `traceId` is `undefined`, the 16 bytes before them),
+ * with its trace flags and trace state.
  * @internal
  */
-export interface PooledRootIds {
+export interface PooledIds {
   words: Int32Array;
   at: number;
+  /** The trace id given at start (the parent's, or one a sampler read), else `undefined`: in the pool. */
+  traceId: string | undefined;
   traceFlags: number;
   traceState: TraceState | undefined;
 }
@@ -155,17 +158,17 @@ export class PooledIdSpan extends RecordingSpan {
   }
 
   /**
-   * When `span` is a root of this class whose ids are both in its pool: fills `ids` and returns `true`
-   * (for the protobuf writer's batch id reader); else `false`.
+   * When `span` is of this class: fills `ids` and returns `true` (for the protobuf writer's batch id
+   * reader); else `false`.
    * @internal
    */
-  static readRootIds(span: FinishedSpan, ids: PooledRootIds): boolean {
+  static readPooledIds(span: FinishedSpan, ids: PooledIds): boolean {
     // A batch may hold anything (an object of any other class, or no object: the writer reports it).
     if (typeof span !== 'object' || span === null || !(#at in span)) return false;
     const at = span.#at;
-    if ((at & 1) === 0) return false;
     ids.words = span.#words;
-    ids.at = (at >> 1) - TRACE_ID_WORDS;
+    ids.at = at >> 1;
+    ids.traceId = (at & 1) === 1 ? undefined : span.#traceId;
     ids.traceFlags = RecordingSpan.traceFlagsOf(span);
     ids.traceState = span.#traceState;
     return true;

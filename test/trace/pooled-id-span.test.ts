@@ -21,6 +21,7 @@ import type { FinishedSpan } from '../../src/trace/finished-span.js';
 import { PooledIdSpan } from '../../src/trace/pooled-id-span.js';
 import { RecordingSpan } from '../../src/trace/span.js';
 import { useGlobalContextManager } from '../support/global-context-manager.js';
+import { finishedSpan } from '../export/otlp/span-fixtures.js';
 
 useGlobalContextManager();
 
@@ -138,6 +139,31 @@ describe.each([
       }
     }
     expect(new Set(wire.map((w) => w.spanId)).size).toBe(1200);
+  });
+
+  it('writes the same bytes again after the context is read, and next to spans whose ids are not hex', () => {
+    const { exporter, tracer } = setup();
+    const remote = trace.setSpanContext(apiContext.active(), {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      isRemote: true,
+    });
+    for (let i = 0; i < 50; i++) {
+      const root = tracer.startSpan('root');
+      tracer.startSpan('child', {}, i % 2 === 0 ? trace.setSpan(apiContext.active(), root) : remote).end();
+      root.end();
+    }
+    const spans = exporter.getFinishedSpans();
+    const first = encodeSpansToProtobuf(spans);
+    // A span whose id is not hex makes the batch reader read every span again through its context.
+    const bad = finishedSpan({ spanId: 'zz00000000000000' });
+    const mixed = decodeIds(encodeSpansToProtobuf([spans[0], bad, ...spans.slice(1)]));
+    const contexts = spans.map((span) => ({ ...span.spanContext() }));
+    expect(decodeIds(first)).toEqual(spans.map(expected));
+    expect(mixed).toEqual(spans.map(expected));
+    expect(encodeSpansToProtobuf(spans)).toEqual(first);
+    expect(spans.map((span) => span.spanContext())).toEqual(contexts);
   });
 
   it('calls a user IdGenerator as before and writes its ids', () => {

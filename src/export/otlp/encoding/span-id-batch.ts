@@ -5,11 +5,11 @@ import {
   TAG_SPAN_TRACE_STATE,
 } from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
 import type { FinishedSpan } from '../../../trace/finished-span.js';
-import { PooledIdSpan, type PooledRootIds } from '../../../trace/pooled-id-span.js';
+import { PooledIdSpan, type PooledIds } from '../../../trace/pooled-id-span.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import { varint32Size } from '../wire/wire-size.js';
-import { newContextParts, sizeOptionalString, writeIdFields, writeRecordedString } from './binary-encoder.js';
+import { newContextParts, nextSize, pushSize, sizeOptionalString, writeIdFields, writeRecordedString } from './binary-encoder.js';
 import { otlpFlags, otlpString } from './otlp-field-values.js';
 
 /*
@@ -23,9 +23,11 @@ import { otlpFlags, otlpString } from './otlp-field-values.js';
  * strings and the valid ones decoded again. The write pass copies the bytes as 32-bit words. (Checking
  * and decoding TextEncoder's ASCII bytes in JavaScript, four digits at a time, cost ~3.5 k instructions
  * per span, ids read, checked and written; this ~2 k.) The bytes are the per-id way's.
- * A root whose ids wait as pooled random bytes (trace/pooled-id-span.ts, the Node default) has no hex to
- * decode: its 24 id bytes are copied as six 32-bit words into a second buffer, `pooledBytes`, and written
- * from there ({@link POOLED} in its entry).
+ * A span whose ids wait as pooled random bytes (trace/pooled-id-span.ts, the Node default) has no span
+ * id hex: a root's 24 id bytes are copied as six 32-bit words into a second buffer, `pooledWords`, and
+ * written from there ({@link POOLED} in its entry); a span with a trace id string (a parent's, or
+ * one its sampler read) has that and its parent's span id decoded with the rest, and its span id's two
+ * words copied there ({@link POOLED_SPAN_ID}; where, in a `sizes` entry after its id entry).
  */
 
 /**
@@ -37,7 +39,7 @@ let idEntries = new Int32Array(256);
 let idFlags = new Int32Array(256);
 let idBytes = Buffer.allocUnsafeSlow(0);
 let idView = new DataView(idBytes.buffer);
-/** Roots' pooled id words (trace id, span id: 6 words each), and the same bytes for writing. */
+/** Pooled id words (a root's trace and span ids, 6 words; another span's span id, 2), and the same bytes for writing. */
 let pooledWords = new Int32Array(6 * 64);
 let pooledView = new DataView(pooledWords.buffer);
 let traceStates: SpanContextParts['traceState'][] = [];
@@ -47,9 +49,11 @@ let heldTraceStates = false;
 export const HAS_PARENT = 1;
 /** An id entry bit: the span has a trace state. */
 export const HAS_TRACE_STATE = 2;
-/** An id entry bit: the span's ids are in `pooledBytes`, a root's (no parent). */
+/** An id entry bit: the span's ids are in `pooledWords`, a root's (no parent). */
 const POOLED = 4;
-const ENTRY_SCALE = 8;
+/** An id entry bit: the span's span id is in `pooledWords` (at `pooledSpanIdAt`), its other ids in `idBytes`. */
+const POOLED_SPAN_ID = 8;
+const ENTRY_SCALE = 16;
 /** An id entry: the span's ids could not be read or are not hex ids of the right lengths. */
 export const IDS_INVALID = -1;
 /** Beyond this many spans the id arrays are released after the call, so one huge batch does not pin memory. */
@@ -61,9 +65,13 @@ const SIZE_IDS = varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_BYTES + varint32
 const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_BYTES;
 /** Filled by `RecordingSpan.readContextParts` for each span read (one call reads one span at a time). */
 const contextParts = newContextParts();
-/** Filled by `PooledIdSpan.readRootIds`. */
-const pooledIds: PooledRootIds = { words: pooledWords, at: 0, traceFlags: 0, traceState: undefined };
+/** Filled by `PooledIdSpan.readPooledIds`. */
+const pooledIds: PooledIds = { words: pooledWords, at: 0, traceId: undefined, traceFlags: 0, traceState: undefined };
 const POOLED_WORDS = 6;
+/** Words of `pooledWords` used by this call. */
+let pooledUsed = 0;
+/** Per span with {@link POOLED_SPAN_ID}: the byte offset of its span id in `pooledWords`. */
+let pooledSpanIdAt = new Int32Array(256);
 
 /** Reads the ids of a batch's spans, before the size pass. */
 export function readIds(spans: readonly FinishedSpan[]): void {
@@ -72,18 +80,24 @@ export function readIds(spans: readonly FinishedSpan[]): void {
     const capacity = Math.max(count, idEntries.length * 2);
     idEntries = new Int32Array(capacity);
     idFlags = new Int32Array(capacity);
+    pooledSpanIdAt = new Int32Array(capacity);
   }
   const parts = contextParts;
   const pieces: string[] = [];
   let length = 0;
   const pooled = pooledIds;
-  let words = 0;
+  pooledUsed = 0;
   for (let i = 0; i < count; i++) {
     const span = spans[i];
-    if (PooledIdSpan.readRootIds(span, pooled)) {
+    if (PooledIdSpan.readPooledIds(span, pooled)) {
+      if (pooled.traceId !== undefined) {
+        length = readPooledChildIds(span, i, pooled, pieces, length);
+        continue;
+      }
+      const words = pooledUsed;
       if (words + POOLED_WORDS > pooledWords.length) growPooled(words + POOLED_WORDS);
       const from = pooled.words;
-      const at = pooled.at;
+      const at = pooled.at - 4;
       const to = pooledWords;
       to[words] = from[at];
       to[words + 1] = from[at + 1];
@@ -99,7 +113,7 @@ export function readIds(spans: readonly FinishedSpan[]): void {
         entry |= HAS_TRACE_STATE;
       }
       idEntries[i] = entry;
-      words += POOLED_WORDS;
+      pooledUsed = words + POOLED_WORDS;
       continue;
     }
     try {
@@ -149,6 +163,47 @@ export function readIds(spans: readonly FinishedSpan[]): void {
   const hex = pieces.join('');
   // A code unit past 0x7f (never in a hex id) could pass the hex decoding, which reads its low byte only.
   if (Buffer.byteLength(hex) !== length || idBytes.write(hex, 0, byteLength, 'hex') !== byteLength) decodeValidIds(spans);
+}
+
+/**
+ * A pooled span with a trace id string (the parent's, or one its sampler read): its trace id and its
+ * parent's go with the hex pieces, its span id's words into `pooledWords`. Returns the hex length so far.
+ */
+function readPooledChildIds(span: FinishedSpan, i: number, pooled: PooledIds, pieces: string[], length: number): number {
+  const traceId = pooled.traceId;
+  const parent = span.parentSpanContext;
+  const parentSpanId = parent?.spanId;
+  if (
+    typeof traceId !== 'string' ||
+    traceId.length !== TRACE_ID_HEX_LENGTH ||
+    (parentSpanId !== undefined && (typeof parentSpanId !== 'string' || parentSpanId.length !== SPAN_ID_HEX_LENGTH))
+  ) {
+    idEntries[i] = IDS_INVALID;
+    return length;
+  }
+  idFlags[i] = otlpFlags(pooled.traceFlags, parent?.isRemote);
+  const words = pooledUsed;
+  if (words + 2 > pooledWords.length) growPooled(words + 2);
+  const from = pooled.words;
+  const at = pooled.at;
+  pooledWords[words] = from[at];
+  pooledWords[words + 1] = from[at + 1];
+  pooledUsed = words + 2;
+  pooledSpanIdAt[i] = words * 4;
+  let entry = length * (ENTRY_SCALE / 2) + POOLED_SPAN_ID;
+  if (pooled.traceState !== undefined) {
+    traceStates[i] = pooled.traceState;
+    heldTraceStates = true;
+    entry |= HAS_TRACE_STATE;
+  }
+  if (parentSpanId === undefined) {
+    pieces.push(traceId);
+    idEntries[i] = entry;
+    return length + TRACE_ID_HEX_LENGTH;
+  }
+  pieces.push(traceId, parentSpanId);
+  idEntries[i] = entry | HAS_PARENT;
+  return length + TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH;
 }
 
 /** Makes room for at least `words` pooled id words, keeping those copied. */
@@ -209,6 +264,7 @@ export function idFlagsOf(index: number): number {
 /** The size of the id and trace state fields of the span at `index` with a valid id entry; records its trace state, if it has one. */
 export function sizeIdFields(index: number, entry: number): number {
   const size = entry & HAS_PARENT ? SIZE_IDS + SIZE_PARENT_SPAN_ID_FIELD : SIZE_IDS;
+  if (entry & POOLED_SPAN_ID) pushSize(pooledSpanIdAt[index]);
   if ((entry & HAS_TRACE_STATE) === 0) return size;
   const traceState = traceStates[index] as NonNullable<SpanContextParts['traceState']>;
   return size + sizeOptionalString(TAG_SPAN_TRACE_STATE, otlpString(traceState.serialize()));
@@ -217,10 +273,22 @@ export function sizeIdFields(index: number, entry: number): number {
 /** Writes the trace id, span id, trace state and parent span id fields {@link sizeIdFields} measured. */
 export function writeIds(entry: number): void {
   const from = (entry - (entry % ENTRY_SCALE)) / ENTRY_SCALE;
+  if (entry & POOLED_SPAN_ID) {
+    writePooledSpanIdFields(entry, from);
+    return;
+  }
   const ids = entry & POOLED ? pooledView : idView;
   writeIdFields(TAG_SPAN_TRACE_ID, TRACE_ID_BYTES, TAG_SPAN_SPAN_ID, SPAN_ID_BYTES, ids, from);
   if (entry & HAS_TRACE_STATE) writeRecordedString(TAG_SPAN_TRACE_STATE);
   if (entry & HAS_PARENT) writeIdFields(TAG_SPAN_PARENT_SPAN_ID, SPAN_ID_BYTES, 0, 0, ids, from + TRACE_ID_BYTES + SPAN_ID_BYTES);
+}
+
+/** {@link writeIds} for a span with {@link POOLED_SPAN_ID}: its trace id and parent's from `idBytes`, its span id from `pooledWords`. */
+function writePooledSpanIdFields(entry: number, from: number): void {
+  writeIdFields(TAG_SPAN_TRACE_ID, TRACE_ID_BYTES, 0, 0, idView, from);
+  writeIdFields(TAG_SPAN_SPAN_ID, SPAN_ID_BYTES, 0, 0, pooledView, nextSize());
+  if (entry & HAS_TRACE_STATE) writeRecordedString(TAG_SPAN_TRACE_STATE);
+  if (entry & HAS_PARENT) writeIdFields(TAG_SPAN_PARENT_SPAN_ID, SPAN_ID_BYTES, 0, 0, idView, from + TRACE_ID_BYTES);
 }
 
 /** After a call: lets go of a huge batch's arrays. */
@@ -236,6 +304,7 @@ export function releaseIds(): void {
     idView = new DataView(idBytes.buffer);
     pooledWords = new Int32Array(6 * 64);
     pooledView = new DataView(pooledWords.buffer);
+    pooledSpanIdAt = new Int32Array(256);
     traceStates = [];
   }
 }
