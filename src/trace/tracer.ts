@@ -210,8 +210,8 @@ export class Tracer implements ApiTracer {
     }
     // Ids drawn now only where they must be (see #lazyIds); the rest by the span made (a dropped span's when read).
     const lazyIds = this.#lazyIds;
-    let traceId = parent !== undefined ? parent.traceId : this.#lazyRootTraceIds ? undefined : idGenerator.generateTraceId();
-    let spanId = lazyIds ? undefined : idGenerator.generateSpanId();
+    const traceId = parent !== undefined ? parent.traceId : this.#lazyRootTraceIds ? undefined : idGenerator.generateTraceId();
+    const spanId = lazyIds ? undefined : idGenerator.generateSpanId();
     const spanName = toName(name, 'span');
     let kind = options?.kind ?? SPAN_KIND_INTERNAL;
     if (kind !== SPAN_KIND_INTERNAL && !(kind >= SPAN_KIND_INTERNAL && kind <= SPAN_KIND_CONSUMER && Number.isInteger(kind))) {

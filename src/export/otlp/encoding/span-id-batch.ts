@@ -32,7 +32,7 @@ import { otlpFlags, otlpString } from './otlp-field-values.js';
 
 /**
  * Per span of the batch: in `idEntries` where its id bytes start in `idBytes` (trace id, span id, then
- * the parent's, if any; in `pooledBytes` with {@link POOLED}) times {@link ENTRY_SCALE}, plus
+ * the parent's, if any; in `pooledWords` with {@link POOLED}) times {@link ENTRY_SCALE}, plus
  * {@link HAS_PARENT}, {@link HAS_TRACE_STATE} and {@link POOLED}; or {@link IDS_INVALID}. Its OTLP flags are in `idFlags`, its trace state (if any) in `traceStates`.
  */
 let idEntries = new Int32Array(256);
