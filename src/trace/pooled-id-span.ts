@@ -98,14 +98,17 @@ export interface PooledIds {
  * @internal Created by the tracer; instrumentation sees it as the API `Span`.
  */
 export class PooledIdSpan extends RecordingSpan {
+  // Plain properties set in the constructor, not class fields: on Node 24 each private or class field a
+  // derived class defines after `super()` went through the generic DefineKeyedOwnIC stub (~140
+  // instructions a field per span, callgrind); a plain store does not.
   /** The pool holding this span's id bytes. */
-  #words: Int32Array;
+  declare pooledIdWords: Int32Array;
   /** Twice the index of its span id's words, plus 1 when the trace id is the 4 words before them. */
-  #at: number;
+  declare pooledIdAt: number;
   /** The trace id as hex: given at start, or made from the pool on the first read. */
-  #traceId: string | undefined;
-  #spanId: string | undefined;
-  #traceState: TraceState | undefined;
+  declare pooledTraceId: string | undefined;
+  declare pooledSpanId: string | undefined;
+  declare pooledTraceState: TraceState | undefined;
 
   constructor(
     owner: SpanOwner,
@@ -141,19 +144,19 @@ export class PooledIdSpan extends RecordingSpan {
       attributes,
       attributesOwned,
     );
-    this.#words = words;
-    this.#at = at;
-    this.#traceId = traceId;
-    this.#spanId = undefined;
-    this.#traceState = traceState;
+    this.pooledIdWords = words;
+    this.pooledIdAt = at;
+    this.pooledTraceId = traceId;
+    this.pooledSpanId = undefined;
+    this.pooledTraceState = traceState;
   }
 
   /** The span's context, its ids made hex on the first call and kept (the same values on every call). */
   override spanContext(): SpanContext {
     const context = super.spanContext();
-    const at = this.#at >> 1;
-    context.traceId = this.#traceId ??= hex(this.#words, at - TRACE_ID_WORDS, 16);
-    context.spanId = this.#spanId ??= hex(this.#words, at, 8);
+    const at = this.pooledIdAt >> 1;
+    context.traceId = this.pooledTraceId ??= hex(this.pooledIdWords, at - TRACE_ID_WORDS, 16);
+    context.spanId = this.pooledSpanId ??= hex(this.pooledIdWords, at, 8);
     return context;
   }
 
@@ -164,13 +167,13 @@ export class PooledIdSpan extends RecordingSpan {
    */
   static readPooledIds(span: FinishedSpan, ids: PooledIds): boolean {
     // A batch may hold anything (an object of any other class, or no object: the writer reports it).
-    if (typeof span !== 'object' || span === null || !(#at in span)) return false;
-    const at = span.#at;
-    ids.words = span.#words;
+    if (!(span instanceof PooledIdSpan)) return false;
+    const at = span.pooledIdAt;
+    ids.words = span.pooledIdWords;
     ids.at = at >> 1;
-    ids.traceId = (at & 1) === 1 ? undefined : span.#traceId;
+    ids.traceId = (at & 1) === 1 ? undefined : span.pooledTraceId;
     ids.traceFlags = RecordingSpan.traceFlagsOf(span);
-    ids.traceState = span.#traceState;
+    ids.traceState = span.pooledTraceState;
     return true;
   }
 
