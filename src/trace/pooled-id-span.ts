@@ -11,8 +11,8 @@ import type { SampledOutSpanFactory } from './tracer.js';
 
 /*
  * A recording span whose ids stay random bytes until someone reads them, for the Node entry (installed
- * with `useLazyIdSpans(PooledIdSpan)`; the web entries keep `RecordingSpan` over the generator's hex ids, which is
- * smaller to ship). With the SDK's own random generator the tracer starts these without ids: the span
+ * with `useLazyIdSpans(PooledIdSpan)`; the web entries keep `RecordingSpan` over the generator's hex
+ * ids, which is smaller to ship). With the SDK's own random generator the tracer starts these without ids: the span
  * takes its span id, and a root under a sampler that never reads the trace id its trace id as well, as
  * 4-byte words of a pooled random buffer (a new buffer when one is used up; spans keep theirs). The hex
  * strings are made on the first `spanContext()` and kept, so every read gives the same values; the

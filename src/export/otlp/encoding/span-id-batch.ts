@@ -33,7 +33,8 @@ import { otlpFlags, otlpString } from './otlp-field-values.js';
 /**
  * Per span of the batch: in `idEntries` where its id bytes start in `idBytes` (trace id, span id, then
  * the parent's, if any; in `pooledWords` with {@link POOLED}) times {@link ENTRY_SCALE}, plus
- * {@link HAS_PARENT}, {@link HAS_TRACE_STATE} and {@link POOLED}; or {@link IDS_INVALID}. Its OTLP flags are in `idFlags`, its trace state (if any) in `traceStates`.
+ * {@link HAS_PARENT}, {@link HAS_TRACE_STATE}, {@link POOLED} and {@link POOLED_SPAN_ID}; or
+ * {@link IDS_INVALID}. Its OTLP flags are in `idFlags`, its trace state (if any) in `traceStates`.
  */
 let idEntries = new Int32Array(256);
 let idFlags = new Int32Array(256);
@@ -283,7 +284,10 @@ export function writeIds(entry: number): void {
   if (entry & HAS_PARENT) writeIdFields(TAG_SPAN_PARENT_SPAN_ID, SPAN_ID_BYTES, 0, 0, ids, from + TRACE_ID_BYTES + SPAN_ID_BYTES);
 }
 
-/** {@link writeIds} for a span with {@link POOLED_SPAN_ID}: its trace id and parent's from `idBytes`, its span id from `pooledWords`. */
+/**
+ * {@link writeIds} for a span with {@link POOLED_SPAN_ID}: its trace id and parent's from `idBytes`, its
+ * span id from `pooledWords`.
+ */
 function writePooledSpanIdFields(entry: number, from: number): void {
   writeIdFields(TAG_SPAN_TRACE_ID, TRACE_ID_BYTES, 0, 0, idView, from);
   writeIdFields(TAG_SPAN_SPAN_ID, SPAN_ID_BYTES, 0, 0, pooledView, nextSize());
