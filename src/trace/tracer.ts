@@ -144,7 +144,8 @@ export class Tracer implements ApiTracer {
    * needed: at once if the sampler may read them, else only once the span is known to record. A
    * non-sampled span thus costs no attribute object. `buildAttributes` returns a new object each time,
    * which the span keeps as its own attributes (no copy). Otherwise the same as `startSpan(name, { kind,
-   * attributes: buildAttributes() }, context)`.
+   * attributes: buildAttributes() }, context)`, except that a SERVER span is never joined to a request's
+   * server span (see server-span-join.ts): it is the request's own.
    * @internal For otelite's instrumentations.
    */
   startSpanWithDeferredAttributes(name: string, kind: SpanKind, context: Context, buildAttributes: () => Attributes): Span {
@@ -166,7 +167,8 @@ export class Tracer implements ApiTracer {
     const isRoot = parentContext === ROOT_CONTEXT;
     if (!isRoot && isTracingSuppressed(parentContext)) return INVALID_SPAN;
     const root = options?.root === true;
-    if (options?.kind === SPAN_KIND_SERVER && !root) {
+    // Never for the instrumentations' own spans (`attributesOwned`): their server span is a request of its own.
+    if (options?.kind === SPAN_KIND_SERVER && !root && !attributesOwned) {
       const joiner = currentServerSpanJoiner();
       if (joiner !== undefined) {
         try {

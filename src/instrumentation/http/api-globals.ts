@@ -42,6 +42,21 @@ let seenPropagator: TextMapPropagator | undefined;
  * ```
  */
 export function extractWithGlobalPropagator(carrier: unknown): Context {
+  const propagator = registeredGlobalPropagator();
+  if (propagator === undefined) return propagation.extract(ROOT_CONTEXT, carrier);
+  return propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
+}
+
+/**
+ * The global propagator `propagation.extract` uses, found as {@link extractWithGlobalPropagator} finds
+ * it (once per registration); `undefined` where the API has no way to ask for it.
+ *
+ * @example
+ * ```ts
+ * const fields = registeredGlobalPropagator()?.fields();
+ * ```
+ */
+export function registeredGlobalPropagator(): TextMapPropagator | undefined {
   const globals = registeredApiGlobals();
   const registered = globals?.propagation;
   if (globals !== seenGlobals || registered !== seenPropagation || seenGlobals === undefined) {
@@ -51,7 +66,5 @@ export function extractWithGlobalPropagator(carrier: unknown): Context {
     // The method every API 1.x has (private in its types): exactly what extract() delegates to.
     seenPropagator = typeof api._getGlobalPropagator === 'function' ? api._getGlobalPropagator() : undefined;
   }
-  const propagator = seenPropagator;
-  if (propagator === undefined) return propagation.extract(ROOT_CONTEXT, carrier);
-  return propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
+  return seenPropagator;
 }

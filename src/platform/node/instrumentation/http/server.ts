@@ -7,10 +7,11 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type TextMapPropagator,
   type Tracer,
 } from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { enterContext } from '../../context/async-local-storage-context-manager.js';
 import { OverlayContext, overlayDeleting, setContextValue } from '../../../../context/overlay-context.js';
@@ -24,7 +25,10 @@ import {
   runRequestHook,
   type HttpInstrumentationSettings,
 } from './http-instrumentation-options.js';
-import { extractWithGlobalPropagator } from '../../../../instrumentation/http/api-globals.js';
+import { extractWithGlobalPropagator, registeredGlobalPropagator } from '../../../../instrumentation/http/api-globals.js';
+import { CompositePropagator } from '../../../../propagation/composite.js';
+import { BAGGAGE_HEADER, W3CBaggagePropagator } from '../../../../propagation/baggage.js';
+import { TRACE_PARENT_HEADER, TRACE_STATE_HEADER, W3CTraceContextPropagator } from '../../../../propagation/trace-context.js';
 import { getHttpTracer } from '../../../../instrumentation/http/http-tracer.js';
 import { isNodeHttpCoveredElsewhere } from './opentelemetry-js-instrumentations.js';
 import { redactQuery } from '../../../../instrumentation/http/redact.js';
@@ -32,7 +36,7 @@ import { ERROR_TYPE_ABORTED, normalizeMethod, spanNameForMethod } from '../../..
 import { noticeResponseEnds, stopNoticingResponseEnds } from './response-end-time.js';
 import { endOrDeferRequestSpan, serverSpanJoiner, setOwnServerSpanStarting, type JoinableRequest } from './joined-server-span.js';
 import { setServerSpanJoiner } from '../../../../trace/server-span-join.js';
-import { isExportRequestHeaders } from '../../../../transport/exporter-requests.js';
+import { EXPORT_REQUEST_HEADER } from '../../../../transport/exporter-requests.js';
 
 /**
  * Server spans for `node:http` and `node:https` servers, from Node's diagnostics channels:
@@ -235,10 +239,13 @@ function onResponseFinish(message: unknown): void {
   }
 }
 
+/** Read once: the global `performance` is an accessor (a slow global load on every response otherwise). */
+const monotonic = performance;
+
 /** A response's `end()` was called: the span's end time, unless the response turns out aborted. */
 function onResponseEnd(response: ServerResponse): void {
   const state = (response as TracedResponse)[STATE];
-  if (state instanceof ServerRequest && state.finishedAt === undefined) state.finishedAt = performance.now();
+  if (state instanceof ServerRequest && state.finishedAt === undefined) state.finishedAt = monotonic.now();
 }
 
 /**
@@ -360,11 +367,12 @@ export function startServerSpan(
   // request.headers costs nothing more here: Node's server builds it for every request right after this
   // channel (it reads host and expect), so reading the raw list instead would only add work.
   const headers = request.headers;
-  if (isNodeHttpCoveredElsewhere() || isExportRequestHeaders(headers) || isIncomingRequestIgnored(settings, request)) {
+  // An otelite exporter's request (see isExportRequestHeaders; a header record needs no more than this read).
+  if (isNodeHttpCoveredElsewhere() || headers[EXPORT_REQUEST_HEADER] !== undefined || isIncomingRequestIgnored(settings, request)) {
     (response as TracedResponse)[STATE] = null;
     return ROOT_CONTEXT;
   }
-  const parent = extractWithGlobalPropagator(headers);
+  const parent = extractRequestParent(headers);
   const originalMethod = request.method ?? 'GET';
   // GET, most requests, without the set lookup of normalizeMethod.
   const method = originalMethod === 'GET' ? originalMethod : normalizeMethod(originalMethod);
@@ -375,13 +383,19 @@ export function startServerSpan(
   try {
     if (tracer.startSpanWithDeferredAttributes !== undefined) {
       pendingRequest = request;
+      pendingHeaders = headers;
       pendingMethod = method;
       span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildPendingRequestAttributes);
     } else {
-      span = tracer.startSpan(baseName, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, originalMethod) }, parent);
+      span = tracer.startSpan(
+        baseName,
+        { kind: SpanKind.SERVER, attributes: requestAttributes(request, headers, method, originalMethod) },
+        parent,
+      );
     }
   } finally {
     pendingRequest = undefined;
+    pendingHeaders = undefined;
     setOwnServerSpanStarting(false);
   }
   if (!span.isRecording()) {
@@ -403,12 +417,71 @@ export function startServerSpan(
 
 /** The request whose start attributes {@link buildPendingRequestAttributes} builds, while its span starts. */
 let pendingRequest: IncomingMessage | undefined;
+/** Its headers (read once: `request.headers` is a getter). */
+let pendingHeaders: IncomingHttpHeaders | undefined;
 /** Its normalized method. */
 let pendingMethod = '';
 
 function buildPendingRequestAttributes(): Attributes {
   const request = pendingRequest as IncomingMessage;
-  return requestAttributes(request, pendingMethod, request.method ?? 'GET');
+  return requestAttributes(request, pendingHeaders as IncomingHttpHeaders, pendingMethod, request.method ?? 'GET');
+}
+
+/** The global propagator {@link extractRequestParent} last looked at (`null`: none yet). */
+let checkedPropagator: TextMapPropagator | undefined | null = null;
+/** Whether it is otelite's W3C propagation, which extracts nothing without a `traceparent` or `baggage` header. */
+let extractsOnlyW3C = false;
+
+/**
+ * The parent context of a request with `headers`: what the global propagator extracts. Without a
+ * `traceparent` or a `baggage` header, otelite's W3C propagators (the default) extract nothing, so the
+ * root context is the answer without the call (two property reads instead of the propagators' lookups
+ * through the API's getter).
+ */
+function extractRequestParent(headers: IncomingHttpHeaders): Context {
+  const propagator = registeredGlobalPropagator();
+  if (propagator !== checkedPropagator) {
+    checkedPropagator = propagator;
+    extractsOnlyW3C = isOteliteW3CPropagation(propagator);
+  }
+  if (extractsOnlyW3C && headers[TRACE_PARENT_HEADER] === undefined && headers[BAGGAGE_HEADER] === undefined) return ROOT_CONTEXT;
+  return extractWithGlobalPropagator(headers);
+}
+
+/**
+ * Whether `propagator` is otelite's trace-context or baggage propagator, or otelite's composite of
+ * such: one that, from a carrier without `traceparent` and `baggage`, asks for nothing else and
+ * extracts nothing. A composite's members are private: checked once by what they declare
+ * (`fields()`) and by what they ask an empty carrier for and return; any other propagator (a
+ * subclass, another SDK's, B3, ...) is always called.
+ */
+function isOteliteW3CPropagation(propagator: TextMapPropagator | undefined): boolean {
+  if (propagator === undefined) return false;
+  const prototype = Object.getPrototypeOf(propagator) as unknown;
+  if (prototype === W3CTraceContextPropagator.prototype || prototype === W3CBaggagePropagator.prototype) return true;
+  if (prototype !== CompositePropagator.prototype) return false;
+  try {
+    let asksOnlyW3C = true;
+    const probe = {
+      get(_carrier: unknown, key: string): undefined {
+        if (key !== TRACE_PARENT_HEADER && key !== BAGGAGE_HEADER) asksOnlyW3C = false;
+        return undefined;
+      },
+      keys(): string[] {
+        asksOnlyW3C = false; // a member going through every header could find others
+        return [];
+      },
+    };
+    const extracted = propagator.extract(ROOT_CONTEXT, {}, probe);
+    const declared = propagator.fields();
+    return (
+      asksOnlyW3C &&
+      extracted === ROOT_CONTEXT &&
+      declared.every((field) => field === TRACE_PARENT_HEADER || field === TRACE_STATE_HEADER || field === BAGGAGE_HEADER)
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -421,9 +494,8 @@ function buildPendingRequestAttributes(): Attributes {
 const RequestAttributes = function RequestAttributes() {} as unknown as new () => Attributes;
 RequestAttributes.prototype = Object.prototype;
 
-/** The start attributes of a server span for `request`, whose method normalizes to `method`. */
-function requestAttributes(request: IncomingMessage, method: string, originalMethod: string): Attributes {
-  const headers = request.headers;
+/** The start attributes of a server span for `request` with `headers`, whose method normalizes to `method`. */
+function requestAttributes(request: IncomingMessage, headers: IncomingHttpHeaders, method: string, originalMethod: string): Attributes {
   const encrypted = (request.socket as { encrypted?: boolean } | null)?.encrypted === true;
   const scheme = encrypted ? 'https' : 'http';
   const target = request.url ?? '/';
