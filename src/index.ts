@@ -19,8 +19,8 @@ import { INIT_ENVIRONMENT } from './init-environment.js';
 import { nodeConfigurationFileAccess } from './platform/node/configuration-file-access.js';
 import { nodePlatform } from './platform/node/node-platform.js';
 import { installPlatform } from './platform.js';
-import { createSampledOutSpan } from './trace/sampled-out-span.js';
-import { useSampledOutSpans } from './trace/tracer.js';
+import { PooledIdSpan } from './trace/pooled-id-span.js';
+import { useLazyIdSpans } from './trace/tracer.js';
 import { useOtlpEnvironment } from './export/otlp/otlp-environment-settings.js';
 import { readOtlpEnvironment } from './export/otlp/otlp-environment.js';
 import { useEnvironmentSampler } from './sampling/default-sampler.js';
@@ -44,8 +44,10 @@ useOtlpExitExport(createExitExport);
 // span-id-batch.ts, name-field-cache.ts, span-attribute-memo.ts).
 useFastSpans(simpleSpans);
 // On Node a dropped span draws its ids only when its context is read (a non-sampled request that calls
-// nothing downstream draws none); the web entries keep the API's non-recording span (sampled-out-span.ts).
-useSampledOutSpans(createSampledOutSpan);
+// nothing downstream draws none), and a recorded span keeps its ids as pooled random bytes, made hex only
+// when its context is read and written into the protobuf as they are; the web entries keep the API's
+// non-recording span and hex ids drawn at start (sampled-out-span.ts, pooled-id-span.ts).
+useLazyIdSpans(PooledIdSpan);
 useProtobufFallbackEncoderLoader(async () => (await import('./export/otlp/encoding/schema-fallback-encoder.js')).encodeWithSchema);
 
 // OTEL_CONFIG_FILE / init({ configFile }): files are read with node:fs; the YAML parser and the schema

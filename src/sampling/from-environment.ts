@@ -4,6 +4,7 @@ import { warnOnce } from '../diagnostics/report.js';
 import { AlwaysOffSampler } from './always-off.js';
 import { AlwaysOnSampler } from './always-on.js';
 import { ParentBasedSampler } from './parent-based.js';
+import { markRootIgnoresTraceIds } from './root-ignores-trace-id.js';
 import type { Sampler } from './sampler.js';
 import { TraceIdRatioBasedSampler } from './trace-id-ratio-based.js';
 
@@ -100,14 +101,15 @@ export function createSamplerFromSettings(settings: SamplerSettings): Sampler {
       return new AlwaysOffSampler();
     case 'traceidratio':
       return new TraceIdRatioBasedSampler({ ratio: samplerRatio });
+    // Their roots never read the trace id: on Node it is drawn after the decision (root-ignores-trace-id.ts).
     case 'parentbased_always_on':
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return markRootIgnoresTraceIds(new ParentBasedSampler({ root: new AlwaysOnSampler() }));
     case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+      return markRootIgnoresTraceIds(new ParentBasedSampler({ root: new AlwaysOffSampler() }));
     case 'parentbased_traceidratio':
       return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler({ ratio: samplerRatio }) });
     default:
       warnOnce(`Unknown sampler "${String(sampler)}"; using parentbased_always_on.`);
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return markRootIgnoresTraceIds(new ParentBasedSampler({ root: new AlwaysOnSampler() }));
   }
 }

@@ -29,33 +29,17 @@ for (let byte = 0; byte < 256; byte++) {
  */
 export class RandomIdGenerator implements IdGenerator {
   #pool = new Uint8Array(POOL_BYTES);
+  /** The pool's bytes as 32-bit words, for the all-zero checks. */
+  #words = new Int32Array(this.#pool.buffer);
   #position = POOL_BYTES;
 
   /** 32 lowercase hex characters, not all zero. */
   generateTraceId(): string {
     let p = this.#take(16);
+    // Takes are 8-byte aligned: the id's 32-bit words, never all zero.
+    const w = this.#words;
+    while ((w[p >> 2] | w[(p >> 2) + 1] | w[(p >> 2) + 2] | w[(p >> 2) + 3]) === 0) p = this.#take(16);
     const b = this.#pool;
-    while (
-      (b[p] |
-        b[p + 1] |
-        b[p + 2] |
-        b[p + 3] |
-        b[p + 4] |
-        b[p + 5] |
-        b[p + 6] |
-        b[p + 7] |
-        b[p + 8] |
-        b[p + 9] |
-        b[p + 10] |
-        b[p + 11] |
-        b[p + 12] |
-        b[p + 13] |
-        b[p + 14] |
-        b[p + 15]) ===
-      0
-    ) {
-      p = this.#take(16);
-    }
     const h = HIGH_DIGIT;
     const l = LOW_DIGIT;
     let x: number;
@@ -98,10 +82,9 @@ export class RandomIdGenerator implements IdGenerator {
   /** 16 lowercase hex characters, not all zero. */
   generateSpanId(): string {
     let p = this.#take(8);
+    const w = this.#words;
+    while ((w[p >> 2] | w[(p >> 2) + 1]) === 0) p = this.#take(8);
     const b = this.#pool;
-    while ((b[p] | b[p + 1] | b[p + 2] | b[p + 3] | b[p + 4] | b[p + 5] | b[p + 6] | b[p + 7]) === 0) {
-      p = this.#take(8);
-    }
     const h = HIGH_DIGIT;
     const l = LOW_DIGIT;
     let x: number;

@@ -320,11 +320,13 @@ export class RecordingSpan implements Span, FinishedSpan {
 
   /**
    * Copies the ids, flags and trace state of `span` and of its parent into `parts`, without assembling
-   * either context when it is a {@link RecordingSpan} (the encoders read them for every span).
+   * either context when it is a {@link RecordingSpan} (the encoders read them for every span); a span
+   * whose ids wait as bytes (pooled-id-span.ts, an empty span id here) is read through its context (as
+   * is one whose generator gave no span id: the same values).
    * @internal
    */
   static readContextParts(span: FinishedSpan, parts: SpanContextParts): void {
-    if (#state in span) {
+    if (#state in span && span.#spanId) {
       const state = span.#state;
       parts.traceId = span.#traceId;
       parts.spanId = span.#spanId;

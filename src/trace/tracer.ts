@@ -17,8 +17,6 @@ import {
 import { setContextValue } from '../context/overlay-context.js';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
-import { AlwaysOffSampler } from '../sampling/always-off.js';
-import { AlwaysOnSampler } from '../sampling/always-on.js';
 import { readsNoAttributes } from '../sampling/reads-no-attributes.js';
 import type { Sampler, SamplingResult } from '../sampling/sampler.js';
 import { DECISION_NOT_RECORD, DECISION_RECORD, DECISION_RECORD_AND_SAMPLED } from '../sampling/sampling-decision-values.js';
@@ -72,17 +70,38 @@ export type SampledOutSpanFactory = (
   ids: IdGenerator,
 ) => Span;
 
-let sampledOutSpan: SampledOutSpanFactory | undefined;
-
 /**
- * Installs the dropped span whose ids are drawn when its context is first read ({@link SampledOutSpan}).
- * The Node entry installs it (a non-sampled server request then draws no ids); without it, as in the web
- * entries (smaller to ship), a dropped span is the API's non-recording span over ids drawn at start.
- * Tracers made after the call use it.
+ * The spans whose ids are drawn once needed ({@link useLazyIdSpans}): the recording span class for the
+ * SDK's own random generator, started without a span id (and without a trace id for a root whose
+ * sampler {@link LazyIdSpans.lateRootTraceIds} says ignores it), which draws them itself
+ * (src/trace/pooled-id-span.ts), with two statics.
  * @internal
  */
-export function useSampledOutSpans(factory: SampledOutSpanFactory | undefined): void {
-  sampledOutSpan = factory;
+export type LazyIdSpans = typeof RecordingSpan & {
+  /** Makes the span for a dropped span ({@link SampledOutSpan}). */
+  readonly sampledOut: SampledOutSpanFactory;
+  /** Whether `sampler` never reads a root's trace id, so that a root may draw it after the decision. */
+  lateRootTraceIds(sampler: Sampler): boolean;
+};
+
+let lazyIdSpans: LazyIdSpans | undefined;
+
+/**
+ * Installs the spans whose ids are drawn when needed: a dropped span's when its context is first read
+ * ({@link SampledOutSpan}), a recorded span's from a pooled random buffer, as bytes, hex made only when
+ * its context is read. The Node entry installs them (a non-sampled server request then draws no ids, a
+ * sampled one makes no hex); without them, as in the web entries (smaller to ship), a dropped span is
+ * the API's non-recording span over ids drawn at start and a recorded span holds the generator's hex.
+ * Tracers made after the call use them.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * useLazyIdSpans(PooledIdSpan);
+ * ```
+ */
+export function useLazyIdSpans(spans: LazyIdSpans | undefined): void {
+  lazyIdSpans = spans;
 }
 
 export class Tracer implements ApiTracer {
@@ -100,18 +119,20 @@ export class Tracer implements ApiTracer {
   #lazyIds: boolean;
   /** Whether, with {@link #lazyIds}, a root's trace id may also wait: the sampler never reads it. */
   #lazyRootTraceIds: boolean;
+  /** The recording span class: the {@link LazyIdSpans} class with {@link #lazyIds}, which draws the ids not given. */
+  #recordingSpan: typeof RecordingSpan;
 
   constructor(state: TracerState, owner: SpanOwner) {
     this.#state = state;
     this.#owner = owner;
     this.#samplerReadsNoAttributes = readsNoAttributes(state.sampler);
     const generator = state.idGenerator;
-    this.#lazyIds =
-      sampledOutSpan !== undefined &&
-      generator instanceof RandomIdGenerator &&
-      Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
-    const samplerType = (state.sampler as { constructor?: unknown }).constructor;
-    this.#lazyRootTraceIds = this.#lazyIds && (samplerType === AlwaysOffSampler || samplerType === AlwaysOnSampler);
+    const lazy = lazyIdSpans;
+    const lazyIds =
+      lazy !== undefined && generator instanceof RandomIdGenerator && Object.getPrototypeOf(generator) === RandomIdGenerator.prototype;
+    this.#lazyIds = lazyIds;
+    this.#lazyRootTraceIds = lazyIds && lazy.lateRootTraceIds(state.sampler);
+    this.#recordingSpan = lazyIds ? lazy : RecordingSpan;
   }
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
@@ -189,10 +210,10 @@ export class Tracer implements ApiTracer {
         traceFlags: state.randomTraceIds ? RANDOM_TRACE_FLAG : TRACE_FLAGS_NONE,
       });
     }
-    // Ids drawn now only where they must be (see #lazyIds); the rest once the span records.
+    // Ids drawn now only where they must be (see #lazyIds); the rest by the span made (a dropped span's when read).
     const lazyIds = this.#lazyIds;
-    let traceId = parent !== undefined ? parent.traceId : this.#lazyRootTraceIds ? undefined : idGenerator.generateTraceId();
-    let spanId = lazyIds ? undefined : idGenerator.generateSpanId();
+    const traceId = parent !== undefined ? parent.traceId : this.#lazyRootTraceIds ? undefined : idGenerator.generateTraceId();
+    const spanId = lazyIds ? undefined : idGenerator.generateSpanId();
     const spanName = toName(name, 'span');
     let kind = options?.kind ?? SPAN_KIND_INTERNAL;
     if (kind !== SPAN_KIND_INTERNAL && !(kind >= SPAN_KIND_INTERNAL && kind <= SPAN_KIND_CONSUMER && Number.isInteger(kind))) {
@@ -219,22 +240,21 @@ export class Tracer implements ApiTracer {
         : (parent.traceFlags & RANDOM_TRACE_FLAG) | sampledFlag; // the random bit is inherited; undefined bits are not
     const traceState = result.traceState ?? parent?.traceState;
     if (decision !== DECISION_RECORD && decision !== DECISION_RECORD_AND_SAMPLED) {
-      if (sampledOutSpan !== undefined) return sampledOutSpan(traceId, spanId, traceFlags, traceState, idGenerator);
+      if (lazyIdSpans !== undefined) return lazyIdSpans.sampledOut(traceId, spanId, traceFlags, traceState, idGenerator);
       return trace.wrapSpanContext({ traceId: traceId as string, spanId: spanId as string, traceFlags, traceState });
     }
-    traceId ??= idGenerator.generateTraceId();
-    spanId ??= idGenerator.generateSpanId();
 
     if (buildAttributes !== undefined) attributes = buildAttributes();
     const startTime = options?.startTime;
     // Without an explicit start, now: checked against the wall clock (see clock.ts); the span keeps the anchor.
     const startTimeNanos = (startTime === undefined ? undefined : toClockNanos(startTime)) ?? anchoredNowNanos();
     const owner = this.#owner;
-    const span = new RecordingSpan(
+    // Ids not drawn yet (only with #lazyIds) are drawn by the lazy-id span class.
+    const span = new this.#recordingSpan(
       owner,
       spanName,
-      traceId,
-      spanId,
+      traceId as string,
+      spanId as string,
       traceFlags,
       traceState,
       kind,

@@ -11,8 +11,8 @@ import { useOtlpEnvironment } from '../../src/export/otlp/otlp-environment-setti
 import { readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
 import { useEnvironmentSampler } from '../../src/sampling/default-sampler.js';
 import { createSamplerFromEnvironment } from '../../src/sampling/from-environment.js';
-import { createSampledOutSpan } from '../../src/trace/sampled-out-span.js';
-import { useSampledOutSpans } from '../../src/trace/tracer.js';
+import { PooledIdSpan } from '../../src/trace/pooled-id-span.js';
+import { useLazyIdSpans } from '../../src/trace/tracer.js';
 
 installPlatform(nodePlatform);
 useEnvironmentSampler(createSamplerFromEnvironment);
@@ -21,4 +21,4 @@ useOtlpEnvironment(() => readOtlpEnvironment());
 useExitRegistry(batchExitRegistry);
 useOtlpExitExport(createExitExport);
 useEnvironmentReaders();
-useSampledOutSpans(createSampledOutSpan);
+useLazyIdSpans(PooledIdSpan);

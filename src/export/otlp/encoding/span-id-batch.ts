@@ -5,10 +5,11 @@ import {
   TAG_SPAN_TRACE_STATE,
 } from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
 import type { FinishedSpan } from '../../../trace/finished-span.js';
+import { PooledIdSpan, type PooledIds } from '../../../trace/pooled-id-span.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
 import { varint32Size } from '../wire/wire-size.js';
-import { newContextParts, sizeOptionalString, writeIdFields, writeRecordedString } from './binary-encoder.js';
+import { newContextParts, nextSize, pushSize, sizeOptionalString, writeIdFields, writeRecordedString } from './binary-encoder.js';
 import { otlpFlags, otlpString } from './otlp-field-values.js';
 
 /*
@@ -22,17 +23,26 @@ import { otlpFlags, otlpString } from './otlp-field-values.js';
  * strings and the valid ones decoded again. The write pass copies the bytes as 32-bit words. (Checking
  * and decoding TextEncoder's ASCII bytes in JavaScript, four digits at a time, cost ~3.5 k instructions
  * per span, ids read, checked and written; this ~2 k.) The bytes are the per-id way's.
+ * A span whose ids wait as pooled random bytes (trace/pooled-id-span.ts, the Node default) has no span
+ * id hex: a root's 24 id bytes are copied as six 32-bit words into a second buffer, `pooledWords`, and
+ * written from there ({@link POOLED} in its entry); a span with a trace id string (a parent's, or
+ * one its sampler read) has that and its parent's span id decoded with the rest, and its span id's two
+ * words copied there ({@link POOLED_SPAN_ID}; where, in a `sizes` entry after its id entry).
  */
 
 /**
  * Per span of the batch: in `idEntries` where its id bytes start in `idBytes` (trace id, span id, then
- * the parent's, if any) times {@link ENTRY_SCALE}, plus {@link HAS_PARENT} and {@link HAS_TRACE_STATE};
- * or {@link IDS_INVALID}. Its OTLP flags are in `idFlags`, its trace state (if any) in `traceStates`.
+ * the parent's, if any; in `pooledWords` with {@link POOLED}) times {@link ENTRY_SCALE}, plus
+ * {@link HAS_PARENT}, {@link HAS_TRACE_STATE}, {@link POOLED} and {@link POOLED_SPAN_ID}; or
+ * {@link IDS_INVALID}. Its OTLP flags are in `idFlags`, its trace state (if any) in `traceStates`.
  */
 let idEntries = new Int32Array(256);
 let idFlags = new Int32Array(256);
 let idBytes = Buffer.allocUnsafeSlow(0);
 let idView = new DataView(idBytes.buffer);
+/** Pooled id words (a root's trace and span ids, 6 words; another span's span id, 2), and the same bytes for writing. */
+let pooledWords = new Int32Array(6 * 64);
+let pooledView = new DataView(pooledWords.buffer);
 let traceStates: SpanContextParts['traceState'][] = [];
 /** Whether this call put anything in `traceStates` (else {@link releaseIds} has nothing to clear). */
 let heldTraceStates = false;
@@ -40,7 +50,11 @@ let heldTraceStates = false;
 export const HAS_PARENT = 1;
 /** An id entry bit: the span has a trace state. */
 export const HAS_TRACE_STATE = 2;
-const ENTRY_SCALE = 4;
+/** An id entry bit: the span's ids are in `pooledWords`, a root's (no parent). */
+const POOLED = 4;
+/** An id entry bit: the span's span id is in `pooledWords` (at `pooledSpanIdAt`), its other ids in `idBytes`. */
+const POOLED_SPAN_ID = 8;
+const ENTRY_SCALE = 16;
 /** An id entry: the span's ids could not be read or are not hex ids of the right lengths. */
 export const IDS_INVALID = -1;
 /** Beyond this many spans the id arrays are released after the call, so one huge batch does not pin memory. */
@@ -52,6 +66,13 @@ const SIZE_IDS = varint32Size(TAG_SPAN_TRACE_ID) + 1 + TRACE_ID_BYTES + varint32
 const SIZE_PARENT_SPAN_ID_FIELD = varint32Size(TAG_SPAN_PARENT_SPAN_ID) + 1 + SPAN_ID_BYTES;
 /** Filled by `RecordingSpan.readContextParts` for each span read (one call reads one span at a time). */
 const contextParts = newContextParts();
+/** Filled by `PooledIdSpan.readPooledIds`. */
+const pooledIds: PooledIds = { words: pooledWords, at: 0, traceId: undefined, traceFlags: 0, traceState: undefined };
+const POOLED_WORDS = 6;
+/** Words of `pooledWords` used by this call. */
+let pooledUsed = 0;
+/** Per span with {@link POOLED_SPAN_ID}: the byte offset of its span id in `pooledWords`. */
+let pooledSpanIdAt = new Int32Array(256);
 
 /** Reads the ids of a batch's spans, before the size pass. */
 export function readIds(spans: readonly FinishedSpan[]): void {
@@ -60,13 +81,44 @@ export function readIds(spans: readonly FinishedSpan[]): void {
     const capacity = Math.max(count, idEntries.length * 2);
     idEntries = new Int32Array(capacity);
     idFlags = new Int32Array(capacity);
+    pooledSpanIdAt = new Int32Array(capacity);
   }
   const parts = contextParts;
   const pieces: string[] = [];
   let length = 0;
+  const pooled = pooledIds;
+  pooledUsed = 0;
   for (let i = 0; i < count; i++) {
+    const span = spans[i];
+    if (PooledIdSpan.readPooledIds(span, pooled)) {
+      if (pooled.traceId !== undefined) {
+        length = readPooledChildIds(span, i, pooled, pieces, length);
+        continue;
+      }
+      const words = pooledUsed;
+      if (words + POOLED_WORDS > pooledWords.length) growPooled(words + POOLED_WORDS);
+      const from = pooled.words;
+      const at = pooled.at - 4;
+      const to = pooledWords;
+      to[words] = from[at];
+      to[words + 1] = from[at + 1];
+      to[words + 2] = from[at + 2];
+      to[words + 3] = from[at + 3];
+      to[words + 4] = from[at + 4];
+      to[words + 5] = from[at + 5];
+      idFlags[i] = otlpFlags(pooled.traceFlags, undefined);
+      let entry = words * 4 * ENTRY_SCALE + POOLED;
+      if (pooled.traceState !== undefined) {
+        traceStates[i] = pooled.traceState;
+        heldTraceStates = true;
+        entry |= HAS_TRACE_STATE;
+      }
+      idEntries[i] = entry;
+      pooledUsed = words + POOLED_WORDS;
+      continue;
+    }
     try {
-      RecordingSpan.readContextParts(spans[i], parts);
+      RecordingSpan.readContextParts(span, parts);
     } catch {
       // The general way reads them again and drops the span with this error.
       idEntries[i] = IDS_INVALID;
@@ -108,9 +160,59 @@ export function readIds(spans: readonly FinishedSpan[]): void {
     idBytes = Buffer.allocUnsafeSlow(Math.max(byteLength, idBytes.length * 2));
     idView = new DataView(idBytes.buffer, idBytes.byteOffset, idBytes.length);
   }
+  if (length === 0) return;
   const hex = pieces.join('');
   // A code unit past 0x7f (never in a hex id) could pass the hex decoding, which reads its low byte only.
   if (Buffer.byteLength(hex) !== length || idBytes.write(hex, 0, byteLength, 'hex') !== byteLength) decodeValidIds(spans);
+}
+
+/**
+ * A pooled span with a trace id string (the parent's, or one its sampler read): its trace id and its
+ * parent's go with the hex pieces, its span id's words into `pooledWords`. Returns the hex length so far.
+ */
+function readPooledChildIds(span: FinishedSpan, i: number, pooled: PooledIds, pieces: string[], length: number): number {
+  const traceId = pooled.traceId;
+  const parent = span.parentSpanContext;
+  const parentSpanId = parent?.spanId;
+  if (
+    typeof traceId !== 'string' ||
+    traceId.length !== TRACE_ID_HEX_LENGTH ||
+    (parentSpanId !== undefined && (typeof parentSpanId !== 'string' || parentSpanId.length !== SPAN_ID_HEX_LENGTH))
+  ) {
+    idEntries[i] = IDS_INVALID;
+    return length;
+  }
+  idFlags[i] = otlpFlags(pooled.traceFlags, parent?.isRemote);
+  const words = pooledUsed;
+  if (words + 2 > pooledWords.length) growPooled(words + 2);
+  const from = pooled.words;
+  const at = pooled.at;
+  pooledWords[words] = from[at];
+  pooledWords[words + 1] = from[at + 1];
+  pooledUsed = words + 2;
+  pooledSpanIdAt[i] = words * 4;
+  let entry = length * (ENTRY_SCALE / 2) + POOLED_SPAN_ID;
+  if (pooled.traceState !== undefined) {
+    traceStates[i] = pooled.traceState;
+    heldTraceStates = true;
+    entry |= HAS_TRACE_STATE;
+  }
+  if (parentSpanId === undefined) {
+    pieces.push(traceId);
+    idEntries[i] = entry;
+    return length + TRACE_ID_HEX_LENGTH;
+  }
+  pieces.push(traceId, parentSpanId);
+  idEntries[i] = entry | HAS_PARENT;
+  return length + TRACE_ID_HEX_LENGTH + SPAN_ID_HEX_LENGTH;
+}
+
+/** Makes room for at least `words` pooled id words, keeping those copied. */
+function growPooled(words: number): void {
+  const grown = new Int32Array(Math.max(words, pooledWords.length * 2));
+  grown.set(pooledWords);
+  pooledWords = grown;
+  pooledView = new DataView(grown.buffer);
 }
 
 /** After an id that is not ASCII hex: checks each span's ids as strings, and decodes those of the valid ones again, each after the last. */
@@ -120,7 +222,7 @@ function decodeValidIds(spans: readonly FinishedSpan[]): void {
   let length = 0;
   for (let i = 0; i < spans.length; i++) {
     const entry = idEntries[i];
-    if (entry === IDS_INVALID) continue;
+    if (entry === IDS_INVALID || entry & POOLED) continue;
     idEntries[i] = IDS_INVALID;
     try {
       RecordingSpan.readContextParts(spans[i], parts);
@@ -145,7 +247,9 @@ function decodeValidIds(spans: readonly FinishedSpan[]): void {
   }
   // Every piece is checked hex, so this decodes them all; should it not, no span takes the batch way.
   const byteLength = length / 2;
-  if (idBytes.write(pieces.join(''), 0, byteLength, 'hex') !== byteLength) idEntries.fill(IDS_INVALID, 0, spans.length);
+  if (idBytes.write(pieces.join(''), 0, byteLength, 'hex') !== byteLength) {
+    for (let i = 0; i < spans.length; i++) if ((idEntries[i] & POOLED) === 0) idEntries[i] = IDS_INVALID;
+  }
 }
 
 /** The id entry of the span at `index` in the batch: {@link IDS_INVALID}, or where its ids are, with {@link HAS_PARENT} and {@link HAS_TRACE_STATE}. */
@@ -161,6 +265,7 @@ export function idFlagsOf(index: number): number {
 /** The size of the id and trace state fields of the span at `index` with a valid id entry; records its trace state, if it has one. */
 export function sizeIdFields(index: number, entry: number): number {
   const size = entry & HAS_PARENT ? SIZE_IDS + SIZE_PARENT_SPAN_ID_FIELD : SIZE_IDS;
+  if (entry & POOLED_SPAN_ID) pushSize(pooledSpanIdAt[index]);
   if ((entry & HAS_TRACE_STATE) === 0) return size;
   const traceState = traceStates[index] as NonNullable<SpanContextParts['traceState']>;
   return size + sizeOptionalString(TAG_SPAN_TRACE_STATE, otlpString(traceState.serialize()));
@@ -169,10 +274,25 @@ export function sizeIdFields(index: number, entry: number): number {
 /** Writes the trace id, span id, trace state and parent span id fields {@link sizeIdFields} measured. */
 export function writeIds(entry: number): void {
   const from = (entry - (entry % ENTRY_SCALE)) / ENTRY_SCALE;
-  const ids = idView;
+  if (entry & POOLED_SPAN_ID) {
+    writePooledSpanIdFields(entry, from);
+    return;
+  }
+  const ids = entry & POOLED ? pooledView : idView;
   writeIdFields(TAG_SPAN_TRACE_ID, TRACE_ID_BYTES, TAG_SPAN_SPAN_ID, SPAN_ID_BYTES, ids, from);
   if (entry & HAS_TRACE_STATE) writeRecordedString(TAG_SPAN_TRACE_STATE);
   if (entry & HAS_PARENT) writeIdFields(TAG_SPAN_PARENT_SPAN_ID, SPAN_ID_BYTES, 0, 0, ids, from + TRACE_ID_BYTES + SPAN_ID_BYTES);
+}
+
+/**
+ * {@link writeIds} for a span with {@link POOLED_SPAN_ID}: its trace id and parent's from `idBytes`, its
+ * span id from `pooledWords`.
+ */
+function writePooledSpanIdFields(entry: number, from: number): void {
+  writeIdFields(TAG_SPAN_TRACE_ID, TRACE_ID_BYTES, 0, 0, idView, from);
+  writeIdFields(TAG_SPAN_SPAN_ID, SPAN_ID_BYTES, 0, 0, pooledView, nextSize());
+  if (entry & HAS_TRACE_STATE) writeRecordedString(TAG_SPAN_TRACE_STATE);
+  if (entry & HAS_PARENT) writeIdFields(TAG_SPAN_PARENT_SPAN_ID, SPAN_ID_BYTES, 0, 0, idView, from + TRACE_ID_BYTES);
 }
 
 /** After a call: lets go of a huge batch's arrays. */
@@ -186,6 +306,9 @@ export function releaseIds(): void {
     idFlags = new Int32Array(256);
     idBytes = Buffer.allocUnsafeSlow(0);
     idView = new DataView(idBytes.buffer);
+    pooledWords = new Int32Array(6 * 64);
+    pooledView = new DataView(pooledWords.buffer);
+    pooledSpanIdAt = new Int32Array(256);
     traceStates = [];
   }
 }
