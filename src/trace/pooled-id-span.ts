@@ -60,20 +60,98 @@ function takeSpanId(): number {
   }
 }
 
-/** Char codes of lowercase hex digits, for {@link hex}. */
-const DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
-const codes: number[] = [];
+/** For each byte value, the char codes of its two lowercase hex digits. */
+const HIGH_DIGIT = new Uint8Array(256);
+const LOW_DIGIT = new Uint8Array(256);
+for (let byte = 0; byte < 256; byte++) {
+  const digits = byte.toString(16).padStart(2, '0');
+  HIGH_DIGIT[byte] = digits.charCodeAt(0);
+  LOW_DIGIT[byte] = digits.charCodeAt(1);
+}
 
-/** `bytes` bytes of `words` from word `at`, as lowercase hex. */
-function hex(words: Int32Array, at: number, bytes: number): string {
-  const view = new Uint8Array(words.buffer, at * 4, bytes);
-  codes.length = 2 * bytes;
-  for (let i = 0; i < bytes; i++) {
-    const byte = view[i];
-    codes[2 * i] = DIGITS[byte >> 4];
-    codes[2 * i + 1] = DIGITS[byte & 15];
+/** The byte view of the pool words last read, kept: most reads are of the current pool. */
+let viewedWords: Int32Array = new Int32Array(0);
+let viewedBytes: Uint8Array = new Uint8Array(0);
+
+function bytesOf(words: Int32Array): Uint8Array {
+  if (words !== viewedWords) {
+    viewedWords = words;
+    viewedBytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
   }
-  return String.fromCharCode.apply(null, codes);
+  return viewedBytes;
+}
+
+/**
+ * The 16 bytes from word `at` of `words` as 32 lowercase hex digits: one `String.fromCharCode` call with
+ * every code as an argument (a flat string; no array, no `apply`, no view per call).
+ */
+function traceIdHex(words: Int32Array, at: number): string {
+  const b = bytesOf(words);
+  const p = at * 4;
+  const h = HIGH_DIGIT;
+  const l = LOW_DIGIT;
+  let x: number;
+  return String.fromCharCode(
+    h[(x = b[p])],
+    l[x],
+    h[(x = b[p + 1])],
+    l[x],
+    h[(x = b[p + 2])],
+    l[x],
+    h[(x = b[p + 3])],
+    l[x],
+    h[(x = b[p + 4])],
+    l[x],
+    h[(x = b[p + 5])],
+    l[x],
+    h[(x = b[p + 6])],
+    l[x],
+    h[(x = b[p + 7])],
+    l[x],
+    h[(x = b[p + 8])],
+    l[x],
+    h[(x = b[p + 9])],
+    l[x],
+    h[(x = b[p + 10])],
+    l[x],
+    h[(x = b[p + 11])],
+    l[x],
+    h[(x = b[p + 12])],
+    l[x],
+    h[(x = b[p + 13])],
+    l[x],
+    h[(x = b[p + 14])],
+    l[x],
+    h[(x = b[p + 15])],
+    l[x],
+  );
+}
+
+/** The 8 bytes from word `at` of `words` as 16 lowercase hex digits (see {@link traceIdHex}). */
+function spanIdHex(words: Int32Array, at: number): string {
+  const b = bytesOf(words);
+  const p = at * 4;
+  const h = HIGH_DIGIT;
+  const l = LOW_DIGIT;
+  let x: number;
+  return String.fromCharCode(
+    h[(x = b[p])],
+    l[x],
+    h[(x = b[p + 1])],
+    l[x],
+    h[(x = b[p + 2])],
+    l[x],
+    h[(x = b[p + 3])],
+    l[x],
+    h[(x = b[p + 4])],
+    l[x],
+    h[(x = b[p + 5])],
+    l[x],
+    h[(x = b[p + 6])],
+    l[x],
+    h[(x = b[p + 7])],
+    l[x],
+  );
 }
 
 /**
@@ -153,11 +231,14 @@ export class PooledIdSpan extends RecordingSpan {
 
   /** The span's context, its ids made hex on the first call and kept (the same values on every call). */
   override spanContext(): SpanContext {
-    const context = super.spanContext();
     const at = this.pooledIdAt >> 1;
-    context.traceId = this.pooledTraceId ??= hex(this.pooledIdWords, at - TRACE_ID_WORDS, 16);
-    context.spanId = this.pooledSpanId ??= hex(this.pooledIdWords, at, 8);
-    return context;
+    // The same object the base class makes (same keys, same order), without a second object per call.
+    return {
+      traceId: (this.pooledTraceId ??= traceIdHex(this.pooledIdWords, at - TRACE_ID_WORDS)),
+      spanId: (this.pooledSpanId ??= spanIdHex(this.pooledIdWords, at)),
+      traceFlags: RecordingSpan.traceFlagsOf(this),
+      traceState: this.pooledTraceState,
+    };
   }
 
   /**
