@@ -5,6 +5,7 @@ import { rootSamplerIgnoresTraceIds } from '../sampling/root-ignores-trace-id.js
 import type { Sampler } from '../sampling/sampler.js';
 import type { ClockAnchor } from './clock.js';
 import type { FinishedSpan } from './finished-span.js';
+import { spanIdHex, traceIdHex } from './hex-id.js';
 import { createSampledOutSpan } from './sampled-out-span.js';
 import { RecordingSpan, type SpanOwner } from './span.js';
 import type { SampledOutSpanFactory } from './tracer.js';
@@ -60,15 +61,6 @@ function takeSpanId(): number {
   }
 }
 
-/** For each byte value, the char codes of its two lowercase hex digits. */
-const HIGH_DIGIT = new Uint8Array(256);
-const LOW_DIGIT = new Uint8Array(256);
-for (let byte = 0; byte < 256; byte++) {
-  const digits = byte.toString(16).padStart(2, '0');
-  HIGH_DIGIT[byte] = digits.charCodeAt(0);
-  LOW_DIGIT[byte] = digits.charCodeAt(1);
-}
-
 /** The byte view of the pool words last read, kept: most reads are of the current pool. */
 let viewedWords: Int32Array = new Int32Array(0);
 let viewedBytes: Uint8Array = new Uint8Array(0);
@@ -79,79 +71,6 @@ function bytesOf(words: Int32Array): Uint8Array {
     viewedBytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
   }
   return viewedBytes;
-}
-
-/**
- * The 16 bytes from word `at` of `words` as 32 lowercase hex digits: one `String.fromCharCode` call with
- * every code as an argument (a flat string; no array, no `apply`, no view per call).
- */
-function traceIdHex(words: Int32Array, at: number): string {
-  const b = bytesOf(words);
-  const p = at * 4;
-  const h = HIGH_DIGIT;
-  const l = LOW_DIGIT;
-  let x: number;
-  return String.fromCharCode(
-    h[(x = b[p])],
-    l[x],
-    h[(x = b[p + 1])],
-    l[x],
-    h[(x = b[p + 2])],
-    l[x],
-    h[(x = b[p + 3])],
-    l[x],
-    h[(x = b[p + 4])],
-    l[x],
-    h[(x = b[p + 5])],
-    l[x],
-    h[(x = b[p + 6])],
-    l[x],
-    h[(x = b[p + 7])],
-    l[x],
-    h[(x = b[p + 8])],
-    l[x],
-    h[(x = b[p + 9])],
-    l[x],
-    h[(x = b[p + 10])],
-    l[x],
-    h[(x = b[p + 11])],
-    l[x],
-    h[(x = b[p + 12])],
-    l[x],
-    h[(x = b[p + 13])],
-    l[x],
-    h[(x = b[p + 14])],
-    l[x],
-    h[(x = b[p + 15])],
-    l[x],
-  );
-}
-
-/** The 8 bytes from word `at` of `words` as 16 lowercase hex digits (see {@link traceIdHex}). */
-function spanIdHex(words: Int32Array, at: number): string {
-  const b = bytesOf(words);
-  const p = at * 4;
-  const h = HIGH_DIGIT;
-  const l = LOW_DIGIT;
-  let x: number;
-  return String.fromCharCode(
-    h[(x = b[p])],
-    l[x],
-    h[(x = b[p + 1])],
-    l[x],
-    h[(x = b[p + 2])],
-    l[x],
-    h[(x = b[p + 3])],
-    l[x],
-    h[(x = b[p + 4])],
-    l[x],
-    h[(x = b[p + 5])],
-    l[x],
-    h[(x = b[p + 6])],
-    l[x],
-    h[(x = b[p + 7])],
-    l[x],
-  );
 }
 
 /**
@@ -234,8 +153,8 @@ export class PooledIdSpan extends RecordingSpan {
     const at = this.pooledIdAt >> 1;
     // The same object the base class makes (same keys, same order), without a second object per call.
     return {
-      traceId: (this.pooledTraceId ??= traceIdHex(this.pooledIdWords, at - TRACE_ID_WORDS)),
-      spanId: (this.pooledSpanId ??= spanIdHex(this.pooledIdWords, at)),
+      traceId: (this.pooledTraceId ??= traceIdHex(bytesOf(this.pooledIdWords), (at - TRACE_ID_WORDS) * 4)),
+      spanId: (this.pooledSpanId ??= spanIdHex(bytesOf(this.pooledIdWords), at * 4)),
       traceFlags: RecordingSpan.traceFlagsOf(this),
       traceState: this.pooledTraceState,
     };

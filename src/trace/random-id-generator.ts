@@ -1,16 +1,8 @@
+import { spanIdHex, traceIdHex } from './hex-id.js';
 import type { IdGenerator } from './id-generator.js';
 
 /** Bytes fetched from `crypto.getRandomValues` at a time: one call serves 512 trace ids or 1024 span ids. */
 const POOL_BYTES = 8192;
-
-/** For each byte value, the char codes of its two lowercase hex digits. */
-const HIGH_DIGIT = new Uint8Array(256);
-const LOW_DIGIT = new Uint8Array(256);
-for (let byte = 0; byte < 256; byte++) {
-  const hex = byte.toString(16).padStart(2, '0');
-  HIGH_DIGIT[byte] = hex.charCodeAt(0);
-  LOW_DIGIT[byte] = hex.charCodeAt(1);
-}
 
 /**
  * The default {@link IdGenerator}: trace and span ids from the platform's cryptographic random source.
@@ -39,44 +31,7 @@ export class RandomIdGenerator implements IdGenerator {
     // Takes are 8-byte aligned: the id's 32-bit words, never all zero.
     const w = this.#words;
     while ((w[p >> 2] | w[(p >> 2) + 1] | w[(p >> 2) + 2] | w[(p >> 2) + 3]) === 0) p = this.#take(16);
-    const b = this.#pool;
-    const h = HIGH_DIGIT;
-    const l = LOW_DIGIT;
-    let x: number;
-    return String.fromCharCode(
-      h[(x = b[p])],
-      l[x],
-      h[(x = b[p + 1])],
-      l[x],
-      h[(x = b[p + 2])],
-      l[x],
-      h[(x = b[p + 3])],
-      l[x],
-      h[(x = b[p + 4])],
-      l[x],
-      h[(x = b[p + 5])],
-      l[x],
-      h[(x = b[p + 6])],
-      l[x],
-      h[(x = b[p + 7])],
-      l[x],
-      h[(x = b[p + 8])],
-      l[x],
-      h[(x = b[p + 9])],
-      l[x],
-      h[(x = b[p + 10])],
-      l[x],
-      h[(x = b[p + 11])],
-      l[x],
-      h[(x = b[p + 12])],
-      l[x],
-      h[(x = b[p + 13])],
-      l[x],
-      h[(x = b[p + 14])],
-      l[x],
-      h[(x = b[p + 15])],
-      l[x],
-    );
+    return traceIdHex(this.#pool, p);
   }
 
   /** 16 lowercase hex characters, not all zero. */
@@ -84,28 +39,7 @@ export class RandomIdGenerator implements IdGenerator {
     let p = this.#take(8);
     const w = this.#words;
     while ((w[p >> 2] | w[(p >> 2) + 1]) === 0) p = this.#take(8);
-    const b = this.#pool;
-    const h = HIGH_DIGIT;
-    const l = LOW_DIGIT;
-    let x: number;
-    return String.fromCharCode(
-      h[(x = b[p])],
-      l[x],
-      h[(x = b[p + 1])],
-      l[x],
-      h[(x = b[p + 2])],
-      l[x],
-      h[(x = b[p + 3])],
-      l[x],
-      h[(x = b[p + 4])],
-      l[x],
-      h[(x = b[p + 5])],
-      l[x],
-      h[(x = b[p + 6])],
-      l[x],
-      h[(x = b[p + 7])],
-      l[x],
-    );
+    return spanIdHex(this.#pool, p);
   }
 
   /** Reserves `bytes` bytes of the pool, refilling it first when too few remain; returns their offset. */
