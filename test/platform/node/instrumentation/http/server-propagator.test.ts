@@ -1,29 +1,12 @@
 import { context, propagation, trace, type Context, type TextMapGetter, type TextMapPropagator } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CompositePropagator,
-  instrumentHttp,
-  W3CBaggagePropagator,
-  W3CTraceContextPropagator,
-  type HttpInstrumentation,
-} from '../../../../../src/index.js';
-import {
-  randomHex,
-  send,
-  serverSpans,
-  setUpTracing,
-  startServer,
-  tearDownTracing,
-  traceparent,
-  type TestServer,
-  type Tracing,
-} from './http-test-kit.js';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '../../../../../src/index.js';
+import { randomHex, send, serverSpans, startServer, traceparent, type TestServer, useInstrumentedTracing } from './http-test-kit.js';
 
 // The server skips the propagator for a request without traceparent and baggage only when the global
 // propagator is otelite's W3C propagation; any other propagator still sees every request.
 
-let tracing: Tracing;
-let instrumentation: HttpInstrumentation;
+const suite = useInstrumentedTracing();
 let server: TestServer;
 /** The baggage entry `k` the handler saw in its active context, per request. */
 const seenBaggage: (string | undefined)[] = [];
@@ -48,8 +31,6 @@ function usePropagator(propagator: TextMapPropagator): void {
 }
 
 beforeAll(async () => {
-  tracing = setUpTracing();
-  instrumentation = instrumentHttp();
   server = await startServer((_request, response) => {
     seenBaggage.push(propagation.getBaggage(context.active())?.getEntry('k')?.value);
     response.end('ok');
@@ -57,13 +38,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  instrumentation.disable();
   await server.close();
-  tearDownTracing();
 });
 
 afterEach(() => {
-  tracing.exporter.reset();
   seenBaggage.length = 0;
 });
 
@@ -75,7 +53,7 @@ describe('server span parents, by the global propagator', () => {
     await send(`${server.origin}/plain`);
     await send(`${server.origin}/parented`, { headers: { traceparent: traceparent(traceId, parentId) } });
     await send(`${server.origin}/baggage`, { headers: { baggage: 'k=v1' } });
-    const spans = serverSpans(await tracing.spans((all) => serverSpans(all).length >= 3));
+    const spans = serverSpans(await suite.tracing.spans((all) => serverSpans(all).length >= 3));
     const byPath = new Map(spans.map((span) => [span.attributes['url.path'], span]));
     expect(byPath.get('/plain')?.parentSpanContext).toBeUndefined();
     expect(byPath.get('/parented')?.spanContext().traceId).toBe(traceId);
@@ -89,7 +67,7 @@ describe('server span parents, by the global propagator', () => {
     const traceId = randomHex(32);
     const parentId = randomHex(16);
     await send(`${server.origin}/`, { headers: { 'x-parent': `${traceId}-${parentId}` } });
-    const [span] = serverSpans(await tracing.spans());
+    const [span] = serverSpans(await suite.tracing.spans());
     expect(span.spanContext().traceId).toBe(traceId);
     expect(span.parentSpanContext?.spanId).toBe(parentId);
   });
@@ -99,7 +77,7 @@ describe('server span parents, by the global propagator', () => {
     const traceId = randomHex(32);
     const parentId = randomHex(16);
     await send(`${server.origin}/`, { headers: { 'x-parent': `${traceId}-${parentId}` } });
-    const [span] = serverSpans(await tracing.spans());
+    const [span] = serverSpans(await suite.tracing.spans());
     expect(span.parentSpanContext?.spanId).toBe(parentId);
   });
 
@@ -110,7 +88,7 @@ describe('server span parents, by the global propagator', () => {
     const traceId = randomHex(32);
     const parentId = randomHex(16);
     await send(`${server.origin}/second`, { headers: { 'x-parent': `${traceId}-${parentId}` } });
-    const spans = serverSpans(await tracing.spans((all) => serverSpans(all).length >= 2));
+    const spans = serverSpans(await suite.tracing.spans((all) => serverSpans(all).length >= 2));
     const second = spans.find((span) => span.attributes['url.path'] === '/second');
     expect(second?.parentSpanContext?.spanId).toBe(parentId);
     expect(spans.find((span) => span.attributes['url.path'] === '/first')?.parentSpanContext).toBeUndefined();
