@@ -72,65 +72,26 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     },
 
     send(body, signal, progress) {
+      if (signal.aborted) return Promise.reject(abortError());
       const requestOptions: RequestOptions = {
         method: 'POST',
         agent,
         headers: { ...headers, 'content-length': String(body.length) },
       };
-      return new Promise<HttpResponse>((resolve, reject) => {
-        if (signal.aborted) {
-          reject(abortError());
-          return;
-        }
-        let settled = false;
-        const settle = (action: () => void): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-          action();
-        };
-        // The exporter's own request is never traced: suppressed context for in-process instrumentation,
-        // and a mark for diagnostics_channel subscribers.
-        const req: ClientRequest = context.with(suppressTracing(context.active()), () => request(url, requestOptions));
-        markExporterRequest(req);
-        // Once the answer's status is known it decides: a 2xx is out, anything else (a 503 to retry) is not.
-        let answeredStatus: number | undefined;
-        if (progress !== undefined) {
-          progress.sentWhole = () =>
-            answeredStatus === undefined ? isWrittenToLiveSocket(req) : answeredStatus >= 200 && answeredStatus < 300;
-        }
-        const onAbort = (): void => {
-          const error = abortError();
-          settle(() => reject(error));
-          req.destroy(error);
-        };
-        const timer = setTimeout(() => {
-          const error = timeoutError(timeoutMillis);
-          settle(() => reject(error));
-          req.destroy(error);
-        }, timeoutMillis);
-        timer.unref();
-        signal.addEventListener('abort', onAbort, { once: true });
-        req.on('error', (error) => settle(() => reject(error)));
-        req.on('response', (res) => {
-          answeredStatus = res.statusCode ?? 0;
-          readBody(res, maxResponseBytes, (responseBody, bodyError, bodyTooLarge) =>
-            settle(() =>
-              resolve({
-                statusCode: res.statusCode ?? 0,
-                statusMessage: res.statusMessage ?? '',
-                retryAfter: singleHeader(res.headers['retry-after']),
-                contentType: singleHeader(res.headers['content-type']),
-                body: responseBody,
-                bodyError,
-                bodyTooLarge,
-              }),
-            ),
-          );
-        });
-        req.end(body);
-      });
+      // The exporter's own request is never traced: suppressed context for in-process instrumentation,
+      // and a mark for diagnostics_channel subscribers.
+      let req: ClientRequest;
+      try {
+        req = context.with(suppressTracing(context.active()), request, undefined, url, requestOptions);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      markExporterRequest(req);
+      const exchange = new Exchange(req, signal, timeoutMillis, maxResponseBytes);
+      if (progress !== undefined) progress.sentWhole = exchange.sentWhole;
+      const answer = exchange.start();
+      req.end(body);
+      return answer;
     },
 
     close() {
@@ -144,6 +105,154 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 }
 
 /**
+ * One request in flight: its timer, its abort listener, the answer so far and how far the request got.
+ *
+ * Every listener of the request, the response, the signal and the timer is made here, in a function whose
+ * only captured variable is the exchange (never in one function that also holds the body, the options or
+ * the `progress` object), and the exchange lets go of the request, the signal and the promise's callbacks
+ * once it is settled. An exchange's objects then die young: an export that closes over the request and
+ * its siblings from one shared context had them promoted at every scavenge in a saturated server (each
+ * export's request, response and closures reached the old generation, and were only freed by
+ * mark-compacts).
+ */
+class Exchange {
+  #req: ClientRequest | undefined;
+  #signal: AbortSignal | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #resolve: ((response: HttpResponse) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  /** The answer's status once known; `FAILED` once the request failed, timed out or was aborted. */
+  #status: number | undefined;
+  #chunks: Buffer[] | undefined;
+  #size = 0;
+  /** Whether the response body was read, cut off or refused (no more body events count). */
+  #bodyDone = false;
+  readonly #timeoutMillis: number;
+  readonly #maxBytes: number;
+  readonly #onAbort: () => void;
+  /** For `RequestProgress.sentWhole`: whether the request is out (see {@link RequestProgress}). */
+  readonly sentWhole: () => boolean;
+
+  constructor(req: ClientRequest, signal: AbortSignal, timeoutMillis: number, maxBytes: number) {
+    this.#req = req;
+    this.#signal = signal;
+    this.#timeoutMillis = timeoutMillis;
+    this.#maxBytes = maxBytes;
+    this.#onAbort = () => this.#fail(abortError());
+    this.sentWhole = () => this.#isOut();
+  }
+
+  /** Arms the timer and the listeners; the promise settles with the answer, or the request's failure. */
+  start(): Promise<HttpResponse> {
+    const req = this.#req as ClientRequest;
+    const answer = new Promise<HttpResponse>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#timer = setTimeout(onTimeout, this.#timeoutMillis, this);
+    this.#timer.unref();
+    (this.#signal as AbortSignal).addEventListener('abort', this.#onAbort, { once: true });
+    req.on('error', (error) => this.#settle(error, undefined));
+    req.on('response', (res) => this.#answered(res));
+    return answer;
+  }
+
+  /** The per-request timeout (see `onTimeout`). */
+  timedOut(): void {
+    this.#fail(timeoutError(this.#timeoutMillis));
+  }
+
+  /** Once the answer's status is known it decides: a 2xx is out, anything else (a 503 to retry) is not. */
+  #isOut(): boolean {
+    const status = this.#status;
+    if (status === undefined) return this.#req !== undefined && isWrittenToLiveSocket(this.#req);
+    return status >= 200 && status < 300;
+  }
+
+  #fail(error: Error): void {
+    const req = this.#req;
+    this.#settle(error, undefined);
+    req?.destroy(error);
+  }
+
+  #answered(res: IncomingMessage): void {
+    if (this.#resolve === undefined) return;
+    this.#status = res.statusCode ?? 0;
+    // A connection lost mid-body: the status code is still known (and `close` follows).
+    res.on('error', ignore);
+    const declared = Number(res.headers['content-length']);
+    if (declared > this.#maxBytes) {
+      res.destroy();
+      this.#bodyEnded(res, undefined, `the response body of ${declared} bytes exceeds the ${this.#maxBytes}-byte limit`, true);
+      return;
+    }
+    this.#chunks = [];
+    res.on('data', (chunk: Buffer) => this.#received(res, chunk));
+    res.on('end', () => this.#bodyEnded(res, this.#joinedBody(), undefined, false));
+    res.on('close', () => this.#bodyEnded(res, undefined, 'the connection closed before the response body ended', false));
+  }
+
+  #received(res: IncomingMessage, chunk: Buffer): void {
+    if (this.#bodyDone) return;
+    this.#size += chunk.length;
+    if (this.#size > this.#maxBytes) {
+      this.#chunks = undefined;
+      res.destroy();
+      this.#bodyEnded(res, undefined, `the response body exceeds the ${this.#maxBytes}-byte limit`, true);
+      return;
+    }
+    this.#chunks?.push(chunk);
+  }
+
+  #joinedBody(): Uint8Array {
+    const chunks = this.#chunks ?? [];
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.#size);
+  }
+
+  #bodyEnded(res: IncomingMessage, body: Uint8Array | undefined, bodyError: string | undefined, bodyTooLarge: boolean): void {
+    if (this.#bodyDone) return;
+    this.#bodyDone = true;
+    this.#chunks = undefined;
+    this.#settle(undefined, {
+      statusCode: res.statusCode ?? 0,
+      statusMessage: res.statusMessage ?? '',
+      retryAfter: singleHeader(res.headers['retry-after']),
+      contentType: singleHeader(res.headers['content-type']),
+      body,
+      bodyError,
+      bodyTooLarge,
+    });
+  }
+
+  /** Settles once (with `error`, or else `response`) and lets go of the request, the signal and the timer. */
+  #settle(error: unknown, response: HttpResponse | undefined): void {
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (resolve === undefined || reject === undefined) return;
+    // A failure before the answer's status is known: not out (a 2xx status stays the answer).
+    if (response === undefined && this.#status === undefined) this.#status = FAILED;
+    clearTimeout(this.#timer);
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#req = undefined;
+    this.#signal = undefined;
+    this.#timer = undefined;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    if (response === undefined) reject(error);
+    else resolve(response);
+  }
+}
+
+/** `Exchange`'s status once it failed: never a 2xx, so never out. */
+const FAILED = -1;
+
+function onTimeout(exchange: Exchange): void {
+  exchange.timedOut();
+}
+
+function ignore(): void {}
+
+/**
  * Whether every byte of `req` (headers and body) has been handed to the kernel, on a socket that is
  * neither destroyed nor errored: the request then reaches the receiver even if this process ends now.
  * `writableFinished` holds once `end()` was called, nothing waits in the request's own buffer (as it does
@@ -153,50 +262,6 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 function isWrittenToLiveSocket(req: ClientRequest): boolean {
   const socket = req.socket;
   return req.writableFinished && socket !== null && !socket.destroyed && !socket.connecting;
-}
-
-/**
- * Reads `res` into one buffer, at most `maxBytes`: a longer body (announced or actual) is not kept; the
- * response is destroyed at once and `done` gets `undefined` with the reason.
- */
-function readBody(
-  res: IncomingMessage,
-  maxBytes: number,
-  done: (body: Uint8Array | undefined, error: string | undefined, tooLarge: boolean) => void,
-): void {
-  const declared = Number(res.headers['content-length']);
-  if (declared > maxBytes) {
-    res.destroy();
-    done(undefined, `the response body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, true);
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let finished = false;
-  res.on('data', (chunk: Buffer) => {
-    if (finished) return;
-    size += chunk.length;
-    if (size > maxBytes) {
-      finished = true;
-      chunks.length = 0;
-      res.destroy();
-      done(undefined, `the response body exceeds the ${maxBytes}-byte limit`, true);
-      return;
-    }
-    chunks.push(chunk);
-  });
-  res.on('end', () => {
-    if (finished) return;
-    finished = true;
-    done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), undefined, false);
-  });
-  // A connection lost mid-body: the status code is still known.
-  res.on('error', () => undefined);
-  res.on('close', () => {
-    if (finished) return;
-    finished = true;
-    done(undefined, 'the connection closed before the response body ended', false);
-  });
 }
 
 function singleHeader(value: string | string[] | undefined): string | undefined {
