@@ -3,7 +3,8 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isTracingSuppressed } from '../../../src/context/suppress-tracing.js';
 import { isExporterRequest } from '../../../src/transport/exporter-requests.js';
 import {
@@ -12,6 +13,7 @@ import {
   USER_AGENT,
   type HttpTransport,
   type HttpTransportOptions,
+  type RequestProgress,
 } from '../../../src/transport/http-transport.js';
 import { createHttpTransport } from '../../../src/platform/node/http-transport.js';
 import { VERSION } from '../../../src/version.js';
@@ -165,6 +167,53 @@ describe('createHttpTransport', () => {
     receiver.script({ body: new Uint8Array(1000) });
     const response = await transport({ maxResponseBytes: 1000 }).send(PAYLOAD, noAbort());
     expect(response.body?.length).toBe(1000);
+  });
+
+  it('tells the exit export whether a request is out: written to a live socket, then by its answer', async () => {
+    receiver.script({ status: 200, delayMillis: 200 }, { status: 503 });
+    const sender = transport();
+    const accepted: RequestProgress = {};
+    const sending = sender.send(PAYLOAD, noAbort(), accepted);
+    expect(accepted.sentWhole?.()).toBe(false);
+    // Received whole by the receiver while its answer waits: written whole to a connection still open.
+    await vi.waitFor(() => expect(receiver.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(accepted.sentWhole?.()).toBe(true));
+    expect((await sending).statusCode).toBe(200);
+    expect(accepted.sentWhole?.()).toBe(true);
+    const refused: RequestProgress = {};
+    expect((await sender.send(PAYLOAD, noAbort(), refused)).statusCode).toBe(503);
+    expect(refused.sentWhole?.()).toBe(false);
+  });
+
+  it('tells the exit export a request that failed before any answer is not out', async () => {
+    receiver.script({ neverAnswer: true });
+    const timedOut: RequestProgress = {};
+    await expect(transport({ timeoutMillis: 100 }).send(PAYLOAD, noAbort(), timedOut)).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(timedOut.sentWhole?.()).toBe(false);
+    const port = receiver.port;
+    await receiver.close();
+    receiver = await startOtlpTestReceiver();
+    const refused: RequestProgress = {};
+    await expect(transport({ url: new URL(`http://127.0.0.1:${port}/v1/traces`) }).send(PAYLOAD, noAbort(), refused)).rejects.toMatchObject(
+      {
+        code: 'ECONNREFUSED',
+      },
+    );
+    expect(refused.sentWhole?.()).toBe(false);
+  });
+
+  it('leaves no listener on a shared signal once each request settles, answered, failed or timed out', async () => {
+    const shared = new AbortController().signal;
+    receiver.script({ status: 200 }, { destroySocket: true }, { neverAnswer: true });
+    await transport().send(PAYLOAD, shared);
+    await expect(transport().send(PAYLOAD, shared)).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await expect(transport({ timeoutMillis: 100 }).send(PAYLOAD, shared)).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(getEventListeners(shared, 'abort')).toHaveLength(0);
+  });
+
+  it('rejects (never throws) when the request cannot even be made', async () => {
+    const sending = transport({ headers: { 'x-bad': 'line\nbreak' } }).send(PAYLOAD, noAbort());
+    await expect(sending).rejects.toMatchObject({ code: 'ERR_INVALID_CHAR' });
   });
 
   it('creates its request in a tracing-suppressed context and marks it', async () => {
