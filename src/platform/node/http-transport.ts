@@ -112,7 +112,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
  * settled exchange lets go of the request, the signal, the timer and the promise's callbacks. Something
  * long-lived keeps each exchange reachable until a mark-compact (through `progress.sentWhole` or a
  * listener): with those references kept, every export's request, response, body and closures were
- * promoted at each scavenge of a saturated server (~25 KB per scavenge, a mark-compact every ~0.5 s on
+ * promoted at each scavenge of a saturated server (~25 KB per scavenge, several mark-compacts per 3 s on
  * Node 20); released, an exchange holds nothing of size (~5 KB per scavenge, as with no transport at all).
  */
 class Exchange {
