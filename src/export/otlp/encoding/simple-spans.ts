@@ -41,6 +41,8 @@ import {
   writeSimpleSpanFields,
   writeVarint32,
 } from './binary-encoder.js';
+import { reportError } from '../../../diagnostics/report.js';
+import { ENCODE_ERROR_KIND } from './encode-error-kind.js';
 import { cachedNameField } from './name-field-cache.js';
 import { otlpCount, otlpSpanKind, otlpStatusCode } from './otlp-field-values.js';
 import { sizeMemoizedSpanAttributes, writeMemoizedSpanAttributes } from './span-attribute-memo.js';
@@ -257,7 +259,15 @@ function encodeInOnePass(spans: readonly FinishedSpan[]): Uint8Array | undefined
     h = putVarint32(bytes, putVarint32(bytes, h + resourceBytes.length, TAG_RESOURCE_SPANS_SCOPE_SPANS), scopeSpansSize);
     h = putVarint32(bytes, putVarint32(bytes, h, TAG_SCOPE_SPANS_SCOPE), scopeBytes.length);
     bytes.set(scopeBytes, h);
-    if (h + scopeBytes.length !== head) throw new Error(`framed ${h + scopeBytes.length} bytes where ${head} were measured`);
+    if (h + scopeBytes.length !== head) {
+      // Not the span data's doing (a throw from it is the two passes' to report): this writer's.
+      reportError(
+        ENCODE_ERROR_KIND,
+        new Error(`framed ${h + scopeBytes.length} bytes where ${head} were measured`),
+        'one-pass writer; the batch goes the two passes',
+      );
+      return giveUp();
+    }
     bytesPerSpan = Math.min(Math.ceil((spansSize / count) * 1.125) + 8, MAX_BYTES_PER_SPAN_ESTIMATE);
     return takeOutput(at);
   } catch {

@@ -23,7 +23,7 @@ import { ExportTraceServiceRequestSchema } from '../../../../src/proto.js';
 import type { Resource } from '../../../../src/resource/resource.js';
 import type { FinishedSpan } from '../../../../src/trace/finished-span.js';
 import type { InstrumentationScope } from '../../../../src/trace/instrumentation-scope.js';
-import { finishedSpan, kitchenSinkSpan, spanEvent, TRACE_ID } from '../span-fixtures.js';
+import { finishedSpan, kitchenSinkSpan, RESOURCE, SCOPE, spanEvent, TRACE_ID } from '../span-fixtures.js';
 import { spanBatch } from '../span-arbitrary.js';
 import { context as apiContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '../../../../src/export/in-memory-span-exporter.js';
@@ -694,7 +694,8 @@ describe("the Node entry's one-pass batch writer", () => {
     const mixed = [...oneScope.slice(0, 5), finishedSpan({ name: 'other scope', instrumentationScope: otherScope }), ...oneScope.slice(5)];
     const farOut = [...oneScope, finishedSpan({ name: 'far', startTimeNanos: 2 ** 60, endTimeNanos: 2 ** 60 })];
     const badId = [...oneScope, finishedSpan({ name: 'bad id', spanId: 'not hex at all!!' })];
-    const scoped = oneScope.map((one) => ({ ...one, instrumentationScope: otherScope }));
+    // Both schema URLs (after the spans, in the scope's and the resource's messages).
+    const scoped = oneScope.map((one) => ({ ...one, resource: RESOURCE, instrumentationScope: SCOPE }));
     const cases: [readonly FinishedSpan[], boolean][] = [
       [oneScope, false],
       [mixed, true],
