@@ -153,8 +153,14 @@ type TracedResponse = ServerResponse & { [STATE]?: Context | null };
  */
 const IN_FLIGHT = Symbol('otelite http server requests in flight');
 
+/**
+ * The key of a socket's peer address, read once per connection (see {@link peerAddressOf}): `undefined`
+ * (no property) until a recording request on it needed it.
+ */
+const PEER_ADDRESS = Symbol('otelite http server peer address');
+
 /** A server socket as the server instrumentation sees it. */
-type TracedSocket = Socket & { [IN_FLIGHT]?: ServerRequest | null };
+type TracedSocket = Socket & { [IN_FLIGHT]?: ServerRequest | null; [PEER_ADDRESS]?: string };
 
 /** The sockets with a `'close'` listener of ours, so that disabling can hand their requests over. */
 const watchedSockets = new Set<TracedSocket>();
@@ -513,7 +519,8 @@ function requestAttributes(request: IncomingMessage, headers: IncomingHttpHeader
     attributes['server.port'] = portOf(host, defaultPortOf(scheme));
   }
   const forwardedFor = headers['x-forwarded-for'];
-  const clientAddress = typeof forwardedFor === 'string' ? firstForwarded(forwardedFor) : request.socket?.remoteAddress;
+  const clientAddress =
+    typeof forwardedFor === 'string' ? firstForwarded(forwardedFor) : peerAddressOf(request.socket as TracedSocket | null);
   if (clientAddress) attributes['client.address'] = clientAddress;
   const userAgent = headers['user-agent'];
   if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
@@ -566,6 +573,22 @@ function pathOf(target: string): string {
   if (schemeEnd === -1) return target;
   const slash = target.indexOf('/', schemeEnd + 3);
   return slash === -1 ? '/' : target.slice(slash);
+}
+
+/**
+ * `socket.remoteAddress`, kept on the socket after the first read: a connection's peer does not change,
+ * and the getter costs a call chain per request (`_getpeername`, and the `_handle` getter twice, whose
+ * symbol-keyed loads are megamorphic on Node 20). Node keeps the address it read on the socket too; an
+ * address not known yet (`undefined`) is not kept.
+ */
+function peerAddressOf(socket: TracedSocket | null | undefined): string | undefined {
+  if (socket === null || socket === undefined) return undefined;
+  let address = socket[PEER_ADDRESS];
+  if (address === undefined) {
+    address = socket.remoteAddress;
+    if (address !== undefined) socket[PEER_ADDRESS] = address;
+  }
+  return address;
 }
 
 function firstForwarded(forwardedFor: string): string {
