@@ -389,15 +389,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     const attributes = this.attributes as Record<string, AttributeValue>;
     // An own-property test, not a read of the key: a key not there yet (the usual case) is then not looked
     // up along the prototype chain, through the megamorphic load stub (attribute objects come in many shapes).
-    if (!Object.hasOwn(attributes, key)) {
-      // The count is the state's part from ATTRIBUTE up: count >= limit exactly when this holds.
-      if (this.#state >= limits.attributeCountLimit * ATTRIBUTE) {
-        ownExtras(this).droppedAttributesCount++;
-        warnOnce('span attributes were dropped by the attribute count limit.');
-        return this;
-      }
-      this.#state += ATTRIBUTE;
-    }
+    if (!Object.hasOwn(attributes, key) && !RecordingSpan.countAttribute(this)) return this;
     defineAttribute(attributes, key, limited);
     return this;
   }
@@ -597,6 +589,22 @@ export class RecordingSpan implements Span, FinishedSpan {
         reportError('processor.onEnd', error);
       }
     }
+  }
+
+  /**
+   * Counts one attribute more on `span`, not ended, whose caller then stores it under a key the span
+   * does not have yet: `false` (the attribute dropped and counted as such) once the count limit is reached.
+   * @internal For `setAttribute`, and for an instrumentation that stores its own span's attribute itself.
+   */
+  static countAttribute(span: RecordingSpan): boolean {
+    // The count is the state's part from ATTRIBUTE up: count >= limit exactly when this holds.
+    if (span.#state >= span.#owner.limits.attributeCountLimit * ATTRIBUTE) {
+      ownExtras(span).droppedAttributesCount++;
+      warnOnce('span attributes were dropped by the attribute count limit.');
+      return false;
+    }
+    span.#state += ATTRIBUTE;
+    return true;
   }
 
   /** `span`'s own extras, made (on the span's anchor) when it still shares its anchor's. */
