@@ -9,6 +9,9 @@
  *
  * Prints, per variant, the median (min–max) of the per-round added main-thread CPU over untraced (µs per
  * request) and of the per-round kept throughput, and the median of B − A taken round by round.
+ * `AB_REFERENCES` names the reference variants run beside them (default `floor`; any of
+ * bench/saturated/server.cjs's, e.g. `floor,context-only,otelite-unsampled`, the last one with
+ * `OTEL_TRACES_SAMPLER=always_off`, as in the bench).
  */
 
 import { fileURLToPath } from 'node:url';
@@ -34,7 +37,7 @@ const VARIANTS = [
   ['untraced', 'untraced', distA],
   ['A', 'otelite', distA],
   ['B', 'otelite', distB],
-  ['floor', 'floor', distA],
+  ...(process.env.AB_REFERENCES ?? 'floor').split(',').map((variant) => [variant, variant, distA]),
 ];
 const median = (values) => {
   const sorted = [...values].sort((x, y) => x - y);
@@ -62,7 +65,7 @@ try {
   const base = `http://127.0.0.1:${receiver.ready.port}`;
   const servers = {};
   for (const [label, variant, dist] of VARIANTS) {
-    const env = { ...process.env, OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
+    const env = { ...process.env, OTEL_TRACES_SAMPLER: variant === 'otelite-unsampled' ? 'always_off' : 'parentbased_always_on' };
     servers[label] = await startHelper(SERVER, [variant, base, dist], { execPath: node.path, env });
     helpers.push(servers[label]);
     await burst(servers[label], receiver);
@@ -81,10 +84,12 @@ const untraced = results.untraced;
 const f = (x) => x.toFixed(2);
 console.log(`Node ${node.version}, ${rounds} rounds of ${seconds} s, wrk -t1 -c32`);
 console.log(`untraced: main ${f(median(untraced.map((r) => r.main)))} µs/request, ${Math.round(median(untraced.map((r) => r.rps)))} req/s`);
-for (const label of ['A', 'B', 'floor']) {
+for (const [label, variant] of VARIANTS.slice(1)) {
   const added = results[label].map((r, i) => r.main - untraced[i].main);
   const kept = results[label].map((r, i) => r.rps / untraced[i].rps);
-  const missing = results[label].filter((r) => r.spans < r.served).length;
+  // Only the variants that export spans are held to one span per request.
+  const exports = variant === 'otelite' || variant === 'floor';
+  const missing = exports ? results[label].filter((r) => r.spans < r.served).length : 0;
   console.log(
     `${label.padEnd(6)} added main ${f(median(added))} µs (${f(Math.min(...added))}–${f(Math.max(...added))}), kept ${f(median(kept))}× (${f(Math.min(...kept))}–${f(Math.max(...kept))})${missing ? `, ${missing} bursts short of spans` : ''}`,
   );
