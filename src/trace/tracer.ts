@@ -142,32 +142,23 @@ export class Tracer implements ApiTracer {
   /**
    * Starts a span whose start attributes are built by `buildAttributes`, called only when they are
    * needed: at once if the sampler may read them, else only once the span is known to record. A
-   * non-sampled span thus costs no attribute object. `buildAttributes(source)` returns a new object each
-   * time, which the span keeps as its own attributes (no copy); `source` is passed through, so that the
-   * caller keeps nothing in module state per span (each store of a new object there costs a write barrier
-   * call). Otherwise the same as `startSpan(name, { kind, attributes: buildAttributes(source) }, context)`,
-   * except that a SERVER span is never joined to a request's server span (see server-span-join.ts): it is
-   * the request's own.
+   * non-sampled span thus costs no attribute object. `buildAttributes` returns a new object each time,
+   * which the span keeps as its own attributes (no copy). Otherwise the same as `startSpan(name, { kind,
+   * attributes: buildAttributes() }, context)`, except that a SERVER span is never joined to a request's
+   * server span (see server-span-join.ts): it is the request's own.
    * @internal For otelite's instrumentations.
    */
-  startSpanWithDeferredAttributes<Source>(
-    name: string,
-    kind: SpanKind,
-    context: Context,
-    buildAttributes: (source: Source) => Attributes,
-    source: Source,
-  ): Span {
-    if (!this.#samplerReadsNoAttributes) return this.#start(name, { kind, attributes: buildAttributes(source) }, context, undefined, true);
-    return this.#start(name, KIND_OPTIONS[kind] ?? { kind }, context, buildAttributes as (source: unknown) => Attributes, true, source);
+  startSpanWithDeferredAttributes(name: string, kind: SpanKind, context: Context, buildAttributes: () => Attributes): Span {
+    if (!this.#samplerReadsNoAttributes) return this.#start(name, { kind, attributes: buildAttributes() }, context, undefined, true);
+    return this.#start(name, KIND_OPTIONS[kind] ?? { kind }, context, buildAttributes, true);
   }
 
   #start(
     name: string,
     options: SpanOptions | undefined,
     context: Context | undefined,
-    buildAttributes: ((source: unknown) => Attributes) | undefined,
+    buildAttributes: (() => Attributes) | undefined,
     attributesOwned: boolean,
-    source?: unknown,
   ): Span {
     const state = this.#state;
     const parentContext =
@@ -253,7 +244,7 @@ export class Tracer implements ApiTracer {
       return trace.wrapSpanContext({ traceId: traceId as string, spanId: spanId as string, traceFlags, traceState });
     }
 
-    if (buildAttributes !== undefined) attributes = buildAttributes(source);
+    if (buildAttributes !== undefined) attributes = buildAttributes();
     const startTime = options?.startTime;
     // Without an explicit start, now: checked against the wall clock (see clock.ts); the span keeps the anchor.
     const startTimeNanos = (startTime === undefined ? undefined : toClockNanos(startTime)) ?? anchoredNowNanos();

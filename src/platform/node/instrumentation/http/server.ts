@@ -389,9 +389,10 @@ export function startServerSpan(
   setOwnServerSpanStarting(true);
   try {
     if (tracer.startSpanWithDeferredAttributes !== undefined) {
-      // The request passed through, not kept in module state: storing a new object into a long-lived one
-      // costs a write barrier call per store.
-      span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildRequestAttributes, request);
+      pendingRequest = request;
+      pendingHeaders = headers;
+      pendingMethod = method;
+      span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildPendingRequestAttributes);
     } else {
       span = tracer.startSpan(
         baseName,
@@ -400,6 +401,8 @@ export function startServerSpan(
       );
     }
   } finally {
+    pendingRequest = undefined;
+    pendingHeaders = undefined;
     setOwnServerSpanStarting(false);
   }
   if (!span.isRecording()) {
@@ -419,12 +422,16 @@ export function startServerSpan(
   return state;
 }
 
-/** The start attributes of the server span of `request`, built once the tracer knows they are needed. */
-function buildRequestAttributes(request: IncomingMessage): Attributes {
-  const originalMethod = request.method ?? 'GET';
-  const method = originalMethod === 'GET' ? originalMethod : normalizeMethod(originalMethod);
-  // `request.headers` again: Node's getter returns the object it built for the first read.
-  return requestAttributes(request, request.headers, method, originalMethod);
+/** The request whose start attributes {@link buildPendingRequestAttributes} builds, while its span starts. */
+let pendingRequest: IncomingMessage | undefined;
+/** Its headers (read once: `request.headers` is a getter). */
+let pendingHeaders: IncomingHttpHeaders | undefined;
+/** Its normalized method. */
+let pendingMethod = '';
+
+function buildPendingRequestAttributes(): Attributes {
+  const request = pendingRequest as IncomingMessage;
+  return requestAttributes(request, pendingHeaders as IncomingHttpHeaders, pendingMethod, request.method ?? 'GET');
 }
 
 /** The global propagator {@link extractRequestParent} last looked at (`null`: none yet). */
