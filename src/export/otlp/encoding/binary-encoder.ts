@@ -191,7 +191,8 @@ interface ResourceGroup {
  * `toExportTraceServiceRequest` of the same spans (same grouping, same dropping rules).
  *
  * Never throws: a span whose data cannot be encoded is dropped and reported through
- * `reportError('export.otlp.encode', …)`; the rest of the batch is encoded.
+ * `reportError('export.otlp.encode', …)`; the rest of the batch is encoded. On Node the bytes may be a
+ * view on the start of a larger `ArrayBuffer`: send the view itself, not its `buffer`.
  *
  * @example
  * ```ts
