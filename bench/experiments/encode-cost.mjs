@@ -10,6 +10,8 @@
  *   node bench/experiments/encode-cost.mjs            # under callgrind: prints instructions per span
  *   node bench/experiments/encode-cost.mjs --run 200  # the loop alone, without valgrind
  *
+ *   ENCODE_COST_ROOTS=1 node bench/experiments/encode-cost.mjs  # root server spans (the client untraced)
+ *
  * Needs valgrind and a built dist/ (`BENCH_OTELITE_DIST` picks another build). With
  * `--perf-basic-prof` in `ENCODE_COST_NODE_FLAGS`, /tmp/perf-<pid>.map names the JIT code in the
  * callgrind output.
@@ -74,7 +76,12 @@ async function run(batches) {
   const server = http.createServer((_request, response) => response.end('hello'));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const get = () =>
+  // With ENCODE_COST_ROOTS=1 the client's requests are not traced, so the server spans are roots (pooled
+  // ids on Node, as the saturated server's); else their parents are the client's spans (hex trace ids).
+  const { context } = await import('@opentelemetry/api');
+  const roots = process.env.ENCODE_COST_ROOTS === '1';
+  const get = () => (roots ? context.with(otelite.suppressTracing(context.active()), request) : request());
+  const request = () =>
     new Promise((resolve, reject) => {
       http
         .get({ host: '127.0.0.1', port: server.address().port, path: '/', agent }, (response) => {

@@ -207,7 +207,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     startTimeNanos: number,
     clockAnchor: ClockAnchor,
     attributes: Attributes | undefined,
-    attributesOwned = false,
+    attributesOwned: boolean,
   ) {
     this.#owner = owner;
     this.name = name;
@@ -387,21 +387,9 @@ export class RecordingSpan implements Span, FinishedSpan {
       if (limited === undefined) return this;
     }
     const attributes = this.attributes as Record<string, AttributeValue>;
-    // Stored values are never undefined or functions; either means the key is not an own property yet.
-    const previous = attributes[key] as unknown;
-    const isNew =
-      key === '__proto__'
-        ? !Object.hasOwn(attributes, key)
-        : previous === undefined || (typeof previous === 'function' && !Object.hasOwn(attributes, key));
-    if (isNew) {
-      // The count is the state's part from ATTRIBUTE up: count >= limit exactly when this holds.
-      if (this.#state >= limits.attributeCountLimit * ATTRIBUTE) {
-        ownExtras(this).droppedAttributesCount++;
-        warnOnce('span attributes were dropped by the attribute count limit.');
-        return this;
-      }
-      this.#state += ATTRIBUTE;
-    }
+    // An own-property test, not a read of the key: a key not there yet (the usual case) is then not looked
+    // up along the prototype chain, through the megamorphic load stub (attribute objects come in many shapes).
+    if (!Object.hasOwn(attributes, key) && !RecordingSpan.countAttribute(this)) return this;
     defineAttribute(attributes, key, limited);
     return this;
   }
@@ -604,12 +592,19 @@ export class RecordingSpan implements Span, FinishedSpan {
   }
 
   /**
-   * Keeps an explicit start time `input` exactly when `span.startTimeNanos` cannot hold all its
-   * nanoseconds (an `[s, ns]` time far from the clock base; see clock.ts). Called only for explicit starts.
+   * Counts one attribute more on `span`, not ended, whose caller then stores it under a key the span
+   * does not have yet: `false` (the attribute dropped and counted as such) once the count limit is reached.
+   * @internal For `setAttribute`, and for an instrumentation that stores its own span's attribute itself.
    */
-  static keepExactStartTime(span: RecordingSpan, input: TimeInput): void {
-    const exact = exactHrTime(input, span.startTimeNanos);
-    if (exact !== undefined) ownExtras(span).exactStartTime = exact;
+  static countAttribute(span: RecordingSpan): boolean {
+    // The count is the state's part from ATTRIBUTE up: count >= limit exactly when this holds.
+    if (span.#state >= span.#owner.limits.attributeCountLimit * ATTRIBUTE) {
+      ownExtras(span).droppedAttributesCount++;
+      warnOnce('span attributes were dropped by the attribute count limit.');
+      return false;
+    }
+    span.#state += ATTRIBUTE;
+    return true;
   }
 
   /** `span`'s own extras, made (on the span's anchor) when it still shares its anchor's. */
@@ -624,6 +619,16 @@ export class RecordingSpan implements Span, FinishedSpan {
 }
 
 const ownExtras = RecordingSpan.ownExtras;
+
+/**
+ * Keeps an explicit start time `input` of `span` exactly when `span.startTimeNanos` cannot hold all its
+ * nanoseconds (an `[s, ns]` time far from the clock base; see clock.ts). Called only for explicit starts.
+ * @internal
+ */
+export function keepExactStartTime(span: RecordingSpan, input: TimeInput): void {
+  const exact = exactHrTime(input, span.startTimeNanos);
+  if (exact !== undefined) ownExtras(span).exactStartTime = exact;
+}
 
 /**
  * The fast path for the attributes a span starts with: how many there are, or -1 for anything unusual

@@ -25,7 +25,7 @@ import type { IdGenerator } from './id-generator.js';
 import { currentServerSpanJoiner } from './server-span-join.js';
 import { RandomIdGenerator } from './random-id-generator.js';
 import type { SampledOutSpan } from './sampled-out-span.js';
-import { RecordingSpan, toName, type SpanOwner } from './span.js';
+import { keepExactStartTime, RecordingSpan, toName, type SpanOwner } from './span.js';
 import {
   SPAN_KIND_CONSUMER,
   SPAN_KIND_INTERNAL,
@@ -265,7 +265,7 @@ export class Tracer implements ApiTracer {
       attributes === NO_ATTRIBUTES ? undefined : attributes,
       attributesOwned,
     );
-    if (startTime !== undefined) RecordingSpan.keepExactStartTime(span, startTime);
+    if (startTime !== undefined) keepExactStartTime(span, startTime);
     if (result.attributes !== undefined) span.setAttributes(result.attributes as Attributes);
     if (links !== NO_LINKS) span.addLinks(links);
     const processor = owner.processor;

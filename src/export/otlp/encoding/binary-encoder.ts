@@ -191,7 +191,8 @@ interface ResourceGroup {
  * `toExportTraceServiceRequest` of the same spans (same grouping, same dropping rules).
  *
  * Never throws: a span whose data cannot be encoded is dropped and reported through
- * `reportError('export.otlp.encode', …)`; the rest of the batch is encoded.
+ * `reportError('export.otlp.encode', …)`; the rest of the batch is encoded. On Node the bytes may be a
+ * view on the start of a larger `ArrayBuffer`: send the view itself, not its `buffer`.
  *
  * @example
  * ```ts
@@ -256,7 +257,6 @@ function releaseScratch(): void {
   refs.fill(undefined, 0, Math.max(refCount, refHighWater));
   if (sizes.length > MAX_RETAINED_SIZES) sizes = new Int32Array(INITIAL_SIZES);
   if (refs.length > MAX_RETAINED_SIZES) refs = [];
-  fastSpans?.release();
   sizeCount = sizeCursor = refCount = refCursor = refHighWater = 0;
   out = new Uint8Array(0);
   view = new DataView(out.buffer);
@@ -267,8 +267,9 @@ function releaseScratch(): void {
 
 function encodeBatch(spans: readonly FinishedSpan[]): Uint8Array {
   sizeCount = refCount = 0;
+  const written = fastSpans?.read(spans);
+  if (written) return written;
   const groups = new ResourceScopeGroups<ResourceGroup, ScopeGroup>(newResourceGroup, newScopeGroup);
-  fastSpans?.read(spans);
 
   // Size pass.
   for (let i = 0; i < spans.length; i++) {
@@ -605,8 +606,12 @@ function writeSpanIds(): void {
  * @internal
  */
 export interface FastSpans {
-  /** Before the size pass: reads what it needs of the batch's spans. */
-  readonly read: (spans: readonly FinishedSpan[]) => void;
+  /**
+   * First, for the whole batch: its request bytes, written in one pass over the spans; or, to leave
+   * the batch to the two passes, `undefined`, having read what `size` needs of its spans (and left the
+   * scratch entries empty, see {@link clearScratchEntries}). Also lets go of what the last batch left.
+   */
+  readonly read: (spans: readonly FinishedSpan[]) => Uint8Array | undefined;
   /**
    * The size pass, for `span` at `index` in the batch: -1, recording nothing, when it does not handle
    * the span (the general way then sizes it, and throws for it when it cannot be encoded); else the
@@ -616,8 +621,6 @@ export interface FastSpans {
   readonly size: (span: FinishedSpan, index: number) => number;
   /** The write pass: writes the length (`size`) and content of a span `size` handled. */
   readonly write: (span: FinishedSpan, size: number) => void;
-  /** After a call: lets go of the batch. (A re-entrant call goes the general way.) */
-  readonly release: () => void;
   /**
    * The output buffer of `size` bytes, on an `ArrayBuffer` of its own at offset 0; its bytes need not
    * be zero (the write pass writes every one, or the buffer is dropped).
@@ -686,6 +689,77 @@ export function writeSimpleSpanFields(span: FinishedSpan): void {
   writeVarint32(TAG_SPAN_FLAGS);
   view.setUint32(pos, flags, true);
   pos += 4;
+}
+
+/** For simple-spans.ts's one pass: the encoded `Resource` message of `resource` (cached per object). */
+export function resourceMessage(resource: Resource): Uint8Array {
+  return resourceBytes(resource);
+}
+
+/** For simple-spans.ts's one pass: the encoded `InstrumentationScope` message of `scope` (cached per object). */
+export function scopeMessage(scope: InstrumentationScope): Uint8Array {
+  return scopeBytes(scope);
+}
+
+/**
+ * For simple-spans.ts's one pass, which writes the commonest attribute values itself: the size of the
+ * span attribute field of `keyBytes` (a {@link keyField}) and `value` (-1 when the value has no OTLP
+ * form), recording what {@link writeRecordedAttributeAt} needs to write it.
+ */
+export function recordAttributeField(keyBytes: Uint8Array, value: unknown): number {
+  sizeCount = refCount = 0;
+  pushSize(1);
+  const valueSize = sizeValue(value);
+  if (valueSize < 0) return -1;
+  pushRef(keyBytes);
+  pushRef(value);
+  return lengthDelimitedSize(TAG_SPAN_ATTRIBUTES, keyBytes.length + SIZE_KEY_VALUE_VALUE_TAG + varint32Size(valueSize) + valueSize);
+}
+
+/** Writes the field {@link recordAttributeField} measured into `bytes` (viewed by `bytesView`) at `at`; returns its end. */
+export function writeRecordedAttributeAt(bytes: Uint8Array<ArrayBuffer>, bytesView: DataView<ArrayBuffer>, at: number): number {
+  startRecordedWrite(bytes, bytesView, at);
+  writeAttributes(TAG_SPAN_ATTRIBUTES);
+  return endRecordedWrite();
+}
+
+/** For simple-spans.ts's one pass: {@link sizeEventsAndLinks} on scratch entries of its own, for {@link writeRecordedEventsAndLinksAt}. */
+export function recordEventsAndLinks(span: FinishedSpan): number {
+  sizeCount = refCount = 0;
+  return sizeEventsAndLinks(span);
+}
+
+/** Writes what {@link recordEventsAndLinks} measured into `bytes` (viewed by `bytesView`) at `at`; returns its end. */
+export function writeRecordedEventsAndLinksAt(
+  span: FinishedSpan,
+  bytes: Uint8Array<ArrayBuffer>,
+  bytesView: DataView<ArrayBuffer>,
+  at: number,
+): number {
+  startRecordedWrite(bytes, bytesView, at);
+  writeEventsAndLinks(span);
+  return endRecordedWrite();
+}
+
+/** For simple-spans.ts's one pass, when it leaves a batch to the two passes: no scratch entries left. */
+export function clearScratchEntries(): void {
+  if (refCount > refHighWater) refHighWater = refCount;
+  sizeCount = refCount = 0;
+}
+
+function startRecordedWrite(bytes: Uint8Array<ArrayBuffer>, bytesView: DataView<ArrayBuffer>, at: number): void {
+  out = bytes;
+  view = bytesView;
+  pos = at;
+  sizeCursor = refCursor = 0;
+}
+
+function endRecordedWrite(): number {
+  if (sizeCursor !== sizeCount || refCursor !== refCount)
+    throw new Error('wrote other entries than were measured (span data changed while encoding?)');
+  if (refCount > refHighWater) refHighWater = refCount;
+  sizeCount = refCount = 0;
+  return pos;
 }
 
 /** The next `sizes` entry of the write pass. */

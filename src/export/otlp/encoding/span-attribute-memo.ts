@@ -10,7 +10,8 @@ import type { FinishedSpan } from '../../../trace/finished-span.js';
 import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { putBytes, putInt64, putString, putVarint32 } from '../wire/byte-writer.js';
 import { int64Size, lengthDelimitedSize, utf8Length, varint32Size } from '../wire/wire-size.js';
-import { keyField, pushRef, reserveSize, setSize, sizeValue } from './binary-encoder.js';
+import { ensureOutput, output, outputView } from './batch-output.js';
+import { keyField, pushRef, recordAttributeField, reserveSize, setSize, sizeValue, writeRecordedAttributeAt } from './binary-encoder.js';
 import { cachePerObject } from './resource-scope-groups.js';
 
 /**
@@ -124,6 +125,138 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
   }
   setSize(countSlot, count);
   return size;
+}
+
+/**
+ * {@link sizeMemoizedSpanAttributes} for the one-pass batch writer (simple-spans.ts): writes a span's
+ * attribute fields into the batch output at `at` (making room as it goes) and returns where they end;
+ * the memo is kept the same way, and the bytes are the same. Strings, numbers and booleans are written
+ * here; other values the general way's.
+ *
+ * @example
+ * ```ts
+ * at = writeMemoizedSpanAttributes(span, at);
+ * ```
+ */
+export function writeMemoizedSpanAttributes(span: FinishedSpan, at: number): number {
+  const attributes = span.attributes;
+  if (attributes === undefined) return at;
+  const scope = span.instrumentationScope;
+  if (scope !== lastScope || lastMemo === undefined) {
+    lastMemo = attributeMemoOf(scope);
+    lastScope = scope;
+  }
+  const memo = lastMemo;
+  const block = memo.block;
+  if (block !== undefined) {
+    // The commonest case first, in a tight loop: every attribute as the last span of this scope had them.
+    const blockCount = memo.blockCount;
+    const keys = memo.keys;
+    const values = memo.values;
+    let same = 0;
+    for (const key in attributes) {
+      if (same === blockCount || keys[same] !== key || values[same] !== attributes[key]) {
+        same = -1;
+        break;
+      }
+      same++;
+    }
+    if (same === blockCount) {
+      ensureOutput(at + block.length);
+      output.set(block, at);
+      return at + block.length;
+    }
+  }
+  const start = at;
+  let count = 0;
+  let position = 0;
+  // While every attribute so far repeats the last span's, they may all be one block (see below).
+  let allRepeated = true;
+  for (const key in attributes) {
+    const value = attributes[key];
+    let keyBytes: Uint8Array | undefined;
+    if (position < MEMO_SLOTS) {
+      const slot = position++;
+      if (memo.keys[slot] === key) {
+        if (memo.values[slot] === value) {
+          // The same key and value as the last span of this scope at this position: its field, encoded once.
+          let field = memo.fields[slot];
+          if (field === undefined) {
+            field = encodeField(memo.keyBytes[slot], value);
+            memo.fields[slot] = field;
+          }
+          ensureOutput(at + field.length);
+          output.set(field, at);
+          at += field.length;
+          count++;
+          continue;
+        }
+        keyBytes = memo.keyBytes[slot];
+      } else {
+        keyBytes = keyField(key);
+        memo.keys[slot] = key;
+        memo.keyBytes[slot] = keyBytes;
+      }
+      memo.values[slot] = isMemoizable(value) ? value : NOT_MEMOIZED;
+      memo.fields[slot] = undefined;
+    }
+    allRepeated = false;
+    if (keyBytes === undefined) keyBytes = keyField(key);
+    const end = writeAttributeField(keyBytes, value, at);
+    if (end < 0) continue;
+    at = end;
+    count++;
+  }
+  if (!allRepeated || count === 0) {
+    memo.block = undefined;
+  } else if (memo.block === undefined || memo.blockCount !== count) {
+    // Every attribute as the last span of this scope had them: all the fields in one copy next time.
+    memo.block = output.slice(start, at);
+    memo.blockCount = count;
+  }
+  return at;
+}
+
+/** Writes the span attribute field of `keyBytes` and `value` at `at`; returns its end, or -1 when the value has no OTLP form. */
+function writeAttributeField(keyBytes: Uint8Array, value: unknown, at: number): number {
+  const keyLength = keyBytes.length;
+  if (typeof value === 'string') {
+    const length = utf8Length(value);
+    const valueSize = SIZE_ANY_STRING_TAG + varint32Size(length) + length;
+    const keyValueSize = keyLength + SIZE_KEY_VALUE_VALUE_TAG + varint32Size(valueSize) + valueSize;
+    ensureOutput(at + SIZE_ATTRIBUTES_TAG + 5 + keyValueSize);
+    const bytes = output;
+    at = putVarint32(bytes, putVarint32(bytes, at, TAG_SPAN_ATTRIBUTES), keyValueSize);
+    if (keyLength <= 32) {
+      for (let i = 0; i < keyLength; i++) bytes[at + i] = keyBytes[i];
+    } else {
+      bytes.set(keyBytes, at);
+    }
+    at = putVarint32(
+      bytes,
+      putVarint32(bytes, putVarint32(bytes, at + keyLength, TAG_KEY_VALUE_VALUE), valueSize),
+      TAG_ANY_VALUE_STRING_VALUE,
+    );
+    return putString(bytes, putVarint32(bytes, at, length), value, length);
+  }
+  if (typeof value === 'number') {
+    const isInteger = Number.isSafeInteger(value);
+    const valueSize = isInteger ? SIZE_ANY_INT_TAG + int64Size(value) : SIZE_ANY_DOUBLE_TAG + 8;
+    const keyValueSize = keyLength + SIZE_KEY_VALUE_VALUE_TAG + 1 + valueSize;
+    ensureOutput(at + SIZE_ATTRIBUTES_TAG + 5 + keyValueSize);
+    const bytes = output;
+    at = putBytes(bytes, putVarint32(bytes, putVarint32(bytes, at, TAG_SPAN_ATTRIBUTES), keyValueSize), keyBytes);
+    at = putVarint32(bytes, putVarint32(bytes, at, TAG_KEY_VALUE_VALUE), valueSize);
+    if (isInteger) return putInt64(bytes, putVarint32(bytes, at, TAG_ANY_VALUE_INT_VALUE), value);
+    at = putVarint32(bytes, at, TAG_ANY_VALUE_DOUBLE_VALUE);
+    outputView.setFloat64(at, value, true);
+    return at + 8;
+  }
+  // Booleans, arrays, bytes and values without an OTLP form: the general way's.
+  const size = recordAttributeField(keyBytes, value);
+  if (size < 0) return -1;
+  ensureOutput(at + size);
+  return writeRecordedAttributeAt(output, outputView, at);
 }
 
 /**

@@ -8,7 +8,9 @@ import type { FinishedSpan } from '../../../trace/finished-span.js';
 import { PooledIdSpan, type PooledIds } from '../../../trace/pooled-id-span.js';
 import { RecordingSpan, type SpanContextParts } from '../../../trace/span.js';
 import { isHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../wire/hex-id.js';
-import { varint32Size } from '../wire/wire-size.js';
+import { putString, putVarint32 } from '../wire/byte-writer.js';
+import { utf8Length, varint32Size } from '../wire/wire-size.js';
+import { ensureOutput, output, outputView } from './batch-output.js';
 import { newContextParts, nextSize, pushSize, sizeOptionalString, writeIdFields, writeRecordedString } from './binary-encoder.js';
 import { otlpFlags, otlpString } from './otlp-field-values.js';
 
@@ -295,7 +297,7 @@ function writePooledSpanIdFields(entry: number, from: number): void {
   if (entry & HAS_PARENT) writeIdFields(TAG_SPAN_PARENT_SPAN_ID, SPAN_ID_BYTES, 0, 0, idView, from + TRACE_ID_BYTES);
 }
 
-/** After a call: lets go of a huge batch's arrays. */
+/** Before a batch (simple-spans.ts): lets go of the last one's trace states and, after a huge one, its arrays. */
 export function releaseIds(): void {
   if (heldTraceStates) {
     traceStates.fill(undefined);
@@ -311,4 +313,203 @@ export function releaseIds(): void {
     pooledSpanIdAt = new Int32Array(256);
     traceStates = [];
   }
+}
+
+// --- the one-pass batch writer's ids (simple-spans.ts)
+
+/**
+ * For the one-pass batch writer: the hex ids written so far (placeholders in the output), decoded
+ * together by {@link finishIdWrites} as the two passes' {@link readIds} does; per piece, where its bytes go.
+ */
+let hexPieces: string[] = [];
+let hexLength = 0;
+let hexTargets = new Int32Array(256);
+let hexCount = 0;
+/** The OTLP flags of the span {@link writeIdFieldsAt} wrote last. */
+let writtenFlags = 0;
+/** The pool words {@link poolView} viewed last, and the view. */
+let viewedWords: Int32Array | undefined;
+let viewedWordsView: DataView = new DataView(new ArrayBuffer(0));
+/** Room {@link writeIdFieldsAt} needs for the id fields (trace state apart: it makes its own). */
+export const ID_FIELDS_ROOM = SIZE_IDS + SIZE_PARENT_SPAN_ID_FIELD;
+
+/** Before a one-pass batch. */
+export function startIdWrites(): void {
+  hexLength = 0;
+  hexCount = 0;
+}
+
+/**
+ * Writes a span's trace id, span id, trace state and parent span id fields at `at` of the output (room
+ * for {@link ID_FIELDS_ROOM} bytes made by the caller); returns where they end, or -1 when its ids cannot
+ * be read or are not of the right types and lengths (the batch then goes the two passes, which drop the
+ * span and report it). Pooled bytes are copied at once; hex ids wait for {@link finishIdWrites}. The
+ * span's OTLP flags are then {@link lastIdFlags}.
+ */
+export function writeIdFieldsAt(span: FinishedSpan, at: number): number {
+  const pooled = pooledIds;
+  if (PooledIdSpan.readPooledIds(span, pooled)) {
+    const words = poolView(pooled.words);
+    const spanIdAt = pooled.at * 4;
+    const traceId = pooled.traceId;
+    const bytes = output;
+    const view = outputView;
+    if (traceId === undefined) {
+      // A root: the trace id's 16 bytes right before the span id's 8 in the pool.
+      bytes[at] = TAG_SPAN_TRACE_ID;
+      bytes[at + 1] = TRACE_ID_BYTES;
+      view.setInt32(at + 2, words.getInt32(spanIdAt - 16));
+      view.setInt32(at + 6, words.getInt32(spanIdAt - 12));
+      view.setInt32(at + 10, words.getInt32(spanIdAt - 8));
+      view.setInt32(at + 14, words.getInt32(spanIdAt - 4));
+      bytes[at + 18] = TAG_SPAN_SPAN_ID;
+      bytes[at + 19] = SPAN_ID_BYTES;
+      view.setInt32(at + 20, words.getInt32(spanIdAt));
+      view.setInt32(at + 24, words.getInt32(spanIdAt + 4));
+      writtenFlags = otlpFlags(pooled.traceFlags, undefined);
+      const traceState = pooled.traceState;
+      return traceState === undefined ? at + 28 : writeTraceState(traceState, at + 28);
+    }
+    const parent = span.parentSpanContext;
+    const parentSpanId = parent?.spanId;
+    if (
+      typeof traceId !== 'string' ||
+      traceId.length !== TRACE_ID_HEX_LENGTH ||
+      (parentSpanId !== undefined && (typeof parentSpanId !== 'string' || parentSpanId.length !== SPAN_ID_HEX_LENGTH))
+    ) {
+      return -1;
+    }
+    writtenFlags = otlpFlags(pooled.traceFlags, parent?.isRemote);
+    bytes[at] = TAG_SPAN_TRACE_ID;
+    bytes[at + 1] = TRACE_ID_BYTES;
+    deferHex(traceId, at + 2);
+    bytes[at + 18] = TAG_SPAN_SPAN_ID;
+    bytes[at + 19] = SPAN_ID_BYTES;
+    view.setInt32(at + 20, words.getInt32(spanIdAt));
+    view.setInt32(at + 24, words.getInt32(spanIdAt + 4));
+    const traceState = pooled.traceState;
+    at = traceState === undefined ? at + 28 : writeTraceState(traceState, at + 28);
+    return parentSpanId === undefined ? at : writeParentField(parentSpanId, at);
+  }
+  const parts = contextParts;
+  try {
+    RecordingSpan.readContextParts(span, parts);
+  } catch {
+    return -1;
+  }
+  const traceId = parts.traceId;
+  const spanId = parts.spanId;
+  const parentSpanId = parts.parentSpanId;
+  if (
+    typeof traceId !== 'string' ||
+    traceId.length !== TRACE_ID_HEX_LENGTH ||
+    typeof spanId !== 'string' ||
+    spanId.length !== SPAN_ID_HEX_LENGTH ||
+    (parentSpanId !== undefined && (typeof parentSpanId !== 'string' || parentSpanId.length !== SPAN_ID_HEX_LENGTH))
+  ) {
+    return -1;
+  }
+  writtenFlags = otlpFlags(parts.traceFlags, parts.parentIsRemote);
+  const bytes = output;
+  bytes[at] = TAG_SPAN_TRACE_ID;
+  bytes[at + 1] = TRACE_ID_BYTES;
+  deferHex(traceId, at + 2);
+  bytes[at + 18] = TAG_SPAN_SPAN_ID;
+  bytes[at + 19] = SPAN_ID_BYTES;
+  deferHex(spanId, at + 20);
+  const traceState = parts.traceState;
+  at = traceState === undefined ? at + 28 : writeTraceState(traceState, at + 28);
+  return parentSpanId === undefined ? at : writeParentField(parentSpanId, at);
+}
+
+/** The OTLP flags of the span {@link writeIdFieldsAt} wrote last. */
+export function lastIdFlags(): number {
+  return writtenFlags;
+}
+
+/** A DataView of a pool's words (the last one kept: spans of a batch share few pools). */
+function poolView(words: Int32Array): DataView {
+  if (words !== viewedWords) {
+    viewedWords = words;
+    viewedWordsView = new DataView(words.buffer, words.byteOffset, words.byteLength);
+  }
+  return viewedWordsView;
+}
+
+/** The trace state field (none when it serializes to ''), its room made here. */
+function writeTraceState(traceState: NonNullable<SpanContextParts['traceState']>, at: number): number {
+  const value = otlpString(traceState.serialize());
+  const length = utf8Length(value);
+  if (length === 0) return at;
+  // Room for the parent span id field after it as well.
+  ensureOutput(at + varint32Size(TAG_SPAN_TRACE_STATE) + 5 + length + SIZE_PARENT_SPAN_ID_FIELD);
+  const bytes = output;
+  return putString(bytes, putVarint32(bytes, putVarint32(bytes, at, TAG_SPAN_TRACE_STATE), length), value, length);
+}
+
+function writeParentField(parentSpanId: string, at: number): number {
+  const bytes = output;
+  bytes[at] = TAG_SPAN_PARENT_SPAN_ID;
+  bytes[at + 1] = SPAN_ID_BYTES;
+  deferHex(parentSpanId, at + 2);
+  return at + 2 + SPAN_ID_BYTES;
+}
+
+function deferHex(hex: string, target: number): void {
+  if (hexCount === hexTargets.length) {
+    const grown = new Int32Array(hexCount * 2);
+    grown.set(hexTargets);
+    hexTargets = grown;
+  }
+  hexTargets[hexCount++] = target;
+  hexPieces.push(hex);
+  hexLength += hex.length;
+}
+
+/** How many hex ids wait (a span's are those from this mark on, for {@link moveIdTargets}). */
+export function idTargetsMark(): number {
+  return hexCount;
+}
+
+/** The bytes of the ids waiting from `mark` on moved by `delta` (a span's length took another size than the two bytes kept for it). */
+export function moveIdTargets(mark: number, delta: number): void {
+  for (let i = mark; i < hexCount; i++) hexTargets[i] += delta;
+}
+
+/**
+ * After the one pass: decodes the hex ids into their places; `false` when one is not ASCII hex (the
+ * batch then goes the two passes). Lets go of the pieces either way.
+ */
+export function finishIdWrites(): boolean {
+  const count = hexCount;
+  if (count === 0) return true;
+  const pieces = hexPieces;
+  hexPieces = [];
+  hexCount = 0;
+  const length = hexLength;
+  const byteLength = length / 2;
+  if (idBytes.length < byteLength) {
+    idBytes = Buffer.allocUnsafeSlow(Math.max(byteLength, idBytes.length * 2));
+    idView = new DataView(idBytes.buffer, idBytes.byteOffset, idBytes.length);
+  }
+  const hex = pieces.join('');
+  // A code unit past 0x7f (never in a hex id) could pass the hex decoding, which reads its low byte only.
+  if (Buffer.byteLength(hex) !== length || idBytes.write(hex, 0, byteLength, 'hex') !== byteLength) return false;
+  const view = outputView;
+  const ids = idView;
+  let from = 0;
+  for (let i = 0; i < count; i++) {
+    const target = hexTargets[i];
+    const pieceBytes = pieces[i].length / 2;
+    for (let k = 0; k < pieceBytes; k += 4) view.setInt32(target + k, ids.getInt32(from + k));
+    from += pieceBytes;
+  }
+  return true;
+}
+
+/** After a one-pass batch given up: lets go of its pieces. */
+export function abandonIdWrites(): void {
+  hexPieces = [];
+  hexCount = 0;
+  hexLength = 0;
 }

@@ -23,7 +23,7 @@ import { ExportTraceServiceRequestSchema } from '../../../../src/proto.js';
 import type { Resource } from '../../../../src/resource/resource.js';
 import type { FinishedSpan } from '../../../../src/trace/finished-span.js';
 import type { InstrumentationScope } from '../../../../src/trace/instrumentation-scope.js';
-import { finishedSpan, kitchenSinkSpan, spanEvent, TRACE_ID } from '../span-fixtures.js';
+import { finishedSpan, kitchenSinkSpan, RESOURCE, SCOPE, spanEvent, TRACE_ID } from '../span-fixtures.js';
 import { spanBatch } from '../span-arbitrary.js';
 import { context as apiContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '../../../../src/export/in-memory-span-exporter.js';
@@ -397,7 +397,7 @@ describe.each([
     // A span that misreads only once is encoded by the second attempt.
     let reads = 0;
     const once = Object.defineProperty(
-      { ...finishedSpan({ name: 'once', events: [spanEvent('e', 1_000_000)] }), droppedEventsCount: 1 },
+      { ...finishedSpan({ name: 'once', events: [spanEvent('e', 1_000_000)], startTimeNanos: 2 ** 60 }), droppedEventsCount: 1 },
       'droppedAttributesCount',
       {
         get: () => (reads++ === 1 ? 100_000 : 0),
@@ -615,16 +615,116 @@ describe("the Node entry's fast paths (attribute memo, batch span ids, name fiel
   });
 });
 
+describe("the Node entry's one-pass batch writer", () => {
+  afterEach(() => useNodeWriterPaths(false));
+
+  /** The bytes of each batch in turn, with the fast paths or without. */
+  function encodeEach(batches: readonly (readonly FinishedSpan[])[], fast: boolean): Buffer[] {
+    useNodeWriterPaths(fast);
+    return batches.map((spans) => Buffer.from(encodeSpansToProtobuf(spans)));
+  }
+
+  /** The length prefixes of the spans of the request's first scope, read off the wire. */
+  function spanLengths(request: Uint8Array): number[] {
+    const readVarint = (bytes: Uint8Array, at: number): [number, number] => {
+      let value = 0;
+      for (let shift = 0; ; shift += 7) {
+        const byte = bytes[at++];
+        value += (byte & 0x7f) * 2 ** shift;
+        if (byte < 0x80) return [value, at];
+      }
+    };
+    /** The content of the first field `tag` of the message `bytes[from, to)`. */
+    const fieldsOf = (bytes: Uint8Array, from: number, to: number, tag: number): [number, number][] => {
+      const found: [number, number][] = [];
+      let at = from;
+      while (at < to) {
+        const [key, afterKey] = readVarint(bytes, at);
+        expect(key & 7).toBe(2);
+        const [length, start] = readVarint(bytes, afterKey);
+        if (key === tag) found.push([start, start + length]);
+        at = start + length;
+      }
+      return found;
+    };
+    const [resourceSpans] = fieldsOf(request, 0, request.length, 0x0a);
+    const [scopeSpans] = fieldsOf(request, resourceSpans[0], resourceSpans[1], 0x12);
+    return fieldsOf(request, scopeSpans[0], scopeSpans[1], 0x12).map(([start, end]) => end - start);
+  }
+
+  it('gives exactly the plain bytes for spans whose length crosses the two bytes kept for it (127/128 and 16,383/16,384 bytes), ids moved with them', () => {
+    const remote = { traceId: TRACE_ID, spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true };
+    const span = (padding: number, withParent: boolean): FinishedSpan =>
+      finishedSpan({
+        name: 'n',
+        parent: withParent ? remote : undefined,
+        traceState: withParent ? 'v=1' : undefined,
+        attributes: padding < 0 ? {} : { p: 'x'.repeat(padding) },
+      });
+    // The length of a span with `padding` bytes of attribute value, measured by the plain way.
+    const lengthWith = (padding: number, withParent: boolean): number =>
+      spanLengths(encodeEach([[span(padding, withParent)]], false)[0])[0];
+    const spans: FinishedSpan[] = [];
+    for (const withParent of [false, true]) {
+      for (const target of [127, 128, 16_383, 16_384]) {
+        // Attribute values around the one that gives `target` bytes (the span grows by one byte per byte,
+        // apart from a few at the length prefixes' steps).
+        const base = lengthWith(0, withParent);
+        for (let padding = target - base - 8; padding <= target - base + 3; padding++) spans.push(span(padding, withParent));
+      }
+      spans.push(span(-1, withParent));
+    }
+    const lengths = spanLengths(encodeEach([spans], false)[0]);
+    for (const length of [126, 127, 128, 129, 16_382, 16_383, 16_384, 16_385]) expect(lengths).toContain(length);
+    expect(lengths.some((length) => length < 100)).toBe(true);
+    // One batch with them all, then each one alone, then in reverse order: as the plain way writes them.
+    const batches = [spans, ...spans.map((one) => [one]), [...spans].reverse()];
+    expect(encodeEach(batches, true)).toEqual(encodeEach(batches, false));
+    useNodeWriterPaths(true);
+    expectSameAsMapping(spans);
+  });
+
+  it('takes a batch of one resource and scope in one pass, and leaves other batches and spans to the two passes, bytes alike', () => {
+    // The spans the two passes' size pass met.
+    let sized = 0;
+    const counting = { ...simpleSpans, size: (span: FinishedSpan, index: number) => (sized++, simpleSpans.size(span, index)) };
+    const attributes = { 'http.request.method': 'GET', 'server.port': 8080 };
+    const oneScope = Array.from({ length: 40 }, (_, i) => finishedSpan({ name: `GET /${i % 3}`, attributes }));
+    const otherScope: InstrumentationScope = { name: 'other', version: '2.0.0', schemaUrl: 'https://example.test/other' };
+    const mixed = [...oneScope.slice(0, 5), finishedSpan({ name: 'other scope', instrumentationScope: otherScope }), ...oneScope.slice(5)];
+    const farOut = [...oneScope, finishedSpan({ name: 'far', startTimeNanos: 2 ** 60, endTimeNanos: 2 ** 60 })];
+    const badId = [...oneScope, finishedSpan({ name: 'bad id', spanId: 'not hex at all!!' })];
+    // Both schema URLs (after the spans, in the scope's and the resource's messages).
+    const scoped = oneScope.map((one) => ({ ...one, resource: RESOURCE, instrumentationScope: SCOPE }));
+    const cases: [readonly FinishedSpan[], boolean][] = [
+      [oneScope, false],
+      [mixed, true],
+      // After a mixed batch the next one is checked first, then written in one pass again.
+      [oneScope, false],
+      [farOut, true],
+      [badId, true],
+      [scoped, false],
+    ];
+    for (const [spans, twoPasses] of cases) {
+      const plain = encodeEach([spans], false);
+      useFastSpans(counting);
+      sized = 0;
+      expect(Buffer.from(encodeSpansToProtobuf(spans))).toEqual(plain[0]);
+      expect(sized).toBe(twoPasses ? spans.length : 0);
+    }
+  });
+});
+
 /**
  * A span whose dropped-attributes count reads differently on every other read (so the two passes
- * disagree). It has a dropped event, so the Node entry's simple span writer (which reads the count
- * once) leaves it to the general way.
+ * disagree). It has a dropped event and a start time far out, so the Node entry's one-pass and simple
+ * span writers (which read the count once) leave it to the general way.
  */
 function shiftySpan(): FinishedSpan {
   let reads = 0;
-  // A dropped event count sends it the general way, which reads droppedAttributesCount in both passes.
+  // A dropped event count and a far time send it the general way, which reads droppedAttributesCount in both passes.
   return Object.defineProperty(
-    { ...finishedSpan({ name: 'shifty', events: [spanEvent('e', 1_000_000)] }), droppedEventsCount: 1 },
+    { ...finishedSpan({ name: 'shifty', events: [spanEvent('e', 1_000_000)], startTimeNanos: 2 ** 60 }), droppedEventsCount: 1 },
     'droppedAttributesCount',
     {
       get: () => (reads++ % 2 === 0 ? 0 : 100_000),

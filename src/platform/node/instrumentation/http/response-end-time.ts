@@ -33,41 +33,46 @@ let lastWrapper: unknown;
  */
 export function noticeResponseEnds(response: ServerResponse, onEnd: EndListener): void {
   listener = onEnd;
+  // The usual case, every response of the process alike: its `end` is the wrapper already. Cheaper
+  // than reading its prototype (`Object.getPrototypeOf` of a response is a call into the runtime), and
+  // small enough for the optimizing compiler to inline into the caller (the rest is a function of its own).
   try {
-    // The usual case, every response of the process alike: its `end` is the wrapper already. Cheaper
-    // than reading its prototype (`Object.getPrototypeOf` of a response is a call into the runtime).
-    if (lastWrapper !== undefined && response.end === lastWrapper) return;
-    const prototype = Object.getPrototypeOf(response) as object | null;
-    if (prototype === lastPrototype) return; // the usual case: every response of the process is alike
-    lastPrototype = prototype;
-    let owner = prototype;
-    while (owner !== null && !Object.hasOwn(owner, 'end')) owner = Object.getPrototypeOf(owner) as object | null;
-    if (owner === null || patches.has(owner)) return;
-    const methods = owner as { end: (...args: unknown[]) => unknown };
-    const original = methods.end;
-    if (typeof original !== 'function') return;
-    const wrapper = function end(this: ServerResponse): unknown {
-      const notify = listener;
-      if (notify !== undefined) {
-        try {
-          notify(this);
-        } catch (error) {
-          reportError('instrumentation.http.server', error, 'response end');
-        }
-      }
-      // `arguments` passed straight on is not materialized (a rest parameter is an array per response).
-      // `Reflect.apply`, not `original.apply`: with the latter, Node 20's V8 never optimizes this function
-      // (it stays in its baseline tier, ~3× slower, for every response of the process).
-      // biome-ignore lint/complexity/noArguments: the call's arguments as they are, without an allocation
-      return Reflect.apply(original, this, arguments as unknown as unknown[]);
-    };
-    Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
-    methods.end = wrapper;
-    lastWrapper = wrapper;
-    patches.set(owner, { original, wrapper });
+    if (lastWrapper === undefined || response.end !== lastWrapper) wrapEndOf(response);
   } catch (error) {
     reportError('instrumentation.http.server', error, 'wrapping ServerResponse.end');
   }
+}
+
+/** Wraps the `end` that `response` inherits, unless it is wrapped already. */
+function wrapEndOf(response: ServerResponse): void {
+  const prototype = Object.getPrototypeOf(response) as object | null;
+  if (prototype === lastPrototype) return; // the usual case: every response of the process is alike
+  lastPrototype = prototype;
+  let owner = prototype;
+  while (owner !== null && !Object.hasOwn(owner, 'end')) owner = Object.getPrototypeOf(owner) as object | null;
+  if (owner === null || patches.has(owner)) return;
+  const methods = owner as { end: (...args: unknown[]) => unknown };
+  const original = methods.end;
+  if (typeof original !== 'function') return;
+  const wrapper = function end(this: ServerResponse): unknown {
+    const notify = listener;
+    if (notify !== undefined) {
+      try {
+        notify(this);
+      } catch (error) {
+        reportError('instrumentation.http.server', error, 'response end');
+      }
+    }
+    // `arguments` passed straight on is not materialized (a rest parameter is an array per response).
+    // `Reflect.apply`, not `original.apply`: with the latter, Node 20's V8 never optimizes this function
+    // (it stays in its baseline tier, ~3× slower, for every response of the process).
+    // biome-ignore lint/complexity/noArguments: the call's arguments as they are, without an allocation
+    return Reflect.apply(original, this, arguments as unknown as unknown[]);
+  };
+  Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+  methods.end = wrapper;
+  lastWrapper = wrapper;
+  patches.set(owner, { original, wrapper });
 }
 
 /** Puts back every `end` {@link noticeResponseEnds} wrapped (one wrapped again since keeps passing calls through). */

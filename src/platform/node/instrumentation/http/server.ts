@@ -16,6 +16,7 @@ import type { Socket } from 'node:net';
 import { enterContext } from '../../context/async-local-storage-context-manager.js';
 import { OverlayContext, overlayDeleting, setContextValue } from '../../../../context/overlay-context.js';
 import { SPAN_KEY, type Tracer as OteliteTracer } from '../../../../trace/tracer.js';
+import { RecordingSpan } from '../../../../trace/span.js';
 import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
 import { addressOf, defaultPortOf, portOf } from '../../../../instrumentation/http/host-and-port.js';
@@ -153,8 +154,14 @@ type TracedResponse = ServerResponse & { [STATE]?: Context | null };
  */
 const IN_FLIGHT = Symbol('otelite http server requests in flight');
 
+/**
+ * The key of a socket's peer address, read once per connection (see {@link peerAddressOf}): `undefined`
+ * (no property) until a recording request on it needed it.
+ */
+const PEER_ADDRESS = Symbol('otelite http server peer address');
+
 /** A server socket as the server instrumentation sees it. */
-type TracedSocket = Socket & { [IN_FLIGHT]?: ServerRequest | null };
+type TracedSocket = Socket & { [IN_FLIGHT]?: ServerRequest | null; [PEER_ADDRESS]?: string };
 
 /** The sockets with a `'close'` listener of ours, so that disabling can hand their requests over. */
 const watchedSockets = new Set<TracedSocket>();
@@ -513,7 +520,8 @@ function requestAttributes(request: IncomingMessage, headers: IncomingHttpHeader
     attributes['server.port'] = portOf(host, defaultPortOf(scheme));
   }
   const forwardedFor = headers['x-forwarded-for'];
-  const clientAddress = typeof forwardedFor === 'string' ? firstForwarded(forwardedFor) : request.socket?.remoteAddress;
+  const clientAddress =
+    typeof forwardedFor === 'string' ? firstForwarded(forwardedFor) : peerAddressOf(request.socket as TracedSocket | null);
   if (clientAddress) attributes['client.address'] = clientAddress;
   const userAgent = headers['user-agent'];
   if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
@@ -526,7 +534,7 @@ function endServerSpan(state: ServerRequest, response: ServerResponse, aborted: 
   // Seen only after this span started: the other instrumentation's span stands for the request.
   if (!span.isRecording() || isNodeHttpCoveredElsewhere()) return;
   const status = response.statusCode;
-  if (!aborted || response.headersSent) span.setAttribute('http.response.status_code', status);
+  if (!aborted || response.headersSent) setStatusCode(span, status);
   const settings = activeSettings;
   if (settings !== undefined && settings.responseHeaders.length > 0) {
     recordHeadersFromMessage(span, settings.responseHeaders, response);
@@ -543,6 +551,24 @@ function endServerSpan(state: ServerRequest, response: ServerResponse, aborted: 
   if (!aborted && state.finishedAt !== undefined) state.deferredEnd = state.finishedAt;
   // Named by its route and ended there, or once a framework span joined to it has ended.
   endOrDeferRequestSpan(state);
+}
+
+/**
+ * `span.setAttribute('http.response.status_code', status)`, for otelite's own span without the generic
+ * path: the key is looked up and stored here, at sites that only ever see server span attributes (a map
+ * or two, so the lookup is a map check), where `setAttribute`'s sites see every attribute object of the
+ * process and go through V8's megamorphic stubs (~350 instructions). The same attribute, count and limit.
+ */
+function setStatusCode(span: Span, status: number): void {
+  if (span instanceof RecordingSpan) {
+    const attributes = span.attributes as { 'http.response.status_code'?: unknown };
+    // Stored values are never undefined; a key already there (a handler's) takes the generic path.
+    if (attributes['http.response.status_code'] === undefined) {
+      if (RecordingSpan.countAttribute(span)) attributes['http.response.status_code'] = status;
+      return;
+    }
+  }
+  span.setAttribute('http.response.status_code', status);
 }
 
 /**
@@ -566,6 +592,22 @@ function pathOf(target: string): string {
   if (schemeEnd === -1) return target;
   const slash = target.indexOf('/', schemeEnd + 3);
   return slash === -1 ? '/' : target.slice(slash);
+}
+
+/**
+ * `socket.remoteAddress`, kept on the socket after the first read: a connection's peer does not change,
+ * and the getter costs a call chain per request (`_getpeername`, and the `_handle` getter twice, whose
+ * symbol-keyed loads are megamorphic on Node 20). Node keeps the address it read on the socket too; an
+ * address not known yet (`undefined`) is not kept.
+ */
+function peerAddressOf(socket: TracedSocket | null | undefined): string | undefined {
+  if (socket === null || socket === undefined) return undefined;
+  let address = socket[PEER_ADDRESS];
+  if (address === undefined) {
+    address = socket.remoteAddress;
+    if (address !== undefined) socket[PEER_ADDRESS] = address;
+  }
+  return address;
 }
 
 function firstForwarded(forwardedFor: string): string {
