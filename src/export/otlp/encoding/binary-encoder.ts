@@ -1092,6 +1092,15 @@ function writeTimeOf(clockNanos: number, holder: object, key: TimeKey): void {
 }
 
 function writeTime(clockNanos: number): void {
+  putClockTime(view, pos, clockNanos);
+  pos += 8;
+}
+
+/**
+ * Writes a clock time, within the exact range, as its `fixed64` epoch nanoseconds at `at` of `target`:
+ * low half, then high half, little endian (shared with the Node entry's one-pass writer).
+ */
+export function putClockTime(target: DataView, at: number, clockNanos: number): void {
   const relative = Math.round(clockNanos);
   const relativeHigh = Math.floor(relative / TWO_POW_32);
   let low = ORIGIN_LOW + (relative - relativeHigh * TWO_POW_32);
@@ -1100,7 +1109,6 @@ function writeTime(clockNanos: number): void {
     low -= TWO_POW_32;
     high += 1;
   }
-  view.setUint32(pos, low, true);
-  view.setUint32(pos + 4, high, true);
-  pos += 8;
+  target.setUint32(at, low, true);
+  target.setUint32(at + 4, high, true);
 }

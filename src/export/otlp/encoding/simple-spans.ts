@@ -16,9 +16,7 @@ import {
   TAG_STATUS_CODE,
   TAG_STATUS_MESSAGE,
 } from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
-import { clockNanosToUnixNanoParts } from '../../../trace/clock.js';
 import type { FinishedSpan } from '../../../trace/finished-span.js';
-import { TWO_POW_32 } from '../../../internal/numeric-constants.js';
 import { putString, putVarint32 } from '../wire/byte-writer.js';
 import { optionalStringSize, utf8Length, varint32Size } from '../wire/wire-size.js';
 import { ensureOutput, output, outputView, releaseOutput, startOutput, takeOutput } from './batch-output.js';
@@ -27,6 +25,7 @@ import {
   type FastSpans,
   nextSize,
   pushRef,
+  putClockTime,
   pushSize,
   recordEventsAndLinks,
   reserveSize,
@@ -115,16 +114,7 @@ function sizeSimpleSpan(span: FinishedSpan, index: number): number {
   if (entry === IDS_INVALID) return -1;
   const start = span.startTimeNanos;
   const end = span.endTimeNanos;
-  if (
-    !(
-      start < EXACT_CLOCK_NANOS_LIMIT &&
-      start > -EXACT_CLOCK_NANOS_LIMIT &&
-      end < EXACT_CLOCK_NANOS_LIMIT &&
-      end > -EXACT_CLOCK_NANOS_LIMIT
-    )
-  ) {
-    return -1;
-  }
+  if (!isExactClockTime(start) || !isExactClockTime(end)) return -1;
   if (span.droppedAttributesCount !== 0 || span.droppedEventsCount !== 0 || span.droppedLinksCount !== 0) return -1;
   const hasEventsOrLinks = span.events.length !== 0 || span.links.length !== 0;
   const status = span.status;
@@ -174,8 +164,6 @@ let bytesPerSpan = 320;
 let lastBatchMixed = false;
 /** Room for a span's fixed fields after its ids and name: kind, times, and status and flags without a message. */
 const FIXED_FIELDS_ROOM = 2 + SIZE_SPAN_TIMES + 4 + SIZE_SPAN_FLAGS + 1;
-/** Epoch nanoseconds of clock time 0, as 32-bit halves; times are written as these plus the clock reading. */
-const [ORIGIN_HIGH, ORIGIN_LOW] = clockNanosToUnixNanoParts(0);
 
 /**
  * The whole request for a batch whose spans share one resource and one scope (the commonest batch)
@@ -321,16 +309,7 @@ function stringOrEmpty(value: string | undefined): string {
 function writeSpanInOnePass(span: FinishedSpan, at: number): number {
   const start = span.startTimeNanos;
   const end = span.endTimeNanos;
-  if (
-    !(
-      start < EXACT_CLOCK_NANOS_LIMIT &&
-      start > -EXACT_CLOCK_NANOS_LIMIT &&
-      end < EXACT_CLOCK_NANOS_LIMIT &&
-      end > -EXACT_CLOCK_NANOS_LIMIT
-    )
-  ) {
-    return -1;
-  }
+  if (!isExactClockTime(start) || !isExactClockTime(end)) return -1;
   ensureOutput(at + 3 + ID_FIELDS_ROOM);
   output[at] = TAG_SCOPE_SPANS_SPANS;
   // Two bytes kept for the span's length (a span of 128 to 16,383 bytes needs exactly two).
@@ -373,9 +352,9 @@ function writeSpanInOnePass(span: FinishedSpan, at: number): number {
   }
   const view = outputView;
   bytes[at] = TAG_SPAN_START_TIME_UNIX_NANO;
-  putTime(view, at + 1, start);
+  putClockTime(view, at + 1, start);
   bytes[at + 9] = TAG_SPAN_END_TIME_UNIX_NANO;
-  putTime(view, at + 10, end);
+  putClockTime(view, at + 10, end);
   at = writeMemoizedSpanAttributes(span, at + 18);
   const droppedAttributes = otlpCount(span.droppedAttributesCount);
   if (droppedAttributes !== 0) {
@@ -431,16 +410,7 @@ function writeSpanInOnePass(span: FinishedSpan, at: number): number {
   return at + delta;
 }
 
-/** Writes a clock time as the `fixed64` epoch nanoseconds: low half, then high half, little endian (as the general way). */
-function putTime(view: DataView, at: number, clockNanos: number): void {
-  const relative = Math.round(clockNanos);
-  const relativeHigh = Math.floor(relative / TWO_POW_32);
-  let low = ORIGIN_LOW + (relative - relativeHigh * TWO_POW_32);
-  let high = ORIGIN_HIGH + relativeHigh;
-  if (low >= TWO_POW_32) {
-    low -= TWO_POW_32;
-    high += 1;
-  }
-  view.setUint32(at, low, true);
-  view.setUint32(at + 4, high, true);
+/** Whether a clock time holds its nanoseconds exactly (the simple writers take only such times; see clock.ts). */
+function isExactClockTime(clockNanos: number): boolean {
+  return clockNanos < EXACT_CLOCK_NANOS_LIMIT && clockNanos > -EXACT_CLOCK_NANOS_LIMIT;
 }

@@ -32,12 +32,7 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
   const countSlot = reserveSize();
   const attributes = span.attributes;
   if (attributes === undefined) return 0;
-  const scope = span.instrumentationScope;
-  if (scope !== lastScope || lastMemo === undefined) {
-    lastMemo = attributeMemoOf(scope);
-    lastScope = scope;
-  }
-  const memo = lastMemo;
+  const memo = memoOfScope(span.instrumentationScope);
   const block = memo.block;
   if (block !== undefined) {
     // The commonest case first, in a tight loop: every attribute as the last span of this scope had them.
@@ -141,12 +136,7 @@ export function sizeMemoizedSpanAttributes(span: FinishedSpan): number {
 export function writeMemoizedSpanAttributes(span: FinishedSpan, at: number): number {
   const attributes = span.attributes;
   if (attributes === undefined) return at;
-  const scope = span.instrumentationScope;
-  if (scope !== lastScope || lastMemo === undefined) {
-    lastMemo = attributeMemoOf(scope);
-    lastScope = scope;
-  }
-  const memo = lastMemo;
+  const memo = memoOfScope(span.instrumentationScope);
   const block = memo.block;
   if (block !== undefined) {
     // The commonest case first, in a tight loop: every attribute as the last span of this scope had them.
@@ -293,6 +283,15 @@ const attributeMemoOf = cachePerObject(
 /** Spans of one scope arrive together: the last scope's memo, without a lookup. */
 let lastScope: InstrumentationScope | undefined;
 let lastMemo: AttributeMemo | undefined;
+
+/** The memo of `scope`: the last scope's without a lookup. */
+function memoOfScope(scope: InstrumentationScope): AttributeMemo {
+  if (scope !== lastScope || lastMemo === undefined) {
+    lastMemo = attributeMemoOf(scope);
+    lastScope = scope;
+  }
+  return lastMemo;
+}
 
 /** Whether a value's field is kept: a short string, a number or a boolean (equal values, by `===`, encode alike). */
 function isMemoizable(value: unknown): boolean {

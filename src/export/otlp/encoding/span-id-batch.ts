@@ -176,11 +176,7 @@ function readPooledChildIds(span: FinishedSpan, i: number, pooled: PooledIds, pi
   const traceId = pooled.traceId;
   const parent = span.parentSpanContext;
   const parentSpanId = parent?.spanId;
-  if (
-    typeof traceId !== 'string' ||
-    traceId.length !== TRACE_ID_HEX_LENGTH ||
-    (parentSpanId !== undefined && (typeof parentSpanId !== 'string' || parentSpanId.length !== SPAN_ID_HEX_LENGTH))
-  ) {
+  if (!hasHexIdShapes(traceId, parentSpanId)) {
     idEntries[i] = IDS_INVALID;
     return length;
   }
@@ -372,13 +368,7 @@ export function writeIdFieldsAt(span: FinishedSpan, at: number): number {
     }
     const parent = span.parentSpanContext;
     const parentSpanId = parent?.spanId;
-    if (
-      typeof traceId !== 'string' ||
-      traceId.length !== TRACE_ID_HEX_LENGTH ||
-      (parentSpanId !== undefined && (typeof parentSpanId !== 'string' || parentSpanId.length !== SPAN_ID_HEX_LENGTH))
-    ) {
-      return -1;
-    }
+    if (!hasHexIdShapes(traceId, parentSpanId)) return -1;
     writtenFlags = otlpFlags(pooled.traceFlags, parent?.isRemote);
     bytes[at] = TAG_SPAN_TRACE_ID;
     bytes[at + 1] = TRACE_ID_BYTES;
@@ -512,4 +502,13 @@ export function abandonIdWrites(): void {
   hexPieces = [];
   hexCount = 0;
   hexLength = 0;
+}
+
+/** Whether a pooled child's trace id (and its parent's span id, if any) have the hex lengths the batch decodes. */
+function hasHexIdShapes(traceId: unknown, parentSpanId: unknown): traceId is string {
+  return (
+    typeof traceId === 'string' &&
+    traceId.length === TRACE_ID_HEX_LENGTH &&
+    (parentSpanId === undefined || (typeof parentSpanId === 'string' && parentSpanId.length === SPAN_ID_HEX_LENGTH))
+  );
 }
