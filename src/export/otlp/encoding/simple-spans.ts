@@ -214,22 +214,8 @@ function encodeInOnePass(spans: readonly FinishedSpan[]): Uint8Array | undefined
     // The schema URLs after the spans.
     ensureOutput(at + scopeTail + resourceTail);
     let bytes = output;
-    if (scopeSchemaUrlLength !== 0) {
-      at = putString(
-        bytes,
-        putVarint32(bytes, putVarint32(bytes, at, TAG_SCOPE_SPANS_SCHEMA_URL), scopeSchemaUrlLength),
-        scopeSchemaUrl,
-        scopeSchemaUrlLength,
-      );
-    }
-    if (resourceSchemaUrlLength !== 0) {
-      at = putString(
-        bytes,
-        putVarint32(bytes, putVarint32(bytes, at, TAG_RESOURCE_SPANS_SCHEMA_URL), resourceSchemaUrlLength),
-        resourceSchemaUrl,
-        resourceSchemaUrlLength,
-      );
-    }
+    at = putOptionalStringField(bytes, at, TAG_SCOPE_SPANS_SCHEMA_URL, scopeSchemaUrl, scopeSchemaUrlLength);
+    at = putOptionalStringField(bytes, at, TAG_RESOURCE_SPANS_SCHEMA_URL, resourceSchemaUrl, resourceSchemaUrlLength);
     // The framing before the spans; the spans moved when it takes other than the room kept for it.
     const head = headSize(resourceBytes, scopeBytes, spansSize, scopeTail, resourceTail);
     if (head !== headRoom) {
@@ -296,6 +282,12 @@ function headSize(resourceBytes: Uint8Array, scopeBytes: Uint8Array, spansSize: 
     varint32Size(scopeSpansSize) +
     scopeField
   );
+}
+
+/** Writes a string field (tag, length, UTF-8 of `byteLength` bytes) at `at` unless it is empty; returns its end. */
+function putOptionalStringField(bytes: Uint8Array, at: number, tag: number, value: string, byteLength: number): number {
+  if (byteLength === 0) return at;
+  return putString(bytes, putVarint32(bytes, putVarint32(bytes, at, tag), byteLength), value, byteLength);
 }
 
 function stringOrEmpty(value: string | undefined): string {
