@@ -224,7 +224,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     this.startTimeNanos = startTimeNanos;
     this.endTimeNanos = startTimeNanos;
     this.#extras = sharedExtrasOn(clockAnchor);
-    const count = attributes === undefined ? -1 : countPlainAttributes(attributes, owner.limits);
+    const count = attributes === undefined ? -1 : countPlainAttributes(attributes, owner.limits, attributesOwned);
     // Attributes built for this span alone (`attributesOwned`) are kept as they are, not copied.
     const copy = count === -1 ? undefined : attributesOwned ? attributes : copyAttributes(attributes as Attributes);
     if (copy === undefined) {
@@ -634,22 +634,28 @@ export function keepExactStartTime(span: RecordingSpan, input: TimeInput): void 
  * The fast path for the attributes a span starts with: how many there are, or -1 for anything unusual
  * (an invalid or over-long value, an empty or `__proto__` key, more attributes than the limit, a getter
  * that throws), which the span then takes through the general path, one `setAttribute` per key.
+ * Attributes built by otelite's own instrumentations for this span (`owned`, see
+ * `Tracer.startSpanWithDeferredAttributes`) hold valid values under valid keys: only their count is taken
+ * then, and their string lengths under a finite length limit (the values' checks cost as much as the count).
  */
-function countPlainAttributes(attributes: Attributes, limits: SpanLimitsSettings): number {
+function countPlainAttributes(attributes: Attributes, limits: SpanLimitsSettings, owned: boolean): number {
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return -1;
   const lengthLimit = limits.attributeValueLengthLimit;
+  const checked = !owned || lengthLimit !== Infinity;
   let count = 0;
   try {
     for (const key in attributes) {
-      const value = attributes[key];
-      // `typeof value === '...'` each time, not a `typeof` kept in a variable: V8 then tests the type
-      // directly instead of calling its `typeof` builtin for every attribute.
-      if (
-        !((typeof value === 'string' && value.length <= lengthLimit) || typeof value === 'number' || typeof value === 'boolean') ||
-        key === '' ||
-        key === '__proto__'
-      ) {
-        return -1;
+      if (checked) {
+        const value = attributes[key];
+        // `typeof value === '...'` each time, not a `typeof` kept in a variable: V8 then tests the type
+        // directly instead of calling its `typeof` builtin for every attribute.
+        if (
+          !((typeof value === 'string' && value.length <= lengthLimit) || typeof value === 'number' || typeof value === 'boolean') ||
+          key === '' ||
+          key === '__proto__'
+        ) {
+          return -1;
+        }
       }
       count++;
     }

@@ -143,7 +143,9 @@ export class Tracer implements ApiTracer {
    * Starts a span whose start attributes are built by `buildAttributes`, called only when they are
    * needed: at once if the sampler may read them, else only once the span is known to record. A
    * non-sampled span thus costs no attribute object. `buildAttributes` returns a new object each time,
-   * which the span keeps as its own attributes (no copy). Otherwise the same as `startSpan(name, { kind,
+   * which the span keeps as its own attributes (no copy), of valid attribute values (strings, numbers,
+   * booleans) under non-empty keys other than `__proto__`: only their count and, under a finite length
+   * limit, their string lengths are checked. Otherwise the same as `startSpan(name, { kind,
    * attributes: buildAttributes() }, context)`, except that a SERVER span is never joined to a request's
    * server span (see server-span-join.ts): it is the request's own.
    * @internal For otelite's instrumentations.

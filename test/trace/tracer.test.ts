@@ -349,3 +349,35 @@ describe('spans and context', () => {
     await expect(single.shutdown()).resolves.toBeUndefined();
   });
 });
+
+describe('startSpanWithDeferredAttributes', () => {
+  const build = () => ({ 'http.request.method': 'GET', 'url.path': '/a-long-path', 'server.port': 8080, 'tls.resumed': false });
+  type Deferred = { startSpanWithDeferredAttributes: (name: string, kind: SpanKind, context: Context, build: () => object) => ReturnType<typeof trace.getActiveSpan> };
+
+  it('keeps the built object as the span attributes, counted against the count limit as set ones are', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({ spanLimits: { attributeCountLimit: 5 }, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = provider.getTracer('deferred') as unknown as Deferred;
+    const built = build();
+    const span = tracer.startSpanWithDeferredAttributes('GET', SpanKind.SERVER, ROOT_CONTEXT, () => built);
+    span?.setAttribute('fifth', 5).setAttribute('sixth', 6);
+    span?.end();
+    const [finished] = exporter.getFinishedSpans();
+    expect(finished?.attributes).toBe(built);
+    expect(finished?.attributes).toEqual({ ...build(), fifth: 5 });
+    expect(finished?.droppedAttributesCount).toBe(1);
+  });
+
+  it('applies a finite value length limit and a count limit below the built attributes', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({
+      spanLimits: { attributeValueLengthLimit: 4, attributeCountLimit: 3 },
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const tracer = provider.getTracer('deferred') as unknown as Deferred;
+    tracer.startSpanWithDeferredAttributes('GET', SpanKind.SERVER, ROOT_CONTEXT, build)?.end();
+    const [finished] = exporter.getFinishedSpans();
+    expect(finished?.attributes).toEqual({ 'http.request.method': 'GET', 'url.path': '/a-l', 'server.port': 8080 });
+    expect(finished?.droppedAttributesCount).toBe(1);
+  });
+});
