@@ -168,11 +168,13 @@ export interface SpanContextParts {
  * @internal Created by the tracer; instrumentation sees it as the API `Span`.
  */
 export class RecordingSpan implements Span, FinishedSpan {
-  name: string;
-  readonly startTimeNanos: number;
+  // The public fields are `declare`d, set by the constructor in this order (the order they enumerate
+  // in): as class fields they would each be defined as `undefined` first, then set, on every span.
+  declare name: string;
+  declare readonly startTimeNanos: number;
   /** Equal to `startTimeNanos` until the span ends. */
-  endTimeNanos: number;
-  attributes: Attributes;
+  declare endTimeNanos: number;
+  declare attributes: Attributes;
   #owner: SpanOwner;
   // The span context is kept as its parts; `spanContext()` assembles it (a span waiting in an export
   // queue holds no context object).
