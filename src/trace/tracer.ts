@@ -48,8 +48,6 @@ export interface TracerState {
 
 const NOT_RECORD: SamplingResult = Object.freeze({ decision: DECISION_NOT_RECORD });
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-/** The options `startSpanWithDeferredAttributes` starts with, one frozen object per kind (none allocated per span). */
-const KIND_OPTIONS: readonly SpanOptions[] = [0, 1, 2, 3, 4].map((kind) => Object.freeze({ kind }));
 /**
  * The key `trace.setSpan` stores a span under (the API makes it a shared `Symbol.for`), for putting a
  * span into an overlay context (`setContextValue`).
@@ -136,7 +134,7 @@ export class Tracer implements ApiTracer {
   }
 
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
-    return this.#start(name, options, context, undefined, false);
+    return this.#start(name, options, context, undefined, undefined);
   }
 
   /**
@@ -151,8 +149,7 @@ export class Tracer implements ApiTracer {
    * @internal For otelite's instrumentations.
    */
   startSpanWithDeferredAttributes(name: string, kind: SpanKind, context: Context, buildAttributes: () => Attributes): Span {
-    if (!this.#samplerReadsNoAttributes) return this.#start(name, { kind, attributes: buildAttributes() }, context, undefined, true);
-    return this.#start(name, KIND_OPTIONS[kind] ?? { kind }, context, buildAttributes, true);
+    return this.#start(name, undefined, context, buildAttributes, kind);
   }
 
   #start(
@@ -160,8 +157,11 @@ export class Tracer implements ApiTracer {
     options: SpanOptions | undefined,
     context: Context | undefined,
     buildAttributes: (() => Attributes) | undefined,
-    attributesOwned: boolean,
+    ownKind: SpanKind | undefined,
   ): Span {
+    // `startSpanWithDeferredAttributes`: no options object (none read per span), and the attributes built
+    // for the span alone, which it keeps.
+    const attributesOwned = buildAttributes !== undefined;
     const state = this.#state;
     const parentContext =
       context === undefined || typeof (context as Partial<Context> | null)?.getValue !== 'function' ? contextApi.active() : context;
@@ -169,8 +169,8 @@ export class Tracer implements ApiTracer {
     const isRoot = parentContext === ROOT_CONTEXT;
     if (!isRoot && isTracingSuppressed(parentContext)) return INVALID_SPAN;
     const root = options?.root === true;
-    // Never for the instrumentations' own spans (`attributesOwned`): their server span is a request of its own.
-    if (options?.kind === SPAN_KIND_SERVER && !root && !attributesOwned) {
+    // Never for the instrumentations' own spans (no options): their server span is a request of its own.
+    if (options?.kind === SPAN_KIND_SERVER && !root) {
       const joiner = currentServerSpanJoiner();
       if (joiner !== undefined) {
         try {
@@ -217,11 +217,16 @@ export class Tracer implements ApiTracer {
     const traceId = parent !== undefined ? parent.traceId : this.#lazyRootTraceIds ? undefined : idGenerator.generateTraceId();
     const spanId = lazyIds ? undefined : idGenerator.generateSpanId();
     const spanName = toName(name, 'span');
-    let kind = options?.kind ?? SPAN_KIND_INTERNAL;
+    let kind = ownKind ?? options?.kind ?? SPAN_KIND_INTERNAL;
     if (kind !== SPAN_KIND_INTERNAL && !(kind >= SPAN_KIND_INTERNAL && kind <= SPAN_KIND_CONSUMER && Number.isInteger(kind))) {
       kind = SPAN_KIND_INTERNAL;
     }
     let attributes = options?.attributes ?? NO_ATTRIBUTES;
+    if (buildAttributes !== undefined && !this.#samplerReadsNoAttributes) {
+      // The sampler may read them: built now.
+      attributes = buildAttributes();
+      buildAttributes = undefined;
+    }
     const links = options?.links ?? NO_LINKS;
 
     let result: SamplingResult;

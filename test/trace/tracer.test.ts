@@ -352,7 +352,14 @@ describe('spans and context', () => {
 
 describe('startSpanWithDeferredAttributes', () => {
   const build = () => ({ 'http.request.method': 'GET', 'url.path': '/a-long-path', 'server.port': 8080, 'tls.resumed': false });
-  type Deferred = { startSpanWithDeferredAttributes: (name: string, kind: SpanKind, context: Context, build: () => object) => ReturnType<typeof trace.getActiveSpan> };
+  type Deferred = {
+    startSpanWithDeferredAttributes: (
+      name: string,
+      kind: SpanKind,
+      context: Context,
+      build: () => object,
+    ) => ReturnType<typeof trace.getActiveSpan>;
+  };
 
   it('keeps the built object as the span attributes, counted against the count limit as set ones are', () => {
     const exporter = new InMemorySpanExporter();
@@ -379,5 +386,24 @@ describe('startSpanWithDeferredAttributes', () => {
     const [finished] = exporter.getFinishedSpans();
     expect(finished?.attributes).toEqual({ 'http.request.method': 'GET', 'url.path': '/a-l', 'server.port': 8080 });
     expect(finished?.droppedAttributesCount).toBe(1);
+  });
+
+  it('builds them before sampling for a sampler that may read them, and not at all for a suppressed span', () => {
+    const calls: unknown[][] = [];
+    const { exporter, provider } = setup(fixedSampler({ decision: SamplingDecision.RECORD_AND_SAMPLED }, calls));
+    const tracer = provider.getTracer('deferred') as unknown as Deferred;
+    let builds = 0;
+    const counted = () => {
+      builds++;
+      return build();
+    };
+    tracer.startSpanWithDeferredAttributes('GET', SpanKind.SERVER, suppressTracing(ROOT_CONTEXT), counted)?.end();
+    expect(builds).toBe(0);
+    tracer.startSpanWithDeferredAttributes('GET', SpanKind.SERVER, ROOT_CONTEXT, counted)?.end();
+    expect(builds).toBe(1);
+    expect(calls.map((call) => [call[3], call[4]])).toEqual([[SpanKind.SERVER, build()]]);
+    const [finished] = exporter.getFinishedSpans();
+    expect(finished?.kind).toBe(SpanKind.SERVER);
+    expect(finished?.attributes).toEqual(build());
   });
 });
