@@ -19,6 +19,8 @@
  * and tracer's). Functions Node keeps private (`parserOnIncoming`, `resOnFinish`) are not reachable.
  * Prints the count of polymorphic and megamorphic sites per variant, then every site whose state differs
  * between variants (functions named by where they were found, sites by feedback slot number).
+ * `IC_STATES_SHOW=<text>` also lists, per variant, every site not monomorphic in the functions whose label
+ * contains the text (`kept on response`: the tracer's per-request object and its span; `subscriber`).
  * `BENCH_OTELITE_DIST` picks the build.
  */
 
@@ -249,4 +251,12 @@ async function main() {
   rows.sort((a, b) => a[0].localeCompare(b[0]));
   console.log(`\nsites not monomorphic in some variant whose states differ (${variants.join(' | ')}; - : function not reached):`);
   for (const [site, values] of rows) console.log(`${values.map((value) => value.slice(0, 11).padEnd(12)).join('')} ${site}`);
+  const show = process.env.IC_STATES_SHOW;
+  if (show === undefined || show === '') return;
+  for (const [variant, states] of byVariant) {
+    const shown = [...states].filter(([site]) => site.includes(show));
+    const functions = new Set(shown.map(([site]) => site.slice(0, site.lastIndexOf(' #'))));
+    console.log(`\n${variant}: ${functions.size} functions, ${shown.length} sites matching "${show}"; those not monomorphic:`);
+    for (const [site, state] of shown) if (interesting.has(state)) console.log(`${state.padEnd(12)} ${site}`);
+  }
 }
