@@ -240,7 +240,7 @@ export default {
   async run(settings, { pending }) {
     if (pending) return { skipped: `otelite not built: ${pending}` };
     const wrk = findWrk().path;
-    const options = { rounds: settings.quick ? 2 : 5, seconds: settings.quick ? 1 : 2, warmupSeconds: settings.quick ? 1 : 2 };
+    const options = { rounds: settings.quick ? 2 : 9, seconds: settings.quick ? 1 : 2, warmupSeconds: settings.quick ? 1 : 2 };
     const perNode = [];
     const lines = [];
     for (const node of nodeBinaries()) {

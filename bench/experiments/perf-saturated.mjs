@@ -12,7 +12,9 @@
  * runs with `OTEL_TRACES_SAMPLER=always_off`. `BENCH_OTELITE_DIST` picks the build (default dist/).
  * Each round records every variant once, one after the other; the table sums the rounds. Prints, per part,
  * µs per request for each variant and, from the second variant on, its difference from the first.
- * `PERF_SYMBOLS=N` also lists the N symbols whose time differs most between the first two variants.
+ * `PERF_SYMBOLS=N` also lists the N symbols whose time differs most between the first two variants;
+ * `PERF_TIERS=1` keeps V8's tier mark on JavaScript symbols (`*` TurboFan, `+` Maglev, `^` baseline,
+ * `~` interpreted), to find hot code left unoptimized.
  * Needs `perf` (Debian's linux-perf) allowed to sample this user's processes, and wrk.
  */
 
@@ -34,6 +36,8 @@ const variants = (variantsArg ?? 'untraced,otelite,floor').split(',');
 const seconds = Number(secondsArg) || 4;
 const rounds = Number(roundsArg) || 2;
 const symbolsWanted = Number(process.env.PERF_SYMBOLS) || 0;
+/** With `PERF_TIERS=1` a JavaScript symbol keeps V8's tier mark (`*` TurboFan, `+` Maglev, `^` baseline, `~` interpreted). */
+const keepTiers = process.env.PERF_TIERS === '1';
 const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
 const wrk = findWrk();
 if (wrk.skipped || node.skipped) throw new Error(wrk.skipped ?? node.skipped);
@@ -122,7 +126,7 @@ try {
         const micros = (row.samples / samples) * cpu;
         const part = partOf(row.dso, row.symbol);
         total.parts.set(part, (total.parts.get(part) ?? 0) + micros);
-        const key = row.symbol.replace(/^JS:[*~^+']*/, 'JS ');
+        const key = row.symbol.replace(keepTiers ? /^JS:/ : /^JS:[*~^+']*/, 'JS ');
         total.symbols.set(key, (total.symbols.get(key) ?? 0) + micros);
       }
     }
