@@ -226,7 +226,13 @@ export class RecordingSpan implements Span, FinishedSpan {
     this.startTimeNanos = startTimeNanos;
     this.endTimeNanos = startTimeNanos;
     this.#extras = sharedExtrasOn(clockAnchor);
-    const count = attributes === undefined ? -1 : countPlainAttributes(attributes, owner.limits, attributesOwned);
+    const limits = owner.limits;
+    const count =
+      attributes === undefined
+        ? -1
+        : attributesOwned && limits.attributeValueLengthLimit === Infinity
+          ? countOwnedAttributes(attributes, limits)
+          : countPlainAttributes(attributes, limits);
     // Attributes built for this span alone (`attributesOwned`) are kept as they are, not copied.
     const copy = count === -1 ? undefined : attributesOwned ? attributes : copyAttributes(attributes as Attributes);
     if (copy === undefined) {
@@ -636,34 +642,39 @@ export function keepExactStartTime(span: RecordingSpan, input: TimeInput): void 
  * The fast path for the attributes a span starts with: how many there are, or -1 for anything unusual
  * (an invalid or over-long value, an empty or `__proto__` key, more attributes than the limit, a getter
  * that throws), which the span then takes through the general path, one `setAttribute` per key.
- * Attributes built by otelite's own instrumentations for this span (`owned`, see
- * `Tracer.startSpanWithDeferredAttributes`) hold valid values under valid keys: only their count is taken
- * then, and their string lengths under a finite length limit (the values' checks cost as much as the count).
  */
-function countPlainAttributes(attributes: Attributes, limits: SpanLimitsSettings, owned: boolean): number {
+function countPlainAttributes(attributes: Attributes, limits: SpanLimitsSettings): number {
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return -1;
   const lengthLimit = limits.attributeValueLengthLimit;
-  const checked = !owned || lengthLimit !== Infinity;
   let count = 0;
   try {
     for (const key in attributes) {
-      if (checked) {
-        const value = attributes[key];
-        // `typeof value === '...'` each time, not a `typeof` kept in a variable: V8 then tests the type
-        // directly instead of calling its `typeof` builtin for every attribute.
-        if (
-          !((typeof value === 'string' && value.length <= lengthLimit) || typeof value === 'number' || typeof value === 'boolean') ||
-          key === '' ||
-          key === '__proto__'
-        ) {
-          return -1;
-        }
+      const value = attributes[key];
+      // `typeof value === '...'` each time, not a `typeof` kept in a variable: V8 then tests the type
+      // directly instead of calling its `typeof` builtin for every attribute.
+      if (
+        !((typeof value === 'string' && value.length <= lengthLimit) || typeof value === 'number' || typeof value === 'boolean') ||
+        key === '' ||
+        key === '__proto__'
+      ) {
+        return -1;
       }
       count++;
     }
   } catch {
     return -1;
   }
+  return count > limits.attributeCountLimit ? -1 : count;
+}
+
+/**
+ * {@link countPlainAttributes} for attributes built by otelite's own instrumentations for this span (see
+ * `Tracer.startSpanWithDeferredAttributes`), without a length limit: they hold valid values under valid
+ * keys, so only their count is taken (checking each value costs as much as the count).
+ */
+function countOwnedAttributes(attributes: Attributes, limits: SpanLimitsSettings): number {
+  let count = 0;
+  for (const _ in attributes) count++;
   return count > limits.attributeCountLimit ? -1 : count;
 }
 
