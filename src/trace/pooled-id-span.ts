@@ -120,7 +120,7 @@ export class PooledIdSpan extends RecordingSpan {
     startTimeNanos: number,
     clockAnchor: ClockAnchor,
     attributes: Attributes | undefined,
-    attributesOwned: boolean,
+    ownedCount: number,
   ) {
     const at = traceId === undefined ? 2 * (takeRootIds() + TRACE_ID_WORDS) + 1 : 2 * takeSpanId();
     const words = pool;
@@ -139,7 +139,7 @@ export class PooledIdSpan extends RecordingSpan {
       startTimeNanos,
       clockAnchor,
       attributes,
-      attributesOwned,
+      ownedCount,
     );
     this.pooledIdWords = words;
     this.pooledIdAt = at;

@@ -194,7 +194,8 @@ export class RecordingSpan implements Span, FinishedSpan {
   /**
    * `parent` is the parent's context (`undefined` for a root); `parentIsRecording` says it is that of a
    * {@link RecordingSpan}, whose context needs no keeping when its trace state is this span's.
-   * `attributesOwned` says `attributes` is a new object made for this span, which it may keep.
+   * `ownedCount` is -1 unless `attributes` is a new object made for this span, which it may keep: then the
+   * number of attributes in it, or -2 when not counted.
    */
   constructor(
     owner: SpanOwner,
@@ -209,7 +210,7 @@ export class RecordingSpan implements Span, FinishedSpan {
     startTimeNanos: number,
     clockAnchor: ClockAnchor,
     attributes: Attributes | undefined,
-    attributesOwned: boolean,
+    ownedCount: number,
   ) {
     this.#owner = owner;
     this.name = name;
@@ -227,14 +228,17 @@ export class RecordingSpan implements Span, FinishedSpan {
     this.endTimeNanos = startTimeNanos;
     this.#extras = sharedExtrasOn(clockAnchor);
     const limits = owner.limits;
+    // Attributes built for this span alone and counted hold valid values: only their count is checked.
     const count =
       attributes === undefined
         ? -1
-        : attributesOwned && limits.attributeValueLengthLimit === Infinity
-          ? countOwnedAttributes(attributes, limits)
+        : ownedCount >= 0 && limits.attributeValueLengthLimit === Infinity
+          ? ownedCount > limits.attributeCountLimit
+            ? -1
+            : ownedCount
           : countPlainAttributes(attributes, limits);
-    // Attributes built for this span alone (`attributesOwned`) are kept as they are, not copied.
-    const copy = count === -1 ? undefined : attributesOwned ? attributes : copyAttributes(attributes as Attributes);
+    // Attributes built for this span alone are kept as they are, not copied.
+    const copy = count === -1 ? undefined : ownedCount !== -1 ? attributes : copyAttributes(attributes as Attributes);
     if (copy === undefined) {
       this.#state = state;
       this.attributes = new AttributeObject();
@@ -664,17 +668,6 @@ function countPlainAttributes(attributes: Attributes, limits: SpanLimitsSettings
   } catch {
     return -1;
   }
-  return count > limits.attributeCountLimit ? -1 : count;
-}
-
-/**
- * {@link countPlainAttributes} for attributes built by otelite's own instrumentations for this span (see
- * `Tracer.startSpanWithDeferredAttributes`), without a length limit: they hold valid values under valid
- * keys, so only their count is taken (checking each value costs as much as the count).
- */
-function countOwnedAttributes(attributes: Attributes, limits: SpanLimitsSettings): number {
-  let count = 0;
-  for (const _ in attributes) count++;
   return count > limits.attributeCountLimit ? -1 : count;
 }
 

@@ -47,6 +47,16 @@ export interface TracerState {
 }
 
 const NOT_RECORD: SamplingResult = Object.freeze({ decision: DECISION_NOT_RECORD });
+
+/**
+ * Where a builder given to `startSpanWithDeferredAttributes` may leave the number of attributes it built.
+ * @internal
+ */
+export interface BuiltAttributeCount {
+  count: number;
+}
+/** The one cell passed to every builder: set and read within the same synchronous span start. */
+const BUILT: BuiltAttributeCount = { count: -2 };
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 /**
  * The key `trace.setSpan` stores a span under (the API makes it a shared `Symbol.for`), for putting a
@@ -143,12 +153,18 @@ export class Tracer implements ApiTracer {
    * non-sampled span thus costs no attribute object. `buildAttributes` returns a new object each time,
    * which the span keeps as its own attributes (no copy), of valid attribute values (strings, numbers,
    * booleans) under non-empty keys other than `__proto__`: only their count and, under a finite length
-   * limit, their string lengths are checked. Otherwise the same as `startSpan(name, { kind,
+   * limit, their string lengths are checked. A builder that sets `built.count` to the number of attributes
+   * it built spares the span counting them. Otherwise the same as `startSpan(name, { kind,
    * attributes: buildAttributes() }, context)`, except that a SERVER span is never joined to a request's
    * server span (see server-span-join.ts): it is the request's own.
    * @internal For otelite's instrumentations.
    */
-  startSpanWithDeferredAttributes(name: string, kind: SpanKind, context: Context, buildAttributes: () => Attributes): Span {
+  startSpanWithDeferredAttributes(
+    name: string,
+    kind: SpanKind,
+    context: Context,
+    buildAttributes: (built: BuiltAttributeCount) => Attributes,
+  ): Span {
     return this.#start(name, undefined, context, buildAttributes, kind);
   }
 
@@ -156,12 +172,12 @@ export class Tracer implements ApiTracer {
     name: string,
     options: SpanOptions | undefined,
     context: Context | undefined,
-    buildAttributes: (() => Attributes) | undefined,
+    buildAttributes: ((built: BuiltAttributeCount) => Attributes) | undefined,
     ownKind: SpanKind | undefined,
   ): Span {
     // `startSpanWithDeferredAttributes`: no options object (none read per span), and the attributes built
-    // for the span alone, which it keeps.
-    const attributesOwned = buildAttributes !== undefined;
+    // for the span alone, which it keeps: -1 none built, -2 built and not counted, else their count.
+    let ownedCount = buildAttributes === undefined ? -1 : -2;
     const state = this.#state;
     const parentContext =
       context === undefined || typeof (context as Partial<Context> | null)?.getValue !== 'function' ? contextApi.active() : context;
@@ -224,7 +240,9 @@ export class Tracer implements ApiTracer {
     let attributes = options?.attributes ?? NO_ATTRIBUTES;
     if (buildAttributes !== undefined && !this.#samplerReadsNoAttributes) {
       // The sampler may read them: built now.
-      attributes = buildAttributes();
+      BUILT.count = -2;
+      attributes = buildAttributes(BUILT);
+      ownedCount = BUILT.count;
       buildAttributes = undefined;
     }
     const links = options?.links ?? NO_LINKS;
@@ -251,7 +269,11 @@ export class Tracer implements ApiTracer {
       return trace.wrapSpanContext({ traceId: traceId as string, spanId: spanId as string, traceFlags, traceState });
     }
 
-    if (buildAttributes !== undefined) attributes = buildAttributes();
+    if (buildAttributes !== undefined) {
+      BUILT.count = -2;
+      attributes = buildAttributes(BUILT);
+      ownedCount = BUILT.count;
+    }
     const startTime = options?.startTime;
     // Without an explicit start, now: checked against the wall clock (see clock.ts); the span keeps the anchor.
     const startTimeNanos = (startTime === undefined ? undefined : toClockNanos(startTime)) ?? anchoredNowNanos();
@@ -270,7 +292,7 @@ export class Tracer implements ApiTracer {
       startTimeNanos,
       currentClockAnchor(),
       attributes === NO_ATTRIBUTES ? undefined : attributes,
-      attributesOwned,
+      ownedCount,
     );
     if (startTime !== undefined) keepExactStartTime(span, startTime);
     if (result.attributes !== undefined) span.setAttributes(result.attributes as Attributes);

@@ -357,7 +357,7 @@ describe('startSpanWithDeferredAttributes', () => {
       name: string,
       kind: SpanKind,
       context: Context,
-      build: () => object,
+      build: (built: { count: number }) => object,
     ) => ReturnType<typeof trace.getActiveSpan>;
   };
 
@@ -372,6 +372,42 @@ describe('startSpanWithDeferredAttributes', () => {
     const [finished] = exporter.getFinishedSpans();
     expect(finished?.attributes).toBe(built);
     expect(finished?.attributes).toEqual({ ...build(), fifth: 5 });
+    expect(finished?.droppedAttributesCount).toBe(1);
+  });
+
+  it('takes the count a builder gives, for the sampler-read and the deferred build alike', () => {
+    for (const sampler of [new AlwaysOnSampler(), fixedSampler({ decision: SamplingDecision.RECORD_AND_SAMPLED }, [])]) {
+      const exporter = new InMemorySpanExporter();
+      const provider = new TracerProvider({
+        sampler,
+        spanLimits: { attributeCountLimit: 5 },
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      const tracer = provider.getTracer('deferred') as unknown as Deferred;
+      const span = tracer.startSpanWithDeferredAttributes('GET', SpanKind.SERVER, ROOT_CONTEXT, (built) => {
+        built.count = 4;
+        return build();
+      });
+      span?.setAttribute('fifth', 5).setAttribute('sixth', 6);
+      span?.end();
+      const [finished] = exporter.getFinishedSpans();
+      expect(finished?.attributes).toEqual({ ...build(), fifth: 5 });
+      expect(finished?.droppedAttributesCount).toBe(1);
+    }
+  });
+
+  it('drops counted built attributes over the count limit the way set ones are, keeping the first', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({ spanLimits: { attributeCountLimit: 3 }, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = provider.getTracer('deferred') as unknown as Deferred;
+    tracer
+      .startSpanWithDeferredAttributes('GET', SpanKind.SERVER, ROOT_CONTEXT, (built) => {
+        built.count = 4;
+        return build();
+      })
+      ?.end();
+    const [finished] = exporter.getFinishedSpans();
+    expect(finished?.attributes).toEqual({ 'http.request.method': 'GET', 'url.path': '/a-long-path', 'server.port': 8080 });
     expect(finished?.droppedAttributesCount).toBe(1);
   });
 

@@ -15,7 +15,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Socket } from 'node:net';
 import { enterContext } from '../../context/async-local-storage-context-manager.js';
 import { OverlayContext, overlayDeleting, setContextValue } from '../../../../context/overlay-context.js';
-import { SPAN_KEY, type Tracer as OteliteTracer } from '../../../../trace/tracer.js';
+import { SPAN_KEY, type BuiltAttributeCount, type Tracer as OteliteTracer } from '../../../../trace/tracer.js';
 import { RecordingSpan } from '../../../../trace/span.js';
 import { reportError, warnOnce } from '../../../../diagnostics/report.js';
 import { recordHeadersFromMessage, recordHeadersFromRecord } from '../../../../instrumentation/http/captured-headers.js';
@@ -429,9 +429,9 @@ let pendingHeaders: IncomingHttpHeaders | undefined;
 /** Its normalized method. */
 let pendingMethod = '';
 
-function buildPendingRequestAttributes(): Attributes {
+function buildPendingRequestAttributes(built: BuiltAttributeCount): Attributes {
   const request = pendingRequest as IncomingMessage;
-  return requestAttributes(request, pendingHeaders as IncomingHttpHeaders, pendingMethod, request.method ?? 'GET');
+  return requestAttributes(request, pendingHeaders as IncomingHttpHeaders, pendingMethod, request.method ?? 'GET', built);
 }
 
 /** The global propagator {@link extractRequestParent} last looked at (`null`: none yet). */
@@ -502,7 +502,14 @@ const RequestAttributes = function RequestAttributes() {} as unknown as new () =
 RequestAttributes.prototype = Object.prototype;
 
 /** The start attributes of a server span for `request` with `headers`, whose method normalizes to `method`. */
-function requestAttributes(request: IncomingMessage, headers: IncomingHttpHeaders, method: string, originalMethod: string): Attributes {
+/** The request's start attributes; their number goes to `built` when given (the span then need not count them). */
+function requestAttributes(
+  request: IncomingMessage,
+  headers: IncomingHttpHeaders,
+  method: string,
+  originalMethod: string,
+  built?: BuiltAttributeCount,
+): Attributes {
   const encrypted = (request.socket as { encrypted?: boolean } | null)?.encrypted === true;
   const scheme = encrypted ? 'https' : 'http';
   const target = request.url ?? '/';
@@ -512,19 +519,34 @@ function requestAttributes(request: IncomingMessage, headers: IncomingHttpHeader
   attributes['url.scheme'] = scheme;
   attributes['url.path'] = question === -1 ? pathOf(target) : pathOf(target.slice(0, question));
   attributes['network.protocol.version'] = protocolVersion(request);
-  if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
-  if (question !== -1) attributes['url.query'] = redactQuery(target.slice(question + 1));
+  let count = 4;
+  if (method !== originalMethod) {
+    attributes['http.request.method_original'] = originalMethod;
+    count++;
+  }
+  if (question !== -1) {
+    attributes['url.query'] = redactQuery(target.slice(question + 1));
+    count++;
+  }
   const host = headers.host;
   if (host !== undefined) {
     attributes['server.address'] = addressOf(host);
     attributes['server.port'] = portOf(host, defaultPortOf(scheme));
+    count += 2;
   }
   const forwardedFor = headers['x-forwarded-for'];
   const clientAddress =
     typeof forwardedFor === 'string' ? firstForwarded(forwardedFor) : peerAddressOf(request.socket as TracedSocket | null);
-  if (clientAddress) attributes['client.address'] = clientAddress;
+  if (clientAddress) {
+    attributes['client.address'] = clientAddress;
+    count++;
+  }
   const userAgent = headers['user-agent'];
-  if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
+  if (userAgent !== undefined) {
+    attributes['user_agent.original'] = userAgent;
+    count++;
+  }
+  if (built !== undefined) built.count = count;
   return attributes;
 }
 
