@@ -12,6 +12,11 @@
  * `AB_REFERENCES` names the reference variants run beside them (default `floor`; any of
  * bench/saturated/server.cjs's, e.g. `floor,context-only,otelite-unsampled`, the last one with
  * `OTEL_TRACES_SAMPLER=always_off`, as in the bench).
+ *
+ * `AB_SETS` (default 3) splits the rounds between that many sets of server processes, each started and
+ * warmed up afresh, as the bench case does: one process per build is one draw of what V8's
+ * young-generation sizing settles into (two processes of the same build were seen 1.4 µs per request
+ * apart), so A and B are also printed set by set.
  */
 
 import { fileURLToPath } from 'node:url';
@@ -29,6 +34,7 @@ if (!distA || !distB) {
 }
 const rounds = Number(roundsArg) || 8;
 const seconds = Number(secondsArg) || 2;
+const sets = Math.min(rounds, Number(process.env.AB_SETS) || 3);
 const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
 const wrk = findWrk();
 if (wrk.skipped || node.skipped) throw new Error(wrk.skipped ?? node.skipped);
@@ -59,21 +65,31 @@ async function burst(server, receiver) {
 
 const helpers = [];
 const results = Object.fromEntries(VARIANTS.map(([label]) => [label, []]));
+/** The first round of each set. */
+const setStarts = [];
 try {
   const receiver = await startHelper(RECEIVER, []);
   helpers.push(receiver);
   const base = `http://127.0.0.1:${receiver.ready.port}`;
-  const servers = {};
-  for (const [label, variant, dist] of VARIANTS) {
-    const env = { ...process.env, OTEL_TRACES_SAMPLER: variant === 'otelite-unsampled' ? 'always_off' : 'parentbased_always_on' };
-    servers[label] = await startHelper(SERVER, [variant, base, dist], { execPath: node.path, env });
-    helpers.push(servers[label]);
-    await burst(servers[label], receiver);
-  }
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < VARIANTS.length; i++) {
-      const [label] = VARIANTS[(i + round) % VARIANTS.length];
-      results[label].push(await burst(servers[label], receiver));
+  let round = 0;
+  for (let set = 0; set < sets; set++) {
+    const servers = {};
+    try {
+      for (const [label, variant, dist] of VARIANTS) {
+        const env = { ...process.env, OTEL_TRACES_SAMPLER: variant === 'otelite-unsampled' ? 'always_off' : 'parentbased_always_on' };
+        servers[label] = await startHelper(SERVER, [variant, base, dist], { execPath: node.path, env });
+        await burst(servers[label], receiver);
+      }
+      setStarts.push(round);
+      // This set's share of the rounds; the rotation of the order goes on across sets.
+      for (const end = Math.round(((set + 1) * rounds) / sets); round < end; round++) {
+        for (let i = 0; i < VARIANTS.length; i++) {
+          const [label] = VARIANTS[(i + round) % VARIANTS.length];
+          results[label].push(await burst(servers[label], receiver));
+        }
+      }
+    } finally {
+      await Promise.all(Object.values(servers).map((server) => stopHelper(server.child)));
     }
   }
 } finally {
@@ -82,7 +98,7 @@ try {
 
 const untraced = results.untraced;
 const f = (x) => x.toFixed(2);
-console.log(`Node ${node.version}, ${rounds} rounds of ${seconds} s, wrk -t1 -c32`);
+console.log(`Node ${node.version}, ${rounds} rounds of ${seconds} s in ${sets} sets of server processes, wrk -t1 -c32`);
 console.log(`untraced: main ${f(median(untraced.map((r) => r.main)))} µs/request, ${Math.round(median(untraced.map((r) => r.rps)))} req/s`);
 for (const [label, variant] of VARIANTS.slice(1)) {
   const added = results[label].map((r, i) => r.main - untraced[i].main);
@@ -94,5 +110,13 @@ for (const [label, variant] of VARIANTS.slice(1)) {
     `${label.padEnd(6)} added main ${f(median(added))} µs (${f(Math.min(...added))}–${f(Math.max(...added))}), kept ${f(median(kept))}× (${f(Math.min(...kept))}–${f(Math.max(...kept))})${missing ? `, ${missing} bursts short of spans` : ''}`,
   );
 }
+const bySet = (label) =>
+  setStarts
+    .map((start, set) => {
+      const end = setStarts[set + 1] ?? rounds;
+      return f(median(results[label].slice(start, end).map((r, i) => r.main - untraced[start + i].main)));
+    })
+    .join(', ');
+console.log(`added main per set: A ${bySet('A')}; B ${bySet('B')}`);
 const delta = results.B.map((r, i) => r.main - results.A[i].main);
 console.log(`B − A, round by round: median ${f(median(delta))} µs (${f(Math.min(...delta))}–${f(Math.max(...delta))})`);
