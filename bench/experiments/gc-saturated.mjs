@@ -13,7 +13,6 @@
  * bench/account/server.mjs's (`full`, `no-send`, `no-export`, ...). `BENCH_OTELITE_DIST` picks the build.
  */
 
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
 import { nodeBinaries } from '../lib/node-binaries.mjs';
@@ -57,21 +56,14 @@ try {
   console.log(`Node ${node.version}, ${bursts} bursts of ${seconds} s per variant after a warm-up burst, wrk -t1 -c32`);
   for (const variant of variants) {
     const env = { ...process.env, OTEL_TRACES_SAMPLER: variant === 'otelite-unsampled' ? 'always_off' : 'parentbased_always_on' };
-    const child = fork(SERVER, [variant, base, OTELITE_DIST], {
+    const server = await startHelper(SERVER, [variant, base, OTELITE_DIST], {
       execPath: node.path,
       execArgv: ['--trace-gc-nvp'],
       env,
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      captureStdout: true,
     });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
+    const { child, ready } = server;
     try {
-      const ready = await new Promise((resolve, reject) => {
-        child.once('message', resolve);
-        child.once('exit', (code) => reject(new Error(`${variant} server exited (${code})`)));
-      });
       await runWrk(wrk.path, `http://127.0.0.1:${ready.port}/`, { seconds: 2 });
       await ask(child, { type: 'flush' }, 60_000);
       let served = 0;
@@ -79,13 +71,13 @@ try {
       const measured = [];
       for (let burst = 0; burst < bursts; burst++) {
         const before = await ask(child, { type: 'flush' }, 60_000);
-        const mark = out.length;
+        const mark = server.stdout().length;
         const cpuBefore = mainThreadCpuMicros(ready.pid);
         await runWrk(wrk.path, `http://127.0.0.1:${ready.port}/`, { seconds });
         const after = await ask(child, { type: 'flush' }, 60_000);
         cpu += mainThreadCpuMicros(ready.pid) - cpuBefore;
         served += after.requests - before.requests;
-        measured.push(...collections(out.slice(mark)));
+        measured.push(...collections(server.stdout().slice(mark)));
       }
       const scavenges = measured.filter((c) => c.kind === 's');
       const markCompacts = measured.filter((c) => c.kind === 'mc' || c.kind === 'ms');

@@ -24,7 +24,6 @@
  * `BENCH_OTELITE_DIST` picks the build.
  */
 
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startHelper, stopHelper } from '../lib/fork.mjs';
 import { nodeBinaries } from '../lib/node-binaries.mjs';
@@ -185,35 +184,26 @@ function parseStates(output) {
 }
 
 async function statesOf(node, variant, receiverBase, wrk, seconds) {
-  const child = fork(SERVER, [variant, receiverBase, OTELITE_DIST], {
+  const server = await startHelper(SERVER, [variant, receiverBase, OTELITE_DIST], {
     execPath: node.path,
     execArgv: ['--allow-natives-syntax', '--expose-internals', '--import', SELF],
     env: { ...process.env, IC_STATES_IN_SERVER: '1' },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    captureStdout: true,
   });
-  let output = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
+  const { child, ready } = server;
   try {
-    const ready = await new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`${variant} server exited (${code})`)));
-    });
-    if (ready.error) throw new Error(ready.error);
     await runWrk(wrk.path, `http://127.0.0.1:${ready.port}/`, { seconds });
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${variant}: no IC states after 60 s`)), 60_000);
       child.stdout.on('data', () => {
-        if (output.includes(DUMP_END)) {
+        if (server.stdout().includes(DUMP_END)) {
           clearTimeout(timer);
           resolve();
         }
       });
       child.send({ type: 'ic-states' });
     });
-    return parseStates(output);
+    return parseStates(server.stdout());
   } finally {
     await stopHelper(child);
   }

@@ -18,7 +18,7 @@
  * Needs `perf` (Debian's linux-perf) allowed to sample this user's processes, and wrk.
  */
 
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -78,17 +78,12 @@ function readSamples(file) {
 
 async function record(variant, receiverBase, round) {
   const env = { ...process.env, OTEL_TRACES_SAMPLER: variant === 'otelite-unsampled' ? 'always_off' : 'parentbased_always_on' };
-  const child = fork(SERVER, [variant, receiverBase, OTELITE_DIST], {
+  const { child, ready } = await startHelper(SERVER, [variant, receiverBase, OTELITE_DIST], {
     execPath: node.path,
     execArgv: ['--perf-basic-prof'],
     env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const ready = await new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`${variant} server exited (${code})`)));
-    });
     // Warm: the same load once, unrecorded, so that the recording sees optimized code.
     await runWrk(wrk.path, `http://127.0.0.1:${ready.port}/`, { seconds: 3 });
     await ask(child, { type: 'flush' }, 60_000);

@@ -39,15 +39,29 @@ export function runSide(caseId, side, settings, { execArgv = [], execPath, timeo
 
 /**
  * Forks a long-lived helper process (receiver, server, load generator) and resolves with the child and
- * the first message it sends (its "ready" report). `execPath` runs it on another Node binary.
+ * the first message it sends (its "ready" report). `execPath` runs it on another Node binary. With
+ * `captureStdout`, the child's standard output is kept whole (what V8's tracing flags print) and read
+ * with `stdout()`; otherwise it goes to this process's.
  */
-export function startHelper(file, args, { execArgv = [], env, execPath, timeoutMillis = 20_000 } = {}) {
+export function startHelper(file, args, { execArgv = [], env, execPath, timeoutMillis = 20_000, captureStdout = false } = {}) {
   return new Promise((resolve, reject) => {
-    const child = fork(file, args, { execArgv, execPath, env: env ?? process.env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child = fork(file, args, {
+      execArgv,
+      execPath,
+      env: env ?? process.env,
+      stdio: ['ignore', captureStdout ? 'pipe' : 'inherit', 'pipe', 'ipc'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       if (stderr.length < 4000) stderr += chunk;
     });
+    let stdout = '';
+    if (captureStdout) {
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+    }
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${file} did not report ready within ${timeoutMillis} ms\n${stderr}`));
@@ -63,7 +77,7 @@ export function startHelper(file, args, { execArgv = [], env, execPath, timeoutM
       if (ready?.error) {
         child.kill('SIGKILL');
         reject(new Error(ready.error));
-      } else resolve({ child, ready, stderr: () => stderr });
+      } else resolve({ child, ready, stderr: () => stderr, stdout: () => stdout });
     });
   });
 }
