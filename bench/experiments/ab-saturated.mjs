@@ -16,7 +16,7 @@
  * `AB_SETS` (default 3) splits the rounds between that many sets of server processes, each started and
  * warmed up afresh, as the bench case does: one process per build is one draw of what V8's
  * young-generation sizing settles into (two processes of the same build were seen 1.4 µs per request
- * apart), so A and B are also printed set by set.
+ * apart), so A and B are also printed set by set. `AB_VERBOSE=1` prints every burst.
  */
 
 import { fileURLToPath } from 'node:url';
@@ -85,7 +85,10 @@ try {
       for (const end = Math.round(((set + 1) * rounds) / sets); round < end; round++) {
         for (let i = 0; i < VARIANTS.length; i++) {
           const [label] = VARIANTS[(i + round) % VARIANTS.length];
-          results[label].push(await burst(servers[label], receiver));
+          const result = await burst(servers[label], receiver);
+          results[label].push(result);
+          if (process.env.AB_VERBOSE)
+            console.log(`set ${set} round ${round} ${label}: main ${result.main.toFixed(2)} µs/request, ${Math.round(result.rps)} req/s`);
         }
       }
     } finally {
