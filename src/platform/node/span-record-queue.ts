@@ -16,7 +16,7 @@ import {
   type OpenRecordBatch,
   recordHeadRoom,
 } from '../../export/otlp/encoding/simple-spans.js';
-import { dropIdWritesFrom, type HexIdWrites, newHexIdWrites, useIdWrites } from '../../export/otlp/encoding/span-id-batch.js';
+import { dropIdWritesPast, type HexIdWrites, newHexIdWrites } from '../../export/otlp/encoding/span-id-batch.js';
 import type { EncodedPart } from '../../export/otlp/encoding/encode-within-limit.js';
 import { type ExporterExitExport, exitExportOf } from '../../export/otlp/otlp-exit-export.js';
 import { OTLPTraceExporter } from '../../export/otlp/otlp-trace-exporter.js';
@@ -100,6 +100,7 @@ class RecordChunk implements SpanRecords, OpenRecordBatch, EncodedSpanBatch {
 
   /** Empties the chunk for reuse (its buffers kept). */
   reset(): void {
+    if (this.mixed) this.pairOf.fill(0);
     this.count = 0;
     this.length = 0;
     this.pairs.length = 0;
@@ -192,7 +193,6 @@ class SpanRecordQueue implements EncodedSpanQueue {
       if (!this.#usePair(chunk, span)) return false;
     }
     const start = chunk.length;
-    const idsMark = chunk.ids.count;
     writing = true;
     let end = appendSimpleSpanRecord(span, chunk);
     writing = false;
@@ -205,15 +205,16 @@ class SpanRecordQueue implements EncodedSpanQueue {
     }
     if (end - start > chunk.recordLimit && this.#tooLarge(chunk, span, end - start)) {
       chunk.length = start;
-      // Its hex ids, deferred, are let go of too (they are the last ones).
-      useIdWrites(chunk.ids);
-      dropIdWritesFrom(idsMark);
+      // Its hex ids, deferred, are let go of too (the last ones, whose places are past its start).
+      dropIdWritesPast(chunk.ids, start);
       return false;
     }
     chunk.length = end;
     const count = chunk.count;
     chunk.ends[count] = end;
-    chunk.pairOf[count] = chunk.lastPair;
+    // Pair 0 (the first span's) is the zero the array holds (see reset).
+    const pair = chunk.lastPair;
+    if (pair !== 0) chunk.pairOf[count] = pair;
     chunk.count = count + 1;
     this.length++;
     return true;

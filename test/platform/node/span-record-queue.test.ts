@@ -213,7 +213,18 @@ describe('the encoded span queue', () => {
     const { bodies, transport } = capturingTransport();
     const exporter = new OTLPTraceExporter({ url: 'http://127.0.0.1:4318/v1/traces', transport });
     const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000, maxExportBatchSize: 5 });
-    const batches = [mixedSpans(5), [kitchenSinkSpan(), ...mixedSpans(4)], mixedSpans(5).reverse(), mixedSpans(3)];
+    const oneScope = (tag: string) => Array.from({ length: 5 }, (_, i) => finishedSpan({ name: `${tag} ${i}` }));
+    // Mixed batches and batches of one resource and scope in turn, in the same reused buffers.
+    const batches = [
+      mixedSpans(5),
+      oneScope('a'),
+      [kitchenSinkSpan(), ...mixedSpans(4)],
+      oneScope('b'),
+      oneScope('c'),
+      mixedSpans(5).reverse(),
+      oneScope('d'),
+      mixedSpans(3),
+    ];
     for (const batch of batches) {
       for (const span of batch) processor.onEnd(span);
       await processor.forceFlush();

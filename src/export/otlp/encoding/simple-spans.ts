@@ -50,7 +50,7 @@ import { otlpCount, otlpSpanKind, otlpStatusCode } from './otlp-field-values.js'
 import { sizeMemoizedSpanAttributes, writeMemoizedSpanAttributes } from './span-attribute-memo.js';
 import {
   abandonIdWrites,
-  dropIdWritesFrom,
+  dropIdWritesPast,
   finishIdWrites,
   type HexIdWrites,
   ID_FIELDS_ROOM,
@@ -438,10 +438,10 @@ export function appendSimpleSpanRecord(span: FinishedSpan, batch: OpenRecordBatc
   // made current only when they are not.
   if (output !== batch.bytes) useOutput(batch.bytes, batch.view);
   if (!isCurrentIdWrites(batch.ids)) useIdWrites(batch.ids);
-  const mark = batch.ids.count;
+  const start = batch.length;
   let end: number;
   try {
-    end = writeSpanInOnePass(span, batch.length);
+    end = writeSpanInOnePass(span, start);
   } catch {
     end = -1;
     clearScratchEntries();
@@ -451,7 +451,7 @@ export function appendSimpleSpanRecord(span: FinishedSpan, batch: OpenRecordBatc
     batch.bytes = output;
     batch.view = outputView;
   }
-  if (end < 0) dropIdWritesFrom(mark);
+  if (end < 0) dropIdWritesPast(batch.ids, start);
   return end;
 }
 

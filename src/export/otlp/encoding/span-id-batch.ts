@@ -361,9 +361,10 @@ export function isCurrentIdWrites(writes: HexIdWrites): boolean {
   return hexWrites === writes;
 }
 
-/** Lets go of the hex ids deferred from `mark` on (a span not written after all). */
-export function dropIdWritesFrom(mark: number): void {
-  const writes = hexWrites;
+/** Lets go of the hex ids of `writes` whose places are at or past `start` (the last span's, not kept after all). */
+export function dropIdWritesPast(writes: HexIdWrites, start: number): void {
+  let mark = writes.count;
+  while (mark > 0 && writes.targets[mark - 1] >= start) mark--;
   const pieces = writes.pieces;
   for (let i = mark; i < writes.count; i++) writes.length -= pieces[i].length;
   pieces.length = mark;
