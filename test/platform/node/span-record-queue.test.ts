@@ -340,6 +340,22 @@ describe('the encoded span queue with real spans (pooled ids)', () => {
     expect(messages.some((message) => message.includes('the bad one') && message.includes('status unreadable'))).toBe(true);
   });
 
+  it('drops a span whose ids are not hex, as the object path does, and sends the rest', async () => {
+    const spans = [
+      finishedSpan({ name: 'ok 1' }),
+      finishedSpan({ name: 'bad trace id', traceId: 'zz'.repeat(16) }),
+      finishedSpan({ name: 'ok 2', parent: { traceId: LINK_TRACE_ID, spanId: LINK_SPAN_ID, traceFlags: 1, isRemote: true } }),
+      finishedSpan({ name: 'bad span id', spanId: 'é'.repeat(16) }),
+      finishedSpan({ name: 'ok 3' }),
+    ];
+    const bodies = await exportThroughProcessor(spans);
+    expect(bodies).toEqual([Buffer.from(encodeSpansToProtobuf(spans))]);
+    const names = fromBinary(ExportTraceServiceRequestSchema, new Uint8Array(bodies[0])).resourceSpans.flatMap((rs) =>
+      rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => span.name)),
+    );
+    expect(names).toEqual(['ok 1', 'ok 2', 'ok 3']);
+  });
+
   it('exports everything accepted at shutdown, and nothing after it', async () => {
     const { bodies, transport } = capturingTransport();
     const exporter = new OTLPTraceExporter({ url: 'http://127.0.0.1:4318/v1/traces', transport });
