@@ -312,6 +312,218 @@ function encodeBatch(spans: readonly FinishedSpan[]): Uint8Array {
   return out;
 }
 
+// --- span records: spans encoded as they end, the request assembled from their bytes (Node; see span-record-queue.ts)
+
+/**
+ * A growing buffer of span records: each one a whole `ScopeSpans.spans` field (tag, length, `Span`),
+ * appended by {@link appendSpanRecord} (or the one-pass writer's `appendSimpleSpanRecord`).
+ * @internal
+ */
+export interface SpanRecordArena {
+  bytes: Uint8Array<ArrayBuffer>;
+  view: DataView<ArrayBuffer>;
+  /** Bytes in use. */
+  length: number;
+}
+
+/** Whether a writer is running now (a span that ends meanwhile, from span data read while encoding, is not written then). */
+export function isEncoding(): boolean {
+  return busy;
+}
+
+/**
+ * Appends `span`'s `ScopeSpans.spans` field to `arena` (grown as needed) the general way (the fast span
+ * writer set aside): the bytes the batch writer gives this span inside a request. For the spans the
+ * one-pass record writer does not take. Returns the number of bytes appended, or -1 when the span cannot
+ * be encoded (reported as the batch writer reports it, naming the span; nothing appended). Never throws.
+ * @internal
+ */
+export function appendSpanRecord(span: FinishedSpan, arena: SpanRecordArena): number {
+  if (busy) {
+    reportError(ENCODE_ERROR_KIND, new Error(`span "${String(span.name)}" ended while a batch was being encoded`), 'span dropped');
+    return -1;
+  }
+  busy = true;
+  const fast = fastSpans;
+  fastSpans = undefined;
+  try {
+    return appendRecord(span, arena);
+  } catch (error) {
+    reportError(ENCODE_ERROR_KIND, error, `span "${String(span.name)}" dropped from the OTLP batch`);
+    return -1;
+  } finally {
+    fastSpans = fast;
+    releaseScratch();
+    busy = false;
+  }
+}
+
+function appendRecord(span: FinishedSpan, arena: SpanRecordArena): number {
+  sizeCount = refCount = 0;
+  const spanSize = sizeSpan(span, 0);
+  const recordSize = lengthDelimitedSize(TAG_SCOPE_SPANS_SPANS, spanSize);
+  const start = arena.length;
+  const needed = start + recordSize;
+  if (needed > arena.bytes.length) {
+    const grown = new Uint8Array(Math.max(needed, arena.bytes.length * 2, 4096));
+    grown.set(arena.bytes.subarray(0, start));
+    arena.bytes = grown;
+    arena.view = new DataView(grown.buffer);
+  }
+  out = arena.bytes;
+  view = arena.view;
+  pos = start;
+  sizeCursor = refCursor = 0;
+  writeVarint32(TAG_SCOPE_SPANS_SPANS);
+  writeSpan(span);
+  if (pos !== needed) throw new Error(`wrote ${pos - start} bytes where ${recordSize} were measured (span data changed while encoding?)`);
+  arena.length = needed;
+  return recordSize;
+}
+
+/**
+ * Span records (see {@link appendSpanRecord}) to put in requests: record `i` is
+ * `bytes[ends[i - 1] .. ends[i])` (from `firstStart` for the first), its resource and scope
+ * `pairs[pairOf[i]]`; a record with `skipped[i]` set is left out.
+ * @internal
+ */
+export interface SpanRecords {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly firstStart: number;
+  readonly ends: Int32Array;
+  readonly pairOf: Uint16Array;
+  readonly pairs: readonly (readonly [Resource, InstrumentationScope])[];
+  readonly skipped: Uint8Array | undefined;
+}
+
+interface RecordScopeGroup {
+  readonly bytes: Uint8Array;
+  readonly schemaUrl: string;
+  readonly schemaUrlLength: number;
+  /** Indexes of its records, in order. */
+  readonly records: number[];
+  size: number;
+}
+
+interface RecordResourceGroup {
+  readonly bytes: Uint8Array;
+  readonly schemaUrl: string;
+  readonly schemaUrlLength: number;
+  readonly scopes: RecordScopeGroup[];
+}
+
+/**
+ * The `ExportTraceServiceRequest` of records `from` to `to` (exclusive) of `records`: the bytes
+ * {@link encodeSpansToProtobuf} gives for those spans (same resource and scope grouping, in order of
+ * first appearance). The resource and scope messages are the writer's cached ones.
+ * @internal
+ */
+export function encodeSpanRecords(records: SpanRecords, from: number, to: number): Uint8Array {
+  const { bytes, ends, pairOf, pairs, firstStart, skipped } = records;
+  const groups = new ResourceScopeGroups<RecordResourceGroup, RecordScopeGroup>(newRecordResourceGroup, newRecordScopeGroup);
+  const scopeOfPair: (RecordScopeGroup | undefined)[] = [];
+  for (let i = from; i < to; i++) {
+    if (skipped !== undefined && skipped[i] !== 0) continue;
+    const pair = pairOf[i];
+    let group = scopeOfPair[pair];
+    if (group === undefined) {
+      group = groups.scopeGroup(pairs[pair][0], pairs[pair][1]);
+      scopeOfPair[pair] = group;
+    }
+    group.records.push(i);
+    group.size += ends[i] - (i === 0 ? firstStart : ends[i - 1]);
+  }
+  const resources = groups.resources;
+  const resourceSizes: number[] = [];
+  let total = 0;
+  for (let r = 0; r < resources.length; r++) {
+    const group = resources[r];
+    let size =
+      lengthDelimitedSize(TAG_RESOURCE_SPANS_RESOURCE, group.bytes.length) +
+      optionalStringSize(TAG_RESOURCE_SPANS_SCHEMA_URL, group.schemaUrlLength);
+    for (let s = 0; s < group.scopes.length; s++) size += lengthDelimitedSize(TAG_RESOURCE_SPANS_SCOPE_SPANS, group.scopes[s].size);
+    resourceSizes.push(size);
+    total += lengthDelimitedSize(TAG_EXPORT_TRACE_SERVICE_REQUEST_RESOURCE_SPANS, size);
+  }
+  const request = new Uint8Array(total);
+  let at = 0;
+  for (let r = 0; r < resources.length; r++) {
+    const group = resources[r];
+    at = putVarint32(request, at, TAG_EXPORT_TRACE_SERVICE_REQUEST_RESOURCE_SPANS);
+    at = putVarint32(request, at, resourceSizes[r]);
+    at = putVarint32(request, at, TAG_RESOURCE_SPANS_RESOURCE);
+    at = putVarint32(request, at, group.bytes.length);
+    at = putBytes(request, at, group.bytes);
+    for (let s = 0; s < group.scopes.length; s++) {
+      const scope = group.scopes[s];
+      at = putVarint32(request, at, TAG_RESOURCE_SPANS_SCOPE_SPANS);
+      at = putVarint32(request, at, scope.size);
+      at = putVarint32(request, at, TAG_SCOPE_SPANS_SCOPE);
+      at = putVarint32(request, at, scope.bytes.length);
+      at = putBytes(request, at, scope.bytes);
+      const indexes = scope.records;
+      let k = 0;
+      while (k < indexes.length) {
+        // Consecutive records are copied in one go.
+        const first = indexes[k];
+        let last = first;
+        while (k + 1 < indexes.length && indexes[k + 1] === last + 1) {
+          k++;
+          last++;
+        }
+        k++;
+        const start = first === 0 ? firstStart : ends[first - 1];
+        request.set(bytes.subarray(start, ends[last]), at);
+        at += ends[last] - start;
+      }
+      at = putOptionalStringField(request, at, TAG_SCOPE_SPANS_SCHEMA_URL, scope.schemaUrl, scope.schemaUrlLength);
+    }
+    at = putOptionalStringField(request, at, TAG_RESOURCE_SPANS_SCHEMA_URL, group.schemaUrl, group.schemaUrlLength);
+  }
+  if (at !== total) throw new Error(`wrote ${at} bytes where ${total} were measured`);
+  return request;
+}
+
+/**
+ * The size of the request holding only a record of `recordSize` bytes of a span of `resource` and `scope`.
+ * @internal
+ */
+export function singleRecordRequestSize(recordSize: number, resource: Resource, scope: InstrumentationScope): number {
+  const resourceGroup = newRecordResourceGroup(resource);
+  const scopeGroup = newRecordScopeGroup(resourceGroup, scope);
+  const resourceSize =
+    lengthDelimitedSize(TAG_RESOURCE_SPANS_RESOURCE, resourceGroup.bytes.length) +
+    optionalStringSize(TAG_RESOURCE_SPANS_SCHEMA_URL, resourceGroup.schemaUrlLength) +
+    lengthDelimitedSize(TAG_RESOURCE_SPANS_SCOPE_SPANS, scopeGroup.size + recordSize);
+  return lengthDelimitedSize(TAG_EXPORT_TRACE_SERVICE_REQUEST_RESOURCE_SPANS, resourceSize);
+}
+
+function putOptionalStringField(target: Uint8Array, at: number, tag: number, value: string, byteLength: number): number {
+  if (byteLength === 0) return at;
+  at = putVarint32(target, at, tag);
+  return putString(target, putVarint32(target, at, byteLength), value, byteLength);
+}
+
+function newRecordResourceGroup(resource: Resource): RecordResourceGroup {
+  const schemaUrl = stringOrEmpty(resource.schemaUrl);
+  return { bytes: resourceMessage(resource), schemaUrl, schemaUrlLength: utf8Length(schemaUrl), scopes: [] };
+}
+
+function newRecordScopeGroup(resourceGroup: RecordResourceGroup, scope: InstrumentationScope): RecordScopeGroup {
+  const schemaUrl = stringOrEmpty(scope.schemaUrl);
+  const bytes = scopeMessage(scope);
+  const schemaUrlLength = utf8Length(schemaUrl);
+  const group: RecordScopeGroup = {
+    bytes,
+    schemaUrl,
+    schemaUrlLength,
+    records: [],
+    size: lengthDelimitedSize(TAG_SCOPE_SPANS_SCOPE, bytes.length) + optionalStringSize(TAG_SCOPE_SPANS_SCHEMA_URL, schemaUrlLength),
+  };
+  resourceGroup.scopes.push(group);
+  return group;
+}
+
 function newResourceGroup(resource: Resource): ResourceGroup {
   const schemaUrl = stringOrEmpty(resource.schemaUrl);
   return { bytes: resourceBytes(resource), schemaUrl, schemaUrlLength: utf8Length(schemaUrl), scopes: [] };
