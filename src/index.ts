@@ -12,8 +12,7 @@ import { simpleSpans } from './export/otlp/encoding/simple-spans.js';
 import { useEnvironmentReaders } from './environment-readers.js';
 import { createExitExport } from './export/otlp/otlp-exit-export.js';
 import { useOtlpExitExport } from './export/otlp/otlp-trace-exporter.js';
-import { useEncodedSpanQueues, useExitRegistry } from './processing/batch-span-processor.js';
-import { createSpanRecordQueue } from './platform/node/span-record-queue.js';
+import { useExitRegistry } from './processing/batch-span-processor.js';
 import { batchExitRegistry } from './processing/batch-exit-export.js';
 import { useInitEnvironment } from './init.js';
 import { INIT_ENVIRONMENT } from './init-environment.js';
@@ -35,10 +34,6 @@ useOtlpEnvironment(() => readOtlpEnvironment());
 // Only the Node platform (also under Bun and Deno) sends what is pending from its `exit` listener.
 useExitRegistry(batchExitRegistry);
 useOtlpExitExport(createExitExport);
-// On Node a batch processor in front of otelite's OTLP/protobuf exporter keeps its spans encoded: each
-// span is written when it ends and its queue holds bytes, not object graphs (less garbage collection;
-// the same request bytes). Any other exporter gets the spans themselves (span-record-queue.ts).
-useEncodedSpanQueues(createSpanRecordQueue);
 // On Node a batch the fast protobuf writer fails on goes through the generated schema (an independent
 // encoder); the web entries leave this out so their bundles carry no schema (protobuf-fallback.ts). The
 // schema and the protobuf runtime are most of what loading otelite would cost, and the fallback is only

@@ -1,9 +1,7 @@
 import { warnOnce } from '../diagnostics/report.js';
 import { canExportAtExit, EXPORT_AT_EXIT, registerAtExit, unsentAtExit } from '../export/export-at-exit.js';
 import { ExportResultCode } from '../export/span-exporter.js';
-import type { FinishedSpan } from '../trace/finished-span.js';
 import { DEFAULT_EXPORT_AT_EXIT_TIMEOUT_MILLIS, type BatchSpanProcessorOptions, type ExitRegistry } from './batch-span-processor.js';
-import type { EncodedSpanBatch } from './encoded-span-queue.js';
 
 /**
  * How a `BatchSpanProcessor` sends what is pending while the process exits: registered (when
@@ -25,19 +23,7 @@ export const batchExitRegistry: ExitRegistry = {
     // Sends, synchronously, what an unfinished export holds and what is queued. Captures no processor
     // (the registry holds it weakly) and no exporter (the processor's, read at exit).
     return registerAtExit(processor, (owner) => {
-      const [current, running, queued, encoded] = take(owner);
-      if (encoded !== undefined) {
-        // Spans kept encoded: the queue sends its bytes (of the export running now, what has not gone out whole).
-        const failedCount = encoded.exportAtExit(
-          running as EncodedSpanBatch | undefined,
-          queued as readonly EncodedSpanBatch[],
-          timeoutMillis,
-        );
-        if (failedCount > 0) failed(owner, failedCount);
-        return;
-      }
-      const exporting = running as readonly FinishedSpan[] | undefined;
-      const queue = queued as readonly FinishedSpan[];
+      const [current, exporting, queue] = take(owner);
       // Of the export running now, only what has not gone out whole (see UNSENT_AT_EXIT).
       const unsent = exporting === undefined || !canExportAtExit(current) ? exporting : unsentAtExit(current, exporting);
       const spans = unsent === undefined || unsent.length === 0 ? queue : unsent.concat(queue);

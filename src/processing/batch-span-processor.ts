@@ -9,7 +9,6 @@ import { TRACE_FLAGS_SAMPLED } from '../internal/api-enum-values.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { RecordingSpan } from '../trace/span.js';
 import { callExporter, exportSpans } from './export-spans.js';
-import type { EncodedSpanBatch, EncodedSpanQueue } from './encoded-span-queue.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
 import { exportsUnsampledSpans } from './unsampled-spans.js';
 
@@ -122,15 +121,11 @@ export interface ExitRegistry {
   ): (() => void) | undefined;
 }
 
-/**
- * What a processor holds at exit: its exporter, the batch of its unfinished export, its queue (the
- * spans, or the batches of its queue of encoded spans), and that queue of encoded spans, if it has one.
- */
+/** What a processor holds at exit: its exporter, the batch of its unfinished export, its queue. */
 export type PendingAtExit = readonly [
   exporter: SpanExporter | CallbackSpanExporter,
-  exporting: readonly FinishedSpan[] | EncodedSpanBatch | undefined,
-  queue: readonly FinishedSpan[] | readonly EncodedSpanBatch[],
-  encoded: EncodedSpanQueue | undefined,
+  exporting: readonly FinishedSpan[] | undefined,
+  queue: readonly FinishedSpan[],
 ];
 
 /** Where the platform exports at exit, its registry (see {@link useExitRegistry}). */
@@ -150,27 +145,6 @@ let exitRegistry: ExitRegistry | undefined;
  */
 export function useExitRegistry(registry: ExitRegistry | undefined): void {
   exitRegistry = registry;
-}
-
-/** Makes the queue of encoded spans for an exporter, where there is one (see {@link useEncodedSpanQueues}). */
-let encodedSpanQueues: ((exporter: SpanExporter | CallbackSpanExporter, batchSize: number) => EncodedSpanQueue | undefined) | undefined;
-
-/**
- * Makes every `BatchSpanProcessor` built from now on ask `create` for a queue that keeps its spans
- * encoded (see {@link EncodedSpanQueue}); `create` gives one only for exporters it can encode for
- * (otelite's own OTLP/protobuf exporter), and the processor keeps the spans themselves otherwise.
- * Called by the Node entry point; the web entries do not, so a page bundles none of it.
- * @internal
- *
- * @example
- * ```ts
- * useEncodedSpanQueues(createSpanRecordQueue);
- * ```
- */
-export function useEncodedSpanQueues(
-  create: ((exporter: SpanExporter | CallbackSpanExporter, batchSize: number) => EncodedSpanQueue | undefined) | undefined,
-): void {
-  encodedSpanQueues = create;
 }
 
 /**
@@ -199,10 +173,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   readonly #maxExportBatchSize: number;
   readonly #scheduledDelayMillis: number;
   readonly #exportTimeoutMillis: number;
-  /** The spans, or on Node, in front of otelite's OTLP/protobuf exporter, a queue of them encoded (see {@link useEncodedSpanQueues}). */
-  readonly #queue: FinishedSpan[] | EncodedSpanQueue;
-  /** Where batches go: the exporter, or the queue of encoded spans. */
-  readonly #sender: SpanExporter | CallbackSpanExporter | EncodedSpanQueue;
+  #queue: FinishedSpan[] = [];
   /** Spans ever accepted into the queue, and spans ever taken out of it for export. */
   #accepted = 0;
   #taken = 0;
@@ -215,7 +186,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   #isShutdown = false;
   #shutdown: Promise<void> | undefined;
   /** The batch of the export running now (its spans are sent again at exit if it has not finished). */
-  #exporting: FinishedSpan[] | EncodedSpanBatch | undefined;
+  #exporting: FinishedSpan[] | undefined;
   #unregisterAtExit: (() => void) | undefined;
 
   constructor(exporter: SpanExporter | CallbackSpanExporter, options: BatchSpanProcessorOptions = {}) {
@@ -225,9 +196,6 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.#maxExportBatchSize = settings.maxExportBatchSize;
     this.#scheduledDelayMillis = settings.scheduledDelayMillis;
     this.#exportTimeoutMillis = settings.exportTimeoutMillis;
-    const encoded = encodedSpanQueues?.(exporter, settings.maxExportBatchSize);
-    this.#queue = encoded ?? [];
-    this.#sender = encoded ?? exporter;
     this.#unregisterAtExit = exitRegistry?.register(
       this,
       exporter,
@@ -239,10 +207,10 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   /** Hands over what is pending (the process is exiting): the queue counts as taken, the export as over. */
   static #takeAtExit(processor: BatchSpanProcessor): PendingAtExit {
-    const queue = processor.#queue;
-    processor.#taken += queue.length;
-    const pending = [processor.#exporter, processor.#exporting, queue.splice(0), processor.#sender === queue ? queue : undefined] as const;
+    const pending = [processor.#exporter, processor.#exporting, processor.#queue] as const;
+    processor.#taken += processor.#queue.length;
     processor.#exporting = undefined;
+    processor.#queue = [];
     return pending;
   }
 
@@ -270,8 +238,7 @@ export class BatchSpanProcessor implements SpanProcessor {
       warnOnce('BatchSpanProcessor dropped spans because its queue was full (see droppedSpansCount).');
       return;
     }
-    // 0 from a queue of encoded spans that could not encode it (reported there).
-    if (!queue.push(span)) return;
+    queue.push(span);
     this.#accepted++;
     this.#schedule();
   }
@@ -376,7 +343,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     const batch = this.#queue.splice(0, this.#maxExportBatchSize);
     this.#taken += batch.length;
     this.#exporting = batch;
-    const result = await exportSpans(this.#sender, batch, this.#exportTimeoutMillis);
+    const result = await exportSpans(this.#exporter, batch, this.#exportTimeoutMillis);
     if (this.#exporting !== batch) return; // sent at exit meanwhile
     this.#exporting = undefined;
     if (result.code !== EXPORT_SUCCESS) this.#failed += batch.length;

@@ -6,7 +6,6 @@ import type { ExportResult, SpanExporter } from '../export/span-exporter.js';
 import { EXPORT_FAILED, EXPORT_SUCCESS } from '../export/export-result-code-values.js';
 import type { FinishedSpan } from '../trace/finished-span.js';
 import { invokeExport } from './invoke-export.js';
-import type { EncodedSpanBatch, EncodedSpanQueue } from './encoded-span-queue.js';
 import { callAsync, settleWithin } from '../internal/settle-within.js';
 
 /**
@@ -19,8 +18,8 @@ import { callAsync, settleWithin } from '../internal/settle-within.js';
  * @internal
  */
 export function exportSpans(
-  exporter: SpanExporter | CallbackSpanExporter | EncodedSpanQueue,
-  spans: readonly FinishedSpan[] | EncodedSpanBatch,
+  exporter: SpanExporter | CallbackSpanExporter,
+  spans: readonly FinishedSpan[],
   timeoutMillis: number,
 ): Promise<ExportResult> {
   return new Promise<ExportResult>((resolve) => {
@@ -44,10 +43,7 @@ export function exportSpans(
       }, timeoutMillis);
       timer.unref?.();
     }
-    // An encoded queue's `export` takes its batches as an exporter takes spans (see EncodedSpanQueue).
-    context.with(suppressTracing(context.active()), () =>
-      invokeExport(exporter as SpanExporter, spans as readonly FinishedSpan[], controller.signal, finish),
-    );
+    context.with(suppressTracing(context.active()), () => invokeExport(exporter, spans, controller.signal, finish));
   });
 }
 

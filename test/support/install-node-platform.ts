@@ -5,8 +5,7 @@ import { installPlatform } from '../../src/platform.js';
 import { useEnvironmentReaders } from '../../src/environment-readers.js';
 import { createExitExport } from '../../src/export/otlp/otlp-exit-export.js';
 import { useOtlpExitExport } from '../../src/export/otlp/otlp-trace-exporter.js';
-import { useEncodedSpanQueues, useExitRegistry } from '../../src/processing/batch-span-processor.js';
-import { createSpanRecordQueue } from '../../src/platform/node/span-record-queue.js';
+import { useExitRegistry } from '../../src/processing/batch-span-processor.js';
 import { batchExitRegistry } from '../../src/processing/batch-exit-export.js';
 import { useOtlpEnvironment } from '../../src/export/otlp/otlp-environment-settings.js';
 import { readOtlpEnvironment } from '../../src/export/otlp/otlp-environment.js';
@@ -21,7 +20,5 @@ useOtlpEnvironment(() => readOtlpEnvironment());
 // Only the Node platform (also under Bun and Deno) sends what is pending from its `exit` listener.
 useExitRegistry(batchExitRegistry);
 useOtlpExitExport(createExitExport);
-// A batch processor in front of otelite's OTLP/protobuf exporter keeps its spans encoded, as on Node.
-useEncodedSpanQueues(createSpanRecordQueue);
 useEnvironmentReaders();
 useLazyIdSpans(PooledIdSpan);

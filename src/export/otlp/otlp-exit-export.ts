@@ -1,9 +1,8 @@
 import { reportError } from '../../diagnostics/report.js';
-import { type ExporterAtExit, UNSENT_AT_EXIT } from '../export-at-exit.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import type { HttpTransport, RequestProgress } from '../../transport/http-transport.js';
 import { ExportResultCode, type ExportResult } from '../span-exporter.js';
-import { encodeWithinLimit, type EncodedPart } from './encoding/encode-within-limit.js';
+import { encodeWithinLimit } from './encoding/encode-within-limit.js';
 
 /** What of an `OTLPTraceExporter` its exit export needs (the exporter's private state, read when called). */
 export interface ExporterExitState {
@@ -18,8 +17,6 @@ export interface ExporterExitState {
 /** One request of an export still running: its spans, whether it is done with, and its current attempt. */
 export interface ExitRequest {
   readonly spans: readonly FinishedSpan[];
-  /** Its body and span count, sent again as they are at exit when the spans were kept encoded. */
-  readonly part: EncodedPart;
   /** Answered for good (accepted, or rejected with a final status): never sent again (set by the exporter). */
   done: boolean;
   /** The attempt on the wire now, if any (none before the first and between attempts; set by the exporter). */
@@ -44,44 +41,14 @@ export interface ExporterExitExport {
    * At the start of an export of `batch`: its requests, one per part (in order), for the exporter to
    * keep up to date while it sends them and for `unsent` to read.
    */
-  track(batch: object, parts: readonly EncodedPart[]): ExitRequest[];
+  track(batch: readonly FinishedSpan[], parts: readonly { readonly spans: readonly FinishedSpan[] }[]): ExitRequest[];
   /**
    * When the export of `batch` has finished sending: keeps only its requests that are not done, so that
    * a delivered batch's spans are no longer held here (a WeakMap's values live as long as its key in
    * every collection, and V8's young-generation collections keep them: the spans of every exported
    * batch would otherwise be promoted to the old generation). `unsent` answers as before.
    */
-  finish(batch: object): void;
-  /** Of `batch` (an export of encoded spans that has not finished), the requests to send again at exit; `undefined` when it is not tracked. */
-  unsentParts(batch: object): EncodedPart[] | undefined;
-  /** Sends request bodies encoded before, as {@link ExporterExitExport.send} does; returns the result and how many spans failed. */
-  sendParts(parts: readonly EncodedPart[], timeoutMillis: number): { readonly result: ExportResult; readonly failedSpans: number };
-}
-
-/**
- * The exit export of an exporter, found through its `UNSENT_AT_EXIT` (see {@link exitExportOf}): the
- * exporter hands the probe to its exit export's `unsent`, which puts itself here.
- */
-let probed: { readonly exit: ExporterExitExport; readonly state: ExporterExitState } | undefined;
-const PROBE: readonly FinishedSpan[] = Object.freeze([]);
-
-/**
- * The exit export an `OTLPTraceExporter` made with {@link createExitExport}, and its state (settings
- * read when called), or `undefined` (an exporter made before it was installed). For the Node entry's
- * encoded span queue (platform/node/span-record-queue.ts), which sends through it; the exporter itself
- * carries no code for this, so a page carries none.
- * @internal
- */
-export function exitExportOf(
-  exporter: ExporterAtExit,
-): { readonly exit: ExporterExitExport; readonly state: ExporterExitState } | undefined {
-  probed = undefined;
-  try {
-    exporter[UNSENT_AT_EXIT]?.(PROBE);
-    return probed;
-  } finally {
-    probed = undefined;
-  }
+  finish(batch: readonly FinishedSpan[]): void;
 }
 
 /** A finished export's requests when every one is done. */
@@ -100,8 +67,8 @@ const NO_REQUESTS: readonly ExitRequest[] = Object.freeze([]);
  */
 export function createExitExport(state: ExporterExitState): ExporterExitExport {
   /** The requests of each export, keyed by the array `export` was given (held weakly: nothing to clean up). */
-  const requestsOf = new WeakMap<object, readonly ExitRequest[]>();
-  const exit: ExporterExitExport = {
+  const requestsOf = new WeakMap<readonly FinishedSpan[], readonly ExitRequest[]>();
+  return {
     send(spans, timeoutMillis) {
       let result: ExportResult;
       try {
@@ -113,7 +80,6 @@ export function createExitExport(state: ExporterExitState): ExporterExitExport {
       return result;
     },
     unsent(batch) {
-      if (batch === PROBE) probed = { exit, state };
       const requests = requestsOf.get(batch);
       if (requests === undefined) return batch;
       const unsent: FinishedSpan[] = [];
@@ -123,25 +89,8 @@ export function createExitExport(state: ExporterExitState): ExporterExitExport {
       }
       return unsent;
     },
-    unsentParts(batch) {
-      const requests = requestsOf.get(batch);
-      if (requests === undefined) return undefined;
-      const unsent: EncodedPart[] = [];
-      for (const request of requests) if (!request.done && !isOut(request.attempt)) unsent.push(request.part);
-      return unsent;
-    },
-    sendParts(parts, timeoutMillis) {
-      let outcome: { result: ExportResult; failedSpans: number };
-      try {
-        outcome = sendPartsAtExit(state, parts, timeoutMillis);
-      } catch (error) {
-        outcome = { result: failed(error instanceof Error ? error : new Error(String(error))), failedSpans: countSpans(parts) };
-      }
-      if (outcome.result.error !== undefined) reportError('export', outcome.result.error, 'at exit');
-      return outcome;
-    },
     track(batch, parts) {
-      const requests = parts.map((part): ExitRequest => ({ spans: part.spans, part, done: false, attempt: undefined }));
+      const requests = parts.map((part): ExitRequest => ({ spans: part.spans, done: false, attempt: undefined }));
       requestsOf.set(batch, requests);
       return requests;
     },
@@ -153,40 +102,22 @@ export function createExitExport(state: ExporterExitState): ExporterExitExport {
       requestsOf.set(batch, open === 0 ? NO_REQUESTS : requests.filter((request) => !request.done));
     },
   };
-  return exit;
 }
 
 function sendAtExit(state: ExporterExitState, spans: readonly FinishedSpan[], timeoutMillis: number): ExportResult {
   if (spans.length === 0) return { code: ExportResultCode.SUCCESS };
   if (state.isShutdown()) return failed(new Error('the OTLP exporter is shut down'));
-  if (state.transport.postSynchronously === undefined) return failed(new Error('this transport cannot send while the process exits'));
-  const { maxRequestBytes } = state;
+  const { transport, maxRequestBytes, destination } = state;
+  if (transport.postSynchronously === undefined) return failed(new Error('this transport cannot send while the process exits'));
+  const deadlineAt = performance.now() + timeoutMillis;
   const parts = encodeWithinLimit(spans, state.encode, maxRequestBytes, (span, encodedBytes) =>
     reportError(
       'export',
       new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
     ),
   );
-  return sendPartsAtExit(state, parts, timeoutMillis).result;
-}
-
-/** Posts each part synchronously, all within `timeoutMillis`; the first error, and the spans of the parts that failed. */
-function sendPartsAtExit(
-  state: ExporterExitState,
-  parts: readonly EncodedPart[],
-  timeoutMillis: number,
-): { result: ExportResult; failedSpans: number } {
-  if (parts.length === 0) return { result: { code: ExportResultCode.SUCCESS }, failedSpans: 0 };
-  const { transport, destination } = state;
-  if (state.isShutdown()) return { result: failed(new Error('the OTLP exporter is shut down')), failedSpans: countSpans(parts) };
-  if (transport.postSynchronously === undefined) {
-    return { result: failed(new Error('this transport cannot send while the process exits')), failedSpans: countSpans(parts) };
-  }
-  const deadlineAt = performance.now() + timeoutMillis;
   let firstError: Error | undefined;
-  let failedSpans = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
+  for (const part of parts) {
     const remaining = deadlineAt - performance.now();
     const outcome = remaining > 0 ? transport.postSynchronously(part.payload, remaining) : ({ kind: 'timed-out' } as const);
     let error: Error | undefined;
@@ -198,19 +129,9 @@ function sendPartsAtExit(
       error = new Error(`POST ${destination} at exit answered ${outcome.statusCode}`);
     }
     firstError ??= error;
-    if (error !== undefined) failedSpans += part.spanCount;
-    if (outcome.kind === 'timed-out') {
-      for (let j = i + 1; j < parts.length; j++) failedSpans += parts[j].spanCount;
-      break;
-    }
+    if (outcome.kind === 'timed-out') break;
   }
-  return { result: firstError === undefined ? { code: ExportResultCode.SUCCESS } : failed(firstError), failedSpans };
-}
-
-function countSpans(parts: readonly EncodedPart[]): number {
-  let count = 0;
-  for (const part of parts) count += part.spanCount;
-  return count;
+  return firstError === undefined ? { code: ExportResultCode.SUCCESS } : failed(firstError);
 }
 
 /** Whether an attempt is out (answered, or written whole to a live connection), as far as its transport can tell. */

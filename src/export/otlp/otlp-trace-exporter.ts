@@ -7,7 +7,7 @@ import { EXPORT_FAILED, EXPORT_SUCCESS } from '../export-result-code-values.js';
 import { EXPORT_AT_EXIT, UNSENT_AT_EXIT } from '../export-at-exit.js';
 import type { ExitRequest, ExporterExitExport, ExporterExitState } from './otlp-exit-export.js';
 import { encodeSpansToProtobuf } from './encoding/binary-encoder.js';
-import { encodeWithinLimit, type EncodedPart } from './encoding/encode-within-limit.js';
+import { encodeWithinLimit } from './encoding/encode-within-limit.js';
 import { decodeErrorStatus, decodePartialSuccess } from './wire/export-response.js';
 import { encodeSpansToJson } from './encoding/json-encoder.js';
 import type { HttpResponse, HttpTransport, RequestProgress } from '../../transport/http-transport.js';
@@ -43,16 +43,6 @@ let createExitExport: ((state: ExporterExitState) => ExporterExitExport) | undef
  */
 export function useOtlpExitExport(create: ((state: ExporterExitState) => ExporterExitExport) | undefined): void {
   createExitExport = create;
-}
-
-/**
- * Export options that carry, for a batch of spans already encoded (the Node entry's encoded span queue,
- * platform/node/span-record-queue.ts), the function giving its request bodies (each within the request
- * limit); the batch passed as `spans` is then only its key and count. Never set by users.
- * @internal
- */
-export interface EncodedExportOptions extends ExportOptions {
-  readonly encode: () => EncodedPart[];
 }
 
 /**
@@ -140,7 +130,7 @@ export class OTLPTraceExporter implements SpanExporter {
         reportError('export', error);
         return Promise.resolve(failed(error));
       }
-      const promise = this.#exportGuarded(spans, options);
+      const promise = this.#exportGuarded(spans, options?.signal);
       this.#inFlight.add(promise);
       void promise.then(() => this.#inFlight.delete(promise));
       return promise;
@@ -185,10 +175,10 @@ export class OTLPTraceExporter implements SpanExporter {
     return this.#atExit?.unsent(batch) ?? batch;
   }
 
-  async #exportGuarded(spans: readonly FinishedSpan[], options: ExportOptions | undefined): Promise<ExportResult> {
+  async #exportGuarded(spans: readonly FinishedSpan[], signal: AbortSignal | undefined): Promise<ExportResult> {
     let result: ExportResult;
     try {
-      result = await context.with(suppressTracing(context.active()), () => this.#send(spans, options));
+      result = await context.with(suppressTracing(context.active()), () => this.#send(spans, signal));
     } catch (error) {
       result = failed(asError(error));
     }
@@ -196,20 +186,18 @@ export class OTLPTraceExporter implements SpanExporter {
     return result;
   }
 
-  async #send(spans: readonly FinishedSpan[], options: ExportOptions | undefined): Promise<ExportResult> {
+  async #send(spans: readonly FinishedSpan[], signal: AbortSignal | undefined): Promise<ExportResult> {
     if (spans.length === 0) return SUCCESS;
     const { exportTimeoutMillis, maxRequestBytes } = this.#settings;
     const deadlineAt = performance.now() + exportTimeoutMillis;
-    const deadline = createDeadline(options?.signal, exportTimeoutMillis);
+    const deadline = createDeadline(signal, exportTimeoutMillis);
     try {
-      const parts =
-        (options as EncodedExportOptions | undefined)?.encode?.() ??
-        encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
-          reportError(
-            'export',
-            new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
-          ),
-        );
+      const parts = encodeWithinLimit(spans, this.#encode, maxRequestBytes, (span, encodedBytes) =>
+        reportError(
+          'export',
+          new Error(`span "${span.name}" dropped: it encodes to ${encodedBytes} bytes, over maxRequestBytes (${maxRequestBytes})`),
+        ),
+      );
       // Where the platform exports at exit, each request's progress, for UNSENT_AT_EXIT.
       const requests = this.#atExit?.track(spans, parts);
       let firstError: Error | undefined;

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EncodedPart } from '../../../src/export/otlp/encoding/encode-within-limit.js';
 import { createExitExport } from '../../../src/export/otlp/otlp-exit-export.js';
-import type { FinishedSpan } from '../../../src/trace/finished-span.js';
 import type { HttpTransport } from '../../../src/transport/http-transport.js';
 import { finishedSpan } from './span-fixtures.js';
 
@@ -31,7 +29,7 @@ describe('the exit export of an OTLP exporter', () => {
   it('answers the spans of the requests not done, while sending and after it finished', () => {
     const exit = exitExport();
     const batch = [a, b, c];
-    const [first, second] = exit.track(batch, [part([a, b]), part([c])]);
+    const [first, second] = exit.track(batch, [{ spans: [a, b] }, { spans: [c] }]);
     expect(exit.unsent(batch)).toEqual([a, b, c]);
     first.done = true;
     expect(exit.unsent(batch)).toEqual([c]);
@@ -44,7 +42,7 @@ describe('the exit export of an OTLP exporter', () => {
   it('answers nothing for a delivered batch once its export finished (and holds none of its spans)', () => {
     const exit = exitExport();
     const batch = [a, b, c];
-    const requests = exit.track(batch, [part([a, b]), part([c])]);
+    const requests = exit.track(batch, [{ spans: [a, b] }, { spans: [c] }]);
     for (const request of requests) request.done = true;
     exit.finish(batch);
     expect(exit.unsent(batch)).toEqual([]);
@@ -54,8 +52,3 @@ describe('the exit export of an OTLP exporter', () => {
     expect(exit.unsent(other)).toBe(other);
   });
 });
-
-/** A request's part of `spans` (its body is not read here). */
-function part(spans: FinishedSpan[]): EncodedPart {
-  return { payload: new Uint8Array(0), spanCount: spans.length, spans };
-}

@@ -7,25 +7,15 @@
  */
 
 /** The buffer being written (live binding: read it again after {@link ensureOutput}). */
-export let output: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+export let output = new Uint8Array(0);
 /** A view of {@link output}'s whole `ArrayBuffer` (offset 0). */
-export let outputView: DataView<ArrayBuffer> = new DataView(output.buffer);
+export let outputView = new DataView(output.buffer);
 
 /** Starts a new output of at least `capacity` bytes, not zero-filled (`Buffer.allocUnsafeSlow`: an `ArrayBuffer` of its own). */
 export function startOutput(capacity: number): void {
   const buffer = Buffer.allocUnsafeSlow(capacity).buffer as ArrayBuffer;
   output = new Uint8Array(buffer, 0, capacity);
   outputView = new DataView(buffer, 0, capacity);
-}
-
-/**
- * Makes `bytes` (viewed by `view`, both from offset 0 of their `ArrayBuffer`) the output, to write more
- * into it (the encoded span queue's open batch); read {@link output} and {@link outputView} back after
- * the writes, as a write may have grown it.
- */
-export function useOutput(bytes: Uint8Array<ArrayBuffer>, view: DataView<ArrayBuffer>): void {
-  output = bytes;
-  outputView = view;
 }
 
 /** Makes {@link output} at least `end` bytes long, keeping the bytes written so far. */

@@ -17,11 +17,9 @@ import {
   TAG_STATUS_MESSAGE,
 } from '../../../../gen/opentelemetry/proto/trace/v1/trace_wire.js';
 import type { FinishedSpan } from '../../../trace/finished-span.js';
-import type { Resource } from '../../../resource/resource.js';
-import type { InstrumentationScope } from '../../../trace/instrumentation-scope.js';
 import { putString, putVarint32 } from '../wire/byte-writer.js';
 import { optionalStringSize, utf8Length, varint32Size } from '../wire/wire-size.js';
-import { ensureOutput, output, outputView, releaseOutput, startOutput, takeOutput, useOutput } from './batch-output.js';
+import { ensureOutput, output, outputView, releaseOutput, startOutput, takeOutput } from './batch-output.js';
 import {
   clearScratchEntries,
   type FastSpans,
@@ -35,7 +33,6 @@ import {
   SIMPLE_SPAN_HAS_EVENTS_OR_LINKS,
   SIMPLE_SPAN_HAS_MESSAGE,
   scopeMessage,
-  type SpanRecordArena,
   setSize,
   sizeEventsAndLinks,
   sizeOptionalString,
@@ -50,11 +47,8 @@ import { otlpCount, otlpSpanKind, otlpStatusCode } from './otlp-field-values.js'
 import { sizeMemoizedSpanAttributes, writeMemoizedSpanAttributes } from './span-attribute-memo.js';
 import {
   abandonIdWrites,
-  dropIdWritesPast,
   finishIdWrites,
-  type HexIdWrites,
   ID_FIELDS_ROOM,
-  isCurrentIdWrites,
   IDS_INVALID,
   idEntry,
   idFlagsOf,
@@ -65,7 +59,6 @@ import {
   releaseIds,
   sizeIdFields,
   startIdWrites,
-  useIdWrites,
   writeIdFieldsAt,
   writeIds,
 } from './span-id-batch.js';
@@ -412,107 +405,4 @@ function writeSpanInOnePass(span: FinishedSpan, at: number): number {
 /** Whether a clock time holds its nanoseconds exactly (the simple writers take only such times; see clock.ts). */
 function isExactClockTime(clockNanos: number): boolean {
   return clockNanos < EXACT_CLOCK_NANOS_LIMIT && clockNanos > -EXACT_CLOCK_NANOS_LIMIT;
-}
-
-// --- span records written as spans end (the Node entry's encoded span queue, platform/node/span-record-queue.ts)
-
-/**
- * An open batch of the encoded span queue: its buffer (see {@link SpanRecordArena}) and the hex ids its
- * spans deferred, decoded together when it is assembled.
- * @internal
- */
-export interface OpenRecordBatch extends SpanRecordArena {
-  readonly ids: HexIdWrites;
-}
-
-/**
- * Appends `span`'s record (its `ScopeSpans.spans` field) at `batch.length` of `batch.bytes` with the
- * one-pass writer: the bytes the batch writers give the span, its hex ids deferred into `batch.ids`
- * (their places left to {@link finishRecordIds}), a pooled root's ids copied from its words. Returns the
- * new end, or -1 when it is not a span this writer takes or writing it failed (nothing kept then: the
- * caller writes it the general way, which reports what it cannot encode). Never throws.
- * @internal
- */
-export function appendSimpleSpanRecord(span: FinishedSpan, batch: OpenRecordBatch): number {
-  // Usually the batch's buffer and ids are still the current ones (since its last span), so they are
-  // made current only when they are not.
-  if (output !== batch.bytes) useOutput(batch.bytes, batch.view);
-  if (!isCurrentIdWrites(batch.ids)) useIdWrites(batch.ids);
-  const start = batch.length;
-  let end: number;
-  try {
-    end = writeSpanInOnePass(span, start);
-  } catch {
-    end = -1;
-    clearScratchEntries();
-  }
-  if (output !== batch.bytes) {
-    // Grown.
-    batch.bytes = output;
-    batch.view = outputView;
-  }
-  if (end < 0) dropIdWritesPast(batch.ids, start);
-  return end;
-}
-
-/**
- * The room to keep before an open batch's first record for the request's framing (at most: its lengths
- * as 5-byte varints) when its spans are of `resource` and `scope`.
- * @internal
- */
-export function recordHeadRoom(resource: Resource, scope: InstrumentationScope): number {
-  return headSize(resourceMessage(resource), scopeMessage(scope), 0x7fffffff, 0, 0);
-}
-
-/**
- * Decodes the hex ids `batch`'s spans deferred into their places; `onInvalid` gets the place of each
- * one that is not hex (its span is then to be left out). Never throws.
- * @internal
- */
-export function finishRecordIds(batch: OpenRecordBatch, onInvalid: (target: number) => void): void {
-  useOutput(batch.bytes, batch.view);
-  useIdWrites(batch.ids);
-  if (!finishIdWrites()) finishIdWrites(onInvalid);
-}
-
-/**
- * The request of an open batch whose records, from `headRoom` (as {@link recordHeadRoom} gave) to
- * `batch.length`, are all of `resource` and `scope`: the framing written before them, the schema URLs
- * after; a view of `batch.bytes` (grown when the URLs need it). The bytes `encodeSpansToProtobuf` gives
- * for the same spans.
- * @internal
- */
-export function frameSpanRecords(batch: OpenRecordBatch, headRoom: number, resource: Resource, scope: InstrumentationScope): Uint8Array {
-  const resourceBytes = resourceMessage(resource);
-  const scopeBytes = scopeMessage(scope);
-  const resourceSchemaUrl = stringOrEmpty(resource.schemaUrl);
-  const scopeSchemaUrl = stringOrEmpty(scope.schemaUrl);
-  const resourceSchemaUrlLength = utf8Length(resourceSchemaUrl);
-  const scopeSchemaUrlLength = utf8Length(scopeSchemaUrl);
-  const scopeTail = optionalStringSize(TAG_SCOPE_SPANS_SCHEMA_URL, scopeSchemaUrlLength);
-  const resourceTail = optionalStringSize(TAG_RESOURCE_SPANS_SCHEMA_URL, resourceSchemaUrlLength);
-  let at = batch.length;
-  const spansSize = at - headRoom;
-  if (at + scopeTail + resourceTail > batch.bytes.length) {
-    useOutput(batch.bytes, batch.view);
-    ensureOutput(at + scopeTail + resourceTail);
-    batch.bytes = output;
-    batch.view = outputView;
-  }
-  const bytes = batch.bytes;
-  at = putOptionalStringField(bytes, at, TAG_SCOPE_SPANS_SCHEMA_URL, scopeSchemaUrl, scopeSchemaUrlLength);
-  at = putOptionalStringField(bytes, at, TAG_RESOURCE_SPANS_SCHEMA_URL, resourceSchemaUrl, resourceSchemaUrlLength);
-  const head = headSize(resourceBytes, scopeBytes, spansSize, scopeTail, resourceTail);
-  const start = headRoom - head;
-  const scopeSpansSize = lengthOf(TAG_SCOPE_SPANS_SCOPE, scopeBytes.length) + spansSize + scopeTail;
-  const resourceSpansSize =
-    lengthOf(TAG_RESOURCE_SPANS_RESOURCE, resourceBytes.length) + lengthOf(TAG_RESOURCE_SPANS_SCOPE_SPANS, scopeSpansSize) + resourceTail;
-  let h = putVarint32(bytes, putVarint32(bytes, start, TAG_EXPORT_TRACE_SERVICE_REQUEST_RESOURCE_SPANS), resourceSpansSize);
-  h = putVarint32(bytes, putVarint32(bytes, h, TAG_RESOURCE_SPANS_RESOURCE), resourceBytes.length);
-  bytes.set(resourceBytes, h);
-  h = putVarint32(bytes, putVarint32(bytes, h + resourceBytes.length, TAG_RESOURCE_SPANS_SCOPE_SPANS), scopeSpansSize);
-  h = putVarint32(bytes, putVarint32(bytes, h, TAG_SCOPE_SPANS_SCOPE), scopeBytes.length);
-  bytes.set(scopeBytes, h);
-  if (h + scopeBytes.length !== headRoom) throw new Error(`framed ${h + scopeBytes.length - start} bytes where ${head} were measured`);
-  return new Uint8Array(bytes.buffer, start, at - start);
 }

@@ -317,22 +317,10 @@ export function releaseIds(): void {
  * For the one-pass batch writer: the hex ids written so far (placeholders in the output), decoded
  * together by {@link finishIdWrites} as the two passes' {@link readIds} does; per piece, where its bytes go.
  */
-export interface HexIdWrites {
-  pieces: string[];
-  /** Code units in `pieces`. */
-  length: number;
-  targets: Int32Array;
-  count: number;
-}
-
-/** An empty {@link HexIdWrites} (the one-pass writer's, or an open batch's of the encoded span queue). */
-export function newHexIdWrites(): HexIdWrites {
-  return { pieces: [], length: 0, targets: new Int32Array(64), count: 0 };
-}
-
-const batchHexWrites = newHexIdWrites();
-/** Where {@link writeIdFieldsAt} defers hex ids now. */
-let hexWrites = batchHexWrites;
+let hexPieces: string[] = [];
+let hexLength = 0;
+let hexTargets = new Int32Array(256);
+let hexCount = 0;
 /** The OTLP flags of the span {@link writeIdFieldsAt} wrote last. */
 let writtenFlags = 0;
 /** The pool words {@link poolView} viewed last, and the view. */
@@ -343,32 +331,8 @@ export const ID_FIELDS_ROOM = SIZE_IDS + SIZE_PARENT_SPAN_ID_FIELD;
 
 /** Before a one-pass batch. */
 export function startIdWrites(): void {
-  hexWrites = batchHexWrites;
-  batchHexWrites.length = 0;
-  batchHexWrites.count = 0;
-}
-
-/**
- * Makes {@link writeIdFieldsAt} defer hex ids into `writes` (an open batch's of the encoded span queue,
- * kept across its spans: its ids are decoded together by {@link finishIdWrites} when it is assembled).
- */
-export function useIdWrites(writes: HexIdWrites): void {
-  hexWrites = writes;
-}
-
-/** Whether {@link writeIdFieldsAt} defers hex ids into `writes` now. */
-export function isCurrentIdWrites(writes: HexIdWrites): boolean {
-  return hexWrites === writes;
-}
-
-/** Lets go of the hex ids of `writes` whose places are at or past `start` (the last span's, not kept after all). */
-export function dropIdWritesPast(writes: HexIdWrites, start: number): void {
-  let mark = writes.count;
-  while (mark > 0 && writes.targets[mark - 1] >= start) mark--;
-  const pieces = writes.pieces;
-  for (let i = mark; i < writes.count; i++) writes.length -= pieces[i].length;
-  pieces.length = mark;
-  writes.count = mark;
+  hexLength = 0;
+  hexCount = 0;
 }
 
 /**
@@ -482,87 +446,62 @@ function writeParentField(parentSpanId: string, at: number): number {
 }
 
 function deferHex(hex: string, target: number): void {
-  const writes = hexWrites;
-  const count = writes.count;
-  if (count === writes.targets.length) {
-    const grown = new Int32Array(count * 2);
-    grown.set(writes.targets);
-    writes.targets = grown;
+  if (hexCount === hexTargets.length) {
+    const grown = new Int32Array(hexCount * 2);
+    grown.set(hexTargets);
+    hexTargets = grown;
   }
-  writes.targets[count] = target;
-  writes.count = count + 1;
-  writes.pieces.push(hex);
-  writes.length += hex.length;
+  hexTargets[hexCount++] = target;
+  hexPieces.push(hex);
+  hexLength += hex.length;
 }
 
 /** How many hex ids wait (a span's are those from this mark on, for {@link moveIdTargets}). */
 export function idTargetsMark(): number {
-  return hexWrites.count;
+  return hexCount;
 }
 
 /** The bytes of the ids waiting from `mark` on moved by `delta` (a span's length took another size than the two bytes kept for it). */
 export function moveIdTargets(mark: number, delta: number): void {
-  const writes = hexWrites;
-  const targets = writes.targets;
-  for (let i = mark; i < writes.count; i++) targets[i] += delta;
+  for (let i = mark; i < hexCount; i++) hexTargets[i] += delta;
 }
 
 /**
- * After the one pass (or when an open batch of the encoded span queue is assembled, its writes made
- * current with {@link useIdWrites} and its buffer the output): decodes the hex ids into their places;
- * `false` when one is not ASCII hex. Lets go of the pieces either way, unless `onInvalid` is given: then
- * each piece is checked and decoded alone, and `onInvalid` gets the target of each one that is not hex.
+ * After the one pass: decodes the hex ids into their places; `false` when one is not ASCII hex (the
+ * batch then goes the two passes). Lets go of the pieces either way.
  */
-export function finishIdWrites(onInvalid?: (target: number) => void): boolean {
-  const writes = hexWrites;
-  const count = writes.count;
+export function finishIdWrites(): boolean {
+  const count = hexCount;
   if (count === 0) return true;
-  const pieces = writes.pieces;
-  const length = writes.length;
+  const pieces = hexPieces;
+  hexPieces = [];
+  hexCount = 0;
+  const length = hexLength;
   const byteLength = length / 2;
   if (idBytes.length < byteLength) {
     idBytes = Buffer.allocUnsafeSlow(Math.max(byteLength, idBytes.length * 2));
     idView = new DataView(idBytes.buffer, idBytes.byteOffset, idBytes.length);
   }
-  const targets = writes.targets;
-  const view = outputView;
-  const ids = idView;
-  if (onInvalid !== undefined) {
-    for (let i = 0; i < count; i++) {
-      const piece = pieces[i];
-      const pieceBytes = piece.length / 2;
-      if (!isHexId(piece, piece.length) || idBytes.write(piece, 0, pieceBytes, 'hex') !== pieceBytes) {
-        onInvalid(targets[i]);
-        continue;
-      }
-      for (let k = 0; k < pieceBytes; k += 4) view.setInt32(targets[i] + k, ids.getInt32(k));
-    }
-    abandonIdWrites();
-    return true;
-  }
   const hex = pieces.join('');
   // A code unit past 0x7f (never in a hex id) could pass the hex decoding, which reads its low byte only.
-  if (Buffer.byteLength(hex) !== length || idBytes.write(hex, 0, byteLength, 'hex') !== byteLength) {
-    if (writes === batchHexWrites) abandonIdWrites();
-    return false;
-  }
+  if (Buffer.byteLength(hex) !== length || idBytes.write(hex, 0, byteLength, 'hex') !== byteLength) return false;
+  const view = outputView;
+  const ids = idView;
   let from = 0;
   for (let i = 0; i < count; i++) {
-    const target = targets[i];
+    const target = hexTargets[i];
     const pieceBytes = pieces[i].length / 2;
     for (let k = 0; k < pieceBytes; k += 4) view.setInt32(target + k, ids.getInt32(from + k));
     from += pieceBytes;
   }
-  abandonIdWrites();
   return true;
 }
 
-/** After a one-pass batch given up (or an open batch assembled): lets go of its pieces. */
+/** After a one-pass batch given up: lets go of its pieces. */
 export function abandonIdWrites(): void {
-  const writes = hexWrites;
-  writes.pieces = [];
-  writes.count = 0;
-  writes.length = 0;
+  hexPieces = [];
+  hexCount = 0;
+  hexLength = 0;
 }
 
 /** Whether a pooled child's trace id (and its parent's span id, if any) have the hex lengths the batch decodes. */
