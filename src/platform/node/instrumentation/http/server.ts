@@ -501,8 +501,10 @@ function isOteliteW3CPropagation(propagator: TextMapPropagator | undefined): boo
 const RequestAttributes = function RequestAttributes() {} as unknown as new () => Attributes;
 RequestAttributes.prototype = Object.prototype;
 
-/** The start attributes of a server span for `request` with `headers`, whose method normalizes to `method`. */
-/** The request's start attributes; their number goes to `built` when given (the span then need not count them). */
+/**
+ * The start attributes of a server span for `request` with `headers`, whose method normalizes to
+ * `method`; their number goes to `built` when given (the span then need not count them).
+ */
 function requestAttributes(
   request: IncomingMessage,
   headers: IncomingHttpHeaders,
