@@ -12,7 +12,8 @@ import { callAsync, settleWithin } from '../internal/settle-within.js';
  * Hands `spans` to `exporter` the way every processor must: synchronously (the exporter's `export` runs
  * inside this call), through {@link invokeExport} (so otelite's promise exporters and opentelemetry-js's
  * callback exporters both work), with tracing suppressed (so the export's own requests make no spans),
- * guarded (a throw or rejection becomes a `FAILED` result), and bounded: after `timeoutMillis` the
+ * guarded (a throw or rejection becomes a `FAILED` result; a global context manager that throws is
+ * reported and the export runs without it), and bounded: after `timeoutMillis` the
  * export's `signal` is aborted and the processor stops waiting. A failure is reported through
  * `reportError('export', ...)`. Never rejects.
  * @internal
@@ -43,7 +44,19 @@ export function exportSpans(
       }, timeoutMillis);
       timer.unref?.();
     }
-    context.with(suppressTracing(context.active()), () => invokeExport(exporter, spans, controller.signal, finish));
+    let invoked = false;
+    const invoke = (): void => {
+      invoked = true;
+      invokeExport(exporter, spans, controller.signal, finish);
+    };
+    try {
+      context.with(suppressTracing(context.active()), invoke);
+    } catch (error) {
+      // A global context manager (a user's) that throws when asked for the active context or to run
+      // the export in one: the export runs without it.
+      reportError('context manager', error, 'exporting without it');
+      if (!invoked) invoke();
+    }
   });
 }
 

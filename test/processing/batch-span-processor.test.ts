@@ -240,6 +240,44 @@ describe('BatchSpanProcessor', () => {
     expect(exporter.suppressed).toEqual([true]);
   });
 
+  it('exports without the global context manager when it throws, and reports it', async () => {
+    const exported: string[] = [];
+    const exporter: SpanExporter = {
+      export: (spans) => {
+        exported.push(...spans.map((span) => span.name));
+        return Promise.resolve({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: () => Promise.resolve(),
+    };
+    const { processor, endSpans } = setup({}, exporter as RecordingExporter);
+    endSpans(2);
+    context.disable();
+    const broken = new Error('no active context here');
+    context.setGlobalContextManager({
+      active: () => {
+        throw broken;
+      },
+      with: () => {
+        throw broken;
+      },
+      bind: (_context, target) => target,
+      enable() {
+        return this;
+      },
+      disable() {
+        return this;
+      },
+    });
+    try {
+      await expect(processor.forceFlush()).resolves.toBeUndefined();
+    } finally {
+      context.disable();
+      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    }
+    expect(exported).toEqual(['s0', 's1']);
+    expect(warnings).toContainEqual(expect.stringMatching(/context manager failed \(exporting without it\): .*no active context here/));
+  });
+
   it('takes its settings from OTEL_BSP_* when options leave them unset', async () => {
     vi.stubEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', '2');
     vi.stubEnv('OTEL_BSP_SCHEDULE_DELAY', '100');
