@@ -111,6 +111,8 @@ export async function countVariant(node, [name, variant], receiver, options, dir
       // Extra callgrind options for experiments (e.g. `--cache-sim=yes --branch-sim=yes`); none by default.
       ...(process.env.BENCH_CALLGRIND_ARGS ?? '').split(' ').filter(Boolean),
       node.path,
+      // Extra Node or V8 options for experiments (e.g. `--print-opt-code`); none by default.
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
     ],
     env,
     timeoutMillis: 600_000,

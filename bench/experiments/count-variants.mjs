@@ -11,7 +11,10 @@
  * out), main-thread GC and helper-thread instructions per request, and each one's difference from the
  * first variant named. Needs valgrind and a built dist/. `COUNT_KEEP=1` keeps the callgrind files (for
  * `callgrind_annotate`); `BENCH_CALLGRIND_ARGS` adds callgrind options, e.g. `--cache-sim=yes
- * --branch-sim=yes` to count simulated cache misses and mispredicted branches as well.
+ * --branch-sim=yes` to count simulated cache misses and mispredicted branches as well, or
+ * `--dump-instr=yes` for costs per machine instruction; `BENCH_NODE_ARGS` adds options of the server's
+ * Node, e.g. `--print-opt-code --redirect-code-traces --redirect-code-traces-to=<file>` for the optimized
+ * code those instructions belong to (with `NODE_OPTIONS=--perf-basic-prof` naming JIT code in callgrind).
  */
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
