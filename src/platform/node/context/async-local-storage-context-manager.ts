@@ -15,11 +15,12 @@ const REMOVE_METHODS = ['removeListener', 'off'] as const;
 const wrappers = new WeakSet<Listener>();
 
 /**
- * Enabled managers, most recently enabled last: {@link enterContext} enters into the last one. A stack,
- * not a single slot, so that disabling a manager the API refused to install (a second `register()`)
- * hands back to the one that is still global.
+ * The storages of the enabled managers, most recently enabled last: {@link enterContext} enters into the
+ * last one. A stack, not a single slot, so that disabling a manager the API refused to install (a second
+ * `register()`) hands back to the one that is still global. Storages rather than managers: entering
+ * calls Node's `enterWith` and nothing of a subclass, so that it cannot throw.
  */
-const enabledManagers: AsyncLocalStorageContextManager[] = [];
+const enabledStorages: AsyncLocalStorage<Context>[] = [];
 
 /**
  * A `ContextManager` for Node.js built on one `AsyncLocalStorage`: the active context follows `await`,
@@ -138,14 +139,14 @@ export class AsyncLocalStorageContextManager implements ContextManager {
    */
   enable(): this {
     new AsyncResource('otelite.context-manager').runInAsyncScope(this.#storage.run, this.#storage, ROOT_CONTEXT, doNothing);
-    removeEnabled(this);
-    enabledManagers.push(this);
+    removeEnabled(this.#storage);
+    enabledStorages.push(this.#storage);
     return this;
   }
 
   /** Clears the active context and stops tracking until the next `with`. Returns the manager. */
   disable(): this {
-    removeEnabled(this);
+    removeEnabled(this.#storage);
     this.#storage.disable();
     return this;
   }
@@ -223,8 +224,9 @@ function callWithThis(fn: Listener, thisArg: unknown, args: unknown[]): unknown 
 }
 
 /**
- * Enters `context` (see {@link AsyncLocalStorageContextManager.enterWith}) in the most recently enabled
- * `AsyncLocalStorageContextManager` that is still enabled, the one `register()` installs globally. Returns false when no such
+ * Enters `context` (as {@link AsyncLocalStorageContextManager.enterWith} does) in the storage of the most
+ * recently enabled `AsyncLocalStorageContextManager` that is still enabled, the one `register()` installs
+ * globally: Node's `AsyncLocalStorage.enterWith` and nothing else, which does not throw. Returns false when no such
  * manager is enabled; the caller can compare `context.active()` with `context` to confirm that the
  * global manager is the one entered. Used by the HTTP server instrumentation, which has no function to
  * wrap around a request's handler.
@@ -237,13 +239,13 @@ function callWithThis(fn: Listener, thisArg: unknown, args: unknown[]): unknown 
  * ```
  */
 export function enterContext(context: Context): boolean {
-  const manager = enabledManagers[enabledManagers.length - 1];
-  if (manager === undefined) return false;
-  manager.enterWith(context);
+  const storage = enabledStorages[enabledStorages.length - 1];
+  if (storage === undefined) return false;
+  storage.enterWith(context);
   return true;
 }
 
-function removeEnabled(manager: AsyncLocalStorageContextManager): void {
-  const index = enabledManagers.indexOf(manager);
-  if (index !== -1) enabledManagers.splice(index, 1);
+function removeEnabled(storage: AsyncLocalStorage<Context>): void {
+  const index = enabledStorages.indexOf(storage);
+  if (index !== -1) enabledStorages.splice(index, 1);
 }

@@ -220,15 +220,22 @@ export function disableServerInstrumentation(): void {
 function onRequestStart(message: unknown): void {
   const settings = activeSettings;
   if (settings === undefined) return;
+  let requestContext: Context;
   try {
     const { request, response, socket } = message as { request: IncomingMessage; response: ServerResponse; socket?: Socket };
-    const requestContext = startServerSpan(request, response, settings, socket);
-    // Entered even when untraced: a keep-alive socket would otherwise hand the previous request's
-    // context to this one.
-    enterRequestContext(requestContext);
+    requestContext = startServerSpan(request, response, settings, socket);
   } catch (error) {
     reportError('instrumentation.http.server', error);
+    return;
   }
+  // Entered even when untraced: a keep-alive socket would otherwise hand the previous request's
+  // context to this one. Outside the try: on Node 24 entering constructs the store's AsyncContextFrame
+  // (a Map subclass), and V8 compiles a subclass construction inlined into a try block the generic way
+  // (a runtime lookup of the parent constructor, ~16 L1 data misses per request). enterContext calls
+  // only Node's AsyncLocalStorage.enterWith, which does not throw; the check that may call a user's
+  // context manager has a try of its own.
+  const entered = enterContext(requestContext);
+  if (!entered || !confirmed) checkEnteredContext(requestContext, entered);
 }
 
 /** A response finished (Node publishes it for every response, traced or not): ends a recording span. */
@@ -704,24 +711,26 @@ export function traceHandler<Request extends IncomingMessage, Response extends S
 let confirmed = false;
 
 /**
- * Makes `requestContext` the active context for the rest of an incoming request's dispatch: the
+ * After `requestContext` was entered (`entered`) for the rest of an incoming request's dispatch: the
  * `'request'` listener Node calls right after `http.server.request.start`, and everything it awaits or
  * schedules. A diagnostics-channel subscriber has no function to wrap, so this relies on otelite's
- * `AsyncLocalStorageContextManager` (the one `register()` installs), whose `enterWith` does it. With
+ * `AsyncLocalStorageContextManager` (the one `register()` installs), whose storage {@link enterContext}
+ * enters. Until that is seen to change the global active context, each request checks it; with
  * another global context manager the span is still recorded, but handlers do not see it: one warning
- * says so, and `traceHandler` is the way out. Returns whether the context was entered.
+ * says so, and `traceHandler` is the way out.
  */
-export function enterRequestContext(requestContext: Context): boolean {
-  if (!enterContext(requestContext)) {
+function checkEnteredContext(requestContext: Context, entered: boolean): void {
+  try {
+    if (entered && context.active() === requestContext) {
+      confirmed = true;
+      return;
+    }
     confirmed = false;
-  } else if (confirmed || context.active() === requestContext) {
-    // Checked until it first holds: the manager entered is the global one.
-    confirmed = true;
-    return true;
+    warnOnce(
+      'the global context manager is not an enabled otelite AsyncLocalStorageContextManager, so request handlers ' +
+        "do not run inside their server span; register otelite's, or wrap handlers with traceHandler().",
+    );
+  } catch (error) {
+    reportError('instrumentation.http.server', error, 'checking the active context');
   }
-  warnOnce(
-    'the global context manager is not an enabled otelite AsyncLocalStorageContextManager, so request handlers ' +
-      "do not run inside their server span; register otelite's, or wrap handlers with traceHandler().",
-  );
-  return false;
 }
