@@ -1,14 +1,5 @@
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Span,
-  type TracerProvider,
-} from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace, type Attributes, type Span, type TracerProvider } from '@opentelemetry/api';
+import { SPAN_KIND_SERVER, STATUS_ERROR } from '../../internal/api-enum-values.js';
 import { reportError } from '../../diagnostics/report.js';
 import { getHttpTracer, HTTP_TRACER_NAME, HTTP_TRACER_VERSION } from '../http/http-tracer.js';
 import { redactQuery } from '../http/redact.js';
@@ -149,7 +140,7 @@ function startServerSpan(
   if (client !== undefined) attributes[ATTR_CLIENT_ADDRESS] = client;
   const tracer =
     options.tracerProvider !== undefined ? options.tracerProvider.getTracer(HTTP_TRACER_NAME, HTTP_TRACER_VERSION) : getHttpTracer();
-  return tracer.startSpan(spanNameForMethod(method), { kind: SpanKind.SERVER, attributes }, parent);
+  return tracer.startSpan(spanNameForMethod(method), { kind: SPAN_KIND_SERVER, attributes }, parent);
 }
 
 function clientAddressOf(options: TraceFetchHandlerOptions, request: Request, rest: unknown[]): string | undefined {
@@ -172,7 +163,7 @@ function endWithResponse(span: Span, response: unknown): void {
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
       if (status >= 500) {
         span.setAttribute(ATTR_ERROR_TYPE, String(status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.setStatus({ code: STATUS_ERROR });
       }
     }
     span.end();

@@ -2,14 +2,13 @@ import {
   context,
   createContextKey,
   propagation,
-  SpanKind,
-  SpanStatusCode,
   trace,
   type Attributes,
   type Context,
   type Span,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { SPAN_KIND_CLIENT, STATUS_ERROR } from '../../../../internal/api-enum-values.js';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isTracingSuppressed } from '../../../../context/suppress-tracing.js';
 import { isExportRequestHeaders } from '../../../../transport/exporter-requests.js';
@@ -175,7 +174,7 @@ function startFetchSpan(request: UndiciRequest, settings: HttpInstrumentationSet
     'server.port': portOf(authority, defaultPortOf(schemeEnd === -1 ? 'http' : origin.slice(0, schemeEnd))),
   };
   if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
-  const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
+  const span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SPAN_KIND_CLIENT, attributes }, parent);
   // Injected for unsampled spans too: downstream services continue the trace with sampled=0.
   injectHeaders(request, trace.setSpan(parent, span), settings);
   if (!span.isRecording()) return;
@@ -206,7 +205,7 @@ function onHeaders(message: unknown): void {
     span.setAttribute('http.response.status_code', status);
     if (status >= 400) {
       span.setAttribute('error.type', String(status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.setStatus({ code: STATUS_ERROR });
     }
     const settings = activeSettings ?? DEFAULT_HTTP_INSTRUMENTATION_SETTINGS;
     if (settings.responseHeaders.length > 0) recordHeadersFromRawList(span, settings.responseHeaders, response.headers);
@@ -234,7 +233,7 @@ function onError(message: unknown): void {
     if (span === undefined) return;
     spans.delete(request);
     span.setAttribute('error.type', errorTypeOf(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessageOf(error) });
+    span.setStatus({ code: STATUS_ERROR, message: errorMessageOf(error) });
     span.end();
   } catch (error) {
     reportError('instrumentation.http.fetch', error);

@@ -1,4 +1,5 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapSetter } from '@opentelemetry/api';
+import { context, propagation, trace, type Attributes, type Span, type TextMapSetter } from '@opentelemetry/api';
+import { SPAN_KIND_CLIENT, STATUS_ERROR } from '../../../../internal/api-enum-values.js';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
@@ -187,7 +188,7 @@ function traceClientRequest(request: ClientRequest, inject: boolean, early?: Pre
     if (method !== originalMethod) attributes['http.request.method_original'] = originalMethod;
     let span: Span;
     if (early === undefined) {
-      span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SpanKind.CLIENT, attributes }, parent);
+      span = getHttpTracer().startSpan(spanNameForMethod(method), { kind: SPAN_KIND_CLIENT, attributes }, parent);
       if (inject && (settings.propagateTo === undefined || settings.propagateTo(url))) {
         injectTraceHeaders(request, trace.setSpan(parent, span));
       }
@@ -234,7 +235,7 @@ function onResponseFinish(message: unknown): void {
     span.setAttribute('network.protocol.version', response.httpVersion);
     if (status >= 400) {
       span.setAttribute('error.type', String(status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.setStatus({ code: STATUS_ERROR });
     }
     const settings = activeSettings;
     if (settings !== undefined && settings.responseHeaders.length > 0) {
@@ -253,7 +254,7 @@ function onRequestError(message: unknown): void {
     states.set(request, null);
     const span = state.span;
     span.setAttribute('error.type', errorTypeOf(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessageOf(error) });
+    span.setStatus({ code: STATUS_ERROR, message: errorMessageOf(error) });
     span.end();
   } catch (error) {
     reportError('instrumentation.http.client', error);
@@ -269,7 +270,7 @@ function onRequestClose(this: ClientRequest): void {
     if (state.response === undefined || !state.response.complete) {
       span.setAttribute('error.type', ERROR_TYPE_ABORTED);
       span.setStatus({
-        code: SpanStatusCode.ERROR,
+        code: STATUS_ERROR,
         message:
           state.response === undefined
             ? 'The request was closed before a response arrived'
@@ -417,7 +418,7 @@ function withTraceHeadersBeforeCreation(
     if (settings.propagateTo !== undefined && (typeof url !== 'string' || !settings.propagateTo(url))) return undefined;
     const span = getHttpTracer().startSpan(
       spanNameForMethod(method),
-      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, ...target } },
+      { kind: SPAN_KIND_CLIENT, attributes: { 'http.request.method': method, ...target } },
       parent,
     );
     const spanContext = trace.setSpan(parent, span);

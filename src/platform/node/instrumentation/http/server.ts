@@ -2,14 +2,13 @@ import {
   context,
   createContextKey,
   ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
   type Attributes,
   type Context,
   type Span,
   type TextMapPropagator,
   type Tracer,
 } from '@opentelemetry/api';
+import { SPAN_KIND_SERVER, STATUS_ERROR } from '../../../../internal/api-enum-values.js';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -399,11 +398,11 @@ export function startServerSpan(
       pendingRequest = request;
       pendingHeaders = headers;
       pendingMethod = method;
-      span = tracer.startSpanWithDeferredAttributes(baseName, SpanKind.SERVER, parent, buildPendingRequestAttributes);
+      span = tracer.startSpanWithDeferredAttributes(baseName, SPAN_KIND_SERVER, parent, buildPendingRequestAttributes);
     } else {
       span = tracer.startSpan(
         baseName,
-        { kind: SpanKind.SERVER, attributes: requestAttributes(request, headers, method, originalMethod) },
+        { kind: SPAN_KIND_SERVER, attributes: requestAttributes(request, headers, method, originalMethod) },
         parent,
       );
     }
@@ -572,10 +571,10 @@ function endServerSpan(state: ServerRequest, response: ServerResponse, aborted: 
   }
   if (aborted) {
     span.setAttribute('error.type', ERROR_TYPE_ABORTED);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'The response was closed before it finished' });
+    span.setStatus({ code: STATUS_ERROR, message: 'The response was closed before it finished' });
   } else if (status >= 500) {
     span.setAttribute('error.type', String(status));
-    span.setStatus({ code: SpanStatusCode.ERROR });
+    span.setStatus({ code: STATUS_ERROR });
   }
   // Ended when the application called end() (a performance.now() reading, placed on the span's own clock
   // anchor), not when the finish reached the channel; an aborted request ends now, as it always did.
