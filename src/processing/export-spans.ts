@@ -1,5 +1,4 @@
-import { context } from '@opentelemetry/api';
-import { suppressTracing } from '../context/suppress-tracing.js';
+import { runWithTracingSuppressed } from '../context/suppress-tracing.js';
 import { reportError } from '../diagnostics/report.js';
 import type { CallbackSpanExporter } from '../export/callback-span-exporter.js';
 import type { ExportResult, SpanExporter } from '../export/span-exporter.js';
@@ -44,19 +43,7 @@ export function exportSpans(
       }, timeoutMillis);
       timer.unref?.();
     }
-    let invoked = false;
-    const invoke = (): void => {
-      invoked = true;
-      invokeExport(exporter, spans, controller.signal, finish);
-    };
-    try {
-      context.with(suppressTracing(context.active()), invoke);
-    } catch (error) {
-      // A global context manager (a user's) that throws when asked for the active context or to run
-      // the export in one: the export runs without it.
-      reportError('context manager', error, 'exporting without it');
-      if (!invoked) invoke();
-    }
+    runWithTracingSuppressed(() => invokeExport(exporter, spans, controller.signal, finish));
   });
 }
 

@@ -1,5 +1,4 @@
-import { context } from '@opentelemetry/api';
-import { suppressTracing } from '../context/suppress-tracing.js';
+import { runWithTracingSuppressed } from '../context/suppress-tracing.js';
 import { warnOnce } from '../diagnostics/report.js';
 import { EXPORT_REQUEST_HEADER } from './exporter-requests.js';
 import {
@@ -100,7 +99,7 @@ export function createFetchTransport(options: HttpTransportOptions, settings: Fe
         };
         if (body.length <= keepaliveMaxBytes) init.keepalive = true;
         // The exporter's own request is never traced.
-        const response = await context.with(suppressTracing(context.active()), () => fetch(url, init));
+        const response = await runWithTracingSuppressed(() => fetch(url, init));
         const read = await readBody(response, maxResponseBytes);
         return {
           statusCode: response.status,

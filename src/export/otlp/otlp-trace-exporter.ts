@@ -1,5 +1,4 @@
-import { context } from '@opentelemetry/api';
-import { suppressTracing } from '../../context/suppress-tracing.js';
+import { runWithTracingSuppressed } from '../../context/suppress-tracing.js';
 import { reportError, warnOnce } from '../../diagnostics/report.js';
 import type { FinishedSpan } from '../../trace/finished-span.js';
 import type { ExportOptions, ExportResult, SpanExporter } from '../span-exporter.js';
@@ -178,7 +177,7 @@ export class OTLPTraceExporter implements SpanExporter {
   async #exportGuarded(spans: readonly FinishedSpan[], signal: AbortSignal | undefined): Promise<ExportResult> {
     let result: ExportResult;
     try {
-      result = await context.with(suppressTracing(context.active()), () => this.#send(spans, signal));
+      result = await runWithTracingSuppressed(() => this.#send(spans, signal));
     } catch (error) {
       result = failed(asError(error));
     }

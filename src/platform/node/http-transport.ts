@@ -1,7 +1,6 @@
-import { context } from '@opentelemetry/api';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
-import { suppressTracing } from '../../context/suppress-tracing.js';
+import { runWithTracingSuppressed } from '../../context/suppress-tracing.js';
 import { postSynchronously } from './post-synchronously.js';
 import { withTlsFiles } from './tls-files.js';
 import { EXPORT_REQUEST_HEADER, markExporterAgent, markExporterRequest } from '../../transport/exporter-requests.js';
@@ -82,7 +81,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       // and a mark for diagnostics_channel subscribers.
       let req: ClientRequest;
       try {
-        req = context.with(suppressTracing(context.active()), request, undefined, url, requestOptions);
+        req = runWithTracingSuppressed(() => request(url, requestOptions));
       } catch (error) {
         return Promise.reject(error);
       }

@@ -625,6 +625,37 @@ describe('OTLPTraceExporter: never traced', () => {
       { suppressed: true, marked: true },
     ]);
   });
+
+  it('delivers its spans when the global context manager throws, and reports the manager once', async () => {
+    const broken = new Error('this context manager is broken');
+    context.setGlobalContextManager({
+      active: () => {
+        throw broken;
+      },
+      with: () => {
+        throw broken;
+      },
+      bind: (_context, target) => target,
+      enable() {
+        return this;
+      },
+      disable() {
+        return this;
+      },
+    });
+    const spans = [makeSpan(), makeSpan()];
+    try {
+      expect((await exporter().export(spans)).code).toBe(ExportResultCode.SUCCESS);
+    } finally {
+      context.disable();
+    }
+    const [request] = receiver.requests;
+    expect(request.spanIds).toEqual(spans.map(spanIdOf));
+    // Reported where the export stepped around it; the request made under it (same error) is not reported again.
+    expect(diagMessages.filter((message) => message.includes('this context manager is broken'))).toEqual([
+      expect.stringMatching(/context manager failed \(exporting without it\)/),
+    ]);
+  });
 });
 
 describe('OTLPTraceExporter: configuration', () => {
