@@ -55,6 +55,8 @@ const NOT_RECORD: SamplingResult = Object.freeze({ decision: DECISION_NOT_RECORD
 export interface BuiltAttributeCount {
   count: number;
 }
+/** A builder of deferred start attributes, as `#start` calls it. */
+type AttributeBuilder = (argument: unknown, built: BuiltAttributeCount) => Attributes;
 /** The one cell passed to every builder: set and read within the same synchronous span start. */
 const BUILT: BuiltAttributeCount = { count: -2 };
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
@@ -154,26 +156,29 @@ export class Tracer implements ApiTracer {
    * which the span keeps as its own attributes (no copy), of valid attribute values (strings, numbers,
    * booleans) under non-empty keys other than `__proto__`: only their count and, under a finite length
    * limit, their string lengths are checked. A builder that sets `built.count` to the number of attributes
-   * it built spares the span counting them. Otherwise the same as `startSpan(name, { kind,
-   * attributes: buildAttributes() }, context)`, except that a SERVER span is never joined to a request's
-   * server span (see server-span-join.ts): it is the request's own.
+   * it built spares the span counting them. `argument` is handed to the builder (what it builds from,
+   * without a closure per span or a module variable to hold it). Otherwise the same as `startSpan(name,
+   * { kind, attributes: buildAttributes(argument) }, context)`, except that a SERVER span is never joined
+   * to a request's server span (see server-span-join.ts): it is the request's own.
    * @internal For otelite's instrumentations.
    */
-  startSpanWithDeferredAttributes(
+  startSpanWithDeferredAttributes<A>(
     name: string,
     kind: SpanKind,
     context: Context,
-    buildAttributes: (built: BuiltAttributeCount) => Attributes,
+    buildAttributes: (argument: A, built: BuiltAttributeCount) => Attributes,
+    argument: A,
   ): Span {
-    return this.#start(name, undefined, context, buildAttributes, kind);
+    return this.#start(name, undefined, context, buildAttributes as AttributeBuilder, kind, argument);
   }
 
   #start(
     name: string,
     options: SpanOptions | undefined,
     context: Context | undefined,
-    buildAttributes: ((built: BuiltAttributeCount) => Attributes) | undefined,
+    buildAttributes: AttributeBuilder | undefined,
     ownKind: SpanKind | undefined,
+    buildArgument?: unknown,
   ): Span {
     // `startSpanWithDeferredAttributes`: no options object (none read per span), and the attributes built
     // for the span alone, which it keeps: -1 none built, -2 built and not counted, else their count.
@@ -241,7 +246,7 @@ export class Tracer implements ApiTracer {
     if (buildAttributes !== undefined && !this.#samplerReadsNoAttributes) {
       // The sampler may read them: built now.
       BUILT.count = -2;
-      attributes = buildAttributes(BUILT);
+      attributes = buildAttributes(buildArgument, BUILT);
       ownedCount = BUILT.count;
       buildAttributes = undefined;
     }
@@ -271,7 +276,7 @@ export class Tracer implements ApiTracer {
 
     if (buildAttributes !== undefined) {
       BUILT.count = -2;
-      attributes = buildAttributes(BUILT);
+      attributes = buildAttributes(buildArgument, BUILT);
       ownedCount = BUILT.count;
     }
     const startTime = options?.startTime;

@@ -357,7 +357,8 @@ describe('startSpanWithDeferredAttributes', () => {
       name: string,
       kind: SpanKind,
       context: Context,
-      build: (built: { count: number }) => object,
+      build: (argument: unknown, built: { count: number }) => object,
+      argument?: unknown,
     ) => ReturnType<typeof trace.getActiveSpan>;
   };
 
@@ -384,7 +385,7 @@ describe('startSpanWithDeferredAttributes', () => {
         spanProcessors: [new SimpleSpanProcessor(exporter)],
       });
       const tracer = provider.getTracer('deferred') as unknown as Deferred;
-      const span = tracer.startSpanWithDeferredAttributes('GET', SpanKind.SERVER, ROOT_CONTEXT, (built) => {
+      const span = tracer.startSpanWithDeferredAttributes('GET', SpanKind.SERVER, ROOT_CONTEXT, (_argument, built) => {
         built.count = 4;
         return build();
       });
@@ -396,12 +397,38 @@ describe('startSpanWithDeferredAttributes', () => {
     }
   });
 
+  it('hands the builder its argument, whether the sampler reads the attributes or not', () => {
+    for (const sampler of [new AlwaysOnSampler(), fixedSampler({ decision: SamplingDecision.RECORD_AND_SAMPLED }, [])]) {
+      const exporter = new InMemorySpanExporter();
+      const provider = new TracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const tracer = provider.getTracer('deferred') as unknown as Deferred;
+      const request = { path: '/from-the-argument' };
+      const seen: unknown[] = [];
+      tracer
+        .startSpanWithDeferredAttributes(
+          'GET',
+          SpanKind.SERVER,
+          ROOT_CONTEXT,
+          (argument, built) => {
+            seen.push(argument);
+            built.count = 1;
+            return { 'url.path': (argument as typeof request).path };
+          },
+          request,
+        )
+        ?.end();
+      expect(seen).toEqual([request]);
+      expect(seen[0]).toBe(request);
+      expect(exporter.getFinishedSpans()[0]?.attributes).toEqual({ 'url.path': '/from-the-argument' });
+    }
+  });
+
   it('drops counted built attributes over the count limit the way set ones are, keeping the first', () => {
     const exporter = new InMemorySpanExporter();
     const provider = new TracerProvider({ spanLimits: { attributeCountLimit: 3 }, spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const tracer = provider.getTracer('deferred') as unknown as Deferred;
     tracer
-      .startSpanWithDeferredAttributes('GET', SpanKind.SERVER, ROOT_CONTEXT, (built) => {
+      .startSpanWithDeferredAttributes('GET', SpanKind.SERVER, ROOT_CONTEXT, (_argument, built) => {
         built.count = 4;
         return build();
       })

@@ -395,10 +395,7 @@ export function startServerSpan(
   setOwnServerSpanStarting(true);
   try {
     if (tracer.startSpanWithDeferredAttributes !== undefined) {
-      pendingRequest = request;
-      pendingHeaders = headers;
-      pendingMethod = method;
-      span = tracer.startSpanWithDeferredAttributes(baseName, SPAN_KIND_SERVER, parent, buildPendingRequestAttributes);
+      span = tracer.startSpanWithDeferredAttributes(baseName, SPAN_KIND_SERVER, parent, buildRequestAttributes, request);
     } else {
       span = tracer.startSpan(
         baseName,
@@ -407,8 +404,6 @@ export function startServerSpan(
       );
     }
   } finally {
-    pendingRequest = undefined;
-    pendingHeaders = undefined;
     setOwnServerSpanStarting(false);
   }
   if (!span.isRecording()) {
@@ -428,16 +423,16 @@ export function startServerSpan(
   return state;
 }
 
-/** The request whose start attributes {@link buildPendingRequestAttributes} builds, while its span starts. */
-let pendingRequest: IncomingMessage | undefined;
-/** Its headers (read once: `request.headers` is a getter). */
-let pendingHeaders: IncomingHttpHeaders | undefined;
-/** Its normalized method. */
-let pendingMethod = '';
-
-function buildPendingRequestAttributes(built: BuiltAttributeCount): Attributes {
-  const request = pendingRequest as IncomingMessage;
-  return requestAttributes(request, pendingHeaders as IncomingHttpHeaders, pendingMethod, request.method ?? 'GET', built);
+/**
+ * The start attributes of `request`'s server span, built when the tracer asks for them. The request
+ * comes as the builder's argument, not through module variables: storing a request (a young object)
+ * into the module's context (an old one) took V8's write-barrier slow path twice per request.
+ * `request.headers` is Node's getter, built by then, and GET needs no normalizing.
+ */
+function buildRequestAttributes(request: IncomingMessage, built: BuiltAttributeCount): Attributes {
+  const originalMethod = request.method ?? 'GET';
+  const method = originalMethod === 'GET' ? originalMethod : normalizeMethod(originalMethod);
+  return requestAttributes(request, request.headers, method, originalMethod, built);
 }
 
 /** The global propagator {@link extractRequestParent} last looked at (`null`: none yet). */
