@@ -47,7 +47,7 @@ const directory = mkdtempSync(join(os.tmpdir(), 'perf-saturated-'));
 function partOf(dso, symbol) {
   if (symbol.startsWith('JS:')) {
     if (symbol.includes('floor-tracer.cjs')) return 'JavaScript: the floor tracer';
-    if (symbol.includes('/dist/') || symbol.includes('/otelite/')) return 'JavaScript: otelite';
+    if (symbol.includes(OTELITE_DIST) || symbol.includes('/dist/') || symbol.includes('/otelite/')) return 'JavaScript: otelite';
     if (symbol.includes('node_modules')) return 'JavaScript: opentelemetry-js and other packages';
     return 'JavaScript: Node and the app';
   }
