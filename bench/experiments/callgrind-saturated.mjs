@@ -9,7 +9,7 @@
  * timings spread too far this still tells two builds or variants apart.
  *
  *   node bench/experiments/callgrind-saturated.mjs [variants] [warm-up seconds] [window seconds]
- *   BENCH_NODES=24.22.3 node bench/experiments/callgrind-saturated.mjs untraced,otelite,floor 40 20
+ *   BENCH_NODES=24.22.3 node bench/experiments/callgrind-saturated.mjs untraced,otelite,floor,otelite,floor 40 60
  *
  * Per variant: the server starts with instrumentation off, `wrk` warms it up (JIT tiers, the young
  * generation's size), the server flushes (nothing queued is left from the warm-up), instrumentation
@@ -37,7 +37,7 @@ const CACHES = ['--cache-sim=yes', '--branch-sim=yes', '--I1=65536,8,64', '--D1=
 const [variantsArg, warmUpArg, windowArg] = process.argv.slice(2);
 const variants = (variantsArg ?? 'untraced,otelite,floor').split(',');
 const warmUpSeconds = Number(warmUpArg) || 40;
-const windowSeconds = Number(windowArg) || 20;
+const windowSeconds = Number(windowArg) || 60;
 const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
 const wrk = findWrk();
 const callgrind = findCallgrind();
