@@ -18,6 +18,7 @@ import {
   type SpanExporter,
 } from '../../src/index.js';
 import { captureDiagEachTest } from '../support/diag-capture.js';
+import { throwingContextManager } from '../support/global-context-manager.js';
 
 const warnings = captureDiagEachTest();
 
@@ -253,21 +254,7 @@ describe('BatchSpanProcessor', () => {
     endSpans(2);
     context.disable();
     const broken = new Error('no active context here');
-    context.setGlobalContextManager({
-      active: () => {
-        throw broken;
-      },
-      with: () => {
-        throw broken;
-      },
-      bind: (_context, target) => target,
-      enable() {
-        return this;
-      },
-      disable() {
-        return this;
-      },
-    });
+    context.setGlobalContextManager(throwingContextManager(broken));
     try {
       await expect(processor.forceFlush()).resolves.toBeUndefined();
     } finally {

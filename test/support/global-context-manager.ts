@@ -1,4 +1,4 @@
-import { context, diag } from '@opentelemetry/api';
+import { type ContextManager, context, diag } from '@opentelemetry/api';
 import { afterAll, beforeAll } from 'vitest';
 import { AsyncLocalStorageContextManager } from '../../src/index.js';
 
@@ -15,4 +15,26 @@ export function useGlobalContextManager(): void {
     context.disable();
     diag.disable();
   });
+}
+
+/**
+ * A context manager whose `active()` and `with()` throw `error` (a broken user implementation), for
+ * tests that register it globally and check that telemetry goes on without it.
+ */
+export function throwingContextManager(error: Error): ContextManager {
+  return {
+    active: () => {
+      throw error;
+    },
+    with: () => {
+      throw error;
+    },
+    bind: (_context, target) => target,
+    enable() {
+      return this;
+    },
+    disable() {
+      return this;
+    },
+  };
 }

@@ -28,6 +28,7 @@ import { TracerProvider } from '../../../src/trace/tracer-provider.js';
 import { clockNanosToHrTime, clockNanosToUnixNanoBigInt, nanosToHrTime } from '../../../src/trace/clock.js';
 import type { FinishedSpan, SpanEvent, SpanLink } from '../../../src/trace/finished-span.js';
 import { startOtlpTestReceiver, type OtlpTestReceiver } from './otlp-test-receiver.js';
+import { throwingContextManager } from '../../support/global-context-manager.js';
 
 const SECRET = 'Bearer s3cret-token-value';
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -628,21 +629,7 @@ describe('OTLPTraceExporter: never traced', () => {
 
   it('delivers its spans when the global context manager throws, and reports the manager once', async () => {
     const broken = new Error('this context manager is broken');
-    context.setGlobalContextManager({
-      active: () => {
-        throw broken;
-      },
-      with: () => {
-        throw broken;
-      },
-      bind: (_context, target) => target,
-      enable() {
-        return this;
-      },
-      disable() {
-        return this;
-      },
-    });
+    context.setGlobalContextManager(throwingContextManager(broken));
     const spans = [makeSpan(), makeSpan()];
     try {
       expect((await exporter().export(spans)).code).toBe(ExportResultCode.SUCCESS);
