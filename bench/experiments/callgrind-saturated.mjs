@@ -10,6 +10,7 @@
  *
  *   node bench/experiments/callgrind-saturated.mjs [variants] [warm-up seconds] [window seconds]
  *   BENCH_NODES=24.22.3 node bench/experiments/callgrind-saturated.mjs untraced,otelite,floor,otelite,floor 40 60
+ *   node bench/experiments/callgrind-saturated.mjs untraced,otelite@/tmp/a/dist,otelite@/tmp/b/dist  (two builds)
  *
  * Per variant: the server starts with instrumentation off, `wrk` warms it up (JIT tiers, the young
  * generation's size), the server flushes (nothing queued is left from the warm-up), instrumentation
@@ -73,15 +74,17 @@ const base = `http://127.0.0.1:${receiver.ready.port}`;
 const rows = [];
 try {
   for (const variant of variants) {
-    const env = { ...process.env, OTEL_TRACES_SAMPLER: variant === 'otelite-unsampled' ? 'always_off' : 'parentbased_always_on' };
-    const serverVariant = variant === 'otelite-unsampled' ? 'otelite' : variant;
-    const server = await startHelper(SERVER, [serverVariant, base, OTELITE_DIST], {
+    // `otelite@<dist>` runs another build (an A/B of two builds in one run); the label keeps the suffix.
+    const [kind, dist = OTELITE_DIST] = variant.split('@');
+    const env = { ...process.env, OTEL_TRACES_SAMPLER: kind === 'otelite-unsampled' ? 'always_off' : 'parentbased_always_on' };
+    const serverVariant = kind === 'otelite-unsampled' ? 'otelite' : kind;
+    const server = await startHelper(SERVER, [serverVariant, base, dist], {
       execPath: 'valgrind',
       execArgv: [
         '--tool=callgrind',
         '--instr-atstart=no',
         '--separate-threads=yes',
-        `--callgrind-out-file=${join(directory, `${variant}.%p`)}`,
+        `--callgrind-out-file=${join(directory, `${kind}.%p`)}`,
         ...CACHES,
         node.path,
       ],
@@ -101,8 +104,8 @@ try {
       dump(pid);
       const spans = (await ask(receiver.child, { type: 'stats' })).spans;
       const requests = after.requests - before.requests;
-      const files = readdirSync(directory).filter((name) => name.startsWith(`${variant}.${pid}.1-`));
-      const main = costs(totalsOf(join(directory, `${variant}.${pid}.1-01`)));
+      const files = readdirSync(directory).filter((name) => name.startsWith(`${kind}.${pid}.1-`));
+      const main = costs(totalsOf(join(directory, `${kind}.${pid}.1-01`)));
       const all = files.map((name) => costs(totalsOf(join(directory, name)))).reduce((sum, c) => sum + c.CEst, 0);
       rows.push({ variant, warmUp: warmUp.requests, requests, spans, main, allCEst: all, threads: files.length });
     } finally {
@@ -143,7 +146,7 @@ for (const row of rows) {
     line += `   vs ${first.variant}: Ir ${number(delta('Ir'))}, D1 ${number(delta('D1'))}, LL ${number(delta('LL'))}, CEst ${number(delta('CEst'))}, all threads ${number(row.allCEst / row.requests - first.allCEst / first.requests)}`;
   }
   console.log(line);
-  const exportsSpans = row.variant === 'otelite' || row.variant === 'floor';
+  const exportsSpans = row.variant.startsWith('otelite@') || row.variant === 'otelite' || row.variant === 'floor';
   if (exportsSpans && row.spans < row.requests)
     console.log(`  ${row.variant}: only ${row.spans} spans received for ${row.requests} requests`);
 }
