@@ -17,7 +17,8 @@
  * goes on, the window's `wrk` burst runs, the server flushes again (every span of the window exported),
  * and callgrind dumps. The window thus holds the burst and the export of all its spans; requests are
  * the server's own count over it. Caches are this VM's (`--I1=65536,8,64 --D1=49152,12,64` and its
- * 2 MiB L2 as the last level, as `COUNT_CACHE=l2` in count-variants.mjs); the cycle estimate is
+ * 2 MiB L2 as the last level, as `COUNT_CACHE=l2` in count-variants.mjs; `CALLGRIND_SATURATED_LL` sets
+ * another, e.g. `8388608,16,64`); the cycle estimate is
  * Ir + 10 × (L1 misses + mispredicts) + 100 × LL misses. `BENCH_OTELITE_DIST` picks the build,
  * `COUNT_KEEP=1` keeps the callgrind files. Needs valgrind and wrk.
  */
@@ -34,7 +35,9 @@ import { findWrk, runWrk } from '../lib/wrk.mjs';
 
 const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url));
 const SERVER = fileURLToPath(new URL('../saturated/server.cjs', import.meta.url));
-const CACHES = ['--cache-sim=yes', '--branch-sim=yes', '--I1=65536,8,64', '--D1=49152,12,64', '--LL=2097152,16,64'];
+// `CALLGRIND_SATURATED_LL=<bytes>,<ways>,<line>` simulates another last level (a share of an L3, say).
+const LL = process.env.CALLGRIND_SATURATED_LL ?? '2097152,16,64';
+const CACHES = ['--cache-sim=yes', '--branch-sim=yes', '--I1=65536,8,64', '--D1=49152,12,64', `--LL=${LL}`];
 const [variantsArg, warmUpArg, windowArg] = process.argv.slice(2);
 const variants = (variantsArg ?? 'untraced,otelite,floor').split(',');
 const warmUpSeconds = Number(warmUpArg) || 40;
@@ -120,7 +123,7 @@ try {
 
 const number = (value) => Math.round(value).toLocaleString('en-US');
 console.log(
-  `${node.label}, wrk -t1 -c32, per request over a window of ${windowSeconds} s after ${warmUpSeconds} s of warm-up (one process each; main thread unless stated)`,
+  `${node.label}, wrk -t1 -c32, per request over a window of ${windowSeconds} s after ${warmUpSeconds} s of warm-up (one process each; main thread unless stated; last level ${LL})`,
 );
 console.log(`warm-up requests: ${rows.map((row) => `${row.variant} ${number(row.warmUp)}`).join(', ')}`);
 console.log(
