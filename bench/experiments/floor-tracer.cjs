@@ -27,6 +27,7 @@
  * For differential runs (bench/experiments/floor-parts.mjs), `FLOOR_TRACER_STOP` ends the work early:
  * `start` (the start subscriber only: headers, ids, clock, record, context; the finish does nothing),
  * `encode` (spans written, batches dropped instead of sent). Read once, at install.
+ * `FLOOR_TRACER_BATCH` sets the spans per batch (512 unless given), e.g. to count what an export costs.
  */
 
 'use strict';
@@ -37,7 +38,8 @@ const { subscribe } = require('node:diagnostics_channel');
 const http = require('node:http');
 const { performance } = require('node:perf_hooks');
 
-const BATCH = 512;
+// Spans per batch: 512, as otelite's default; `FLOOR_TRACER_BATCH` sets another (for per-export costs).
+const BATCH = Number(process.env.FLOOR_TRACER_BATCH) > 0 ? Number(process.env.FLOOR_TRACER_BATCH) : 512;
 const ID_POOL_BYTES = 24 * 1024;
 const TWO_32 = 4294967296;
 
