@@ -21,7 +21,8 @@
 
 import { fileURLToPath } from 'node:url';
 import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
-import { nodeBinaries } from '../lib/node-binaries.mjs';
+import { experimentNode } from '../lib/node-binaries.mjs';
+import { median } from '../lib/stats.mjs';
 import { mainThreadCpuMicros } from '../lib/process-cpu.mjs';
 import { findWrk, runWrk } from '../lib/wrk.mjs';
 
@@ -35,7 +36,7 @@ if (!distA || !distB) {
 const rounds = Number(roundsArg) || 8;
 const seconds = Number(secondsArg) || 2;
 const sets = Math.min(rounds, Number(process.env.AB_SETS) || 3);
-const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
+const node = experimentNode();
 const wrk = findWrk();
 if (wrk.skipped || node.skipped) throw new Error(wrk.skipped ?? node.skipped);
 
@@ -45,11 +46,6 @@ const VARIANTS = [
   ['B', 'otelite', distB],
   ...(process.env.AB_REFERENCES ?? 'floor').split(',').map((variant) => [variant, variant, distA]),
 ];
-const median = (values) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function burst(server, receiver) {
   await ask(receiver.child, { type: 'stats' });

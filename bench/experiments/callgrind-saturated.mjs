@@ -29,7 +29,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dump, findCallgrind, instrument } from '../lib/callgrind.mjs';
 import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
-import { nodeBinaries } from '../lib/node-binaries.mjs';
+import { experimentNode } from '../lib/node-binaries.mjs';
+import { median } from '../lib/stats.mjs';
 import { OTELITE_DIST } from '../lib/otelite.mjs';
 import { findWrk, runWrk } from '../lib/wrk.mjs';
 
@@ -42,7 +43,7 @@ const [variantsArg, warmUpArg, windowArg] = process.argv.slice(2);
 const variants = (variantsArg ?? 'untraced,otelite,floor').split(',');
 const warmUpSeconds = Number(warmUpArg) || 40;
 const windowSeconds = Number(windowArg) || 60;
-const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
+const node = experimentNode();
 const wrk = findWrk();
 const callgrind = findCallgrind();
 const missing = node.skipped ?? wrk.skipped ?? callgrind.skipped;
@@ -159,11 +160,6 @@ for (const row of rows) {
 // for a server bound by its main thread (untraced / variant), and the added main-thread estimate as a
 // ratio of the anchor's (opentelemetry-js 3.x when it ran, else 2.x): the saturated case's two figures,
 // in simulated cycles instead of seconds.
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const untraced = rows.filter((row) => row.variant === 'untraced');
 if (untraced.length > 0) {
   const baseMain = median(untraced.map((row) => row.main.CEst / row.requests));

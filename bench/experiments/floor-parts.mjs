@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countVariant } from '../cases/account.mjs';
 import { startHelper, stopHelper } from '../lib/fork.mjs';
-import { nodeBinaries } from '../lib/node-binaries.mjs';
+import { experimentNode } from '../lib/node-binaries.mjs';
 
 const RECEIVER = fileURLToPath(new URL('../http/receiver.mjs', import.meta.url));
 const STEPS = [
@@ -31,7 +31,7 @@ const STEPS = [
 ];
 
 // The first of BENCH_NODES (default: this Node).
-const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
+const node = experimentNode();
 if (node.skipped) throw new Error(`${node.label}: ${node.skipped}`);
 const options = { warmup: Number(process.env.BENCH_ACCOUNT_WARMUP) || 12_288, requests: 1024 };
 const directory = mkdtempSync(join(os.tmpdir(), 'floor-parts-'));

@@ -15,7 +15,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
-import { nodeBinaries } from '../lib/node-binaries.mjs';
+import { experimentNode } from '../lib/node-binaries.mjs';
 import { OTELITE_DIST } from '../lib/otelite.mjs';
 import { mainThreadCpuMicros } from '../lib/process-cpu.mjs';
 import { findWrk, runWrk } from '../lib/wrk.mjs';
@@ -28,7 +28,7 @@ const [variantsArg, burstsArg, secondsArg] = process.argv.slice(2);
 const variants = (variantsArg ?? 'untraced,otelite,floor').split(',');
 const bursts = Number(burstsArg) || 3;
 const seconds = Number(secondsArg) || 3;
-const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
+const node = experimentNode();
 const wrk = findWrk();
 if (wrk.skipped || node.skipped) throw new Error(wrk.skipped ?? node.skipped);
 

@@ -26,7 +26,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { startHelper, stopHelper } from '../lib/fork.mjs';
-import { nodeBinaries } from '../lib/node-binaries.mjs';
+import { experimentNode } from '../lib/node-binaries.mjs';
 import { OTELITE_DIST } from '../lib/otelite.mjs';
 import { findWrk, runWrk } from '../lib/wrk.mjs';
 
@@ -213,7 +213,7 @@ async function main() {
   const [variantsArg, secondsArg] = process.argv.slice(2);
   const variants = (variantsArg ?? 'floor,otelite').split(',');
   const seconds = Number(secondsArg) || 3;
-  const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
+  const node = experimentNode();
   const wrk = findWrk();
   if (wrk.skipped || node.skipped) throw new Error(wrk.skipped ?? node.skipped);
   const receiver = await startHelper(RECEIVER, []);

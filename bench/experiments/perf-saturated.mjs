@@ -24,7 +24,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ask, startHelper, stopHelper } from '../lib/fork.mjs';
-import { nodeBinaries } from '../lib/node-binaries.mjs';
+import { experimentNode } from '../lib/node-binaries.mjs';
 import { OTELITE_DIST } from '../lib/otelite.mjs';
 import { mainThreadCpuMicros } from '../lib/process-cpu.mjs';
 import { findWrk, runWrk } from '../lib/wrk.mjs';
@@ -38,7 +38,7 @@ const rounds = Number(roundsArg) || 2;
 const symbolsWanted = Number(process.env.PERF_SYMBOLS) || 0;
 /** With `PERF_TIERS=1` a JavaScript symbol keeps V8's tier mark (`*` TurboFan, `+` Maglev, `^` baseline, `~` interpreted). */
 const keepTiers = process.env.PERF_TIERS === '1';
-const node = nodeBinaries({ ...process.env, BENCH_NODES: process.env.BENCH_NODES ?? 'current' })[0];
+const node = experimentNode();
 const wrk = findWrk();
 if (wrk.skipped || node.skipped) throw new Error(wrk.skipped ?? node.skipped);
 const directory = mkdtempSync(join(os.tmpdir(), 'perf-saturated-'));

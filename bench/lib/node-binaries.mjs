@@ -10,6 +10,14 @@ import { fileURLToPath } from 'node:url';
 const CACHED_NODE = fileURLToPath(new URL('../../scripts/cached-node.sh', import.meta.url));
 export const NODE_24 = '24.22.3';
 
+/**
+ * The one Node an experiment runs its server on: the first of `BENCH_NODES`, this process's Node when it
+ * is unset (an entry of {@link nodeBinaries}: check `skipped`).
+ */
+export function experimentNode(env = process.env) {
+  return nodeBinaries({ ...env, BENCH_NODES: env.BENCH_NODES ?? 'current' })[0];
+}
+
 /** `[{ label, path, version }]`, or entries with `{ label, skipped }` where a binary cannot be had. */
 export function nodeBinaries(env = process.env) {
   const wanted = (env.BENCH_NODES ?? `current,${NODE_24}`)
