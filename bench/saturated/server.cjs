@@ -22,7 +22,8 @@
  *
  * CommonJS on purpose: instrumentation-http patches `http` through require-in-the-middle, so tracing is
  * set up first and `http` is required after it. Sends `{ port, pid }` when listening; replies to
- * `{ type: 'served' }` with `{ requests }`, and to `{ type: 'flush' }` by flushing, then `{ requests }`.
+ * `{ type: 'served' }` with `{ requests }`, and to `{ type: 'flush' }` by waiting for every connection to
+ * close, flushing, then `{ requests }`.
  * The case reads the server's CPU time from /proc/<pid>/stat, so the server does no bookkeeping for it.
  * SIGINT ends it with process.exit, so that a run under `node --cpu-prof` writes its profile.
  */
@@ -90,6 +91,24 @@ async function setUpFloor() {
   return installFloorTracer({ endpoint: receiverBase, resourceAttributes: SERVICE, scope: { name: 'otelite/http', version: '0.1.0' } });
 }
 
+/**
+ * Resolves once `server` has no open connection left (at most 60 s): after a load generator stops, the
+ * requests it had in flight may have run their handler (and been counted) while their response, and so
+ * their span, ends only when the socket closes. Under callgrind that can be after the flush began, and
+ * the window would then read fewer spans than requests.
+ */
+function drained(server) {
+  const deadline = Date.now() + 60_000;
+  return new Promise((resolve) => {
+    const check = () =>
+      server.getConnections((error, count) => {
+        if (error || count === 0 || Date.now() > deadline) setImmediate(resolve);
+        else setTimeout(check, 5);
+      });
+    check();
+  });
+}
+
 async function main() {
   let flush = async () => {};
   if (variant === 'opentelemetry-js') flush = setUpOpenTelemetryJs();
@@ -109,6 +128,7 @@ async function main() {
   process.on('message', async (message) => {
     if (message?.type === 'served') process.send({ requests });
     else if (message?.type === 'flush') {
+      await drained(server);
       await flush();
       process.send({ requests });
     }
