@@ -42,7 +42,6 @@ if (variants.length === 0) {
   process.exit(2);
 }
 
-// The first of BENCH_NODES (default: this Node).
 const node = experimentNode();
 if (node.skipped) throw new Error(`${node.label}: ${node.skipped}`);
 const options = { warmup: Number(process.env.BENCH_ACCOUNT_WARMUP) || 12_288, requests: 1024 };
